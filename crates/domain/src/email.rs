@@ -1,0 +1,111 @@
+//! Email addresses.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+
+/// A syntactically valid email address, with its domain in lower case.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    /// Parses an address of the form `local@domain.tld` (RFC 5321 lengths, no display name).
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let value = input.trim();
+        let invalid = || DomainError::InvalidEmail(input.to_owned());
+        let (local, domain) = value.rsplit_once('@').ok_or_else(invalid)?;
+        let local_ok = !local.is_empty()
+            && local.len() <= 64
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && local
+                .chars()
+                .all(|c| !c.is_control() && !c.is_whitespace() && !"<>()[]\\,;:@\"".contains(c));
+        let labels: Vec<&str> = domain.split('.').collect();
+        let domain_ok = domain.len() <= 253
+            && labels.len() >= 2
+            && labels.iter().all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            });
+        if local_ok && domain_ok && value.len() <= 254 {
+            Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+        } else {
+            Err(invalid())
+        }
+    }
+
+    /// The address as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The address folded for lookups: addresses that differ only in case are the same mailbox
+    /// in practice.
+    pub fn lookup_key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for EmailAddress {
+    type Error = DomainError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<EmailAddress> for String {
+    fn from(value: EmailAddress) -> Self {
+        value.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_ordinary_and_international_addresses() {
+        assert_eq!(
+            EmailAddress::parse(" Li.Wei+orders@Example.COM ").map(|e| e.to_string()),
+            Ok("Li.Wei+orders@example.com".into())
+        );
+        assert!(EmailAddress::parse("客户@例子.中国").is_ok());
+    }
+
+    #[test]
+    fn refuses_what_cannot_be_an_address() {
+        for bad in [
+            "",
+            "plain",
+            "@example.com",
+            "a@b",
+            "a@@b.com",
+            "a b@c.com",
+            "a@-b.com",
+            "a@b..com",
+            ".a@b.com",
+            "Name <a@b.com>",
+            "a@b.com\r\nBcc: x@y.com",
+        ] {
+            assert!(
+                EmailAddress::parse(bad).is_err(),
+                "{bad:?} should be refused"
+            );
+        }
+    }
+}

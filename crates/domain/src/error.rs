@@ -1,0 +1,54 @@
+//! The errors a domain rule can answer with.
+
+use crate::ticket::Status;
+
+/// Why a value or an action was refused by a domain rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// A value that should be an id is not a UUID.
+    #[error("`{0}` is not a valid id")]
+    InvalidId(String),
+    /// A value is not one of an enumeration's names.
+    #[error("`{value}` is not a valid {kind}; expected one of: {expected}")]
+    InvalidEnum {
+        kind: &'static str,
+        value: String,
+        expected: String,
+    },
+    /// A text field is empty, too long or holds control characters.
+    #[error("{field} {problem}")]
+    InvalidText {
+        field: &'static str,
+        problem: String,
+    },
+    /// An email address that cannot be right.
+    #[error("`{0}` is not a valid email address")]
+    InvalidEmail(String),
+    /// A phone number that cannot be dialled.
+    #[error("`{input}` is not a valid phone number: {reason}")]
+    InvalidPhone { input: String, reason: String },
+    /// A region code that is not an ISO 3166-1 alpha-2 code known to the phone metadata.
+    #[error("`{0}` is not a known region code")]
+    InvalidRegion(String),
+    /// A password that does not meet the policy.
+    #[error("password {0}")]
+    WeakPassword(String),
+    /// A tag with characters or a length that tags may not have.
+    #[error("`{0}` is not a valid tag: use 1 to 50 letters, digits, `-` or `_`")]
+    InvalidTag(String),
+    /// A ticket number that is not a positive integer.
+    #[error("`{0}` is not a valid ticket number")]
+    InvalidTicketNumber(String),
+    /// A call log whose details contradict each other.
+    #[error("invalid call: {0}")]
+    InvalidCall(String),
+    /// A status change the state machine does not allow at all.
+    #[error("a ticket cannot go from `{from}` to `{to}`")]
+    InvalidTransition { from: Status, to: Status },
+    /// A status change that is allowed, but not for this role.
+    #[error("you may not move a ticket from `{from}` to `{to}`")]
+    TransitionNotPermitted { from: Status, to: Status },
+    /// A closed ticket takes no more changes.
+    #[error("the ticket is closed; open a new ticket instead")]
+    TicketClosed,
+}

@@ -1,0 +1,101 @@
+//! Typed ids: UUIDv7 newtypes, so a `TicketId` can never be passed where a `UserId` belongs.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::DomainError;
+
+macro_rules! id_type {
+    ($(#[$doc:meta] $name:ident;)+) => {$(
+        #[$doc]
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+        )]
+        #[serde(transparent)]
+        #[schema(value_type = String, format = Uuid)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A new, time-ordered (UUIDv7) id.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+
+            /// Wraps an existing UUID.
+            pub fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            /// The UUID inside.
+            pub fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = DomainError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s.trim())
+                    .map(Self)
+                    .map_err(|_| DomainError::InvalidId(s.to_owned()))
+            }
+        }
+    )+};
+}
+
+id_type! {
+    /// A user account: admin, agent, vendor user or customer login.
+    UserId;
+    /// A team (a queue of work).
+    TeamId;
+    /// A customer: a person who asks for help, with or without a login.
+    CustomerId;
+    /// A ticket.
+    TicketId;
+    /// One entry on a ticket's timeline.
+    MessageId;
+    /// A phone call logged on a ticket.
+    CallId;
+    /// A signed-in session.
+    SessionId;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_ids_are_version_7_and_ordered() {
+        let a = TicketId::new();
+        let b = TicketId::new();
+        assert_eq!(a.as_uuid().get_version_num(), 7);
+        assert!(a < b, "later ids sort after earlier ones");
+    }
+
+    #[test]
+    fn ids_round_trip_through_text() {
+        let id = UserId::new();
+        assert_eq!(id.to_string().parse::<UserId>(), Ok(id));
+        assert!(matches!(
+            "not-a-uuid".parse::<UserId>(),
+            Err(DomainError::InvalidId(_))
+        ));
+    }
+}

@@ -1,0 +1,24 @@
+//! Kefu's domain: the words of the helpdesk as types, and the rules between them.
+//!
+//! Everything here is pure: no database, no network, no clock except [`time::now`].
+//! Values are parsed once at the edge (`EmailAddress::parse`, `PhoneNumber::parse`, …) so that
+//! the rest of the code can rely on their validity.
+
+mod string_enum;
+
+pub mod call;
+pub mod email;
+pub mod error;
+pub mod ids;
+pub mod message;
+pub mod password;
+pub mod permissions;
+pub mod phone;
+pub mod role;
+pub mod status;
+pub mod tag;
+pub mod text;
+pub mod ticket;
+pub mod time;
+
+pub use error::DomainError;

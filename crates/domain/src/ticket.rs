@@ -1,0 +1,180 @@
+//! A ticket's classifications: number, stage, channel, status and priority.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::DomainError;
+use crate::string_enum::string_enum;
+
+string_enum! {
+    /// Where in the sale the customer is.
+    "stage", Stage {
+        /// Product questions and quotes.
+        PreSale => "pre_sale",
+        /// Orders, payment and delivery.
+        InSale => "in_sale",
+        /// Returns, warranty, repair, installation, technical support and training.
+        AfterSale => "after_sale",
+    }
+}
+
+string_enum! {
+    /// How the inquiry reached the business.
+    "channel", Channel {
+        /// Live chat from the website widget.
+        Chat => "chat",
+        /// Email.
+        Email => "email",
+        /// A phone call logged by an agent or a telephony system.
+        Phone => "phone",
+        /// A web form or the customer portal.
+        Web => "web",
+        /// Another system, through the API.
+        Api => "api",
+    }
+}
+
+string_enum! {
+    /// Where the ticket stands; see [`crate::status`] for the moves between them.
+    "status", Status {
+        /// Nobody has worked on it yet.
+        New => "new",
+        /// Being worked on.
+        Open => "open",
+        /// Waiting on the customer.
+        Pending => "pending",
+        /// Waiting on a vendor or a third party.
+        OnHold => "on_hold",
+        /// Answered; reopens if the customer writes again.
+        Solved => "solved",
+        /// Final; takes no more changes.
+        Closed => "closed",
+    }
+}
+
+string_enum! {
+    /// How urgent the ticket is.
+    "priority", Priority {
+        /// Can wait.
+        Low => "low",
+        /// The default.
+        Normal => "normal",
+        /// Needs attention soon.
+        High => "high",
+        /// Needs attention now.
+        Urgent => "urgent",
+    }
+}
+
+impl Status {
+    /// Statuses that still need work: the "open" queue.
+    pub const UNSOLVED: &'static [Status] =
+        &[Status::New, Status::Open, Status::Pending, Status::OnHold];
+
+    /// Whether the ticket still needs work.
+    pub fn is_unsolved(self) -> bool {
+        Self::UNSOLVED.contains(&self)
+    }
+}
+
+impl Priority {
+    /// A number that sorts priorities from least (0) to most (3) urgent.
+    pub const fn rank(self) -> i16 {
+        match self {
+            Priority::Low => 0,
+            Priority::Normal => 1,
+            Priority::High => 2,
+            Priority::Urgent => 3,
+        }
+    }
+}
+
+/// A ticket's human number, shown as `#1042`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(transparent)]
+pub struct TicketNumber(i64);
+
+impl TicketNumber {
+    /// Wraps a number; numbers start at 1.
+    pub fn new(value: i64) -> Result<Self, DomainError> {
+        if value > 0 {
+            Ok(Self(value))
+        } else {
+            Err(DomainError::InvalidTicketNumber(value.to_string()))
+        }
+    }
+
+    /// The number as an integer.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for TicketNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+impl FromStr for TicketNumber {
+    type Err = DomainError;
+
+    /// Accepts `#1042` or `1042`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let digits = s.trim().trim_start_matches('#');
+        digits
+            .parse::<i64>()
+            .ok()
+            .filter(|_| digits.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| DomainError::InvalidTicketNumber(s.to_owned()))
+            .and_then(Self::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_use_snake_case_names_everywhere() {
+        assert_eq!(Stage::AfterSale.as_str(), "after_sale");
+        assert_eq!(Status::parse("on_hold"), Ok(Status::OnHold));
+        assert_eq!(
+            serde_json::to_string(&Channel::Phone).ok().as_deref(),
+            Some("\"phone\"")
+        );
+        let error = Priority::parse("critical").err().map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some("`critical` is not a valid priority; expected one of: low, normal, high, urgent")
+        );
+    }
+
+    #[test]
+    fn priority_ranks_sort_by_urgency() {
+        let mut all = Priority::ALL.to_vec();
+        all.sort_by_key(|p| std::cmp::Reverse(p.rank()));
+        assert_eq!(all.first(), Some(&Priority::Urgent));
+        assert_eq!(all.last(), Some(&Priority::Low));
+    }
+
+    #[test]
+    fn ticket_numbers_parse_with_or_without_hash() {
+        assert_eq!("#1042".parse::<TicketNumber>().map(|n| n.get()), Ok(1042));
+        assert_eq!(
+            "77".parse::<TicketNumber>().map(|n| n.to_string()),
+            Ok("#77".into())
+        );
+        for bad in ["", "#", "#0", "-3", "+5", "12a", "#99999999999999999999"] {
+            assert!(
+                bad.parse::<TicketNumber>().is_err(),
+                "{bad:?} should be refused"
+            );
+        }
+    }
+}
