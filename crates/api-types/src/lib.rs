@@ -1,1 +1,13 @@
-//! placeholder
+//! The bodies of Kefu's HTTP API: what clients send and receive under `/api/v1`.
+//!
+//! Shared by the server (which derives the OpenAPI document from them), the tests and the load
+//! generator. Requests refuse unknown fields, so a typo is an error rather than a silent no-op.
+
+pub mod accounts;
+pub mod auth;
+pub mod customers;
+pub mod nullable;
+pub mod problem;
+pub mod tickets;
+
+pub use problem::Problem;

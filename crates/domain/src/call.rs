@@ -3,6 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::DomainError;
+use crate::ids::{CallId, MessageId, TicketId, UserId};
 use crate::phone::PhoneNumber;
 use crate::string_enum::string_enum;
 
@@ -88,6 +89,23 @@ impl CallDetails {
             CallDirection::Outbound => &self.to,
         }
     }
+}
+
+/// A call logged on a ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallLog {
+    /// The call's id.
+    pub id: CallId,
+    /// The ticket it is logged on.
+    pub ticket: TicketId,
+    /// Its entry on the ticket's timeline.
+    pub message: MessageId,
+    /// What happened.
+    pub details: CallDetails,
+    /// The agent who logged it, if one did.
+    pub logged_by: Option<UserId>,
+    /// When it was logged.
+    pub created_at: DateTime<Utc>,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 mod string_enum;
 
+pub mod account;
 pub mod call;
 pub mod email;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod role;
 pub mod status;
 pub mod tag;
 pub mod text;
+pub mod throttle;
 pub mod ticket;
 pub mod time;
 

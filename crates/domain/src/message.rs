@@ -1,6 +1,10 @@
 //! Entries on a ticket's timeline.
 
+use chrono::{DateTime, Utc};
+
+use crate::ids::{CustomerId, MessageId, TicketId, UserId};
 use crate::string_enum::string_enum;
+use crate::ticket::Channel;
 
 string_enum! {
     /// What a timeline entry is.
@@ -48,4 +52,31 @@ impl MessageKind {
             MessageKind::Note | MessageKind::Call | MessageKind::Event => Visibility::Internal,
         }
     }
+}
+
+/// One entry on a ticket's timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    /// The entry's id.
+    pub id: MessageId,
+    /// The ticket it is on.
+    pub ticket: TicketId,
+    /// What it is.
+    pub kind: MessageKind,
+    /// Who may read it.
+    pub visibility: Visibility,
+    /// Who wrote it.
+    pub author_kind: AuthorKind,
+    /// The user who wrote it, if any.
+    pub author_user: Option<UserId>,
+    /// The customer who wrote it, if any.
+    pub author_customer: Option<CustomerId>,
+    /// The channel it came or went by.
+    pub channel: Channel,
+    /// Its text.
+    pub body: String,
+    /// Structured details: for events, what changed.
+    pub data: Option<serde_json::Value>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
 }

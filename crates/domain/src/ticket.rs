@@ -3,11 +3,14 @@
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::DomainError;
+use crate::ids::{CustomerId, TeamId, TicketId, UserId};
 use crate::string_enum::string_enum;
+use crate::tag::Tag;
 
 string_enum! {
     /// Where in the sale the customer is.
@@ -134,6 +137,43 @@ impl FromStr for TicketNumber {
             .ok_or_else(|| DomainError::InvalidTicketNumber(s.to_owned()))
             .and_then(Self::new)
     }
+}
+
+/// One customer inquiry, whatever the channel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ticket {
+    /// The ticket's id.
+    pub id: TicketId,
+    /// The human number, `#1042`.
+    pub number: TicketNumber,
+    /// One line saying what it is about.
+    pub subject: String,
+    /// Where in the sale the customer is.
+    pub stage: Stage,
+    /// How it came in.
+    pub channel: Channel,
+    /// Where it stands.
+    pub status: Status,
+    /// How urgent it is.
+    pub priority: Priority,
+    /// The customer who asked.
+    pub requester: CustomerId,
+    /// The agent working it.
+    pub assignee: Option<UserId>,
+    /// The team (queue) it is in.
+    pub team: Option<TeamId>,
+    /// The tags on it, sorted.
+    pub tags: Vec<Tag>,
+    /// Who opened it, if a user did.
+    pub created_by: Option<UserId>,
+    /// When it was opened.
+    pub created_at: DateTime<Utc>,
+    /// When anything on it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// When an agent first answered the requester in public.
+    pub first_responded_at: Option<DateTime<Utc>>,
+    /// When it was last solved.
+    pub solved_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

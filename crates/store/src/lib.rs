@@ -1,1 +1,202 @@
-//! placeholder
+//! Kefu's storage: one diesel code base over SQLite (the embedded default) and PostgreSQL.
+//!
+//! Query functions are synchronous and take `&mut DbConnection`, so a use case can run several
+//! of them in one transaction. [`Store`] is the async facade: it runs a closure on a pooled
+//! connection in `spawn_blocking`, with at most `pool_size` closures at once; on SQLite writes
+//! are also serialised in-process so they never wait on each other's file lock.
+
+pub mod calls;
+pub mod config;
+pub mod connection;
+mod convert;
+pub mod customers;
+pub mod devices;
+pub mod dialect;
+pub mod error;
+pub mod messages;
+pub mod migrate;
+pub mod schema;
+pub mod search;
+pub mod sessions;
+pub mod teams;
+pub mod throttle;
+pub mod tickets;
+pub mod users;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::r2d2::Pool;
+use tokio::sync::Semaphore;
+
+pub use config::StoreConfig;
+pub use connection::{Backend, DbConnection, Target};
+pub use error::StoreError;
+
+use connection::ConnectionManager;
+
+/// A pool of connections to one database, used from async code.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: Pool<ConnectionManager>,
+    backend: Backend,
+    /// One permit per pooled connection: a closure waits here, not on a blocking thread.
+    connections: Semaphore,
+    /// SQLite has one writer at a time; PostgreSQL as many as connections.
+    writers: Semaphore,
+}
+
+impl Store {
+    /// Opens a pool for `config.url`, checking that one connection can be made.
+    pub async fn open(config: &StoreConfig) -> Result<Self, StoreError> {
+        let target = Target::parse(&config.url)?;
+        let backend = target.backend();
+        let manager = ConnectionManager::new(target, config.busy_timeout_ms)?;
+        let size = config.pool_size.max(1);
+        let timeout = Duration::from_millis(config.acquire_timeout_ms.max(1));
+        let pool = tokio::task::spawn_blocking(move || {
+            Pool::builder()
+                .max_size(size)
+                .min_idle(Some(1))
+                .connection_timeout(timeout)
+                .test_on_check_out(false)
+                .build(manager)
+                .map_err(|e| StoreError::Unavailable(e.to_string()))
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))??;
+        let writers = match backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => size as usize,
+        };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                pool,
+                backend,
+                connections: Semaphore::new(size as usize),
+                writers: Semaphore::new(writers),
+            }),
+        })
+    }
+
+    /// Which backend the store runs on.
+    pub fn backend(&self) -> Backend {
+        self.inner.backend
+    }
+
+    /// Connections open and idle in the pool, for metrics.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.inner.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
+    /// Applies pending migrations; returns the versions applied.
+    pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        self.write_outside_transaction(migrate::run_pending).await
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SELECT 1").map_err(StoreError::from)
+        })
+        .await
+    }
+
+    /// Runs `f` on a pooled connection without a transaction (single reads, or reads that
+    /// tolerate concurrent writes between statements).
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let _permit = self.inner.connections.acquire().await.map_err(closed)?;
+        self.run_blocking(f).await
+    }
+
+    /// Runs `f` in one transaction (`BEGIN IMMEDIATE` on SQLite): committed if it returns
+    /// `Ok`, rolled back if it returns `Err`.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        self.write_outside_transaction(move |conn| transaction(conn, f))
+            .await
+    }
+
+    /// Runs `f` with the write permit but without opening a transaction (migrations manage
+    /// their own).
+    async fn write_outside_transaction<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let _writer = self.inner.writers.acquire().await.map_err(closed)?;
+        let _permit = self.inner.connections.acquire().await.map_err(closed)?;
+        self.run_blocking(f).await
+    }
+
+    async fn run_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let mut conn = inner
+                .pool
+                .get()
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+fn closed(_: tokio::sync::AcquireError) -> StoreError {
+    StoreError::Unavailable("the store is shutting down".into())
+}
+
+/// Runs `f` in a transaction on `conn` (`BEGIN IMMEDIATE` on SQLite, so the write lock is
+/// taken up front and never upgraded mid-way).
+pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<StoreError>,
+{
+    match conn {
+        DbConnection::Postgres(pg) => AnsiTransactionManager::begin_transaction(pg),
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+        }
+    }
+    .map_err(StoreError::from)?;
+    let result = f(conn);
+    let end = match (&result, conn) {
+        (Ok(_), DbConnection::Postgres(pg)) => AnsiTransactionManager::commit_transaction(pg),
+        (Ok(_), DbConnection::Sqlite(s)) => AnsiTransactionManager::commit_transaction(s),
+        (Err(_), DbConnection::Postgres(pg)) => AnsiTransactionManager::rollback_transaction(pg),
+        (Err(_), DbConnection::Sqlite(s)) => AnsiTransactionManager::rollback_transaction(s),
+    };
+    match (result, end) {
+        (Ok(value), Ok(())) => Ok(value),
+        (Ok(_), Err(commit)) => Err(StoreError::from(commit).into()),
+        (Err(error), Ok(())) => Err(error),
+        (Err(error), Err(rollback)) => {
+            tracing::error!(%rollback, "rolling back a failed transaction failed too");
+            Err(error)
+        }
+    }
+}

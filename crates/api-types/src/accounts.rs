@@ -1,0 +1,153 @@
+//! Users and teams.
+
+use chrono::{DateTime, Utc};
+use kefu_domain::ids::{TeamId, UserId};
+use kefu_domain::role::Role;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A user account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UserResponse {
+    /// The account's id.
+    pub id: UserId,
+    /// The address they sign in with.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+    /// Whether they may sign in.
+    pub active: bool,
+    /// Their preferred language, if chosen.
+    pub locale: Option<String>,
+    /// When the account was made.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user as shown beside something they did or own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UserSummary {
+    /// The account's id.
+    pub id: UserId,
+    /// Their name.
+    pub name: String,
+}
+
+/// `POST /api/v1/users` (admins).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    /// The address they will sign in with; unique.
+    pub email: String,
+    /// Their name.
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+    /// Their first password; without one the account cannot sign in until an admin sets it.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Their preferred language: `en` or `zh-CN`.
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// `PATCH /api/v1/users/{id}` (admins); absent fields stay as they are.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    /// A new name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A new role.
+    #[serde(default)]
+    pub role: Option<Role>,
+    /// `false` deactivates the account and ends its sessions.
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// A new preferred language, or `null` to follow the browser.
+    #[serde(
+        default,
+        with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub locale: Option<Option<String>>,
+    /// A new password; ends the user's sessions.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// A page of users.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct UserList {
+    /// The users, by name.
+    pub items: Vec<UserResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A team.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TeamResponse {
+    /// The team's id.
+    pub id: TeamId,
+    /// Its name.
+    pub name: String,
+    /// What it handles.
+    pub description: Option<String>,
+    /// Its members.
+    pub members: Vec<UserSummary>,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A team as shown on a ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TeamSummary {
+    /// The team's id.
+    pub id: TeamId,
+    /// Its name.
+    pub name: String,
+}
+
+/// `POST /api/v1/teams` (admins).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTeamRequest {
+    /// Its name; unique regardless of case.
+    pub name: String,
+    /// What it handles.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Its members: agents or admins.
+    #[serde(default)]
+    pub members: Vec<UserId>,
+}
+
+/// `PATCH /api/v1/teams/{id}` (admins); absent fields stay as they are.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTeamRequest {
+    /// A new name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A new description, or `null` to remove it.
+    #[serde(
+        default,
+        with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    /// The complete new list of members.
+    #[serde(default)]
+    pub members: Option<Vec<UserId>>,
+}
+
+/// Every team.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct TeamList {
+    /// The teams, by name.
+    pub items: Vec<TeamResponse>,
+}

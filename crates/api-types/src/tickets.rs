@@ -1,0 +1,328 @@
+//! Tickets, their timelines and call logs.
+
+use chrono::{DateTime, Utc};
+use kefu_domain::call::{CallDirection, CallOutcome};
+use kefu_domain::ids::{CallId, CustomerId, MessageId, TeamId, TicketId, UserId};
+use kefu_domain::message::{AuthorKind, MessageKind, Visibility};
+use kefu_domain::ticket::{Channel, Priority, Stage, Status, TicketNumber};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::accounts::{TeamSummary, UserSummary};
+use crate::customers::CustomerSummary;
+
+/// Who a new ticket is for: an existing customer, or contact details to find or create one.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequesterInput {
+    /// An existing customer; the other fields are then ignored.
+    #[serde(default)]
+    pub id: Option<CustomerId>,
+    /// The name for a new customer.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Found by this address, or created with it.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Found by this number, or created with it; any common format.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// The company, for a new customer.
+    #[serde(default)]
+    pub organisation: Option<String>,
+}
+
+/// The first entry of a new ticket.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FirstMessage {
+    /// What the customer asked, or the agent's summary.
+    pub body: String,
+    /// `public` (default) or `internal`.
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
+    /// Who wrote it: `customer` (default; the requester's words) or `agent`.
+    #[serde(default)]
+    pub author: Option<AuthorKind>,
+}
+
+/// A phone call's details.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallInput {
+    /// `inbound` (the customer called) or `outbound`.
+    pub direction: CallDirection,
+    /// The calling number, any common format; stored as E.164.
+    pub from: String,
+    /// The called number, any common format; stored as E.164.
+    pub to: String,
+    /// When the call began; now if absent.
+    #[serde(default)]
+    pub started_at: Option<DateTime<Utc>>,
+    /// How long it lasted, in seconds.
+    pub duration_seconds: i32,
+    /// How it ended.
+    pub outcome: CallOutcome,
+    /// What was said or agreed.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// `POST /api/v1/tickets`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTicketRequest {
+    /// One line saying what it is about.
+    pub subject: String,
+    /// How it came in; customers may only open `web` tickets.
+    pub channel: Channel,
+    /// Where in the sale the customer is; `pre_sale` if absent.
+    #[serde(default)]
+    pub stage: Option<Stage>,
+    /// `normal` if absent.
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// The team (queue) to put it in.
+    #[serde(default)]
+    pub team_id: Option<TeamId>,
+    /// The agent to assign it to.
+    #[serde(default)]
+    pub assignee_id: Option<UserId>,
+    /// Tags to put on it.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Who asked; for customers, always themselves. For a phone ticket without one, the
+    /// customer with the caller's number (created if unknown).
+    #[serde(default)]
+    pub requester: Option<RequesterInput>,
+    /// The first entry on the timeline.
+    #[serde(default)]
+    pub message: Option<FirstMessage>,
+    /// The call, for tickets on the `phone` channel (required there).
+    #[serde(default)]
+    pub call: Option<CallInput>,
+}
+
+/// A ticket as listed and shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TicketResponse {
+    /// The ticket's id.
+    pub id: TicketId,
+    /// Its human number (`1042`, shown `#1042`).
+    pub number: TicketNumber,
+    /// What it is about.
+    pub subject: String,
+    /// Where in the sale the customer is.
+    pub stage: Stage,
+    /// How it came in.
+    pub channel: Channel,
+    /// Where it stands.
+    pub status: Status,
+    /// How urgent it is.
+    pub priority: Priority,
+    /// Who asked.
+    pub requester: CustomerSummary,
+    /// Who works it.
+    pub assignee: Option<UserSummary>,
+    /// Which queue it is in.
+    pub team: Option<TeamSummary>,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// When it was opened.
+    pub created_at: DateTime<Utc>,
+    /// When anything on it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// When an agent first answered in public.
+    pub first_responded_at: Option<DateTime<Utc>>,
+    /// When it was last solved.
+    pub solved_at: Option<DateTime<Utc>>,
+}
+
+/// A page of the queue.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct TicketList {
+    /// The tickets, in the order asked for.
+    pub items: Vec<TicketResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// `PATCH /api/v1/tickets/{id}`; absent fields stay as they are.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTicketRequest {
+    /// A new status, through the state machine.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// A new priority.
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// A new stage.
+    #[serde(default)]
+    pub stage: Option<Stage>,
+    /// A new subject.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// A new team, or `null` for none.
+    #[serde(
+        default,
+        with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub team_id: Option<Option<TeamId>>,
+    /// A new assignee, or `null` to unassign.
+    #[serde(
+        default,
+        with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub assignee_id: Option<Option<UserId>>,
+    /// The complete new set of tags.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    /// Tags to add.
+    #[serde(default)]
+    pub add_tags: Vec<String>,
+    /// Tags to remove.
+    #[serde(default)]
+    pub remove_tags: Vec<String>,
+}
+
+/// `POST /api/v1/tickets/bulk`: the same change to many tickets.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkUpdateRequest {
+    /// The tickets to change (at most 100).
+    pub ids: Vec<TicketId>,
+    /// The change.
+    pub changes: UpdateTicketRequest,
+}
+
+/// What happened to each ticket of a bulk change.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct BulkUpdateResponse {
+    /// The tickets changed.
+    pub updated: Vec<TicketResponse>,
+    /// The tickets not changed, and why.
+    pub failed: Vec<BulkFailure>,
+}
+
+/// One ticket a bulk change could not be made to.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct BulkFailure {
+    /// The ticket.
+    pub id: TicketId,
+    /// The problem's stable code.
+    pub code: String,
+    /// What went wrong.
+    pub detail: String,
+}
+
+/// A phone call as logged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CallResponse {
+    /// The call's id.
+    pub id: CallId,
+    /// Who called whom.
+    pub direction: CallDirection,
+    /// The calling number, E.164.
+    pub from: String,
+    /// The called number, E.164.
+    pub to: String,
+    /// When the call began.
+    pub started_at: DateTime<Utc>,
+    /// How long it lasted, in seconds.
+    pub duration_seconds: i32,
+    /// How it ended.
+    pub outcome: CallOutcome,
+    /// What was said or agreed.
+    pub notes: Option<String>,
+}
+
+/// Who wrote a timeline entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuthorResponse {
+    /// Agent, customer, vendor or system.
+    pub kind: AuthorKind,
+    /// The user's or customer's id.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub id: Option<String>,
+    /// Their name.
+    pub name: String,
+}
+
+/// One entry on a ticket's timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MessageResponse {
+    /// The entry's id.
+    pub id: MessageId,
+    /// Reply, note, call or event.
+    pub kind: MessageKind,
+    /// Public or internal.
+    pub visibility: Visibility,
+    /// Who wrote it.
+    pub author: AuthorResponse,
+    /// The channel it came or went by.
+    pub channel: Channel,
+    /// Its text.
+    pub body: String,
+    /// For events, what changed: `{"changes": [{"field", "from", "to"}]}`.
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
+    /// For call entries, the call.
+    pub call: Option<CallResponse>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A page of a ticket's timeline, oldest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MessageList {
+    /// The entries.
+    pub items: Vec<MessageResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /api/v1/tickets/{id}/messages`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostMessageRequest {
+    /// The text.
+    pub body: String,
+    /// `public` (a reply the requester sees; default) or `internal` (a note for agents).
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
+    /// The status to set with it, e.g. `pending` for "reply and wait for the customer".
+    #[serde(default)]
+    pub status: Option<Status>,
+}
+
+/// `POST /api/v1/tickets/{id}/calls`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostCallRequest {
+    /// The call.
+    #[serde(flatten)]
+    pub call: CallInput,
+}
+
+/// The queue views and their counts, for the console's sidebar.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ViewCounts {
+    /// One count per view.
+    pub items: Vec<ViewCount>,
+    /// Counts stop here; a count equal to it means "this many or more".
+    pub cap: i64,
+}
+
+/// How many tickets one queue view holds.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ViewCount {
+    /// The view's key, e.g. `mine`, `unassigned` or `team:<id>`.
+    pub view: String,
+    /// Tickets in it, up to the cap.
+    pub count: i64,
+}

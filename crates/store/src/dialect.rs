@@ -1,0 +1,147 @@
+//! The few statements that differ between PostgreSQL and SQLite, kept together.
+//!
+//! Ticket numbers come from a sequence on PostgreSQL (no lock held across transactions) and
+//! from `MAX(number) + 1` on SQLite (writes are serialised there anyway). Search documents are
+//! a `tsvector` table with a GIN index on PostgreSQL and an FTS5 table on SQLite; both index
+//! the terms made by [`crate::search`].
+
+use diesel::dsl::sql;
+use diesel::expression::BoxableExpression;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bool, Text};
+
+use crate::connection::Db;
+use crate::schema::tickets;
+use crate::search::SearchQuery;
+use crate::{Backend, DbConnection, StoreError};
+
+#[derive(QueryableByName)]
+struct Number {
+    #[diesel(sql_type = BigInt)]
+    value: i64,
+}
+
+/// Reserves `count` consecutive-or-increasing ticket numbers and returns them.
+pub fn next_ticket_numbers(conn: &mut DbConnection, count: usize) -> Result<Vec<i64>, StoreError> {
+    let count = i64::try_from(count).map_err(|_| StoreError::Corrupt("too many numbers".into()))?;
+    let numbers: Vec<Number> = match conn {
+        DbConnection::Postgres(pg) => diesel::sql_query(
+            "SELECT nextval('ticket_numbers') AS value FROM generate_series(1, $1)",
+        )
+        .bind::<BigInt, _>(count)
+        .load(pg)?,
+        DbConnection::Sqlite(sqlite) => {
+            let rows: Vec<Number> =
+                diesel::sql_query("SELECT COALESCE(MAX(number), 0) AS value FROM tickets")
+                    .load(sqlite)?;
+            let last = rows.first().map_or(0, |n| n.value);
+            (1..=count).map(|i| Number { value: last + i }).collect()
+        }
+    };
+    Ok(numbers.into_iter().map(|n| n.value).collect())
+}
+
+/// The search terms of one ticket.
+#[derive(Clone, Debug)]
+pub struct SearchDocument {
+    /// The ticket's id.
+    pub ticket_id: String,
+    /// The ticket's number (SQLite's FTS rowid).
+    pub number: i64,
+    /// Terms of the subject and every message.
+    pub all_terms: Vec<String>,
+    /// Terms of the subject and the public messages.
+    pub public_terms: Vec<String>,
+}
+
+/// Writes (or replaces) tickets' search documents.
+pub fn write_search_documents(
+    conn: &mut DbConnection,
+    docs: &[SearchDocument],
+) -> Result<(), StoreError> {
+    if docs.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        DbConnection::Postgres(pg) => {
+            let ids: Vec<&str> = docs.iter().map(|d| d.ticket_id.as_str()).collect();
+            let all: Vec<String> = docs.iter().map(|d| d.all_terms.join(" ")).collect();
+            let public: Vec<String> = docs.iter().map(|d| d.public_terms.join(" ")).collect();
+            diesel::sql_query(
+                "INSERT INTO ticket_search (ticket_id, all_doc, public_doc)
+                 SELECT id, array_to_tsvector(string_to_array(a, ' ')),
+                        array_to_tsvector(string_to_array(p, ' '))
+                 FROM unnest($1::text[], $2::text[], $3::text[]) AS d(id, a, p)
+                 ON CONFLICT (ticket_id) DO UPDATE
+                 SET all_doc = EXCLUDED.all_doc, public_doc = EXCLUDED.public_doc",
+            )
+            .bind::<Array<Text>, _>(ids)
+            .bind::<Array<Text>, _>(all)
+            .bind::<Array<Text>, _>(public)
+            .execute(pg)?;
+        }
+        DbConnection::Sqlite(sqlite) => {
+            for doc in docs {
+                diesel::sql_query("DELETE FROM ticket_search WHERE rowid = ?")
+                    .bind::<BigInt, _>(doc.number)
+                    .execute(sqlite)?;
+                diesel::sql_query(
+                    "INSERT INTO ticket_search (rowid, all_doc, public_doc) VALUES (?, ?, ?)",
+                )
+                .bind::<BigInt, _>(doc.number)
+                .bind::<Text, _>(doc.all_terms.join(" "))
+                .bind::<Text, _>(doc.public_terms.join(" "))
+                .execute(sqlite)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Which part of a ticket's text a search looks in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchScope {
+    /// Subject and every message (staff).
+    All,
+    /// Subject and public messages (the requester).
+    Public,
+}
+
+/// A filter on `tickets` keeping those whose text matches `query`, served by the backend's
+/// full-text index.
+pub fn text_filter(
+    backend: Backend,
+    query: &SearchQuery,
+    scope: SearchScope,
+) -> Box<dyn BoxableExpression<tickets::table, Db, SqlType = Bool>> {
+    match (backend, scope) {
+        (Backend::Postgres, SearchScope::All) => Box::new(
+            sql::<Bool>(
+                "tickets.id IN (SELECT ticket_id FROM ticket_search WHERE all_doc @@ CAST(",
+            )
+            .bind::<Text, _>(query.to_tsquery())
+            .sql(" AS tsquery))"),
+        ),
+        (Backend::Postgres, SearchScope::Public) => Box::new(
+            sql::<Bool>(
+                "EXISTS (SELECT 1 FROM ticket_search s WHERE s.ticket_id = tickets.id \
+                 AND s.public_doc @@ CAST(",
+            )
+            .bind::<Text, _>(query.to_tsquery())
+            .sql(" AS tsquery))"),
+        ),
+        (Backend::Sqlite, scope) => {
+            let column = match scope {
+                SearchScope::All => "all_doc",
+                SearchScope::Public => "public_doc",
+            };
+            Box::new(
+                sql::<Bool>(
+                    "tickets.number IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ",
+                )
+                .bind::<Text, _>(query.to_fts5(column))
+                .sql(")"),
+            )
+        }
+    }
+}

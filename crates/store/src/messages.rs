@@ -1,0 +1,171 @@
+//! Timeline entries: replies, notes, call entries and events.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use kefu_domain::ids::TicketId;
+use kefu_domain::message::{Message, MessageKind, Visibility};
+use serde::{Deserialize, Serialize};
+
+use crate::convert::{from_db, parse, parse_opt, to_db};
+use crate::schema::messages;
+use crate::{DbConnection, StoreError};
+
+/// A row of `messages`.
+#[derive(Queryable, Selectable, Insertable, Debug)]
+#[diesel(table_name = messages, treat_none_as_default_value = false)]
+pub struct MessageRow {
+    pub id: String,
+    pub ticket_id: String,
+    pub kind: String,
+    pub visibility: String,
+    pub author_kind: String,
+    pub author_user_id: Option<String>,
+    pub author_customer_id: Option<String>,
+    pub channel: String,
+    pub body: String,
+    pub data: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl From<&Message> for MessageRow {
+    fn from(m: &Message) -> Self {
+        MessageRow {
+            id: m.id.to_string(),
+            ticket_id: m.ticket.to_string(),
+            kind: m.kind.as_str().to_owned(),
+            visibility: m.visibility.as_str().to_owned(),
+            author_kind: m.author_kind.as_str().to_owned(),
+            author_user_id: m.author_user.map(|u| u.to_string()),
+            author_customer_id: m.author_customer.map(|c| c.to_string()),
+            channel: m.channel.as_str().to_owned(),
+            body: m.body.clone(),
+            data: m.data.as_ref().map(ToString::to_string),
+            created_at: to_db(m.created_at),
+        }
+    }
+}
+
+impl TryFrom<MessageRow> for Message {
+    type Error = StoreError;
+
+    fn try_from(row: MessageRow) -> Result<Self, StoreError> {
+        Ok(Message {
+            id: parse(&row.id)?,
+            ticket: parse(&row.ticket_id)?,
+            kind: parse(&row.kind)?,
+            visibility: parse(&row.visibility)?,
+            author_kind: parse(&row.author_kind)?,
+            author_user: parse_opt(row.author_user_id.as_deref())?,
+            author_customer: parse_opt(row.author_customer_id.as_deref())?,
+            channel: parse(&row.channel)?,
+            body: row.body,
+            data: row
+                .data
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(format!("message data: {e}")))?,
+            created_at: from_db(row.created_at),
+        })
+    }
+}
+
+/// Inserts timeline entries in one statement.
+pub fn insert_many(conn: &mut DbConnection, list: &[Message]) -> Result<(), StoreError> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<MessageRow> = list.iter().map(MessageRow::from).collect();
+    crate::with_backend!(conn, c => diesel::insert_into(messages::table)
+        .values(&rows)
+        .execute(c))?;
+    Ok(())
+}
+
+/// Inserts one timeline entry.
+pub fn insert(conn: &mut DbConnection, message: &Message) -> Result<(), StoreError> {
+    insert_many(conn, std::slice::from_ref(message))
+}
+
+/// Where the previous page of a timeline ended; opaque to clients.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageCursor {
+    #[serde(rename = "c")]
+    created_at: NaiveDateTime,
+    #[serde(rename = "i")]
+    id: String,
+}
+
+impl MessageCursor {
+    /// The cursor as the text clients pass back.
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// Reads a cursor; `None` if it is not one this version wrote.
+    pub fn decode(text: &str) -> Option<Self> {
+        let bytes = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+}
+
+/// A ticket's timeline, oldest first, one page after `after`; internal entries only when
+/// `include_internal`.
+pub fn list(
+    conn: &mut DbConnection,
+    ticket: TicketId,
+    include_internal: bool,
+    after: Option<&MessageCursor>,
+    limit: i64,
+) -> Result<(Vec<Message>, Option<MessageCursor>), StoreError> {
+    let mut query = messages::table
+        .filter(messages::ticket_id.eq(ticket.to_string()))
+        .select(MessageRow::as_select())
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .limit(limit + 1)
+        .into_boxed();
+    if !include_internal {
+        query = query.filter(messages::visibility.eq(Visibility::Public.as_str()));
+    }
+    if let Some(c) = after {
+        query = query.filter(messages::created_at.ge(c.created_at)).filter(
+            messages::created_at
+                .gt(c.created_at)
+                .or(messages::id.gt(c.id.clone())),
+        );
+    }
+    let mut rows = query.load(conn)?;
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit.max(0) as usize);
+    let next = has_more
+        .then(|| rows.last())
+        .flatten()
+        .map(|row| MessageCursor {
+            created_at: row.created_at,
+            id: row.id.clone(),
+        });
+    let items = rows
+        .into_iter()
+        .map(Message::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok((items, next))
+}
+
+/// The searchable texts of a ticket's entries (replies, notes and calls; not events), with
+/// their visibility.
+pub fn searchable_texts(
+    conn: &mut DbConnection,
+    ticket: TicketId,
+) -> Result<Vec<(Visibility, String)>, StoreError> {
+    let rows: Vec<(String, String)> = messages::table
+        .filter(messages::ticket_id.eq(ticket.to_string()))
+        .filter(messages::kind.ne(MessageKind::Event.as_str()))
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .select((messages::visibility, messages::body))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(visibility, body)| Ok((parse(&visibility)?, body)))
+        .collect()
+}

@@ -1,0 +1,186 @@
+//! Diesel's view of the tables in `migrations/`; the same on both backends.
+//!
+//! `ticket_search` is not here: it is an FTS5 table on SQLite and a tsvector table on
+//! PostgreSQL, reached only through [`crate::dialect`].
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        email_key -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        active -> Bool,
+        locale -> Nullable<Text>,
+        password_changed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    known_devices (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        allowance -> Double,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> Text,
+        name -> Text,
+        name_key -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_members (team_id, user_id) {
+        team_id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        name -> Text,
+        organisation -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_emails (email_key) {
+        email_key -> Text,
+        email -> Text,
+        customer_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_phones (customer_id, phone) {
+        customer_id -> Text,
+        phone -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Text,
+        number -> BigInt,
+        subject -> Text,
+        stage -> Text,
+        channel -> Text,
+        status -> Text,
+        priority -> Text,
+        priority_rank -> SmallInt,
+        requester_id -> Text,
+        assignee_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        first_responded_at -> Nullable<Timestamp>,
+        solved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ticket_tags (ticket_id, tag) {
+        ticket_id -> Text,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        ticket_id -> Text,
+        kind -> Text,
+        visibility -> Text,
+        author_kind -> Text,
+        author_user_id -> Nullable<Text>,
+        author_customer_id -> Nullable<Text>,
+        channel -> Text,
+        body -> Text,
+        data -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    call_logs (id) {
+        id -> Text,
+        ticket_id -> Text,
+        message_id -> Text,
+        direction -> Text,
+        from_number -> Text,
+        to_number -> Text,
+        started_at -> Timestamp,
+        duration_seconds -> Integer,
+        outcome -> Text,
+        notes -> Nullable<Text>,
+        logged_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(team_members -> teams (team_id));
+diesel::joinable!(team_members -> users (user_id));
+diesel::joinable!(customer_emails -> customers (customer_id));
+diesel::joinable!(customer_phones -> customers (customer_id));
+diesel::joinable!(tickets -> customers (requester_id));
+diesel::joinable!(tickets -> teams (team_id));
+diesel::joinable!(ticket_tags -> tickets (ticket_id));
+diesel::joinable!(messages -> tickets (ticket_id));
+diesel::joinable!(call_logs -> tickets (ticket_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    known_devices,
+    login_throttle,
+    teams,
+    team_members,
+    customers,
+    customer_emails,
+    customer_phones,
+    tickets,
+    ticket_tags,
+    messages,
+    call_logs,
+);

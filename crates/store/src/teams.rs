@@ -1,0 +1,166 @@
+//! Teams and their members.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use kefu_domain::account::Team;
+use kefu_domain::ids::{TeamId, UserId};
+
+use crate::convert::{from_db, parse, to_db};
+use crate::schema::{team_members, teams};
+use crate::{DbConnection, StoreError};
+
+/// A row of `teams`.
+#[derive(Queryable, Selectable, Debug)]
+#[diesel(table_name = teams)]
+pub struct TeamRow {
+    pub id: String,
+    pub name: String,
+    pub name_key: String,
+    pub description: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// Inserts a team and its members; `Conflict` if the name is taken.
+pub fn insert(conn: &mut DbConnection, team: &Team) -> Result<(), StoreError> {
+    diesel::insert_into(teams::table)
+        .values((
+            teams::id.eq(team.id.to_string()),
+            teams::name.eq(&team.name),
+            teams::name_key.eq(name_key(&team.name)),
+            teams::description.eq(team.description.as_deref()),
+            teams::created_at.eq(to_db(team.created_at)),
+            teams::updated_at.eq(to_db(team.created_at)),
+        ))
+        .execute(conn)?;
+    set_members(conn, team.id, &team.members, team.created_at)
+}
+
+/// Replaces a team's members.
+pub fn set_members(
+    conn: &mut DbConnection,
+    team: TeamId,
+    members: &[UserId],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::delete(team_members::table.filter(team_members::team_id.eq(team.to_string())))
+        .execute(conn)?;
+    let mut unique = members.to_vec();
+    unique.sort();
+    unique.dedup();
+    let rows: Vec<_> = unique
+        .iter()
+        .map(|user| {
+            (
+                team_members::team_id.eq(team.to_string()),
+                team_members::user_id.eq(user.to_string()),
+                team_members::created_at.eq(to_db(now)),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        crate::with_backend!(conn, c => diesel::insert_into(team_members::table)
+            .values(rows)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Renames or re-describes a team.
+pub fn update(
+    conn: &mut DbConnection,
+    team: TeamId,
+    name: Option<&str>,
+    description: Option<Option<&str>>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let updated = diesel::update(teams::table.find(team.to_string()))
+        .set((
+            name.map(|n| teams::name.eq(n.to_owned())),
+            name.map(|n| teams::name_key.eq(name_key(n))),
+            description.map(|d| teams::description.eq(d.map(str::to_owned))),
+            teams::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+fn with_members(conn: &mut DbConnection, rows: Vec<TeamRow>) -> Result<Vec<Team>, StoreError> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut members: HashMap<String, Vec<UserId>> = HashMap::new();
+    let pairs: Vec<(String, String)> = team_members::table
+        .filter(team_members::team_id.eq_any(&ids))
+        .select((team_members::team_id, team_members::user_id))
+        .order((team_members::team_id, team_members::created_at))
+        .load(conn)?;
+    for (team, user) in pairs {
+        members.entry(team).or_default().push(parse(&user)?);
+    }
+    rows.into_iter()
+        .map(|row| {
+            Ok(Team {
+                id: parse(&row.id)?,
+                members: members.remove(&row.id).unwrap_or_default(),
+                name: row.name,
+                description: row.description,
+                created_at: from_db(row.created_at),
+            })
+        })
+        .collect()
+}
+
+/// The team with this id, with its members.
+pub fn find(conn: &mut DbConnection, id: TeamId) -> Result<Team, StoreError> {
+    let row = teams::table
+        .find(id.to_string())
+        .select(TeamRow::as_select())
+        .first(conn)?;
+    with_members(conn, vec![row])?
+        .pop()
+        .ok_or(StoreError::NotFound)
+}
+
+/// Every team, by name.
+pub fn list(conn: &mut DbConnection) -> Result<Vec<Team>, StoreError> {
+    let rows = teams::table
+        .select(TeamRow::as_select())
+        .order(teams::name_key)
+        .load(conn)?;
+    with_members(conn, rows)
+}
+
+/// The teams with these ids.
+pub fn find_many(conn: &mut DbConnection, ids: &[TeamId]) -> Result<Vec<Team>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let rows = teams::table
+        .filter(teams::id.eq_any(keys))
+        .select(TeamRow::as_select())
+        .load(conn)?;
+    with_members(conn, rows)
+}
+
+/// The teams a user belongs to.
+pub fn of_member(conn: &mut DbConnection, user: UserId) -> Result<Vec<TeamId>, StoreError> {
+    let ids: Vec<String> = team_members::table
+        .filter(team_members::user_id.eq(user.to_string()))
+        .select(team_members::team_id)
+        .load(conn)?;
+    ids.iter().map(|id| parse(id)).collect()
+}
+
+/// Whether a team with this id exists.
+pub fn exists(conn: &mut DbConnection, id: TeamId) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(teams::table.find(id.to_string()))).get_result(conn)?)
+}

@@ -1,0 +1,41 @@
+//! Stored throttle buckets, shared by every node on the same database.
+
+use diesel::prelude::*;
+use kefu_domain::throttle::Bucket;
+
+use crate::convert::{from_db, to_db};
+use crate::schema::login_throttle;
+use crate::{DbConnection, StoreError};
+
+/// The bucket stored under `key`, if any.
+pub fn load(conn: &mut DbConnection, key: &str) -> Result<Option<Bucket>, StoreError> {
+    let row: Option<(f64, chrono::NaiveDateTime)> = login_throttle::table
+        .find(key)
+        .select((login_throttle::allowance, login_throttle::checked_at))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(allowance, checked_at)| Bucket {
+        allowance,
+        checked_at: from_db(checked_at),
+    }))
+}
+
+/// Stores the bucket for `key` (run inside a transaction with the `load` it follows).
+pub fn save(conn: &mut DbConnection, key: &str, bucket: Bucket) -> Result<(), StoreError> {
+    let updated = diesel::update(login_throttle::table.find(key))
+        .set((
+            login_throttle::allowance.eq(bucket.allowance),
+            login_throttle::checked_at.eq(to_db(bucket.checked_at)),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(login_throttle::table)
+            .values((
+                login_throttle::key.eq(key),
+                login_throttle::allowance.eq(bucket.allowance),
+                login_throttle::checked_at.eq(to_db(bucket.checked_at)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

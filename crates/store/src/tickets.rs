@@ -1,0 +1,434 @@
+//! Tickets: rows, the queue query with its filters and keyset pagination, and tags.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use kefu_domain::ids::{CustomerId, TeamId, TicketId, UserId};
+use kefu_domain::tag::Tag;
+use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
+use serde::{Deserialize, Serialize};
+
+use crate::connection::Db;
+use crate::convert::{from_db, parse, parse_opt, to_db};
+use crate::dialect::{self, SearchScope};
+use crate::schema::{ticket_tags, tickets};
+use crate::search::SearchQuery;
+use crate::{DbConnection, StoreError};
+
+/// A row of `tickets`.
+#[derive(Queryable, Selectable, Insertable, AsChangeset, Debug)]
+#[diesel(table_name = tickets, treat_none_as_default_value = false, treat_none_as_null = true)]
+pub struct TicketRow {
+    pub id: String,
+    pub number: i64,
+    pub subject: String,
+    pub stage: String,
+    pub channel: String,
+    pub status: String,
+    pub priority: String,
+    pub priority_rank: i16,
+    pub requester_id: String,
+    pub assignee_id: Option<String>,
+    pub team_id: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub first_responded_at: Option<NaiveDateTime>,
+    pub solved_at: Option<NaiveDateTime>,
+}
+
+impl From<&Ticket> for TicketRow {
+    fn from(t: &Ticket) -> Self {
+        TicketRow {
+            id: t.id.to_string(),
+            number: t.number.get(),
+            subject: t.subject.clone(),
+            stage: t.stage.as_str().to_owned(),
+            channel: t.channel.as_str().to_owned(),
+            status: t.status.as_str().to_owned(),
+            priority: t.priority.as_str().to_owned(),
+            priority_rank: t.priority.rank(),
+            requester_id: t.requester.to_string(),
+            assignee_id: t.assignee.map(|a| a.to_string()),
+            team_id: t.team.map(|a| a.to_string()),
+            created_by: t.created_by.map(|a| a.to_string()),
+            created_at: to_db(t.created_at),
+            updated_at: to_db(t.updated_at),
+            first_responded_at: t.first_responded_at.map(to_db),
+            solved_at: t.solved_at.map(to_db),
+        }
+    }
+}
+
+fn ticket_of(row: TicketRow, tags: Vec<Tag>) -> Result<Ticket, StoreError> {
+    Ok(Ticket {
+        id: parse(&row.id)?,
+        number: TicketNumber::new(row.number)?,
+        stage: parse(&row.stage)?,
+        channel: parse(&row.channel)?,
+        status: parse(&row.status)?,
+        priority: parse(&row.priority)?,
+        requester: parse(&row.requester_id)?,
+        assignee: parse_opt(row.assignee_id.as_deref())?,
+        team: parse_opt(row.team_id.as_deref())?,
+        created_by: parse_opt(row.created_by.as_deref())?,
+        subject: row.subject,
+        tags,
+        created_at: from_db(row.created_at),
+        updated_at: from_db(row.updated_at),
+        first_responded_at: row.first_responded_at.map(from_db),
+        solved_at: row.solved_at.map(from_db),
+    })
+}
+
+/// Inserts tickets with their tags, in one statement per table.
+pub fn insert_many(conn: &mut DbConnection, list: &[Ticket]) -> Result<(), StoreError> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<TicketRow> = list.iter().map(TicketRow::from).collect();
+    crate::with_backend!(conn, c => diesel::insert_into(tickets::table)
+        .values(&rows)
+        .execute(c))?;
+    let tags: Vec<_> = list
+        .iter()
+        .flat_map(|t| t.tags.iter().map(move |tag| (t.id, tag)))
+        .map(|(id, tag)| {
+            (
+                ticket_tags::ticket_id.eq(id.to_string()),
+                ticket_tags::tag.eq(tag.as_str().to_owned()),
+            )
+        })
+        .collect();
+    if !tags.is_empty() {
+        crate::with_backend!(conn, c => diesel::insert_into(ticket_tags::table)
+            .values(tags)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Inserts one ticket with its tags.
+pub fn insert(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> {
+    insert_many(conn, std::slice::from_ref(ticket))
+}
+
+/// Writes every field of a ticket that can change, and replaces its tags.
+pub fn save(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> {
+    let row = TicketRow::from(ticket);
+    let updated = diesel::update(tickets::table.find(&row.id))
+        .set(&row)
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    diesel::delete(ticket_tags::table.filter(ticket_tags::ticket_id.eq(&row.id))).execute(conn)?;
+    let tags: Vec<_> = ticket
+        .tags
+        .iter()
+        .map(|tag| {
+            (
+                ticket_tags::ticket_id.eq(row.id.clone()),
+                ticket_tags::tag.eq(tag.as_str().to_owned()),
+            )
+        })
+        .collect();
+    if !tags.is_empty() {
+        crate::with_backend!(conn, c => diesel::insert_into(ticket_tags::table)
+            .values(tags)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Marks a ticket as changed at `now` (a message was added).
+pub fn touch(conn: &mut DbConnection, id: TicketId, now: DateTime<Utc>) -> Result<(), StoreError> {
+    diesel::update(tickets::table.find(id.to_string()))
+        .set(tickets::updated_at.eq(to_db(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn tags_of(conn: &mut DbConnection, ids: &[&str]) -> Result<HashMap<String, Vec<Tag>>, StoreError> {
+    let pairs: Vec<(String, String)> = ticket_tags::table
+        .filter(ticket_tags::ticket_id.eq_any(ids))
+        .order((ticket_tags::ticket_id, ticket_tags::tag))
+        .load(conn)?;
+    let mut tags: HashMap<String, Vec<Tag>> = HashMap::new();
+    for (ticket, tag) in pairs {
+        tags.entry(ticket).or_default().push(Tag::parse(&tag)?);
+    }
+    Ok(tags)
+}
+
+fn with_tags(conn: &mut DbConnection, rows: Vec<TicketRow>) -> Result<Vec<Ticket>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut tags = tags_of(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| {
+            let t = tags.remove(&row.id).unwrap_or_default();
+            ticket_of(row, t)
+        })
+        .collect()
+}
+
+/// The ticket with this id.
+pub fn find(conn: &mut DbConnection, id: TicketId) -> Result<Ticket, StoreError> {
+    let row = tickets::table
+        .find(id.to_string())
+        .select(TicketRow::as_select())
+        .first(conn)?;
+    with_tags(conn, vec![row])?
+        .pop()
+        .ok_or(StoreError::NotFound)
+}
+
+/// The ticket with this number.
+pub fn find_by_number(conn: &mut DbConnection, number: TicketNumber) -> Result<Ticket, StoreError> {
+    let row = tickets::table
+        .filter(tickets::number.eq(number.get()))
+        .select(TicketRow::as_select())
+        .first(conn)?;
+    with_tags(conn, vec![row])?
+        .pop()
+        .ok_or(StoreError::NotFound)
+}
+
+/// Which team a queue shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TeamFilter {
+    /// Tickets of this team.
+    Team(TeamId),
+    /// Tickets in no team.
+    NoTeam,
+}
+
+/// Whose tickets a queue shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    /// Tickets assigned to this user.
+    User(UserId),
+    /// Tickets nobody is assigned to.
+    Unassigned,
+}
+
+/// What a queue view shows; empty lists mean "any".
+#[derive(Clone, Debug, Default)]
+pub struct TicketFilter {
+    /// Only these statuses.
+    pub statuses: Vec<Status>,
+    /// Only these stages.
+    pub stages: Vec<Stage>,
+    /// Only these channels.
+    pub channels: Vec<Channel>,
+    /// Only these priorities.
+    pub priorities: Vec<Priority>,
+    /// Only this team (or no team).
+    pub team: Option<TeamFilter>,
+    /// Only this assignee (or unassigned).
+    pub assignee: Option<AssigneeFilter>,
+    /// Only tickets carrying this tag.
+    pub tag: Option<Tag>,
+    /// Only this requester's tickets.
+    pub requester: Option<CustomerId>,
+    /// Only tickets updated at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
+    /// Only tickets whose text matches, searched in this scope.
+    pub text: Option<(SearchQuery, SearchScope)>,
+}
+
+/// The order of a queue view.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketSort {
+    /// Most recently updated first.
+    #[default]
+    Updated,
+    /// Least recently updated first (work the oldest first).
+    UpdatedAsc,
+    /// Newest first.
+    Created,
+    /// Oldest first.
+    CreatedAsc,
+    /// Most urgent first, then most recently updated.
+    Priority,
+}
+
+/// Where the previous page ended; opaque to clients.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketCursor {
+    #[serde(rename = "s")]
+    sort: TicketSort,
+    #[serde(rename = "u")]
+    updated_at: NaiveDateTime,
+    #[serde(rename = "n")]
+    number: i64,
+    #[serde(rename = "r")]
+    rank: i16,
+    #[serde(rename = "i")]
+    id: String,
+}
+
+impl TicketCursor {
+    fn after(row: &TicketRow, sort: TicketSort) -> Self {
+        Self {
+            sort,
+            updated_at: row.updated_at,
+            number: row.number,
+            rank: row.priority_rank,
+            id: row.id.clone(),
+        }
+    }
+
+    /// The cursor as the text clients pass back.
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// Reads a cursor; `None` if it is not one this version wrote.
+    pub fn decode(text: &str) -> Option<Self> {
+        let bytes = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// The order the cursor belongs to.
+    pub fn sort(&self) -> TicketSort {
+        self.sort
+    }
+}
+
+/// One page of a queue view.
+#[derive(Clone, Debug)]
+pub struct TicketPage {
+    /// The tickets, in the view's order.
+    pub items: Vec<Ticket>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<TicketCursor>,
+}
+
+fn filtered<'a>(conn: &DbConnection, filter: &'a TicketFilter) -> tickets::BoxedQuery<'a, Db> {
+    let mut query = tickets::table.into_boxed::<Db>();
+    if !filter.statuses.is_empty() {
+        query = query.filter(tickets::status.eq_any(filter.statuses.iter().map(|s| s.as_str())));
+    }
+    if !filter.stages.is_empty() {
+        query = query.filter(tickets::stage.eq_any(filter.stages.iter().map(|s| s.as_str())));
+    }
+    if !filter.channels.is_empty() {
+        query = query.filter(tickets::channel.eq_any(filter.channels.iter().map(|c| c.as_str())));
+    }
+    if !filter.priorities.is_empty() {
+        query =
+            query.filter(tickets::priority_rank.eq_any(filter.priorities.iter().map(|p| p.rank())));
+    }
+    match filter.team {
+        Some(TeamFilter::Team(team)) => query = query.filter(tickets::team_id.eq(team.to_string())),
+        Some(TeamFilter::NoTeam) => query = query.filter(tickets::team_id.is_null()),
+        None => {}
+    }
+    match filter.assignee {
+        Some(AssigneeFilter::User(user)) => {
+            query = query.filter(tickets::assignee_id.eq(user.to_string()));
+        }
+        Some(AssigneeFilter::Unassigned) => query = query.filter(tickets::assignee_id.is_null()),
+        None => {}
+    }
+    if let Some(requester) = filter.requester {
+        query = query.filter(tickets::requester_id.eq(requester.to_string()));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(tickets::updated_at.ge(to_db(since)));
+    }
+    if let Some(tag) = &filter.tag {
+        query = query.filter(
+            tickets::id.eq_any(
+                ticket_tags::table
+                    .filter(ticket_tags::tag.eq(tag.as_str()))
+                    .select(ticket_tags::ticket_id),
+            ),
+        );
+    }
+    if let Some((text, scope)) = &filter.text {
+        query = query.filter(dialect::text_filter(conn.backend(), text, *scope));
+    }
+    query
+}
+
+fn ordered<'a>(
+    mut query: tickets::BoxedQuery<'a, Db>,
+    sort: TicketSort,
+    after: Option<&TicketCursor>,
+) -> tickets::BoxedQuery<'a, Db> {
+    use tickets::{id, number, priority_rank, updated_at};
+    if let Some(c) = after {
+        let (u, i) = (c.updated_at, c.id.clone());
+        query = match sort {
+            TicketSort::Updated => query
+                .filter(updated_at.le(u))
+                .filter(updated_at.lt(u).or(id.lt(i))),
+            TicketSort::UpdatedAsc => query
+                .filter(updated_at.ge(u))
+                .filter(updated_at.gt(u).or(id.gt(i))),
+            TicketSort::Created => query.filter(number.lt(c.number)),
+            TicketSort::CreatedAsc => query.filter(number.gt(c.number)),
+            TicketSort::Priority => query.filter(priority_rank.le(c.rank)).filter(
+                priority_rank
+                    .lt(c.rank)
+                    .or(updated_at.lt(u))
+                    .or(updated_at.eq(u).and(id.lt(i))),
+            ),
+        };
+    }
+    match sort {
+        TicketSort::Updated => query.order((updated_at.desc(), id.desc())),
+        TicketSort::UpdatedAsc => query.order((updated_at.asc(), id.asc())),
+        TicketSort::Created => query.order(number.desc()),
+        TicketSort::CreatedAsc => query.order(number.asc()),
+        TicketSort::Priority => query.order((priority_rank.desc(), updated_at.desc(), id.desc())),
+    }
+}
+
+/// One page of the tickets matching `filter`, in `sort` order, after `after`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &TicketFilter,
+    sort: TicketSort,
+    after: Option<&TicketCursor>,
+    limit: i64,
+) -> Result<TicketPage, StoreError> {
+    let query = ordered(filtered(conn, filter), sort, after)
+        .select(TicketRow::as_select())
+        .limit(limit + 1);
+    let mut rows: Vec<TicketRow> = query.load(conn)?;
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit.max(0) as usize);
+    let next = if has_more {
+        rows.last().map(|row| TicketCursor::after(row, sort))
+    } else {
+        None
+    };
+    Ok(TicketPage {
+        items: with_tags(conn, rows)?,
+        next,
+    })
+}
+
+/// How many tickets match `filter`, counting no further than `cap` (so that a count stays
+/// cheap on a million tickets; callers show `cap` as "999+").
+pub fn count_capped(
+    conn: &mut DbConnection,
+    filter: &TicketFilter,
+    cap: i64,
+) -> Result<i64, StoreError> {
+    let numbers: Vec<i64> = filtered(conn, filter)
+        .select(tickets::number)
+        .limit(cap)
+        .load(conn)?;
+    Ok(numbers.len() as i64)
+}

@@ -1,0 +1,14 @@
+DROP TABLE ticket_search;
+DROP TABLE call_logs;
+DROP TABLE messages;
+DROP TABLE ticket_tags;
+DROP TABLE tickets;
+DROP TABLE customer_phones;
+DROP TABLE customer_emails;
+DROP TABLE customers;
+DROP TABLE team_members;
+DROP TABLE teams;
+DROP TABLE login_throttle;
+DROP TABLE known_devices;
+DROP TABLE sessions;
+DROP TABLE users;
