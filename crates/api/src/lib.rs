@@ -1,1 +1,110 @@
-//! placeholder
+//! Kefu's HTTP API (actix-web): REST under `/api/v1`, sessions, the OpenAPI document, probes,
+//! metrics and the web front ends.
+//!
+//! Handlers are thin: they extract and authorise, call one use case, and map the result.
+//! Rules live in `kefu-domain`; storage in `kefu-store`.
+
+pub mod auth;
+pub mod config;
+pub mod customers;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod metrics;
+pub mod openapi;
+pub mod state;
+pub mod teams;
+pub mod tickets;
+pub mod users;
+pub mod view;
+
+use std::future::Future;
+use std::net::TcpListener;
+
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpServer, web};
+use kefu_domain::phone::PhoneRegion;
+use kefu_store::Store;
+
+pub use config::ApiConfig;
+pub use error::ApiError;
+pub use state::AppState;
+
+/// Builds the shared state; fails on configuration that cannot work.
+pub fn state(config: ApiConfig, store: Store) -> Result<AppState, String> {
+    let phone_region = config
+        .phone_region
+        .as_deref()
+        .map(PhoneRegion::parse)
+        .transpose()
+        .map_err(|e| format!("api.phone_region: {e}"))?;
+    Ok(AppState {
+        store,
+        phone_region,
+        passwords: auth::password::PasswordHasher::new()?,
+        metrics: metrics::Metrics::new().map_err(|e| e.to_string())?,
+        config,
+    })
+}
+
+/// Every route of the application.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(metrics::export))
+        .service(
+            web::scope("/api/v1")
+                .route("/openapi.json", web::get().to(openapi::document))
+                .configure(auth::routes)
+                .configure(users::routes)
+                .configure(teams::routes)
+                .configure(customers::routes)
+                .configure(tickets::routes)
+                .default_service(web::to(extract::no_route)),
+        );
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then drains open requests.
+pub async fn serve(
+    state: web::Data<AppState>,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let limit = state.config.max_body_bytes;
+    let workers = state
+        .config
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let app_state = state.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(app_state.clone())
+            .app_data(extract::json(limit))
+            .app_data(extract::query())
+            .app_data(extract::path())
+            .app_data(web::PayloadConfig::new(limit))
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Referrer-Policy", "same-origin")),
+            )
+            .wrap(from_fn(metrics::record))
+            .configure(routes)
+            .default_service(web::to(extract::no_route))
+    })
+    .workers(workers)
+    .disable_signals()
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    let handle = server.handle();
+    tokio::select! {
+        result = server => result,
+        () = shutdown => {
+            handle.stop(true).await;
+            Ok(())
+        }
+    }
+}

@@ -176,6 +176,68 @@ pub struct Ticket {
     pub solved_at: Option<DateTime<Utc>>,
 }
 
+/// One field of a ticket that changed, for the timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    /// The field's name: `status`, `priority`, `stage`, `subject`, `team`, `assignee`, `tags`.
+    pub field: &'static str,
+    /// The value before (ids for team and assignee), if any.
+    pub from: Option<String>,
+    /// The value after, if any.
+    pub to: Option<String>,
+}
+
+/// What changed between two versions of a ticket, field by field.
+pub fn diff(before: &Ticket, after: &Ticket) -> Vec<FieldChange> {
+    let mut changes = Vec::new();
+    let mut push = |field, from: Option<String>, to: Option<String>| {
+        if from != to {
+            changes.push(FieldChange { field, from, to });
+        }
+    };
+    push(
+        "status",
+        Some(before.status.to_string()),
+        Some(after.status.to_string()),
+    );
+    push(
+        "priority",
+        Some(before.priority.to_string()),
+        Some(after.priority.to_string()),
+    );
+    push(
+        "stage",
+        Some(before.stage.to_string()),
+        Some(after.stage.to_string()),
+    );
+    push(
+        "subject",
+        Some(before.subject.clone()),
+        Some(after.subject.clone()),
+    );
+    push(
+        "team",
+        before.team.map(|t| t.to_string()),
+        after.team.map(|t| t.to_string()),
+    );
+    push(
+        "assignee",
+        before.assignee.map(|a| a.to_string()),
+        after.assignee.map(|a| a.to_string()),
+    );
+    let tags = |t: &Ticket| {
+        (!t.tags.is_empty()).then(|| {
+            t.tags
+                .iter()
+                .map(Tag::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    };
+    push("tags", tags(before), tags(after));
+    changes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +263,39 @@ mod tests {
         all.sort_by_key(|p| std::cmp::Reverse(p.rank()));
         assert_eq!(all.first(), Some(&Priority::Urgent));
         assert_eq!(all.last(), Some(&Priority::Low));
+    }
+
+    #[test]
+    fn diff_lists_only_what_changed() {
+        let now = chrono::Utc::now();
+        let before = Ticket {
+            id: TicketId::new(),
+            number: TicketNumber(7),
+            subject: "Broken screen".into(),
+            stage: Stage::AfterSale,
+            channel: Channel::Phone,
+            status: Status::New,
+            priority: Priority::Normal,
+            requester: CustomerId::new(),
+            assignee: None,
+            team: None,
+            tags: vec![],
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+            first_responded_at: None,
+            solved_at: None,
+        };
+        let agent = UserId::new();
+        let after = Ticket {
+            status: Status::Open,
+            assignee: Some(agent),
+            tags: Tag::parse("warranty").into_iter().collect(),
+            ..before.clone()
+        };
+        let fields: Vec<_> = diff(&before, &after).iter().map(|c| c.field).collect();
+        assert_eq!(fields, ["status", "assignee", "tags"]);
+        assert!(diff(&before, &before).is_empty());
     }
 
     #[test]

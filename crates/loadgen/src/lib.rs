@@ -1,1 +1,200 @@
-//! placeholder
+//! Load generators for Kefu's benchmarks: many concurrent HTTP requests against a running
+//! server, with latency percentiles, and the baseline (`/healthz`, the HTTP floor) measured in
+//! the same run so that figures from different machines can be compared.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use futures_util::future::join_all;
+use hdrhistogram::Histogram;
+use kefu_api_types::auth::{LoginRequest, LoginResponse};
+use tokio::sync::Mutex;
+
+/// An authenticated HTTP client for one Kefu server.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Client {
+    /// Signs in and keeps the bearer token.
+    pub async fn login(base: &str, email: &str, password: &str) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(256)
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        let base = base.trim_end_matches('/').to_owned();
+        let response = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&LoginRequest {
+                email: email.into(),
+                password: password.into(),
+            })
+            .send()
+            .await
+            .with_context(|| format!("reaching {base}"))?;
+        if !response.status().is_success() {
+            bail!(
+                "signing in failed: {}",
+                response.text().await.unwrap_or_default()
+            );
+        }
+        let login: LoginResponse = response.json().await?;
+        Ok(Self {
+            http,
+            base,
+            token: login.token,
+        })
+    }
+
+    /// A GET request to `path` with the bearer token.
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+    }
+
+    /// A POST request to `path` with the bearer token and a JSON body.
+    pub fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::RequestBuilder {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+    }
+
+    /// GETs `path` and decodes the JSON answer.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+        let response = self.get(path).send().await?;
+        if !response.status().is_success() {
+            bail!("GET {path}: {}", response.status());
+        }
+        Ok(response.json().await?)
+    }
+}
+
+/// Latency and throughput of one scenario.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The scenario's name.
+    pub name: String,
+    /// Requests answered with a success status.
+    pub ok: u64,
+    /// Requests that failed or answered an error status.
+    pub errors: u64,
+    /// Wall time of the whole scenario.
+    pub elapsed: Duration,
+    /// Latency percentiles in milliseconds: p50, p90, p99, max.
+    pub p50_ms: f64,
+    /// 90th percentile.
+    pub p90_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Slowest request.
+    pub max_ms: f64,
+}
+
+impl Report {
+    /// Successful requests per second.
+    pub fn throughput(&self) -> f64 {
+        self.ok as f64 / self.elapsed.as_secs_f64().max(f64::EPSILON)
+    }
+
+    /// One line of the results table.
+    pub fn line(&self) -> String {
+        format!(
+            "{:<34} {:>7} {:>6} {:>9.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
+            self.name,
+            self.ok,
+            self.errors,
+            self.throughput(),
+            self.p50_ms,
+            self.p90_ms,
+            self.p99_ms,
+            self.max_ms
+        )
+    }
+
+    /// The header of the results table.
+    pub fn header() -> String {
+        format!(
+            "{:<34} {:>7} {:>6} {:>9} {:>8} {:>8} {:>8} {:>8}",
+            "scenario", "ok", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"
+        )
+    }
+}
+
+/// Sends `total` requests, `concurrency` at a time; `request(i)` builds the i-th.
+pub async fn run<F>(
+    name: &str,
+    total: usize,
+    concurrency: usize,
+    request: F,
+) -> anyhow::Result<Report>
+where
+    F: Fn(usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
+    let histogram = Arc::new(Mutex::new(Histogram::<u64>::new_with_bounds(
+        1, 60_000_000, 3,
+    )?));
+    let next = Arc::new(AtomicUsize::new(0));
+    let errors = Arc::new(AtomicUsize::new(0));
+    let request = Arc::new(request);
+    let started = Instant::now();
+    let workers = (0..concurrency.max(1)).map(|_| {
+        let (histogram, next, errors, request) = (
+            Arc::clone(&histogram),
+            Arc::clone(&next),
+            Arc::clone(&errors),
+            Arc::clone(&request),
+        );
+        tokio::spawn(async move {
+            let mut local = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let sent = Instant::now();
+                let outcome = request(i).send().await;
+                let ok = match outcome {
+                    Ok(response) => {
+                        let success = response.status().is_success();
+                        // Read the whole body: latency includes the transfer.
+                        let body = response.bytes().await;
+                        success && body.is_ok()
+                    }
+                    Err(_) => false,
+                };
+                if ok {
+                    local.push(sent.elapsed().as_micros() as u64);
+                } else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            let mut h = histogram.lock().await;
+            for micros in local {
+                h.saturating_record(micros.max(1));
+            }
+        })
+    });
+    for joined in join_all(workers).await {
+        joined?;
+    }
+    let elapsed = started.elapsed();
+    let h = histogram.lock().await;
+    let ms = |micros: u64| micros as f64 / 1000.0;
+    Ok(Report {
+        name: name.into(),
+        ok: h.len(),
+        errors: errors.load(Ordering::Relaxed) as u64,
+        elapsed,
+        p50_ms: ms(h.value_at_quantile(0.50)),
+        p90_ms: ms(h.value_at_quantile(0.90)),
+        p99_ms: ms(h.value_at_quantile(0.99)),
+        max_ms: ms(h.max()),
+    })
+}

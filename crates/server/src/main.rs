@@ -1,1 +1,5 @@
-fn main() {}
+//! The `kefu` binary; everything happens in the library.
+
+fn main() -> std::process::ExitCode {
+    kefu::cli::run()
+}

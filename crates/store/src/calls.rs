@@ -76,9 +76,11 @@ pub fn insert_many(conn: &mut DbConnection, list: &[CallLog]) -> Result<(), Stor
         return Ok(());
     }
     let rows: Vec<CallLogRow> = list.iter().map(CallLogRow::from).collect();
-    crate::with_backend!(conn, c => diesel::insert_into(call_logs::table)
-        .values(&rows)
-        .execute(c))?;
+    for chunk in rows.chunks(crate::dialect::rows_per_statement(12)) {
+        crate::with_backend!(conn, c => diesel::insert_into(call_logs::table)
+            .values(chunk)
+            .execute(c))?;
+    }
     Ok(())
 }
 

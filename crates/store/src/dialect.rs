@@ -12,8 +12,27 @@ use diesel::sql_types::{Array, BigInt, Bool, Text};
 
 use crate::connection::Db;
 use crate::schema::tickets;
-use crate::search::SearchQuery;
+use crate::search::{SearchDocument, SearchQuery};
 use crate::{Backend, DbConnection, StoreError};
+
+/// The most bind parameters one statement may carry on both backends (SQLite's limit is
+/// 32766, PostgreSQL's 65535).
+const MAX_BIND_PARAMETERS: usize = 30_000;
+
+/// How many rows of `columns` columns fit in one multi-row insert.
+pub fn rows_per_statement(columns: usize) -> usize {
+    (MAX_BIND_PARAMETERS / columns.max(1)).max(1)
+}
+
+/// Refreshes the query planner's statistics (after a bulk load).
+pub fn analyze(conn: &mut DbConnection) -> Result<(), StoreError> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConnection::Postgres(pg) => pg.batch_execute("ANALYZE")?,
+        DbConnection::Sqlite(sqlite) => sqlite.batch_execute("ANALYZE; PRAGMA optimize;")?,
+    }
+    Ok(())
+}
 
 #[derive(QueryableByName)]
 struct Number {
@@ -39,19 +58,6 @@ pub fn next_ticket_numbers(conn: &mut DbConnection, count: usize) -> Result<Vec<
         }
     };
     Ok(numbers.into_iter().map(|n| n.value).collect())
-}
-
-/// The search terms of one ticket.
-#[derive(Clone, Debug)]
-pub struct SearchDocument {
-    /// The ticket's id.
-    pub ticket_id: String,
-    /// The ticket's number (SQLite's FTS rowid).
-    pub number: i64,
-    /// Terms of the subject and every message.
-    pub all_terms: Vec<String>,
-    /// Terms of the subject and the public messages.
-    pub public_terms: Vec<String>,
 }
 
 /// Writes (or replaces) tickets' search documents.

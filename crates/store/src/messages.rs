@@ -78,9 +78,11 @@ pub fn insert_many(conn: &mut DbConnection, list: &[Message]) -> Result<(), Stor
         return Ok(());
     }
     let rows: Vec<MessageRow> = list.iter().map(MessageRow::from).collect();
-    crate::with_backend!(conn, c => diesel::insert_into(messages::table)
-        .values(&rows)
-        .execute(c))?;
+    for chunk in rows.chunks(crate::dialect::rows_per_statement(11)) {
+        crate::with_backend!(conn, c => diesel::insert_into(messages::table)
+            .values(chunk)
+            .execute(c))?;
+    }
     Ok(())
 }
 

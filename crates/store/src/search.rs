@@ -7,6 +7,9 @@
 
 use std::collections::HashSet;
 
+use kefu_domain::message::Visibility;
+use kefu_domain::ticket::Ticket;
+
 /// The longest word kept; longer runs (hashes, base64) are cut here.
 const MAX_WORD_CHARS: usize = 64;
 /// The most distinct terms one ticket's document holds.
@@ -98,6 +101,39 @@ pub fn document_terms<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<Strin
         }
     }
     terms
+}
+
+/// The search terms of one ticket, as both backends index them.
+#[derive(Clone, Debug)]
+pub struct SearchDocument {
+    /// The ticket's id.
+    pub ticket_id: String,
+    /// The ticket's number (SQLite's FTS rowid).
+    pub number: i64,
+    /// Terms of the subject and every message.
+    pub all_terms: Vec<String>,
+    /// Terms of the subject and the public messages.
+    pub public_terms: Vec<String>,
+}
+
+impl SearchDocument {
+    /// The document of a ticket with these texts (message bodies and their visibility).
+    pub fn new(ticket: &Ticket, texts: &[(Visibility, &str)]) -> Self {
+        let subject = std::iter::once(ticket.subject.as_str());
+        let all = subject.clone().chain(texts.iter().map(|(_, t)| *t));
+        let public = subject.chain(
+            texts
+                .iter()
+                .filter(|(v, _)| *v == Visibility::Public)
+                .map(|(_, t)| *t),
+        );
+        Self {
+            ticket_id: ticket.id.to_string(),
+            number: ticket.number.get(),
+            all_terms: document_terms(all),
+            public_terms: document_terms(public),
+        }
+    }
 }
 
 /// One term of a query.

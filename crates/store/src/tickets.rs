@@ -90,9 +90,11 @@ pub fn insert_many(conn: &mut DbConnection, list: &[Ticket]) -> Result<(), Store
         return Ok(());
     }
     let rows: Vec<TicketRow> = list.iter().map(TicketRow::from).collect();
-    crate::with_backend!(conn, c => diesel::insert_into(tickets::table)
-        .values(&rows)
-        .execute(c))?;
+    for chunk in rows.chunks(crate::dialect::rows_per_statement(16)) {
+        crate::with_backend!(conn, c => diesel::insert_into(tickets::table)
+            .values(chunk)
+            .execute(c))?;
+    }
     let tags: Vec<_> = list
         .iter()
         .flat_map(|t| t.tags.iter().map(move |tag| (t.id, tag)))

@@ -1,0 +1,29 @@
+//! `POST /api/v1/auth/logout`.
+
+use actix_web::{HttpResponse, web};
+use kefu_api_types::Problem;
+use kefu_store::sessions;
+
+use crate::auth::session::{Auth, cleared_session_cookie};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// End the current session.
+#[utoipa::path(
+    post, path = "/api/v1/auth/logout", tag = "auth",
+    responses(
+        (status = 204, description = "Signed out; the session cookie is removed"),
+        (status = 401, description = "Not signed in", body = Problem),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+pub async fn logout(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    let id = auth.session.id;
+    state
+        .store
+        .write(move |conn| sessions::delete(conn, id))
+        .await?;
+    Ok(HttpResponse::NoContent()
+        .cookie(cleared_session_cookie(&state.config.session))
+        .finish())
+}

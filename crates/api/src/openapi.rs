@@ -1,0 +1,76 @@
+//! The OpenAPI 3 document, generated from the handlers and bodies.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::{auth, customers, teams, tickets, users};
+
+/// Kefu's HTTP API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kefu API",
+        description = "The helpdesk API: tickets on every channel, customers, users and teams. \
+            Errors are application/problem+json with a stable `code`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    paths(
+        auth::login::login,
+        auth::logout::logout,
+        auth::me::show,
+        auth::me::update,
+        auth::me::change_password,
+        users::list::list,
+        users::list::show,
+        users::create::create,
+        users::update::update,
+        teams::manage::list,
+        teams::manage::show,
+        teams::manage::create,
+        teams::manage::update,
+        customers::manage::search,
+        customers::manage::show,
+        customers::manage::update,
+        tickets::list::list,
+        tickets::create::create,
+        tickets::show::show,
+        tickets::update::update,
+        tickets::messages::list,
+        tickets::messages::post,
+        tickets::calls::post,
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "auth", description = "Signing in and out"),
+        (name = "users", description = "Accounts"),
+        (name = "teams", description = "Queues of work"),
+        (name = "customers", description = "The people asking for help"),
+        (name = "tickets", description = "Inquiries on every channel"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "kefu_session",
+                "Browsers: the session cookie; writes also need the X-CSRF-Token header",
+            ))),
+        );
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,88 @@
+//! Recording changes on a ticket's timeline: who changed what, and when.
+
+use chrono::{DateTime, Utc};
+use kefu_domain::ids::{MessageId, UserId};
+use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
+use kefu_domain::permissions::Actor;
+use kefu_domain::role::Role;
+use kefu_domain::ticket::{FieldChange, Ticket, diff};
+use kefu_store::{DbConnection, StoreError, messages, teams, users};
+use serde_json::json;
+
+/// The timeline entry for the changes between `before` and `after`, or `None` if nothing
+/// changed. Team and assignee changes carry the names as they were at the time.
+pub fn record(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &Ticket,
+    after: &Ticket,
+    now: DateTime<Utc>,
+) -> Result<Option<Message>, StoreError> {
+    let changes = diff(before, after);
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    let mut rendered = Vec::with_capacity(changes.len());
+    for change in &changes {
+        let (from_name, to_name) = match change.field {
+            "assignee" => (user_name(conn, &change.from)?, user_name(conn, &change.to)?),
+            "team" => (team_name(conn, &change.from)?, team_name(conn, &change.to)?),
+            _ => (None, None),
+        };
+        rendered.push(json!({
+            "field": change.field,
+            "from": change.from,
+            "to": change.to,
+            "from_name": from_name,
+            "to_name": to_name,
+        }));
+    }
+    let event = Message {
+        id: MessageId::new(),
+        ticket: after.id,
+        kind: MessageKind::Event,
+        visibility: Visibility::Internal,
+        author_kind: if actor.role == Role::Customer {
+            AuthorKind::Customer
+        } else {
+            AuthorKind::Agent
+        },
+        author_user: Some(actor.user),
+        author_customer: None,
+        channel: after.channel,
+        body: summary(&changes),
+        data: Some(json!({ "changes": rendered })),
+        created_at: now,
+    };
+    messages::insert(conn, &event)?;
+    Ok(Some(event))
+}
+
+fn summary(changes: &[FieldChange]) -> String {
+    changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {} → {}",
+                c.field,
+                c.from.as_deref().unwrap_or("—"),
+                c.to.as_deref().unwrap_or("—")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn user_name(conn: &mut DbConnection, id: &Option<String>) -> Result<Option<String>, StoreError> {
+    let Some(id) = id.as_deref().and_then(|s| s.parse::<UserId>().ok()) else {
+        return Ok(None);
+    };
+    Ok(users::find_many(conn, &[id])?.pop().map(|u| u.name))
+}
+
+fn team_name(conn: &mut DbConnection, id: &Option<String>) -> Result<Option<String>, StoreError> {
+    let Some(id) = id.as_deref().and_then(|s| s.parse().ok()) else {
+        return Ok(None);
+    };
+    Ok(teams::find_many(conn, &[id])?.pop().map(|t| t.name))
+}

@@ -1,0 +1,27 @@
+//! Tickets: the queue, one ticket, its changes, its timeline and its calls.
+
+pub mod calls;
+pub mod create;
+pub mod events;
+pub mod list;
+pub mod messages;
+pub mod reference;
+pub mod requester;
+pub mod search_document;
+pub mod show;
+pub mod triage;
+pub mod update;
+
+use actix_web::web;
+
+/// Routes under `/api/v1`.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/tickets", web::get().to(list::list))
+        .route("/tickets", web::post().to(create::create))
+        .route("/tickets/{id}", web::get().to(show::show))
+        .route("/tickets/{id}", web::patch().to(update::update))
+        .route("/tickets/{id}/messages", web::get().to(messages::list))
+        .route("/tickets/{id}/messages", web::post().to(messages::post))
+        .route("/tickets/{id}/calls", web::post().to(calls::post));
+}

@@ -1,0 +1,53 @@
+//! Finding the ticket a path names (`/tickets/{id}` takes a UUID, `#1042` or `1042`) and
+//! deciding what the caller sees of it.
+
+use kefu_domain::ids::TicketId;
+use kefu_domain::permissions::{Actor, TicketAccess};
+use kefu_domain::ticket::{Ticket, TicketNumber};
+use kefu_store::{DbConnection, StoreError, tickets};
+
+use crate::error::ApiError;
+
+/// How a path names a ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TicketRef {
+    /// By id.
+    Id(TicketId),
+    /// By human number.
+    Number(TicketNumber),
+}
+
+impl TicketRef {
+    /// Reads a path segment; anything else is "not found".
+    pub fn parse(segment: &str) -> Result<Self, ApiError> {
+        if let Ok(id) = segment.parse::<TicketId>() {
+            return Ok(TicketRef::Id(id));
+        }
+        segment
+            .parse::<TicketNumber>()
+            .map(TicketRef::Number)
+            .map_err(|_| ApiError::NotFound("ticket"))
+    }
+}
+
+/// Loads the ticket and decides the caller's access; a ticket the caller may not see is
+/// "not found", exactly like one that does not exist.
+pub fn load_visible(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    reference: TicketRef,
+) -> Result<(Ticket, TicketAccess), ApiError> {
+    let found = match reference {
+        TicketRef::Id(id) => tickets::find(conn, id),
+        TicketRef::Number(number) => tickets::find_by_number(conn, number),
+    };
+    let ticket = match found {
+        Ok(ticket) => ticket,
+        Err(StoreError::NotFound) => return Err(ApiError::NotFound("ticket")),
+        Err(other) => return Err(other.into()),
+    };
+    let access = actor
+        .ticket_access(ticket.requester)
+        .map_err(|_| ApiError::NotFound("ticket"))?;
+    Ok((ticket, access))
+}

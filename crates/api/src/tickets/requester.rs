@@ -1,0 +1,148 @@
+//! Who a new ticket is for: an existing customer, or one found or created from contact
+//! details.
+
+use chrono::{DateTime, Utc};
+use kefu_api_types::tickets::RequesterInput;
+use kefu_domain::account::Customer;
+use kefu_domain::email::EmailAddress;
+use kefu_domain::ids::CustomerId;
+use kefu_domain::phone::{PhoneNumber, PhoneRegion};
+use kefu_domain::text;
+use kefu_store::{DbConnection, StoreError, customers};
+
+use crate::error::ApiError;
+
+/// A requester, parsed and validated before any database work.
+#[derive(Clone, Debug)]
+pub enum RequesterSpec {
+    /// An existing customer.
+    Existing(CustomerId),
+    /// Contact details to find a customer by, or to create one with.
+    Contact {
+        /// The name for a new customer.
+        name: Option<String>,
+        /// Looked up first.
+        email: Option<EmailAddress>,
+        /// Looked up if the email finds nobody.
+        phone: Option<PhoneNumber>,
+        /// The company, for a new customer.
+        organisation: Option<String>,
+    },
+}
+
+impl RequesterSpec {
+    /// Parses what the client sent; needs an id, an email or a phone number.
+    pub fn parse(input: RequesterInput, region: Option<PhoneRegion>) -> Result<Self, ApiError> {
+        if let Some(id) = input.id {
+            return Ok(RequesterSpec::Existing(id));
+        }
+        let email = input
+            .email
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .map(EmailAddress::parse)
+            .transpose()?;
+        let phone = input
+            .phone
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| PhoneNumber::parse(p, region))
+            .transpose()?;
+        if email.is_none() && phone.is_none() {
+            return Err(ApiError::invalid(
+                "requester_required",
+                "give the requester's id, email address or phone number",
+            ));
+        }
+        Ok(RequesterSpec::Contact {
+            name: input
+                .name
+                .as_deref()
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| text::name("requester name", n))
+                .transpose()?,
+            email,
+            phone,
+            organisation: input
+                .organisation
+                .as_deref()
+                .filter(|o| !o.trim().is_empty())
+                .map(|o| text::name("organisation", o))
+                .transpose()?,
+        })
+    }
+
+    /// The customer with this phone number, or a new one named after it.
+    pub fn caller(phone: PhoneNumber) -> Self {
+        RequesterSpec::Contact {
+            name: None,
+            email: None,
+            phone: Some(phone),
+            organisation: None,
+        }
+    }
+}
+
+/// Finds or creates the requester. A found customer gains the phone number or address given
+/// with it, so the next call from that number finds them.
+pub fn resolve(
+    conn: &mut DbConnection,
+    spec: RequesterSpec,
+    now: DateTime<Utc>,
+) -> Result<Customer, ApiError> {
+    let (name, email, phone, organisation) = match spec {
+        RequesterSpec::Existing(id) => {
+            return match customers::find(conn, id) {
+                Ok(customer) => Ok(customer),
+                Err(StoreError::NotFound) => Err(ApiError::invalid(
+                    "requester_not_found",
+                    format!("there is no customer {id}"),
+                )),
+                Err(other) => Err(other.into()),
+            };
+        }
+        RequesterSpec::Contact {
+            name,
+            email,
+            phone,
+            organisation,
+        } => (name, email, phone, organisation),
+    };
+    let by_email = match &email {
+        Some(email) => customers::find_by_email(conn, email)?,
+        None => None,
+    };
+    let found = match (by_email, &phone) {
+        (Some(id), _) => Some(id),
+        (None, Some(phone)) => customers::find_by_phone(conn, phone)?.into_iter().next(),
+        (None, None) => None,
+    };
+    if let Some(id) = found {
+        if let Some(phone) = &phone {
+            customers::add_phone(conn, id, phone, now)?;
+        }
+        if let Some(email) = &email {
+            customers::add_email(conn, id, email, now)?;
+        }
+        return Ok(customers::find(conn, id)?);
+    }
+    let name = name
+        .or_else(|| {
+            email
+                .as_ref()
+                .map(|e| e.as_str().split('@').next().unwrap_or_default().to_owned())
+        })
+        .or_else(|| phone.as_ref().map(ToString::to_string))
+        .unwrap_or_default();
+    let customer = Customer {
+        id: CustomerId::new(),
+        name,
+        organisation,
+        emails: email.into_iter().collect(),
+        phones: phone.into_iter().collect(),
+        user: None,
+        created_at: now,
+    };
+    customers::insert(conn, &customer)?;
+    Ok(customer)
+}

@@ -1,0 +1,236 @@
+//! Domain values rendered as API bodies, with the names they refer to loaded in batches.
+
+use std::collections::HashMap;
+
+use kefu_api_types::accounts::{TeamResponse, TeamSummary, UserResponse, UserSummary};
+use kefu_api_types::customers::{CustomerResponse, CustomerSummary};
+use kefu_api_types::tickets::{AuthorResponse, CallResponse, MessageResponse, TicketResponse};
+use kefu_domain::account::{Customer, Team, User};
+use kefu_domain::call::CallLog;
+use kefu_domain::ids::{CustomerId, MessageId, TeamId, UserId};
+use kefu_domain::message::{AuthorKind, Message};
+use kefu_domain::ticket::Ticket;
+use kefu_store::{DbConnection, StoreError, calls, customers, teams, users};
+
+use crate::error::ApiError;
+
+/// The languages Kefu speaks.
+pub const LOCALES: &[&str] = &["en", "zh-CN"];
+
+/// Normalises a language tag to one Kefu speaks (`zh`, `zh-cn`, `zh-Hans` → `zh-CN`).
+pub fn locale(tag: &str) -> Result<String, ApiError> {
+    let lower = tag.trim().to_lowercase();
+    let primary = lower.split(['-', '_']).next().unwrap_or_default();
+    match primary {
+        "en" => Ok("en".into()),
+        "zh" => Ok("zh-CN".into()),
+        _ => Err(ApiError::invalid(
+            "invalid_locale",
+            format!(
+                "`{tag}` is not a supported language; use one of: {}",
+                LOCALES.join(", ")
+            ),
+        )),
+    }
+}
+
+/// A user account as the API shows it.
+pub fn user(user: &User) -> UserResponse {
+    UserResponse {
+        id: user.id,
+        email: user.email.to_string(),
+        name: user.name.clone(),
+        role: user.role,
+        active: user.active,
+        locale: user.locale.clone(),
+        created_at: user.created_at,
+    }
+}
+
+fn user_summary(user: &User) -> UserSummary {
+    UserSummary {
+        id: user.id,
+        name: user.name.clone(),
+    }
+}
+
+/// A customer with their contact details.
+pub fn customer(customer: &Customer) -> CustomerResponse {
+    CustomerResponse {
+        id: customer.id,
+        name: customer.name.clone(),
+        organisation: customer.organisation.clone(),
+        emails: customer.emails.iter().map(ToString::to_string).collect(),
+        phones: customer.phones.iter().map(ToString::to_string).collect(),
+        user_id: customer.user,
+        created_at: customer.created_at,
+    }
+}
+
+fn customer_summary(customer: &Customer) -> CustomerSummary {
+    CustomerSummary {
+        id: customer.id,
+        name: customer.name.clone(),
+        email: customer.emails.first().map(ToString::to_string),
+        phone: customer.phones.first().map(ToString::to_string),
+    }
+}
+
+/// Teams with their members' names.
+pub fn teams(conn: &mut DbConnection, list: &[Team]) -> Result<Vec<TeamResponse>, StoreError> {
+    let ids: Vec<UserId> = list
+        .iter()
+        .flat_map(|t| t.members.iter().copied())
+        .collect();
+    let members: HashMap<UserId, User> = users::find_many(conn, &ids)?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    Ok(list
+        .iter()
+        .map(|team| TeamResponse {
+            id: team.id,
+            name: team.name.clone(),
+            description: team.description.clone(),
+            members: team
+                .members
+                .iter()
+                .filter_map(|id| members.get(id).map(user_summary))
+                .collect(),
+            created_at: team.created_at,
+        })
+        .collect())
+}
+
+/// Tickets with their requester, assignee and team names, loaded in three queries.
+pub fn tickets(
+    conn: &mut DbConnection,
+    list: Vec<Ticket>,
+) -> Result<Vec<TicketResponse>, StoreError> {
+    let requester_ids: Vec<CustomerId> = list.iter().map(|t| t.requester).collect();
+    let assignee_ids: Vec<UserId> = list.iter().filter_map(|t| t.assignee).collect();
+    let team_ids: Vec<TeamId> = list.iter().filter_map(|t| t.team).collect();
+    let requesters: HashMap<CustomerId, Customer> = customers::find_many(conn, &requester_ids)?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let assignees: HashMap<UserId, User> = users::find_many(conn, &assignee_ids)?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let team_names: HashMap<TeamId, String> = teams::find_many(conn, &team_ids)?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    list.into_iter()
+        .map(|t| {
+            let requester = requesters
+                .get(&t.requester)
+                .map(customer_summary)
+                .ok_or_else(|| StoreError::Corrupt(format!("ticket {} has no requester", t.id)))?;
+            Ok(TicketResponse {
+                id: t.id,
+                number: t.number,
+                subject: t.subject,
+                stage: t.stage,
+                channel: t.channel,
+                status: t.status,
+                priority: t.priority,
+                requester,
+                assignee: t
+                    .assignee
+                    .and_then(|id| assignees.get(&id))
+                    .map(user_summary),
+                team: t.team.and_then(|id| {
+                    team_names.get(&id).map(|name| TeamSummary {
+                        id,
+                        name: name.clone(),
+                    })
+                }),
+                tags: t.tags.iter().map(ToString::to_string).collect(),
+                created_at: t.created_at,
+                updated_at: t.updated_at,
+                first_responded_at: t.first_responded_at,
+                solved_at: t.solved_at,
+            })
+        })
+        .collect()
+}
+
+/// One ticket with its names.
+pub fn ticket(conn: &mut DbConnection, ticket: Ticket) -> Result<TicketResponse, StoreError> {
+    tickets(conn, vec![ticket])?
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt("a rendered ticket went missing".into()))
+}
+
+/// A call log.
+pub fn call(call: &CallLog) -> CallResponse {
+    CallResponse {
+        id: call.id,
+        direction: call.details.direction,
+        from: call.details.from.to_string(),
+        to: call.details.to.to_string(),
+        started_at: call.details.started_at,
+        duration_seconds: call.details.duration_seconds,
+        outcome: call.details.outcome,
+        notes: call.details.notes.clone(),
+    }
+}
+
+/// Timeline entries with their authors' names and their calls.
+pub fn messages(
+    conn: &mut DbConnection,
+    list: Vec<Message>,
+) -> Result<Vec<MessageResponse>, StoreError> {
+    let user_ids: Vec<UserId> = list.iter().filter_map(|m| m.author_user).collect();
+    let customer_ids: Vec<CustomerId> = list.iter().filter_map(|m| m.author_customer).collect();
+    let call_ids: Vec<MessageId> = list
+        .iter()
+        .filter(|m| m.kind == kefu_domain::message::MessageKind::Call)
+        .map(|m| m.id)
+        .collect();
+    let users: HashMap<UserId, String> = users::find_many(conn, &user_ids)?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let customers: HashMap<CustomerId, String> = customers::find_many(conn, &customer_ids)?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let calls: HashMap<MessageId, CallLog> = calls::for_messages(conn, &call_ids)?
+        .into_iter()
+        .map(|c| (c.message, c))
+        .collect();
+    Ok(list
+        .into_iter()
+        .map(|m| {
+            let (id, name) = match (m.author_kind, m.author_user, m.author_customer) {
+                (_, Some(user), _) => (
+                    Some(user.to_string()),
+                    users.get(&user).cloned().unwrap_or_default(),
+                ),
+                (_, None, Some(customer)) => (
+                    Some(customer.to_string()),
+                    customers.get(&customer).cloned().unwrap_or_default(),
+                ),
+                (AuthorKind::System, None, None) | (_, None, None) => (None, "Kefu".into()),
+            };
+            MessageResponse {
+                id: m.id,
+                kind: m.kind,
+                visibility: m.visibility,
+                author: AuthorResponse {
+                    kind: m.author_kind,
+                    id,
+                    name,
+                },
+                channel: m.channel,
+                call: calls.get(&m.id).map(call),
+                body: m.body,
+                data: m.data,
+                created_at: m.created_at,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,262 @@
+//! The command line: `kefu serve`, `kefu migrate`, `kefu users …`, `kefu demo seed`,
+//! `kefu bench`.
+#![allow(
+    clippy::print_stdout,
+    reason = "the CLI's output goes to standard output"
+)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use kefu_domain::role::Role;
+use kefu_store::Store;
+
+use crate::bench::{BenchOptions, bench};
+use crate::config::Config;
+use crate::demo::{SeedOptions, seed};
+use crate::{serve, telemetry, users};
+
+/// Kefu (客服): the open-source customer-support helpdesk.
+#[derive(Debug, Parser)]
+#[command(name = "kefu", version, about, long_about = None)]
+pub struct Cli {
+    /// A TOML configuration file (also `KEFU_CONFIG`); `KEFU_*` variables override it.
+    #[arg(long, short, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run Kefu: migrate the database, then serve the API and the web front ends.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Demo data.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+    /// Measure the queue view and ticket creation against a running server.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum UsersCommand {
+    /// Create an account (the password is asked for, or read with --password-stdin).
+    Create {
+        /// The address to sign in with.
+        #[arg(long)]
+        email: String,
+        /// The name shown to others.
+        #[arg(long)]
+        name: String,
+        /// admin, agent, vendor or customer.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Preferred language: en or zh-CN.
+        #[arg(long)]
+        locale: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set an account's password and end its sessions.
+    SetPassword {
+        /// The account's address.
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Add demo teams, agents, customers and tickets (English and Chinese).
+    Seed {
+        /// How many tickets to add.
+        #[arg(long, default_value_t = 500)]
+        tickets: u64,
+        /// Tickets per transaction.
+        #[arg(long, default_value_t = 2_000)]
+        batch: usize,
+        /// Random seed, to repeat a run.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct BenchArgs {
+    /// The server to measure.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// An agent or admin to sign in as.
+    #[arg(long)]
+    email: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
+    /// Requests per read scenario.
+    #[arg(long, default_value_t = 2_000)]
+    requests: usize,
+    /// Concurrent clients for reads.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Tickets to create (0 to skip).
+    #[arg(long, default_value_t = 5_000)]
+    creates: usize,
+    /// Concurrent clients creating tickets.
+    #[arg(long, default_value_t = 32)]
+    create_concurrency: usize,
+}
+
+fn parse_role(value: &str) -> Result<Role, String> {
+    Role::parse(value).map_err(|e| e.to_string())
+}
+
+/// Parses the command line and runs it; the process's exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("kefu: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(execute(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("kefu: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let store = Store::open(&config.database)
+        .await
+        .with_context(|| format!("opening {}", serve::redact(&config.database.url)))?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+async fn execute(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref()).context("reading the configuration")?;
+    telemetry::init(&config.log.filter);
+    match cli.command {
+        Command::Serve => serve::serve(config).await,
+        Command::Migrate => {
+            let store = Store::open(&config.database).await?;
+            let applied = store.migrate().await?;
+            println!("applied {} migration(s)", applied.len());
+            Ok(())
+        }
+        Command::Users { command } => {
+            let store = open_store(&config).await?;
+            match command {
+                UsersCommand::Create {
+                    email,
+                    name,
+                    role,
+                    locale,
+                    password_stdin,
+                } => {
+                    let password = users::read_password(password_stdin)?;
+                    let user =
+                        users::create(&store, &email, &name, role, locale.as_deref(), password)
+                            .await?;
+                    println!("created {} {} ({})", user.role, user.email, user.id);
+                }
+                UsersCommand::SetPassword {
+                    email,
+                    password_stdin,
+                } => {
+                    let password = users::read_password(password_stdin)?;
+                    users::set_password(&store, &email, password).await?;
+                    println!("password set for {email}; their sessions have ended");
+                }
+            }
+            Ok(())
+        }
+        Command::Demo {
+            command:
+                DemoCommand::Seed {
+                    tickets,
+                    batch,
+                    seed: random_seed,
+                },
+        } => {
+            let store = open_store(&config).await?;
+            let bar = ProgressBar::new(tickets);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} seeding [{bar:40}] {pos}/{len} tickets ({per_sec}, {eta} left)",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            let started = Instant::now();
+            let options = SeedOptions {
+                tickets,
+                batch: batch.max(1),
+                seed: random_seed,
+            };
+            let report = seed(&store, &options, |done| bar.set_position(done)).await?;
+            bar.finish_and_clear();
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "seeded {} tickets ({} messages, {} calls), {} customers, {} agents in {} teams in {seconds:.1} s ({:.0} tickets/s)",
+                report.tickets,
+                report.messages,
+                report.calls,
+                report.customers,
+                report.agents,
+                report.teams,
+                report.tickets as f64 / seconds.max(0.001),
+            );
+            match report.agent_password {
+                Some(password) => println!(
+                    "demo agents sign in as {} (and the others) with password {password}",
+                    report.agent_email
+                ),
+                None => println!("demo agents existed already; their password is unchanged"),
+            }
+            Ok(())
+        }
+        Command::Bench(args) => {
+            let password = users::read_password(args.password_stdin)?;
+            let options = BenchOptions {
+                url: args.url,
+                email: args.email,
+                password: password.expose().to_owned(),
+                requests: args.requests,
+                concurrency: args.concurrency,
+                creates: args.creates,
+                create_concurrency: args.create_concurrency,
+            };
+            let reports = bench(&options).await?;
+            println!("{}", kefu_loadgen::Report::header());
+            for report in &reports {
+                println!("{}", report.line());
+            }
+            Ok(())
+        }
+    }
+}
