@@ -38,7 +38,7 @@ impl TestDb {
             eprintln!("skipped: set KEFU_TEST_POSTGRES_URL to run the PostgreSQL variant");
             return None;
         };
-        let schema = format!("kefu_test_{}", uuid::Uuid::new_v4().simple());
+        let schema = format!("kefu_test_{}", uuid::Uuid::now_v7().simple());
         let admin = base.clone();
         let create = schema.clone();
         tokio::task::spawn_blocking(move || {

@@ -1,0 +1,194 @@
+//! A real Kefu server on port 0, and HTTP clients that talk to it as users' programs and
+//! browsers would.
+
+use std::net::TcpListener;
+
+use actix_web::web;
+use kefu_api::ApiConfig;
+use kefu_api::users::create::{NewAccount, insert};
+use kefu_api_types::accounts::UserResponse;
+use kefu_domain::password::Password;
+use kefu_domain::role::Role;
+use reqwest::StatusCode;
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use crate::TestDb;
+
+/// A running server on its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// The database behind it.
+    pub db: TestDb,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    /// Starts the API with the default configuration (one worker) on `db`.
+    pub async fn start(db: TestDb) -> TestApp {
+        Self::start_with(
+            db,
+            ApiConfig {
+                workers: Some(1),
+                ..ApiConfig::default()
+            },
+        )
+        .await
+    }
+
+    /// Starts the API with `config` on `db`, listening on a free port.
+    pub async fn start_with(db: TestDb, config: ApiConfig) -> TestApp {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+        let base = format!("http://{}", listener.local_addr().expect("local address"));
+        let state = web::Data::new(kefu_api::state(config, db.store.clone()).expect("state"));
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let shutdown = async {
+                // Dropping the sender (the app going out of scope) also stops the server.
+                let _ = stopped.await;
+            };
+            if let Err(error) = kefu_api::serve(state, listener, shutdown).await {
+                eprintln!("test server failed: {error}");
+            }
+        });
+        TestApp {
+            base,
+            db,
+            stop: Some(stop),
+        }
+    }
+
+    /// Creates an account directly in the store (as `kefu users create` does).
+    pub async fn create_user(&self, email: &str, name: &str, role: Role, password: &str) -> UserResponse {
+        let account = NewAccount::parse(email, name, role, None).expect("valid account");
+        let password = Password::parse(password).expect("valid password");
+        let hash = kefu_api::auth::password::hash_blocking(&password).expect("hash");
+        let user = self
+            .db
+            .store
+            .write(move |conn| insert(conn, account, Some(&hash)))
+            .await
+            .expect("create the user");
+        kefu_api::view::user(&user)
+    }
+
+    /// A client without credentials.
+    pub fn anonymous(&self) -> TestClient {
+        TestClient {
+            http: reqwest::Client::new(),
+            base: self.base.clone(),
+            token: None,
+            csrf: None,
+        }
+    }
+
+    /// Signs in and returns a client using the bearer token.
+    pub async fn login(&self, email: &str, password: &str) -> TestClient {
+        let mut client = self.anonymous();
+        let (status, body) = client
+            .post("/api/v1/auth/login", &serde_json::json!({"email": email, "password": password}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "signing in as {email}: {body}");
+        client.token = Some(body["token"].as_str().expect("token").to_owned());
+        client
+    }
+
+    /// Signs in like a browser: a cookie jar, no bearer token, and the CSRF token kept aside.
+    pub async fn browser_login(&self, email: &str, password: &str) -> TestClient {
+        let mut client = TestClient {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
+            base: self.base.clone(),
+            token: None,
+            csrf: None,
+        };
+        let (status, body) = client
+            .post("/api/v1/auth/login", &serde_json::json!({"email": email, "password": password}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "signing in as {email}: {body}");
+        client.csrf = Some(body["csrf_token"].as_str().expect("csrf").to_owned());
+        client
+    }
+
+    /// A user of `role` with a password, signed in with a bearer token.
+    pub async fn user(&self, role: Role, email: &str) -> (UserResponse, TestClient) {
+        let user = self.create_user(email, email, role, "correct-horse-9").await;
+        let client = self.login(email, "correct-horse-9").await;
+        (user, client)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// An HTTP client for one test server.
+#[derive(Clone)]
+pub struct TestClient {
+    http: reqwest::Client,
+    base: String,
+    /// The bearer token, for programs.
+    pub token: Option<String>,
+    /// The CSRF token, for browser-like clients.
+    pub csrf: Option<String>,
+}
+
+impl TestClient {
+    /// Builds a request with this client's credentials.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut builder = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            builder = builder.bearer_auth(token);
+        }
+        if let Some(csrf) = &self.csrf {
+            builder = builder.header("X-CSRF-Token", csrf);
+        }
+        builder
+    }
+
+    /// Sends a request and returns the status and the body as JSON (`Null` when empty,
+    /// a string when not JSON).
+    pub async fn send(&self, builder: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let response = builder.send().await.expect("the server answers");
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, body)
+    }
+
+    /// GET.
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(self.request(reqwest::Method::GET, path)).await
+    }
+
+    /// POST with a JSON body.
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(self.request(reqwest::Method::POST, path).json(body))
+            .await
+    }
+
+    /// PATCH with a JSON body.
+    pub async fn patch(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(self.request(reqwest::Method::PATCH, path).json(body))
+            .await
+    }
+
+    /// A copy of this client without its CSRF token (to test CSRF protection).
+    pub fn without_csrf(&self) -> TestClient {
+        TestClient {
+            csrf: None,
+            ..self.clone()
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Black-box tests of Kefu live in `store/` and `api/`; this library is empty.

@@ -1,0 +1,74 @@
+//! Builders for domain values the store tests write.
+
+use chrono::{DateTime, Duration, Utc};
+use kefu_domain::account::{Customer, Team};
+use kefu_domain::email::EmailAddress;
+use kefu_domain::ids::{CustomerId, TeamId, TicketId, UserId};
+use kefu_domain::phone::PhoneNumber;
+use kefu_domain::tag::Tag;
+use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
+use kefu_store::{DbConnection, customers, dialect, teams};
+
+pub fn customer(name: &str, email: &str, phone: Option<&str>) -> Customer {
+    Customer {
+        id: CustomerId::new(),
+        name: name.into(),
+        organisation: None,
+        emails: vec![EmailAddress::parse(email).unwrap()],
+        phones: phone.map(|p| PhoneNumber::from_stored(p.into())).into_iter().collect(),
+        user: None,
+        created_at: kefu_domain::time::now(),
+    }
+}
+
+pub fn team(name: &str) -> Team {
+    Team {
+        id: TeamId::new(),
+        name: name.into(),
+        description: None,
+        members: vec![],
+        created_at: kefu_domain::time::now(),
+    }
+}
+
+/// A ticket numbered from the store, updated `minutes_ago`.
+pub fn ticket(
+    conn: &mut DbConnection,
+    requester: CustomerId,
+    subject: &str,
+    minutes_ago: i64,
+) -> Ticket {
+    let number = dialect::next_ticket_numbers(conn, 1).unwrap()[0];
+    let at: DateTime<Utc> = kefu_domain::time::now() - Duration::minutes(minutes_ago);
+    Ticket {
+        id: TicketId::new(),
+        number: TicketNumber::new(number).unwrap(),
+        subject: subject.into(),
+        stage: Stage::PreSale,
+        channel: Channel::Email,
+        status: Status::Open,
+        priority: Priority::Normal,
+        requester,
+        assignee: None,
+        team: None,
+        tags: vec![],
+        created_by: None,
+        created_at: at,
+        updated_at: at,
+        first_responded_at: None,
+        solved_at: None,
+    }
+}
+
+pub fn tag(t: &str) -> Tag {
+    Tag::parse(t).unwrap()
+}
+
+/// Inserts a customer and a team, returning their ids.
+pub fn people(conn: &mut DbConnection) -> (CustomerId, TeamId, UserId) {
+    let c = customer("Li Wei", "li.wei@example.com", Some("+8613800138000"));
+    customers::insert(conn, &c).unwrap();
+    let t = team("Orders");
+    teams::insert(conn, &t).unwrap();
+    (c.id, t.id, UserId::new())
+}

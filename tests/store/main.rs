@@ -1,0 +1,8 @@
+//! The store, on SQLite and on PostgreSQL: every test runs once on each.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+mod fixtures;
+mod migrations;
+mod search;
+mod sessions;
+mod tickets;

@@ -1,0 +1,247 @@
+//! Tickets: round trips, the queue's filters, keyset pagination and capped counts.
+
+use kefu_domain::ids::UserId;
+use kefu_domain::ticket::{Priority, Stage, Status, Ticket, TicketNumber};
+use kefu_store::tickets::{
+    self, AssigneeFilter, TeamFilter, TicketFilter, TicketSort,
+};
+use kefu_store::{DbConnection, StoreError, customers};
+use kefu_testkit::test_both;
+
+use crate::fixtures::{customer, people, tag, ticket};
+
+test_both! {
+    async fn a_ticket_reads_back_as_written(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, team, _) = people(conn);
+            let mut written = ticket(conn, requester, "退货申请：屏幕坏了", 5);
+            written.team = Some(team);
+            written.tags = vec![tag("warranty"), tag("退货")];
+            tickets::insert(conn, &written)?;
+            assert_eq!(tickets::find(conn, written.id)?, written);
+            assert_eq!(tickets::find_by_number(conn, written.number)?, written);
+            let missing = tickets::find_by_number(conn, TicketNumber::new(999_999).unwrap());
+            assert!(matches!(missing, Err(StoreError::NotFound)));
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+test_both! {
+    async fn saving_changes_fields_and_replaces_tags(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, _, _) = people(conn);
+            let mut t = ticket(conn, requester, "Quote please", 5);
+            t.tags = vec![tag("vip")];
+            tickets::insert(conn, &t)?;
+            t.status = Status::Solved;
+            t.priority = Priority::Urgent;
+            t.tags = vec![tag("invoice"), tag("refund")];
+            t.solved_at = Some(kefu_domain::time::now());
+            tickets::save(conn, &t)?;
+            assert_eq!(tickets::find(conn, t.id)?, t);
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+test_both! {
+    async fn ticket_numbers_increase(db: TestDb) {
+        let numbers = db.store.write(|conn| {
+            let (requester, _, _) = people(conn);
+            let mut numbers = Vec::new();
+            for i in 0..3 {
+                let t = ticket(conn, requester, &format!("t{i}"), 1);
+                numbers.push(t.number.get());
+                tickets::insert(conn, &t)?;
+            }
+            Ok::<_, StoreError>(numbers)
+        }).await.unwrap();
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+    }
+}
+
+fn numbers(page: &[kefu_domain::ticket::Ticket]) -> Vec<i64> {
+    page.iter().map(|t| t.number.get()).collect()
+}
+
+fn agent(conn: &mut DbConnection) -> UserId {
+    let user = kefu_domain::account::User {
+        id: UserId::new(),
+        email: kefu_domain::email::EmailAddress::parse("agent@example.com").unwrap(),
+        name: "Agent".into(),
+        role: kefu_domain::role::Role::Agent,
+        active: true,
+        locale: None,
+        created_at: kefu_domain::time::now(),
+    };
+    kefu_store::users::insert(conn, &user, None).unwrap();
+    user.id
+}
+
+/// Twelve tickets with a spread of fields, in creation order.
+fn queue(conn: &mut DbConnection, agent: UserId) -> Vec<Ticket> {
+    let (requester, team, _) = people(conn);
+    let other = customer("王芳", "wang.fang@example.com", None);
+    customers::insert(conn, &other).unwrap();
+    let mut out = Vec::new();
+    for i in 0..12usize {
+        let who = if i % 4 == 0 { other.id } else { requester };
+        let mut t = ticket(conn, who, &format!("Ticket {i}"), 100 - i as i64);
+        t.status = [Status::New, Status::Open, Status::Pending, Status::Solved][i % 4];
+        t.stage = [Stage::PreSale, Stage::InSale, Stage::AfterSale][i % 3];
+        t.priority = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent][i % 4];
+        t.team = (i % 2 == 0).then_some(team);
+        t.assignee = (i % 5 != 1).then_some(agent);
+        if i % 5 == 0 {
+            t.tags = vec![tag("vip")];
+        }
+        tickets::insert(conn, &t).unwrap();
+        out.push(t);
+    }
+    out
+}
+
+test_both! {
+    async fn filters_narrow_the_queue(db: TestDb) {
+        db.store.write(|conn| {
+            let agent = agent(conn);
+            let all = queue(conn, agent);
+            let team = all[0].team.unwrap();
+            let other = all[0].requester;
+            let cases: Vec<(&str, TicketFilter, Box<dyn Fn(&Ticket) -> bool>)> = vec![
+                ("everything", TicketFilter::default(), Box::new(|_| true)),
+                (
+                    "unsolved",
+                    TicketFilter { statuses: Status::UNSOLVED.to_vec(), ..Default::default() },
+                    Box::new(|t| t.status.is_unsolved()),
+                ),
+                (
+                    "one team",
+                    TicketFilter { team: Some(TeamFilter::Team(team)), ..Default::default() },
+                    Box::new(move |t| t.team == Some(team)),
+                ),
+                (
+                    "no team",
+                    TicketFilter { team: Some(TeamFilter::NoTeam), ..Default::default() },
+                    Box::new(|t| t.team.is_none()),
+                ),
+                (
+                    "assignee",
+                    TicketFilter { assignee: Some(AssigneeFilter::User(agent)), ..Default::default() },
+                    Box::new(move |t| t.assignee == Some(agent)),
+                ),
+                (
+                    "unassigned",
+                    TicketFilter { assignee: Some(AssigneeFilter::Unassigned), ..Default::default() },
+                    Box::new(|t| t.assignee.is_none()),
+                ),
+                (
+                    "stage + status + assignee",
+                    TicketFilter {
+                        stages: vec![Stage::AfterSale],
+                        statuses: vec![Status::Open, Status::New],
+                        assignee: Some(AssigneeFilter::User(agent)),
+                        ..Default::default()
+                    },
+                    Box::new(move |t| {
+                        t.stage == Stage::AfterSale
+                            && matches!(t.status, Status::Open | Status::New)
+                            && t.assignee == Some(agent)
+                    }),
+                ),
+                (
+                    "priorities",
+                    TicketFilter { priorities: vec![Priority::Urgent, Priority::High], ..Default::default() },
+                    Box::new(|t| t.priority.rank() >= 2),
+                ),
+                (
+                    "tag",
+                    TicketFilter { tag: Some(tag("vip")), ..Default::default() },
+                    Box::new(|t| t.tags.contains(&tag("vip"))),
+                ),
+                (
+                    "requester",
+                    TicketFilter { requester: Some(other), ..Default::default() },
+                    Box::new(move |t| t.requester == other),
+                ),
+            ];
+            for (name, filter, keep) in cases {
+                let got = numbers(&tickets::list(conn, &filter, TicketSort::CreatedAsc, None, 50)?.items);
+                let expected: Vec<i64> = all.iter().filter(|t| keep(t)).map(|t| t.number.get()).collect();
+                assert!(!expected.is_empty() || name == "nothing", "{name}: the fixture covers the case");
+                assert_eq!(got, expected, "{name}");
+            }
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+test_both! {
+    async fn every_sort_pages_through_all_tickets_once(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, _, _) = people(conn);
+            // Ties on updated_at: the id must break them.
+            let same_time = kefu_domain::time::now();
+            let mut all = Vec::new();
+            for i in 0..23i64 {
+                let mut t = ticket(conn, requester, &format!("Ticket {i}"), i);
+                if i % 3 == 0 {
+                    t.updated_at = same_time;
+                }
+                t.priority = [Priority::Low, Priority::Urgent, Priority::Normal][i as usize % 3];
+                tickets::insert(conn, &t)?;
+                all.push(t);
+            }
+            for sort in [
+                TicketSort::Updated,
+                TicketSort::UpdatedAsc,
+                TicketSort::Created,
+                TicketSort::CreatedAsc,
+                TicketSort::Priority,
+            ] {
+                let mut seen = Vec::new();
+                let mut cursor = None;
+                loop {
+                    let page = tickets::list(conn, &TicketFilter::default(), sort, cursor.as_ref(), 5)?;
+                    assert!(page.items.len() <= 5);
+                    seen.extend(page.items);
+                    match page.next {
+                        Some(next) => {
+                            let text = next.encode();
+                            cursor = Some(tickets::TicketCursor::decode(&text).expect("cursor round trip"));
+                        }
+                        None => break,
+                    }
+                }
+                let mut expected = all.clone();
+                match sort {
+                    TicketSort::Updated => expected.sort_by(|a, b| (b.updated_at, b.id).cmp(&(a.updated_at, a.id))),
+                    TicketSort::UpdatedAsc => expected.sort_by(|a, b| (a.updated_at, a.id).cmp(&(b.updated_at, b.id))),
+                    TicketSort::Created => expected.sort_by(|a, b| b.number.cmp(&a.number)),
+                    TicketSort::CreatedAsc => expected.sort_by(|a, b| a.number.cmp(&b.number)),
+                    TicketSort::Priority => expected.sort_by(|a, b| {
+                        (b.priority.rank(), b.updated_at, b.id).cmp(&(a.priority.rank(), a.updated_at, a.id))
+                    }),
+                }
+                assert_eq!(numbers(&seen), numbers(&expected), "{sort:?}");
+            }
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+test_both! {
+    async fn counts_stop_at_the_cap(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, _, _) = people(conn);
+            for i in 0..7 {
+                let t = ticket(conn, requester, &format!("t{i}"), i);
+                tickets::insert(conn, &t)?;
+            }
+            assert_eq!(tickets::count_capped(conn, &TicketFilter::default(), 100)?, 7);
+            assert_eq!(tickets::count_capped(conn, &TicketFilter::default(), 5)?, 5);
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
