@@ -1,2 +1,10 @@
 //! The HTTP API of a real server on port 0, on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+mod auth;
+mod errors;
+mod openapi;
+mod permissions;
+mod probes;
+mod support;
+mod tickets;

@@ -15,7 +15,10 @@ pub fn customer(name: &str, email: &str, phone: Option<&str>) -> Customer {
         name: name.into(),
         organisation: None,
         emails: vec![EmailAddress::parse(email).unwrap()],
-        phones: phone.map(|p| PhoneNumber::from_stored(p.into())).into_iter().collect(),
+        phones: phone
+            .map(|p| PhoneNumber::from_stored(p.into()))
+            .into_iter()
+            .collect(),
         user: None,
         created_at: kefu_domain::time::now(),
     }

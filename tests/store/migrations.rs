@@ -78,8 +78,14 @@ async fn both_backends_define_the_same_tables_columns_and_indexes() {
     let (pg_columns, pg_indexes) = schema(&postgres.store).await;
     let (sqlite_columns, sqlite_indexes) = schema(&sqlite.store).await;
     assert!(pg_columns.len() > 50, "the schema was read: {pg_columns:?}");
-    let only_pg: Vec<_> = pg_columns.iter().filter(|c| !sqlite_columns.contains(c)).collect();
-    let only_sqlite: Vec<_> = sqlite_columns.iter().filter(|c| !pg_columns.contains(c)).collect();
+    let only_pg: Vec<_> = pg_columns
+        .iter()
+        .filter(|c| !sqlite_columns.contains(c))
+        .collect();
+    let only_sqlite: Vec<_> = sqlite_columns
+        .iter()
+        .filter(|c| !pg_columns.contains(c))
+        .collect();
     assert!(
         only_pg.is_empty() && only_sqlite.is_empty(),
         "columns differ\nonly on PostgreSQL: {only_pg:#?}\nonly on SQLite: {only_sqlite:#?}"

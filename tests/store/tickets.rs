@@ -2,9 +2,7 @@
 
 use kefu_domain::ids::UserId;
 use kefu_domain::ticket::{Priority, Stage, Status, Ticket, TicketNumber};
-use kefu_store::tickets::{
-    self, AssigneeFilter, TeamFilter, TicketFilter, TicketSort,
-};
+use kefu_store::tickets::{self, AssigneeFilter, TeamFilter, TicketFilter, TicketSort};
 use kefu_store::{DbConnection, StoreError, customers};
 use kefu_testkit::test_both;
 
@@ -79,6 +77,9 @@ fn agent(conn: &mut DbConnection) -> UserId {
     user.id
 }
 
+/// Which fixture tickets a filter should keep.
+type Keep = Box<dyn Fn(&Ticket) -> bool>;
+
 /// Twelve tickets with a spread of fields, in creation order.
 fn queue(conn: &mut DbConnection, agent: UserId) -> Vec<Ticket> {
     let (requester, team, _) = people(conn);
@@ -90,7 +91,12 @@ fn queue(conn: &mut DbConnection, agent: UserId) -> Vec<Ticket> {
         let mut t = ticket(conn, who, &format!("Ticket {i}"), 100 - i as i64);
         t.status = [Status::New, Status::Open, Status::Pending, Status::Solved][i % 4];
         t.stage = [Stage::PreSale, Stage::InSale, Stage::AfterSale][i % 3];
-        t.priority = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent][i % 4];
+        t.priority = [
+            Priority::Low,
+            Priority::Normal,
+            Priority::High,
+            Priority::Urgent,
+        ][i % 4];
         t.team = (i % 2 == 0).then_some(team);
         t.assignee = (i % 5 != 1).then_some(agent);
         if i % 5 == 0 {
@@ -109,7 +115,7 @@ test_both! {
             let all = queue(conn, agent);
             let team = all[0].team.unwrap();
             let other = all[0].requester;
-            let cases: Vec<(&str, TicketFilter, Box<dyn Fn(&Ticket) -> bool>)> = vec![
+            let cases: Vec<(&str, TicketFilter, Keep)> = vec![
                 ("everything", TicketFilter::default(), Box::new(|_| true)),
                 (
                     "unsolved",
@@ -216,13 +222,13 @@ test_both! {
                 }
                 let mut expected = all.clone();
                 match sort {
-                    TicketSort::Updated => expected.sort_by(|a, b| (b.updated_at, b.id).cmp(&(a.updated_at, a.id))),
-                    TicketSort::UpdatedAsc => expected.sort_by(|a, b| (a.updated_at, a.id).cmp(&(b.updated_at, b.id))),
-                    TicketSort::Created => expected.sort_by(|a, b| b.number.cmp(&a.number)),
-                    TicketSort::CreatedAsc => expected.sort_by(|a, b| a.number.cmp(&b.number)),
-                    TicketSort::Priority => expected.sort_by(|a, b| {
-                        (b.priority.rank(), b.updated_at, b.id).cmp(&(a.priority.rank(), a.updated_at, a.id))
-                    }),
+                    TicketSort::Updated => expected.sort_by_key(|t| std::cmp::Reverse((t.updated_at, t.id))),
+                    TicketSort::UpdatedAsc => expected.sort_by_key(|t| (t.updated_at, t.id)),
+                    TicketSort::Created => expected.sort_by_key(|t| std::cmp::Reverse(t.number)),
+                    TicketSort::CreatedAsc => expected.sort_by_key(|t| t.number),
+                    TicketSort::Priority => {
+                        expected.sort_by_key(|t| std::cmp::Reverse((t.priority.rank(), t.updated_at, t.id)))
+                    }
                 }
                 assert_eq!(numbers(&seen), numbers(&expected), "{sort:?}");
             }

@@ -56,7 +56,7 @@ fn key_of(variable: &str) -> String {
 
 impl Config {
     /// Reads the file (if given, or named by `KEFU_CONFIG`), then the environment.
-    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
         let file: Option<PathBuf> = file
             .map(Path::to_path_buf)
             .or_else(|| std::env::var_os(CONFIG_VARIABLE).map(PathBuf::from));
@@ -71,6 +71,7 @@ impl Config {
                     .map(|k| Uncased::from(key_of(k.as_str()))),
             )
             .extract()
+            .map_err(Box::new)
     }
 }
 

@@ -60,7 +60,13 @@ impl TestApp {
     }
 
     /// Creates an account directly in the store (as `kefu users create` does).
-    pub async fn create_user(&self, email: &str, name: &str, role: Role, password: &str) -> UserResponse {
+    pub async fn create_user(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        password: &str,
+    ) -> UserResponse {
         let account = NewAccount::parse(email, name, role, None).expect("valid account");
         let password = Password::parse(password).expect("valid password");
         let hash = kefu_api::auth::password::hash_blocking(&password).expect("hash");
@@ -87,7 +93,10 @@ impl TestApp {
     pub async fn login(&self, email: &str, password: &str) -> TestClient {
         let mut client = self.anonymous();
         let (status, body) = client
-            .post("/api/v1/auth/login", &serde_json::json!({"email": email, "password": password}))
+            .post(
+                "/api/v1/auth/login",
+                &serde_json::json!({"email": email, "password": password}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "signing in as {email}: {body}");
         client.token = Some(body["token"].as_str().expect("token").to_owned());
@@ -106,7 +115,10 @@ impl TestApp {
             csrf: None,
         };
         let (status, body) = client
-            .post("/api/v1/auth/login", &serde_json::json!({"email": email, "password": password}))
+            .post(
+                "/api/v1/auth/login",
+                &serde_json::json!({"email": email, "password": password}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "signing in as {email}: {body}");
         client.csrf = Some(body["csrf_token"].as_str().expect("csrf").to_owned());
@@ -115,7 +127,9 @@ impl TestApp {
 
     /// A user of `role` with a password, signed in with a bearer token.
     pub async fn user(&self, role: Role, email: &str) -> (UserResponse, TestClient) {
-        let user = self.create_user(email, email, role, "correct-horse-9").await;
+        let user = self
+            .create_user(email, email, role, "correct-horse-9")
+            .await;
         let client = self.login(email, "correct-horse-9").await;
         (user, client)
     }

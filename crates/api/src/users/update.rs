@@ -60,16 +60,16 @@ pub async fn update(
                 StoreError::NotFound => ApiError::NotFound("user"),
                 other => other.into(),
             })?;
-            if let Some(role) = role {
-                if (role == Role::Customer) != (current.role == Role::Customer) {
-                    return Err(ApiError::invalid(
-                        "role_change_not_supported",
-                        "customer accounts stay customers, and staff accounts cannot become customers",
-                    ));
-                }
+            if let Some(role) = role
+                && (role == Role::Customer) != (current.role == Role::Customer)
+            {
+                return Err(ApiError::invalid(
+                    "role_change_not_supported",
+                    "customer accounts stay customers, and staff accounts cannot become customers",
+                ));
             }
-            let stays_admin = role.unwrap_or(current.role) == Role::Admin
-                && active.unwrap_or(current.active);
+            let stays_admin =
+                role.unwrap_or(current.role) == Role::Admin && active.unwrap_or(current.active);
             if current.role == Role::Admin
                 && current.active
                 && !stays_admin

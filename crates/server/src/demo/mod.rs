@@ -169,14 +169,14 @@ pub async fn seed(
     }
     report.tickets = written;
     store
-        .write(|conn| dialect::analyze(conn))
+        .write(dialect::analyze)
         .await
         .context("refreshing planner statistics")?;
     Ok(report)
 }
 
 async fn ensure_teams(store: &Store) -> anyhow::Result<Vec<DemoTeam>> {
-    let existing = store.read(|conn| teams::list(conn)).await?;
+    let existing = store.read(teams::list).await?;
     let mut out = Vec::new();
     for (name, description, stage) in TEAMS {
         let id = match existing.iter().find(|t| t.name == *name) {

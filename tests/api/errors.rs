@@ -1,0 +1,56 @@
+//! Bad input gets a clear 4xx problem, changes nothing, and never a 500.
+
+use kefu_testkit::test_both;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::support::{desk, email_ticket, ticket, ticket_count};
+
+test_both! {
+    async fn bad_requests_get_problems_and_change_nothing(db: TestDb) {
+        let desk = desk(db).await;
+        let existing = ticket(&desk.agent, email_ticket("Existing", "e@example.com")).await;
+        let id = existing["id"].as_str().unwrap();
+        let before = ticket_count(&desk).await;
+        let raw = |body: &'static str, content_type: &'static str| {
+            desk.agent
+                .request(reqwest::Method::POST, "/api/v1/tickets")
+                .header("content-type", content_type)
+                .body(body)
+        };
+        let cases: Vec<(&str, reqwest::RequestBuilder, StatusCode, &str)> = vec![
+            ("malformed JSON", raw("{\"subject\": ", "application/json"), StatusCode::BAD_REQUEST, "invalid_body"),
+            ("not JSON", raw("subject=x", "application/x-www-form-urlencoded"), StatusCode::BAD_REQUEST, "invalid_content_type"),
+            ("unknown field", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": "x", "channel": "web", "colour": "red"})), StatusCode::BAD_REQUEST, "invalid_body"),
+            ("bad enum", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": "x", "channel": "fax"})), StatusCode::BAD_REQUEST, "invalid_body"),
+            ("wrong type", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": 42, "channel": "web"})), StatusCode::BAD_REQUEST, "invalid_body"),
+            ("empty subject", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": "  ", "channel": "web", "requester": {"email": "a@example.com"}})), StatusCode::UNPROCESSABLE_ENTITY, "invalid_text"),
+            ("bad email", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": "x", "channel": "web", "requester": {"email": "not-an-address"}})), StatusCode::UNPROCESSABLE_ENTITY, "invalid_email"),
+            ("bad tag", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": "x", "channel": "web", "tags": ["two words"], "requester": {"email": "a@example.com"}})), StatusCode::UNPROCESSABLE_ENTITY, "invalid_tag"),
+            ("no such team", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": "x", "channel": "web", "team_id": "01900000-0000-7000-8000-000000000000", "requester": {"email": "a@example.com"}})), StatusCode::UNPROCESSABLE_ENTITY, "invalid_team"),
+            ("oversize body", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": "x", "channel": "web", "message": {"body": "x".repeat(2 * 1024 * 1024)}})), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ("long body", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": "x", "channel": "web", "requester": {"email": "a@example.com"}, "message": {"body": "字".repeat(70_000)}})), StatusCode::UNPROCESSABLE_ENTITY, "invalid_text"),
+            ("bad status value", desk.agent.request(reqwest::Method::PATCH, &format!("/api/v1/tickets/{id}")).json(&json!({"status": "done"})), StatusCode::BAD_REQUEST, "invalid_body"),
+            ("bad filter", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets?status=done"), StatusCode::BAD_REQUEST, "invalid_query"),
+            ("unknown filter", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets?colour=red"), StatusCode::BAD_REQUEST, "invalid_query"),
+            ("bad cursor", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets?cursor=garbage"), StatusCode::BAD_REQUEST, "invalid_query"),
+            ("cursor of another sort", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets?sort=priority&cursor=eyJzIjoidXBkYXRlZCIsInUiOiIyMDI2LTAxLTAxVDAwOjAwOjAwIiwibiI6MSwiciI6MSwiaSI6IngifQ"), StatusCode::BAD_REQUEST, "invalid_query"),
+            ("huge limit", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets?limit=100000"), StatusCode::BAD_REQUEST, "invalid_query"),
+            ("bad ticket id", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets/..%2F..%2Fetc"), StatusCode::NOT_FOUND, "not_found"),
+            ("unknown route", desk.agent.request(reqwest::Method::GET, "/api/v1/nothing-here"), StatusCode::NOT_FOUND, "not_found"),
+        ];
+        for (name, request, status, code) in cases {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), status, "{name}");
+            let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(content_type.as_deref(), Some("application/problem+json"), "{name}");
+            let problem: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(problem["code"], code, "{name}: {problem}");
+            assert_eq!(problem["status"], status.as_u16(), "{name}");
+            assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()), "{name}");
+        }
+        assert_eq!(ticket_count(&desk).await, before, "no bad request created a ticket");
+        let (_, unchanged) = desk.agent.get(&format!("/api/v1/tickets/{id}")).await;
+        assert_eq!(unchanged["status"], "new");
+    }
+}
