@@ -1,0 +1,18 @@
+# A release image of Kefu: one binary, with libpq for PostgreSQL.
+FROM rust:1.95-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked -p kefu
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --home /var/lib/kefu --create-home kefu
+COPY --from=build /src/target/release/kefu /usr/local/bin/kefu
+USER kefu
+WORKDIR /var/lib/kefu
+ENV KEFU_API_BIND=0.0.0.0:8080
+EXPOSE 8080
+CMD ["kefu", "serve"]
