@@ -102,59 +102,88 @@ pub fn teams(conn: &mut DbConnection, list: &[Team]) -> Result<Vec<TeamResponse>
         .collect())
 }
 
-/// Tickets with their requester, assignee and team names, loaded in three queries.
+/// The people and teams a set of tickets refers to, loaded once for the whole set.
+#[derive(Default)]
+pub struct Names {
+    requesters: HashMap<CustomerId, Customer>,
+    assignees: HashMap<UserId, User>,
+    teams: HashMap<TeamId, String>,
+}
+
+impl Names {
+    /// Loads the requesters, assignees and team names of `list` in a handful of queries.
+    pub fn load(conn: &mut DbConnection, list: &[Ticket]) -> Result<Self, StoreError> {
+        let requester_ids: Vec<CustomerId> = list.iter().map(|t| t.requester).collect();
+        let assignee_ids: Vec<UserId> = list.iter().filter_map(|t| t.assignee).collect();
+        let team_ids: Vec<TeamId> = list.iter().filter_map(|t| t.team).collect();
+        Ok(Self {
+            requesters: customers::find_many(conn, &requester_ids)?
+                .into_iter()
+                .map(|c| (c.id, c))
+                .collect(),
+            assignees: users::find_many(conn, &assignee_ids)?
+                .into_iter()
+                .map(|u| (u.id, u))
+                .collect(),
+            teams: teams::names(conn, &team_ids)?,
+        })
+    }
+
+    /// Names already at hand (a ticket just created).
+    pub fn known(
+        requester: Customer,
+        assignee: Option<User>,
+        team: Option<(TeamId, String)>,
+    ) -> Self {
+        Self {
+            requesters: HashMap::from([(requester.id, requester)]),
+            assignees: assignee.into_iter().map(|u| (u.id, u)).collect(),
+            teams: team.into_iter().collect(),
+        }
+    }
+
+    /// Renders one ticket with its names.
+    pub fn render(&self, t: Ticket) -> Result<TicketResponse, StoreError> {
+        let requester = self
+            .requesters
+            .get(&t.requester)
+            .map(customer_summary)
+            .ok_or_else(|| StoreError::Corrupt(format!("ticket {} has no requester", t.id)))?;
+        Ok(TicketResponse {
+            id: t.id,
+            number: t.number,
+            subject: t.subject,
+            stage: t.stage,
+            channel: t.channel,
+            status: t.status,
+            priority: t.priority,
+            requester,
+            assignee: t
+                .assignee
+                .and_then(|id| self.assignees.get(&id))
+                .map(user_summary),
+            team: t.team.and_then(|id| {
+                self.teams.get(&id).map(|name| TeamSummary {
+                    id,
+                    name: name.clone(),
+                })
+            }),
+            tags: t.tags.iter().map(ToString::to_string).collect(),
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            first_responded_at: t.first_responded_at,
+            solved_at: t.solved_at,
+        })
+    }
+}
+
+/// Tickets with their requester, assignee and team names.
 pub fn tickets(
     conn: &mut DbConnection,
     list: Vec<Ticket>,
 ) -> Result<Vec<TicketResponse>, StoreError> {
-    let requester_ids: Vec<CustomerId> = list.iter().map(|t| t.requester).collect();
-    let assignee_ids: Vec<UserId> = list.iter().filter_map(|t| t.assignee).collect();
-    let team_ids: Vec<TeamId> = list.iter().filter_map(|t| t.team).collect();
-    let requesters: HashMap<CustomerId, Customer> = customers::find_many(conn, &requester_ids)?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    let assignees: HashMap<UserId, User> = users::find_many(conn, &assignee_ids)?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let team_names: HashMap<TeamId, String> = teams::find_many(conn, &team_ids)?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
-    list.into_iter()
-        .map(|t| {
-            let requester = requesters
-                .get(&t.requester)
-                .map(customer_summary)
-                .ok_or_else(|| StoreError::Corrupt(format!("ticket {} has no requester", t.id)))?;
-            Ok(TicketResponse {
-                id: t.id,
-                number: t.number,
-                subject: t.subject,
-                stage: t.stage,
-                channel: t.channel,
-                status: t.status,
-                priority: t.priority,
-                requester,
-                assignee: t
-                    .assignee
-                    .and_then(|id| assignees.get(&id))
-                    .map(user_summary),
-                team: t.team.and_then(|id| {
-                    team_names.get(&id).map(|name| TeamSummary {
-                        id,
-                        name: name.clone(),
-                    })
-                }),
-                tags: t.tags.iter().map(ToString::to_string).collect(),
-                created_at: t.created_at,
-                updated_at: t.updated_at,
-                first_responded_at: t.first_responded_at,
-                solved_at: t.solved_at,
-            })
-        })
-        .collect()
+    let names = Names::load(conn, &list)?;
+    list.into_iter().map(|t| names.render(t)).collect()
 }
 
 /// One ticket with its names.

@@ -23,7 +23,12 @@ fn run_with_input(mut command: Command, input: &str) -> (bool, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     let text = format!(
         "{}{}",
@@ -45,9 +50,15 @@ fn serve(url: &str) -> (Child, String) {
     let stderr = child.stderr.take().unwrap();
     let mut lines = BufReader::new(stderr).lines();
     let base = loop {
-        let line = lines.next().expect("kefu serve printed its address").unwrap();
+        let line = lines
+            .next()
+            .expect("kefu serve printed its address")
+            .unwrap();
         if let Some(at) = line.find("listening on http://") {
-            let address = line[at + "listening on ".len()..].split_whitespace().next().unwrap();
+            let address = line[at + "listening on ".len()..]
+                .split_whitespace()
+                .next()
+                .unwrap();
             break address.to_owned();
         }
     };

@@ -151,6 +151,24 @@ pub fn find_many(conn: &mut DbConnection, ids: &[TeamId]) -> Result<Vec<Team>, S
     with_members(conn, rows)
 }
 
+/// The names of these teams, without their members (for showing tickets).
+pub fn names(
+    conn: &mut DbConnection,
+    ids: &[TeamId],
+) -> Result<HashMap<TeamId, String>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let rows: Vec<(String, String)> = teams::table
+        .filter(teams::id.eq_any(keys))
+        .select((teams::id, teams::name))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, name)| Ok((parse(&id)?, name)))
+        .collect()
+}
+
 /// The teams a user belongs to.
 pub fn of_member(conn: &mut DbConnection, user: UserId) -> Result<Vec<TeamId>, StoreError> {
     let ids: Vec<String> = team_members::table

@@ -314,21 +314,28 @@ pub struct TicketPage {
     pub next: Option<TicketCursor>,
 }
 
+/// Narrows `query` to `column` being one of `values`: plain equality for one value, so the
+/// planner can walk a composite index in order (`= ANY(…)` makes PostgreSQL sort instead).
+macro_rules! one_of {
+    ($query:ident, $column:expr, $values:expr) => {
+        match $values.as_slice() {
+            [] => $query,
+            [one] => $query.filter($column.eq(*one)),
+            many => $query.filter($column.eq_any(many.to_vec())),
+        }
+    };
+}
+
 fn filtered<'a>(conn: &DbConnection, filter: &'a TicketFilter) -> tickets::BoxedQuery<'a, Db> {
     let mut query = tickets::table.into_boxed::<Db>();
-    if !filter.statuses.is_empty() {
-        query = query.filter(tickets::status.eq_any(filter.statuses.iter().map(|s| s.as_str())));
-    }
-    if !filter.stages.is_empty() {
-        query = query.filter(tickets::stage.eq_any(filter.stages.iter().map(|s| s.as_str())));
-    }
-    if !filter.channels.is_empty() {
-        query = query.filter(tickets::channel.eq_any(filter.channels.iter().map(|c| c.as_str())));
-    }
-    if !filter.priorities.is_empty() {
-        query =
-            query.filter(tickets::priority_rank.eq_any(filter.priorities.iter().map(|p| p.rank())));
-    }
+    let statuses: Vec<&'static str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+    let stages: Vec<&'static str> = filter.stages.iter().map(|s| s.as_str()).collect();
+    let channels: Vec<&'static str> = filter.channels.iter().map(|c| c.as_str()).collect();
+    let ranks: Vec<i16> = filter.priorities.iter().map(|p| p.rank()).collect();
+    query = one_of!(query, tickets::status, statuses);
+    query = one_of!(query, tickets::stage, stages);
+    query = one_of!(query, tickets::channel, channels);
+    query = one_of!(query, tickets::priority_rank, ranks);
     match filter.team {
         Some(TeamFilter::Team(team)) => query = query.filter(tickets::team_id.eq(team.to_string())),
         Some(TeamFilter::NoTeam) => query = query.filter(tickets::team_id.is_null()),

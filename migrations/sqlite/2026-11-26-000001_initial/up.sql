@@ -106,8 +106,14 @@ CREATE TABLE tickets (
     solved_at TIMESTAMP
 );
 CREATE INDEX tickets_updated ON tickets (updated_at, id);
+-- The queue's common shapes: a team's or an agent's tickets, optionally of one status (and
+-- stage), newest update first. Single-value filters are equalities, so these are walked in order.
 CREATE INDEX tickets_team_updated ON tickets (team_id, updated_at, id);
+CREATE INDEX tickets_team_status_updated ON tickets (team_id, status, updated_at, id);
 CREATE INDEX tickets_assignee_updated ON tickets (assignee_id, updated_at, id);
+CREATE INDEX tickets_assignee_status_updated ON tickets (assignee_id, status, updated_at, id);
+CREATE INDEX tickets_assignee_stage_status_updated
+    ON tickets (assignee_id, stage, status, updated_at, id);
 CREATE INDEX tickets_requester_updated ON tickets (requester_id, updated_at, id);
 CREATE INDEX tickets_status_updated ON tickets (status, updated_at, id);
 CREATE INDEX tickets_stage_updated ON tickets (stage, updated_at, id);

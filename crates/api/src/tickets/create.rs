@@ -139,12 +139,12 @@ pub async fn create_ticket(
                     customers::find(conn, own)?
                 }
             };
-            if let Some(team) = team {
-                triage::check_team(conn, team)?;
-            }
-            if let Some(assignee) = assignee {
-                triage::check_assignee(conn, assignee)?;
-            }
+            let team_name = team
+                .map(|id| Ok::<_, ApiError>((id, triage::check_team(conn, id)?)))
+                .transpose()?;
+            let assignee_user = assignee
+                .map(|id| triage::check_assignee(conn, id))
+                .transpose()?;
             let number = dialect::next_ticket_numbers(conn, 1)?
                 .pop()
                 .ok_or_else(|| ApiError::Internal("no ticket number was reserved".into()))?;
@@ -200,7 +200,8 @@ pub async fn create_ticket(
             let borrowed: Vec<(Visibility, &str)> =
                 texts.iter().map(|(v, t)| (*v, t.as_str())).collect();
             dialect::write_search_documents(conn, &[SearchDocument::new(&ticket, &borrowed)])?;
-            Ok::<_, ApiError>(view::ticket(conn, ticket)?)
+            let names = view::Names::known(requester, assignee_user, team_name);
+            Ok::<_, ApiError>(names.render(ticket)?)
         })
         .await
 }

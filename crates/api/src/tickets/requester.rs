@@ -112,19 +112,21 @@ pub fn resolve(
         Some(email) => customers::find_by_email(conn, email)?,
         None => None,
     };
-    let found = match (by_email, &phone) {
-        (Some(id), _) => Some(id),
+    let by_phone = match (by_email, &phone) {
         (None, Some(phone)) => customers::find_by_phone(conn, phone)?.into_iter().next(),
-        (None, None) => None,
+        _ => None,
     };
-    if let Some(id) = found {
-        if let Some(phone) = &phone {
-            customers::add_phone(conn, id, phone, now)?;
+    if let Some(id) = by_email.or(by_phone) {
+        let mut customer = customers::find(conn, id)?;
+        if let Some(phone) = phone.filter(|p| !customer.phones.contains(p)) {
+            customers::add_phone(conn, id, &phone, now)?;
+            customer.phones.push(phone);
         }
-        if let Some(email) = &email {
-            customers::add_email(conn, id, email, now)?;
+        if let Some(email) = email.filter(|e| !customer.emails.contains(e)) {
+            customers::add_email(conn, id, &email, now)?;
+            customer.emails.push(email);
         }
-        return Ok(customers::find(conn, id)?);
+        return Ok(customer);
     }
     let name = name
         .or_else(|| {

@@ -1,5 +1,6 @@
 //! Checks on the fields agents triage with: tags, assignee and team.
 
+use kefu_domain::account::User;
 use kefu_domain::ids::{TeamId, UserId};
 use kefu_domain::tag::{self, Tag};
 use kefu_store::{DbConnection, StoreError, teams, users};
@@ -29,10 +30,10 @@ pub fn check_tag_count(tags: &[Tag]) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Checks that an assignee is an active agent or admin.
-pub fn check_assignee(conn: &mut DbConnection, id: UserId) -> Result<(), ApiError> {
+/// Checks that an assignee is an active agent or admin, and returns them.
+pub fn check_assignee(conn: &mut DbConnection, id: UserId) -> Result<User, ApiError> {
     match users::find(conn, id) {
-        Ok(user) if user.active && user.role.is_staff() => Ok(()),
+        Ok(user) if user.active && user.role.is_staff() => Ok(user),
         Ok(_) => Err(ApiError::invalid(
             "invalid_assignee",
             "tickets can only be assigned to active agents or admins",
@@ -45,14 +46,9 @@ pub fn check_assignee(conn: &mut DbConnection, id: UserId) -> Result<(), ApiErro
     }
 }
 
-/// Checks that a team exists.
-pub fn check_team(conn: &mut DbConnection, id: TeamId) -> Result<(), ApiError> {
-    if teams::exists(conn, id)? {
-        Ok(())
-    } else {
-        Err(ApiError::invalid(
-            "invalid_team",
-            format!("there is no team {id}"),
-        ))
-    }
+/// Checks that a team exists, and returns its name.
+pub fn check_team(conn: &mut DbConnection, id: TeamId) -> Result<String, ApiError> {
+    teams::names(conn, &[id])?
+        .remove(&id)
+        .ok_or_else(|| ApiError::invalid("invalid_team", format!("there is no team {id}")))
 }
