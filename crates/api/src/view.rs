@@ -76,6 +76,15 @@ fn customer_summary(customer: &Customer) -> CustomerSummary {
     }
 }
 
+fn summary_of(c: customers::CustomerSummary) -> CustomerSummary {
+    CustomerSummary {
+        id: c.id,
+        name: c.name,
+        email: c.email,
+        phone: c.phone,
+    }
+}
+
 /// Teams with their members' names.
 pub fn teams(conn: &mut DbConnection, list: &[Team]) -> Result<Vec<TeamResponse>, StoreError> {
     let ids: Vec<UserId> = list
@@ -105,7 +114,7 @@ pub fn teams(conn: &mut DbConnection, list: &[Team]) -> Result<Vec<TeamResponse>
 /// The people and teams a set of tickets refers to, loaded once for the whole set.
 #[derive(Default)]
 pub struct Names {
-    requesters: HashMap<CustomerId, Customer>,
+    requesters: HashMap<CustomerId, CustomerSummary>,
     assignees: HashMap<UserId, User>,
     teams: HashMap<TeamId, String>,
 }
@@ -117,9 +126,9 @@ impl Names {
         let assignee_ids: Vec<UserId> = list.iter().filter_map(|t| t.assignee).collect();
         let team_ids: Vec<TeamId> = list.iter().filter_map(|t| t.team).collect();
         Ok(Self {
-            requesters: customers::find_many(conn, &requester_ids)?
+            requesters: customers::summaries(conn, &requester_ids)?
                 .into_iter()
-                .map(|c| (c.id, c))
+                .map(|c| (c.id, summary_of(c)))
                 .collect(),
             assignees: users::find_many(conn, &assignee_ids)?
                 .into_iter()
@@ -136,7 +145,7 @@ impl Names {
         team: Option<(TeamId, String)>,
     ) -> Self {
         Self {
-            requesters: HashMap::from([(requester.id, requester)]),
+            requesters: HashMap::from([(requester.id, customer_summary(&requester))]),
             assignees: assignee.into_iter().map(|u| (u.id, u)).collect(),
             teams: team.into_iter().collect(),
         }
@@ -147,7 +156,7 @@ impl Names {
         let requester = self
             .requesters
             .get(&t.requester)
-            .map(customer_summary)
+            .cloned()
             .ok_or_else(|| StoreError::Corrupt(format!("ticket {} has no requester", t.id)))?;
         Ok(TicketResponse {
             id: t.id,

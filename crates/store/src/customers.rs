@@ -260,6 +260,56 @@ pub fn find_many(conn: &mut DbConnection, ids: &[CustomerId]) -> Result<Vec<Cust
         .collect()
 }
 
+/// A customer as shown beside a ticket: name, first email address, first phone number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerSummary {
+    /// The customer's id.
+    pub id: CustomerId,
+    /// Their name.
+    pub name: String,
+    /// Their first email address.
+    pub email: Option<String>,
+    /// Their first phone number.
+    pub phone: Option<String>,
+}
+
+/// Summaries of these customers, in one query (missing ids are skipped).
+pub fn summaries(
+    conn: &mut DbConnection,
+    ids: &[CustomerId],
+) -> Result<Vec<CustomerSummary>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let first_email = customer_emails::table
+        .filter(customer_emails::customer_id.eq(customers::id))
+        .order(customer_emails::created_at)
+        .select(customer_emails::email)
+        .limit(1)
+        .single_value();
+    let first_phone = customer_phones::table
+        .filter(customer_phones::customer_id.eq(customers::id))
+        .order(customer_phones::created_at)
+        .select(customer_phones::phone)
+        .limit(1)
+        .single_value();
+    let rows: Vec<(String, String, Option<String>, Option<String>)> = customers::table
+        .filter(customers::id.eq_any(keys))
+        .select((customers::id, customers::name, first_email, first_phone))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, name, email, phone)| {
+            Ok(CustomerSummary {
+                id: parse(&id)?,
+                name,
+                email,
+                phone,
+            })
+        })
+        .collect()
+}
+
 /// Customers whose name starts with `prefix` (case as stored), by name.
 pub fn search_by_name(
     conn: &mut DbConnection,
