@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
-use kefu_testkit::{TestDb, test_both};
+use kefu_testkit::test_both;
 
 fn kefu(url: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kefu"));
