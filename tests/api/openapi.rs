@@ -20,5 +20,20 @@ async fn the_openapi_document_is_served_and_reviewed() {
             "{path} is documented"
         );
     }
+    let mut operation_ids: Vec<&str> = document["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|operation| operation["operationId"].as_str())
+        .collect();
+    let count = operation_ids.len();
+    operation_ids.sort();
+    operation_ids.dedup();
+    assert_eq!(
+        operation_ids.len(),
+        count,
+        "operation ids are unique: {operation_ids:?}"
+    );
     insta::assert_json_snapshot!("openapi", document, {".info.version" => "[version]"});
 }

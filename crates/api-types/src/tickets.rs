@@ -136,6 +136,8 @@ pub struct TicketResponse {
     pub first_responded_at: Option<DateTime<Utc>>,
     /// When it was last solved.
     pub solved_at: Option<DateTime<Utc>>,
+    /// For agents: whether it changed since they last opened it (or they never have).
+    pub unread: Option<bool>,
 }
 
 /// A page of the queue.
@@ -318,11 +320,16 @@ pub struct ViewCounts {
     pub cap: i64,
 }
 
-/// How many tickets one queue view holds.
+/// How many tickets one queue view holds, and how to list them.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct ViewCount {
-    /// The view's key, e.g. `mine`, `unassigned` or `team:<id>`.
+    /// The view's key: `mine`, `unassigned`, `team:<id>`, `stage:<stage>`, `pending`,
+    /// `on_hold` or `solved_recently`.
     pub view: String,
+    /// For team views, the team's name.
+    pub name: Option<String>,
+    /// The query string that lists the view's tickets with `GET /api/v1/tickets`.
+    pub query: String,
     /// Tickets in it, up to the cap.
     pub count: i64,
 }

@@ -4,6 +4,7 @@
 //! Handlers are thin: they extract and authorise, call one use case, and map the result.
 //! Rules live in `kefu-domain`; storage in `kefu-store`.
 
+pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod customers;
@@ -21,7 +22,7 @@ pub mod view;
 use std::future::Future;
 use std::net::TcpListener;
 
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use kefu_domain::phone::PhoneRegion;
 use kefu_store::Store;
@@ -92,7 +93,7 @@ pub async fn serve(
             )
             .wrap(from_fn(metrics::record))
             .configure(routes)
-            .default_service(web::to(extract::no_route))
+            .default_service(web::to(assets::serve).wrap(Compress::default()))
     })
     .workers(workers)
     .disable_signals()

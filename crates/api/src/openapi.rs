@@ -39,6 +39,9 @@ use crate::{auth, customers, teams, tickets, users};
         tickets::messages::list,
         tickets::messages::post,
         tickets::calls::post,
+        tickets::views::counts,
+        tickets::bulk::update,
+        tickets::seen::mark,
     ),
     modifiers(&Security),
     tags(

@@ -2,15 +2,17 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use kefu_api_types::accounts::{TeamResponse, TeamSummary, UserResponse, UserSummary};
 use kefu_api_types::customers::{CustomerResponse, CustomerSummary};
 use kefu_api_types::tickets::{AuthorResponse, CallResponse, MessageResponse, TicketResponse};
 use kefu_domain::account::{Customer, Team, User};
 use kefu_domain::call::CallLog;
-use kefu_domain::ids::{CustomerId, MessageId, TeamId, UserId};
+use kefu_domain::ids::{CustomerId, MessageId, TeamId, TicketId, UserId};
 use kefu_domain::message::{AuthorKind, Message};
+use kefu_domain::permissions::Actor;
 use kefu_domain::ticket::Ticket;
-use kefu_store::{DbConnection, StoreError, calls, customers, teams, users};
+use kefu_store::{DbConnection, StoreError, calls, customers, reads, teams, users};
 
 use crate::error::ApiError;
 
@@ -117,11 +119,18 @@ pub struct Names {
     requesters: HashMap<CustomerId, CustomerSummary>,
     assignees: HashMap<UserId, User>,
     teams: HashMap<TeamId, String>,
+    /// For an agent viewing: when they last saw each ticket.
+    seen: Option<HashMap<TicketId, DateTime<Utc>>>,
 }
 
 impl Names {
-    /// Loads the requesters, assignees and team names of `list` in a handful of queries.
-    pub fn load(conn: &mut DbConnection, list: &[Ticket]) -> Result<Self, StoreError> {
+    /// Loads the requesters, assignees and team names of `list` in a handful of queries, and
+    /// for a staff `viewer` when they last saw each ticket.
+    pub fn load(
+        conn: &mut DbConnection,
+        list: &[Ticket],
+        viewer: Option<&Actor>,
+    ) -> Result<Self, StoreError> {
         let requester_ids: Vec<CustomerId> = list.iter().map(|t| t.requester).collect();
         let assignee_ids: Vec<UserId> = list.iter().filter_map(|t| t.assignee).collect();
         let team_ids: Vec<TeamId> = list.iter().filter_map(|t| t.team).collect();
@@ -135,6 +144,13 @@ impl Names {
                 .map(|u| (u.id, u))
                 .collect(),
             teams: teams::names(conn, &team_ids)?,
+            seen: match viewer.filter(|v| v.is_staff()) {
+                Some(v) => {
+                    let ids: Vec<TicketId> = list.iter().map(|t| t.id).collect();
+                    Some(reads::seen_at(conn, v.user, &ids)?)
+                }
+                None => None,
+            },
         })
     }
 
@@ -148,6 +164,7 @@ impl Names {
             requesters: HashMap::from([(requester.id, customer_summary(&requester))]),
             assignees: assignee.into_iter().map(|u| (u.id, u)).collect(),
             teams: team.into_iter().collect(),
+            seen: None,
         }
     }
 
@@ -158,7 +175,12 @@ impl Names {
             .get(&t.requester)
             .cloned()
             .ok_or_else(|| StoreError::Corrupt(format!("ticket {} has no requester", t.id)))?;
+        let unread = self
+            .seen
+            .as_ref()
+            .map(|seen| seen.get(&t.id).is_none_or(|at| t.updated_at > *at));
         Ok(TicketResponse {
+            unread,
             id: t.id,
             number: t.number,
             subject: t.subject,
@@ -186,18 +208,23 @@ impl Names {
     }
 }
 
-/// Tickets with their requester, assignee and team names.
+/// Tickets with their requester, assignee and team names, as `viewer` sees them.
 pub fn tickets(
     conn: &mut DbConnection,
     list: Vec<Ticket>,
+    viewer: Option<&Actor>,
 ) -> Result<Vec<TicketResponse>, StoreError> {
-    let names = Names::load(conn, &list)?;
+    let names = Names::load(conn, &list, viewer)?;
     list.into_iter().map(|t| names.render(t)).collect()
 }
 
-/// One ticket with its names.
-pub fn ticket(conn: &mut DbConnection, ticket: Ticket) -> Result<TicketResponse, StoreError> {
-    tickets(conn, vec![ticket])?
+/// One ticket with its names, as `viewer` sees it.
+pub fn ticket(
+    conn: &mut DbConnection,
+    ticket: Ticket,
+    viewer: Option<&Actor>,
+) -> Result<TicketResponse, StoreError> {
+    tickets(conn, vec![ticket], viewer)?
         .pop()
         .ok_or_else(|| StoreError::Corrupt("a rendered ticket went missing".into()))
 }

@@ -15,6 +15,7 @@ pub mod dialect;
 pub mod error;
 pub mod messages;
 pub mod migrate;
+pub mod reads;
 pub mod schema;
 pub mod search;
 pub mod sessions;

@@ -158,6 +158,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_reads (user_id, ticket_id) {
+        user_id -> Text,
+        ticket_id -> Text,
+        seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> users (user_id));
@@ -183,4 +191,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_tags,
     messages,
     call_logs,
+    ticket_reads,
 );

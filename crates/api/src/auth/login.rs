@@ -39,7 +39,7 @@ fn address_of(request: &HttpRequest) -> String {
 
 /// Sign in with email and password.
 #[utoipa::path(
-    post, path = "/api/v1/auth/login", tag = "auth",
+    post, path = "/api/v1/auth/login", operation_id = "login", tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = LoginResponse),

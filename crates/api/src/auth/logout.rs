@@ -10,7 +10,7 @@ use crate::state::AppState;
 
 /// End the current session.
 #[utoipa::path(
-    post, path = "/api/v1/auth/logout", tag = "auth",
+    post, path = "/api/v1/auth/logout", operation_id = "logout", tag = "auth",
     responses(
         (status = 204, description = "Signed out; the session cookie is removed"),
         (status = 401, description = "Not signed in", body = Problem),

@@ -17,7 +17,7 @@ use crate::view;
 
 /// The signed-in user and their session.
 #[utoipa::path(
-    get, path = "/api/v1/me", tag = "auth",
+    get, path = "/api/v1/me", operation_id = "get_me", tag = "auth",
     responses(
         (status = 200, body = MeResponse),
         (status = 401, description = "Not signed in or session ended", body = Problem),
@@ -48,7 +48,7 @@ pub struct UpdateMeRequest {
 
 /// Change your own name or language.
 #[utoipa::path(
-    patch, path = "/api/v1/me", tag = "auth",
+    patch, path = "/api/v1/me", operation_id = "update_me", tag = "auth",
     request_body = UpdateMeRequest,
     responses((status = 200, body = UserResponse), (status = 422, body = Problem)),
     security(("session" = []), ("bearer" = []))
@@ -84,7 +84,7 @@ pub async fn update(
 
 /// Change your password; every other session of yours ends.
 #[utoipa::path(
-    post, path = "/api/v1/me/password", tag = "auth",
+    post, path = "/api/v1/me/password", operation_id = "change_password", tag = "auth",
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed; other sessions ended"),

@@ -34,7 +34,7 @@ pub struct CustomerQuery {
 
 /// Find customers by phone number, email address or name (agents).
 #[utoipa::path(
-    get, path = "/api/v1/customers", tag = "customers",
+    get, path = "/api/v1/customers", operation_id = "search_customers", tag = "customers",
     params(CustomerQuery),
     responses(
         (status = 200, body = CustomerList),
@@ -99,7 +99,7 @@ pub async fn search(
 /// A customer and their tickets on every channel, most recently updated first. Agents see
 /// any customer; a customer sees their own record.
 #[utoipa::path(
-    get, path = "/api/v1/customers/{id}", tag = "customers",
+    get, path = "/api/v1/customers/{id}", operation_id = "get_customer", tag = "customers",
     params(("id" = String, Path)),
     responses((status = 200, body = CustomerDetail), (status = 404, body = Problem)),
     security(("session" = []), ("bearer" = []))
@@ -113,6 +113,7 @@ pub async fn show(
     if !auth.actor.is_staff() && auth.actor.customer != Some(id) {
         return Err(ApiError::NotFound("customer"));
     }
+    let actor = auth.actor;
     let detail = state
         .store
         .read(move |conn| {
@@ -127,7 +128,7 @@ pub async fn show(
             let page = tickets::list(conn, &filter, TicketSort::Updated, None, 50)?;
             Ok::<_, ApiError>(CustomerDetail {
                 customer: view::customer(&customer),
-                tickets: view::tickets(conn, page.items)?,
+                tickets: view::tickets(conn, page.items, Some(&actor))?,
                 next_cursor: page.next.map(|c| c.encode()),
             })
         })
@@ -137,7 +138,7 @@ pub async fn show(
 
 /// Change a customer's name or organisation, or add addresses and numbers (agents).
 #[utoipa::path(
-    patch, path = "/api/v1/customers/{id}", tag = "customers",
+    patch, path = "/api/v1/customers/{id}", operation_id = "update_customer", tag = "customers",
     params(("id" = String, Path)),
     request_body = UpdateCustomerRequest,
     responses(

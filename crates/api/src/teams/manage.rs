@@ -58,7 +58,7 @@ fn one(conn: &mut DbConnection, id: TeamId) -> Result<TeamResponse, ApiError> {
 
 /// Every team with its members (agents and admins).
 #[utoipa::path(
-    get, path = "/api/v1/teams", tag = "teams",
+    get, path = "/api/v1/teams", operation_id = "list_teams", tag = "teams",
     responses((status = 200, body = TeamList), (status = 403, body = Problem)),
     security(("session" = []), ("bearer" = []))
 )]
@@ -76,7 +76,7 @@ pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Te
 
 /// One team.
 #[utoipa::path(
-    get, path = "/api/v1/teams/{id}", tag = "teams",
+    get, path = "/api/v1/teams/{id}", operation_id = "get_team", tag = "teams",
     params(("id" = String, Path)),
     responses((status = 200, body = TeamResponse), (status = 404, body = Problem)),
     security(("session" = []), ("bearer" = []))
@@ -95,7 +95,7 @@ pub async fn show(
 
 /// Create a team (admins).
 #[utoipa::path(
-    post, path = "/api/v1/teams", tag = "teams",
+    post, path = "/api/v1/teams", operation_id = "create_team", tag = "teams",
     request_body = CreateTeamRequest,
     responses(
         (status = 201, body = TeamResponse), (status = 403, body = Problem),
@@ -137,7 +137,7 @@ pub async fn create(
 
 /// Rename a team, change its description, or replace its members (admins).
 #[utoipa::path(
-    patch, path = "/api/v1/teams/{id}", tag = "teams",
+    patch, path = "/api/v1/teams/{id}", operation_id = "update_team", tag = "teams",
     params(("id" = String, Path)),
     request_body = UpdateTeamRequest,
     responses(

@@ -10,7 +10,7 @@ use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::permissions::Actor;
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
 use kefu_domain::ticket::Ticket;
-use kefu_store::{DbConnection, StoreError, calls, messages, tickets};
+use kefu_store::{DbConnection, StoreError, calls, messages, reads, tickets};
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
@@ -81,7 +81,7 @@ pub fn insert(
 
 /// Log a phone call on an existing ticket (agents).
 #[utoipa::path(
-    post, path = "/api/v1/tickets/{id}/calls", tag = "tickets",
+    post, path = "/api/v1/tickets/{id}/calls", operation_id = "log_call", tag = "tickets",
     params(("id" = String, Path, description = "Ticket id, or number as `1042` or `#1042`")),
     request_body = PostCallRequest,
     responses(
@@ -111,6 +111,7 @@ pub async fn post(
             let (message, call) = entries(&ticket, details, &actor, now);
             insert(conn, &message, &call)?;
             tickets::touch(conn, ticket.id, now)?;
+            reads::mark_seen(conn, actor.user, ticket.id, now)?;
             search_document::refresh(conn, &ticket)?;
             Ok::<_, ApiError>(view::messages(conn, vec![message])?)
         })

@@ -13,7 +13,7 @@ use kefu_domain::status;
 use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
 use kefu_domain::{text, time};
 use kefu_store::search::SearchDocument;
-use kefu_store::{customers, dialect, messages, tickets};
+use kefu_store::{customers, dialect, messages, reads, tickets};
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
@@ -24,7 +24,7 @@ use crate::view;
 
 /// Open a ticket.
 #[utoipa::path(
-    post, path = "/api/v1/tickets", tag = "tickets",
+    post, path = "/api/v1/tickets", operation_id = "create_ticket", tag = "tickets",
     request_body = CreateTicketRequest,
     responses(
         (status = 201, description = "Created; `Location` names it", body = TicketResponse),
@@ -200,6 +200,9 @@ pub async fn create_ticket(
             let borrowed: Vec<(Visibility, &str)> =
                 texts.iter().map(|(v, t)| (*v, t.as_str())).collect();
             dialect::write_search_documents(conn, &[SearchDocument::new(&ticket, &borrowed)])?;
+            if actor.is_staff() {
+                reads::mark_seen(conn, actor.user, ticket.id, now)?;
+            }
             let names = view::Names::known(requester, assignee_user, team_name);
             Ok::<_, ApiError>(names.render(ticket)?)
         })

@@ -162,7 +162,7 @@ pub fn filter_for(actor: &Actor, query: &ListQuery) -> Result<TicketFilter, ApiE
 
 /// The queue: tickets matching the filters, one page at a time.
 #[utoipa::path(
-    get, path = "/api/v1/tickets", tag = "tickets",
+    get, path = "/api/v1/tickets", operation_id = "list_tickets", tag = "tickets",
     params(ListQuery),
     responses(
         (status = 200, body = TicketList),
@@ -200,12 +200,13 @@ pub async fn list(
             "limit must be between 1 and {MAX_LIMIT}"
         )));
     }
+    let actor = auth.actor;
     let list = state
         .store
         .read(move |conn| {
             let page = tickets::list(conn, &filter, sort, cursor.as_ref(), limit)?;
             Ok::<_, ApiError>(TicketList {
-                items: view::tickets(conn, page.items)?,
+                items: view::tickets(conn, page.items, Some(&actor))?,
                 next_cursor: page.next.map(|c| c.encode()),
             })
         })

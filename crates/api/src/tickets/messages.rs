@@ -10,7 +10,7 @@ use kefu_domain::role::Role;
 use kefu_domain::ticket::{Channel, Status};
 use kefu_domain::{DomainError, status, text, time};
 use kefu_store::messages::{self, MessageCursor};
-use kefu_store::tickets;
+use kefu_store::{reads, tickets};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -37,7 +37,7 @@ pub struct TimelineQuery {
 
 /// A ticket's timeline, oldest first; requesters see public entries only.
 #[utoipa::path(
-    get, path = "/api/v1/tickets/{id}/messages", tag = "tickets",
+    get, path = "/api/v1/tickets/{id}/messages", operation_id = "list_messages", tag = "tickets",
     params(("id" = String, Path, description = "Ticket id, or number"), TimelineQuery),
     responses((status = 200, body = MessageList), (status = 404, body = Problem)),
     security(("session" = []), ("bearer" = []))
@@ -86,7 +86,7 @@ pub async fn list(
 /// Add a public reply or an internal note, optionally setting the status with it. A
 /// requester's reply reopens a solved ticket and ends waiting on them.
 #[utoipa::path(
-    post, path = "/api/v1/tickets/{id}/messages", tag = "tickets",
+    post, path = "/api/v1/tickets/{id}/messages", operation_id = "post_message", tag = "tickets",
     params(("id" = String, Path, description = "Ticket id, or number")),
     request_body = PostMessageRequest,
     responses(
@@ -159,6 +159,9 @@ pub async fn post(
             messages::insert(conn, &message)?;
             after.updated_at = now;
             tickets::save(conn, &after)?;
+            if actor.is_staff() {
+                reads::mark_seen(conn, actor.user, after.id, now)?;
+            }
             events::record(conn, &actor, &before, &after, now)?;
             search_document::refresh(conn, &after)?;
             Ok::<_, ApiError>(view::messages(conn, vec![message])?)

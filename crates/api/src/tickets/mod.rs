@@ -1,5 +1,6 @@
 //! Tickets: the queue, one ticket, its changes, its timeline and its calls.
 
+pub mod bulk;
 pub mod calls;
 pub mod create;
 pub mod events;
@@ -8,9 +9,11 @@ pub mod messages;
 pub mod reference;
 pub mod requester;
 pub mod search_document;
+pub mod seen;
 pub mod show;
 pub mod triage;
 pub mod update;
+pub mod views;
 
 use actix_web::web;
 
@@ -19,9 +22,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/tickets", web::get().to(list::list))
         .route("/tickets", web::post().to(create::create))
+        .route("/tickets/views", web::get().to(views::counts))
+        .route("/tickets/bulk", web::post().to(bulk::update))
         .route("/tickets/{id}", web::get().to(show::show))
         .route("/tickets/{id}", web::patch().to(update::update))
         .route("/tickets/{id}/messages", web::get().to(messages::list))
         .route("/tickets/{id}/messages", web::post().to(messages::post))
-        .route("/tickets/{id}/calls", web::post().to(calls::post));
+        .route("/tickets/{id}/calls", web::post().to(calls::post))
+        .route("/tickets/{id}/seen", web::post().to(seen::mark));
 }

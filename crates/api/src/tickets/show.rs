@@ -12,7 +12,7 @@ use crate::view;
 
 /// One ticket, by id or number.
 #[utoipa::path(
-    get, path = "/api/v1/tickets/{id}", tag = "tickets",
+    get, path = "/api/v1/tickets/{id}", operation_id = "get_ticket", tag = "tickets",
     params(("id" = String, Path, description = "Ticket id, or number as `1042` or `#1042`")),
     responses((status = 200, body = TicketResponse), (status = 404, body = Problem)),
     security(("session" = []), ("bearer" = []))
@@ -28,7 +28,7 @@ pub async fn show(
         .store
         .read(move |conn| {
             let (ticket, _) = load_visible(conn, &actor, reference)?;
-            Ok::<_, ApiError>(view::ticket(conn, ticket)?)
+            Ok::<_, ApiError>(view::ticket(conn, ticket, Some(&actor))?)
         })
         .await?;
     Ok(web::Json(ticket))

@@ -9,7 +9,7 @@ use kefu_domain::permissions::{Actor, FieldsTouched, TicketAccess};
 use kefu_domain::tag::Tag;
 use kefu_domain::ticket::{Priority, Stage, Status, Ticket};
 use kefu_domain::{DomainError, status, text, time};
-use kefu_store::{DbConnection, tickets};
+use kefu_store::{DbConnection, reads, tickets};
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
@@ -123,6 +123,9 @@ pub fn apply(
     }
     after.updated_at = now;
     tickets::save(conn, &after)?;
+    if actor.is_staff() {
+        reads::mark_seen(conn, actor.user, after.id, now)?;
+    }
     events::record(conn, actor, &before, &after, now)?;
     if after.subject != before.subject {
         search_document::refresh(conn, &after)?;
@@ -132,7 +135,7 @@ pub fn apply(
 
 /// Change a ticket's status, priority, stage, subject, team, assignee or tags.
 #[utoipa::path(
-    patch, path = "/api/v1/tickets/{id}", tag = "tickets",
+    patch, path = "/api/v1/tickets/{id}", operation_id = "update_ticket", tag = "tickets",
     params(("id" = String, Path, description = "Ticket id, or number as `1042` or `#1042`")),
     request_body = UpdateTicketRequest,
     responses(
@@ -158,7 +161,7 @@ pub async fn update(
         .write(move |conn| {
             let (before, access) = load_visible(conn, &actor, reference)?;
             let after = apply(conn, &actor, before, access, &change, time::now())?;
-            Ok::<_, ApiError>(view::ticket(conn, after)?)
+            Ok::<_, ApiError>(view::ticket(conn, after, Some(&actor))?)
         })
         .await?;
     Ok(web::Json(ticket))

@@ -92,7 +92,7 @@ pub fn insert(
 
 /// Create an account.
 #[utoipa::path(
-    post, path = "/api/v1/users", tag = "users",
+    post, path = "/api/v1/users", operation_id = "create_user", tag = "users",
     request_body = CreateUserRequest,
     responses(
         (status = 201, body = UserResponse),

@@ -37,7 +37,7 @@ fn decode_cursor(cursor: &str) -> Option<(String, UserId)> {
 
 /// Accounts by name. Admins see everyone; agents see their colleagues (for assigning).
 #[utoipa::path(
-    get, path = "/api/v1/users", tag = "users",
+    get, path = "/api/v1/users", operation_id = "list_users", tag = "users",
     params(UserQuery),
     responses((status = 200, body = UserList), (status = 403, body = Problem)),
     security(("session" = []), ("bearer" = []))
@@ -107,7 +107,7 @@ pub async fn list(
 
 /// One account: admins see anyone, others only themselves.
 #[utoipa::path(
-    get, path = "/api/v1/users/{id}", tag = "users",
+    get, path = "/api/v1/users/{id}", operation_id = "get_user", tag = "users",
     params(("id" = String, Path)),
     responses((status = 200, body = UserResponse), (status = 404, body = Problem)),
     security(("session" = []), ("bearer" = []))

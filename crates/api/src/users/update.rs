@@ -17,7 +17,7 @@ use crate::view;
 
 /// Change an account. Deactivating it or setting its password ends its sessions.
 #[utoipa::path(
-    patch, path = "/api/v1/users/{id}", tag = "users",
+    patch, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users",
     params(("id" = String, Path)),
     request_body = UpdateUserRequest,
     responses(

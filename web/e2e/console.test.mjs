@@ -1,0 +1,228 @@
+// The agent console in a real browser against a real server: every step an agent takes, then
+// what the page shows and what the API returns.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { apiClient } from './api.mjs';
+import { OUTPUT, accessibilityProblems, launch, screenshot } from './browser.mjs';
+import { ADMIN, startServer } from './server.mjs';
+
+let server;
+let browser;
+let page;
+let api;
+const cspErrors = [];
+
+async function signIn(p, email = ADMIN.email, password = ADMIN.password) {
+  await p.goto(`${server.base}/`);
+  await p.getByLabel('Email address').fill(email);
+  await p.getByLabel('Password', { exact: true }).fill(password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.locator('table.tickets[data-loaded="true"], p.empty[data-loaded="true"]').first().waitFor();
+}
+
+async function assertAccessible(name) {
+  const problems = await accessibilityProblems(page);
+  assert.deepEqual(problems, [], `accessibility problems on the ${name} page`);
+}
+
+describe('the agent console', () => {
+  before(async () => {
+    server = await startServer({ tickets: 120 });
+    browser = await launch();
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspErrors.push(message.text());
+    });
+    api = await apiClient(server.base, ADMIN.email, ADMIN.password);
+    console.log(`screenshots: ${OUTPUT}`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows the sign-in page without accessibility problems', async () => {
+    await page.goto(`${server.base}/queue`);
+    await page.getByRole('heading', { name: 'Sign in to Kefu' }).waitFor();
+    await assertAccessible('sign-in');
+  });
+
+  it('refuses a wrong password with the API message', async () => {
+    await page.getByLabel('Email address').fill(ADMIN.email);
+    await page.getByLabel('Password', { exact: true }).fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'incorrect' }).waitFor();
+  });
+
+  it('signs in and shows the queue with views and counts', async () => {
+    await signIn(page);
+    const rows = page.locator('table.tickets tbody tr');
+    assert.ok((await rows.count()) > 0, 'the queue lists tickets');
+    const views = page.getByRole('navigation', { name: 'Views' });
+    await views.getByRole('link', { name: /Unassigned/ }).waitFor();
+    const counts = await api.get('/api/v1/tickets/views');
+    const unassigned = counts.items.find((v) => v.view === 'unassigned');
+    await views.getByRole('link', { name: new RegExp(`Unassigned\\s*${unassigned.count}`) }).waitFor();
+    await screenshot(page, 'queue-en');
+    await assertAccessible('queue');
+  });
+
+  it('filters the queue, keeps the filters in the URL, and agrees with the API', async () => {
+    await page.getByLabel('Status', { exact: true }).selectOption('pending');
+    await page.waitForURL(/status=pending/);
+    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    const statuses = await page.locator('table.tickets tbody tr .badge').allTextContents();
+    assert.ok(statuses.length > 0);
+    assert.ok(statuses.every((s) => s === 'Pending'), `only pending tickets: ${statuses}`);
+    const fromApi = await api.get('/api/v1/tickets?status=pending&limit=50');
+    const numbers = await page.locator('table.tickets tbody td.number').allTextContents();
+    assert.deepEqual(numbers, fromApi.items.map((t) => `#${t.number}`));
+    // The URL is shareable: loading it again shows the same view.
+    await page.reload();
+    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    assert.equal(await page.getByLabel('Status', { exact: true }).inputValue(), 'pending');
+  });
+
+  it('moves with j/k, opens with Enter, and shows the shortcut help', async () => {
+    await page.goto(`${server.base}/queue?status=unsolved`);
+    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.keyboard.press('j');
+    const second = await page.locator('table.tickets tbody tr').nth(1).locator('td.number').textContent();
+    assert.equal(await page.locator('table.tickets tbody tr.active td.number').textContent(), second);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/tickets/${second.slice(1)}$`));
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: second }).waitFor();
+  });
+
+  it('replies, adds an internal note, and changes status and assignee', async () => {
+    const number = new URL(page.url()).pathname.split('/').pop();
+    const ticket = await api.get(`/api/v1/tickets/${number}`);
+    await page.getByRole('textbox', { name: 'Reply', exact: true }).fill('Your replacement ships today. 今天发货。');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.locator('.timeline .entry.reply').filter({ hasText: 'Your replacement ships today' }).waitFor();
+    await page.getByRole('radio', { name: 'Internal note' }).check();
+    await page.getByRole('textbox', { name: 'Internal note', exact: true }).fill('Warehouse confirmed stock.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    const note = page.locator('.timeline .entry.note').filter({ hasText: 'Warehouse confirmed stock.' });
+    await note.waitFor();
+    assert.match(await note.textContent(), /Internal note/);
+    await page.getByLabel('Status', { exact: true }).selectOption('pending');
+    await page.locator('.ticket-header .badge', { hasText: 'Pending' }).waitFor();
+    const agents = await api.get('/api/v1/users?role=agent&limit=50');
+    const agent = agents.items[0];
+    await page.getByLabel('Assignee', { exact: true }).selectOption(agent.id);
+    await page.locator('.timeline .entry.event').filter({ hasText: agent.name }).waitFor();
+    const after = await api.get(`/api/v1/tickets/${ticket.id}`);
+    assert.equal(after.status, 'pending');
+    assert.equal(after.assignee.id, agent.id);
+    const timeline = await api.get(`/api/v1/tickets/${ticket.id}/messages`);
+    const bodies = timeline.items.map((m) => [m.visibility, m.body]);
+    assert.ok(bodies.some(([v, b]) => v === 'public' && b.includes('今天发货')));
+    assert.ok(bodies.some(([v, b]) => v === 'internal' && b === 'Warehouse confirmed stock.'));
+    await screenshot(page, 'ticket-en');
+    await assertAccessible('ticket');
+  });
+
+  it('logs a call for a known number on one of the caller\'s tickets', async () => {
+    const page1 = await api.get('/api/v1/tickets?channel=phone&status=unsolved&limit=1');
+    const ticket = page1.items[0];
+    const phone = ticket.requester.phone;
+    assert.ok(phone, 'the seeded phone ticket has a caller number');
+    await page.getByRole('link', { name: 'Log a call' }).first().click();
+    await page.getByLabel("Caller's phone number").fill(phone);
+    await page.getByRole('button', { name: 'Find caller' }).click();
+    await page.getByRole('heading', { name: new RegExp(`Known caller: ${ticket.requester.name}`) }).waitFor();
+    await page.getByLabel('Our number').fill('+86 21 5555 0100');
+    await page.getByLabel('Duration (minutes:seconds)').fill('3:25');
+    await page.getByLabel('Notes').fill('Customer asked for the delivery date.');
+    await page.getByRole('button', { name: `Log on #${ticket.number}` }).click();
+    await page.waitForURL(new RegExp(`/tickets/${ticket.number}$`));
+    await page.locator('.timeline .entry.call').filter({ hasText: 'Customer asked for the delivery date.' }).waitFor();
+    const timeline = await api.get(`/api/v1/tickets/${ticket.id}/messages`);
+    const call = timeline.items.filter((m) => m.kind === 'call').pop().call;
+    assert.equal(call.duration_seconds, 205);
+    assert.equal(call.from, phone);
+    assert.equal(call.to, '+862155550100');
+  });
+
+  it('logs a call from an unknown number as a new phone ticket', async () => {
+    await page.goto(`${server.base}/calls`);
+    await page.getByLabel("Caller's phone number").fill('+1 415 555 0199');
+    await page.getByRole('button', { name: 'Find caller' }).click();
+    await page.getByText('No customer has this number yet').waitFor();
+    await page.getByLabel('Our number').fill('+86 21 5555 0100');
+    await page.getByLabel('Duration (minutes:seconds)').fill('1:05');
+    await page.getByLabel('Subject').fill('Installation visit for the espresso machine');
+    await page.getByLabel("Caller's name").fill('Grace Walker');
+    await page.getByRole('button', { name: 'Create phone ticket' }).click();
+    await page.waitForURL(/\/tickets\/\d+$/);
+    const number = new URL(page.url()).pathname.split('/').pop();
+    const ticket = await api.get(`/api/v1/tickets/${number}`);
+    assert.equal(ticket.channel, 'phone');
+    assert.equal(ticket.requester.name, 'Grace Walker');
+    assert.equal(ticket.requester.phone, '+14155550199');
+    await page.locator('.requester').getByText('Grace Walker').waitFor();
+  });
+
+  it('creates a user and a team on the admin pages', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    const form = page.getByRole('form', { name: 'New user' });
+    await form.getByLabel('Email', { exact: true }).fill('new.agent@example.com');
+    await form.getByLabel('Name', { exact: true }).fill('Noah New');
+    await form.getByLabel('Role', { exact: true }).selectOption('agent');
+    await form.getByLabel('First password').fill('first-password-1');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('cell', { name: 'new.agent@example.com' }).waitFor();
+    const users = await api.get('/api/v1/users?limit=200');
+    const created = users.items.find((u) => u.email === 'new.agent@example.com');
+    assert.equal(created?.role, 'agent');
+
+    await page.getByRole('link', { name: 'Teams' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Field service');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const team = page.getByRole('region', { name: 'Field service' });
+    await team.waitFor();
+    await team.getByRole('checkbox', { name: 'Noah New' }).check();
+    await team.getByRole('button', { name: /Save members/ }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const teams = await api.get('/api/v1/teams');
+    const field = teams.items.find((t) => t.name === 'Field service');
+    assert.deepEqual(field.members.map((m) => m.name), ['Noah New']);
+  });
+
+  it('switches to Chinese, and remembers it', async () => {
+    await page.goto(`${server.base}/queue?status=unsolved`);
+    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('link', { name: '工单队列' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    const headers = await page.locator('table.tickets thead th').allTextContents();
+    assert.ok(headers.includes('主题') && headers.includes('状态'), headers.join(','));
+    const me = await api.get('/api/v1/me');
+    // The API client is another session of the same admin: the choice is on the account.
+    assert.equal(me.user.locale, 'zh-CN');
+    await screenshot(page, 'queue-zh');
+    await page.locator('table.tickets tbody tr').first().locator('td.subject a').click();
+    await page.getByRole('heading', { name: '属性' }).waitFor();
+    await screenshot(page, 'ticket-zh');
+    await assertAccessible('ticket (Chinese)');
+    await page.getByLabel('语言').selectOption('en');
+    await page.getByRole('link', { name: 'Queue', exact: true }).waitFor();
+  });
+
+  it('sends an expired session back to sign-in', async () => {
+    await page.context().clearCookies();
+    await page.goto(`${server.base}/queue`);
+    await page.getByRole('heading', { name: 'Sign in to Kefu' }).waitFor();
+  });
+
+  it('loaded no script or style the CSP refused', () => {
+    assert.deepEqual(cspErrors, []);
+  });
+});

@@ -1,0 +1,20 @@
+// Prints the console's JavaScript size, raw and gzipped, and fails above the budget.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const BUDGET_GZIP = 150 * 1024;
+const dir = new URL('../dist/assets/', import.meta.url).pathname;
+let raw = 0;
+let gzip = 0;
+for (const name of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+  const bytes = readFileSync(join(dir, name));
+  raw += bytes.length;
+  gzip += gzipSync(bytes, { level: 9 }).length;
+}
+const kb = (n) => (n / 1024).toFixed(1);
+console.log(`console JavaScript: ${kb(raw)} KB raw, ${kb(gzip)} KB gzipped (budget ${kb(BUDGET_GZIP)} KB)`);
+if (gzip > BUDGET_GZIP) {
+  console.error('the console JavaScript is over its gzip budget');
+  process.exit(1);
+}

@@ -1,0 +1,56 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from './api/client';
+
+/** Something loaded asynchronously: its value, whether it is loading, and its error. */
+export interface Loaded<T> {
+  value: T | undefined;
+  loading: boolean;
+  error: ApiError | null;
+  reload: () => void;
+}
+
+/** Runs `load` now and whenever `deps` change; the latest run wins. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [value, setValue] = useState<T | undefined>(undefined);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const latest = useRef(0);
+  useEffect(() => {
+    const run = ++latest.current;
+    setLoading(true);
+    setError(null);
+    load().then(
+      (result) => {
+        if (run !== latest.current) return;
+        setValue(result);
+        setLoading(false);
+      },
+      (cause: unknown) => {
+        if (run !== latest.current) return;
+        setError(cause instanceof ApiError ? cause : new ApiError(0, 'error', String(cause)));
+        setLoading(false);
+      },
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { value, loading, error, reload };
+}
+
+/** Calls `handler` for key presses outside text fields. */
+export function useShortcuts(handler: (event: KeyboardEvent) => void, deps: unknown[]): void {
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const typing =
+        target &&
+        (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+      if (typing || event.metaKey || event.ctrlKey || event.altKey) return;
+      handler(event);
+    };
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+}

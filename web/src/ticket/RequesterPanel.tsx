@@ -1,0 +1,68 @@
+import { api, ok } from '../api/client';
+import { ticketNumber } from '../format';
+import { useLoad } from '../hooks';
+import { useI18n } from '../i18n';
+import { ChannelIcon, ErrorBanner, Link, Loading, StatusBadge } from '../components/ui';
+
+/** Who asked: contact details, and their other tickets on every channel. */
+export function RequesterPanel(props: { customerId: string; currentTicket: string }) {
+  const { t } = useI18n();
+  const detail = useLoad(
+    () => ok(api.GET('/api/v1/customers/{id}', { params: { path: { id: props.customerId } } })),
+    [props.customerId, props.currentTicket],
+  );
+  if (detail.error) return <ErrorBanner error={detail.error} onRetry={detail.reload} />;
+  if (!detail.value) return <Loading />;
+  const { customer, tickets } = detail.value;
+  const others = tickets.filter((ticket) => ticket.id !== props.currentTicket);
+  return (
+    <section class="panel requester" aria-labelledby="requester-title">
+      <h2 id="requester-title">{t('ticket.requester')}</h2>
+      <p class="requester-name">{customer.name}</p>
+      <dl>
+        {customer.organisation && (
+          <>
+            <dt>{t('ticket.organisation')}</dt>
+            <dd>{customer.organisation}</dd>
+          </>
+        )}
+        {customer.emails.length > 0 && (
+          <>
+            <dt>{t('ticket.emails')}</dt>
+            {customer.emails.map((email) => (
+              <dd key={email}>
+                <a href={`mailto:${email}`}>{email}</a>
+              </dd>
+            ))}
+          </>
+        )}
+        {customer.phones.length > 0 && (
+          <>
+            <dt>{t('ticket.phones')}</dt>
+            {customer.phones.map((phone) => (
+              <dd key={phone}>
+                <a href={`tel:${phone}`}>{phone}</a>
+              </dd>
+            ))}
+          </>
+        )}
+      </dl>
+      <h3>{t('ticket.otherTickets')}</h3>
+      {others.length === 0 ? (
+        <p class="muted">{t('ticket.noOtherTickets')}</p>
+      ) : (
+        <ul class="other-tickets">
+          {others.map((ticket) => (
+            <li key={ticket.id}>
+              <ChannelIcon channel={ticket.channel} />{' '}
+              <Link href={`/tickets/${ticket.number}`}>
+                {ticketNumber(ticket.number)} {ticket.subject}
+              </Link>{' '}
+              <StatusBadge status={ticket.status} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+import type { Message } from '../api/client';
+import { dateTime, duration } from '../format';
+import { type MessageKey, useI18n } from '../i18n';
+import { ChannelIcon, Icon } from '../components/ui';
+
+type Change = { field: string; from?: string | null; to?: string | null; from_name?: string | null; to_name?: string | null };
+
+const ENUM_FIELDS: Record<string, string> = { status: 'status', priority: 'priority', stage: 'stage' };
+
+/** Everything on the ticket, oldest first: replies, internal notes, calls and changes. */
+export function Timeline(props: { messages: Message[] }) {
+  const { t, locale } = useI18n();
+  const value = (change: Change, side: 'from' | 'to') => {
+    const raw = change[side];
+    const name = change[`${side}_name`];
+    if (name) return name;
+    if (raw == null || raw === '') return t('common.none');
+    const prefix = ENUM_FIELDS[change.field];
+    return prefix ? t(`${prefix}.${raw}` as MessageKey) : raw;
+  };
+  return (
+    <ol class="timeline" aria-label={t('ticket.timeline')}>
+      {props.messages.map((message) => {
+        const when = (
+          <time dateTime={message.created_at}>{dateTime(new Date(message.created_at), locale)}</time>
+        );
+        if (message.kind === 'event') {
+          const changes = ((message.data as { changes?: Change[] } | null)?.changes ?? []).map((change) =>
+            t('ticket.change', {
+              field: t(`ticket.field.${change.field}` as MessageKey),
+              from: value(change, 'from'),
+              to: value(change, 'to'),
+            }),
+          );
+          return (
+            <li key={message.id} class="entry event">
+              {t('ticket.event', { who: message.author.name, changes: changes.join(locale === 'zh-CN' ? '；' : '; ') })}{' '}
+              · {when}
+            </li>
+          );
+        }
+        if (message.kind === 'call' && message.call) {
+          const call = message.call;
+          return (
+            <li key={message.id} class="entry call">
+              <header>
+                <Icon name="phone" /> <strong>{t('ticket.call')}</strong> · {message.author.name} · {when}
+              </header>
+              <p>
+                {t('ticket.callSummary', {
+                  direction: t(`direction.${call.direction}`),
+                  from: call.from,
+                  to: call.to,
+                  duration: duration(call.duration_seconds, t('duration.format')),
+                  outcome: t(`outcome.${call.outcome}`),
+                })}
+              </p>
+              {call.notes && <p class="body">{call.notes}</p>}
+            </li>
+          );
+        }
+        const internal = message.visibility === 'internal';
+        return (
+          <li key={message.id} class={`entry ${internal ? 'note' : 'reply'} author-${message.author.kind}`}>
+            <header>
+              <strong>{message.author.name}</strong>
+              {internal && <span class="badge note-badge">{t('ticket.internalNote')}</span>}
+              <ChannelIcon channel={message.channel} /> · {when}
+            </header>
+            <p class="body">{message.body}</p>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
