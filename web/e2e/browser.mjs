@@ -45,7 +45,6 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export async function accessibilityProblems(page) {
   await page.evaluate(AXE);
   const result = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
     axe.run(document, { resultTypes: ['violations'] }),
   );
   return result.violations

@@ -32,14 +32,16 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
         setLoading(false);
       },
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { value, loading, error, reload };
 }
 
-/** Calls `handler` for key presses outside text fields. */
-export function useShortcuts(handler: (event: KeyboardEvent) => void, deps: unknown[]): void {
+/** Calls the latest `handler` for key presses outside text fields. The listener is added once;
+ * the handler is read at key time, so it always sees the current render's state. */
+export function useShortcuts(handler: (event: KeyboardEvent) => void): void {
+  const latest = useRef(handler);
+  latest.current = handler;
   useEffect(() => {
     const listener = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
@@ -47,10 +49,9 @@ export function useShortcuts(handler: (event: KeyboardEvent) => void, deps: unkn
         target &&
         (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
       if (typing || event.metaKey || event.ctrlKey || event.altKey) return;
-      handler(event);
+      latest.current(event);
     };
     window.addEventListener('keydown', listener);
     return () => window.removeEventListener('keydown', listener);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
+  }, []);
 }

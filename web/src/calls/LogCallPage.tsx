@@ -64,7 +64,6 @@ export function LogCallPage() {
       },
       (cause: ApiError) => setError(cause),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [place.search]);
 
   const checkDuration = () => {

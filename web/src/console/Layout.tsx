@@ -26,7 +26,6 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
         navigate('/queue');
       }
     },
-    [],
   );
   const links: [string, string][] = [
     ['/queue', t('nav.queue')],

@@ -19,8 +19,9 @@ export function QueuePage() {
     () => (place.search ? filtersFromSearch(place.search) : { ...EMPTY, status: ['unsolved'] }),
     [place.search],
   );
-  const [items, setItems] = useState<Ticket[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
+  // Pages after the first, kept with the query they belong to so that a new query never shows
+  // (or acts on) the old query's rows.
+  const [extra, setExtra] = useState<{ key: string; items: Ticket[]; cursor: string | null } | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<ApiError | null>(null);
   const [active, setActive] = useState(0);
@@ -32,10 +33,12 @@ export function QueuePage() {
     () => ok(api.GET('/api/v1/tickets', { params: { query: apiQuery(filters) } })),
     [filters],
   );
+  const key = place.search;
+  const more = extra?.key === key ? extra : null;
+  const items = first.value ? [...first.value.items, ...(more?.items ?? [])] : [];
+  const cursor = more ? more.cursor : (first.value?.next_cursor ?? null);
   useEffect(() => {
     if (first.value) {
-      setItems(first.value.items);
-      setCursor(first.value.next_cursor ?? null);
       setActive(0);
       setSelected(new Set());
       performance.mark('kefu:queue-rendered');
@@ -50,8 +53,7 @@ export function QueuePage() {
     setMoreError(null);
     try {
       const page = await ok(api.GET('/api/v1/tickets', { params: { query: apiQuery(filters, cursor) } }));
-      setItems((current) => [...current, ...page.items]);
-      setCursor(page.next_cursor ?? null);
+      setExtra({ key, items: [...(more?.items ?? []), ...page.items], cursor: page.next_cursor ?? null });
     } catch (cause) {
       setMoreError(cause as ApiError);
     } finally {
@@ -79,7 +81,6 @@ export function QueuePage() {
         search.current?.focus();
       } else return;
     },
-    [items, active],
   );
 
   const afterBulk = () => {
@@ -109,7 +110,7 @@ export function QueuePage() {
             onToggle={toggle}
             onToggleAll={(all) => setSelected(all ? new Set(items.map((i) => i.id)) : new Set())}
             onActivate={setActive}
-            loaded={!first.loading}
+            loaded={!first.loading && first.value !== undefined}
           />
         )}
         <ErrorBanner error={moreError} onRetry={loadMore} />

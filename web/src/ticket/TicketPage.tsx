@@ -75,7 +75,6 @@ export function TicketPage(props: { reference: string }) {
         navigate('/queue');
       }
     },
-    [ticket],
   );
 
   if (loaded.error && !loaded.value) {
