@@ -1,9 +1,18 @@
-# A release image of Kefu: one binary, with libpq for PostgreSQL.
+# A release image of Kefu: one binary with the web console embedded, and libpq for PostgreSQL.
+FROM node:20-bookworm AS web
+WORKDIR /src
+COPY web/package.json web/package-lock.json web/
+RUN cd web && npm ci --no-audit --no-fund
+COPY web web
+COPY tests/api/snapshots tests/api/snapshots
+RUN cd web && npm run build
+
 FROM rust:1.95-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev nodejs npm \
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
+COPY --from=web /src/web/dist web/dist
 RUN cargo build --release --locked -p kefu
 
 FROM debian:bookworm-slim

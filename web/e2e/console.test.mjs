@@ -129,6 +129,62 @@ describe('the agent console', () => {
     await assertAccessible('ticket');
   });
 
+  it('focuses the reply with r and solves with e', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('r');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'reply-body');
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('e');
+    await page.locator('.ticket-header .badge', { hasText: 'Solved' }).waitFor();
+    const number = new URL(page.url()).pathname.split('/').pop();
+    assert.equal((await api.get(`/api/v1/tickets/${number}`)).status, 'solved');
+  });
+
+  it('opens a ticket on any channel from the new-ticket form', async () => {
+    await page.getByRole('link', { name: 'New ticket' }).click();
+    await page.getByLabel('Subject').fill('Quote for 50 label printers');
+    await page.getByLabel('Channel').selectOption('chat');
+    await page.getByLabel('Stage').selectOption('pre_sale');
+    await page.getByLabel('Priority').selectOption('high');
+    await page.getByLabel("Requester's name").fill('Olivia Green');
+    await page.getByLabel("Requester's email").fill('olivia.green@example.com');
+    await page.getByLabel('Tags').fill('quote, 报价');
+    await page.getByLabel('Message').fill('We need 50 units before March.');
+    await page.getByRole('button', { name: 'Create ticket' }).click();
+    await page.waitForURL(/\/tickets\/\d+$/);
+    const number = new URL(page.url()).pathname.split('/').pop();
+    const ticket = await api.get(`/api/v1/tickets/${number}`);
+    assert.equal(ticket.channel, 'chat');
+    assert.equal(ticket.priority, 'high');
+    assert.equal(ticket.requester.email, 'olivia.green@example.com');
+    assert.deepEqual(ticket.tags.sort(), ['quote', '报价'].sort());
+    await page.locator('.timeline .entry').filter({ hasText: 'We need 50 units before March.' }).waitFor();
+  });
+
+  it('assigns, tags and pends several tickets at once', async () => {
+    await page.goto(`${server.base}/queue?status=new`);
+    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    const rows = page.locator('table.tickets tbody tr');
+    const numbers = (await rows.locator('td.number').allTextContents()).slice(0, 2);
+    assert.equal(numbers.length, 2, 'the seed has new tickets');
+    for (const number of numbers) {
+      await page.getByRole('checkbox', { name: `Select ticket ${number}` }).check();
+    }
+    const agents = await api.get('/api/v1/users?role=agent&limit=50');
+    const agent = agents.items[1];
+    await page.getByLabel('Assign to…').selectOption(agent.id);
+    await page.getByLabel('Set status…').selectOption('pending');
+    await page.getByLabel('Add tag').fill('bulk-test');
+    await page.getByRole('button', { name: 'Apply to selected' }).click();
+    await page.getByRole('status').filter({ hasText: 'Updated 2 tickets' }).waitFor();
+    for (const number of numbers) {
+      const ticket = await api.get(`/api/v1/tickets/${number.slice(1)}`);
+      assert.equal(ticket.assignee.id, agent.id);
+      assert.equal(ticket.status, 'pending');
+      assert.ok(ticket.tags.includes('bulk-test'), ticket.tags.join(','));
+    }
+  });
+
   it('logs a call for a known number on one of the caller\'s tickets', async () => {
     const page1 = await api.get('/api/v1/tickets?channel=phone&status=unsolved&limit=1');
     const ticket = page1.items[0];
@@ -216,10 +272,27 @@ describe('the agent console', () => {
     await page.getByRole('link', { name: 'Queue', exact: true }).waitFor();
   });
 
-  it('sends an expired session back to sign-in', async () => {
+  it('sends an ended session back to sign-in, and back to where the agent was', async () => {
+    await page.goto(`${server.base}/queue?status=unsolved`);
+    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    // The session ends on the server (as an idle timeout or a password change would).
+    const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
+    assert.equal(me, 200);
     await page.context().clearCookies();
-    await page.goto(`${server.base}/queue`);
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /Unassigned/ }).click();
     await page.getByRole('heading', { name: 'Sign in to Kefu' }).waitFor();
+    await page.getByText('Your session has ended').waitFor();
+    await page.getByLabel('Email address').fill(ADMIN.email);
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+  });
+
+  it('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Kefu' }).waitFor();
+    const status = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
+    assert.equal(status, 401);
   });
 
   it('loaded no script or style the CSP refused', () => {
