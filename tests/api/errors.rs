@@ -54,3 +54,53 @@ test_both! {
         assert_eq!(unchanged["status"], "new");
     }
 }
+
+test_both! {
+    async fn control_characters_and_odd_text_never_fail_the_server(db: TestDb) {
+        let desk = desk(db).await;
+        let nasty = ["a\u{0}b", "\u{0}", "\u{202e}evil", "🦀".repeat(300).as_str(), "'; DROP TABLE tickets; --", "%00", "\\x00"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>();
+        let existing = ticket(&desk.agent, email_ticket("Existing", "e@example.com")).await;
+        let id = existing["id"].as_str().unwrap();
+        for text in &nasty {
+            let attempts = [
+                desk.app.anonymous().post("/api/v1/auth/login", &json!({"email": text, "password": text})).await,
+                desk.app.anonymous().post("/api/v1/auth/login", &json!({"email": format!("{text}@example.com"), "password": "x"})).await,
+                desk.agent.post("/api/v1/tickets", &json!({"subject": text, "channel": "web", "requester": {"name": text, "email": "n@example.com", "phone": text}})).await,
+                desk.agent.post("/api/v1/tickets", &json!({"subject": "ok", "channel": "web", "tags": [text], "requester": {"email": "n@example.com", "organisation": text}, "message": {"body": text}})).await,
+                desk.agent.post(&format!("/api/v1/tickets/{id}/messages"), &json!({"body": text})).await,
+                desk.agent.patch(&format!("/api/v1/tickets/{id}"), &json!({"subject": text, "add_tags": [text]})).await,
+                desk.agent.get(&format!("/api/v1/tickets?q={}", urlencode(text))).await,
+                desk.agent.get(&format!("/api/v1/tickets?tag={}", urlencode(text))).await,
+                desk.agent.get(&format!("/api/v1/customers?q={}", urlencode(text))).await,
+                desk.agent.get(&format!("/api/v1/customers?phone={}", urlencode(text))).await,
+                desk.agent.get(&format!("/api/v1/tickets/{}", urlencode(text))).await,
+                desk.admin.post("/api/v1/teams", &json!({"name": text, "description": text})).await,
+                desk.admin.patch("/api/v1/me", &json!({"name": text, "locale": text})).await,
+                desk.agent.get(&format!("/api/v1/tickets?cursor={}", cursor(&json!({"s": "updated", "u": "2026-01-01T00:00:00", "n": 1, "r": 1, "i": text})))).await,
+                desk.agent.get(&format!("/api/v1/tickets/{id}/messages?cursor={}", cursor(&json!({"c": "2026-01-01T00:00:00", "i": text})))).await,
+                desk.agent.get(&format!("/api/v1/users?cursor={}", urlencode(&format!("{text}\u{1f}{}", desk.agent_user.id)))).await,
+            ];
+            for (i, (status, body)) in attempts.into_iter().enumerate() {
+                assert!(status.as_u16() < 500, "attempt {i} with {text:?} answered {status}: {body}");
+            }
+        }
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A cursor as the server encodes them (base64url JSON), here with arbitrary content.
+fn cursor(value: &serde_json::Value) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
+}

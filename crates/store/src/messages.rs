@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use kefu_domain::ids::TicketId;
+use kefu_domain::ids::{MessageId, TicketId};
 use kefu_domain::message::{Message, MessageKind, Visibility};
 use serde::{Deserialize, Serialize};
 
@@ -109,7 +109,8 @@ impl MessageCursor {
     /// Reads a cursor; `None` if it is not one this version wrote.
     pub fn decode(text: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let cursor: Self = serde_json::from_slice(&bytes).ok()?;
+        cursor.id.parse::<MessageId>().ok().map(|_| cursor)
     }
 }
 

@@ -296,7 +296,8 @@ impl TicketCursor {
     /// Reads a cursor; `None` if it is not one this version wrote.
     pub fn decode(text: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let cursor: Self = serde_json::from_slice(&bytes).ok()?;
+        cursor.id.parse::<TicketId>().ok().map(|_| cursor)
     }
 
     /// The order the cursor belongs to.

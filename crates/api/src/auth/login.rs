@@ -78,7 +78,8 @@ pub async fn login(
     let account_user: Option<UserId> = credentials.as_ref().map(|c| c.user.id);
     let keys = ThrottleKeys {
         address: format!("address:{address}"),
-        account: format!("account:{email_key}"),
+        // Hashed: the key is whatever was typed, and the table should not collect addresses.
+        account: format!("account:{}", tokens::hash(&email_key)),
         device: match (&device_hash, device_owner, account_user) {
             (Some(hash), Some(owner), Some(user)) if owner == user => {
                 Some(format!("device:{hash}"))

@@ -62,7 +62,12 @@ pub async fn search(
         .filter(|e| !e.trim().is_empty())
         .map(EmailAddress::parse)
         .transpose()?;
-    let name = query.q.filter(|q| !q.trim().is_empty());
+    let name = query
+        .q
+        .as_deref()
+        .filter(|q| !q.trim().is_empty())
+        .map(|q| kefu_domain::text::name("q", q))
+        .transpose()?;
     if phone.is_none() && email.is_none() && name.is_none() {
         return Err(ApiError::BadRequest {
             code: "invalid_query",

@@ -32,6 +32,9 @@ pub struct UserQuery {
 
 fn decode_cursor(cursor: &str) -> Option<(String, UserId)> {
     let (name, id) = cursor.rsplit_once('\u{1f}')?;
+    if name.chars().any(char::is_control) {
+        return None;
+    }
     Some((name.to_owned(), id.parse().ok()?))
 }
 
