@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { ApiError, Channel, Priority, Status } from '../api/client';
 import { type MessageKey, useI18n } from '../i18n';
+import { describeError } from '../errors';
 import { onLinkClick } from '../router';
 
 /** An in-console link. */
@@ -23,7 +24,7 @@ export function ErrorBanner(props: { error: ApiError | null; onRetry?: () => voi
   if (!props.error) return null;
   return (
     <div class="banner banner-error" role="alert">
-      <strong>{t('common.error')}:</strong> {props.error.message}
+      <strong>{t('common.error')}:</strong> {describeError(props.error, t)}
       {props.onRetry && (
         <button type="button" class="link-button" onClick={props.onRetry}>
           {t('common.retry')}

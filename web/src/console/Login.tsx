@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, ok, type User } from '../api/client';
 import { LOCALES, type Locale, useI18n } from '../i18n';
+import { describeError } from '../errors';
 
 /** The sign-in page. */
 export function Login(props: { expired: boolean; onSignedIn: (user: User, csrf: string) => void }) {
@@ -18,7 +19,7 @@ export function Login(props: { expired: boolean; onSignedIn: (user: User, csrf: 
       const session = await ok(api.POST('/api/v1/auth/login', { body: { email, password } }));
       props.onSignedIn(session.user, session.csrf_token);
     } catch (cause) {
-      setError(cause instanceof ApiError ? cause.message : String(cause));
+      setError(cause instanceof ApiError ? describeError(cause, t) : String(cause));
     } finally {
       setBusy(false);
     }
