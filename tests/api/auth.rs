@@ -191,3 +191,72 @@ test_both! {
         assert_eq!(status, StatusCode::OK, "{body}");
     }
 }
+
+test_both! {
+    async fn parallel_guesses_get_no_more_tries_than_a_sequence(db: TestDb) {
+        let app = TestApp::start(db).await;
+        app.create_user("li@example.com", "Li", Role::Agent, PASSWORD).await;
+        let wrong = json!({"email": "li@example.com", "password": "guess-guess"});
+        let attempts = (0..30).map(|_| {
+            let client = app.anonymous();
+            let body = wrong.clone();
+            tokio::spawn(async move { client.post("/api/v1/auth/login", &body).await.0 })
+        });
+        let mut statuses = Vec::new();
+        for attempt in attempts {
+            statuses.push(attempt.await.unwrap());
+        }
+        let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+        let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+        assert_eq!(checked, 10, "only the account's ten tokens were spent on password checks: {statuses:?}");
+        assert_eq!(refused, 20, "{statuses:?}");
+    }
+}
+
+test_both! {
+    async fn an_attack_from_one_address_does_not_lock_out_known_browsers(db: TestDb) {
+        let app = TestApp::start(db).await;
+        app.create_user("li@example.com", "Li", Role::Agent, PASSWORD).await;
+        let owner = app.browser_login("li@example.com", PASSWORD).await;
+        // Fifty failures on fifty different accounts from this address empty its bucket…
+        let attacker = app.anonymous();
+        for i in 0..50 {
+            let (status, _) = attacker.post("/api/v1/auth/login", &json!({"email": format!("user{i}@example.com"), "password": "guess-guess"})).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
+        }
+        let (status, _) = attacker.post("/api/v1/auth/login", &json!({"email": "li@example.com", "password": PASSWORD})).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the address is throttled");
+        // …but a browser that signed in to the account before still gets in.
+        let (status, body) = owner.post("/api/v1/auth/login", &json!({"email": "li@example.com", "password": PASSWORD})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+}
+
+test_both! {
+    async fn behind_a_trusted_proxy_each_client_has_its_own_allowance(db: TestDb) {
+        let app = TestApp::start_with(db, kefu_api::ApiConfig {
+            workers: Some(1),
+            trusted_proxies: vec!["127.0.0.1".into()],
+            ..kefu_api::ApiConfig::default()
+        }).await;
+        app.create_user("li@example.com", "Li", Role::Agent, PASSWORD).await;
+        let client = app.anonymous();
+        let from = |ip: &str, email: String| {
+            client
+                .request(reqwest::Method::POST, "/api/v1/auth/login")
+                .header("x-forwarded-for", ip)
+                .json(&json!({"email": email, "password": "guess-guess"}))
+        };
+        for i in 0..50 {
+            let (status, _) = client.send(from("198.51.100.1", format!("u{i}@example.com"))).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+        let (status, _) = client.send(from("198.51.100.1", "x@example.com".into())).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "this client is throttled");
+        let (status, _) = client.send(from("198.51.100.2", "x@example.com".into())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "another client behind the proxy is not");
+        // A client cannot pick its address by sending the header itself past the proxy.
+        let (status, _) = client.send(from("198.51.100.1, 198.51.100.3", "x@example.com".into())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "the proxy-added (last) address counts");
+    }
+}

@@ -35,6 +35,7 @@ test_both! {
             ("unknown filter", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets?colour=red"), StatusCode::BAD_REQUEST, "invalid_query"),
             ("bad cursor", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets?cursor=garbage"), StatusCode::BAD_REQUEST, "invalid_query"),
             ("cursor of another sort", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets?sort=priority&cursor=eyJzIjoidXBkYXRlZCIsInUiOiIyMDI2LTAxLTAxVDAwOjAwOjAwIiwibiI6MSwiciI6MSwiaSI6IngifQ"), StatusCode::BAD_REQUEST, "invalid_query"),
+            ("ancient date", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets?updated_since=-5000-01-01T00:00:00Z"), StatusCode::BAD_REQUEST, "invalid_query"),
             ("huge limit", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets?limit=100000"), StatusCode::BAD_REQUEST, "invalid_query"),
             ("bad ticket id", desk.agent.request(reqwest::Method::GET, "/api/v1/tickets/..%2F..%2Fetc"), StatusCode::NOT_FOUND, "not_found"),
             ("unknown route", desk.agent.request(reqwest::Method::GET, "/api/v1/nothing-here"), StatusCode::NOT_FOUND, "not_found"),

@@ -263,3 +263,45 @@ test_both! {
         assert_eq!(desk.agent.get("/api/v1/tickets/999999").await.0, StatusCode::NOT_FOUND);
     }
 }
+
+test_both! {
+    async fn simultaneous_tickets_from_a_new_customer_create_the_customer_once(db: TestDb) {
+        let desk = desk(db).await;
+        let creations = (0..8).map(|i| {
+            let agent = desk.agent.clone();
+            tokio::spawn(async move {
+                agent.post("/api/v1/tickets", &email_ticket(&format!("Burst {i}"), "burst@example.com")).await
+            })
+        });
+        let mut requesters = Vec::new();
+        for creation in creations {
+            let (status, body) = creation.await.unwrap();
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            requesters.push(body["requester"]["id"].as_str().unwrap().to_owned());
+        }
+        requesters.dedup();
+        assert_eq!(requesters.len(), 1, "one customer: {requesters:?}");
+        let (_, found) = desk.agent.get("/api/v1/customers?email=burst@example.com").await;
+        assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    }
+}
+
+test_both! {
+    async fn simultaneous_changes_to_one_ticket_all_apply(db: TestDb) {
+        let desk = desk(db).await;
+        let created = ticket(&desk.agent, email_ticket("Busy ticket", "busy@example.com")).await;
+        let id = created["id"].as_str().unwrap().to_owned();
+        let tags = ["a1", "b2", "c3", "d4", "e5", "f6"];
+        let changes = tags.iter().map(|tag| {
+            let agent = desk.agent.clone();
+            let path = format!("/api/v1/tickets/{id}");
+            let tag = tag.to_string();
+            tokio::spawn(async move { agent.patch(&path, &json!({"add_tags": [tag]})).await.0 })
+        });
+        for change in changes {
+            assert_eq!(change.await.unwrap(), StatusCode::OK);
+        }
+        let (_, shown) = desk.agent.get(&format!("/api/v1/tickets/{id}")).await;
+        assert_eq!(shown["tags"], json!(tags), "no change overwrote another");
+    }
+}

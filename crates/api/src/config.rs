@@ -15,6 +15,9 @@ pub struct ApiConfig {
     /// The region phone numbers without `+country` are read in (`CN`, `US`, …); without it
     /// numbers must start with `+`.
     pub phone_region: Option<String>,
+    /// Addresses of reverse proxies in front of Kefu; behind them the client's address is read
+    /// from `X-Forwarded-For` (for sign-in throttling and session records).
+    pub trusted_proxies: Vec<String>,
     /// Sessions and cookies.
     pub session: SessionConfig,
 }
@@ -38,6 +41,7 @@ impl Default for ApiConfig {
             max_body_bytes: 1024 * 1024,
             workers: None,
             phone_region: None,
+            trusted_proxies: Vec::new(),
             session: SessionConfig::default(),
         }
     }

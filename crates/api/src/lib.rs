@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod client;
 pub mod config;
 pub mod customers;
 pub mod error;
@@ -39,9 +40,19 @@ pub fn state(config: ApiConfig, store: Store) -> Result<AppState, String> {
         .map(PhoneRegion::parse)
         .transpose()
         .map_err(|e| format!("api.phone_region: {e}"))?;
+    let trusted_proxies = config
+        .trusted_proxies
+        .iter()
+        .map(|p| {
+            p.trim()
+                .parse()
+                .map_err(|_| format!("api.trusted_proxies: `{p}` is not an IP address"))
+        })
+        .collect::<Result<_, _>>()?;
     Ok(AppState {
         store,
         phone_region,
+        trusted_proxies,
         passwords: auth::password::PasswordHasher::new()?,
         metrics: metrics::Metrics::new().map_err(|e| e.to_string())?,
         config,

@@ -15,6 +15,8 @@ pub struct AppState {
     pub config: ApiConfig,
     /// The region for phone numbers without a country prefix.
     pub phone_region: Option<PhoneRegion>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Password hashing with Kefu's argon2id parameters.
     pub passwords: PasswordHasher,
     /// Prometheus metrics.

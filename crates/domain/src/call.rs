@@ -67,6 +67,9 @@ impl CallDetails {
         if self.started_at > now + Duration::minutes(5) {
             return invalid("the call cannot start in the future");
         }
+        if !crate::time::is_storable(self.started_at) {
+            return invalid("the call's start time is not a real date");
+        }
         if !(0..=MAX_DURATION_SECONDS).contains(&self.duration_seconds) {
             return invalid("the duration must be between 0 and 86400 seconds");
         }

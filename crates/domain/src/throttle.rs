@@ -63,6 +63,14 @@ impl Policy {
         Some(Duration::milliseconds(millis.max(1)))
     }
 
+    /// The bucket after an attempt taken earlier is given back at `now`.
+    pub fn refund(&self, bucket: Bucket, now: DateTime<Utc>) -> Bucket {
+        Bucket {
+            allowance: (self.available(Some(bucket), now) + 1.0).min(self.capacity),
+            checked_at: now,
+        }
+    }
+
     /// The bucket after one more failure at `now`.
     pub fn spend(&self, bucket: Option<Bucket>, now: DateTime<Utc>) -> Bucket {
         Bucket {

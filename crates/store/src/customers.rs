@@ -122,20 +122,7 @@ pub fn add_phone(
     phone: &PhoneNumber,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let exists: bool = diesel::select(diesel::dsl::exists(
-        customer_phones::table.find((id.to_string(), phone.as_str())),
-    ))
-    .get_result(conn)?;
-    if !exists {
-        diesel::insert_into(customer_phones::table)
-            .values((
-                customer_phones::customer_id.eq(id.to_string()),
-                customer_phones::phone.eq(phone.as_str()),
-                customer_phones::created_at.eq(to_db(now)),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    crate::dialect::insert_phone(conn, &id.to_string(), phone.as_str(), to_db(now))
 }
 
 /// Changes a customer's name or organisation.

@@ -104,6 +104,123 @@ pub fn write_search_documents(
     Ok(())
 }
 
+/// Locks a ticket's row until the transaction ends, so that concurrent changes to it queue up
+/// instead of overwriting each other (PostgreSQL; SQLite's writers are serialised already).
+pub fn lock_ticket(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE")
+            .bind::<Text, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Serialises changes to admin accounts until the transaction ends, so that two admins
+/// cannot demote each other at once and leave none.
+pub fn lock_admins(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7003404445566770001)").execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Records when a user last saw a ticket, whether or not they had seen it before.
+pub fn upsert_seen(
+    conn: &mut DbConnection,
+    user: &str,
+    ticket: &str,
+    at: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    use diesel::sql_types::Timestamp;
+    const SQL: (&str, &str) = (
+        "INSERT INTO ticket_reads (user_id, ticket_id, seen_at) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, ticket_id) DO UPDATE SET seen_at = EXCLUDED.seen_at",
+        "INSERT INTO ticket_reads (user_id, ticket_id, seen_at) VALUES (?, ?, ?)
+         ON CONFLICT (user_id, ticket_id) DO UPDATE SET seen_at = excluded.seen_at",
+    );
+    crate::with_backend!(conn, c => diesel::sql_query(pick(c.backend_kind(), SQL))
+        .bind::<Text, _>(user)
+        .bind::<Text, _>(ticket)
+        .bind::<Timestamp, _>(at)
+        .execute(c))?;
+    Ok(())
+}
+
+/// Makes sure a throttle bucket row exists (full, as of `at`) and locks it until the
+/// transaction ends, so that concurrent sign-ins take their tokens one after another.
+pub fn lock_throttle_bucket(
+    conn: &mut DbConnection,
+    key: &str,
+    full: f64,
+    at: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    use diesel::sql_types::{Double, Timestamp};
+    const SQL: (&str, &str) = (
+        "INSERT INTO login_throttle (key, allowance, checked_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO NOTHING",
+        "INSERT INTO login_throttle (key, allowance, checked_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO NOTHING",
+    );
+    crate::with_backend!(conn, c => diesel::sql_query(pick(c.backend_kind(), SQL))
+        .bind::<Text, _>(key)
+        .bind::<Double, _>(full)
+        .bind::<Timestamp, _>(at)
+        .execute(c))?;
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT 1 FROM login_throttle WHERE key = $1 FOR UPDATE")
+            .bind::<Text, _>(key)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Adds a phone number to a customer unless it is there already.
+pub fn insert_phone(
+    conn: &mut DbConnection,
+    customer: &str,
+    phone: &str,
+    at: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    use diesel::sql_types::Timestamp;
+    const SQL: (&str, &str) = (
+        "INSERT INTO customer_phones (customer_id, phone, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (customer_id, phone) DO NOTHING",
+        "INSERT INTO customer_phones (customer_id, phone, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (customer_id, phone) DO NOTHING",
+    );
+    crate::with_backend!(conn, c => diesel::sql_query(pick(c.backend_kind(), SQL))
+        .bind::<Text, _>(customer)
+        .bind::<Text, _>(phone)
+        .bind::<Timestamp, _>(at)
+        .execute(c))?;
+    Ok(())
+}
+
+/// The PostgreSQL or the SQLite spelling of a statement (they differ in placeholders).
+fn pick(backend: Backend, sql: (&'static str, &'static str)) -> &'static str {
+    match backend {
+        Backend::Postgres => sql.0,
+        Backend::Sqlite => sql.1,
+    }
+}
+
+/// Which backend a concrete connection type speaks.
+trait BackendKind {
+    fn backend_kind(&self) -> Backend;
+}
+
+impl BackendKind for diesel::PgConnection {
+    fn backend_kind(&self) -> Backend {
+        Backend::Postgres
+    }
+}
+
+impl BackendKind for diesel::SqliteConnection {
+    fn backend_kind(&self) -> Backend {
+        Backend::Sqlite
+    }
+}
+
 /// Which part of a ticket's text a search looks in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SearchScope {

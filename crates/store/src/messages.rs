@@ -110,7 +110,9 @@ impl MessageCursor {
     pub fn decode(text: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
         let cursor: Self = serde_json::from_slice(&bytes).ok()?;
-        cursor.id.parse::<MessageId>().ok().map(|_| cursor)
+        let valid = cursor.id.parse::<MessageId>().is_ok()
+            && kefu_domain::time::is_storable(from_db(cursor.created_at));
+        valid.then_some(cursor)
     }
 }
 

@@ -10,27 +10,14 @@ use crate::convert::{from_db, parse, to_db};
 use crate::schema::ticket_reads;
 use crate::{DbConnection, StoreError};
 
-/// Records that `user` saw `ticket` at `now` (run inside a transaction).
+/// Records that `user` saw `ticket` at `now`.
 pub fn mark_seen(
     conn: &mut DbConnection,
     user: UserId,
     ticket: TicketId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let key = (user.to_string(), ticket.to_string());
-    let updated = diesel::update(ticket_reads::table.find((&key.0, &key.1)))
-        .set(ticket_reads::seen_at.eq(to_db(now)))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(ticket_reads::table)
-            .values((
-                ticket_reads::user_id.eq(&key.0),
-                ticket_reads::ticket_id.eq(&key.1),
-                ticket_reads::seen_at.eq(to_db(now)),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    crate::dialect::upsert_seen(conn, &user.to_string(), &ticket.to_string(), to_db(now))
 }
 
 /// When `user` last saw each of these tickets (tickets never seen are absent).

@@ -14,6 +14,8 @@ use kefu_domain::ticket::Ticket;
 const MAX_WORD_CHARS: usize = 64;
 /// The most distinct terms one ticket's document holds.
 const MAX_DOCUMENT_TERMS: usize = 20_000;
+/// The most bytes of terms one document holds (PostgreSQL's tsvector stores at most 1 MiB).
+const MAX_DOCUMENT_BYTES: usize = 512 * 1024;
 /// The most terms a query uses.
 const MAX_QUERY_TERMS: usize = 16;
 
@@ -80,8 +82,13 @@ fn truncate_word(word: String) -> String {
 pub fn document_terms<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut terms = Vec::new();
+    let mut bytes = 0;
     let mut add = |term: String| {
-        if terms.len() < MAX_DOCUMENT_TERMS && seen.insert(term.clone()) {
+        if terms.len() < MAX_DOCUMENT_TERMS
+            && bytes + term.len() <= MAX_DOCUMENT_BYTES
+            && seen.insert(term.clone())
+        {
+            bytes += term.len();
             terms.push(term);
         }
     };
@@ -231,6 +238,16 @@ mod tests {
         assert_eq!(query.as_deref(), Some("'退货' & '货单' & 'refu':*"));
         let single = SearchQuery::parse("货").map(|q| q.to_fts5("all_doc"));
         assert_eq!(single.as_deref(), Some("all_doc : (\"货\")"));
+    }
+
+    #[test]
+    fn documents_stay_within_the_byte_budget() {
+        let words: Vec<String> = (0..40_000).map(|i| format!("{i:0>60}")).collect();
+        let text = words.join(" ");
+        let terms = document_terms([text.as_str()]);
+        let size: usize = terms.iter().map(String::len).sum();
+        assert!(size <= MAX_DOCUMENT_BYTES, "{size} bytes");
+        assert!(terms.len() > 1000);
     }
 
     #[test]

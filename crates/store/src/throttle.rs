@@ -7,6 +7,18 @@ use crate::convert::{from_db, to_db};
 use crate::schema::login_throttle;
 use crate::{DbConnection, StoreError};
 
+/// The bucket stored under `key`, locked until the transaction ends; a key seen for the first
+/// time starts with `full` tokens.
+pub fn lock(
+    conn: &mut DbConnection,
+    key: &str,
+    full: f64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Bucket, StoreError> {
+    crate::dialect::lock_throttle_bucket(conn, key, full, to_db(now))?;
+    load(conn, key)?.ok_or(StoreError::NotFound)
+}
+
 /// The bucket stored under `key`, if any.
 pub fn load(conn: &mut DbConnection, key: &str) -> Result<Option<Bucket>, StoreError> {
     let row: Option<(f64, chrono::NaiveDateTime)> = login_throttle::table

@@ -297,7 +297,9 @@ impl TicketCursor {
     pub fn decode(text: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
         let cursor: Self = serde_json::from_slice(&bytes).ok()?;
-        cursor.id.parse::<TicketId>().ok().map(|_| cursor)
+        let valid = cursor.id.parse::<TicketId>().is_ok()
+            && kefu_domain::time::is_storable(from_db(cursor.updated_at));
+        valid.then_some(cursor)
     }
 
     /// The order the cursor belongs to.

@@ -12,12 +12,13 @@ use kefu_api_types::Problem;
 use kefu_api_types::auth::{LoginRequest, LoginResponse};
 use kefu_domain::email::EmailAddress;
 use kefu_domain::ids::{SessionId, UserId};
-use kefu_domain::throttle::{Bucket, Policy};
+use kefu_domain::throttle::Policy;
 use kefu_store::sessions::{self, NewSession, Session};
 use kefu_store::{devices, throttle, users};
 
 use crate::auth::session::{DEVICE_COOKIE, device_cookie, session_cookie};
 use crate::auth::tokens;
+use crate::client;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::view;
@@ -30,11 +31,29 @@ struct ThrottleKeys {
     device: Option<String>,
 }
 
-fn address_of(request: &HttpRequest) -> String {
-    request
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+impl ThrottleKeys {
+    /// The buckets an attempt spends from: a known device's own bucket (so that an attack from
+    /// elsewhere cannot lock the owner out), or else the address's; and always the account's,
+    /// so that every failure counts against the account.
+    fn spent(&self) -> Vec<(&str, Policy)> {
+        let first = match &self.device {
+            Some(device) => (device.as_str(), Policy::DEVICE),
+            None => (self.address.as_str(), Policy::ADDRESS),
+        };
+        vec![first, (self.account.as_str(), Policy::ACCOUNT)]
+    }
+
+    /// The buckets that must have room for an attempt: a known device's alone, or else both
+    /// the address's and the account's.
+    fn required(&self) -> Vec<(&str, Policy)> {
+        match &self.device {
+            Some(device) => vec![(device.as_str(), Policy::DEVICE)],
+            None => vec![
+                (self.address.as_str(), Policy::ADDRESS),
+                (self.account.as_str(), Policy::ACCOUNT),
+            ],
+        }
+    }
 }
 
 /// Sign in with email and password.
@@ -56,7 +75,8 @@ pub async fn login(
     let email_key = email.trim().to_lowercase();
     let device_token = request.cookie(DEVICE_COOKIE).map(|c| c.value().to_owned());
     let device_hash = device_token.as_deref().map(tokens::hash);
-    let address = address_of(&request);
+    let address = client::address(&request, &state.trusted_proxies)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
 
     let lookup_hash = device_hash.clone();
     let parsed = EmailAddress::parse(&email).ok();
@@ -87,7 +107,7 @@ pub async fn login(
             _ => None,
         },
     };
-    check_throttle(&state, &keys).await?;
+    take_attempt(&state, &keys).await?;
 
     let (user, hash) = match credentials {
         Some(c) => (Some(c.user), c.password_hash),
@@ -96,11 +116,9 @@ pub async fn login(
     let matches = state.passwords.verify(password, hash).await?;
     let user = match user {
         Some(user) if matches && user.active => user,
-        _ => {
-            record_failure(&state, keys).await?;
-            return Err(ApiError::InvalidCredentials);
-        }
+        _ => return Err(ApiError::InvalidCredentials),
     };
+    refund_attempt(&state, keys).await?;
 
     let now = kefu_domain::time::now();
     let token = tokens::generate();
@@ -153,55 +171,62 @@ pub async fn login(
     }))
 }
 
-/// Refuses the attempt if the address is throttled, or the account is and the request does
-/// not come from one of its known devices (whose own bucket still has room).
-async fn check_throttle(state: &AppState, keys: &ThrottleKeys) -> Result<(), ApiError> {
-    let address = keys.address.clone();
-    let account = keys.account.clone();
-    let device = keys.device.clone();
-    let (address_bucket, account_bucket, device_bucket) = state
-        .store
-        .read(move |conn| {
-            let device_bucket = match &device {
-                Some(key) => throttle::load(conn, key)?,
-                None => None,
-            };
-            Ok::<_, ApiError>((
-                throttle::load(conn, &address)?,
-                throttle::load(conn, &account)?,
-                device_bucket,
-            ))
-        })
-        .await?;
-    let now = kefu_domain::time::now();
-    let wait = Policy::ADDRESS.wait(address_bucket, now).or_else(|| {
-        let account_wait = Policy::ACCOUNT.wait(account_bucket, now)?;
-        match &keys.device {
-            Some(_) => Policy::DEVICE.wait(device_bucket, now),
-            None => Some(account_wait),
-        }
-    });
-    match wait {
-        Some(wait) => Err(ApiError::Throttled {
-            retry_after_seconds: u64::try_from(wait.num_seconds() + 1).unwrap_or(1),
-        }),
-        None => Ok(()),
-    }
-}
-
-async fn record_failure(state: &AppState, keys: ThrottleKeys) -> Result<(), ApiError> {
+/// Takes one attempt from the buckets, or refuses with how long to wait. The buckets are locked
+/// while this runs, so parallel attempts are counted one by one and the token is spent before
+/// the password is checked: a burst of guesses gets no more tries than a sequence.
+async fn take_attempt(state: &AppState, keys: &ThrottleKeys) -> Result<(), ApiError> {
+    let required: Vec<(String, Policy)> = keys
+        .required()
+        .into_iter()
+        .map(|(k, p)| (k.to_owned(), p))
+        .collect();
+    let spent: Vec<(String, Policy)> = keys
+        .spent()
+        .into_iter()
+        .map(|(k, p)| (k.to_owned(), p))
+        .collect();
     state
         .store
         .write(move |conn| {
             let now = kefu_domain::time::now();
-            let mut spend = |key: &str, policy: Policy| {
-                let bucket: Option<Bucket> = throttle::load(conn, key)?;
-                throttle::save(conn, key, policy.spend(bucket, now))
-            };
-            spend(&keys.address, Policy::ADDRESS)?;
-            spend(&keys.account, Policy::ACCOUNT)?;
-            if let Some(device) = &keys.device {
-                spend(device, Policy::DEVICE)?;
+            let mut buckets = std::collections::HashMap::new();
+            for (key, policy) in required.iter().chain(&spent) {
+                if !buckets.contains_key(key) {
+                    let bucket = throttle::lock(conn, key, policy.capacity, now)?;
+                    buckets.insert(key.clone(), bucket);
+                }
+            }
+            let wait = required
+                .iter()
+                .filter_map(|(key, policy)| policy.wait(buckets.get(key).copied(), now))
+                .max();
+            if let Some(wait) = wait {
+                return Err(ApiError::Throttled {
+                    retry_after_seconds: u64::try_from(wait.num_seconds() + 1).unwrap_or(1),
+                });
+            }
+            for (key, policy) in &spent {
+                throttle::save(conn, key, policy.spend(buckets.get(key).copied(), now))?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// Gives back the attempt a successful sign-in took: only failures count.
+async fn refund_attempt(state: &AppState, keys: ThrottleKeys) -> Result<(), ApiError> {
+    let spent: Vec<(String, Policy)> = keys
+        .spent()
+        .into_iter()
+        .map(|(k, p)| (k.to_owned(), p))
+        .collect();
+    state
+        .store
+        .write(move |conn| {
+            let now = kefu_domain::time::now();
+            for (key, policy) in &spent {
+                let bucket = throttle::lock(conn, key, policy.capacity, now)?;
+                throttle::save(conn, key, policy.refund(bucket, now))?;
             }
             Ok::<_, ApiError>(())
         })

@@ -8,7 +8,7 @@ use kefu_domain::time;
 use crate::auth::session::Auth;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::tickets::reference::{TicketRef, load_visible};
+use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::tickets::update::{TicketChange, apply};
 use crate::view;
 
@@ -51,7 +51,7 @@ pub async fn update(
         let outcome = state
             .store
             .write(move |conn| {
-                let (before, access) = load_visible(conn, &actor, TicketRef::Id(id))?;
+                let (before, access) = load_for_update(conn, &actor, TicketRef::Id(id))?;
                 let after = apply(conn, &actor, before, access, &change, time::now())?;
                 Ok::<_, ApiError>(view::ticket(conn, after, Some(&actor))?)
             })

@@ -15,7 +15,7 @@ use kefu_store::{DbConnection, StoreError, calls, messages, reads, tickets};
 use crate::auth::session::Auth;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::tickets::reference::{TicketRef, load_visible};
+use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::tickets::search_document;
 use crate::view;
 
@@ -104,7 +104,8 @@ pub async fn post(
     let entry = state
         .store
         .write(move |conn| {
-            let (ticket, _) = load_visible(conn, &actor, reference)?;
+            let (ticket, _) = load_for_update(conn, &actor, reference)?;
+            let now = kefu_domain::time::now();
             if ticket.status == kefu_domain::ticket::Status::Closed {
                 return Err(kefu_domain::DomainError::TicketClosed.into());
             }

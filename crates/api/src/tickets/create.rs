@@ -58,11 +58,12 @@ pub async fn create_ticket(
         && (request.team_id.is_some()
             || request.assignee_id.is_some()
             || request.priority.is_some()
+            || request.stage.is_some()
             || !request.tags.is_empty()
             || request.requester.is_some())
     {
         return Err(ApiError::Forbidden(
-            "customers cannot set the requester, team, assignee, priority or tags".into(),
+            "customers cannot set the requester, team, assignee, stage, priority or tags".into(),
         ));
     }
     let now = time::now();
@@ -130,6 +131,8 @@ pub async fn create_ticket(
     state
         .store
         .write(move |conn| {
+            // Stamped inside the transaction, so times follow the order of commits.
+            let now = time::now();
             let requester = match spec {
                 Some(spec) => requester::resolve(conn, spec, now)?,
                 None => {

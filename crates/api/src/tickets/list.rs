@@ -125,6 +125,14 @@ pub fn filter_for(actor: &Actor, query: &ListQuery) -> Result<TicketFilter, ApiE
                 .map_err(|e: kefu_domain::DomainError| query_error(e.to_string()))?,
         ),
     };
+    if query
+        .updated_since
+        .is_some_and(|since| !kefu_domain::time::is_storable(since))
+    {
+        return Err(query_error(
+            "updated_since must be between 1970 and 9999".into(),
+        ));
+    }
     let scope = if actor.is_staff() {
         SearchScope::All
     } else {

@@ -17,7 +17,7 @@ use utoipa::IntoParams;
 use crate::auth::session::Auth;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::tickets::reference::{TicketRef, load_visible};
+use crate::tickets::reference::{TicketRef, load_for_update, load_visible};
 use crate::tickets::{events, search_document};
 use crate::view;
 
@@ -113,7 +113,7 @@ pub async fn post(
         .store
         .write(move |conn| {
             let now = time::now();
-            let (before, access) = load_visible(conn, &actor, reference)?;
+            let (before, access) = load_for_update(conn, &actor, reference)?;
             actor.may_post(access, visibility)?;
             if before.status == Status::Closed {
                 return Err(DomainError::TicketClosed.into());

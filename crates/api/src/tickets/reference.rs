@@ -4,7 +4,7 @@
 use kefu_domain::ids::TicketId;
 use kefu_domain::permissions::{Actor, TicketAccess};
 use kefu_domain::ticket::{Ticket, TicketNumber};
-use kefu_store::{DbConnection, StoreError, tickets};
+use kefu_store::{DbConnection, StoreError, dialect, tickets};
 
 use crate::error::ApiError;
 
@@ -50,4 +50,24 @@ pub fn load_visible(
         .ticket_access(ticket.requester)
         .map_err(|_| ApiError::NotFound("ticket"))?;
     Ok((ticket, access))
+}
+
+/// Like [`load_visible`], for a change: the ticket's row stays locked until the transaction
+/// ends, so concurrent changes to one ticket apply one after the other instead of overwriting
+/// each other.
+pub fn load_for_update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    reference: TicketRef,
+) -> Result<(Ticket, TicketAccess), ApiError> {
+    let id = match reference {
+        TicketRef::Id(id) => id,
+        TicketRef::Number(number) => match tickets::find_by_number(conn, number) {
+            Ok(ticket) => ticket.id,
+            Err(StoreError::NotFound) => return Err(ApiError::NotFound("ticket")),
+            Err(other) => return Err(other.into()),
+        },
+    };
+    dialect::lock_ticket(conn, &id.to_string())?;
+    load_visible(conn, actor, TicketRef::Id(id))
 }

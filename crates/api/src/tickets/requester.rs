@@ -2,6 +2,7 @@
 //! details.
 
 use chrono::{DateTime, Utc};
+use diesel::Connection;
 use kefu_api_types::tickets::RequesterInput;
 use kefu_domain::account::Customer;
 use kefu_domain::email::EmailAddress;
@@ -145,6 +146,18 @@ pub fn resolve(
         user: None,
         created_at: now,
     };
-    customers::insert(conn, &customer)?;
-    Ok(customer)
+    // Another request may create the same customer at the same moment: the insert runs in a
+    // savepoint, and on a conflict the customer it created is used.
+    match conn.transaction(|c| customers::insert(c, &customer)) {
+        Ok(()) => Ok(customer),
+        Err(StoreError::Conflict(_)) => {
+            let id = match (customer.emails.first(), customer.phones.first()) {
+                (Some(e), _) => customers::find_by_email(conn, e)?,
+                (None, Some(p)) => customers::find_by_phone(conn, p)?.into_iter().next(),
+                (None, None) => None,
+            };
+            Ok(customers::find(conn, id.ok_or(StoreError::NotFound)?)?)
+        }
+        Err(other) => Err(other.into()),
+    }
 }

@@ -14,7 +14,7 @@ use kefu_store::{DbConnection, reads, tickets};
 use crate::auth::session::Auth;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::tickets::reference::{TicketRef, load_visible};
+use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::tickets::{events, search_document, triage};
 use crate::view;
 
@@ -159,7 +159,7 @@ pub async fn update(
     let ticket = state
         .store
         .write(move |conn| {
-            let (before, access) = load_visible(conn, &actor, reference)?;
+            let (before, access) = load_for_update(conn, &actor, reference)?;
             let after = apply(conn, &actor, before, access, &change, time::now())?;
             Ok::<_, ApiError>(view::ticket(conn, after, Some(&actor))?)
         })

@@ -72,7 +72,15 @@ pub fn insert(
     })?;
     if user.role == Role::Customer {
         match customers::find_by_email(conn, &user.email)? {
-            Some(existing) => customers::link_user(conn, existing, user.id)?,
+            Some(existing) => {
+                if customers::find(conn, existing)?.user.is_some() {
+                    return Err(ApiError::Conflict {
+                        code: "email_taken",
+                        message: format!("the customer with {} already has a login", user.email),
+                    });
+                }
+                customers::link_user(conn, existing, user.id)?
+            }
             None => customers::insert(
                 conn,
                 &Customer {

@@ -8,7 +8,7 @@ use kefu_domain::password::Password;
 use kefu_domain::role::Role;
 use kefu_domain::{text, time};
 use kefu_store::users::{self, UserChanges};
-use kefu_store::{StoreError, devices, sessions};
+use kefu_store::{StoreError, devices, dialect, sessions};
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
@@ -55,6 +55,7 @@ pub async fn update(
     let user = state
         .store
         .write(move |conn| {
+            dialect::lock_admins(conn)?;
             let now = time::now();
             let current = users::find(conn, id).map_err(|e| match e {
                 StoreError::NotFound => ApiError::NotFound("user"),
