@@ -69,15 +69,6 @@ pub fn customer(customer: &Customer) -> CustomerResponse {
     }
 }
 
-fn customer_summary(customer: &Customer) -> CustomerSummary {
-    CustomerSummary {
-        id: customer.id,
-        name: customer.name.clone(),
-        email: customer.emails.first().map(ToString::to_string),
-        phone: customer.phones.first().map(ToString::to_string),
-    }
-}
-
 fn summary_of(c: customers::CustomerSummary) -> CustomerSummary {
     CustomerSummary {
         id: c.id,
@@ -156,12 +147,12 @@ impl Names {
 
     /// Names already at hand (a ticket just created).
     pub fn known(
-        requester: Customer,
+        requester: customers::CustomerSummary,
         assignee: Option<User>,
         team: Option<(TeamId, String)>,
     ) -> Self {
         Self {
-            requesters: HashMap::from([(requester.id, customer_summary(&requester))]),
+            requesters: HashMap::from([(requester.id, summary_of(requester))]),
             assignees: assignee.into_iter().map(|u| (u.id, u)).collect(),
             teams: team.into_iter().collect(),
             seen: None,

@@ -127,6 +127,26 @@ impl Report {
     }
 }
 
+/// Sends `warmup` requests unmeasured (to fill caches and connection pools), then measures
+/// `total` more, `concurrency` at a time; `request(i)` builds the i-th.
+pub async fn measure<F>(
+    name: &str,
+    warmup: usize,
+    total: usize,
+    concurrency: usize,
+    request: F,
+) -> anyhow::Result<Report>
+where
+    F: Fn(usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
+    let request = Arc::new(request);
+    if warmup > 0 {
+        let warm = Arc::clone(&request);
+        run(name, warmup, concurrency, move |i| warm(i)).await?;
+    }
+    run(name, total, concurrency, move |i| request(i)).await
+}
+
 /// Sends `total` requests, `concurrency` at a time; `request(i)` builds the i-th.
 pub async fn run<F>(
     name: &str,

@@ -9,8 +9,11 @@ use std::sync::Arc;
 use anyhow::bail;
 use kefu_api_types::accounts::{TeamList, UserList};
 use kefu_api_types::tickets::TicketList;
-use kefu_loadgen::{Client, Report, run};
+use kefu_loadgen::{Client, Report, measure, run};
 use serde_json::json;
+
+/// Requests sent unmeasured before each read scenario, to measure the steady state.
+const WARMUP: usize = 200;
 
 /// How hard to push.
 #[derive(Clone, Debug)]
@@ -63,11 +66,16 @@ pub async fn bench(options: &BenchOptions) -> anyhow::Result<Vec<Report>> {
     let mut reports = Vec::new();
 
     let cl = client.clone();
-    reports.push(run("baseline: GET /healthz", n, c, move |_| cl.get("/healthz")).await?);
+    reports.push(
+        measure("baseline: GET /healthz", WARMUP, n, c, move |_| {
+            cl.get("/healthz")
+        })
+        .await?,
+    );
 
     let (cl, teams) = (client.clone(), Arc::clone(&team_ids));
     reports.push(
-        run("queue: team unsolved, page 1", n, c, move |i| {
+        measure("queue: team unsolved, page 1", WARMUP, n, c, move |i| {
             cl.get(&format!(
                 "/api/v1/tickets?team={}&status=unsolved&limit=50",
                 teams[i % teams.len()]
@@ -79,7 +87,7 @@ pub async fn bench(options: &BenchOptions) -> anyhow::Result<Vec<Report>> {
     if !second_pages.is_empty() {
         let (cl, pages) = (client.clone(), Arc::clone(&second_pages));
         reports.push(
-            run("queue: team unsolved, page 2", n, c, move |i| {
+            measure("queue: team unsolved, page 2", WARMUP, n, c, move |i| {
                 cl.get(&pages[i % pages.len()])
             })
             .await?,
@@ -89,7 +97,7 @@ pub async fn bench(options: &BenchOptions) -> anyhow::Result<Vec<Report>> {
     let (cl, agents) = (client.clone(), Arc::clone(&agent_ids));
     let stages = ["pre_sale", "in_sale", "after_sale"];
     reports.push(
-        run("filtered: stage+status+assignee", n, c, move |i| {
+        measure("filtered: stage+status+assignee", WARMUP, n, c, move |i| {
             cl.get(&format!(
                 "/api/v1/tickets?stage={}&status=open&assignee={}&limit=50",
                 stages[i % stages.len()],

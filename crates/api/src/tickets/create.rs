@@ -139,7 +139,9 @@ pub async fn create_ticket(
                     let own = actor.customer.ok_or_else(|| {
                         ApiError::Forbidden("this login has no customer record".into())
                     })?;
-                    customers::find(conn, own)?
+                    customers::summaries(conn, &[own])?
+                        .pop()
+                        .ok_or(ApiError::NotFound("customer"))?
                 }
             };
             let team_name = team

@@ -9,6 +9,7 @@ use kefu_domain::email::EmailAddress;
 use kefu_domain::ids::CustomerId;
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
 use kefu_domain::text;
+use kefu_store::customers::CustomerSummary;
 use kefu_store::{DbConnection, StoreError, customers};
 
 use crate::error::ApiError;
@@ -84,24 +85,22 @@ impl RequesterSpec {
     }
 }
 
+/// The customer's summary, or "not found".
+fn summary(conn: &mut DbConnection, id: CustomerId) -> Result<CustomerSummary, ApiError> {
+    customers::summaries(conn, &[id])?.pop().ok_or_else(|| {
+        ApiError::invalid("requester_not_found", format!("there is no customer {id}"))
+    })
+}
+
 /// Finds or creates the requester. A found customer gains the phone number or address given
 /// with it, so the next call from that number finds them.
 pub fn resolve(
     conn: &mut DbConnection,
     spec: RequesterSpec,
     now: DateTime<Utc>,
-) -> Result<Customer, ApiError> {
+) -> Result<CustomerSummary, ApiError> {
     let (name, email, phone, organisation) = match spec {
-        RequesterSpec::Existing(id) => {
-            return match customers::find(conn, id) {
-                Ok(customer) => Ok(customer),
-                Err(StoreError::NotFound) => Err(ApiError::invalid(
-                    "requester_not_found",
-                    format!("there is no customer {id}"),
-                )),
-                Err(other) => Err(other.into()),
-            };
-        }
+        RequesterSpec::Existing(id) => return summary(conn, id),
         RequesterSpec::Contact {
             name,
             email,
@@ -118,16 +117,13 @@ pub fn resolve(
         _ => None,
     };
     if let Some(id) = by_email.or(by_phone) {
-        let mut customer = customers::find(conn, id)?;
-        if let Some(phone) = phone.filter(|p| !customer.phones.contains(p)) {
-            customers::add_phone(conn, id, &phone, now)?;
-            customer.phones.push(phone);
+        if let Some(phone) = &phone {
+            customers::add_phone(conn, id, phone, now)?;
         }
-        if let Some(email) = email.filter(|e| !customer.emails.contains(e)) {
-            customers::add_email(conn, id, &email, now)?;
-            customer.emails.push(email);
+        if let (None, Some(email)) = (by_email, &email) {
+            customers::add_email(conn, id, email, now)?;
         }
-        return Ok(customer);
+        return summary(conn, id);
     }
     let name = name
         .or_else(|| {
@@ -149,14 +145,19 @@ pub fn resolve(
     // Another request may create the same customer at the same moment: the insert runs in a
     // savepoint, and on a conflict the customer it created is used.
     match conn.transaction(|c| customers::insert(c, &customer)) {
-        Ok(()) => Ok(customer),
+        Ok(()) => Ok(CustomerSummary {
+            id: customer.id,
+            name: customer.name,
+            email: customer.emails.first().map(ToString::to_string),
+            phone: customer.phones.first().map(ToString::to_string),
+        }),
         Err(StoreError::Conflict(_)) => {
             let id = match (customer.emails.first(), customer.phones.first()) {
                 (Some(e), _) => customers::find_by_email(conn, e)?,
                 (None, Some(p)) => customers::find_by_phone(conn, p)?.into_iter().next(),
                 (None, None) => None,
             };
-            Ok(customers::find(conn, id.ok_or(StoreError::NotFound)?)?)
+            summary(conn, id.ok_or(StoreError::NotFound)?)
         }
         Err(other) => Err(other.into()),
     }
