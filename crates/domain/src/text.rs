@@ -28,6 +28,19 @@ pub fn clean(
     Ok(trimmed.to_owned())
 }
 
+/// Like [`clean`], for a field that may be left empty: blank input is `None`.
+pub fn optional(
+    field: &'static str,
+    value: Option<&str>,
+    max_chars: usize,
+    multiline: bool,
+) -> Result<Option<String>, DomainError> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| clean(field, v, max_chars, multiline))
+        .transpose()
+}
+
 /// The longest subject a ticket may have, in characters.
 pub const SUBJECT_MAX: usize = 250;
 /// The longest message body, in characters.
@@ -61,6 +74,17 @@ mod tests {
         assert!(subject("two\nlines").is_err());
         assert!(subject(&"字".repeat(SUBJECT_MAX + 1)).is_err());
         assert!(subject(&"字".repeat(SUBJECT_MAX)).is_ok());
+    }
+
+    #[test]
+    fn optional_fields_may_be_blank() {
+        assert_eq!(optional("organisation", None, 10, false), Ok(None));
+        assert_eq!(optional("organisation", Some("  "), 10, false), Ok(None));
+        assert_eq!(
+            optional("organisation", Some(" Acme "), 10, false),
+            Ok(Some("Acme".into()))
+        );
+        assert!(optional("organisation", Some("a\u{0}"), 10, false).is_err());
     }
 
     #[test]

@@ -95,6 +95,11 @@ pub fn insert_many(conn: &mut DbConnection, list: &[Ticket]) -> Result<(), Store
             .values(chunk)
             .execute(c))?;
     }
+    insert_tags(conn, list)
+}
+
+/// Inserts the tags of these tickets.
+fn insert_tags(conn: &mut DbConnection, list: &[Ticket]) -> Result<(), StoreError> {
     let tags: Vec<_> = list
         .iter()
         .flat_map(|t| t.tags.iter().map(move |tag| (t.id, tag)))
@@ -128,22 +133,7 @@ pub fn save(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> 
         return Err(StoreError::NotFound);
     }
     diesel::delete(ticket_tags::table.filter(ticket_tags::ticket_id.eq(&row.id))).execute(conn)?;
-    let tags: Vec<_> = ticket
-        .tags
-        .iter()
-        .map(|tag| {
-            (
-                ticket_tags::ticket_id.eq(row.id.clone()),
-                ticket_tags::tag.eq(tag.as_str().to_owned()),
-            )
-        })
-        .collect();
-    if !tags.is_empty() {
-        crate::with_backend!(conn, c => diesel::insert_into(ticket_tags::table)
-            .values(tags)
-            .execute(c))?;
-    }
-    Ok(())
+    insert_tags(conn, std::slice::from_ref(ticket))
 }
 
 /// Marks a ticket as changed at `now` (a message was added).

@@ -170,12 +170,7 @@ pub async fn update(
         .transpose()?;
     let organisation = request
         .organisation
-        .map(|o| {
-            o.as_deref()
-                .filter(|o| !o.trim().is_empty())
-                .map(|o| text::name("organisation", o))
-                .transpose()
-        })
+        .map(|o| text::optional("organisation", o.as_deref(), text::NAME_MAX, false))
         .transpose()?;
     let emails = request
         .add_emails

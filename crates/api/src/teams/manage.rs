@@ -14,6 +14,9 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::view;
 
+/// The longest team description, in characters.
+const DESCRIPTION_MAX: usize = 1000;
+
 fn check_members(conn: &mut DbConnection, members: &[UserId]) -> Result<(), ApiError> {
     let found = users::find_many(conn, members)?;
     for id in members {
@@ -113,12 +116,12 @@ pub async fn create(
     let team = Team {
         id: TeamId::new(),
         name: text::name("name", &request.name)?,
-        description: request
-            .description
-            .as_deref()
-            .filter(|d| !d.trim().is_empty())
-            .map(|d| text::clean("description", d, 1000, true))
-            .transpose()?,
+        description: text::optional(
+            "description",
+            request.description.as_deref(),
+            DESCRIPTION_MAX,
+            true,
+        )?,
         members: request.members,
         created_at: time::now(),
     };
@@ -162,12 +165,7 @@ pub async fn update(
         .transpose()?;
     let description = request
         .description
-        .map(|d| {
-            d.as_deref()
-                .filter(|d| !d.trim().is_empty())
-                .map(|d| text::clean("description", d, 1000, true))
-                .transpose()
-        })
+        .map(|d| text::optional("description", d.as_deref(), DESCRIPTION_MAX, true))
         .transpose()?;
     let members = request.members;
     let updated = state

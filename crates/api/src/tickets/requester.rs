@@ -57,20 +57,20 @@ impl RequesterSpec {
             ));
         }
         Ok(RequesterSpec::Contact {
-            name: input
-                .name
-                .as_deref()
-                .filter(|n| !n.trim().is_empty())
-                .map(|n| text::name("requester name", n))
-                .transpose()?,
+            name: text::optional(
+                "requester name",
+                input.name.as_deref(),
+                text::NAME_MAX,
+                false,
+            )?,
             email,
             phone,
-            organisation: input
-                .organisation
-                .as_deref()
-                .filter(|o| !o.trim().is_empty())
-                .map(|o| text::name("organisation", o))
-                .transpose()?,
+            organisation: text::optional(
+                "organisation",
+                input.organisation.as_deref(),
+                text::NAME_MAX,
+                false,
+            )?,
         })
     }
 
