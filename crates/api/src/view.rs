@@ -250,7 +250,7 @@ pub fn messages(
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect();
-    let customers: HashMap<CustomerId, String> = customers::find_many(conn, &customer_ids)?
+    let customers: HashMap<CustomerId, String> = customers::summaries(conn, &customer_ids)?
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect();

@@ -138,19 +138,6 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<Team>, StoreError> {
     with_members(conn, rows)
 }
 
-/// The teams with these ids.
-pub fn find_many(conn: &mut DbConnection, ids: &[TeamId]) -> Result<Vec<Team>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-    let rows = teams::table
-        .filter(teams::id.eq_any(keys))
-        .select(TeamRow::as_select())
-        .load(conn)?;
-    with_members(conn, rows)
-}
-
 /// The names of these teams, without their members (for showing tickets).
 pub fn names(
     conn: &mut DbConnection,
@@ -167,15 +154,6 @@ pub fn names(
     rows.into_iter()
         .map(|(id, name)| Ok((parse(&id)?, name)))
         .collect()
-}
-
-/// The teams a user belongs to.
-pub fn of_member(conn: &mut DbConnection, user: UserId) -> Result<Vec<TeamId>, StoreError> {
-    let ids: Vec<String> = team_members::table
-        .filter(team_members::user_id.eq(user.to_string()))
-        .select(team_members::team_id)
-        .load(conn)?;
-    ids.iter().map(|id| parse(id)).collect()
 }
 
 /// Whether a team with this id exists.

@@ -79,8 +79,7 @@ pub async fn login(
         .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
 
     let lookup_hash = device_hash.clone();
-    let parsed = EmailAddress::parse(&email).ok();
-    let lookup_email = parsed.clone();
+    let lookup_email = EmailAddress::parse(&email).ok();
     let (credentials, device_owner) = state
         .store
         .read(move |conn| {

@@ -84,5 +84,5 @@ fn team_name(conn: &mut DbConnection, id: &Option<String>) -> Result<Option<Stri
     let Some(id) = id.as_deref().and_then(|s| s.parse().ok()) else {
         return Ok(None);
     };
-    Ok(teams::find_many(conn, &[id])?.pop().map(|t| t.name))
+    Ok(teams::names(conn, &[id])?.remove(&id))
 }
