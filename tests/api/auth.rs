@@ -128,8 +128,8 @@ test_both! {
         app.create_user("li@example.com", "Li", Role::Agent, PASSWORD).await;
         let idle = app.login("li@example.com", PASSWORD).await;
         let old = app.login("li@example.com", PASSWORD).await;
-        let idle_hash = kefu_api::auth::tokens::hash(idle.token.as_deref().unwrap());
-        let old_hash = kefu_api::auth::tokens::hash(old.token.as_deref().unwrap());
+        let idle_hash = kefu_app::tokens::hash(idle.token.as_deref().unwrap());
+        let old_hash = kefu_app::tokens::hash(old.token.as_deref().unwrap());
         app.db.store.write(move |conn| {
             use schema::sessions::dsl::*;
             let long_ago = (kefu_domain::time::now() - Duration::days(2)).naive_utc();

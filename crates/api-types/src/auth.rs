@@ -52,3 +52,16 @@ pub struct ChangePasswordRequest {
     /// The new password: 8 characters or more.
     pub new_password: String,
 }
+
+/// `PATCH /api/v1/me`: what users change about themselves.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    /// A new display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A preferred language (`en`, `zh-CN`), or `null` to follow the browser.
+    #[serde(default, with = "crate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub locale: Option<Option<String>>,
+}

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod customers;
 pub mod nullable;
 pub mod problem;
+pub mod queries;
 pub mod tickets;
 
 pub use problem::Problem;

@@ -4,9 +4,11 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use kefu_api_types::Problem;
+use kefu_app::AppError;
 use kefu_domain::DomainError;
-use kefu_domain::permissions::Denied;
-use kefu_store::StoreError;
+
+/// A cause kept for the log.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
 
 /// An error answer. Each variant has one HTTP status and one stable `code`.
 #[derive(Debug, thiserror::Error)]
@@ -46,10 +48,22 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     /// The database is unavailable or busy.
     #[error("the service is temporarily unavailable; try again")]
-    Unavailable(String),
+    Unavailable(#[source] Cause),
     /// Anything unexpected; logged with its cause, answered without it.
     #[error("internal error")]
-    Internal(String),
+    Internal(#[source] Cause),
+}
+
+/// An error and every cause under it, `: `-separated, for the log.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 impl ApiError {
@@ -117,8 +131,10 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         match self {
-            ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
-            ApiError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            ApiError::Internal(_) => tracing::error!(cause = %chain(self), "internal error"),
+            ApiError::Unavailable(_) => {
+                tracing::warn!(cause = %chain(self), "database unavailable");
+            }
             _ => {}
         }
         let problem = Problem {
@@ -143,60 +159,43 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> Self {
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        let code = error.code();
         match error {
-            StoreError::NotFound => ApiError::NotFound("resource"),
-            StoreError::Conflict(message) => ApiError::Conflict {
-                code: "conflict",
-                message,
+            AppError::Unauthenticated => ApiError::Unauthenticated,
+            AppError::SessionExpired => ApiError::SessionExpired,
+            AppError::InvalidCredentials => ApiError::InvalidCredentials,
+            AppError::Throttled {
+                retry_after_seconds,
+            } => ApiError::Throttled {
+                retry_after_seconds,
             },
-            StoreError::Busy | StoreError::Unavailable(_) => {
-                ApiError::Unavailable(error.to_string())
+            AppError::Forbidden(why) => ApiError::Forbidden(why.into_owned()),
+            AppError::NotFound(what) => ApiError::NotFound(what),
+            AppError::InvalidQuery(message) => ApiError::BadRequest { code, message },
+            AppError::Invalid { code, message } => ApiError::Invalid { code, message },
+            AppError::Conflict { code, message } => ApiError::Conflict { code, message },
+            AppError::Rule(rule) => {
+                let message = rule.to_string();
+                match rule {
+                    DomainError::InvalidTransition { .. }
+                    | DomainError::TicketClosed
+                    | DomainError::LastAdmin => ApiError::Conflict { code, message },
+                    DomainError::TransitionNotPermitted { .. }
+                    | DomainError::CustomerFieldsNotAllowed
+                    | DomainError::StaffOnlyListing => ApiError::Forbidden(message),
+                    _ => ApiError::Invalid { code, message },
+                }
             }
-            other => ApiError::Internal(format!("{other:#}")),
+            AppError::Unavailable(cause) => ApiError::Unavailable(Box::new(cause)),
+            AppError::Internal(cause) => ApiError::Internal(cause),
         }
     }
 }
 
 impl From<DomainError> for ApiError {
     fn from(error: DomainError) -> Self {
-        let code = match &error {
-            DomainError::InvalidTransition { .. } => {
-                return ApiError::Conflict {
-                    code: "invalid_transition",
-                    message: error.to_string(),
-                };
-            }
-            DomainError::TicketClosed => {
-                return ApiError::Conflict {
-                    code: "ticket_closed",
-                    message: error.to_string(),
-                };
-            }
-            DomainError::TransitionNotPermitted { .. } => {
-                return ApiError::Forbidden(error.to_string());
-            }
-            DomainError::InvalidId(_) => "invalid_id",
-            DomainError::InvalidEnum { .. } => "invalid_value",
-            DomainError::InvalidText { .. } => "invalid_text",
-            DomainError::InvalidEmail(_) => "invalid_email",
-            DomainError::InvalidPhone { .. } => "invalid_phone",
-            DomainError::InvalidRegion(_) => "invalid_region",
-            DomainError::WeakPassword(_) => "weak_password",
-            DomainError::InvalidTag(_) => "invalid_tag",
-            DomainError::InvalidTicketNumber(_) => "invalid_ticket_number",
-            DomainError::InvalidCall(_) => "invalid_call",
-        };
-        ApiError::invalid(code, error.to_string())
-    }
-}
-
-impl From<Denied> for ApiError {
-    fn from(denied: Denied) -> Self {
-        match denied {
-            Denied::Hidden => ApiError::NotFound("resource"),
-            Denied::Forbidden(why) => ApiError::Forbidden(why.to_owned()),
-        }
+        AppError::Rule(error).into()
     }
 }

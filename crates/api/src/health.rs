@@ -12,16 +12,16 @@ pub async fn healthz() -> HttpResponse {
 
 /// `GET /readyz`: the database answers too.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    match state.store.ping().await {
+    match state.app.store.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({
             "status": "ready",
-            "database": state.store.backend().name(),
+            "database": state.app.store.backend().name(),
         })),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
             HttpResponse::ServiceUnavailable().json(json!({
                 "status": "unavailable",
-                "database": state.store.backend().name(),
+                "database": state.app.store.backend().name(),
             }))
         }
     }

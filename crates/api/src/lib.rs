@@ -18,13 +18,14 @@ pub mod state;
 pub mod teams;
 pub mod tickets;
 pub mod users;
-pub mod view;
 
 use std::future::Future;
 use std::net::TcpListener;
 
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
+use chrono::Duration;
+use kefu_app::SessionPolicy;
 use kefu_domain::phone::PhoneRegion;
 use kefu_store::Store;
 
@@ -49,11 +50,13 @@ pub fn state(config: ApiConfig, store: Store) -> Result<AppState, String> {
                 .map_err(|_| format!("api.trusted_proxies: `{p}` is not an IP address"))
         })
         .collect::<Result<_, _>>()?;
+    let sessions = SessionPolicy {
+        idle: Duration::minutes(config.session.idle_minutes),
+        absolute: Duration::hours(config.session.absolute_hours),
+    };
     Ok(AppState {
-        store,
-        phone_region,
+        app: kefu_app::App::new(store, phone_region, sessions).map_err(|e| e.to_string())?,
         trusted_proxies,
-        passwords: auth::password::PasswordHasher::new()?,
         metrics: metrics::Metrics::new().map_err(|e| e.to_string())?,
         config,
     })

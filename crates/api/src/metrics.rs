@@ -91,7 +91,7 @@ pub async fn record(
 
 /// `GET /metrics`: the Prometheus text format.
 pub async fn export(state: web::Data<AppState>) -> HttpResponse {
-    let (open, idle) = state.store.pool_state();
+    let (open, idle) = state.app.store.pool_state();
     state
         .metrics
         .pool

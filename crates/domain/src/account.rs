@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::DomainError;
 use crate::email::EmailAddress;
 use crate::ids::{CustomerId, TeamId, UserId};
 use crate::phone::PhoneNumber;
@@ -58,4 +59,93 @@ pub struct Customer {
     pub user: Option<UserId>,
     /// When the record was made.
     pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    /// Checks a change of role or activation: customers stay customers and staff stay staff,
+    /// and the last active admin cannot stop being one. `active_admins` is asked only when the
+    /// change would take an admin away.
+    pub fn check_role_change<E: From<DomainError>>(
+        &self,
+        role: Option<Role>,
+        active: Option<bool>,
+        active_admins: impl FnOnce() -> Result<i64, E>,
+    ) -> Result<(), E> {
+        if let Some(role) = role
+            && (role == Role::Customer) != (self.role == Role::Customer)
+        {
+            return Err(DomainError::RoleChangeNotSupported.into());
+        }
+        let stays_admin = role.unwrap_or(self.role) == Role::Admin && active.unwrap_or(self.active);
+        if self.role == Role::Admin && self.active && !stays_admin && active_admins()? <= 1 {
+            return Err(DomainError::LastAdmin.into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[expect(clippy::unwrap_used, reason = "fixed test input")]
+    fn user(role: Role, active: bool) -> User {
+        User {
+            id: UserId::new(),
+            email: EmailAddress::parse("someone@example.com").unwrap(),
+            name: "Someone".into(),
+            role,
+            active,
+            locale: None,
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn customers_and_staff_keep_their_side() {
+        let customer = user(Role::Customer, true);
+        let agent = user(Role::Agent, true);
+        let never = || -> Result<i64, DomainError> { panic!("no admin count needed") };
+        let check =
+            |u: &User, role, active| u.check_role_change::<DomainError>(role, active, never);
+        assert_eq!(
+            check(&customer, Some(Role::Agent), None),
+            Err(DomainError::RoleChangeNotSupported)
+        );
+        assert_eq!(
+            check(&agent, Some(Role::Customer), None),
+            Err(DomainError::RoleChangeNotSupported)
+        );
+        assert_eq!(check(&agent, Some(Role::Admin), None), Ok(()));
+        assert_eq!(check(&agent, Some(Role::Vendor), Some(false)), Ok(()));
+    }
+
+    #[test]
+    fn the_last_active_admin_stays_an_admin() {
+        let admin = user(Role::Admin, true);
+        assert_eq!(
+            admin.check_role_change::<DomainError>(Some(Role::Agent), None, || Ok(1)),
+            Err(DomainError::LastAdmin)
+        );
+        assert_eq!(
+            admin.check_role_change::<DomainError>(None, Some(false), || Ok(1)),
+            Err(DomainError::LastAdmin)
+        );
+        assert_eq!(
+            admin.check_role_change::<DomainError>(None, Some(false), || Ok(2)),
+            Ok(())
+        );
+        assert_eq!(
+            admin.check_role_change::<DomainError>(Some(Role::Admin), Some(true), || panic!(
+                "not asked"
+            )),
+            Ok(())
+        );
+        let inactive = user(Role::Admin, false);
+        assert_eq!(
+            inactive
+                .check_role_change::<DomainError>(Some(Role::Agent), None, || panic!("not asked")),
+            Ok(())
+        );
+    }
 }

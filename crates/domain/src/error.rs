@@ -51,4 +51,22 @@ pub enum DomainError {
     /// A closed ticket takes no more changes.
     #[error("the ticket is closed; open a new ticket instead")]
     TicketClosed,
+    /// A language Kefu does not speak.
+    #[error("`{0}` is not a supported language; use one of: en, zh-CN")]
+    InvalidLocale(String),
+    /// More tags than a ticket carries.
+    #[error("a ticket carries at most {max} tags")]
+    TooManyTags { max: usize },
+    /// A customer tried to set what only agents set on a new ticket.
+    #[error("customers cannot set the requester, team, assignee, stage, priority or tags")]
+    CustomerFieldsNotAllowed,
+    /// A customer account cannot become staff, nor staff a customer.
+    #[error("customer accounts stay customers, and staff accounts cannot become customers")]
+    RoleChangeNotSupported,
+    /// The change would leave no active admin.
+    #[error("this is the last active admin; make another admin first")]
+    LastAdmin,
+    /// Agents list only their colleagues.
+    #[error("agents may list only agents and admins")]
+    StaffOnlyListing,
 }

@@ -11,6 +11,7 @@ pub mod call;
 pub mod email;
 pub mod error;
 pub mod ids;
+pub mod locale;
 pub mod message;
 pub mod password;
 pub mod permissions;

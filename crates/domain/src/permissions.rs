@@ -4,6 +4,7 @@
 //! shown to exist), [`Denied::Forbidden`] becomes 403 (it is visible, the action is not
 //! allowed).
 
+use crate::DomainError;
 use crate::ids::{CustomerId, UserId};
 use crate::message::Visibility;
 use crate::role::Role;
@@ -38,6 +39,32 @@ pub enum TicketAccess {
     Full,
     /// The ticket and its public messages only (its requester).
     PublicOnly,
+}
+
+/// What a search may look through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchScope {
+    /// Subjects, public replies and internal notes (staff).
+    All,
+    /// Subjects and public replies only (customers).
+    Public,
+}
+
+/// Which fields a new ticket's creator set beyond its subject, channel and first message.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NewTicketFields {
+    /// Whom the ticket is for.
+    pub requester: bool,
+    /// Its team.
+    pub team: bool,
+    /// Its assignee.
+    pub assignee: bool,
+    /// Its stage.
+    pub stage: bool,
+    /// Its priority.
+    pub priority: bool,
+    /// Its tags.
+    pub tags: bool,
 }
 
 /// Which ticket fields a change touches, for deciding who may make it.
@@ -75,6 +102,45 @@ impl Actor {
             )),
             Role::Vendor => Err(Denied::Forbidden("vendors cannot open tickets")),
         }
+    }
+
+    /// Whether the actor may set these fields on a ticket they open: customers set only the
+    /// subject and their first message; agents set anything.
+    pub fn may_set_on_new_ticket(&self, fields: NewTicketFields) -> Result<(), DomainError> {
+        if self.role == Role::Customer && fields != NewTicketFields::default() {
+            return Err(DomainError::CustomerFieldsNotAllowed);
+        }
+        Ok(())
+    }
+
+    /// What the actor's searches look through: customers search only what they may read.
+    pub fn search_scope(&self) -> SearchScope {
+        if self.is_staff() {
+            SearchScope::All
+        } else {
+            SearchScope::Public
+        }
+    }
+
+    /// The roles a user list shows the actor, given the roles asked for (none = all they may
+    /// see): admins see everyone, agents their colleagues.
+    pub fn listable_roles(&self, asked: Vec<Role>) -> Result<Vec<Role>, DomainError> {
+        if self.role == Role::Admin {
+            return Ok(asked);
+        }
+        if asked.is_empty() {
+            return Ok(vec![Role::Admin, Role::Agent]);
+        }
+        if asked.iter().any(|r| !r.is_staff()) {
+            return Err(DomainError::StaffOnlyListing);
+        }
+        Ok(asked)
+    }
+
+    /// Whether the actor may see this user's account: admins anyone, agents their colleagues,
+    /// everyone themselves.
+    pub fn may_see_user(&self, id: UserId, role: Role) -> bool {
+        self.role == Role::Admin || self.user == id || (self.is_staff() && role.is_staff())
     }
 
     /// Whether the actor may change these fields of a ticket they see with `access`.
@@ -213,6 +279,90 @@ mod tests {
                 "customer on {channel}"
             );
         }
+    }
+
+    #[test]
+    fn customers_set_only_subject_and_message_on_new_tickets() {
+        let customer = actor(Role::Customer, Some(CustomerId::new()));
+        assert_eq!(
+            customer.may_set_on_new_ticket(NewTicketFields::default()),
+            Ok(())
+        );
+        let each = [
+            NewTicketFields {
+                requester: true,
+                ..NewTicketFields::default()
+            },
+            NewTicketFields {
+                team: true,
+                ..NewTicketFields::default()
+            },
+            NewTicketFields {
+                assignee: true,
+                ..NewTicketFields::default()
+            },
+            NewTicketFields {
+                stage: true,
+                ..NewTicketFields::default()
+            },
+            NewTicketFields {
+                priority: true,
+                ..NewTicketFields::default()
+            },
+            NewTicketFields {
+                tags: true,
+                ..NewTicketFields::default()
+            },
+        ];
+        for fields in each {
+            assert_eq!(
+                customer.may_set_on_new_ticket(fields),
+                Err(DomainError::CustomerFieldsNotAllowed),
+                "{fields:?}"
+            );
+            assert_eq!(
+                actor(Role::Agent, None).may_set_on_new_ticket(fields),
+                Ok(())
+            );
+        }
+    }
+
+    #[test]
+    fn customers_search_public_text_only() {
+        assert_eq!(actor(Role::Agent, None).search_scope(), SearchScope::All);
+        assert_eq!(actor(Role::Admin, None).search_scope(), SearchScope::All);
+        let customer = actor(Role::Customer, Some(CustomerId::new()));
+        assert_eq!(customer.search_scope(), SearchScope::Public);
+    }
+
+    #[test]
+    fn agents_list_colleagues_and_admins_everyone() {
+        let admin = actor(Role::Admin, None);
+        let agent = actor(Role::Agent, None);
+        assert_eq!(admin.listable_roles(vec![]), Ok(vec![]));
+        assert_eq!(
+            admin.listable_roles(vec![Role::Customer]),
+            Ok(vec![Role::Customer])
+        );
+        assert_eq!(
+            agent.listable_roles(vec![]),
+            Ok(vec![Role::Admin, Role::Agent])
+        );
+        assert_eq!(
+            agent.listable_roles(vec![Role::Agent]),
+            Ok(vec![Role::Agent])
+        );
+        assert_eq!(
+            agent.listable_roles(vec![Role::Agent, Role::Vendor]),
+            Err(DomainError::StaffOnlyListing)
+        );
+        let colleague = UserId::new();
+        assert!(agent.may_see_user(colleague, Role::Agent));
+        assert!(!agent.may_see_user(colleague, Role::Customer));
+        assert!(admin.may_see_user(colleague, Role::Customer));
+        let customer = actor(Role::Customer, Some(CustomerId::new()));
+        assert!(customer.may_see_user(customer.user, Role::Customer));
+        assert!(!customer.may_see_user(colleague, Role::Agent));
     }
 
     #[test]

@@ -35,6 +35,28 @@ impl Tag {
     }
 }
 
+/// Parses tags into a sorted set of at most [`MAX_PER_TICKET`].
+pub fn parse_set<'a>(input: impl IntoIterator<Item = &'a String>) -> Result<Vec<Tag>, DomainError> {
+    let mut tags = input
+        .into_iter()
+        .map(|t| Tag::parse(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    normalise_set(&mut tags)?;
+    Ok(tags)
+}
+
+/// Sorts and de-duplicates tags, and refuses more than [`MAX_PER_TICKET`].
+pub fn normalise_set(tags: &mut Vec<Tag>) -> Result<(), DomainError> {
+    tags.sort();
+    tags.dedup();
+    if tags.len() > MAX_PER_TICKET {
+        return Err(DomainError::TooManyTags {
+            max: MAX_PER_TICKET,
+        });
+    }
+    Ok(())
+}
+
 impl fmt::Display for Tag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -70,5 +92,21 @@ mod tests {
         for bad in ["", "two words", "a,b", &"x".repeat(51)] {
             assert!(Tag::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn tag_sets_are_sorted_unique_and_bounded() {
+        let input: Vec<String> = ["b", "A", "a"].map(String::from).to_vec();
+        let set: Vec<String> = parse_set(&input)
+            .map(|s| s.iter().map(ToString::to_string).collect())
+            .unwrap_or_default();
+        assert_eq!(set, ["a", "b"]);
+        let many: Vec<String> = (0..=MAX_PER_TICKET).map(|i| format!("t{i}")).collect();
+        assert_eq!(
+            parse_set(&many),
+            Err(DomainError::TooManyTags {
+                max: MAX_PER_TICKET
+            })
+        );
     }
 }

@@ -176,6 +176,24 @@ pub struct Ticket {
     pub solved_at: Option<DateTime<Utc>>,
 }
 
+impl Ticket {
+    /// Stamps the milestones a change reached: the first public answer from an agent, and
+    /// the moment the ticket became solved (again).
+    pub fn stamp_milestones(
+        &mut self,
+        before: Status,
+        staff_public_reply: bool,
+        now: DateTime<Utc>,
+    ) {
+        if staff_public_reply && self.first_responded_at.is_none() {
+            self.first_responded_at = Some(now);
+        }
+        if self.status == Status::Solved && before != Status::Solved {
+            self.solved_at = Some(now);
+        }
+    }
+}
+
 /// One field of a ticket that changed, for the timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
@@ -265,10 +283,8 @@ mod tests {
         assert_eq!(all.last(), Some(&Priority::Low));
     }
 
-    #[test]
-    fn diff_lists_only_what_changed() {
-        let now = chrono::Utc::now();
-        let before = Ticket {
+    fn ticket(now: DateTime<Utc>) -> Ticket {
+        Ticket {
             id: TicketId::new(),
             number: TicketNumber(7),
             subject: "Broken screen".into(),
@@ -285,7 +301,36 @@ mod tests {
             updated_at: now,
             first_responded_at: None,
             solved_at: None,
-        };
+        }
+    }
+
+    #[test]
+    fn milestones_are_stamped_once_when_reached() {
+        let start = chrono::Utc::now();
+        let mut t = ticket(start);
+        t.stamp_milestones(Status::New, false, start);
+        assert_eq!((t.first_responded_at, t.solved_at), (None, None));
+        t.stamp_milestones(Status::New, true, start);
+        assert_eq!(t.first_responded_at, Some(start));
+        let later = start + chrono::Duration::minutes(5);
+        t.stamp_milestones(Status::Open, true, later);
+        assert_eq!(
+            t.first_responded_at,
+            Some(start),
+            "the first answer stays first"
+        );
+        t.status = Status::Solved;
+        t.stamp_milestones(Status::Open, false, later);
+        assert_eq!(t.solved_at, Some(later));
+        let again = later + chrono::Duration::minutes(5);
+        t.stamp_milestones(Status::Solved, false, again);
+        assert_eq!(t.solved_at, Some(later), "staying solved keeps the time");
+    }
+
+    #[test]
+    fn diff_lists_only_what_changed() {
+        let now = chrono::Utc::now();
+        let before = ticket(now);
         let agent = UserId::new();
         let after = Ticket {
             status: Status::Open,

@@ -3,12 +3,14 @@
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
-use kefu_api::users::create::{NewAccount, insert};
-use kefu_domain::account::User;
+use kefu_api_types::accounts::UserResponse;
+use kefu_app::accounts::change_password;
+use kefu_app::accounts::create_user::{NewAccount, create_account};
+use kefu_app::{App, AppError, SessionPolicy};
 use kefu_domain::email::EmailAddress;
 use kefu_domain::password::Password;
 use kefu_domain::role::Role;
-use kefu_store::{Store, devices, sessions, users};
+use kefu_store::Store;
 
 /// Reads a password from standard input (one line) or, on a terminal, from a prompt typed
 /// twice.
@@ -33,6 +35,11 @@ pub fn read_password(from_stdin: bool) -> anyhow::Result<Password> {
     Password::parse(&text).map_err(anyhow::Error::msg)
 }
 
+/// The use cases for an operator's command (no HTTP, no session lifetimes needed).
+fn use_cases(store: &Store) -> anyhow::Result<App> {
+    App::new(store.clone(), None, SessionPolicy::default()).map_err(anyhow::Error::new)
+}
+
 /// Creates an account with a password.
 pub async fn create(
     store: &Store,
@@ -41,36 +48,23 @@ pub async fn create(
     role: Role,
     locale: Option<&str>,
     password: Password,
-) -> anyhow::Result<User> {
-    let account = NewAccount::parse(email, name, role, locale).map_err(anyhow::Error::msg)?;
-    let hash =
-        tokio::task::spawn_blocking(move || kefu_api::auth::password::hash_blocking(&password))
-            .await?
-            .map_err(anyhow::Error::msg)?;
-    store
-        .write(move |conn| insert(conn, account, Some(&hash)))
-        .await
-        .map_err(anyhow::Error::msg)
+) -> anyhow::Result<UserResponse> {
+    let app = use_cases(store)?;
+    let account = NewAccount::parse(email, name, role, locale)?;
+    let created = create_account(&app, account, Some(password)).await?;
+    Ok(app.published(created))
 }
 
 /// Sets a user's password and ends their sessions.
 pub async fn set_password(store: &Store, email: &str, password: Password) -> anyhow::Result<()> {
-    let email = EmailAddress::parse(email).map_err(anyhow::Error::msg)?;
-    let hash =
-        tokio::task::spawn_blocking(move || kefu_api::auth::password::hash_blocking(&password))
-            .await?
-            .map_err(anyhow::Error::msg)?;
-    store
-        .write(move |conn| {
-            let Some(found) = users::credentials(conn, &email)? else {
-                bail!("there is no account with {email}");
-            };
-            let id = found.user.id;
-            let now = kefu_domain::time::now();
-            users::set_password(conn, id, &hash, now)?;
-            sessions::delete_for_user(conn, id, None)?;
-            devices::forget_all(conn, id)?;
+    let app = use_cases(store)?;
+    let email = EmailAddress::parse(email)?;
+    match change_password::set_password(&app, &email, password).await {
+        Ok(changed) => {
+            app.published(changed);
             Ok(())
-        })
-        .await
+        }
+        Err(AppError::NotFound(_)) => bail!("there is no account with {email}"),
+        Err(other) => Err(other.into()),
+    }
 }

@@ -221,14 +221,7 @@ impl BackendKind for diesel::SqliteConnection {
     }
 }
 
-/// Which part of a ticket's text a search looks in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SearchScope {
-    /// Subject and every message (staff).
-    All,
-    /// Subject and public messages (the requester).
-    Public,
-}
+pub use kefu_domain::permissions::SearchScope;
 
 /// A filter on `tickets` keeping those whose text matches `query`, served by the backend's
 /// full-text index.

@@ -170,6 +170,16 @@ fn closed(_: tokio::sync::AcquireError) -> StoreError {
     StoreError::Unavailable("the store is shutting down".into())
 }
 
+/// Runs `f` in a savepoint inside the current transaction: its writes are undone if it fails,
+/// and the surrounding transaction goes on (e.g. an insert that may lose a race).
+pub fn savepoint<T, F>(conn: &mut DbConnection, f: F) -> Result<T, StoreError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+{
+    use diesel::Connection;
+    conn.transaction(f)
+}
+
 /// Runs `f` in a transaction on `conn` (`BEGIN IMMEDIATE` on SQLite, so the write lock is
 /// taken up front and never upgraded mid-way).
 pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>

@@ -5,8 +5,9 @@ use std::net::TcpListener;
 
 use actix_web::web;
 use kefu_api::ApiConfig;
-use kefu_api::users::create::{NewAccount, insert};
 use kefu_api_types::accounts::UserResponse;
+use kefu_app::accounts::create_user::{NewAccount, create_account};
+use kefu_app::{App, SessionPolicy};
 use kefu_domain::password::Password;
 use kefu_domain::role::Role;
 use reqwest::StatusCode;
@@ -69,14 +70,11 @@ impl TestApp {
     ) -> UserResponse {
         let account = NewAccount::parse(email, name, role, None).expect("valid account");
         let password = Password::parse(password).expect("valid password");
-        let hash = kefu_api::auth::password::hash_blocking(&password).expect("hash");
-        let user = self
-            .db
-            .store
-            .write(move |conn| insert(conn, account, Some(&hash)))
+        let app = App::new(self.db.store.clone(), None, SessionPolicy::default()).expect("app");
+        let created = create_account(&app, account, Some(password))
             .await
             .expect("create the user");
-        kefu_api::view::user(&user)
+        app.published(created)
     }
 
     /// A client without credentials.

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use kefu_api_types::Problem;
-use kefu_store::sessions;
+use kefu_app::accounts::sign_out::sign_out;
 
 use crate::auth::session::{Auth, cleared_session_cookie};
 use crate::error::ApiError;
@@ -18,11 +18,7 @@ use crate::state::AppState;
     security(("session" = []), ("bearer" = []))
 )]
 pub async fn logout(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
-    let id = auth.session.id;
-    state
-        .store
-        .write(move |conn| sessions::delete(conn, id))
-        .await?;
+    sign_out(&state.app, auth.session.id).await?;
     Ok(HttpResponse::NoContent()
         .cookie(cleared_session_cookie(&state.config.session))
         .finish())

@@ -3,17 +3,13 @@
 use actix_web::{HttpResponse, web};
 use kefu_api_types::Problem;
 use kefu_api_types::accounts::UserResponse;
-use kefu_api_types::auth::{ChangePasswordRequest, MeResponse};
-use kefu_domain::password::Password;
-use kefu_store::users::{self, UserChanges};
-use kefu_store::{devices, sessions};
-use serde::Deserialize;
-use utoipa::ToSchema;
+use kefu_api_types::auth::{ChangePasswordRequest, MeResponse, UpdateMeRequest};
+use kefu_app::accounts::{change_password as password, update_profile};
+use kefu_app::view;
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::view;
 
 /// The signed-in user and their session.
 #[utoipa::path(
@@ -33,19 +29,6 @@ pub async fn show(auth: Auth) -> Result<web::Json<MeResponse>, ApiError> {
     }))
 }
 
-/// `PATCH /api/v1/me`: what users change about themselves.
-#[derive(Clone, Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateMeRequest {
-    /// A new display name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// A preferred language (`en`, `zh-CN`), or `null` to follow the browser.
-    #[serde(default, with = "kefu_api_types::nullable")]
-    #[schema(value_type = Option<String>)]
-    pub locale: Option<Option<String>>,
-}
-
 /// Change your own name or language.
 #[utoipa::path(
     patch, path = "/api/v1/me", operation_id = "update_me", tag = "auth",
@@ -58,28 +41,8 @@ pub async fn update(
     auth: Auth,
     body: web::Json<UpdateMeRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
-    let body = body.into_inner();
-    let changes = UserChanges {
-        name: body
-            .name
-            .as_deref()
-            .map(|n| kefu_domain::text::name("name", n))
-            .transpose()?,
-        locale: body
-            .locale
-            .map(|l| l.map(|l| view::locale(&l)).transpose())
-            .transpose()?,
-        ..UserChanges::default()
-    };
-    let id = auth.user.id;
-    let user = state
-        .store
-        .write(move |conn| {
-            users::update(conn, id, changes, kefu_domain::time::now())?;
-            Ok::<_, ApiError>(users::find(conn, id)?)
-        })
-        .await?;
-    Ok(web::Json(view::user(&user)))
+    let changed = update_profile::update(&state.app, auth.actor, body.into_inner()).await?;
+    Ok(web::Json(state.app.published(changed)))
 }
 
 /// Change your password; every other session of yours ends.
@@ -90,6 +53,7 @@ pub async fn update(
         (status = 204, description = "Changed; other sessions ended"),
         (status = 403, description = "The current password is wrong", body = Problem),
         (status = 422, description = "The new password is too weak", body = Problem),
+        (status = 429, description = "Too many wrong current passwords; see Retry-After", body = Problem),
     ),
     security(("session" = []), ("bearer" = []))
 )]
@@ -102,28 +66,14 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body.into_inner();
-    let new_password = Password::parse(&new_password)?;
-    let id = auth.user.id;
-    let stored = state
-        .store
-        .read(move |conn| users::password_hash(conn, id))
-        .await?;
-    if !state.passwords.verify(current_password, stored).await? {
-        return Err(ApiError::Forbidden(
-            "the current password is incorrect".into(),
-        ));
-    }
-    let hash = state.passwords.hash(new_password).await?;
-    let keep = auth.session.id;
-    state
-        .store
-        .write(move |conn| {
-            let now = kefu_domain::time::now();
-            users::set_password(conn, id, &hash, now)?;
-            sessions::delete_for_user(conn, id, Some(keep))?;
-            devices::forget_all(conn, id)?;
-            Ok::<_, ApiError>(())
-        })
-        .await?;
+    let changed = password::change_password(
+        &state.app,
+        auth.actor,
+        auth.session.id,
+        current_password,
+        new_password,
+    )
+    .await?;
+    state.app.published(changed);
     Ok(HttpResponse::NoContent().finish())
 }

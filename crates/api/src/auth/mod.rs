@@ -1,11 +1,9 @@
-//! Accounts' sign-in: sessions, passwords, throttling and the `Auth` extractor.
+//! Signing in and out, the signed-in user, and the `Auth` extractor.
 
 pub mod login;
 pub mod logout;
 pub mod me;
-pub mod password;
 pub mod session;
-pub mod tokens;
 
 use actix_web::web;
 

@@ -8,15 +8,13 @@ use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::dev::Payload;
 use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, web};
-use chrono::{DateTime, Duration, Utc};
 use futures_util::future::LocalBoxFuture;
+use kefu_app::accounts::authenticate;
+use kefu_app::tokens;
 use kefu_domain::account::User;
 use kefu_domain::permissions::Actor;
-use kefu_domain::role::Role;
-use kefu_store::sessions::{self, Session};
-use kefu_store::{StoreError, customers};
+use kefu_store::sessions::Session;
 
-use crate::auth::tokens;
 use crate::config::SessionConfig;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -27,9 +25,6 @@ pub const SESSION_COOKIE: &str = "kefu_session";
 pub const DEVICE_COOKIE: &str = "kefu_device";
 /// The header cookie-authenticated writes carry the CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-
-/// A session is marked as used at most this often, to spare the database a write per request.
-const TOUCH_INTERVAL_SECONDS: i64 = 60;
 
 /// How the request proved who it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,71 +85,21 @@ fn presented(request: &HttpRequest) -> Option<Presented> {
     })
 }
 
-/// Whether a session has ended at `now`, by age or by idleness.
-pub fn has_ended(session: &Session, config: &SessionConfig, now: DateTime<Utc>) -> bool {
-    session.expires_at <= now
-        || session.last_seen_at + Duration::minutes(config.idle_minutes) <= now
-}
-
 async fn authenticate(state: web::Data<AppState>, presented: Presented) -> Result<Auth, ApiError> {
-    let token_hash = tokens::hash(&presented.token);
-    let found = state
-        .store
-        .read(move |conn| sessions::find_by_token_hash(conn, &token_hash))
-        .await?;
-    let Some((session, user)) = found else {
-        return Err(ApiError::Unauthenticated);
-    };
-    let now = kefu_domain::time::now();
-    if has_ended(&session, &state.config.session, now) {
-        let id = session.id;
-        state
-            .store
-            .write(move |conn| sessions::delete(conn, id))
-            .await?;
-        return Err(ApiError::SessionExpired);
-    }
-    if !user.active {
-        return Err(ApiError::Unauthenticated);
-    }
+    let found = authenticate::authenticate(&state.app, &presented.token).await?;
     if presented.via == Via::Cookie && presented.writes {
         let matches = presented
             .csrf
             .as_deref()
-            .is_some_and(|sent| tokens::equal(sent, &session.csrf_token));
+            .is_some_and(|sent| tokens::equal(sent, &found.session.csrf_token));
         if !matches {
             return Err(ApiError::CsrfFailed);
         }
     }
-    let user_id = user.id;
-    let customer = if user.role == Role::Customer {
-        state
-            .store
-            .read(move |conn| customers::find_by_user(conn, user_id))
-            .await?
-    } else {
-        None
-    };
-    if now - session.last_seen_at >= Duration::seconds(TOUCH_INTERVAL_SECONDS) {
-        let id = session.id;
-        state
-            .store
-            .write(move |conn| sessions::touch(conn, id, now))
-            .await
-            .or_else(|e: StoreError| match e {
-                // A busy database must not fail the request the session was touched for.
-                StoreError::Busy => Ok(()),
-                other => Err(other),
-            })?;
-    }
     Ok(Auth {
-        actor: Actor {
-            user: user.id,
-            role: user.role,
-            customer,
-        },
-        user,
-        session,
+        actor: found.actor,
+        user: found.user,
+        session: found.session,
         via: presented.via,
     })
 }

@@ -4,59 +4,15 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use kefu_api_types::Problem;
 use kefu_api_types::accounts::{CreateTeamRequest, TeamList, TeamResponse, UpdateTeamRequest};
-use kefu_domain::account::Team;
-use kefu_domain::ids::{TeamId, UserId};
-use kefu_domain::{text, time};
-use kefu_store::{DbConnection, StoreError, teams, users};
+use kefu_app::teams as use_case;
+use kefu_domain::ids::TeamId;
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::view;
 
-/// The longest team description, in characters.
-const DESCRIPTION_MAX: usize = 1000;
-
-fn check_members(conn: &mut DbConnection, members: &[UserId]) -> Result<(), ApiError> {
-    let found = users::find_many(conn, members)?;
-    for id in members {
-        match found.iter().find(|u| u.id == *id) {
-            Some(user) if user.role.is_staff() => {}
-            Some(_) => {
-                return Err(ApiError::invalid(
-                    "invalid_member",
-                    format!("{id} is not an agent or admin"),
-                ));
-            }
-            None => {
-                return Err(ApiError::invalid(
-                    "invalid_member",
-                    format!("there is no user {id}"),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn name_taken(name: &str) -> impl Fn(StoreError) -> ApiError + '_ {
-    move |e| match e {
-        StoreError::Conflict(_) => ApiError::Conflict {
-            code: "team_name_taken",
-            message: format!("a team named {name} already exists"),
-        },
-        other => other.into(),
-    }
-}
-
-fn one(conn: &mut DbConnection, id: TeamId) -> Result<TeamResponse, ApiError> {
-    let team = teams::find(conn, id).map_err(|e| match e {
-        StoreError::NotFound => ApiError::NotFound("team"),
-        other => other.into(),
-    })?;
-    view::teams(conn, &[team])?
-        .pop()
-        .ok_or(ApiError::NotFound("team"))
+fn team_id(path: &str) -> Result<TeamId, ApiError> {
+    path.parse().map_err(|_| ApiError::NotFound("team"))
 }
 
 /// Every team with its members (agents and admins).
@@ -66,15 +22,9 @@ fn one(conn: &mut DbConnection, id: TeamId) -> Result<TeamResponse, ApiError> {
     security(("session" = []), ("bearer" = []))
 )]
 pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<TeamList>, ApiError> {
-    auth.actor.may_work_tickets()?;
-    let items = state
-        .store
-        .read(|conn| {
-            let all = teams::list(conn)?;
-            Ok::<_, ApiError>(view::teams(conn, &all)?)
-        })
-        .await?;
-    Ok(web::Json(TeamList { items }))
+    Ok(web::Json(
+        use_case::list::list(&state.app, auth.actor).await?,
+    ))
 }
 
 /// One team.
@@ -89,10 +39,9 @@ pub async fn show(
     auth: Auth,
     path: web::Path<String>,
 ) -> Result<web::Json<TeamResponse>, ApiError> {
-    auth.actor.may_work_tickets()?;
-    let id: TeamId = path.parse().map_err(|_| ApiError::NotFound("team"))?;
+    let id = team_id(&path)?;
     Ok(web::Json(
-        state.store.read(move |conn| one(conn, id)).await?,
+        use_case::list::show(&state.app, auth.actor, id).await?,
     ))
 }
 
@@ -111,28 +60,8 @@ pub async fn create(
     auth: Auth,
     body: web::Json<CreateTeamRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.actor.may_administer()?;
-    let request = body.into_inner();
-    let team = Team {
-        id: TeamId::new(),
-        name: text::name("name", &request.name)?,
-        description: text::optional(
-            "description",
-            request.description.as_deref(),
-            DESCRIPTION_MAX,
-            true,
-        )?,
-        members: request.members,
-        created_at: time::now(),
-    };
-    let created = state
-        .store
-        .write(move |conn| {
-            check_members(conn, &team.members)?;
-            teams::insert(conn, &team).map_err(name_taken(&team.name))?;
-            one(conn, team.id)
-        })
-        .await?;
+    let changed = use_case::create::create(&state.app, auth.actor, body.into_inner()).await?;
+    let created = state.app.published(changed);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/teams/{}", created.id)))
         .json(created))
@@ -155,41 +84,7 @@ pub async fn update(
     path: web::Path<String>,
     body: web::Json<UpdateTeamRequest>,
 ) -> Result<web::Json<TeamResponse>, ApiError> {
-    auth.actor.may_administer()?;
-    let id: TeamId = path.parse().map_err(|_| ApiError::NotFound("team"))?;
-    let request = body.into_inner();
-    let name = request
-        .name
-        .as_deref()
-        .map(|n| text::name("name", n))
-        .transpose()?;
-    let description = request
-        .description
-        .map(|d| text::optional("description", d.as_deref(), DESCRIPTION_MAX, true))
-        .transpose()?;
-    let members = request.members;
-    let updated = state
-        .store
-        .write(move |conn| {
-            let now = time::now();
-            if !teams::exists(conn, id)? {
-                return Err(ApiError::NotFound("team"));
-            }
-            let label = name.clone().unwrap_or_default();
-            teams::update(
-                conn,
-                id,
-                name.as_deref(),
-                description.as_ref().map(|d| d.as_deref()),
-                now,
-            )
-            .map_err(name_taken(&label))?;
-            if let Some(members) = &members {
-                check_members(conn, members)?;
-                teams::set_members(conn, id, members, now)?;
-            }
-            one(conn, id)
-        })
-        .await?;
-    Ok(web::Json(updated))
+    let id = team_id(&path)?;
+    let changed = use_case::update::update(&state.app, auth.actor, id, body.into_inner()).await?;
+    Ok(web::Json(state.app.published(changed)))
 }

@@ -3,15 +3,10 @@
 pub mod bulk;
 pub mod calls;
 pub mod create;
-pub mod events;
 pub mod list;
 pub mod messages;
-pub mod reference;
-pub mod requester;
-pub mod search_document;
 pub mod seen;
 pub mod show;
-pub mod triage;
 pub mod update;
 pub mod views;
 

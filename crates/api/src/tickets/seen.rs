@@ -2,12 +2,11 @@
 
 use actix_web::{HttpResponse, web};
 use kefu_api_types::Problem;
-use kefu_store::reads;
+use kefu_app::tickets::{TicketRef, mark_seen};
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::tickets::reference::{TicketRef, load_visible};
 
 /// Mark a ticket as seen by you now, so the queue stops marking it as updated.
 #[utoipa::path(
@@ -21,16 +20,7 @@ pub async fn mark(
     auth: Auth,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.actor.may_work_tickets()?;
     let reference = TicketRef::parse(&path)?;
-    let actor = auth.actor;
-    state
-        .store
-        .write(move |conn| {
-            let (ticket, _) = load_visible(conn, &actor, reference)?;
-            reads::mark_seen(conn, actor.user, ticket.id, kefu_domain::time::now())?;
-            Ok::<_, ApiError>(())
-        })
-        .await?;
+    mark_seen::mark_seen(&state.app, auth.actor, reference).await?;
     Ok(HttpResponse::NoContent().finish())
 }

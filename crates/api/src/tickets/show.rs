@@ -3,12 +3,11 @@
 use actix_web::web;
 use kefu_api_types::Problem;
 use kefu_api_types::tickets::TicketResponse;
+use kefu_app::tickets::{TicketRef, show as use_case};
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::tickets::reference::{TicketRef, load_visible};
-use crate::view;
 
 /// One ticket, by id or number.
 #[utoipa::path(
@@ -23,13 +22,7 @@ pub async fn show(
     path: web::Path<String>,
 ) -> Result<web::Json<TicketResponse>, ApiError> {
     let reference = TicketRef::parse(&path)?;
-    let actor = auth.actor;
-    let ticket = state
-        .store
-        .read(move |conn| {
-            let (ticket, _) = load_visible(conn, &actor, reference)?;
-            Ok::<_, ApiError>(view::ticket(conn, ticket, Some(&actor))?)
-        })
-        .await?;
-    Ok(web::Json(ticket))
+    Ok(web::Json(
+        use_case::show(&state.app, auth.actor, reference).await?,
+    ))
 }

@@ -206,10 +206,8 @@ async fn ensure_agents(
 ) -> anyhow::Result<(Vec<(UserId, TeamId)>, Option<String>)> {
     let password_text = format!("demo-{:016x}", rand::random::<u64>());
     let password = Password::parse(&password_text).map_err(anyhow::Error::msg)?;
-    let hash =
-        tokio::task::spawn_blocking(move || kefu_api::auth::password::hash_blocking(&password))
-            .await?
-            .map_err(anyhow::Error::msg)?;
+    let hash = tokio::task::spawn_blocking(move || kefu_app::passwords::hash_blocking(&password))
+        .await??;
     let team_ids: Vec<TeamId> = demo_teams.iter().map(|t| t.id).collect();
     let (agents, created) = store
         .write(move |conn| {

@@ -1,4 +1,5 @@
-//! Domain values rendered as API bodies, with the names they refer to loaded in batches.
+//! Domain values rendered as the bodies every role sends (HTTP responses, chat frames), with
+//! the names they refer to loaded in batches.
 
 use std::collections::HashMap;
 
@@ -13,28 +14,6 @@ use kefu_domain::message::{AuthorKind, Message};
 use kefu_domain::permissions::Actor;
 use kefu_domain::ticket::Ticket;
 use kefu_store::{DbConnection, StoreError, calls, customers, reads, teams, users};
-
-use crate::error::ApiError;
-
-/// The languages Kefu speaks.
-pub const LOCALES: &[&str] = &["en", "zh-CN"];
-
-/// Normalises a language tag to one Kefu speaks (`zh`, `zh-cn`, `zh-Hans` → `zh-CN`).
-pub fn locale(tag: &str) -> Result<String, ApiError> {
-    let lower = tag.trim().to_lowercase();
-    let primary = lower.split(['-', '_']).next().unwrap_or_default();
-    match primary {
-        "en" => Ok("en".into()),
-        "zh" => Ok("zh-CN".into()),
-        _ => Err(ApiError::invalid(
-            "invalid_locale",
-            format!(
-                "`{tag}` is not a supported language; use one of: {}",
-                LOCALES.join(", ")
-            ),
-        )),
-    }
-}
 
 /// A user account as the API shows it.
 pub fn user(user: &User) -> UserResponse {

@@ -8,7 +8,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use kefu_domain::password::Password;
 use tokio::sync::Semaphore;
 
-use crate::error::ApiError;
+use crate::error::AppError;
 
 /// Memory cost in KiB.
 pub const MEMORY_KIB: u32 = 19_456;
@@ -25,14 +25,19 @@ fn argon2() -> Result<Argon2<'static>, argon2::Error> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-/// Hashes a password into a PHC string (blocking; for the CLI and `spawn_blocking`).
-pub fn hash_blocking(password: &Password) -> Result<String, String> {
+/// Hashing failed (the parameters or the system's randomness).
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(String);
+
+/// Hashes a password into a PHC string (blocking; run it off the async threads).
+pub fn hash_blocking(password: &Password) -> Result<String, HashError> {
     let salt = SaltString::generate(&mut OsRng);
     argon2()
-        .map_err(|e| e.to_string())?
+        .map_err(|e| HashError(e.to_string()))?
         .hash_password(password.expose().as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|e| e.to_string())
+        .map_err(|e| HashError(e.to_string()))
 }
 
 fn verify_blocking(password: &str, hash: &str) -> bool {
@@ -46,44 +51,36 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
 
 /// Hashes and verifies passwords off the async threads.
 #[derive(Clone)]
-pub struct PasswordHasher {
+pub struct Passwords {
     /// A hash of a random password, verified against when the account does not exist, so
     /// unknown accounts take as long as wrong passwords.
     dummy: Arc<String>,
     permits: Arc<Semaphore>,
 }
 
-impl PasswordHasher {
+impl Passwords {
     /// Prepares the hasher (computes the dummy hash once).
-    pub fn new() -> Result<Self, String> {
+    pub fn new() -> Result<Self, AppError> {
         let random = format!("{:032x}", rand::random::<u128>());
-        let dummy = Password::parse(&random).map_err(|e| e.to_string())?;
+        let dummy = Password::parse(&random)?;
         Ok(Self {
-            dummy: Arc::new(hash_blocking(&dummy)?),
+            dummy: Arc::new(hash_blocking(&dummy).map_err(AppError::internal)?),
             permits: Arc::new(Semaphore::new(CONCURRENT_HASHES)),
         })
     }
 
     /// Hashes a password that met the policy.
-    pub async fn hash(&self, password: Password) -> Result<String, ApiError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+    pub async fn hash(&self, password: Password) -> Result<String, AppError> {
+        let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
         tokio::task::spawn_blocking(move || hash_blocking(&password))
             .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?
-            .map_err(ApiError::Internal)
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)
     }
 
     /// Whether `password` matches `hash`; with no hash, spends the same time and says no.
-    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, ApiError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, AppError> {
+        let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
         let dummy = Arc::clone(&self.dummy);
         tokio::task::spawn_blocking(move || match hash {
             Some(hash) => verify_blocking(&password, &hash),
@@ -93,6 +90,6 @@ impl PasswordHasher {
             }
         })
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))
+        .map_err(AppError::internal)
     }
 }

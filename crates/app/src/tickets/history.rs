@@ -1,4 +1,5 @@
-//! Recording changes on a ticket's timeline: who changed what, and when.
+//! A ticket's history: the timeline entry for each change (who changed what, and when), and
+//! the search document that follows its subject and messages.
 
 use chrono::{DateTime, Utc};
 use kefu_domain::ids::{MessageId, UserId};
@@ -6,7 +7,8 @@ use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::permissions::Actor;
 use kefu_domain::role::Role;
 use kefu_domain::ticket::{FieldChange, Ticket, diff};
-use kefu_store::{DbConnection, StoreError, messages, teams, users};
+use kefu_store::search::SearchDocument;
+use kefu_store::{DbConnection, StoreError, dialect, messages, teams, users};
 use serde_json::json;
 
 /// The timeline entry for the changes between `before` and `after`, or `None` if nothing
@@ -85,4 +87,11 @@ fn team_name(conn: &mut DbConnection, id: &Option<String>) -> Result<Option<Stri
         return Ok(None);
     };
     Ok(teams::names(conn, &[id])?.remove(&id))
+}
+
+/// Rebuilds a ticket's search document from what is stored (after a message or a new subject).
+pub fn refresh_search(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> {
+    let texts = messages::searchable_texts(conn, ticket.id)?;
+    let borrowed: Vec<(Visibility, &str)> = texts.iter().map(|(v, t)| (*v, t.as_str())).collect();
+    dialect::write_search_documents(conn, &[SearchDocument::new(ticket, &borrowed)])
 }

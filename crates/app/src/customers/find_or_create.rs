@@ -1,8 +1,7 @@
-//! Who a new ticket is for: an existing customer, or one found or created from contact
-//! details.
+//! Who a new ticket (call, chat, email) is from: an existing customer, or one found or
+//! created from contact details.
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use kefu_api_types::tickets::RequesterInput;
 use kefu_domain::account::Customer;
 use kefu_domain::email::EmailAddress;
@@ -10,9 +9,9 @@ use kefu_domain::ids::CustomerId;
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
 use kefu_domain::text;
 use kefu_store::customers::CustomerSummary;
-use kefu_store::{DbConnection, StoreError, customers};
+use kefu_store::{DbConnection, StoreError, customers, savepoint};
 
-use crate::error::ApiError;
+use crate::error::AppError;
 
 /// A requester, parsed and validated before any database work.
 #[derive(Clone, Debug)]
@@ -34,7 +33,7 @@ pub enum RequesterSpec {
 
 impl RequesterSpec {
     /// Parses what the client sent; needs an id, an email or a phone number.
-    pub fn parse(input: RequesterInput, region: Option<PhoneRegion>) -> Result<Self, ApiError> {
+    pub fn parse(input: RequesterInput, region: Option<PhoneRegion>) -> Result<Self, AppError> {
         if let Some(id) = input.id {
             return Ok(RequesterSpec::Existing(id));
         }
@@ -51,7 +50,7 @@ impl RequesterSpec {
             .map(|p| PhoneNumber::parse(p, region))
             .transpose()?;
         if email.is_none() && phone.is_none() {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "requester_required",
                 "give the requester's id, email address or phone number",
             ));
@@ -86,9 +85,9 @@ impl RequesterSpec {
 }
 
 /// The customer's summary, or "not found".
-fn summary(conn: &mut DbConnection, id: CustomerId) -> Result<CustomerSummary, ApiError> {
+fn summary(conn: &mut DbConnection, id: CustomerId) -> Result<CustomerSummary, AppError> {
     customers::summaries(conn, &[id])?.pop().ok_or_else(|| {
-        ApiError::invalid("requester_not_found", format!("there is no customer {id}"))
+        AppError::invalid("requester_not_found", format!("there is no customer {id}"))
     })
 }
 
@@ -98,7 +97,7 @@ pub fn resolve(
     conn: &mut DbConnection,
     spec: RequesterSpec,
     now: DateTime<Utc>,
-) -> Result<CustomerSummary, ApiError> {
+) -> Result<CustomerSummary, AppError> {
     let (name, email, phone, organisation) = match spec {
         RequesterSpec::Existing(id) => return summary(conn, id),
         RequesterSpec::Contact {
@@ -144,7 +143,7 @@ pub fn resolve(
     };
     // Another request may create the same customer at the same moment: the insert runs in a
     // savepoint, and on a conflict the customer it created is used.
-    match conn.transaction(|c| customers::insert(c, &customer)) {
+    match savepoint(conn, |c| customers::insert(c, &customer)) {
         Ok(()) => Ok(CustomerSummary {
             id: customer.id,
             name: customer.name,

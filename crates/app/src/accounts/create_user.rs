@@ -1,0 +1,140 @@
+//! Creating accounts: admins in the console, operators with `kefu users create`.
+
+use kefu_api_types::accounts::{CreateUserRequest, UserResponse};
+use kefu_domain::account::{Customer, User};
+use kefu_domain::email::EmailAddress;
+use kefu_domain::ids::{CustomerId, UserId};
+use kefu_domain::locale::Locale;
+use kefu_domain::password::Password;
+use kefu_domain::permissions::Actor;
+use kefu_domain::role::Role;
+use kefu_domain::{text, time};
+use kefu_store::{DbConnection, StoreError, customers, users};
+
+use crate::changes::{Change, Changed};
+use crate::error::AppError;
+use crate::{App, view};
+
+/// A new account, validated.
+pub struct NewAccount {
+    /// The sign-in address.
+    pub email: EmailAddress,
+    /// The display name.
+    pub name: String,
+    /// The role.
+    pub role: Role,
+    /// The preferred language.
+    pub locale: Option<String>,
+}
+
+impl NewAccount {
+    /// Validates the parts of a new account.
+    pub fn parse(
+        email: &str,
+        name: &str,
+        role: Role,
+        locale: Option<&str>,
+    ) -> Result<Self, AppError> {
+        Ok(Self {
+            email: EmailAddress::parse(email)?,
+            name: text::name("name", name)?,
+            role,
+            locale: locale
+                .map(|l| Locale::parse(l).map(|l| l.as_str().to_owned()))
+                .transpose()?,
+        })
+    }
+}
+
+/// Inserts the account (with its password hash); a customer account gets its customer record,
+/// or is linked to the existing one with the same email address.
+fn insert(
+    conn: &mut DbConnection,
+    account: NewAccount,
+    password_hash: Option<&str>,
+) -> Result<User, AppError> {
+    let now = time::now();
+    let user = User {
+        id: UserId::new(),
+        email: account.email,
+        name: account.name,
+        role: account.role,
+        active: true,
+        locale: account.locale,
+        created_at: now,
+    };
+    users::insert(conn, &user, password_hash).map_err(|e| match e {
+        StoreError::Conflict(_) => AppError::conflict(
+            "email_taken",
+            format!("an account with {} already exists", user.email),
+        ),
+        other => other.into(),
+    })?;
+    if user.role == Role::Customer {
+        match customers::find_by_email(conn, &user.email)? {
+            Some(existing) => {
+                if customers::find(conn, existing)?.user.is_some() {
+                    return Err(AppError::conflict(
+                        "email_taken",
+                        format!("the customer with {} already has a login", user.email),
+                    ));
+                }
+                customers::link_user(conn, existing, user.id)?
+            }
+            None => customers::insert(
+                conn,
+                &Customer {
+                    id: CustomerId::new(),
+                    name: user.name.clone(),
+                    organisation: None,
+                    emails: vec![user.email.clone()],
+                    phones: Vec::new(),
+                    user: Some(user.id),
+                    created_at: now,
+                },
+            )?,
+        }
+    }
+    Ok(user)
+}
+
+/// Creates an account as `actor` (an admin), with a password if one is given.
+pub async fn create_user(
+    app: &App,
+    actor: Actor,
+    request: CreateUserRequest,
+) -> Result<Changed<UserResponse>, AppError> {
+    actor.may_administer()?;
+    let account = NewAccount::parse(
+        &request.email,
+        &request.name,
+        request.role,
+        request.locale.as_deref(),
+    )?;
+    let password = request
+        .password
+        .as_deref()
+        .map(Password::parse)
+        .transpose()?;
+    create_account(app, account, password).await
+}
+
+/// Creates an account without an actor: the operator's CLI and fixtures.
+pub async fn create_account(
+    app: &App,
+    account: NewAccount,
+    password: Option<Password>,
+) -> Result<Changed<UserResponse>, AppError> {
+    let hash = match password {
+        Some(password) => Some(app.passwords.hash(password).await?),
+        None => None,
+    };
+    let user = app
+        .store
+        .write(move |conn| insert(conn, account, hash.as_deref()))
+        .await?;
+    Ok(Changed::new(
+        view::user(&user),
+        vec![Change::User { id: user.id }],
+    ))
+}

@@ -1,0 +1,155 @@
+//! Password sign-in with throttling that cannot lock the real user out for long.
+//!
+//! Failures are counted per account, per client address and per known device, in token buckets
+//! stored in the database (so every node sees them). A browser that has signed in to the
+//! account before carries a device token and keeps its own bucket, so a password-guessing
+//! attack on the account does not stop its owner.
+
+use kefu_domain::account::User;
+use kefu_domain::email::EmailAddress;
+use kefu_domain::ids::{SessionId, UserId};
+use kefu_domain::throttle::Policy;
+use kefu_store::sessions::{self, NewSession, Session};
+use kefu_store::{devices, users};
+
+use crate::error::AppError;
+use crate::throttle::{self, Buckets};
+use crate::{App, tokens};
+
+/// A sign-in attempt as the client made it.
+#[derive(Clone, Debug)]
+pub struct SignIn {
+    /// The address typed.
+    pub email: String,
+    /// The password typed.
+    pub password: String,
+    /// The client's address, for throttling and the session record.
+    pub address: String,
+    /// The known-device token the client carries, if any.
+    pub device_token: Option<String>,
+    /// The client's `User-Agent`, for the session record.
+    pub user_agent: Option<String>,
+}
+
+/// A new session.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    /// The session's secret token (stored only as its hash).
+    pub token: String,
+    /// The session.
+    pub session: Session,
+    /// Who signed in.
+    pub user: User,
+    /// A new known-device token for the client to keep, if it had none for this account.
+    pub new_device: Option<String>,
+}
+
+/// The buckets an attempt spends from: a known device's own bucket (so that an attack from
+/// elsewhere cannot lock the owner out), or else the address's; and always the account's, so
+/// that every failure counts against the account. A known device needs room only in its own.
+fn buckets(address: &str, account: &str, device: Option<&str>) -> Buckets {
+    let address = (format!("address:{address}"), Policy::ADDRESS);
+    // Hashed: the key is whatever was typed, and the table should not collect addresses.
+    let account = (
+        format!("account:{}", tokens::hash(account)),
+        Policy::ACCOUNT,
+    );
+    match device {
+        Some(hash) => {
+            let device = (format!("device:{hash}"), Policy::DEVICE);
+            Buckets {
+                required: vec![device.clone()],
+                spent: vec![device, account],
+            }
+        }
+        None => Buckets {
+            required: vec![address.clone(), account.clone()],
+            spent: vec![address, account],
+        },
+    }
+}
+
+/// Checks the password and opens a session.
+pub async fn sign_in(app: &App, attempt: SignIn) -> Result<SignedIn, AppError> {
+    let SignIn {
+        email,
+        password,
+        address,
+        device_token,
+        user_agent,
+    } = attempt;
+    let email_key = email.trim().to_lowercase();
+    let device_hash = device_token.as_deref().map(tokens::hash);
+    let lookup_hash = device_hash.clone();
+    let lookup_email = EmailAddress::parse(&email).ok();
+    let (credentials, device_owner) = app
+        .store
+        .read(move |conn| {
+            let credentials = match &lookup_email {
+                Some(email) => users::credentials(conn, email)?,
+                None => None,
+            };
+            let owner = match &lookup_hash {
+                Some(hash) => devices::owner(conn, hash)?,
+                None => None,
+            };
+            Ok::<_, AppError>((credentials, owner))
+        })
+        .await?;
+    let account_user: Option<UserId> = credentials.as_ref().map(|c| c.user.id);
+    let known_device = match (&device_hash, device_owner, account_user) {
+        (Some(hash), Some(owner), Some(user)) if owner == user => Some(hash.as_str()),
+        _ => None,
+    };
+    let buckets = buckets(&address, &email_key, known_device);
+    throttle::take(app, &buckets).await?;
+
+    let (user, hash) = match credentials {
+        Some(c) => (Some(c.user), c.password_hash),
+        None => (None, None),
+    };
+    let matches = app.passwords.verify(password, hash).await?;
+    let user = match user {
+        Some(user) if matches && user.active => user,
+        _ => return Err(AppError::InvalidCredentials),
+    };
+    throttle::refund(app, buckets).await?;
+
+    let now = kefu_domain::time::now();
+    let token = tokens::generate();
+    let session = Session {
+        id: SessionId::new(),
+        user: user.id,
+        csrf_token: tokens::generate(),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + app.sessions.absolute,
+    };
+    let new_device = (device_owner != Some(user.id)).then(tokens::generate);
+    let stored = session.clone();
+    let token_hash = tokens::hash(&token);
+    let new_device_hash = new_device.as_deref().map(tokens::hash);
+    app.store
+        .write(move |conn| {
+            sessions::insert(
+                conn,
+                NewSession {
+                    session: &stored,
+                    token_hash: &token_hash,
+                    ip: Some(&address),
+                    user_agent: user_agent.as_deref(),
+                },
+            )?;
+            if let Some(hash) = &new_device_hash {
+                devices::remember(conn, hash, stored.user, now)?;
+            }
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(SignedIn {
+        token,
+        session,
+        user,
+        new_device,
+    })
+}

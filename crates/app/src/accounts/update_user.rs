@@ -1,0 +1,71 @@
+//! Admins change an account: rename, change role, deactivate, set a password. Deactivating it
+//! or setting its password ends its sessions.
+
+use kefu_api_types::accounts::{UpdateUserRequest, UserResponse};
+use kefu_domain::ids::UserId;
+use kefu_domain::locale::Locale;
+use kefu_domain::password::Password;
+use kefu_domain::permissions::Actor;
+use kefu_domain::{text, time};
+use kefu_store::users::{self, UserChanges};
+use kefu_store::{devices, dialect, sessions};
+
+use crate::changes::{Change, Changed};
+use crate::error::AppError;
+use crate::{App, view};
+
+/// Applies the request to account `id` as `actor` (an admin).
+pub async fn update(
+    app: &App,
+    actor: Actor,
+    id: UserId,
+    request: UpdateUserRequest,
+) -> Result<Changed<UserResponse>, AppError> {
+    actor.may_administer()?;
+    let name = request
+        .name
+        .as_deref()
+        .map(|n| text::name("name", n))
+        .transpose()?;
+    let locale = request
+        .locale
+        .map(|l| {
+            l.as_deref()
+                .map(|l| Locale::parse(l).map(|l| l.as_str().to_owned()))
+                .transpose()
+        })
+        .transpose()?;
+    let hash = match request.password.as_deref() {
+        Some(p) => Some(app.passwords.hash(Password::parse(p)?).await?),
+        None => None,
+    };
+    let (role, active) = (request.role, request.active);
+    let user = app
+        .store
+        .write(move |conn| {
+            dialect::lock_admins(conn)?;
+            let now = time::now();
+            let current = users::find(conn, id).map_err(AppError::not_found_as("user"))?;
+            current.check_role_change(role, active, || {
+                users::count_active_admins(conn).map_err(AppError::from)
+            })?;
+            let changes = UserChanges {
+                name,
+                role: role.map(|r| r.as_str().to_owned()),
+                active,
+                locale,
+                updated_at: None,
+            };
+            users::update(conn, id, changes, now)?;
+            if let Some(hash) = &hash {
+                users::set_password(conn, id, hash, now)?;
+                devices::forget_all(conn, id)?;
+            }
+            if hash.is_some() || active == Some(false) {
+                sessions::delete_for_user(conn, id, None)?;
+            }
+            Ok::<_, AppError>(users::find(conn, id)?)
+        })
+        .await?;
+    Ok(Changed::new(view::user(&user), vec![Change::User { id }]))
+}

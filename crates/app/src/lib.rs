@@ -1,0 +1,101 @@
+//! Kefu's use cases, shared by every role (the HTTP API, the chat gateway, the mail ingester,
+//! the notification worker and the CLI).
+//!
+//! One module per use case. Each takes an actor and a parsed command, opens the transaction,
+//! asks `kefu-domain` whether it is allowed, writes through `kefu-store`, records the
+//! timeline event, and returns the result with what changed ([`Change`]) for the caller to
+//! publish. Nothing here knows about HTTP or sockets.
+
+pub mod accounts;
+pub mod changes;
+pub mod customers;
+pub mod error;
+pub mod passwords;
+pub mod teams;
+pub mod throttle;
+pub mod tickets;
+pub mod tokens;
+pub mod view;
+
+use chrono::Duration;
+use kefu_domain::phone::PhoneRegion;
+use kefu_store::Store;
+use tokio::sync::broadcast;
+
+pub use changes::{Change, ChangeKind, Changed};
+pub use error::AppError;
+pub use passwords::Passwords;
+
+/// How long sessions live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// A session unused this long ends.
+    pub idle: Duration,
+    /// A session ends this long after sign-in, however much it is used.
+    pub absolute: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle: Duration::hours(8),
+            absolute: Duration::days(7),
+        }
+    }
+}
+
+/// What every use case needs: the store and the settings that shape the rules.
+#[derive(Clone)]
+pub struct App {
+    /// The database.
+    pub store: Store,
+    /// The region phone numbers without `+country` are read in.
+    pub phone_region: Option<PhoneRegion>,
+    /// Password hashing with Kefu's argon2id parameters.
+    pub passwords: Passwords,
+    /// How long sessions live.
+    pub sessions: SessionPolicy,
+    changes: broadcast::Sender<Change>,
+}
+
+/// How many unread changes a slow subscriber may fall behind before it misses some (it is then
+/// told, and looks again in the database).
+const CHANGE_BUFFER: usize = 1024;
+
+impl App {
+    /// The use cases over `store`.
+    pub fn new(
+        store: Store,
+        phone_region: Option<PhoneRegion>,
+        sessions: SessionPolicy,
+    ) -> Result<Self, AppError> {
+        Ok(Self {
+            store,
+            phone_region,
+            passwords: Passwords::new()?,
+            sessions,
+            changes: broadcast::channel(CHANGE_BUFFER).0,
+        })
+    }
+
+    /// Announces committed changes to this process's subscribers (the bus hooks in here).
+    pub fn publish(&self, changes: &[Change]) {
+        for change in changes {
+            // No subscriber is not an error: the database stays the source of truth.
+            if self.changes.send(*change).is_err() {
+                tracing::trace!(?change, "no subscriber for a change");
+            }
+        }
+    }
+
+    /// Hands back a use case's value after announcing what it changed.
+    pub fn published<T>(&self, changed: Changed<T>) -> T {
+        self.publish(&changed.changes);
+        changed.value
+    }
+
+    /// Receives every change published from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
+    }
+}

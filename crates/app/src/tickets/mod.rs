@@ -1,0 +1,17 @@
+//! Tickets: opening them on any channel, changing them, their timeline, calls and the queue.
+
+pub mod bulk;
+pub mod create;
+mod history;
+pub mod list;
+pub mod log_call;
+pub mod mark_seen;
+pub mod post_message;
+pub mod reference;
+pub mod show;
+pub mod timeline;
+mod triage;
+pub mod update;
+pub mod views;
+
+pub use reference::TicketRef;

@@ -1,0 +1,117 @@
+//! Adding a public reply or an internal note to a ticket, optionally setting its status. A
+//! requester's reply reopens a solved ticket and ends waiting on them.
+
+use kefu_api_types::tickets::{MessageResponse, PostMessageRequest};
+use kefu_domain::ids::MessageId;
+use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
+use kefu_domain::permissions::Actor;
+use kefu_domain::role::Role;
+use kefu_domain::ticket::{Channel, Status};
+use kefu_domain::{DomainError, status, text, time};
+use kefu_store::{messages, reads, tickets};
+
+use crate::changes::{ChangeKind, Changed};
+use crate::error::AppError;
+use crate::tickets::history;
+use crate::tickets::reference::{TicketRef, load_for_update};
+use crate::{App, view};
+
+/// A new entry on a ticket's timeline, parsed.
+#[derive(Clone, Debug)]
+pub struct PostMessage {
+    /// What was written.
+    pub body: String,
+    /// Public reply or internal note.
+    pub visibility: Visibility,
+    /// The status to set with it.
+    pub status: Option<Status>,
+    /// The channel it came by; if not given, the web for customers and the ticket's own
+    /// channel for agents.
+    pub channel: Option<Channel>,
+}
+
+impl PostMessage {
+    /// Reads a request body.
+    pub fn parse(request: PostMessageRequest) -> Result<Self, AppError> {
+        Ok(Self {
+            body: text::body(&request.body)?,
+            visibility: request.visibility.unwrap_or(Visibility::Public),
+            status: request.status,
+            channel: None,
+        })
+    }
+}
+
+/// Adds the entry as `actor`, moves the status as the reply implies, and refreshes search.
+pub async fn post(
+    app: &App,
+    actor: Actor,
+    reference: TicketRef,
+    command: PostMessage,
+) -> Result<Changed<MessageResponse>, AppError> {
+    let PostMessage {
+        body,
+        visibility,
+        status: requested_status,
+        channel,
+    } = command;
+    let (ticket, entry) = app
+        .store
+        .write(move |conn| {
+            let now = time::now();
+            let (before, access) = load_for_update(conn, &actor, reference)?;
+            actor.may_post(access, visibility)?;
+            if before.status == Status::Closed {
+                return Err(DomainError::TicketClosed.into());
+            }
+            let from_customer = actor.role == Role::Customer;
+            let mut after = before.clone();
+            if from_customer {
+                after.status = status::after_customer_reply(before.status)?;
+            }
+            if let Some(to) = requested_status.filter(|to| *to != after.status) {
+                status::check_transition(after.status, to, actor.role)?;
+                after.status = to;
+            }
+            let staff_public_reply = !from_customer && visibility == Visibility::Public;
+            after.stamp_milestones(before.status, staff_public_reply, now);
+            let message = Message {
+                id: MessageId::new(),
+                ticket: before.id,
+                kind: match visibility {
+                    Visibility::Public => MessageKind::Reply,
+                    Visibility::Internal => MessageKind::Note,
+                },
+                visibility,
+                author_kind: if from_customer {
+                    AuthorKind::Customer
+                } else {
+                    AuthorKind::Agent
+                },
+                author_user: (!from_customer).then_some(actor.user),
+                author_customer: if from_customer { actor.customer } else { None },
+                channel: channel.unwrap_or(if from_customer {
+                    Channel::Web
+                } else {
+                    before.channel
+                }),
+                body,
+                data: None,
+                created_at: now,
+            };
+            messages::insert(conn, &message)?;
+            after.updated_at = now;
+            tickets::save(conn, &after)?;
+            if actor.is_staff() {
+                reads::mark_seen(conn, actor.user, after.id, now)?;
+            }
+            history::record(conn, &actor, &before, &after, now)?;
+            history::refresh_search(conn, &after)?;
+            let entry = view::messages(conn, vec![message])?
+                .pop()
+                .ok_or_else(|| AppError::internal("the new entry went missing"))?;
+            Ok::<_, AppError>((after.id, entry))
+        })
+        .await?;
+    Ok(Changed::ticket(entry, ticket, ChangeKind::MessagePosted))
+}

@@ -1,0 +1,75 @@
+//! The languages Kefu speaks, and reading a browser's or user's language tag.
+
+use std::fmt;
+
+use crate::DomainError;
+
+/// The languages Kefu speaks, as stored and sent.
+pub const LOCALES: &[&str] = &["en", "zh-CN"];
+
+/// A language Kefu speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Locale {
+    /// English.
+    En,
+    /// Simplified Chinese.
+    ZhCn,
+}
+
+impl Locale {
+    /// Reads a language tag (`en-GB`, `zh`, `zh-cn`, `zh_Hans` …) as the language Kefu speaks
+    /// for it.
+    pub fn parse(tag: &str) -> Result<Self, DomainError> {
+        let lower = tag.trim().to_lowercase();
+        match lower.split(['-', '_']).next().unwrap_or_default() {
+            "en" => Ok(Locale::En),
+            "zh" => Ok(Locale::ZhCn),
+            _ => Err(DomainError::InvalidLocale(tag.to_owned())),
+        }
+    }
+
+    /// The tag as stored and sent (`en`, `zh-CN`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::ZhCn => "zh-CN",
+        }
+    }
+}
+
+impl fmt::Display for Locale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_read_as_the_language_kefu_speaks() {
+        for (tag, expected) in [
+            ("en", Locale::En),
+            ("en-GB", Locale::En),
+            (" EN_us ", Locale::En),
+            ("zh", Locale::ZhCn),
+            ("zh-cn", Locale::ZhCn),
+            ("zh-Hans", Locale::ZhCn),
+            ("zh_TW", Locale::ZhCn),
+        ] {
+            assert_eq!(Locale::parse(tag), Ok(expected), "{tag}");
+        }
+        assert_eq!(Locale::ZhCn.to_string(), "zh-CN");
+        assert!(LOCALES.contains(&Locale::En.as_str()));
+    }
+
+    #[test]
+    fn other_languages_are_refused_by_name() {
+        assert_eq!(
+            Locale::parse("fr-FR"),
+            Err(DomainError::InvalidLocale("fr-FR".into()))
+        );
+        assert!(Locale::parse("").is_err());
+    }
+}
