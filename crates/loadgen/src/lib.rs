@@ -2,6 +2,8 @@
 //! server, with latency percentiles, and the baseline (`/healthz`, the HTTP floor) measured in
 //! the same run so that figures from different machines can be compared.
 
+pub mod bench;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};

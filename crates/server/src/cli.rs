@@ -15,7 +15,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use kefu_domain::role::Role;
 use kefu_store::Store;
 
-use crate::bench::{BenchOptions, bench};
 use crate::config::Config;
 use crate::demo::{SeedOptions, seed};
 use crate::{serve, telemetry, users};
@@ -47,8 +46,6 @@ enum Command {
         #[command(subcommand)]
         command: DemoCommand,
     },
-    /// Measure the queue view and ticket creation against a running server.
-    Bench(BenchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,31 +93,6 @@ enum DemoCommand {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
-}
-
-#[derive(Debug, clap::Args)]
-struct BenchArgs {
-    /// The server to measure.
-    #[arg(long, default_value = "http://127.0.0.1:8080")]
-    url: String,
-    /// An agent or admin to sign in as.
-    #[arg(long)]
-    email: String,
-    /// Read the password from the first line of standard input.
-    #[arg(long)]
-    password_stdin: bool,
-    /// Requests per read scenario.
-    #[arg(long, default_value_t = 2_000)]
-    requests: usize,
-    /// Concurrent clients for reads.
-    #[arg(long, default_value_t = 8)]
-    concurrency: usize,
-    /// Tickets to create (0 to skip).
-    #[arg(long, default_value_t = 5_000)]
-    creates: usize,
-    /// Concurrent clients creating tickets.
-    #[arg(long, default_value_t = 32)]
-    create_concurrency: usize,
 }
 
 fn parse_role(value: &str) -> Result<Role, String> {
@@ -237,24 +209,6 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                     report.agent_email
                 ),
                 None => println!("demo agents existed already; their password is unchanged"),
-            }
-            Ok(())
-        }
-        Command::Bench(args) => {
-            let password = users::read_password(args.password_stdin)?;
-            let options = BenchOptions {
-                url: args.url,
-                email: args.email,
-                password: password.expose().to_owned(),
-                requests: args.requests,
-                concurrency: args.concurrency,
-                creates: args.creates,
-                create_concurrency: args.create_concurrency,
-            };
-            let reports = bench(&options).await?;
-            println!("{}", kefu_loadgen::Report::header());
-            for report in &reports {
-                println!("{}", report.line());
             }
             Ok(())
         }

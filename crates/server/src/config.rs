@@ -67,7 +67,12 @@ impl Config {
         figment
             .merge(
                 Env::prefixed("KEFU_")
-                    .ignore(&["CONFIG", "TEST_POSTGRES_URL", "TEST_REQUIRE_POSTGRES"])
+                    .ignore(&[
+                        "CONFIG",
+                        "TEST_POSTGRES_URL",
+                        "TEST_SKIP_POSTGRES",
+                        "TEST_SKIP_CONSOLE",
+                    ])
                     .map(|k| Uncased::from(key_of(k.as_str()))),
             )
             .extract()

@@ -1,6 +1,5 @@
 //! The `kefu` binary's library: configuration, the CLI, and the wiring of Kefu's roles.
 
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod demo;

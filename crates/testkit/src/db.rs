@@ -28,15 +28,18 @@ impl TestDb {
         }
     }
 
-    /// A migrated schema of its own on `KEFU_TEST_POSTGRES_URL`; `None` (after saying so) if
-    /// the variable is not set and PostgreSQL is not required.
+    /// A migrated schema of its own on `KEFU_TEST_POSTGRES_URL`; `None` only when the person
+    /// running the tests opted out with `KEFU_TEST_SKIP_POSTGRES=1` (which is printed).
     pub async fn postgres() -> Option<TestDb> {
-        let Ok(base) = std::env::var("KEFU_TEST_POSTGRES_URL") else {
-            if std::env::var_os("KEFU_TEST_REQUIRE_POSTGRES").is_some() {
-                panic!("KEFU_TEST_REQUIRE_POSTGRES is set but KEFU_TEST_POSTGRES_URL is not");
-            }
-            eprintln!("skipped: set KEFU_TEST_POSTGRES_URL to run the PostgreSQL variant");
+        if crate::opted_out("KEFU_TEST_SKIP_POSTGRES", "every PostgreSQL test is") {
             return None;
+        }
+        let Ok(base) = std::env::var("KEFU_TEST_POSTGRES_URL") else {
+            panic!(
+                "KEFU_TEST_POSTGRES_URL is not set: point it at a PostgreSQL database \
+                 (e.g. postgres://postgres@127.0.0.1:5432/test), or opt out of the PostgreSQL \
+                 tests with KEFU_TEST_SKIP_POSTGRES=1"
+            );
         };
         let schema = format!("kefu_test_{}", uuid::Uuid::now_v7().simple());
         let admin = base.clone();

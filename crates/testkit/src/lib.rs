@@ -1,8 +1,9 @@
 //! Test support: a fresh database per test on either backend, and a real server on port 0.
 //!
 //! PostgreSQL tests use `KEFU_TEST_POSTGRES_URL` (each test gets its own schema, dropped at the
-//! end). Without it they are skipped with a message, unless `KEFU_TEST_REQUIRE_POSTGRES` is
-//! set (as the test script and CI do), in which case a missing database fails the test.
+//! end). Without it they fail, naming the variable, unless the person running them opts out
+//! with `KEFU_TEST_SKIP_POSTGRES=1`; the opt-out is then printed on the terminal, past the test
+//! harness's capture, so a skipped backend is never silent.
 #![allow(
     clippy::expect_used,
     clippy::unwrap_used,
@@ -12,8 +13,34 @@
 mod app;
 mod db;
 
+use std::collections::HashSet;
+use std::io::Write;
+use std::sync::Mutex;
+
 pub use app::{TestApp, TestClient};
 pub use db::TestDb;
+
+/// Whether the person running the tests opted out of `what` with `variable=1`. An opt-out is
+/// printed once per test binary straight to the terminal (the harness captures `eprintln!`).
+pub fn opted_out(variable: &str, what: &str) -> bool {
+    static SAID: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+    if std::env::var(variable).as_deref() != Ok("1") {
+        return false;
+    }
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if said
+        .get_or_insert_with(HashSet::new)
+        .insert(variable.to_owned())
+    {
+        let mut terminal = std::io::stderr().lock();
+        // Nothing to do if the terminal is gone; the test still skips as asked.
+        let _ = writeln!(
+            terminal,
+            "\n*** {variable}=1: {what} SKIPPED by request ***\n"
+        );
+    }
+    true
+}
 
 /// Declares a test that runs once on SQLite and once on PostgreSQL, as `name::sqlite` and
 /// `name::postgres`, each on a fresh, migrated database handed to the body as a `Store`.

@@ -1,4 +1,4 @@
-//! `kefu bench`: the benchmark of the figures, against a running server.
+//! `kefu-bench`: the benchmark of the issues' figures, against a running server.
 //!
 //! It measures the queue view (unsolved tickets of one team, newest update first, 50 a page),
 //! its next page, a filtered view (stage + status + assignee), and ticket creation, beside the
@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
+use crate::{Client, Report, measure, run};
 use anyhow::bail;
 use kefu_api_types::accounts::{TeamList, UserList};
 use kefu_api_types::tickets::TicketList;
-use kefu_loadgen::{Client, Report, measure, run};
 use serde_json::json;
 
 /// Requests sent unmeasured before each read scenario, to measure the steady state.

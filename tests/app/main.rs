@@ -1,0 +1,4 @@
+//! The use cases every role shares, called as a role would (no HTTP), on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod changes;
