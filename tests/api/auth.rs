@@ -32,7 +32,7 @@ test_both! {
         app.create_user("li@example.com", "Li", Role::Agent, PASSWORD).await;
         let response = reqwest::Client::new()
             .post(format!("{}/api/v1/auth/login", app.base))
-            .json(&json!({"email": "LI@example.com", "password": PASSWORD}))
+            .json(&json!({"email": "LI@example.com", "password": PASSWORD, "token": true}))
             .send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let cookies: Vec<String> = response.headers().get_all("set-cookie").iter()

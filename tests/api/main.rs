@@ -1,6 +1,7 @@
 //! The HTTP API of a real server on port 0, on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
+mod access;
 mod auth;
 mod console;
 mod errors;

@@ -2,6 +2,7 @@
 
 use kefu_api_types::tickets::{CreateTicketRequest, PostMessageRequest};
 use kefu_app::accounts::create_user::{NewAccount, create_account};
+use kefu_app::audit::Origin;
 use kefu_app::tickets::TicketRef;
 use kefu_app::tickets::create::{CreateTicket, create};
 use kefu_app::tickets::post_message::{PostMessage, post};
@@ -14,7 +15,11 @@ use kefu_testkit::test_both;
 
 async fn agent(app: &App) -> Actor {
     let account = NewAccount::parse("agent@example.com", "Agent", Role::Agent, Some("zh")).unwrap();
-    let user = app.published(create_account(app, account, None).await.unwrap());
+    let user = app.published(
+        create_account(app, None, Origin::cli(), account, None)
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         user.locale.as_deref(),
         Some("zh-CN"),

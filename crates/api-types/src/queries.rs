@@ -76,3 +76,15 @@ pub struct UserQuery {
     /// Page size, 1 to 200 (default 100).
     pub limit: Option<i64>,
 }
+
+/// Paging through the audit log.
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 200 (default 100).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+}

@@ -5,6 +5,7 @@
 //! Rules live in `kefu-domain`; storage in `kefu-store`.
 
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod client;
 pub mod config;
@@ -50,6 +51,13 @@ pub fn state(config: ApiConfig, store: Store) -> Result<AppState, String> {
                 .map_err(|_| format!("api.trusted_proxies: `{p}` is not an IP address"))
         })
         .collect::<Result<_, _>>()?;
+    if config.listens_beyond_loopback() && !config.secure_cookies() {
+        tracing::warn!(
+            bind = %config.bind,
+            "serving session cookies without `Secure` beyond this machine: serve Kefu over \
+             HTTPS and set api.public_url = \"https://…\" (or api.session.secure_cookies)"
+        );
+    }
     let sessions = SessionPolicy {
         idle: Duration::minutes(config.session.idle_minutes),
         absolute: Duration::hours(config.session.absolute_hours),
@@ -72,6 +80,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi::document))
                 .configure(auth::routes)
+                .configure(audit::routes)
                 .configure(users::routes)
                 .configure(teams::routes)
                 .configure(customers::routes)

@@ -4,12 +4,16 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use kefu_domain::role::Role;
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
+use crate::auth::session::Auth;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The metrics Kefu's API exports.
@@ -89,8 +93,35 @@ pub async fn record(
     Ok(response)
 }
 
-/// `GET /metrics`: the Prometheus text format.
-pub async fn export(state: web::Data<AppState>) -> HttpResponse {
+/// Whether the request may read the metrics: a client on this machine, a scraper with the
+/// configured token, or a signed-in admin.
+fn may_read(state: &AppState, request: &HttpRequest, auth: Option<&Auth>) -> bool {
+    let local =
+        crate::client::address(request, &state.trusted_proxies).is_some_and(|ip| ip.is_loopback());
+    let scraper = state.config.metrics_token.as_deref().is_some_and(|token| {
+        request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|sent| kefu_app::tokens::equal(sent.trim(), token))
+    });
+    local || scraper || auth.is_some_and(|a| a.actor.role == Role::Admin)
+}
+
+/// `GET /metrics`: the Prometheus text format, for this machine, the configured scraper token
+/// and admins.
+pub async fn export(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    auth: Option<Auth>,
+) -> HttpResponse {
+    if !may_read(&state, &request, auth.as_ref()) {
+        return ApiError::Forbidden(
+            "metrics are served to this machine, the configured scraper token and admins".into(),
+        )
+        .error_response();
+    }
     let (open, idle) = state.app.store.pool_state();
     state
         .metrics

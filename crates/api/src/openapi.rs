@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, customers, teams, tickets, users};
+use crate::{audit, auth, customers, teams, tickets, users};
 
 /// Kefu's HTTP API.
 #[derive(OpenApi)]
@@ -21,6 +21,11 @@ use crate::{auth, customers, teams, tickets, users};
         auth::me::show,
         auth::me::update,
         auth::me::change_password,
+        auth::tokens::list,
+        auth::tokens::create,
+        auth::tokens::revoke,
+        auth::password_reset::reset,
+        audit::list,
         users::list::list,
         users::list::show,
         users::create::create,
@@ -45,7 +50,8 @@ use crate::{auth, customers, teams, tickets, users};
     ),
     modifiers(&Security),
     tags(
-        (name = "auth", description = "Signing in and out"),
+        (name = "auth", description = "Signing in and out, passwords, API tokens"),
+        (name = "audit", description = "Who did what: the audit log"),
         (name = "users", description = "Accounts"),
         (name = "teams", description = "Queues of work"),
         (name = "customers", description = "The people asking for help"),

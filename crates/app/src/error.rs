@@ -120,6 +120,7 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::InvalidCall(_) => "invalid_call",
         DomainError::InvalidLocale(_) => "invalid_locale",
         DomainError::TooManyTags { .. } => "too_many_tags",
+        DomainError::InvalidTokenLifetime { .. } => "invalid_token_lifetime",
         DomainError::InvalidTransition { .. } => "invalid_transition",
         DomainError::TransitionNotPermitted { .. } => "forbidden",
         DomainError::TicketClosed => "ticket_closed",

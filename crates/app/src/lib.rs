@@ -7,6 +7,7 @@
 //! publish. Nothing here knows about HTTP or sockets.
 
 pub mod accounts;
+pub mod audit;
 pub mod changes;
 pub mod customers;
 pub mod error;

@@ -225,10 +225,7 @@ pub fn messages(
         .filter(|m| m.kind == kefu_domain::message::MessageKind::Call)
         .map(|m| m.id)
         .collect();
-    let users: HashMap<UserId, String> = users::find_many(conn, &user_ids)?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let users: HashMap<UserId, String> = users::names(conn, &user_ids)?;
     let customers: HashMap<CustomerId, String> = customers::summaries(conn, &customer_ids)?
         .into_iter()
         .map(|c| (c.id, c.name))

@@ -66,6 +66,9 @@ pub enum DomainError {
     /// The change would leave no active admin.
     #[error("this is the last active admin; make another admin first")]
     LastAdmin,
+    /// A personal API token's lifetime out of range.
+    #[error("a token lives 1 to {max} days, or until it is revoked")]
+    InvalidTokenLifetime { max: i64 },
     /// Agents list only their colleagues.
     #[error("agents may list only agents and admins")]
     StaffOnlyListing,

@@ -75,6 +75,10 @@ id_type! {
     CallId;
     /// A signed-in session.
     SessionId;
+    /// A personal API token.
+    ApiTokenId;
+    /// An entry in the audit log.
+    AuditEventId;
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 
 mod string_enum;
 
+pub mod access_token;
 pub mod account;
+pub mod audit;
 pub mod call;
 pub mod email;
 pub mod error;

@@ -35,6 +35,7 @@ impl Client {
             .json(&LoginRequest {
                 email: email.into(),
                 password: password.into(),
+                token: true,
             })
             .send()
             .await
@@ -46,11 +47,10 @@ impl Client {
             );
         }
         let login: LoginResponse = response.json().await?;
-        Ok(Self {
-            http,
-            base,
-            token: login.token,
-        })
+        let Some(token) = login.token else {
+            bail!("the server did not return a bearer token");
+        };
+        Ok(Self { http, base, token })
     }
 
     /// A GET request to `path` with the bearer token.

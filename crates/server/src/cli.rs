@@ -68,6 +68,13 @@ enum UsersCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Print a single-use link (valid 30 minutes) with which the account's owner sets a new
+    /// password; earlier links stop working.
+    ResetLink {
+        /// The account's address.
+        #[arg(long)]
+        email: String,
+    },
     /// Set an account's password and end its sessions.
     SetPassword {
         /// The account's address.
@@ -155,6 +162,10 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                         users::create(&store, &email, &name, role, locale.as_deref(), password)
                             .await?;
                     println!("created {} {} ({})", user.role, user.email, user.id);
+                }
+                UsersCommand::ResetLink { email } => {
+                    let link = users::reset_link(&store, &email, &config.api.public_url()).await?;
+                    println!("reset link for {email} (single use, valid 30 minutes):\n{link}");
                 }
                 UsersCommand::SetPassword {
                     email,

@@ -6,12 +6,17 @@ use std::time::Duration;
 use actix_web::web;
 use anyhow::Context;
 use chrono::Duration as Span;
-use kefu_store::{Store, sessions};
+use kefu_store::{Store, StoreError, devices, password_resets, sessions, throttle};
 
 use crate::config::Config;
 
-/// How often ended sessions are swept from the database.
+/// How often ended sessions, refilled throttle buckets, forgotten devices and dead reset links
+/// are swept from the database.
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(15 * 60);
+/// A throttle bucket untouched this long has refilled under every policy.
+const THROTTLE_KEEP_HOURS: i64 = 24;
+/// A known device unused this long is forgotten (its owner signs in as from a new one).
+const DEVICE_KEEP_DAYS: i64 = 180;
 
 /// Runs Kefu with `config` until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
@@ -39,20 +44,39 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     result.context("serving HTTP")
 }
 
-/// Removes ended sessions now and then, so the table does not grow without bound.
+/// Removes what can no longer be used now and then, so the tables do not grow without bound.
 async fn sweep_sessions(store: Store, idle_minutes: i64) {
     let mut ticks = tokio::time::interval(SESSION_SWEEP_INTERVAL);
     loop {
         ticks.tick().await;
         let now = kefu_domain::time::now();
-        let cutoff = now - Span::minutes(idle_minutes);
-        match store
-            .write(move |conn| sessions::delete_expired(conn, now, cutoff))
-            .await
-        {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(count, "removed ended sessions"),
-            Err(error) => tracing::warn!(%error, "removing ended sessions failed"),
+        let idle_cutoff = now - Span::minutes(idle_minutes);
+        let swept = store
+            .write(move |conn| {
+                Ok::<_, StoreError>([
+                    (
+                        "sessions",
+                        sessions::delete_expired(conn, now, idle_cutoff)?,
+                    ),
+                    (
+                        "throttle buckets",
+                        throttle::prune(conn, now - Span::hours(THROTTLE_KEEP_HOURS))?,
+                    ),
+                    (
+                        "devices",
+                        devices::prune(conn, now - Span::days(DEVICE_KEEP_DAYS))?,
+                    ),
+                    ("reset links", password_resets::prune(conn, now)?),
+                ])
+            })
+            .await;
+        match swept {
+            Ok(counts) => {
+                for (what, count) in counts.into_iter().filter(|(_, n)| *n > 0) {
+                    tracing::info!(count, "removed ended {what}");
+                }
+            }
+            Err(error) => tracing::warn!(%error, "sweeping ended sessions and buckets failed"),
         }
     }
 }

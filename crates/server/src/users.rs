@@ -4,8 +4,9 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
 use kefu_api_types::accounts::UserResponse;
-use kefu_app::accounts::change_password;
 use kefu_app::accounts::create_user::{NewAccount, create_account};
+use kefu_app::accounts::{change_password, password_reset};
+use kefu_app::audit::Origin;
 use kefu_app::{App, AppError, SessionPolicy};
 use kefu_domain::email::EmailAddress;
 use kefu_domain::password::Password;
@@ -51,7 +52,7 @@ pub async fn create(
 ) -> anyhow::Result<UserResponse> {
     let app = use_cases(store)?;
     let account = NewAccount::parse(email, name, role, locale)?;
-    let created = create_account(&app, account, Some(password)).await?;
+    let created = create_account(&app, None, Origin::cli(), account, Some(password)).await?;
     Ok(app.published(created))
 }
 
@@ -64,6 +65,17 @@ pub async fn set_password(store: &Store, email: &str, password: Password) -> any
             app.published(changed);
             Ok(())
         }
+        Err(AppError::NotFound(_)) => bail!("there is no account with {email}"),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Issues a single-use password-reset link (30 minutes) for the account; returns the link.
+pub async fn reset_link(store: &Store, email: &str, public_url: &str) -> anyhow::Result<String> {
+    let app = use_cases(store)?;
+    let email = EmailAddress::parse(email)?;
+    match password_reset::issue(&app, Origin::cli(), &email).await {
+        Ok(changed) => Ok(app.published(changed).url(public_url)),
         Err(AppError::NotFound(_)) => bail!("there is no account with {email}"),
         Err(other) => Err(other.into()),
     }

@@ -112,7 +112,7 @@ test_both! {
         let http = reqwest::Client::new();
         let login: serde_json::Value = http
             .post(format!("{base}/api/v1/auth/login"))
-            .json(&serde_json::json!({"email": "boss@example.com", "password": "a-long-password"}))
+            .json(&serde_json::json!({"email": "boss@example.com", "password": "a-long-password", "token": true}))
             .send().await.unwrap().json().await.unwrap();
         let token = login["token"].as_str().expect("signed in").to_owned();
         let page: serde_json::Value = http

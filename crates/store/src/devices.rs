@@ -43,3 +43,23 @@ pub fn forget_all(conn: &mut DbConnection, user: UserId) -> Result<(), StoreErro
         .execute(conn)?;
     Ok(())
 }
+
+/// Records that a known device signed in again at `now`.
+pub fn touch(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(known_devices::table.find(token_hash))
+        .set(known_devices::last_used_at.eq(to_db(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets devices not used since `cutoff`.
+pub fn prune(conn: &mut DbConnection, cutoff: DateTime<Utc>) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(known_devices::table.filter(known_devices::last_used_at.lt(to_db(cutoff))))
+            .execute(conn)?,
+    )
+}

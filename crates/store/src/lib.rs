@@ -5,6 +5,8 @@
 //! connection in `spawn_blocking`, with at most `pool_size` closures at once; on SQLite writes
 //! are also serialised in-process so they never wait on each other's file lock.
 
+pub mod api_tokens;
+pub mod audit;
 pub mod calls;
 pub mod config;
 pub mod connection;
@@ -15,6 +17,7 @@ pub mod dialect;
 pub mod error;
 pub mod messages;
 pub mod migrate;
+pub mod password_resets;
 pub mod reads;
 pub mod schema;
 pub mod search;

@@ -51,3 +51,15 @@ pub fn save(conn: &mut DbConnection, key: &str, bucket: Bucket) -> Result<(), St
     }
     Ok(())
 }
+
+/// Removes buckets untouched since `cutoff` (by then every policy has refilled them, so a
+/// missing bucket means the same as a full one).
+pub fn prune(
+    conn: &mut DbConnection,
+    cutoff: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(login_throttle::table.filter(login_throttle::checked_at.lt(to_db(cutoff))))
+            .execute(conn)?,
+    )
+}

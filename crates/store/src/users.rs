@@ -11,21 +11,18 @@ use crate::convert::{from_db, parse, to_db};
 use crate::schema::users;
 use crate::{DbConnection, StoreError};
 
-/// A row of `users`.
+/// The columns of `users` an account is made of; the password hash is never among them, so
+/// it is read only when a password is checked.
 #[derive(Queryable, Selectable, Debug)]
 #[diesel(table_name = users)]
 pub struct UserRow {
     pub id: String,
     pub email: String,
-    pub email_key: String,
     pub name: String,
     pub role: String,
-    pub password_hash: Option<String>,
     pub active: bool,
     pub locale: Option<String>,
-    pub password_changed_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
-    pub updated_at: chrono::NaiveDateTime,
 }
 
 impl TryFrom<UserRow> for User {
@@ -86,6 +83,24 @@ pub fn find(conn: &mut DbConnection, id: UserId) -> Result<User, StoreError> {
         .try_into()
 }
 
+/// The names of the users with these ids (missing ids are skipped): one narrow query.
+pub fn names(
+    conn: &mut DbConnection,
+    ids: &[UserId],
+) -> Result<std::collections::HashMap<UserId, String>, StoreError> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::id.eq_any(keys))
+        .select((users::id, users::name))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, name)| Ok((parse(&id)?, name)))
+        .collect()
+}
+
 /// The users with these ids (missing ids are skipped).
 pub fn find_many(conn: &mut DbConnection, ids: &[UserId]) -> Result<Vec<User>, StoreError> {
     if ids.is_empty() {
@@ -106,13 +121,12 @@ pub fn credentials(
     conn: &mut DbConnection,
     email: &EmailAddress,
 ) -> Result<Option<Credentials>, StoreError> {
-    let row = users::table
+    let row: Option<(UserRow, Option<String>)> = users::table
         .filter(users::email_key.eq(email.lookup_key()))
-        .select(UserRow::as_select())
+        .select((UserRow::as_select(), users::password_hash))
         .first(conn)
         .optional()?;
-    row.map(|row| {
-        let password_hash = row.password_hash.clone();
+    row.map(|(row, password_hash)| {
         Ok(Credentials {
             user: row.try_into()?,
             password_hash,

@@ -7,6 +7,7 @@ use actix_web::web;
 use kefu_api::ApiConfig;
 use kefu_api_types::accounts::UserResponse;
 use kefu_app::accounts::create_user::{NewAccount, create_account};
+use kefu_app::audit::Origin;
 use kefu_app::{App, SessionPolicy};
 use kefu_domain::password::Password;
 use kefu_domain::role::Role;
@@ -71,7 +72,7 @@ impl TestApp {
         let account = NewAccount::parse(email, name, role, None).expect("valid account");
         let password = Password::parse(password).expect("valid password");
         let app = App::new(self.db.store.clone(), None, SessionPolicy::default()).expect("app");
-        let created = create_account(&app, account, Some(password))
+        let created = create_account(&app, None, Origin::cli(), account, Some(password))
             .await
             .expect("create the user");
         app.published(created)
@@ -93,7 +94,7 @@ impl TestApp {
         let (status, body) = client
             .post(
                 "/api/v1/auth/login",
-                &serde_json::json!({"email": email, "password": password}),
+                &serde_json::json!({"email": email, "password": password, "token": true}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "signing in as {email}: {body}");
@@ -119,6 +120,10 @@ impl TestApp {
             )
             .await;
         assert_eq!(status, StatusCode::OK, "signing in as {email}: {body}");
+        assert!(
+            body.get("token").is_none(),
+            "a browser's sign-in returns no token: {body}"
+        );
         client.csrf = Some(body["csrf_token"].as_str().expect("csrf").to_owned());
         client
     }
@@ -194,6 +199,20 @@ impl TestClient {
     pub async fn patch(&self, path: &str, body: &Value) -> (StatusCode, Value) {
         self.send(self.request(reqwest::Method::PATCH, path).json(body))
             .await
+    }
+
+    /// DELETE.
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.send(self.request(reqwest::Method::DELETE, path)).await
+    }
+
+    /// A copy of this client that presents `token` as its bearer token instead.
+    pub fn with_bearer(&self, token: &str) -> TestClient {
+        TestClient {
+            token: Some(token.to_owned()),
+            csrf: None,
+            ..self.clone()
+        }
     }
 
     /// A copy of this client without its CSRF token (to test CSRF protection).

@@ -50,7 +50,7 @@ export function App() {
       setState({ kind: 'signed-out', expired: true });
     });
     ok(api.GET('/api/v1/me')).then(
-      (me) => signedIn(me.user, me.csrf_token),
+      (me) => signedIn(me.user, me.csrf_token ?? ""),
       () => setState({ kind: 'signed-out', expired: false }),
     );
   }, [signedIn]);

@@ -7,8 +7,7 @@ use kefu_api_types::auth::{LoginRequest, LoginResponse};
 use kefu_app::accounts::sign_in::{SignIn, sign_in};
 use kefu_app::view;
 
-use crate::auth::session::{DEVICE_COOKIE, device_cookie, session_cookie};
-use crate::client;
+use crate::auth::session::{DEVICE_COOKIE, client_address, device_cookie, session_cookie};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -27,27 +26,31 @@ pub async fn login(
     request: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let LoginRequest { email, password } = body.into_inner();
+    let LoginRequest {
+        email,
+        password,
+        token: wants_token,
+    } = body.into_inner();
     let attempt = SignIn {
         email,
         password,
-        address: client::address(&request, &state.trusted_proxies)
-            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        address: client_address(&request, &state),
         device_token: request.cookie(DEVICE_COOKIE).map(|c| c.value().to_owned()),
         user_agent: request
             .headers()
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
+        remember_device: !wants_token,
     };
     let signed_in = sign_in(&state.app, attempt).await?;
     let mut response = HttpResponse::Ok();
-    response.cookie(session_cookie(&signed_in.token, &state.config.session));
+    response.cookie(session_cookie(&signed_in.token, &state.config));
     if let Some(device) = &signed_in.new_device {
-        response.cookie(device_cookie(device, &state.config.session));
+        response.cookie(device_cookie(device, &state.config));
     }
     Ok(response.json(LoginResponse {
-        token: signed_in.token,
+        token: wants_token.then_some(signed_in.token),
         csrf_token: signed_in.session.csrf_token,
         expires_at: signed_in.session.expires_at,
         user: view::user(&signed_in.user),

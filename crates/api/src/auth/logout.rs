@@ -14,12 +14,14 @@ use crate::state::AppState;
     responses(
         (status = 204, description = "Signed out; the session cookie is removed"),
         (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "An API token is revoked, not signed out", body = Problem),
     ),
     security(("session" = []), ("bearer" = []))
 )]
 pub async fn logout(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
-    sign_out(&state.app, auth.session.id).await?;
+    let session = auth.session()?.id;
+    sign_out(&state.app, auth.actor, auth.origin(), session).await?;
     Ok(HttpResponse::NoContent()
-        .cookie(cleared_session_cookie(&state.config.session))
+        .cookie(cleared_session_cookie(&state.config))
         .finish())
 }

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use kefu_api_types::Problem;
 use kefu_api_types::accounts::UserResponse;
 use kefu_api_types::auth::{ChangePasswordRequest, MeResponse, UpdateMeRequest};
+use kefu_app::accounts::authenticate::Credential;
 use kefu_app::accounts::{change_password as password, update_profile};
 use kefu_app::view;
 
@@ -21,10 +22,14 @@ use crate::state::AppState;
     security(("session" = []), ("bearer" = []))
 )]
 pub async fn show(auth: Auth) -> Result<web::Json<MeResponse>, ApiError> {
+    let (csrf_token, expires_at) = match auth.credential {
+        Credential::Session(session) => (Some(session.csrf_token), Some(session.expires_at)),
+        Credential::Token(token) => (None, token.expires_at),
+    };
     Ok(web::Json(MeResponse {
         user: view::user(&auth.user),
-        csrf_token: auth.session.csrf_token,
-        expires_at: auth.session.expires_at,
+        csrf_token,
+        expires_at,
         customer_id: auth.actor.customer,
     }))
 }
@@ -51,7 +56,7 @@ pub async fn update(
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed; other sessions ended"),
-        (status = 403, description = "The current password is wrong", body = Problem),
+        (status = 403, description = "The current password is wrong, or the request used an API token", body = Problem),
         (status = 422, description = "The new password is too weak", body = Problem),
         (status = 429, description = "Too many wrong current passwords; see Retry-After", body = Problem),
     ),
@@ -66,10 +71,12 @@ pub async fn change_password(
         current_password,
         new_password,
     } = body.into_inner();
+    let session = auth.session()?.id;
     let changed = password::change_password(
         &state.app,
         auth.actor,
-        auth.session.id,
+        auth.origin(),
+        session,
         current_password,
         new_password,
     )

@@ -3,7 +3,9 @@
 pub mod login;
 pub mod logout;
 pub mod me;
+pub mod password_reset;
 pub mod session;
+pub mod tokens;
 
 use actix_web::web;
 
@@ -14,5 +16,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/auth/logout", web::post().to(logout::logout))
         .route("/me", web::get().to(me::show))
         .route("/me", web::patch().to(me::update))
-        .route("/me/password", web::post().to(me::change_password));
+        .route("/me/password", web::post().to(me::change_password))
+        .route("/me/tokens", web::get().to(tokens::list))
+        .route("/me/tokens", web::post().to(tokens::create))
+        .route("/me/tokens/{id}", web::delete().to(tokens::revoke))
+        .route(
+            "/auth/password-reset",
+            web::post().to(password_reset::reset),
+        );
 }

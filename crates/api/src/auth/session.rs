@@ -9,13 +9,14 @@ use actix_web::dev::Payload;
 use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
-use kefu_app::accounts::authenticate;
+use kefu_app::accounts::authenticate::{self, Credential};
+use kefu_app::audit::Origin;
 use kefu_app::tokens;
 use kefu_domain::account::User;
 use kefu_domain::permissions::Actor;
 use kefu_store::sessions::Session;
 
-use crate::config::SessionConfig;
+use crate::config::ApiConfig;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -41,10 +42,35 @@ pub struct Auth {
     pub actor: Actor,
     /// Their account.
     pub user: User,
-    /// Their session.
-    pub session: Session,
-    /// How they proved it.
+    /// Their session, or the API token they used.
+    pub credential: Credential,
+    /// How they presented it.
     pub via: Via,
+    /// The client's address (behind trusted proxies, the one they forwarded).
+    pub address: String,
+}
+
+impl Auth {
+    /// Where the request came from, for the audit log.
+    pub fn origin(&self) -> Origin {
+        Origin::client(self.address.clone())
+    }
+
+    /// The session, or a refusal for requests made with an API token.
+    pub fn session(&self) -> Result<&Session, ApiError> {
+        match &self.credential {
+            Credential::Session(session) => Ok(session),
+            Credential::Token(_) => Err(ApiError::Forbidden(
+                "this needs a signed-in session, not an API token".into(),
+            )),
+        }
+    }
+}
+
+/// The client's address as the audit log and throttles record it.
+pub fn client_address(request: &HttpRequest, state: &AppState) -> String {
+    crate::client::address(request, &state.trusted_proxies)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 struct Presented {
@@ -52,9 +78,10 @@ struct Presented {
     via: Via,
     csrf: Option<String>,
     writes: bool,
+    address: String,
 }
 
-fn presented(request: &HttpRequest) -> Option<Presented> {
+fn presented(request: &HttpRequest, state: &AppState) -> Option<Presented> {
     let bearer = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -71,6 +98,7 @@ fn presented(request: &HttpRequest) -> Option<Presented> {
         return None;
     }
     Some(Presented {
+        address: client_address(request, state),
         token,
         via,
         csrf: request
@@ -87,11 +115,16 @@ fn presented(request: &HttpRequest) -> Option<Presented> {
 
 async fn authenticate(state: web::Data<AppState>, presented: Presented) -> Result<Auth, ApiError> {
     let found = authenticate::authenticate(&state.app, &presented.token).await?;
+    found.may_write(presented.writes)?;
     if presented.via == Via::Cookie && presented.writes {
-        let matches = presented
-            .csrf
-            .as_deref()
-            .is_some_and(|sent| tokens::equal(sent, &found.session.csrf_token));
+        let matches = match found.session() {
+            Some(session) => presented
+                .csrf
+                .as_deref()
+                .is_some_and(|sent| tokens::equal(sent, &session.csrf_token)),
+            // API tokens are never cookies.
+            None => false,
+        };
         if !matches {
             return Err(ApiError::CsrfFailed);
         }
@@ -99,8 +132,9 @@ async fn authenticate(state: web::Data<AppState>, presented: Presented) -> Resul
     Ok(Auth {
         actor: found.actor,
         user: found.user,
-        session: found.session,
+        credential: found.credential,
         via: presented.via,
+        address: presented.address,
     })
 }
 
@@ -110,7 +144,7 @@ impl FromRequest for Auth {
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = request.app_data::<web::Data<AppState>>().cloned();
-        let presented = presented(request);
+        let presented = state.as_ref().and_then(|s| presented(request, s));
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("no application state".into()))?;
             authenticate(state, presented.ok_or(ApiError::Unauthenticated)?).await
@@ -119,30 +153,30 @@ impl FromRequest for Auth {
 }
 
 /// The session cookie for `token`, living as long as the session may.
-pub fn session_cookie(token: &str, config: &SessionConfig) -> Cookie<'static> {
+pub fn session_cookie(token: &str, config: &ApiConfig) -> Cookie<'static> {
     Cookie::build(SESSION_COOKIE, token.to_owned())
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(config.secure_cookies)
-        .max_age(time::Duration::hours(config.absolute_hours))
+        .secure(config.secure_cookies())
+        .max_age(time::Duration::hours(config.session.absolute_hours))
         .finish()
 }
 
 /// A cookie that removes the session cookie.
-pub fn cleared_session_cookie(config: &SessionConfig) -> Cookie<'static> {
+pub fn cleared_session_cookie(config: &ApiConfig) -> Cookie<'static> {
     let mut cookie = session_cookie("", config);
     cookie.make_removal();
     cookie
 }
 
 /// The known-device cookie, sent only to the sign-in endpoint.
-pub fn device_cookie(token: &str, config: &SessionConfig) -> Cookie<'static> {
+pub fn device_cookie(token: &str, config: &ApiConfig) -> Cookie<'static> {
     Cookie::build(DEVICE_COOKIE, token.to_owned())
         .path("/api/v1/auth")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(config.secure_cookies)
+        .secure(config.secure_cookies())
         .max_age(time::Duration::days(365))
         .finish()
 }

@@ -60,7 +60,8 @@ pub async fn create(
     auth: Auth,
     body: web::Json<CreateTeamRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let changed = use_case::create::create(&state.app, auth.actor, body.into_inner()).await?;
+    let changed =
+        use_case::create::create(&state.app, auth.actor, auth.origin(), body.into_inner()).await?;
     let created = state.app.published(changed);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/teams/{}", created.id)))
@@ -85,6 +86,8 @@ pub async fn update(
     body: web::Json<UpdateTeamRequest>,
 ) -> Result<web::Json<TeamResponse>, ApiError> {
     let id = team_id(&path)?;
-    let changed = use_case::update::update(&state.app, auth.actor, id, body.into_inner()).await?;
+    let changed =
+        use_case::update::update(&state.app, auth.actor, auth.origin(), id, body.into_inner())
+            .await?;
     Ok(web::Json(state.app.published(changed)))
 }

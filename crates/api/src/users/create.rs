@@ -29,7 +29,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let user = state
         .app
-        .published(create_user(&state.app, auth.actor, body.into_inner()).await?);
+        .published(create_user(&state.app, auth.actor, auth.origin(), body.into_inner()).await?);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)))
         .json(user))

@@ -31,6 +31,7 @@ pub async fn update(
     body: web::Json<UpdateUserRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
     let id: UserId = path.parse().map_err(|_| ApiError::NotFound("user"))?;
-    let changed = update_user::update(&state.app, auth.actor, id, body.into_inner()).await?;
+    let changed =
+        update_user::update(&state.app, auth.actor, auth.origin(), id, body.into_inner()).await?;
     Ok(web::Json(state.app.published(changed)))
 }

@@ -1,17 +1,27 @@
 //! Who presents a session token: the session, its user and what they may do.
 
 use chrono::{DateTime, Duration, Utc};
+use kefu_domain::access_token::{self, ApiToken};
 use kefu_domain::account::User;
 use kefu_domain::permissions::Actor;
 use kefu_domain::role::Role;
 use kefu_store::sessions::{self, Session};
-use kefu_store::{StoreError, customers};
+use kefu_store::{StoreError, api_tokens, customers};
 
 use crate::error::AppError;
 use crate::{App, SessionPolicy, tokens};
 
 /// A session is marked as used at most this often, to spare the database a write per request.
 const TOUCH_INTERVAL_SECONDS: i64 = 60;
+
+/// What a request presented to prove who it is.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// A signed-in session (browser cookie or bearer session token).
+    Session(Session),
+    /// A personal API token.
+    Token(ApiToken),
+}
 
 /// The signed-in user behind a token.
 #[derive(Clone, Debug)]
@@ -20,8 +30,26 @@ pub struct Authenticated {
     pub actor: Actor,
     /// Their account.
     pub user: User,
-    /// Their session.
-    pub session: Session,
+    /// How they proved it.
+    pub credential: Credential,
+}
+
+impl Authenticated {
+    /// The session, if the request came with one (not with an API token).
+    pub fn session(&self) -> Option<&Session> {
+        match &self.credential {
+            Credential::Session(session) => Some(session),
+            Credential::Token(_) => None,
+        }
+    }
+
+    /// Whether a request that writes may use this credential (read-only API tokens may not).
+    pub fn may_write(&self, writes: bool) -> Result<(), AppError> {
+        match &self.credential {
+            Credential::Session(_) => Ok(()),
+            Credential::Token(token) => Ok(token.scope.permits(writes)?),
+        }
+    }
 }
 
 /// Whether a session has ended at `now`, by age or by idleness.
@@ -29,8 +57,12 @@ pub fn has_ended(session: &Session, policy: &SessionPolicy, now: DateTime<Utc>) 
     session.expires_at <= now || session.last_seen_at + policy.idle <= now
 }
 
-/// The live session `token` opens, marked as used; an ended one is deleted.
+/// Who `token` (a session token or a personal API token) signs in, marked as used; an ended
+/// session is deleted, a revoked or expired API token refused.
 pub async fn authenticate(app: &App, token: &str) -> Result<Authenticated, AppError> {
+    if token.starts_with(access_token::PREFIX) {
+        return api_token(app, token).await;
+    }
     let token_hash = tokens::hash(token);
     let found = app
         .store
@@ -50,14 +82,7 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Authenticated, AppEr
     if !user.active {
         return Err(AppError::Unauthenticated);
     }
-    let user_id = user.id;
-    let customer = if user.role == Role::Customer {
-        app.store
-            .read(move |conn| customers::find_by_user(conn, user_id))
-            .await?
-    } else {
-        None
-    };
+    let actor = actor_of(app, &user).await?;
     if now - session.last_seen_at >= Duration::seconds(TOUCH_INTERVAL_SECONDS) {
         let id = session.id;
         let touched = app
@@ -72,12 +97,59 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Authenticated, AppEr
         }
     }
     Ok(Authenticated {
-        actor: Actor {
-            user: user.id,
-            role: user.role,
-            customer,
-        },
+        actor,
         user,
-        session,
+        credential: Credential::Session(session),
+    })
+}
+
+/// Who a personal API token acts as.
+async fn api_token(app: &App, token: &str) -> Result<Authenticated, AppError> {
+    let token_hash = tokens::hash(token);
+    let found = app
+        .store
+        .read(move |conn| api_tokens::find_by_hash(conn, &token_hash))
+        .await?;
+    let now = kefu_domain::time::now();
+    let Some((token, user)) = found.filter(|(token, user)| token.is_live(now) && user.active)
+    else {
+        return Err(AppError::Unauthenticated);
+    };
+    let actor = actor_of(app, &user).await?;
+    let stale = token
+        .last_used_at
+        .is_none_or(|at| now - at >= Duration::seconds(TOUCH_INTERVAL_SECONDS));
+    if stale {
+        let id = token.id;
+        let touched = app
+            .store
+            .write(move |conn| api_tokens::touch(conn, id, now))
+            .await;
+        match touched {
+            Err(StoreError::Busy) => tracing::debug!(token = %id, "token touch skipped: busy"),
+            other => other?,
+        }
+    }
+    Ok(Authenticated {
+        actor,
+        user,
+        credential: Credential::Token(token),
+    })
+}
+
+/// The actor a user is, with the customer record a customer login speaks for.
+async fn actor_of(app: &App, user: &User) -> Result<Actor, AppError> {
+    let user_id = user.id;
+    let customer = if user.role == Role::Customer {
+        app.store
+            .read(move |conn| customers::find_by_user(conn, user_id))
+            .await?
+    } else {
+        None
+    };
+    Ok(Actor {
+        user: user.id,
+        role: user.role,
+        customer,
     })
 }

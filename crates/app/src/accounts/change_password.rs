@@ -1,12 +1,14 @@
 //! Users change their own password; every other session of theirs ends. Wrong current
 //! passwords are throttled like sign-ins, so a stolen session cannot guess the password.
 
+use kefu_domain::audit::AuditAction;
 use kefu_domain::ids::SessionId;
 use kefu_domain::password::Password;
 use kefu_domain::permissions::Actor;
 use kefu_domain::throttle::Policy;
 use kefu_store::{devices, sessions, users};
 
+use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
 use crate::error::AppError;
 use crate::throttle::{self, Buckets};
@@ -16,6 +18,7 @@ use crate::{App, tokens};
 pub async fn change_password(
     app: &App,
     actor: Actor,
+    origin: Origin,
     keep: SessionId,
     current: String,
     new: String,
@@ -43,6 +46,16 @@ pub async fn change_password(
             users::set_password(conn, id, &hash, now)?;
             sessions::delete_for_user(conn, id, Some(keep))?;
             devices::forget_all(conn, id)?;
+            let name = audit::actor_name(conn, &actor)?;
+            audit::record(
+                conn,
+                &origin,
+                AuditAction::PasswordChanged,
+                Some((id, &name)),
+                None,
+                None,
+                now,
+            )?;
             Ok::<_, AppError>(())
         })
         .await?;
@@ -67,6 +80,15 @@ pub async fn set_password(
             users::set_password(conn, id, &hash, now)?;
             sessions::delete_for_user(conn, id, None)?;
             devices::forget_all(conn, id)?;
+            audit::record(
+                conn,
+                &Origin::cli(),
+                AuditAction::PasswordSet,
+                None,
+                Some(Target::new("user", id, found.user.email.to_string())),
+                None,
+                now,
+            )?;
             Ok::<_, AppError>(id)
         })
         .await?;

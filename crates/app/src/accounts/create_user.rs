@@ -2,6 +2,7 @@
 
 use kefu_api_types::accounts::{CreateUserRequest, UserResponse};
 use kefu_domain::account::{Customer, User};
+use kefu_domain::audit::AuditAction;
 use kefu_domain::email::EmailAddress;
 use kefu_domain::ids::{CustomerId, UserId};
 use kefu_domain::locale::Locale;
@@ -11,6 +12,7 @@ use kefu_domain::role::Role;
 use kefu_domain::{text, time};
 use kefu_store::{DbConnection, StoreError, customers, users};
 
+use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
 use crate::error::AppError;
 use crate::{App, view};
@@ -102,6 +104,7 @@ fn insert(
 pub async fn create_user(
     app: &App,
     actor: Actor,
+    origin: Origin,
     request: CreateUserRequest,
 ) -> Result<Changed<UserResponse>, AppError> {
     actor.may_administer()?;
@@ -116,12 +119,14 @@ pub async fn create_user(
         .as_deref()
         .map(Password::parse)
         .transpose()?;
-    create_account(app, account, password).await
+    create_account(app, Some(actor), origin, account, password).await
 }
 
-/// Creates an account without an actor: the operator's CLI and fixtures.
+/// Creates an account, by `actor` or (with none) by the operator's CLI and fixtures.
 pub async fn create_account(
     app: &App,
+    actor: Option<Actor>,
+    origin: Origin,
     account: NewAccount,
     password: Option<Password>,
 ) -> Result<Changed<UserResponse>, AppError> {
@@ -131,7 +136,20 @@ pub async fn create_account(
     };
     let user = app
         .store
-        .write(move |conn| insert(conn, account, hash.as_deref()))
+        .write(move |conn| {
+            let user = insert(conn, account, hash.as_deref())?;
+            let name = actor.map(|a| audit::actor_name(conn, &a)).transpose()?;
+            audit::record(
+                conn,
+                &origin,
+                AuditAction::UserCreated,
+                actor.map(|a| a.user).zip(name.as_deref()),
+                Some(Target::new("user", user.id, user.email.to_string())),
+                Some(serde_json::json!({ "role": user.role })),
+                user.created_at,
+            )?;
+            Ok::<_, AppError>(user)
+        })
         .await?;
     Ok(Changed::new(
         view::user(&user),

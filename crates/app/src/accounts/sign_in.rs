@@ -12,6 +12,9 @@ use kefu_domain::throttle::Policy;
 use kefu_store::sessions::{self, NewSession, Session};
 use kefu_store::{devices, users};
 
+use kefu_domain::audit::AuditAction;
+
+use crate::audit::{self, Origin, Target};
 use crate::error::AppError;
 use crate::throttle::{self, Buckets};
 use crate::{App, tokens};
@@ -29,6 +32,8 @@ pub struct SignIn {
     pub device_token: Option<String>,
     /// The client's `User-Agent`, for the session record.
     pub user_agent: Option<String>,
+    /// Whether the client keeps a known-device cookie (a browser), so a device is remembered.
+    pub remember_device: bool,
 }
 
 /// A new session.
@@ -77,6 +82,7 @@ pub async fn sign_in(app: &App, attempt: SignIn) -> Result<SignedIn, AppError> {
         address,
         device_token,
         user_agent,
+        remember_device,
     } = attempt;
     let email_key = email.trim().to_lowercase();
     let device_hash = device_token.as_deref().map(tokens::hash);
@@ -109,9 +115,42 @@ pub async fn sign_in(app: &App, attempt: SignIn) -> Result<SignedIn, AppError> {
         None => (None, None),
     };
     let matches = app.passwords.verify(password, hash).await?;
+    let origin = Origin::client(address.clone());
     let user = match user {
         Some(user) if matches && user.active => user,
-        _ => return Err(AppError::InvalidCredentials),
+        other => {
+            let target = match &other {
+                Some(user) => Target::new("user", user.id, user.email.to_string()),
+                None => Target::new(
+                    "user",
+                    "",
+                    email_key
+                        .chars()
+                        .filter(|c| !c.is_control())
+                        .take(254)
+                        .collect::<String>(),
+                ),
+            };
+            let why = match other {
+                None => "unknown account",
+                Some(user) if !user.active => "deactivated account",
+                Some(_) => "wrong password",
+            };
+            app.store
+                .write(move |conn| {
+                    audit::record(
+                        conn,
+                        &origin,
+                        AuditAction::SignInFailed,
+                        None,
+                        Some(target),
+                        Some(serde_json::json!({ "reason": why })),
+                        kefu_domain::time::now(),
+                    )
+                })
+                .await?;
+            return Err(AppError::InvalidCredentials);
+        }
     };
     throttle::refund(app, buckets).await?;
 
@@ -125,7 +164,13 @@ pub async fn sign_in(app: &App, attempt: SignIn) -> Result<SignedIn, AppError> {
         last_seen_at: now,
         expires_at: now + app.sessions.absolute,
     };
-    let new_device = (device_owner != Some(user.id)).then(tokens::generate);
+    // Only browsers keep the device cookie; a program asking for a bearer token would leave a
+    // new device row behind at every sign-in.
+    let new_device = (remember_device && device_owner != Some(user.id)).then(tokens::generate);
+    let known_device_hash = (device_owner == Some(user.id))
+        .then(|| device_hash.clone())
+        .flatten();
+    let signed_in = user.clone();
     let stored = session.clone();
     let token_hash = tokens::hash(&token);
     let new_device_hash = new_device.as_deref().map(tokens::hash);
@@ -143,6 +188,20 @@ pub async fn sign_in(app: &App, attempt: SignIn) -> Result<SignedIn, AppError> {
             if let Some(hash) = &new_device_hash {
                 devices::remember(conn, hash, stored.user, now)?;
             }
+            if let Some(hash) = &known_device_hash {
+                devices::touch(conn, hash, now)?;
+            }
+            audit::record(
+                conn,
+                &origin,
+                AuditAction::SignIn,
+                Some((signed_in.id, &signed_in.name)),
+                None,
+                Some(
+                    serde_json::json!({ "via": if remember_device { "browser" } else { "token" } }),
+                ),
+                now,
+            )?;
             Ok::<_, AppError>(())
         })
         .await?;

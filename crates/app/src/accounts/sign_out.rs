@@ -1,15 +1,35 @@
 //! Ending a session.
 
+use kefu_domain::audit::AuditAction;
 use kefu_domain::ids::SessionId;
+use kefu_domain::permissions::Actor;
 use kefu_store::sessions;
 
 use crate::App;
+use crate::audit::{self, Origin};
 use crate::error::AppError;
 
-/// Ends session `id`.
-pub async fn sign_out(app: &App, id: SessionId) -> Result<(), AppError> {
+/// Ends `actor`'s session `id`.
+pub async fn sign_out(
+    app: &App,
+    actor: Actor,
+    origin: Origin,
+    id: SessionId,
+) -> Result<(), AppError> {
     app.store
-        .write(move |conn| sessions::delete(conn, id))
-        .await?;
-    Ok(())
+        .write(move |conn| {
+            sessions::delete(conn, id)?;
+            let name = audit::actor_name(conn, &actor)?;
+            audit::record(
+                conn,
+                &origin,
+                AuditAction::SignOut,
+                Some((actor.user, &name)),
+                None,
+                None,
+                kefu_domain::time::now(),
+            )?;
+            Ok(())
+        })
+        .await
 }

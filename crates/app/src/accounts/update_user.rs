@@ -2,6 +2,7 @@
 //! or setting its password ends its sessions.
 
 use kefu_api_types::accounts::{UpdateUserRequest, UserResponse};
+use kefu_domain::audit::AuditAction;
 use kefu_domain::ids::UserId;
 use kefu_domain::locale::Locale;
 use kefu_domain::password::Password;
@@ -10,6 +11,7 @@ use kefu_domain::{text, time};
 use kefu_store::users::{self, UserChanges};
 use kefu_store::{devices, dialect, sessions};
 
+use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
 use crate::error::AppError;
 use crate::{App, view};
@@ -18,6 +20,7 @@ use crate::{App, view};
 pub async fn update(
     app: &App,
     actor: Actor,
+    origin: Origin,
     id: UserId,
     request: UpdateUserRequest,
 ) -> Result<Changed<UserResponse>, AppError> {
@@ -64,7 +67,42 @@ pub async fn update(
             if hash.is_some() || active == Some(false) {
                 sessions::delete_for_user(conn, id, None)?;
             }
-            Ok::<_, AppError>(users::find(conn, id)?)
+            let after = users::find(conn, id)?;
+            let admin = audit::actor_name(conn, &actor)?;
+            let by = Some((actor.user, admin.as_str()));
+            let target = || Some(Target::new("user", id, after.email.to_string()));
+            if after.role != current.role {
+                let detail = serde_json::json!({ "from": current.role, "to": after.role });
+                audit::record(
+                    conn,
+                    &origin,
+                    AuditAction::RoleChanged,
+                    by,
+                    target(),
+                    Some(detail),
+                    now,
+                )?;
+            }
+            if after.active != current.active {
+                let action = if after.active {
+                    AuditAction::UserActivated
+                } else {
+                    AuditAction::UserDeactivated
+                };
+                audit::record(conn, &origin, action, by, target(), None, now)?;
+            }
+            if hash.is_some() {
+                audit::record(
+                    conn,
+                    &origin,
+                    AuditAction::PasswordSet,
+                    by,
+                    target(),
+                    None,
+                    now,
+                )?;
+            }
+            Ok::<_, AppError>(after)
         })
         .await?;
     Ok(Changed::new(view::user(&user), vec![Change::User { id }]))

@@ -2,6 +2,7 @@
 
 use kefu_api_types::accounts::{CreateTeamRequest, TeamResponse};
 use kefu_domain::account::Team;
+use kefu_domain::audit::AuditAction;
 use kefu_domain::ids::TeamId;
 use kefu_domain::permissions::Actor;
 use kefu_domain::{text, time};
@@ -9,6 +10,7 @@ use kefu_store::teams;
 
 use super::{DESCRIPTION_MAX, check_members, name_taken, one};
 use crate::App;
+use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
 use crate::error::AppError;
 
@@ -16,6 +18,7 @@ use crate::error::AppError;
 pub async fn create(
     app: &App,
     actor: Actor,
+    origin: Origin,
     request: CreateTeamRequest,
 ) -> Result<Changed<TeamResponse>, AppError> {
     actor.may_administer()?;
@@ -37,6 +40,16 @@ pub async fn create(
         .write(move |conn| {
             check_members(conn, &team.members)?;
             teams::insert(conn, &team).map_err(name_taken(&team.name))?;
+            let name = audit::actor_name(conn, &actor)?;
+            audit::record(
+                conn,
+                &origin,
+                AuditAction::TeamCreated,
+                Some((actor.user, &name)),
+                Some(Target::new("team", team.id, team.name.clone())),
+                Some(serde_json::json!({ "members": team.members })),
+                team.created_at,
+            )?;
             one(conn, team.id)
         })
         .await?;

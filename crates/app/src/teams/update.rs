@@ -1,6 +1,7 @@
 //! Admins rename a team, change its description, or replace its members.
 
 use kefu_api_types::accounts::{TeamResponse, UpdateTeamRequest};
+use kefu_domain::audit::AuditAction;
 use kefu_domain::ids::TeamId;
 use kefu_domain::permissions::Actor;
 use kefu_domain::{text, time};
@@ -8,6 +9,7 @@ use kefu_store::teams;
 
 use super::{DESCRIPTION_MAX, check_members, name_taken, one};
 use crate::App;
+use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
 use crate::error::AppError;
 
@@ -15,6 +17,7 @@ use crate::error::AppError;
 pub async fn update(
     app: &App,
     actor: Actor,
+    origin: Origin,
     id: TeamId,
     request: UpdateTeamRequest,
 ) -> Result<Changed<TeamResponse>, AppError> {
@@ -33,9 +36,7 @@ pub async fn update(
         .store
         .write(move |conn| {
             let now = time::now();
-            if !teams::exists(conn, id)? {
-                return Err(AppError::NotFound("team"));
-            }
+            let before = one(conn, id)?;
             let label = name.clone().unwrap_or_default();
             teams::update(
                 conn,
@@ -49,7 +50,40 @@ pub async fn update(
                 check_members(conn, members)?;
                 teams::set_members(conn, id, members, now)?;
             }
-            one(conn, id)
+            let after = one(conn, id)?;
+            let member_ids = |t: &TeamResponse| t.members.iter().map(|m| m.id).collect::<Vec<_>>();
+            let mut detail = serde_json::Map::new();
+            if after.name != before.name {
+                detail.insert(
+                    "name".into(),
+                    serde_json::json!({ "from": before.name, "to": after.name }),
+                );
+            }
+            if after.description != before.description {
+                detail.insert(
+                    "description".into(),
+                    serde_json::json!({ "from": before.description, "to": after.description }),
+                );
+            }
+            if member_ids(&after) != member_ids(&before) {
+                detail.insert(
+                    "members".into(),
+                    serde_json::json!({ "from": member_ids(&before), "to": member_ids(&after) }),
+                );
+            }
+            if !detail.is_empty() {
+                let name = audit::actor_name(conn, &actor)?;
+                audit::record(
+                    conn,
+                    &origin,
+                    AuditAction::TeamUpdated,
+                    Some((actor.user, &name)),
+                    Some(Target::new("team", id, after.name.clone())),
+                    Some(serde_json::Value::Object(detail)),
+                    now,
+                )?;
+            }
+            Ok::<_, AppError>(after)
         })
         .await?;
     Ok(Changed::new(updated, vec![Change::Team { id }]))

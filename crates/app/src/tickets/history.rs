@@ -79,7 +79,7 @@ fn user_name(conn: &mut DbConnection, id: &Option<String>) -> Result<Option<Stri
     let Some(id) = id.as_deref().and_then(|s| s.parse::<UserId>().ok()) else {
         return Ok(None);
     };
-    Ok(users::find_many(conn, &[id])?.pop().map(|u| u.name))
+    Ok(users::names(conn, &[id])?.remove(&id))
 }
 
 fn team_name(conn: &mut DbConnection, id: &Option<String>) -> Result<Option<String>, StoreError> {

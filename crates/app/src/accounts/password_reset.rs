@@ -1,0 +1,117 @@
+//! Password reset by link: single use, valid for 30 minutes. The operator issues a link with
+//! `kefu users reset-link` (the email channel will send it); whoever holds it sets a new
+//! password, and every session of the account ends.
+
+use chrono::{DateTime, Duration, Utc};
+use kefu_domain::audit::AuditAction;
+use kefu_domain::email::EmailAddress;
+use kefu_domain::password::Password;
+use kefu_store::{devices, password_resets, sessions, users};
+
+use crate::audit::{self, Origin, Target};
+use crate::changes::{Change, Changed};
+use crate::error::AppError;
+use crate::{App, tokens};
+
+/// How long a reset link works.
+pub const VALID_FOR_MINUTES: i64 = 30;
+
+/// The path of the console's reset page; the token follows as `?token=`.
+pub const RESET_PATH: &str = "/reset-password";
+
+/// A new reset link's parts.
+#[derive(Clone, Debug)]
+pub struct ResetLink {
+    /// The secret for the link (shown once; stored only as a hash).
+    pub token: String,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl ResetLink {
+    /// The link under the public address `base` (`https://help.example.com`).
+    pub fn url(&self, base: &str) -> String {
+        format!(
+            "{}{RESET_PATH}?token={}",
+            base.trim_end_matches('/'),
+            self.token
+        )
+    }
+}
+
+/// Issues a reset link for the account with `email`; earlier links stop working.
+pub async fn issue(
+    app: &App,
+    origin: Origin,
+    email: &EmailAddress,
+) -> Result<Changed<ResetLink>, AppError> {
+    let email = email.clone();
+    let token = tokens::generate();
+    let hash = tokens::hash(&token);
+    let (link, user) = app
+        .store
+        .write(move |conn| {
+            let now = kefu_domain::time::now();
+            let found = users::credentials(conn, &email)?.ok_or(AppError::NotFound("user"))?;
+            let user = found.user;
+            if !user.active {
+                return Err(AppError::conflict(
+                    "user_inactive",
+                    format!("{email} is deactivated; activate it before resetting its password"),
+                ));
+            }
+            let expires_at = now + Duration::minutes(VALID_FOR_MINUTES);
+            password_resets::issue(conn, &hash, user.id, now, expires_at)?;
+            audit::record(
+                conn,
+                &origin,
+                AuditAction::PasswordResetIssued,
+                None,
+                Some(Target::new("user", user.id, user.email.to_string())),
+                Some(serde_json::json!({ "expires_at": expires_at })),
+                now,
+            )?;
+            Ok::<_, AppError>((ResetLink { token, expires_at }, user.id))
+        })
+        .await?;
+    Ok(Changed::new(link, vec![Change::User { id: user }]))
+}
+
+/// Sets `new_password` with a reset link's `token`, once; every session of the account ends.
+pub async fn reset(
+    app: &App,
+    origin: Origin,
+    token: &str,
+    new_password: &str,
+) -> Result<Changed<()>, AppError> {
+    let password = Password::parse(new_password)?;
+    let hash = app.passwords.hash(password).await?;
+    let token_hash = tokens::hash(token.trim());
+    let user = app
+        .store
+        .write(move |conn| {
+            let now = kefu_domain::time::now();
+            let user = password_resets::redeem(conn, &token_hash, now)?.ok_or_else(|| {
+                AppError::invalid(
+                    "invalid_reset_token",
+                    "this reset link is not valid: it was used already, has expired, or a newer one was issued",
+                )
+            })?;
+            let account = users::find(conn, user)?;
+            users::set_password(conn, user, &hash, now)?;
+            sessions::delete_for_user(conn, user, None)?;
+            devices::forget_all(conn, user)?;
+            audit::record(
+                conn,
+                &origin,
+                AuditAction::PasswordReset,
+                Some((user, &account.name)),
+                Some(Target::new("user", user, account.email.to_string())),
+                None,
+                now,
+            )?;
+            Ok::<_, AppError>(user)
+        })
+        .await?;
+    Ok(Changed::new((), vec![Change::User { id: user }]))
+}

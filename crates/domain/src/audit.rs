@@ -1,0 +1,67 @@
+//! The audit log: security-relevant actions, who took them, on what, when and from where.
+
+use chrono::{DateTime, Utc};
+
+use crate::ids::{AuditEventId, UserId};
+use crate::string_enum::string_enum;
+
+string_enum! {
+    /// What happened.
+    "audit action", AuditAction {
+        /// Someone signed in.
+        SignIn => "sign_in",
+        /// A sign-in failed (wrong password, unknown or deactivated account).
+        SignInFailed => "sign_in_failed",
+        /// Someone signed out.
+        SignOut => "sign_out",
+        /// A user changed their own password.
+        PasswordChanged => "password_changed",
+        /// An admin or operator set a user's password.
+        PasswordSet => "password_set",
+        /// A password-reset link was issued.
+        PasswordResetIssued => "password_reset_issued",
+        /// A password was set with a reset link.
+        PasswordReset => "password_reset",
+        /// An account was created.
+        UserCreated => "user_created",
+        /// An account's role changed.
+        RoleChanged => "role_changed",
+        /// An account was deactivated.
+        UserDeactivated => "user_deactivated",
+        /// An account was activated again.
+        UserActivated => "user_activated",
+        /// A personal API token was created.
+        TokenCreated => "token_created",
+        /// A personal API token was revoked.
+        TokenRevoked => "token_revoked",
+        /// A team was created.
+        TeamCreated => "team_created",
+        /// A team was renamed, described or given other members.
+        TeamUpdated => "team_updated",
+    }
+}
+
+/// One entry in the audit log. Names are copied as they were at the time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEvent {
+    /// The entry's id (time-ordered).
+    pub id: AuditEventId,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// What happened.
+    pub action: AuditAction,
+    /// Who did it, if a user did.
+    pub actor: Option<UserId>,
+    /// Their name then, or who else acted (`kefu CLI`).
+    pub actor_name: Option<String>,
+    /// What it was done to: `user`, `team`, `token`.
+    pub target_kind: Option<String>,
+    /// The target's id.
+    pub target_id: Option<String>,
+    /// The target's name or address then.
+    pub target_label: Option<String>,
+    /// The client's address.
+    pub ip: Option<String>,
+    /// Details: what changed from what to what.
+    pub detail: Option<serde_json::Value>,
+}

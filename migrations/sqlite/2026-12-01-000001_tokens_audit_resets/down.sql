@@ -1,0 +1,3 @@
+DROP TABLE password_resets;
+DROP TABLE audit_events;
+DROP TABLE api_tokens;

@@ -1,0 +1,41 @@
+-- Personal API tokens, the audit log of security-relevant actions, and password-reset links.
+-- Kept in step with the other backend's folder of the same name.
+
+-- Named tokens for scripts and integrations; only a hash of each is stored.
+CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    scope TEXT NOT NULL CHECK (scope IN ('read', 'read_write')),
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP,
+    last_used_at TIMESTAMP,
+    revoked_at TIMESTAMP
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id, created_at);
+
+-- Who did what, when, from where. Actors and targets are copied by name as they were then.
+CREATE TABLE audit_events (
+    id TEXT PRIMARY KEY,
+    occurred_at TIMESTAMP NOT NULL,
+    action TEXT NOT NULL,
+    actor_id TEXT,
+    actor_name TEXT,
+    target_kind TEXT,
+    target_id TEXT,
+    target_label TEXT,
+    ip TEXT,
+    detail TEXT
+);
+CREATE INDEX audit_events_time ON audit_events (occurred_at, id);
+
+-- Single-use links to set a new password; only a hash of each is stored.
+CREATE TABLE password_resets (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    used_at TIMESTAMP
+);
+CREATE INDEX password_resets_user ON password_resets (user_id);
