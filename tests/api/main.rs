@@ -5,6 +5,7 @@ mod access;
 mod auth;
 mod console;
 mod errors;
+mod exposure;
 mod openapi;
 mod permissions;
 mod probes;

@@ -39,16 +39,24 @@ pub struct UserSummary {
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     /// The address they will sign in with; unique.
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
     /// Their name.
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub name: String,
     /// What they may do.
     pub role: Role,
     /// Their first password; without one the account cannot sign in until an admin sets it.
     #[serde(default)]
+    #[schema(min_length = 8, max_length = 1024, pattern = "\\S")]
     pub password: Option<String>,
     /// Their preferred language: `en` or `zh-CN`.
     #[serde(default)]
+    #[schema(pattern = "^(en|zh)([-_][A-Za-z]+)*$")]
     pub locale: Option<String>,
 }
 
@@ -58,6 +66,11 @@ pub struct CreateUserRequest {
 pub struct UpdateUserRequest {
     /// A new name.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub name: Option<String>,
     /// A new role.
     #[serde(default)]
@@ -75,6 +88,7 @@ pub struct UpdateUserRequest {
     pub locale: Option<Option<String>>,
     /// A new password; ends the user's sessions.
     #[serde(default)]
+    #[schema(min_length = 8, max_length = 1024, pattern = "\\S")]
     pub password: Option<String>,
 }
 
@@ -116,12 +130,19 @@ pub struct TeamSummary {
 #[serde(deny_unknown_fields)]
 pub struct CreateTeamRequest {
     /// Its name; unique regardless of case.
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub name: String,
     /// What it handles.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// Its members: agents or admins.
     #[serde(default)]
+    #[schema(max_items = 200)]
     pub members: Vec<UserId>,
 }
 
@@ -131,6 +152,11 @@ pub struct CreateTeamRequest {
 pub struct UpdateTeamRequest {
     /// A new name.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub name: Option<String>,
     /// A new description, or `null` to remove it.
     #[serde(
@@ -142,6 +168,7 @@ pub struct UpdateTeamRequest {
     pub description: Option<Option<String>>,
     /// The complete new list of members.
     #[serde(default)]
+    #[schema(max_items = 200)]
     pub members: Option<Vec<UserId>>,
 }
 

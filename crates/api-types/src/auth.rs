@@ -58,6 +58,7 @@ pub struct ChangePasswordRequest {
     /// The password now.
     pub current_password: String,
     /// The new password: 8 characters or more.
+    #[schema(min_length = 8, max_length = 1024, pattern = "\\S")]
     pub new_password: String,
 }
 
@@ -67,6 +68,11 @@ pub struct ChangePasswordRequest {
 pub struct UpdateMeRequest {
     /// A new display name.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub name: Option<String>,
     /// A preferred language (`en`, `zh-CN`), or `null` to follow the browser.
     #[serde(default, with = "crate::nullable")]
@@ -101,7 +107,11 @@ pub enum TokenScopeBody {
 #[serde(deny_unknown_fields)]
 pub struct CreateApiTokenRequest {
     /// What it is for ("CRM sync").
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub name: String,
     /// What it may do.
     pub scope: TokenScopeBody,

@@ -63,6 +63,11 @@ pub struct CustomerDetail {
 pub struct UpdateCustomerRequest {
     /// A new name.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub name: Option<String>,
     /// A new organisation, or `null` to remove it.
     #[serde(
@@ -74,8 +79,10 @@ pub struct UpdateCustomerRequest {
     pub organisation: Option<Option<String>>,
     /// Email addresses to add.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub add_emails: Vec<String>,
     /// Phone numbers to add.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub add_phones: Vec<String>,
 }

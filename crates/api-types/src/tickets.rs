@@ -20,15 +20,25 @@ pub struct RequesterInput {
     pub id: Option<CustomerId>,
     /// The name for a new customer.
     #[serde(default)]
+    #[schema(
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub name: Option<String>,
     /// Found by this address, or created with it.
     #[serde(default)]
+    #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
     /// Found by this number, or created with it; any common format.
     #[serde(default)]
+    #[schema(pattern = "^\\+?[0-9][0-9 ().-]{2,30}$")]
     pub phone: Option<String>,
     /// The company, for a new customer.
     #[serde(default)]
+    #[schema(
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub organisation: Option<String>,
 }
 
@@ -37,6 +47,11 @@ pub struct RequesterInput {
 #[serde(deny_unknown_fields)]
 pub struct FirstMessage {
     /// What the customer asked, or the agent's summary.
+    #[schema(
+        min_length = 1,
+        max_length = 65536,
+        pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*\\S[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+    )]
     pub body: String,
     /// `public` (default) or `internal`.
     #[serde(default)]
@@ -53,18 +68,22 @@ pub struct CallInput {
     /// `inbound` (the customer called) or `outbound`.
     pub direction: CallDirection,
     /// The calling number, any common format; stored as E.164.
+    #[schema(pattern = "^\\+?[0-9][0-9 ().-]{2,30}$")]
     pub from: String,
     /// The called number, any common format; stored as E.164.
+    #[schema(pattern = "^\\+?[0-9][0-9 ().-]{2,30}$")]
     pub to: String,
     /// When the call began; now if absent.
     #[serde(default)]
     pub started_at: Option<DateTime<Utc>>,
     /// How long it lasted, in seconds.
+    #[schema(minimum = 0, maximum = 86400)]
     pub duration_seconds: i32,
     /// How it ended.
     pub outcome: CallOutcome,
     /// What was said or agreed.
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub notes: Option<String>,
 }
 
@@ -73,6 +92,11 @@ pub struct CallInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateTicketRequest {
     /// One line saying what it is about.
+    #[schema(
+        min_length = 1,
+        max_length = 250,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub subject: String,
     /// How it came in; customers may only open `web` tickets.
     pub channel: Channel,
@@ -90,6 +114,7 @@ pub struct CreateTicketRequest {
     pub assignee_id: Option<UserId>,
     /// Tags to put on it.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub tags: Vec<String>,
     /// Who asked; for customers, always themselves. For a phone ticket without one, the
     /// customer with the caller's number (created if unknown).
@@ -103,7 +128,8 @@ pub struct CreateTicketRequest {
     pub call: Option<CallInput>,
 }
 
-/// A ticket as listed and shown.
+/// A ticket as listed and shown. Its requester sees the subject, channel, status and times;
+/// the fields marked "staff only" are absent for them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TicketResponse {
     /// The ticket's id.
@@ -112,27 +138,33 @@ pub struct TicketResponse {
     pub number: TicketNumber,
     /// What it is about.
     pub subject: String,
-    /// Where in the sale the customer is.
-    pub stage: Stage,
+    /// Where in the sale the customer is (staff only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
     /// How it came in.
     pub channel: Channel,
     /// Where it stands.
     pub status: Status,
-    /// How urgent it is.
-    pub priority: Priority,
+    /// How urgent it is (staff only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
     /// Who asked.
     pub requester: CustomerSummary,
-    /// Who works it.
+    /// Who works it (staff only; absent also when nobody does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<UserSummary>,
-    /// Which queue it is in.
+    /// Which queue it is in (staff only; absent also when it is in none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<TeamSummary>,
-    /// Its tags.
-    pub tags: Vec<String>,
+    /// Its tags (staff only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
     /// When it was opened.
     pub created_at: DateTime<Utc>,
     /// When anything on it last changed.
     pub updated_at: DateTime<Utc>,
-    /// When an agent first answered in public.
+    /// When an agent first answered in public (staff only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_responded_at: Option<DateTime<Utc>>,
     /// When it was last solved.
     pub solved_at: Option<DateTime<Utc>>,
@@ -164,6 +196,11 @@ pub struct UpdateTicketRequest {
     pub stage: Option<Stage>,
     /// A new subject.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 250,
+        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+    )]
     pub subject: Option<String>,
     /// A new team, or `null` for none.
     #[serde(
@@ -183,12 +220,15 @@ pub struct UpdateTicketRequest {
     pub assignee_id: Option<Option<UserId>>,
     /// The complete new set of tags.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub tags: Option<Vec<String>>,
     /// Tags to add.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub add_tags: Vec<String>,
     /// Tags to remove.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub remove_tags: Vec<String>,
 }
 
@@ -197,6 +237,7 @@ pub struct UpdateTicketRequest {
 #[serde(deny_unknown_fields)]
 pub struct BulkUpdateRequest {
     /// The tickets to change (at most 100).
+    #[schema(min_items = 1, max_items = 100)]
     pub ids: Vec<TicketId>,
     /// The change.
     pub changes: UpdateTicketRequest,
@@ -293,6 +334,11 @@ pub struct MessageList {
 #[serde(deny_unknown_fields)]
 pub struct PostMessageRequest {
     /// The text.
+    #[schema(
+        min_length = 1,
+        max_length = 65536,
+        pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*\\S[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+    )]
     pub body: String,
     /// `public` (a reply the requester sees; default) or `internal` (a note for agents).
     #[serde(default)]

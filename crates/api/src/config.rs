@@ -10,6 +10,10 @@ pub struct ApiConfig {
     pub bind: String,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// How long a client may take to send a request body, in milliseconds (then 408).
+    pub body_timeout_ms: u64,
+    /// How long a client may take to send a request's headers, in milliseconds.
+    pub header_timeout_ms: u64,
     /// HTTP worker threads; the number of CPUs if absent.
     pub workers: Option<usize>,
     /// The region phone numbers without `+country` are read in (`CN`, `US`, …); without it
@@ -46,6 +50,8 @@ impl Default for ApiConfig {
         Self {
             bind: "127.0.0.1:8080".into(),
             max_body_bytes: 1024 * 1024,
+            body_timeout_ms: 10_000,
+            header_timeout_ms: 5_000,
             workers: None,
             phone_region: None,
             trusted_proxies: Vec::new(),

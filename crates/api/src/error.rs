@@ -43,6 +43,9 @@ pub enum ApiError {
     /// The change conflicts with the current state.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// The request body did not arrive in time.
+    #[error("the request body did not arrive within {seconds} seconds")]
+    BodyTimeout { seconds: f64 },
     /// The request body is larger than allowed.
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
@@ -81,6 +84,7 @@ impl ApiError {
             | ApiError::Invalid { code, .. }
             | ApiError::Conflict { code, .. } => code,
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::BodyTimeout { .. } => "body_timeout",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -102,6 +106,7 @@ impl ApiError {
             StatusCode::NOT_FOUND => "Not found",
             StatusCode::CONFLICT => "Conflict",
             StatusCode::PAYLOAD_TOO_LARGE => "Request too large",
+            StatusCode::REQUEST_TIMEOUT => "Request too slow",
             StatusCode::UNPROCESSABLE_ENTITY => "Invalid value",
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
             StatusCode::SERVICE_UNAVAILABLE => "Temporarily unavailable",
@@ -123,6 +128,7 @@ impl ResponseError for ApiError {
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

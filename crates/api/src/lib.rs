@@ -10,6 +10,7 @@ pub mod auth;
 pub mod client;
 pub mod config;
 pub mod customers;
+pub mod deadline;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -96,6 +97,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let limit = state.config.max_body_bytes;
+    let header_timeout = state.config.header_timeout_ms.max(1);
     let workers = state
         .config
         .workers
@@ -114,11 +116,13 @@ pub async fn serve(
                     .add(("X-Frame-Options", "DENY"))
                     .add(("Referrer-Policy", "same-origin")),
             )
+            .wrap(from_fn(deadline::read_body_in_time))
             .wrap(from_fn(metrics::record))
             .configure(routes)
             .default_service(web::to(assets::serve).wrap(Compress::default()))
     })
     .workers(workers)
+    .client_request_timeout(std::time::Duration::from_millis(header_timeout))
     .disable_signals()
     .shutdown_timeout(10)
     .listen(listener)?

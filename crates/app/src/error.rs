@@ -121,6 +121,7 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::InvalidLocale(_) => "invalid_locale",
         DomainError::TooManyTags { .. } => "too_many_tags",
         DomainError::InvalidTokenLifetime { .. } => "invalid_token_lifetime",
+        DomainError::TooMany { .. } => "too_many",
         DomainError::InvalidTransition { .. } => "invalid_transition",
         DomainError::TransitionNotPermitted { .. } => "forbidden",
         DomainError::TicketClosed => "ticket_closed",

@@ -91,6 +91,9 @@ pub struct Names {
     teams: HashMap<TeamId, String>,
     /// For an agent viewing: when they last saw each ticket.
     seen: Option<HashMap<TicketId, DateTime<Utc>>>,
+    /// Whether the viewer sees the fields agents triage with (staff), or only what a
+    /// requester may (subject, status, times).
+    staff: bool,
 }
 
 impl Names {
@@ -104,7 +107,19 @@ impl Names {
         let requester_ids: Vec<CustomerId> = list.iter().map(|t| t.requester).collect();
         let assignee_ids: Vec<UserId> = list.iter().filter_map(|t| t.assignee).collect();
         let team_ids: Vec<TeamId> = list.iter().filter_map(|t| t.team).collect();
+        let staff = viewer.is_some_and(Actor::is_staff);
+        if !staff {
+            // A requester's view names no agent or team, so none are loaded.
+            return Ok(Self {
+                requesters: customers::summaries(conn, &requester_ids)?
+                    .into_iter()
+                    .map(|c| (c.id, summary_of(c)))
+                    .collect(),
+                ..Self::default()
+            });
+        }
         Ok(Self {
+            staff,
             requesters: customers::summaries(conn, &requester_ids)?
                 .into_iter()
                 .map(|c| (c.id, summary_of(c)))
@@ -124,17 +139,19 @@ impl Names {
         })
     }
 
-    /// Names already at hand (a ticket just created).
+    /// Names already at hand (a ticket just created), for `viewer`.
     pub fn known(
         requester: customers::CustomerSummary,
         assignee: Option<User>,
         team: Option<(TeamId, String)>,
+        viewer: &Actor,
     ) -> Self {
         Self {
             requesters: HashMap::from([(requester.id, summary_of(requester))]),
             assignees: assignee.into_iter().map(|u| (u.id, u)).collect(),
             teams: team.into_iter().collect(),
             seen: None,
+            staff: viewer.is_staff(),
         }
     }
 
@@ -149,30 +166,32 @@ impl Names {
             .seen
             .as_ref()
             .map(|seen| seen.get(&t.id).is_none_or(|at| t.updated_at > *at));
+        let staff = self.staff;
         Ok(TicketResponse {
             unread,
             id: t.id,
             number: t.number,
             subject: t.subject,
-            stage: t.stage,
+            stage: staff.then_some(t.stage),
             channel: t.channel,
             status: t.status,
-            priority: t.priority,
+            priority: staff.then_some(t.priority),
             requester,
             assignee: t
                 .assignee
+                .filter(|_| staff)
                 .and_then(|id| self.assignees.get(&id))
                 .map(user_summary),
-            team: t.team.and_then(|id| {
+            team: t.team.filter(|_| staff).and_then(|id| {
                 self.teams.get(&id).map(|name| TeamSummary {
                     id,
                     name: name.clone(),
                 })
             }),
-            tags: t.tags.iter().map(ToString::to_string).collect(),
+            tags: staff.then(|| t.tags.iter().map(ToString::to_string).collect()),
             created_at: t.created_at,
             updated_at: t.updated_at,
-            first_responded_at: t.first_responded_at,
+            first_responded_at: t.first_responded_at.filter(|_| staff),
             solved_at: t.solved_at,
         })
     }

@@ -8,6 +8,13 @@ use crate::ids::{CustomerId, TeamId, UserId};
 use crate::phone::PhoneNumber;
 use crate::role::Role;
 
+/// The most email addresses one customer record keeps.
+pub const MAX_EMAILS_PER_CUSTOMER: usize = 10;
+/// The most phone numbers one customer record keeps.
+pub const MAX_PHONES_PER_CUSTOMER: usize = 10;
+/// The most members one team has.
+pub const MAX_TEAM_MEMBERS: usize = 200;
+
 /// A user account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct User {
@@ -59,6 +66,37 @@ pub struct Customer {
     pub user: Option<UserId>,
     /// When the record was made.
     pub created_at: DateTime<Utc>,
+}
+
+impl Customer {
+    /// Checks the record stays within [`MAX_EMAILS_PER_CUSTOMER`] and
+    /// [`MAX_PHONES_PER_CUSTOMER`].
+    pub fn check_contact_counts(&self) -> Result<(), DomainError> {
+        if self.emails.len() > MAX_EMAILS_PER_CUSTOMER {
+            return Err(DomainError::TooMany {
+                what: "email addresses per customer",
+                max: MAX_EMAILS_PER_CUSTOMER,
+            });
+        }
+        if self.phones.len() > MAX_PHONES_PER_CUSTOMER {
+            return Err(DomainError::TooMany {
+                what: "phone numbers per customer",
+                max: MAX_PHONES_PER_CUSTOMER,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Checks a team's member list: at most [`MAX_TEAM_MEMBERS`].
+pub fn check_member_count(members: &[UserId]) -> Result<(), DomainError> {
+    if members.len() > MAX_TEAM_MEMBERS {
+        return Err(DomainError::TooMany {
+            what: "members per team",
+            max: MAX_TEAM_MEMBERS,
+        });
+    }
+    Ok(())
 }
 
 impl User {

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::DomainError;
 
@@ -13,9 +14,15 @@ pub struct EmailAddress(String);
 
 impl EmailAddress {
     /// Parses an address of the form `local@domain.tld` (RFC 5321 lengths, no display name).
+    /// It is NFC-normalised with full-width forms folded (`ａdmin＠example．com` is
+    /// `admin@example.com`); invisible and reordering characters are refused.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        let value = input.trim();
         let invalid = || DomainError::InvalidEmail(input.to_owned());
+        if crate::text::find_invisible(input).is_some() {
+            return Err(invalid());
+        }
+        let folded: String = input.nfc().map(fold_width).collect();
+        let value = folded.trim();
         let (local, domain) = value.rsplit_once('@').ok_or_else(invalid)?;
         let local_ok = !local.is_empty()
             && local.len() <= 64
@@ -54,6 +61,23 @@ impl EmailAddress {
     }
 }
 
+/// Folds a full-width form (and the ideographic full stop) to its ASCII twin.
+fn fold_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        '\u{3002}' | '\u{FF61}' => '.',
+        _ => c,
+    }
+}
+
+/// The TR39 skeleton of an address: two addresses with the same skeleton look alike
+/// (`аdmin@` with a Cyrillic а and `admin@`).
+pub fn skeleton(address: &EmailAddress) -> String {
+    unicode_security::confusable_detection::skeleton(&address.lookup_key())
+        .collect::<String>()
+        .to_lowercase()
+}
+
 impl fmt::Display for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -85,6 +109,41 @@ mod tests {
             Ok("Li.Wei+orders@example.com".into())
         );
         assert!(EmailAddress::parse("客户@例子.中国").is_ok());
+    }
+
+    #[test]
+    fn look_alike_spellings_are_one_address_or_refused() {
+        let plain = EmailAddress::parse("admin@example.com").map(|e| e.lookup_key());
+        assert_eq!(
+            EmailAddress::parse("ａdmin@example.com").map(|e| e.lookup_key()),
+            plain
+        );
+        assert_eq!(
+            EmailAddress::parse("ａｄｍｉｎ＠ｅｘａｍｐｌｅ．ｃｏｍ").map(|e| e.lookup_key()),
+            plain
+        );
+        assert_eq!(
+            EmailAddress::parse("jose\u{301}@example.com").map(|e| e.lookup_key()),
+            EmailAddress::parse("jos\u{e9}@example.com").map(|e| e.lookup_key())
+        );
+        assert!(EmailAddress::parse("ad\u{200b}min@example.com").is_err());
+        assert!(EmailAddress::parse("admin@exa\u{202e}mple.com").is_err());
+        // A Cyrillic а is a different address, but it looks the same.
+        let cyrillic = EmailAddress::parse("\u{430}dmin@example.com");
+        assert!(cyrillic.is_ok());
+        let skeletons = [cyrillic, EmailAddress::parse("admin@example.com")]
+            .map(|e| e.as_ref().map(skeleton).unwrap_or_default());
+        assert_eq!(skeletons[0], skeletons[1]);
+        assert_ne!(
+            EmailAddress::parse("admin@example.com")
+                .as_ref()
+                .map(skeleton)
+                .ok(),
+            EmailAddress::parse("adrnin@example.org")
+                .as_ref()
+                .map(skeleton)
+                .ok()
+        );
     }
 
     #[test]

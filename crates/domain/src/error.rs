@@ -57,6 +57,9 @@ pub enum DomainError {
     /// More tags than a ticket carries.
     #[error("a ticket carries at most {max} tags")]
     TooManyTags { max: usize },
+    /// A list longer than allowed.
+    #[error("at most {max} {what}")]
+    TooMany { what: &'static str, max: usize },
     /// A customer tried to set what only agents set on a new ticket.
     #[error("customers cannot set the requester, team, assignee, stage, priority or tags")]
     CustomerFieldsNotAllowed,

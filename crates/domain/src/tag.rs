@@ -17,7 +17,9 @@ pub struct Tag(String);
 impl Tag {
     /// Parses and lower-cases a tag.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        let value = input.trim().to_lowercase();
+        let value: String = unicode_normalization::UnicodeNormalization::nfc(input.trim())
+            .collect::<String>()
+            .to_lowercase();
         let ok = (1..=50).contains(&value.chars().count())
             && value
                 .chars()

@@ -101,6 +101,21 @@ pub fn names(
         .collect()
 }
 
+/// The sign-in addresses of every account with one of `roles`.
+pub fn emails_of_roles(
+    conn: &mut DbConnection,
+    roles: &[Role],
+) -> Result<Vec<EmailAddress>, StoreError> {
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    users::table
+        .filter(users::role.eq_any(names))
+        .select(users::email)
+        .load::<String>(conn)?
+        .iter()
+        .map(|e| EmailAddress::parse(e).map_err(StoreError::from))
+        .collect()
+}
+
 /// The users with these ids (missing ids are skipped).
 pub fn find_many(conn: &mut DbConnection, ids: &[UserId]) -> Result<Vec<User>, StoreError> {
     if ids.is_empty() {

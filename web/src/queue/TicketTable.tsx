@@ -89,12 +89,12 @@ export function TicketTable(props: {
               <td>
                 <ChannelIcon channel={ticket.channel} />
               </td>
-              <td>{t(`stage.${ticket.stage}`)}</td>
+              <td>{ticket.stage ? t(`stage.${ticket.stage}`) : '—'}</td>
               <td>
                 <StatusBadge status={ticket.status} />
               </td>
               <td>
-                <PriorityLabel priority={ticket.priority} />
+                {ticket.priority && <PriorityLabel priority={ticket.priority} />}
               </td>
               <td>{ticket.assignee?.name ?? '—'}</td>
               <td>{ticket.team?.name ?? '—'}</td>

@@ -9,14 +9,16 @@ export function Properties(props: { ticket: Ticket; onChange: (changes: UpdateTi
   const { t } = useI18n();
   const { staff, teams } = useSession();
   const { ticket } = props;
-  const [tags, setTags] = useState(ticket.tags.join(', '));
-  useEffect(() => setTags(ticket.tags.join(', ')), [ticket.tags.join(',')]);
+  // Staff always receive these fields; only requesters' views leave them out.
+  const current = ticket.tags ?? [];
+  const [tags, setTags] = useState(current.join(', '));
+  useEffect(() => setTags(current.join(', ')), [current.join(',')]);
   const saveTags = () => {
     const list = tags
       .split(/[,，]/)
       .map((tag) => tag.trim())
       .filter(Boolean);
-    if (list.join(',') !== ticket.tags.join(',')) props.onChange({ tags: list });
+    if (list.join(',') !== current.join(',')) props.onChange({ tags: list });
   };
   return (
     <section class="panel" aria-labelledby="properties-title">
@@ -34,7 +36,7 @@ export function Properties(props: { ticket: Ticket; onChange: (changes: UpdateTi
         label={t('queue.priority')}
         prefix="priority"
         values={PRIORITIES}
-        value={ticket.priority}
+        value={ticket.priority ?? 'normal'}
         onChange={(priority) => props.onChange({ priority })}
       />
       <EnumSelect
@@ -42,7 +44,7 @@ export function Properties(props: { ticket: Ticket; onChange: (changes: UpdateTi
         label={t('queue.stage')}
         prefix="stage"
         values={STAGES}
-        value={ticket.stage}
+        value={ticket.stage ?? 'pre_sale'}
         onChange={(stage) => props.onChange({ stage })}
       />
       <ChoiceSelect

@@ -3,7 +3,7 @@
 use kefu_api_types::accounts::{CreateUserRequest, UserResponse};
 use kefu_domain::account::{Customer, User};
 use kefu_domain::audit::AuditAction;
-use kefu_domain::email::EmailAddress;
+use kefu_domain::email::{self, EmailAddress};
 use kefu_domain::ids::{CustomerId, UserId};
 use kefu_domain::locale::Locale;
 use kefu_domain::password::Password;
@@ -48,6 +48,23 @@ impl NewAccount {
     }
 }
 
+/// Refuses a staff address that looks like an existing staff account's (`аdmin@` with a
+/// Cyrillic а beside `admin@`), so nobody can pose as a colleague.
+fn refuse_look_alikes(conn: &mut DbConnection, email: &EmailAddress) -> Result<(), AppError> {
+    let wanted = email::skeleton(email);
+    let staff = users::emails_of_roles(conn, &[Role::Admin, Role::Agent, Role::Vendor])?;
+    if let Some(existing) = staff
+        .iter()
+        .find(|e| e.lookup_key() != email.lookup_key() && email::skeleton(e) == wanted)
+    {
+        return Err(AppError::conflict(
+            "email_confusable",
+            format!("{email} looks like the existing account {existing}; use a distinct address"),
+        ));
+    }
+    Ok(())
+}
+
 /// Inserts the account (with its password hash); a customer account gets its customer record,
 /// or is linked to the existing one with the same email address.
 fn insert(
@@ -56,6 +73,9 @@ fn insert(
     password_hash: Option<&str>,
 ) -> Result<User, AppError> {
     let now = time::now();
+    if account.role != Role::Customer {
+        refuse_look_alikes(conn, &account.email)?;
+    }
     let user = User {
         id: UserId::new(),
         email: account.email,

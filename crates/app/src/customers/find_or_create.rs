@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use kefu_api_types::tickets::RequesterInput;
-use kefu_domain::account::Customer;
+use kefu_domain::account::{Customer, MAX_EMAILS_PER_CUSTOMER, MAX_PHONES_PER_CUSTOMER};
 use kefu_domain::email::EmailAddress;
 use kefu_domain::ids::CustomerId;
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
@@ -116,10 +116,16 @@ pub fn resolve(
         _ => None,
     };
     if let Some(id) = by_email.or(by_phone) {
-        if let Some(phone) = &phone {
+        // A full record keeps what it has rather than refusing the ticket.
+        let known = customers::find(conn, id)?;
+        if let Some(phone) = &phone
+            && known.phones.len() < MAX_PHONES_PER_CUSTOMER
+        {
             customers::add_phone(conn, id, phone, now)?;
         }
-        if let (None, Some(email)) = (by_email, &email) {
+        if let (None, Some(email)) = (by_email, &email)
+            && known.emails.len() < MAX_EMAILS_PER_CUSTOMER
+        {
             customers::add_email(conn, id, email, now)?;
         }
         return summary(conn, id);

@@ -1,6 +1,8 @@
 //! Changing a customer's name or organisation, or adding addresses and numbers (agents).
 
 use kefu_api_types::customers::{CustomerResponse, UpdateCustomerRequest};
+use kefu_domain::DomainError;
+use kefu_domain::account::{MAX_EMAILS_PER_CUSTOMER, MAX_PHONES_PER_CUSTOMER};
 use kefu_domain::email::EmailAddress;
 use kefu_domain::ids::CustomerId;
 use kefu_domain::permissions::Actor;
@@ -29,6 +31,14 @@ pub async fn update(
         .organisation
         .map(|o| text::optional("organisation", o.as_deref(), text::NAME_MAX, false))
         .transpose()?;
+    let requested = request.add_emails.len().max(request.add_phones.len());
+    if requested > MAX_EMAILS_PER_CUSTOMER.max(MAX_PHONES_PER_CUSTOMER) {
+        return Err(DomainError::TooMany {
+            what: "addresses or numbers added at once",
+            max: MAX_EMAILS_PER_CUSTOMER.max(MAX_PHONES_PER_CUSTOMER),
+        }
+        .into());
+    }
     let emails = request
         .add_emails
         .iter()
@@ -64,7 +74,9 @@ pub async fn update(
             for phone in &phones {
                 customers::add_phone(conn, id, phone, now)?;
             }
-            Ok::<_, AppError>(customers::find(conn, id)?)
+            let customer = customers::find(conn, id)?;
+            customer.check_contact_counts()?;
+            Ok::<_, AppError>(customer)
         })
         .await?;
     Ok(Changed::new(

@@ -15,6 +15,7 @@ use crate::view;
 pub const DESCRIPTION_MAX: usize = 1000;
 
 fn check_members(conn: &mut DbConnection, members: &[UserId]) -> Result<(), AppError> {
+    kefu_domain::account::check_member_count(members)?;
     let found = users::find_many(conn, members)?;
     for id in members {
         match found.iter().find(|u| u.id == *id) {

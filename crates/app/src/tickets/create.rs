@@ -255,7 +255,7 @@ pub async fn create(
             if actor.is_staff() {
                 reads::mark_seen(conn, actor.user, ticket.id, now)?;
             }
-            let names = view::Names::known(requester, assignee_user, team_name);
+            let names = view::Names::known(requester, assignee_user, team_name, &actor);
             Ok::<_, AppError>(names.render(ticket)?)
         })
         .await?;

@@ -78,6 +78,11 @@ pub fn filter_for(actor: &Actor, query: &ListQuery) -> Result<TicketFilter, AppE
         Some("unassigned" | "none") => Some(AssigneeFilter::Unassigned),
         Some(id) => Some(AssigneeFilter::User(id.parse().map_err(query_error)?)),
     };
+    if !actor.is_staff() && query.tag.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        return Err(AppError::forbidden(
+            "tags are for agents; filter by status or words",
+        ));
+    }
     let requester = match (actor.role, query.requester.as_deref().map(str::trim)) {
         (Role::Customer, _) => Some(actor.customer.ok_or(AppError::NotFound("customer"))?),
         (_, None | Some("")) => None,

@@ -1,0 +1,58 @@
+//! A deadline on reading request bodies: a client that sends its headers and then stalls (or
+//! trickles) its body is answered 408 instead of holding a connection and a worker forever.
+//! Slow headers are cut by the server's own `client_request_timeout`.
+
+use std::time::Duration;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::web::BytesMut;
+use actix_web::{HttpMessage, ResponseError, web};
+use futures_util::StreamExt;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Reads the whole body within the configured time (and size), then hands it on.
+pub async fn read_body_in_time(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(next.call(request).await?.map_into_left_body());
+    };
+    let limit = state.config.max_body_bytes;
+    let deadline = Duration::from_millis(state.config.body_timeout_ms.max(1));
+    let mut payload = request.take_payload();
+    let read = async {
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| ApiError::BadRequest {
+                code: "invalid_body",
+                message: format!("the body could not be read: {e}"),
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    };
+    let outcome = match tokio::time::timeout(deadline, read).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(ApiError::BodyTimeout {
+            seconds: deadline.as_secs_f64(),
+        }),
+    };
+    match outcome {
+        Ok(body) => {
+            request.set_payload(Payload::from(body));
+            Ok(next.call(request).await?.map_into_left_body())
+        }
+        Err(error) => {
+            let response = error.error_response();
+            Ok(request.into_response(response).map_into_right_body())
+        }
+    }
+}
