@@ -6,6 +6,7 @@ mod auth;
 mod console;
 mod errors;
 mod exposure;
+mod matrix;
 mod openapi;
 mod permissions;
 mod probes;

@@ -4,7 +4,7 @@ export async function apiClient(base, email, password) {
   const login = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
+    body: JSON.stringify({ email, password, token: true }),
   });
   if (!login.ok) throw new Error(`API sign-in failed: ${login.status} ${await login.text()}`);
   const { token } = await login.json();

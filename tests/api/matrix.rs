@@ -1,0 +1,167 @@
+//! The permission matrix: every operation of the OpenAPI document against every kind of
+//! caller, on both backends, with the exact status each must get. An operation without a row
+//! fails the test, so a new endpoint cannot ship without deciding who may call it.
+
+use std::collections::BTreeSet;
+
+use kefu_domain::role::Role;
+use kefu_testkit::{TestClient, test_both};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{desk, ticket};
+
+/// The callers, in the order of each row's statuses.
+const WHO: [&str; 7] = [
+    "anonymous",
+    "customer A",
+    "customer B",
+    "vendor",
+    "agent",
+    "admin",
+    "deactivated",
+];
+
+/// One operation: its id in the OpenAPI document, the request, and the status for each caller.
+struct Row {
+    operation: &'static str,
+    method: Method,
+    path: String,
+    body: Box<dyn Fn(&str) -> Option<Value>>,
+    expect: [u16; 7],
+}
+
+fn row(
+    operation: &'static str,
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    expect: [u16; 7],
+) -> Row {
+    Row {
+        operation,
+        method,
+        path,
+        body: Box::new(move |_| body.clone()),
+        expect,
+    }
+}
+
+async fn operations(client: &TestClient) -> BTreeSet<String> {
+    let (status, document) = client.get("/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    document["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|op| op["operationId"].as_str().map(str::to_owned))
+        .collect()
+}
+
+test_both! {
+    async fn every_operation_against_every_caller(db: TestDb) {
+        let desk = desk(db).await;
+        let (a_user, customer_a) = desk.app.user(Role::Customer, "a@example.com").await;
+        let (_, customer_b) = desk.app.user(Role::Customer, "b@example.com").await;
+        let (vendor_user, vendor) = desk.app.user(Role::Vendor, "vendor@example.com").await;
+        let (gone_user, gone) = desk.app.user(Role::Agent, "gone@example.com").await;
+        let (status, _) = desk.admin.patch(&format!("/api/v1/users/{}", gone_user.id), &json!({"active": false})).await;
+        assert_eq!(status, StatusCode::OK);
+        let callers = [desk.app.anonymous(), customer_a.clone(), customer_b, vendor, desk.agent.clone(), desk.admin.clone(), gone];
+
+        let t = ticket(&desk.agent, json!({
+            "subject": "Warranty claim", "channel": "email",
+            "requester": {"email": "a@example.com"}, "message": {"body": "Cracked screen"},
+        })).await;
+        let tid = t["id"].as_str().unwrap().to_owned();
+        let customer = t["requester"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(t["requester"]["email"], a_user.email);
+        let (_, admin_token) = desk.admin.post("/api/v1/me/tokens", &json!({"name": "Matrix", "scope": "read"})).await;
+        let admin_token = admin_token["item"]["id"].as_str().unwrap().to_owned();
+        let team = desk.team.clone();
+        let agent_id = desk.agent_user.id;
+        let call = json!({"direction": "inbound", "from": "+8613800138000", "to": "+862155550100", "duration_seconds": 30, "outcome": "answered"});
+        let forbidden_to_outsiders = |staff: u16| [401, 403, 403, 403, staff, staff, 401];
+        let admins_only = |ok: u16| [401, 403, 403, 403, 403, ok, 401];
+        let signed_in = |ok: u16| [401, ok, ok, ok, ok, ok, 401];
+        let requester_and_staff = |ok: u16| [401, ok, 404, 404, ok, ok, 401];
+        use Method as M;
+        let mut rows = vec![
+            row("login", M::POST, "/api/v1/auth/login".into(), Some(json!({"email": "a@example.com", "password": "wrong-password"})), [401; 7]),
+            row("reset_password", M::POST, "/api/v1/auth/password-reset".into(), Some(json!({"token": "x".repeat(43), "new_password": "long-enough-1"})), [422; 7]),
+            row("get_me", M::GET, "/api/v1/me".into(), None, signed_in(200)),
+            row("update_me", M::PATCH, "/api/v1/me".into(), Some(json!({"locale": "zh-CN"})), signed_in(200)),
+            row("list_api_tokens", M::GET, "/api/v1/me/tokens".into(), None, forbidden_to_outsiders(200)),
+            row("create_api_token", M::POST, "/api/v1/me/tokens".into(), Some(json!({"name": "Script", "scope": "read"})), forbidden_to_outsiders(201)),
+            row("revoke_api_token", M::DELETE, format!("/api/v1/me/tokens/{admin_token}"), None, [401, 403, 403, 403, 404, 200, 401]),
+            row("list_audit_events", M::GET, "/api/v1/audit".into(), None, admins_only(200)),
+            row("list_users", M::GET, "/api/v1/users".into(), None, forbidden_to_outsiders(200)),
+            Row { operation: "create_user", method: M::POST, path: "/api/v1/users".into(),
+                body: Box::new(|who| Some(json!({"email": format!("new-{}@example.com", who.replace(' ', "-")), "name": "New", "role": "agent"}))),
+                expect: admins_only(201) },
+            row("get_user", M::GET, format!("/api/v1/users/{agent_id}"), None, [401, 404, 404, 404, 200, 200, 401]),
+            row("update_user", M::PATCH, format!("/api/v1/users/{}", vendor_user.id), Some(json!({"name": "Vendor Co"})), admins_only(200)),
+            row("list_teams", M::GET, "/api/v1/teams".into(), None, forbidden_to_outsiders(200)),
+            Row { operation: "create_team", method: M::POST, path: "/api/v1/teams".into(),
+                body: Box::new(|who| Some(json!({"name": format!("Team of {who}")}))),
+                expect: admins_only(201) },
+            row("get_team", M::GET, format!("/api/v1/teams/{team}"), None, forbidden_to_outsiders(200)),
+            row("update_team", M::PATCH, format!("/api/v1/teams/{team}"), Some(json!({"description": "Orders and delivery"})), admins_only(200)),
+            row("search_customers", M::GET, "/api/v1/customers?q=a".into(), None, forbidden_to_outsiders(200)),
+            row("get_customer", M::GET, format!("/api/v1/customers/{customer}"), None, requester_and_staff(200)),
+            row("update_customer", M::PATCH, format!("/api/v1/customers/{customer}"), Some(json!({"organisation": "Acme"})), forbidden_to_outsiders(200)),
+            row("list_tickets", M::GET, "/api/v1/tickets".into(), None, [401, 200, 200, 403, 200, 200, 401]),
+            Row { operation: "create_ticket", method: M::POST, path: "/api/v1/tickets".into(),
+                body: Box::new(|who| Some(if who.starts_with("customer") {
+                    json!({"subject": "A question", "channel": "web", "message": {"body": "Hello"}})
+                } else {
+                    json!({"subject": "A question", "channel": "web", "requester": {"email": "c@example.com"}})
+                })),
+                expect: [401, 201, 201, 403, 201, 201, 401] },
+            row("ticket_views", M::GET, "/api/v1/tickets/views".into(), None, forbidden_to_outsiders(200)),
+            row("bulk_update_tickets", M::POST, "/api/v1/tickets/bulk".into(), Some(json!({"ids": [tid], "changes": {"add_tags": ["matrix"]}})), forbidden_to_outsiders(200)),
+            row("get_ticket", M::GET, format!("/api/v1/tickets/{tid}"), None, requester_and_staff(200)),
+            row("update_ticket", M::PATCH, format!("/api/v1/tickets/{tid}"), Some(json!({"priority": "high"})), [401, 403, 404, 404, 200, 200, 401]),
+            row("list_messages", M::GET, format!("/api/v1/tickets/{tid}/messages"), None, requester_and_staff(200)),
+            row("post_message", M::POST, format!("/api/v1/tickets/{tid}/messages"), Some(json!({"body": "Any news?"})), requester_and_staff(201)),
+            row("log_call", M::POST, format!("/api/v1/tickets/{tid}/calls"), Some(call), forbidden_to_outsiders(201)),
+            row("mark_ticket_seen", M::POST, format!("/api/v1/tickets/{tid}/seen"), None, forbidden_to_outsiders(204)),
+            // These end or change what the callers signed in with, so they come last.
+            row("change_password", M::POST, "/api/v1/me/password".into(), Some(json!({"current_password": "correct-horse-9", "new_password": "another-horse-9"})), signed_in(204)),
+            row("logout", M::POST, "/api/v1/auth/logout".into(), None, signed_in(204)),
+        ];
+
+        let documented = operations(&desk.admin).await;
+        let covered: BTreeSet<String> = rows.iter().map(|r| r.operation.to_owned()).collect();
+        let missing: Vec<_> = documented.difference(&covered).collect();
+        assert!(missing.is_empty(), "operations without a row in the permission matrix: {missing:?}");
+        let unknown: Vec<_> = covered.difference(&documented).collect();
+        assert!(unknown.is_empty(), "rows for operations the document does not have: {unknown:?}");
+
+        let mut failures = Vec::new();
+        for row in rows.drain(..) {
+            for (i, client) in callers.iter().enumerate() {
+                let mut request = client.request(row.method.clone(), &row.path);
+                if let Some(body) = (row.body)(WHO[i]) {
+                    request = request.json(&body);
+                }
+                let (status, body) = client.send(request).await;
+                if status.as_u16() != row.expect[i] {
+                    failures.push(format!("{} as {}: expected {}, got {status}: {body}", row.operation, WHO[i], row.expect[i]));
+                }
+                // Refusals are problems with a stable code.
+                if status.is_client_error() {
+                    assert!(body["code"].is_string(), "{} as {}: {body}", row.operation, WHO[i]);
+                }
+            }
+        }
+        assert!(failures.is_empty(), "permission matrix:\n{}", failures.join("\n"));
+
+        // Fields, not only statuses: the requester's view leaves internal fields out.
+        let (_, mine) = customer_a.get(&format!("/api/v1/tickets/{tid}")).await;
+        assert_eq!(mine.get("tags"), None, "{mine}");
+        let (_, staff) = desk.app.login("admin@example.com", "another-horse-9").await.get(&format!("/api/v1/tickets/{tid}")).await;
+        assert_eq!(staff["tags"], json!(["matrix"]));
+    }
+}
