@@ -22,12 +22,15 @@ const WHO: [&str; 7] = [
     "deactivated",
 ];
 
+/// The body a caller sends, by the caller's name.
+type BodyFor = Box<dyn Fn(&str) -> Option<Value>>;
+
 /// One operation: its id in the OpenAPI document, the request, and the status for each caller.
 struct Row {
     operation: &'static str,
     method: Method,
     path: String,
-    body: Box<dyn Fn(&str) -> Option<Value>>,
+    body: BodyFor,
     expect: [u16; 7],
 }
 
