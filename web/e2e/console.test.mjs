@@ -1,7 +1,7 @@
 // The agent console in a real browser against a real server: every step an agent takes, then
 // what the page shows and what the API returns.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { apiClient } from './api.mjs';
 import { OUTPUT, accessibilityProblems, launch, screenshot } from './browser.mjs';
 import { ADMIN, startServer } from './server.mjs';
@@ -10,7 +10,47 @@ let server;
 let browser;
 let page;
 let api;
+let contexts = [];
 const cspErrors = [];
+
+/** A new browser context on `path`, signed in as `as` (through the API, so the browser holds
+ * the session cookie) or signed out; every step starts from its own page, not the previous
+ * step's. */
+async function open(path, { as = ADMIN } = {}) {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
+  contexts.push(context);
+  if (as) {
+    const login = await context.request.post(`${server.base}/api/v1/auth/login`, { data: { email: as.email, password: as.password } });
+    assert.equal(login.status(), 200, `signing in as ${as.email}`);
+  }
+  const p = await context.newPage();
+  p.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspErrors.push(message.text());
+  });
+  await p.goto(`${server.base}${path}`);
+  return p;
+}
+
+/** The queue at `query`, loaded. */
+async function openQueue(query = 'status=unsolved') {
+  const p = await open(`/queue?${query}`);
+  await p.locator('table.tickets[data-loaded="true"], p.empty[data-loaded="true"]').first().waitFor();
+  return p;
+}
+
+/** A new email ticket made through the API, opened in the console. */
+async function openNewTicket(subject) {
+  const ticket = await api.post('/api/v1/tickets', {
+    subject,
+    channel: 'email',
+    stage: 'after_sale',
+    requester: { name: 'Lena Park', email: `lena.${Date.now()}@example.com` },
+    message: { body: 'My order arrived damaged.' },
+  });
+  const p = await open(`/tickets/${ticket.number}`);
+  await p.getByRole('heading', { level: 1 }).filter({ hasText: `#${ticket.number}` }).waitFor();
+  return { page: p, ticket };
+}
 
 async function signIn(p, email = ADMIN.email, password = ADMIN.password) {
   await p.goto(`${server.base}/`);
@@ -18,6 +58,13 @@ async function signIn(p, email = ADMIN.email, password = ADMIN.password) {
   await p.getByLabel('Password', { exact: true }).fill(password);
   await p.getByRole('button', { name: 'Sign in' }).click();
   await p.locator('table.tickets[data-loaded="true"], p.empty[data-loaded="true"]').first().waitFor();
+}
+
+/** Signs in through the form and waits for whatever page follows. */
+async function signInAs(p, who) {
+  await p.getByLabel('Email address').fill(who.email);
+  await p.getByLabel('Password', { exact: true }).fill(who.password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
 }
 
 async function assertAccessible(name) {
@@ -29,13 +76,13 @@ describe('the agent console', () => {
   before(async () => {
     server = await startServer({ tickets: 120 });
     browser = await launch();
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspErrors.push(message.text());
-    });
     api = await apiClient(server.base, ADMIN.email, ADMIN.password);
     console.log(`screenshots: ${OUTPUT}`);
+  });
+
+  afterEach(async () => {
+    for (const context of contexts) await context.close();
+    contexts = [];
   });
 
   after(async () => {
@@ -44,12 +91,13 @@ describe('the agent console', () => {
   });
 
   it('shows the sign-in page without accessibility problems', async () => {
-    await page.goto(`${server.base}/queue`);
+    page = await open('/queue', { as: null });
     await page.getByRole('heading', { name: 'Sign in to Kefu' }).waitFor();
     await assertAccessible('sign-in');
   });
 
   it('refuses a wrong password with the API message', async () => {
+    page = await open('/', { as: null });
     await page.getByLabel('Email address').fill(ADMIN.email);
     await page.getByLabel('Password', { exact: true }).fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -57,6 +105,7 @@ describe('the agent console', () => {
   });
 
   it('signs in and shows the queue with views and counts', async () => {
+    page = await open('/', { as: null });
     await signIn(page);
     const rows = page.locator('table.tickets tbody tr');
     assert.ok((await rows.count()) > 0, 'the queue lists tickets');
@@ -70,6 +119,7 @@ describe('the agent console', () => {
   });
 
   it('filters the queue, keeps the filters in the URL, and agrees with the API', async () => {
+    page = await openQueue('');
     await page.getByLabel('Status', { exact: true }).selectOption('pending');
     await page.waitForURL(/status=pending/);
     await page.locator('table.tickets[data-loaded="true"]').waitFor();
@@ -86,8 +136,7 @@ describe('the agent console', () => {
   });
 
   it('moves with j/k, opens with Enter, and shows the shortcut help', async () => {
-    await page.goto(`${server.base}/queue?status=unsolved`);
-    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    page = await openQueue();
     await page.keyboard.press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await page.keyboard.press('Escape');
@@ -101,8 +150,9 @@ describe('the agent console', () => {
   });
 
   it('replies, adds an internal note, and changes status and assignee', async () => {
-    const number = new URL(page.url()).pathname.split('/').pop();
-    const ticket = await api.get(`/api/v1/tickets/${number}`);
+    const opened = await openNewTicket('Damaged espresso machine');
+    page = opened.page;
+    const { ticket } = opened;
     await page.getByRole('textbox', { name: 'Reply', exact: true }).fill('Your replacement ships today. 今天发货。');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.locator('.timeline .entry.reply').filter({ hasText: 'Your replacement ships today' }).waitFor();
@@ -112,6 +162,8 @@ describe('the agent console', () => {
     const note = page.locator('.timeline .entry.note').filter({ hasText: 'Warehouse confirmed stock.' });
     await note.waitFor();
     assert.match(await note.textContent(), /Internal note/);
+    // After a note, the box is back to a public reply.
+    assert.equal(await page.getByRole('radio', { name: 'Public reply' }).isChecked(), true);
     await page.getByLabel('Status', { exact: true }).selectOption('pending');
     await page.locator('.ticket-header .badge', { hasText: 'Pending' }).waitFor();
     const agents = await api.get('/api/v1/users?role=agent&limit=50');
@@ -130,6 +182,7 @@ describe('the agent console', () => {
   });
 
   it('focuses the reply with r and solves with e', async () => {
+    page = (await openNewTicket('Wrong colour delivered')).page;
     await page.locator('body').click({ position: { x: 5, y: 300 } });
     await page.keyboard.press('r');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'reply-body');
@@ -141,6 +194,7 @@ describe('the agent console', () => {
   });
 
   it('opens a ticket on any channel from the new-ticket form', async () => {
+    page = await openQueue();
     await page.getByRole('link', { name: 'New ticket' }).click();
     await page.getByLabel('Subject').fill('Quote for 50 label printers');
     await page.getByLabel('Channel').selectOption('chat');
@@ -162,8 +216,7 @@ describe('the agent console', () => {
   });
 
   it('assigns, tags and pends several tickets at once', async () => {
-    await page.goto(`${server.base}/queue?status=new`);
-    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    page = await openQueue('status=new');
     const rows = page.locator('table.tickets tbody tr');
     const numbers = (await rows.locator('td.number').allTextContents()).slice(0, 2);
     assert.equal(numbers.length, 2, 'the seed has new tickets');
@@ -190,6 +243,7 @@ describe('the agent console', () => {
     const ticket = page1.items[0];
     const phone = ticket.requester.phone;
     assert.ok(phone, 'the seeded phone ticket has a caller number');
+    page = await openQueue();
     await page.getByRole('link', { name: 'Log a call' }).first().click();
     await page.getByLabel("Caller's phone number").fill(phone);
     await page.getByRole('button', { name: 'Find caller' }).click();
@@ -199,6 +253,8 @@ describe('the agent console', () => {
     await page.getByLabel('Notes').fill('Customer asked for the delivery date.');
     await page.getByRole('button', { name: `Log on #${ticket.number}` }).click();
     await page.waitForURL(new RegExp(`/tickets/${ticket.number}$`));
+    await page.locator('.notice').filter({ hasText: `Call logged on #${ticket.number}` }).waitFor();
+    assert.ok(!(await page.locator('.notice').textContent()).includes('##'), 'the number is shown once with its #');
     await page.locator('.timeline .entry.call').filter({ hasText: 'Customer asked for the delivery date.' }).waitFor();
     const timeline = await api.get(`/api/v1/tickets/${ticket.id}/messages`);
     const call = timeline.items.filter((m) => m.kind === 'call').pop().call;
@@ -208,7 +264,7 @@ describe('the agent console', () => {
   });
 
   it('logs a call from an unknown number as a new phone ticket', async () => {
-    await page.goto(`${server.base}/calls`);
+    page = await open('/calls');
     await page.getByLabel("Caller's phone number").fill('+1 415 555 0199');
     await page.getByRole('button', { name: 'Find caller' }).click();
     await page.getByText('No customer has this number yet').waitFor();
@@ -227,6 +283,7 @@ describe('the agent console', () => {
   });
 
   it('creates a user and a team on the admin pages', async () => {
+    page = await openQueue();
     await page.getByRole('link', { name: 'Users' }).click();
     const form = page.getByRole('form', { name: 'New user' });
     await form.getByLabel('Email', { exact: true }).fill('new.agent@example.com');
@@ -253,8 +310,7 @@ describe('the agent console', () => {
   });
 
   it('switches to Chinese, and remembers it', async () => {
-    await page.goto(`${server.base}/queue?status=unsolved`);
-    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    page = await openQueue();
     await page.getByLabel('Language').selectOption('zh-CN');
     await page.getByRole('link', { name: '工单队列' }).waitFor();
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
@@ -273,8 +329,7 @@ describe('the agent console', () => {
   });
 
   it('sends an ended session back to sign-in, and back to where the agent was', async () => {
-    await page.goto(`${server.base}/queue?status=unsolved`);
-    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    page = await openQueue();
     // The session ends on the server (as an idle timeout or a password change would).
     const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
     assert.equal(me, 200);
@@ -288,7 +343,72 @@ describe('the agent console', () => {
     await page.locator('table.tickets[data-loaded="true"]').waitFor();
   });
 
+  it('creates an API token, shows it once, and revokes it', async () => {
+    page = await openQueue();
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('heading', { name: 'Personal API tokens' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Warehouse sync');
+    await page.getByLabel('Access').selectOption('read');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const secret = (await page.getByTestId('token-secret').textContent()).trim();
+    assert.match(secret, /^kefu_pat_/);
+    const asToken = await fetch(`${server.base}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
+    assert.equal(asToken.status, 200, 'the shown token works as a bearer token');
+    await screenshot(page, 'tokens-en');
+    await assertAccessible('API tokens');
+    await page.getByRole('button', { name: 'Revoke Warehouse sync' }).click();
+    await page.getByRole('cell', { name: 'Revoked', exact: true }).waitFor();
+    const revoked = await fetch(`${server.base}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
+    assert.equal(revoked.status, 401, 'a revoked token is refused');
+  });
+
+  it('shows the audit log of sign-ins and admin actions', async () => {
+    await api.post('/api/v1/teams', { name: `Audited ${Date.now()}` });
+    page = await open('/admin/audit');
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.locator('tr[data-action="team_created"]').first().waitFor();
+    await page.locator('tr[data-action="sign_in"]').first().waitFor();
+    const log = await api.get('/api/v1/audit?limit=5');
+    const first = page.locator('table.audit tbody tr').first();
+    assert.equal(await first.getAttribute('data-action'), log.items[0].action);
+    await assertAccessible('audit log');
+  });
+
+  it('sets a new password from a reset link, once', async () => {
+    const email = `reset.${Date.now()}@example.com`;
+    await api.post('/api/v1/users', { email, name: 'Rosa Reset', role: 'agent', password: 'old-password-1' });
+    const out = server.run(['users', 'reset-link', '--email', email]);
+    const link = /(http:\/\/\S+\/reset-password\?token=\S+)/.exec(out)?.[1];
+    assert.ok(link, out);
+    page = await open(new URL(link).pathname + new URL(link).search, { as: null });
+    await page.getByLabel('New password', { exact: true }).fill('new-password-77');
+    await page.getByLabel('New password again').fill('new-password-77');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByText('Your password is set').waitFor();
+    await assertAccessible('reset password');
+    const login = await fetch(`${server.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'new-password-77' }) });
+    assert.equal(login.status, 200);
+    page = await open(new URL(link).pathname + new URL(link).search, { as: null });
+    await page.getByLabel('New password', { exact: true }).fill('another-pass-77');
+    await page.getByLabel('New password again').fill('another-pass-77');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByRole('alert').filter({ hasText: 'no longer valid' }).waitFor();
+  });
+
+  it('tells a customer who signs in that this is the staff console', async () => {
+    const customer = { email: `customer.${Date.now()}@example.com`, password: 'customer-pass-1' };
+    await api.post('/api/v1/users', { ...customer, name: 'Chen Jie', role: 'customer' });
+    page = await open('/', { as: null });
+    await signInAs(page, customer);
+    await page.getByRole('heading', { name: 'This is the staff console' }).waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0, 'no red error box');
+    await assertAccessible('staff only');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Kefu' }).waitFor();
+  });
+
   it('signs out', async () => {
+    page = await openQueue();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Kefu' }).waitFor();
     const status = await page.evaluate(async () => (await fetch('/api/v1/me')).status);

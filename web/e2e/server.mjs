@@ -54,6 +54,8 @@ export async function startServer({ tickets = 120, url } = {}) {
     base,
     databaseUrl,
     agentPassword,
+    /** Runs a `kefu` command on this server's database and returns what it printed. */
+    run: (args, input) => kefu(args, env, input),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

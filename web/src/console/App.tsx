@@ -11,6 +11,10 @@ import { LogCallPage } from '../calls/LogCallPage';
 import { NewTicketPage } from '../ticket/NewTicketPage';
 import { UsersPage } from '../admin/UsersPage';
 import { TeamsPage } from '../admin/TeamsPage';
+import { AuditPage } from '../admin/AuditPage';
+import { TokensPage } from '../account/TokensPage';
+import { ResetPassword } from './ResetPassword';
+import { StaffOnly } from './StaffOnly';
 
 const LOCALE_KEY = 'kefu.locale';
 
@@ -50,7 +54,7 @@ export function App() {
       setState({ kind: 'signed-out', expired: true });
     });
     ok(api.GET('/api/v1/me')).then(
-      (me) => signedIn(me.user, me.csrf_token ?? ""),
+      (me) => signedIn(me.user, me.csrf_token ?? ''),
       () => setState({ kind: 'signed-out', expired: false }),
     );
   }, [signedIn]);
@@ -93,6 +97,13 @@ export function App() {
 
   const i18n = useMemo(() => ({ locale, t, setLocale }), [locale, t, setLocale]);
 
+  if (place.path === '/reset-password') {
+    return (
+      <I18nContext.Provider value={i18n}>
+        <ResetPassword token={new URLSearchParams(place.search).get('token') ?? ''} />
+      </I18nContext.Provider>
+    );
+  }
   if (state.kind === 'loading') {
     return (
       <I18nContext.Provider value={i18n}>
@@ -113,6 +124,13 @@ export function App() {
             navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/queue', { replace: true });
           }}
         />
+      </I18nContext.Provider>
+    );
+  }
+  if (state.user.role !== 'admin' && state.user.role !== 'agent') {
+    return (
+      <I18nContext.Provider value={i18n}>
+        <StaffOnly name={state.user.name} onSignOut={signOut} />
       </I18nContext.Provider>
     );
   }
@@ -146,6 +164,8 @@ function Route(props: { path: string; admin: boolean }) {
   if (path === '/calls') return <LogCallPage />;
   if (admin && path === '/admin/users') return <UsersPage />;
   if (admin && path === '/admin/teams') return <TeamsPage />;
+  if (admin && path === '/admin/audit') return <AuditPage />;
+  if (path === '/settings/tokens') return <TokensPage />;
   return <NotFound />;
 }
 

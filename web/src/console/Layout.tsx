@@ -31,9 +31,10 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
     ['/queue', t('nav.queue')],
     ['/tickets/new', t('nav.newTicket')],
     ['/calls', t('nav.logCall')],
+    ['/settings/tokens', t('nav.tokens')],
   ];
   if (session.user.role === 'admin') {
-    links.push(['/admin/users', t('nav.users')], ['/admin/teams', t('nav.teams')]);
+    links.push(['/admin/users', t('nav.users')], ['/admin/teams', t('nav.teams')], ['/admin/audit', t('nav.audit')]);
   }
   const current = (href: string) =>
     place.path === href || (href === '/queue' && (place.path === '/' || place.path.startsWith('/queue')));

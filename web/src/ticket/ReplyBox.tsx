@@ -23,6 +23,8 @@ export function ReplyBox(props: { ticketId: string; onSent: () => void; textRef:
         }),
       );
       setBody('');
+      // A note is the exception: the next entry is a public reply unless chosen again.
+      setInternal(false);
       props.onSent();
     } catch (cause) {
       setError(cause as ApiError);
