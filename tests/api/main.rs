@@ -9,6 +9,7 @@ mod exposure;
 mod matrix;
 mod openapi;
 mod permissions;
+mod phones;
 mod probes;
 mod support;
 mod tickets;

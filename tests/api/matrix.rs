@@ -111,6 +111,8 @@ test_both! {
                 expect: admins_only(201) },
             row("get_team", M::GET, format!("/api/v1/teams/{team}"), None, forbidden_to_outsiders(200)),
             row("update_team", M::PATCH, format!("/api/v1/teams/{team}"), Some(json!({"description": "Orders and delivery"})), admins_only(200)),
+            row("get_settings", M::GET, "/api/v1/settings".into(), None, forbidden_to_outsiders(200)),
+            row("update_settings", M::PATCH, "/api/v1/settings".into(), Some(json!({"phone_region": "CN"})), admins_only(200)),
             row("search_customers", M::GET, "/api/v1/customers?q=a".into(), None, forbidden_to_outsiders(200)),
             row("get_customer", M::GET, format!("/api/v1/customers/{customer}"), None, requester_and_staff(200)),
             row("update_customer", M::PATCH, format!("/api/v1/customers/{customer}"), Some(json!({"organisation": "Acme"})), forbidden_to_outsiders(200)),

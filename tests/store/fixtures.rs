@@ -30,6 +30,8 @@ pub fn team(name: &str) -> Team {
         name: name.into(),
         description: None,
         members: vec![],
+        phone_line: None,
+        assign_on_reply: true,
         created_at: kefu_domain::time::now(),
     }
 }

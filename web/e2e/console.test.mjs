@@ -282,6 +282,32 @@ describe('the agent console', () => {
     await page.locator('.requester').getByText('Grace Walker').waitFor();
   });
 
+  it('reads national numbers at home, offers the team line, and files the phone ticket where chosen', async () => {
+    const me = await api.get('/api/v1/me');
+    const teams = await api.get('/api/v1/teams');
+    const orders = teams.items.find((t) => t.name === 'Orders');
+    assert.equal((await api.get('/api/v1/settings')).phone_region, 'CN', 'the demo is a Chinese business');
+    await api.patch(`/api/v1/teams/${orders.id}`, { members: [...orders.members.map((m) => m.id), me.user.id] });
+    page = await open('/calls');
+    await page.getByLabel("Caller's phone number").fill('138 0013 8111');
+    await page.getByRole('button', { name: 'Find caller' }).click();
+    await page.getByText('No customer has this number yet').waitFor();
+    assert.equal(await page.getByLabel('Our number').inputValue(), orders.phone_line_display, 'the team line is offered');
+    await page.getByLabel('Duration (minutes:seconds)').fill('2:00');
+    await page.getByLabel('Subject').fill('Where is my parcel?');
+    await page.getByLabel('Stage').selectOption('in_sale');
+    await page.getByLabel('Priority').selectOption('high');
+    await page.getByLabel('Team').selectOption(orders.id);
+    await page.getByRole('button', { name: 'Create phone ticket' }).click();
+    await page.waitForURL(/\/tickets\/\d+$/);
+    const number = new URL(page.url()).pathname.split('/').pop();
+    const ticket = await api.get(`/api/v1/tickets/${number}`);
+    assert.deepEqual([ticket.stage, ticket.priority, ticket.team?.id], ['in_sale', 'high', orders.id]);
+    assert.equal(ticket.requester.phone, '+8613800138111');
+    await page.locator('.requester').getByText('138 0013 8111').waitFor();
+    await page.locator('.timeline .entry.call').filter({ hasText: '138 0013 8111' }).waitFor();
+  });
+
   it('creates a user and a team on the admin pages', async () => {
     page = await openQueue();
     await page.getByRole('link', { name: 'Users' }).click();
@@ -302,7 +328,7 @@ describe('the agent console', () => {
     const team = page.getByRole('region', { name: 'Field service' });
     await team.waitFor();
     await team.getByRole('checkbox', { name: 'Noah New' }).check();
-    await team.getByRole('button', { name: /Save members/ }).click();
+    await team.getByRole('button', { name: /Save team/ }).click();
     await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     const teams = await api.get('/api/v1/teams');
     const field = teams.items.find((t) => t.name === 'Field service');

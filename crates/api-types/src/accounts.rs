@@ -110,6 +110,12 @@ pub struct TeamResponse {
     pub name: String,
     /// What it handles.
     pub description: Option<String>,
+    /// Its own phone line, E.164: "our number" when its agents log calls.
+    pub phone_line: Option<String>,
+    /// The same number as people read it.
+    pub phone_line_display: Option<String>,
+    /// Whether an agent's public reply to an unassigned ticket of the team assigns it to them.
+    pub assign_on_reply: bool,
     /// Its members.
     pub members: Vec<UserSummary>,
     /// When it was made.
@@ -144,6 +150,14 @@ pub struct CreateTeamRequest {
     #[serde(default)]
     #[schema(max_items = 200)]
     pub members: Vec<UserId>,
+    /// Its own phone line, any common format.
+    #[serde(default)]
+    #[schema(pattern = "^\\+?[0-9][0-9 ().-]{2,30}$")]
+    pub phone_line: Option<String>,
+    /// Whether an agent's public reply to an unassigned ticket of the team assigns it to them
+    /// (default on).
+    #[serde(default)]
+    pub assign_on_reply: Option<bool>,
 }
 
 /// `PATCH /api/v1/teams/{id}` (admins); absent fields stay as they are.
@@ -170,6 +184,39 @@ pub struct UpdateTeamRequest {
     #[serde(default)]
     #[schema(max_items = 200)]
     pub members: Option<Vec<UserId>>,
+    /// A new phone line, or `null` for none.
+    #[serde(
+        default,
+        with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, pattern = "^\\+?[0-9][0-9 ().-]{2,30}$")]
+    pub phone_line: Option<Option<String>>,
+    /// Whether an agent's public reply to an unassigned ticket assigns it to them.
+    #[serde(default)]
+    pub assign_on_reply: Option<bool>,
+}
+
+/// Settings of the whole helpdesk (admins change them).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SettingsResponse {
+    /// The region phone numbers without `+country` are read in (`CN`, `US`, …), and in which
+    /// numbers are shown in national format; none means every number needs its `+country`.
+    pub phone_region: Option<String>,
+}
+
+/// `PATCH /api/v1/settings` (admins); absent fields stay as they are.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSettingsRequest {
+    /// An ISO 3166-1 alpha-2 region code, or `null` for none.
+    #[serde(
+        default,
+        with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, pattern = "^[A-Za-z]{2}$")]
+    pub phone_region: Option<Option<String>>,
 }
 
 /// Every team.

@@ -20,6 +20,9 @@ pub struct CustomerResponse {
     pub emails: Vec<String>,
     /// Their phone numbers, E.164.
     pub phones: Vec<String>,
+    /// The same numbers as people read them: national format in the business's region,
+    /// international otherwise.
+    pub phones_display: Vec<String>,
     /// Their login, if they have one.
     pub user_id: Option<UserId>,
     /// When the record was made.
@@ -35,8 +38,10 @@ pub struct CustomerSummary {
     pub name: String,
     /// Their first email address.
     pub email: Option<String>,
-    /// Their first phone number.
+    /// Their first phone number, E.164.
     pub phone: Option<String>,
+    /// The same number as people read it.
+    pub phone_display: Option<String>,
 }
 
 /// Customers found by a search.

@@ -274,6 +274,10 @@ pub struct CallResponse {
     pub from: String,
     /// The called number, E.164.
     pub to: String,
+    /// The calling number as people read it.
+    pub from_display: String,
+    /// The called number as people read it.
+    pub to_display: String,
     /// When the call began.
     pub started_at: DateTime<Utc>,
     /// How long it lasted, in seconds.

@@ -16,6 +16,7 @@ pub mod extract;
 pub mod health;
 pub mod metrics;
 pub mod openapi;
+pub mod settings;
 pub mod state;
 pub mod teams;
 pub mod tickets;
@@ -82,6 +83,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route("/openapi.json", web::get().to(openapi::document))
                 .configure(auth::routes)
                 .configure(audit::routes)
+                .configure(settings::routes)
                 .configure(users::routes)
                 .configure(teams::routes)
                 .configure(customers::routes)

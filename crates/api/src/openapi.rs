@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, customers, teams, tickets, users};
+use crate::{audit, auth, customers, settings, teams, tickets, users};
 
 /// Kefu's HTTP API.
 #[derive(OpenApi)]
@@ -26,6 +26,8 @@ use crate::{audit, auth, customers, teams, tickets, users};
         auth::tokens::revoke,
         auth::password_reset::reset,
         audit::list,
+        settings::show,
+        settings::update,
         users::list::list,
         users::list::show,
         users::create::create,
@@ -52,6 +54,7 @@ use crate::{audit, auth, customers, teams, tickets, users};
     tags(
         (name = "auth", description = "Signing in and out, passwords, API tokens"),
         (name = "audit", description = "Who did what: the audit log"),
+        (name = "settings", description = "The helpdesk's settings"),
         (name = "users", description = "Accounts"),
         (name = "teams", description = "Queues of work"),
         (name = "customers", description = "The people asking for help"),

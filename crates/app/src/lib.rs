@@ -12,11 +12,15 @@ pub mod changes;
 pub mod customers;
 pub mod error;
 pub mod passwords;
+pub mod settings;
 pub mod teams;
 pub mod throttle;
 pub mod tickets;
 pub mod tokens;
 pub mod view;
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use chrono::Duration;
 use kefu_domain::phone::PhoneRegion;
@@ -50,14 +54,21 @@ impl Default for SessionPolicy {
 pub struct App {
     /// The database.
     pub store: Store,
-    /// The region phone numbers without `+country` are read in.
-    pub phone_region: Option<PhoneRegion>,
+    /// The region from the configuration, used until an admin stores one in the settings.
+    pub default_phone_region: Option<PhoneRegion>,
+    region: Arc<Mutex<Option<CachedRegion>>>,
     /// Password hashing with Kefu's argon2id parameters.
     pub passwords: Passwords,
     /// How long sessions live.
     pub sessions: SessionPolicy,
     changes: broadcast::Sender<Change>,
 }
+
+/// The phone region as read from the settings, and when.
+type CachedRegion = (Instant, Option<PhoneRegion>);
+
+/// How long settings read from the database are trusted before they are read again.
+pub const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How many unread changes a slow subscriber may fall behind before it misses some (it is then
 /// told, and looks again in the database).
@@ -72,11 +83,39 @@ impl App {
     ) -> Result<Self, AppError> {
         Ok(Self {
             store,
-            phone_region,
+            default_phone_region: phone_region,
+            region: Arc::new(Mutex::new(None)),
             passwords: Passwords::new()?,
             sessions,
             changes: broadcast::channel(CHANGE_BUFFER).0,
         })
+    }
+
+    /// The region national phone numbers are read and shown in: the admins' setting, else the
+    /// configured default. Read at most every [`SETTINGS_TTL`] (a change on another node shows
+    /// here within that time).
+    pub async fn phone_region(&self) -> Result<Option<PhoneRegion>, AppError> {
+        let cached = *self.region.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, region)) = cached
+            && at.elapsed() < SETTINGS_TTL
+        {
+            return Ok(region);
+        }
+        let stored = self
+            .store
+            .read(|conn| kefu_store::settings::get(conn, kefu_store::settings::PHONE_REGION))
+            .await?;
+        let region = match stored {
+            Some(code) => Some(PhoneRegion::parse(&code)?),
+            None => self.default_phone_region,
+        };
+        *self.region.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), region));
+        Ok(region)
+    }
+
+    /// Forgets the cached settings (after this node changed them).
+    pub fn settings_changed(&self) {
+        *self.region.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Announces committed changes to this process's subscribers (the bus hooks in here).

@@ -12,6 +12,7 @@ use kefu_domain::call::CallLog;
 use kefu_domain::ids::{CustomerId, MessageId, TeamId, TicketId, UserId};
 use kefu_domain::message::{AuthorKind, Message};
 use kefu_domain::permissions::Actor;
+use kefu_domain::phone::{PhoneNumber, PhoneRegion};
 use kefu_domain::ticket::Ticket;
 use kefu_store::{DbConnection, StoreError, calls, customers, reads, teams, users};
 
@@ -36,29 +37,38 @@ fn user_summary(user: &User) -> UserSummary {
 }
 
 /// A customer with their contact details.
-pub fn customer(customer: &Customer) -> CustomerResponse {
+pub fn customer(customer: &Customer, region: Option<PhoneRegion>) -> CustomerResponse {
     CustomerResponse {
         id: customer.id,
         name: customer.name.clone(),
         organisation: customer.organisation.clone(),
         emails: customer.emails.iter().map(ToString::to_string).collect(),
         phones: customer.phones.iter().map(ToString::to_string).collect(),
+        phones_display: customer.phones.iter().map(|p| p.display(region)).collect(),
         user_id: customer.user,
         created_at: customer.created_at,
     }
 }
 
-fn summary_of(c: customers::CustomerSummary) -> CustomerSummary {
+fn summary_of(c: customers::CustomerSummary, region: Option<PhoneRegion>) -> CustomerSummary {
     CustomerSummary {
         id: c.id,
         name: c.name,
         email: c.email,
+        phone_display: c
+            .phone
+            .as_ref()
+            .map(|p| PhoneNumber::from_stored(p.clone()).display(region)),
         phone: c.phone,
     }
 }
 
 /// Teams with their members' names.
-pub fn teams(conn: &mut DbConnection, list: &[Team]) -> Result<Vec<TeamResponse>, StoreError> {
+pub fn teams(
+    conn: &mut DbConnection,
+    list: &[Team],
+    region: Option<PhoneRegion>,
+) -> Result<Vec<TeamResponse>, StoreError> {
     let ids: Vec<UserId> = list
         .iter()
         .flat_map(|t| t.members.iter().copied())
@@ -73,6 +83,9 @@ pub fn teams(conn: &mut DbConnection, list: &[Team]) -> Result<Vec<TeamResponse>
             id: team.id,
             name: team.name.clone(),
             description: team.description.clone(),
+            phone_line: team.phone_line.as_ref().map(ToString::to_string),
+            phone_line_display: team.phone_line.as_ref().map(|p| p.display(region)),
+            assign_on_reply: team.assign_on_reply,
             members: team
                 .members
                 .iter()
@@ -103,6 +116,7 @@ impl Names {
         conn: &mut DbConnection,
         list: &[Ticket],
         viewer: Option<&Actor>,
+        region: Option<PhoneRegion>,
     ) -> Result<Self, StoreError> {
         let requester_ids: Vec<CustomerId> = list.iter().map(|t| t.requester).collect();
         let assignee_ids: Vec<UserId> = list.iter().filter_map(|t| t.assignee).collect();
@@ -113,7 +127,7 @@ impl Names {
             return Ok(Self {
                 requesters: customers::summaries(conn, &requester_ids)?
                     .into_iter()
-                    .map(|c| (c.id, summary_of(c)))
+                    .map(|c| (c.id, summary_of(c, region)))
                     .collect(),
                 ..Self::default()
             });
@@ -122,7 +136,7 @@ impl Names {
             staff,
             requesters: customers::summaries(conn, &requester_ids)?
                 .into_iter()
-                .map(|c| (c.id, summary_of(c)))
+                .map(|c| (c.id, summary_of(c, region)))
                 .collect(),
             assignees: users::find_many(conn, &assignee_ids)?
                 .into_iter()
@@ -145,9 +159,10 @@ impl Names {
         assignee: Option<User>,
         team: Option<(TeamId, String)>,
         viewer: &Actor,
+        region: Option<PhoneRegion>,
     ) -> Self {
         Self {
-            requesters: HashMap::from([(requester.id, summary_of(requester))]),
+            requesters: HashMap::from([(requester.id, summary_of(requester, region))]),
             assignees: assignee.into_iter().map(|u| (u.id, u)).collect(),
             teams: team.into_iter().collect(),
             seen: None,
@@ -202,8 +217,9 @@ pub fn tickets(
     conn: &mut DbConnection,
     list: Vec<Ticket>,
     viewer: Option<&Actor>,
+    region: Option<PhoneRegion>,
 ) -> Result<Vec<TicketResponse>, StoreError> {
-    let names = Names::load(conn, &list, viewer)?;
+    let names = Names::load(conn, &list, viewer, region)?;
     list.into_iter().map(|t| names.render(t)).collect()
 }
 
@@ -212,19 +228,22 @@ pub fn ticket(
     conn: &mut DbConnection,
     ticket: Ticket,
     viewer: Option<&Actor>,
+    region: Option<PhoneRegion>,
 ) -> Result<TicketResponse, StoreError> {
-    tickets(conn, vec![ticket], viewer)?
+    tickets(conn, vec![ticket], viewer, region)?
         .pop()
         .ok_or_else(|| StoreError::Corrupt("a rendered ticket went missing".into()))
 }
 
 /// A call log.
-pub fn call(call: &CallLog) -> CallResponse {
+pub fn call(call: &CallLog, region: Option<PhoneRegion>) -> CallResponse {
     CallResponse {
         id: call.id,
         direction: call.details.direction,
         from: call.details.from.to_string(),
         to: call.details.to.to_string(),
+        from_display: call.details.from.display(region),
+        to_display: call.details.to.display(region),
         started_at: call.details.started_at,
         duration_seconds: call.details.duration_seconds,
         outcome: call.details.outcome,
@@ -236,6 +255,7 @@ pub fn call(call: &CallLog) -> CallResponse {
 pub fn messages(
     conn: &mut DbConnection,
     list: Vec<Message>,
+    region: Option<PhoneRegion>,
 ) -> Result<Vec<MessageResponse>, StoreError> {
     let user_ids: Vec<UserId> = list.iter().filter_map(|m| m.author_user).collect();
     let customer_ids: Vec<CustomerId> = list.iter().filter_map(|m| m.author_customer).collect();
@@ -277,7 +297,7 @@ pub fn messages(
                     name,
                 },
                 channel: m.channel,
-                call: calls.get(&m.id).map(call),
+                call: calls.get(&m.id).map(|c| call(c, region)),
                 body: m.body,
                 data: m.data,
                 created_at: m.created_at,

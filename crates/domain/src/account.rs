@@ -45,8 +45,20 @@ pub struct Team {
     pub description: Option<String>,
     /// Its members.
     pub members: Vec<UserId>,
+    /// Its own phone line: "our number" when its agents log calls.
+    pub phone_line: Option<PhoneNumber>,
+    /// Whether an agent's public reply to an unassigned ticket of the team assigns it to them.
+    pub assign_on_reply: bool,
     /// When it was made.
     pub created_at: DateTime<Utc>,
+}
+
+impl Team {
+    /// Whether a public reply by a staff member to an unassigned ticket in `team` (or in no
+    /// team) makes them its assignee: on unless the team turned it off.
+    pub fn assigns_on_reply(team: Option<&Team>) -> bool {
+        team.is_none_or(|t| t.assign_on_reply)
+    }
 }
 
 /// A customer: a person who asks for help, on any channel.

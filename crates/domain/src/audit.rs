@@ -38,6 +38,8 @@ string_enum! {
         TeamCreated => "team_created",
         /// A team was renamed, described or given other members.
         TeamUpdated => "team_updated",
+        /// An admin changed the helpdesk's settings.
+        SettingsChanged => "settings_changed",
     }
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::DomainError;
 
 /// The region numbers without a `+country` prefix are read in, e.g. `CN` or `US`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PhoneRegion(country::Id);
 
 impl PhoneRegion {
@@ -72,6 +72,22 @@ impl PhoneNumber {
         &self.0
     }
 
+    /// The number as people read it: in national format when it belongs to `home` (the
+    /// business's region), in international format otherwise (`138 0013 8000` at home in China,
+    /// `+86 138 0013 8000` elsewhere).
+    pub fn display(&self, home: Option<PhoneRegion>) -> String {
+        let Ok(parsed) = phonenumber::parse(None, &self.0) else {
+            return self.0.clone();
+        };
+        let at_home = home.is_some_and(|h| parsed.country().id() == Some(h.0));
+        let mode = if at_home {
+            Mode::National
+        } else {
+            Mode::International
+        };
+        parsed.format().mode(mode).to_string()
+    }
+
     /// Wraps a number that was stored in E.164 form by [`PhoneNumber::parse`].
     pub fn from_stored(e164: String) -> Self {
         Self(e164)
@@ -113,6 +129,16 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn numbers_read_nationally_at_home_and_internationally_elsewhere() {
+        let mobile = PhoneNumber::from_stored("+8613800138000".into());
+        assert_eq!(mobile.display(region("CN")), "138 0013 8000");
+        assert_eq!(mobile.display(region("US")), "+86 138 0013 8000");
+        assert_eq!(mobile.display(None), "+86 138 0013 8000");
+        let us = PhoneNumber::from_stored("+14155550132".into());
+        assert_eq!(us.display(region("US")), "(415) 555-0132");
     }
 
     #[test]

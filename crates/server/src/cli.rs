@@ -5,19 +5,23 @@
     reason = "the CLI's output goes to standard output"
 )]
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kefu_domain::role::Role;
 use kefu_store::Store;
 
 use crate::config::Config;
 use crate::demo::{SeedOptions, seed};
 use crate::{serve, telemetry, users};
+
+/// How often a long command without a terminal prints how far it got.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Kefu (客服): the open-source customer-support helpdesk.
 #[derive(Debug, Parser)]
@@ -201,7 +205,23 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 batch: batch.max(1),
                 seed: random_seed,
             };
-            let report = seed(&store, &options, |done| bar.set_position(done)).await?;
+            // Without a terminal (a log file, CI) the bar is hidden; a line every few seconds
+            // says how far it got instead.
+            let quiet = !std::io::stderr().is_terminal();
+            if quiet {
+                bar.set_draw_target(ProgressDrawTarget::hidden());
+            }
+            let last_line = std::sync::Mutex::new(Instant::now());
+            let report = seed(&store, &options, |done| {
+                bar.set_position(done);
+                let mut last = last_line.lock().unwrap_or_else(|e| e.into_inner());
+                if quiet && (last.elapsed() >= PROGRESS_EVERY || done == tickets) {
+                    *last = Instant::now();
+                    let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+                    eprintln!("seeding: {done}/{tickets} tickets ({rate:.0}/s)");
+                }
+            })
+            .await?;
             bar.finish_and_clear();
             let seconds = started.elapsed().as_secs_f64();
             println!(

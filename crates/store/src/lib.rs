@@ -22,6 +22,7 @@ pub mod reads;
 pub mod schema;
 pub mod search;
 pub mod sessions;
+pub mod settings;
 pub mod teams;
 pub mod throttle;
 pub mod tickets;

@@ -97,6 +97,16 @@ diesel::table! {
         description -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        phone_line -> Nullable<Text>,
+        assign_on_reply -> Bool,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
     }
 }
 
@@ -223,6 +233,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     audit_events,
     password_resets,
+    settings,
     known_devices,
     login_throttle,
     teams,

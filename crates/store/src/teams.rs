@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use kefu_domain::account::Team;
 use kefu_domain::ids::{TeamId, UserId};
+use kefu_domain::phone::PhoneNumber;
 
 use crate::convert::{from_db, parse, to_db};
 use crate::schema::{team_members, teams};
@@ -21,6 +22,21 @@ pub struct TeamRow {
     pub description: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    pub phone_line: Option<String>,
+    pub assign_on_reply: bool,
+}
+
+/// What changes about a team; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct TeamChanges<'a> {
+    /// A new name.
+    pub name: Option<&'a str>,
+    /// A new description, or none.
+    pub description: Option<Option<&'a str>>,
+    /// A new phone line, or none.
+    pub phone_line: Option<Option<&'a PhoneNumber>>,
+    /// Whether replies assign.
+    pub assign_on_reply: Option<bool>,
 }
 
 fn name_key(name: &str) -> String {
@@ -35,6 +51,8 @@ pub fn insert(conn: &mut DbConnection, team: &Team) -> Result<(), StoreError> {
             teams::name.eq(&team.name),
             teams::name_key.eq(name_key(&team.name)),
             teams::description.eq(team.description.as_deref()),
+            teams::phone_line.eq(team.phone_line.as_ref().map(PhoneNumber::as_str)),
+            teams::assign_on_reply.eq(team.assign_on_reply),
             teams::created_at.eq(to_db(team.created_at)),
             teams::updated_at.eq(to_db(team.created_at)),
         ))
@@ -72,19 +90,26 @@ pub fn set_members(
     Ok(())
 }
 
-/// Renames or re-describes a team.
+/// Renames, re-describes or re-configures a team.
 pub fn update(
     conn: &mut DbConnection,
     team: TeamId,
-    name: Option<&str>,
-    description: Option<Option<&str>>,
+    changes: TeamChanges<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let TeamChanges {
+        name,
+        description,
+        phone_line,
+        assign_on_reply,
+    } = changes;
     let updated = diesel::update(teams::table.find(team.to_string()))
         .set((
             name.map(|n| teams::name.eq(n.to_owned())),
             name.map(|n| teams::name_key.eq(name_key(n))),
             description.map(|d| teams::description.eq(d.map(str::to_owned))),
+            phone_line.map(|p| teams::phone_line.eq(p.map(|p| p.as_str().to_owned()))),
+            assign_on_reply.map(|a| teams::assign_on_reply.eq(a)),
             teams::updated_at.eq(to_db(now)),
         ))
         .execute(conn)?;
@@ -112,6 +137,8 @@ fn with_members(conn: &mut DbConnection, rows: Vec<TeamRow>) -> Result<Vec<Team>
                 members: members.remove(&row.id).unwrap_or_default(),
                 name: row.name,
                 description: row.description,
+                phone_line: row.phone_line.map(PhoneNumber::from_stored),
+                assign_on_reply: row.assign_on_reply,
                 created_at: from_db(row.created_at),
             })
         })

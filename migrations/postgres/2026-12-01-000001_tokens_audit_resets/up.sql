@@ -39,3 +39,15 @@ CREATE TABLE password_resets (
     used_at TIMESTAMP
 );
 CREATE INDEX password_resets_user ON password_resets (user_id);
+
+-- Settings of the whole helpdesk that admins change at run time (the phone region).
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+
+-- A team's own phone line (E.164), offered as "our number" when its agents log calls, and
+-- whether an agent's public reply to an unassigned ticket of the team assigns it to them.
+ALTER TABLE teams ADD COLUMN phone_line TEXT;
+ALTER TABLE teams ADD COLUMN assign_on_reply BOOLEAN NOT NULL DEFAULT TRUE;

@@ -10,11 +10,20 @@ function Members(props: { team: Team; onSaved: () => void; onError: (e: ApiError
   const { t } = useI18n();
   const { staff, notify } = useSession();
   const [chosen, setChosen] = useState(new Set(props.team.members.map((m) => m.id)));
-  useEffect(() => setChosen(new Set(props.team.members.map((m) => m.id))), [props.team]);
+  const [line, setLine] = useState(props.team.phone_line_display ?? '');
+  const [assigns, setAssigns] = useState(props.team.assign_on_reply);
+  useEffect(() => {
+    setChosen(new Set(props.team.members.map((m) => m.id)));
+    setLine(props.team.phone_line_display ?? '');
+    setAssigns(props.team.assign_on_reply);
+  }, [props.team]);
   const save = async () => {
     try {
       await ok(
-        api.PATCH('/api/v1/teams/{id}', { params: { path: { id: props.team.id } }, body: { members: [...chosen] } }),
+        api.PATCH('/api/v1/teams/{id}', {
+          params: { path: { id: props.team.id } },
+          body: { members: [...chosen], phone_line: line.trim() || null, assign_on_reply: assigns },
+        }),
       );
       notify(t('common.saved'));
       props.onSaved();
@@ -26,6 +35,15 @@ function Members(props: { team: Team; onSaved: () => void; onError: (e: ApiError
     <section class="panel team" aria-labelledby={`team-${props.team.id}`}>
       <h2 id={`team-${props.team.id}`}>{props.team.name}</h2>
       {props.team.description && <p class="muted">{props.team.description}</p>}
+      <div class="grid">
+        <Field label={t('admin.phoneLine')} id={`line-${props.team.id}`} hint={t('admin.phoneLineHint')}>
+          <input id={`line-${props.team.id}`} type="tel" value={line} onInput={(e) => setLine(e.currentTarget.value)} />
+        </Field>
+        <label class="toggle">
+          <input type="checkbox" checked={assigns} onChange={(e) => setAssigns(e.currentTarget.checked)} />
+          {t('admin.assignOnReply')}
+        </label>
+      </div>
       <fieldset>
         <legend>{t('admin.members')}</legend>
         <ul class="checklist">
@@ -49,14 +67,42 @@ function Members(props: { team: Team; onSaved: () => void; onError: (e: ApiError
         </ul>
       </fieldset>
       <button type="button" onClick={() => void save()}>
-        {t('admin.saveMembers')}
+        {t('admin.saveTeam')}
         <span class="visually-hidden"> {props.team.name}</span>
       </button>
     </section>
   );
 }
 
-/** Admins: teams, a form for new ones, and their members. */
+/** The phone region: national numbers are read and shown as this region's. */
+function PhoneRegion(props: { onError: (e: ApiError) => void }) {
+  const { t } = useI18n();
+  const { notify } = useSession();
+  const settings = useLoad(() => ok(api.GET('/api/v1/settings')), []);
+  const [region, setRegion] = useState('');
+  useEffect(() => setRegion(settings.value?.phone_region ?? ''), [settings.value]);
+  const save = async (event: Event) => {
+    event.preventDefault();
+    try {
+      await ok(api.PATCH('/api/v1/settings', { body: { phone_region: region.trim() || null } }));
+      notify(t('common.saved'));
+      settings.reload();
+    } catch (cause) {
+      props.onError(cause as ApiError);
+    }
+  };
+  return (
+    <form class="panel" onSubmit={save} aria-labelledby="region-title">
+      <h2 id="region-title">{t('admin.phoneRegion')}</h2>
+      <Field label={t('admin.regionCode')} id="phone-region" hint={t('admin.regionHint')}>
+        <input id="phone-region" maxLength={2} value={region} onInput={(e) => setRegion(e.currentTarget.value.toUpperCase())} />
+      </Field>
+      <button type="submit">{t('common.save')}</button>
+    </form>
+  );
+}
+
+/** Admins: the phone region, teams, a form for new ones, and their members and lines. */
 export function TeamsPage() {
   const { t } = useI18n();
   const session = useSession();
@@ -85,6 +131,7 @@ export function TeamsPage() {
     <div class="admin">
       <h1>{t('admin.teams')}</h1>
       <ErrorBanner error={error ?? teams.error} />
+      <PhoneRegion onError={setError} />
       <form class="panel" onSubmit={create} aria-labelledby="new-team-title">
         <h2 id="new-team-title">{t('admin.newTeam')}</h2>
         <div class="grid">

@@ -14,11 +14,17 @@ export interface CallForm {
   notes: string;
 }
 
-/** A blank call, remembering the agent's line from last time. */
-export function emptyCall(): CallForm {
+/** The line of the first of the agent's teams that has one, as people read it. */
+export function teamLine(teams: Schemas['TeamResponse'][], user: string): string | null {
+  const team = teams.find((t) => t.phone_line_display && t.members.some((m) => m.id === user));
+  return team?.phone_line_display ?? null;
+}
+
+/** A blank call on the agent's team's line (or the line they typed last time). */
+export function emptyCall(line: string | null = null): CallForm {
   return {
     direction: 'inbound',
-    ourNumber: localStorage.getItem(OUR_NUMBER_KEY) ?? '',
+    ourNumber: line ?? localStorage.getItem(OUR_NUMBER_KEY) ?? '',
     duration: '',
     outcome: 'answered',
     notes: '',

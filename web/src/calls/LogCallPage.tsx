@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, ok, type Customer, type Ticket } from '../api/client';
+import { ApiError, PRIORITIES, STAGES, api, ok, type Customer, type Priority, type Stage, type Ticket } from '../api/client';
 import { parseDuration, ticketNumber } from '../format';
 import { useI18n } from '../i18n';
 import { navigate, usePlace } from '../router';
 import { useSession } from '../session';
-import { ErrorBanner, Field, Link, StatusBadge } from '../components/ui';
-import { CallFields, type CallForm, callBody, emptyCall } from './CallFields';
+import { ChoiceSelect, EnumSelect, ErrorBanner, Field, Link, StatusBadge } from '../components/ui';
+import { CallFields, type CallForm, callBody, emptyCall, teamLine } from './CallFields';
 
 interface Found {
   number: string;
@@ -21,7 +21,14 @@ export function LogCallPage() {
   const place = usePlace();
   const [number, setNumber] = useState('');
   const [found, setFound] = useState<Found | null>(null);
-  const [call, setCall] = useState<CallForm>(emptyCall());
+  const line = teamLine(session.teams, session.user.id);
+  const [call, setCall] = useState<CallForm>(emptyCall(line));
+  const mine = session.teams.find((team) => team.members.some((m) => m.id === session.user.id));
+  const [triage, setTriage] = useState({ stage: 'after_sale' as Stage, priority: 'normal' as Priority, team: mine?.id ?? '' });
+  // The directory arrives after the page: take the team's line once it is known.
+  useEffect(() => {
+    if (line && !call.ourNumber) setCall({ ...call, ourNumber: line });
+  }, [line]);
   const [subject, setSubject] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
@@ -106,7 +113,9 @@ export function LogCallPage() {
           body: {
             subject,
             channel: 'phone',
-            stage: 'after_sale',
+            stage: triage.stage,
+            priority: triage.priority,
+            team_id: triage.team || null,
             requester: known ? { id: known.id } : { name: name || null, phone: found.number },
             call: callBody(call, found.number),
           },
@@ -159,7 +168,7 @@ export function LogCallPage() {
                   {t('call.found')}: {customer.name}
                   {customer.organisation && <span class="muted"> · {customer.organisation}</span>}
                 </h2>
-                <p class="muted">{[...customer.emails, ...customer.phones].join(' · ')}</p>
+                <p class="muted">{[...customer.emails, ...customer.phones_display].join(' · ')}</p>
               </section>
             ))
           )}
@@ -197,6 +206,30 @@ export function LogCallPage() {
                   <input id="call-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
                 </Field>
               )}
+              <EnumSelect
+                id="call-stage"
+                label={t('queue.stage')}
+                prefix="stage"
+                values={STAGES}
+                value={triage.stage}
+                onChange={(stage) => setTriage({ ...triage, stage })}
+              />
+              <EnumSelect
+                id="call-priority"
+                label={t('queue.priority')}
+                prefix="priority"
+                values={PRIORITIES}
+                value={triage.priority}
+                onChange={(priority) => setTriage({ ...triage, priority })}
+              />
+              <ChoiceSelect
+                id="call-team"
+                label={t('queue.team')}
+                empty={t('common.none')}
+                choices={session.teams}
+                value={triage.team}
+                onChange={(team) => setTriage({ ...triage, team })}
+              />
             </div>
             <button type="submit" class="primary" disabled={busy}>
               {t('call.create')}

@@ -315,6 +315,14 @@ export const en = {
   'error.email_confusable': "This address looks like an existing account's. Use a distinct address.",
   'error.body_timeout': "The request took too long to arrive. Try again.",
   'error.invalid_locale': "That language is not supported.",
+  'admin.phoneLine': "Team phone line",
+  'admin.phoneLineHint': "Offered as “our number” when the team's agents log calls",
+  'admin.assignOnReply': "An agent's public reply to an unassigned ticket assigns it to them",
+  'admin.saveTeam': "Save team",
+  'admin.phoneRegion': "Phone numbers",
+  'admin.regionCode': "Home region (two letters, e.g. CN)",
+  'admin.regionHint': "Numbers without +country are read in this region and shown in its national format",
+  'error.invalid_region': "That is not a known region code.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -317,4 +317,12 @@ export const zhCN: Record<MessageKey, string> = {
   'error.email_confusable': "此地址与现有账户的地址看起来相同，请使用可区分的地址。",
   'error.body_timeout': "请求发送时间过长，请重试。",
   'error.invalid_locale': "不支持该语言。",
+  'admin.phoneLine': "团队电话线路",
+  'admin.phoneLineHint': "团队客服记录来电时默认作为“我方号码”",
+  'admin.assignOnReply': "客服公开回复未分配的工单时，自动分配给该客服",
+  'admin.saveTeam': "保存团队",
+  'admin.phoneRegion': "电话号码",
+  'admin.regionCode': "本地区域（两个字母，如 CN）",
+  'admin.regionHint': "不带 +国家码 的号码按此区域解析，并以该区域的本地格式显示",
+  'error.invalid_region': "这不是有效的区域代码。",
 };

@@ -5,12 +5,12 @@ import { useI18n } from '../i18n';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { ChoiceSelect, EnumSelect, ErrorBanner, Field } from '../components/ui';
-import { CallFields, type CallForm, callBody, emptyCall } from '../calls/CallFields';
+import { CallFields, type CallForm, callBody, emptyCall, teamLine } from '../calls/CallFields';
 
 /** A new ticket on any channel; a phone ticket carries its call. */
 export function NewTicketPage() {
   const { t } = useI18n();
-  const { staff, teams } = useSession();
+  const { staff, teams, user } = useSession();
   const [form, setForm] = useState({
     subject: '',
     channel: 'email' as Schemas['Channel'],
@@ -25,7 +25,7 @@ export function NewTicketPage() {
     body: '',
     author: 'customer' as 'customer' | 'agent',
   });
-  const [call, setCall] = useState<CallForm>(emptyCall());
+  const [call, setCall] = useState<CallForm>(emptyCall(teamLine(teams, user.id)));
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));

@@ -39,9 +39,9 @@ export function RequesterPanel(props: { customerId: string; currentTicket: strin
         {customer.phones.length > 0 && (
           <>
             <dt>{t('ticket.phones')}</dt>
-            {customer.phones.map((phone) => (
+            {customer.phones.map((phone, i) => (
               <dd key={phone}>
-                <a href={`tel:${phone}`}>{phone}</a>
+                <a href={`tel:${phone}`}>{customer.phones_display[i] ?? phone}</a>
               </dd>
             ))}
           </>

@@ -49,8 +49,8 @@ export function Timeline(props: { messages: Message[] }) {
               <p>
                 {t('ticket.callSummary', {
                   direction: t(`direction.${call.direction}`),
-                  from: call.from,
-                  to: call.to,
+                  from: call.from_display,
+                  to: call.to_display,
                   duration: duration(call.duration_seconds, t('duration.format')),
                   outcome: t(`outcome.${call.outcome}`),
                 })}

@@ -28,7 +28,8 @@ pub async fn create(
     auth: Auth,
     body: web::Json<CreateTicketRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let command = CreateTicket::parse(body.into_inner(), state.app.phone_region)?;
+    let region = state.app.phone_region().await?;
+    let command = CreateTicket::parse(body.into_inner(), region)?;
     let changed = create_ticket(&state.app, auth.actor, command).await?;
     let ticket = state.app.published(changed);
     Ok(HttpResponse::Created()

@@ -21,11 +21,12 @@ pub async fn search(
     query: CustomerQuery,
 ) -> Result<CustomerList, AppError> {
     actor.may_work_tickets()?;
+    let region = app.phone_region().await?;
     let phone = query
         .phone
         .as_deref()
         .filter(|p| !p.trim().is_empty())
-        .map(|p| PhoneNumber::parse(p, app.phone_region))
+        .map(|p| PhoneNumber::parse(p, region))
         .transpose()?;
     let email = query
         .email
@@ -67,6 +68,6 @@ pub async fn search(
         })
         .await?;
     Ok(CustomerList {
-        items: found.iter().map(view::customer).collect(),
+        items: found.iter().map(|c| view::customer(c, region)).collect(),
     })
 }

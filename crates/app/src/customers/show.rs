@@ -17,6 +17,7 @@ pub async fn show(app: &App, actor: Actor, id: CustomerId) -> Result<CustomerDet
     if !actor.is_staff() && actor.customer != Some(id) {
         return Err(AppError::NotFound("customer"));
     }
+    let region = app.phone_region().await?;
     app.store
         .read(move |conn| {
             let customer = customers::find(conn, id).map_err(AppError::not_found_as("customer"))?;
@@ -26,8 +27,8 @@ pub async fn show(app: &App, actor: Actor, id: CustomerId) -> Result<CustomerDet
             };
             let page = tickets::list(conn, &filter, TicketSort::Updated, None, TICKETS)?;
             Ok(CustomerDetail {
-                customer: view::customer(&customer),
-                tickets: view::tickets(conn, page.items, Some(&actor))?,
+                customer: view::customer(&customer, region),
+                tickets: view::tickets(conn, page.items, Some(&actor), region)?,
                 next_cursor: page.next.map(|c| c.encode()),
             })
         })

@@ -44,7 +44,7 @@ pub async fn update(
         .iter()
         .map(|e| EmailAddress::parse(e))
         .collect::<Result<Vec<_>, _>>()?;
-    let region = app.phone_region;
+    let region = app.phone_region().await?;
     let phones = request
         .add_phones
         .iter()
@@ -80,7 +80,7 @@ pub async fn update(
         })
         .await?;
     Ok(Changed::new(
-        view::customer(&customer),
+        view::customer(&customer, region),
         vec![Change::Customer { id }],
     ))
 }

@@ -5,6 +5,7 @@ use kefu_domain::account::Team;
 use kefu_domain::audit::AuditAction;
 use kefu_domain::ids::TeamId;
 use kefu_domain::permissions::Actor;
+use kefu_domain::phone::PhoneNumber;
 use kefu_domain::{text, time};
 use kefu_store::teams;
 
@@ -22,6 +23,7 @@ pub async fn create(
     request: CreateTeamRequest,
 ) -> Result<Changed<TeamResponse>, AppError> {
     actor.may_administer()?;
+    let region = app.phone_region().await?;
     let team = Team {
         id: TeamId::new(),
         name: text::name("name", &request.name)?,
@@ -32,6 +34,13 @@ pub async fn create(
             true,
         )?,
         members: request.members,
+        phone_line: request
+            .phone_line
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| PhoneNumber::parse(p, region))
+            .transpose()?,
+        assign_on_reply: request.assign_on_reply.unwrap_or(true),
         created_at: time::now(),
     };
     let id = team.id;
@@ -50,7 +59,7 @@ pub async fn create(
                 Some(serde_json::json!({ "members": team.members })),
                 team.created_at,
             )?;
-            one(conn, team.id)
+            one(conn, team.id, region)
         })
         .await?;
     Ok(Changed::new(created, vec![Change::Team { id }]))

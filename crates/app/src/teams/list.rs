@@ -11,11 +11,12 @@ use crate::{App, view};
 /// Every team with its members (agents and admins).
 pub async fn list(app: &App, actor: Actor) -> Result<TeamList, AppError> {
     actor.may_work_tickets()?;
+    let region = app.phone_region().await?;
     let items = app
         .store
-        .read(|conn| {
+        .read(move |conn| {
             let all = teams::list(conn)?;
-            Ok::<_, AppError>(view::teams(conn, &all)?)
+            Ok::<_, AppError>(view::teams(conn, &all, region)?)
         })
         .await?;
     Ok(TeamList { items })
@@ -24,5 +25,8 @@ pub async fn list(app: &App, actor: Actor) -> Result<TeamList, AppError> {
 /// Team `id`.
 pub async fn show(app: &App, actor: Actor, id: TeamId) -> Result<TeamResponse, AppError> {
     actor.may_work_tickets()?;
-    app.store.read(move |conn| super::one(conn, id)).await
+    let region = app.phone_region().await?;
+    app.store
+        .read(move |conn| super::one(conn, id, region))
+        .await
 }

@@ -6,6 +6,7 @@ pub mod update;
 
 use kefu_api_types::accounts::TeamResponse;
 use kefu_domain::ids::{TeamId, UserId};
+use kefu_domain::phone::PhoneRegion;
 use kefu_store::{DbConnection, StoreError, teams, users};
 
 use crate::error::AppError;
@@ -47,9 +48,13 @@ fn name_taken(name: &str) -> impl Fn(StoreError) -> AppError + '_ {
     }
 }
 
-fn one(conn: &mut DbConnection, id: TeamId) -> Result<TeamResponse, AppError> {
+fn one(
+    conn: &mut DbConnection,
+    id: TeamId,
+    region: Option<PhoneRegion>,
+) -> Result<TeamResponse, AppError> {
     let team = teams::find(conn, id).map_err(AppError::not_found_as("team"))?;
-    view::teams(conn, &[team])?
+    view::teams(conn, &[team], region)?
         .pop()
         .ok_or(AppError::NotFound("team"))
 }

@@ -32,6 +32,7 @@ pub async fn update(
             format!("give between 1 and {MAX_TICKETS} ticket ids"),
         ));
     }
+    let region = app.phone_region().await?;
     let mut response = BulkUpdateResponse {
         updated: Vec::new(),
         failed: Vec::new(),
@@ -44,7 +45,7 @@ pub async fn update(
             .write(move |conn| {
                 let (before, access) = load_for_update(conn, &actor, TicketRef::Id(id))?;
                 let after = apply(conn, &actor, before, access, &change, time::now())?;
-                Ok::<_, AppError>(view::ticket(conn, after, Some(&actor))?)
+                Ok::<_, AppError>(view::ticket(conn, after, Some(&actor), region)?)
             })
             .await;
         match outcome {

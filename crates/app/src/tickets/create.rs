@@ -135,6 +135,7 @@ pub async fn create(
     command: CreateTicket,
 ) -> Result<Changed<TicketResponse>, AppError> {
     actor.may_create_ticket(command.channel)?;
+    let region = app.phone_region().await?;
     actor.may_set_on_new_ticket(command.fields())?;
     let is_customer = actor.role == Role::Customer;
     if let Some(first) = &command.first {
@@ -255,7 +256,7 @@ pub async fn create(
             if actor.is_staff() {
                 reads::mark_seen(conn, actor.user, ticket.id, now)?;
             }
-            let names = view::Names::known(requester, assignee_user, team_name, &actor);
+            let names = view::Names::known(requester, assignee_user, team_name, &actor, region);
             Ok::<_, AppError>(names.render(ticket)?)
         })
         .await?;

@@ -137,6 +137,7 @@ pub async fn list(app: &App, actor: Actor, query: ListQuery) -> Result<TicketLis
                 .ok_or_else(|| query_error("the cursor is not valid for this sort order"))
         })
         .transpose()?;
+    let region = app.phone_region().await?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(query_error(format!(
@@ -147,7 +148,7 @@ pub async fn list(app: &App, actor: Actor, query: ListQuery) -> Result<TicketLis
         .read(move |conn| {
             let page = tickets::list(conn, &filter, sort, cursor.as_ref(), limit)?;
             Ok(TicketList {
-                items: view::tickets(conn, page.items, Some(&actor))?,
+                items: view::tickets(conn, page.items, Some(&actor), region)?,
                 next_cursor: page.next.map(|c| c.encode()),
             })
         })

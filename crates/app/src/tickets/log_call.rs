@@ -85,7 +85,8 @@ pub async fn log(
     input: CallInput,
 ) -> Result<Changed<MessageResponse>, AppError> {
     actor.may_work_tickets()?;
-    let call = parse_call(input, app.phone_region, time::now())?;
+    let region = app.phone_region().await?;
+    let call = parse_call(input, region, time::now())?;
     let (ticket, entry) = app
         .store
         .write(move |conn| {
@@ -99,7 +100,7 @@ pub async fn log(
             tickets::touch(conn, ticket.id, now)?;
             reads::mark_seen(conn, actor.user, ticket.id, now)?;
             history::refresh_search(conn, &ticket)?;
-            let entry = view::messages(conn, vec![message])?
+            let entry = view::messages(conn, vec![message], region)?
                 .pop()
                 .ok_or_else(|| AppError::internal("the call entry went missing"))?;
             Ok::<_, AppError>((ticket.id, entry))

@@ -1,14 +1,16 @@
 //! Adding a public reply or an internal note to a ticket, optionally setting its status. A
-//! requester's reply reopens a solved ticket and ends waiting on them.
+//! requester's reply reopens a solved ticket and ends waiting on them; an agent's public reply
+//! to an unassigned ticket makes them its assignee (unless the ticket's team turned that off).
 
 use kefu_api_types::tickets::{MessageResponse, PostMessageRequest};
+use kefu_domain::account::Team;
 use kefu_domain::ids::MessageId;
 use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::permissions::Actor;
 use kefu_domain::role::Role;
 use kefu_domain::ticket::{Channel, Status};
 use kefu_domain::{DomainError, status, text, time};
-use kefu_store::{messages, reads, tickets};
+use kefu_store::{messages, reads, teams, tickets};
 
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
@@ -55,6 +57,7 @@ pub async fn post(
         status: requested_status,
         channel,
     } = command;
+    let region = app.phone_region().await?;
     let (ticket, entry) = app
         .store
         .write(move |conn| {
@@ -74,6 +77,15 @@ pub async fn post(
                 after.status = to;
             }
             let staff_public_reply = !from_customer && visibility == Visibility::Public;
+            if staff_public_reply && after.assignee.is_none() {
+                let team = after.team.map(|id| teams::find(conn, id)).transpose()?;
+                if Team::assigns_on_reply(team.as_ref()) {
+                    after.assignee = Some(actor.user);
+                    if requested_status.is_none() {
+                        after.status = status::after_assignment(after.status);
+                    }
+                }
+            }
             after.stamp_milestones(before.status, staff_public_reply, now);
             let message = Message {
                 id: MessageId::new(),
@@ -107,7 +119,7 @@ pub async fn post(
             }
             history::record(conn, &actor, &before, &after, now)?;
             history::refresh_search(conn, &after)?;
-            let entry = view::messages(conn, vec![message])?
+            let entry = view::messages(conn, vec![message], region)?
                 .pop()
                 .ok_or_else(|| AppError::internal("the new entry went missing"))?;
             Ok::<_, AppError>((after.id, entry))

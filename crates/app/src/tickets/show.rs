@@ -13,10 +13,11 @@ pub async fn show(
     actor: Actor,
     reference: TicketRef,
 ) -> Result<TicketResponse, AppError> {
+    let region = app.phone_region().await?;
     app.store
         .read(move |conn| {
             let (ticket, _) = load_visible(conn, &actor, reference)?;
-            Ok(view::ticket(conn, ticket, Some(&actor))?)
+            Ok(view::ticket(conn, ticket, Some(&actor), region)?)
         })
         .await
 }

@@ -36,13 +36,14 @@ pub async fn page(
                 .ok_or_else(|| AppError::InvalidQuery("the cursor is not valid".into()))
         })
         .transpose()?;
+    let region = app.phone_region().await?;
     app.store
         .read(move |conn| {
             let (ticket, access) = load_visible(conn, &actor, reference)?;
             let internal = access == TicketAccess::Full;
             let (items, next) = messages::list(conn, ticket.id, internal, cursor.as_ref(), limit)?;
             Ok(MessageList {
-                items: view::messages(conn, items)?,
+                items: view::messages(conn, items, region)?,
                 next_cursor: next.map(|c| c.encode()),
             })
         })

@@ -142,12 +142,13 @@ pub async fn update(
     reference: TicketRef,
     change: TicketChange,
 ) -> Result<Changed<TicketResponse>, AppError> {
+    let region = app.phone_region().await?;
     let ticket = app
         .store
         .write(move |conn| {
             let (before, access) = load_for_update(conn, &actor, reference)?;
             let after = apply(conn, &actor, before, access, &change, time::now())?;
-            Ok::<_, AppError>(view::ticket(conn, after, Some(&actor))?)
+            Ok::<_, AppError>(view::ticket(conn, after, Some(&actor), region)?)
         })
         .await?;
     let id = ticket.id;

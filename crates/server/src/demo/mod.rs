@@ -20,7 +20,7 @@ use kefu_domain::tag::Tag;
 use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
 use kefu_store::dialect;
 use kefu_store::search::SearchDocument;
-use kefu_store::{Store, calls, customers, messages, teams, tickets, users};
+use kefu_store::{Store, calls, customers, messages, settings, teams, tickets, users};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -175,10 +175,32 @@ pub async fn seed(
     Ok(report)
 }
 
+/// Each demo team's own line, in the order of [`TEAMS`].
+const TEAM_LINES: [&str; 3] = ["+86 21 5555 0100", "+86 21 5555 0101", "+86 21 5555 0102"];
+
+/// The demo business is in China: national numbers are read and shown as Chinese ones, unless
+/// an admin chose another region already.
+async fn ensure_phone_region(store: &Store) -> anyhow::Result<()> {
+    store
+        .write(|conn| {
+            if settings::get(conn, settings::PHONE_REGION)?.is_none() {
+                settings::set(
+                    conn,
+                    settings::PHONE_REGION,
+                    Some("CN"),
+                    kefu_domain::time::now(),
+                )?;
+            }
+            Ok::<_, anyhow::Error>(())
+        })
+        .await
+}
+
 async fn ensure_teams(store: &Store) -> anyhow::Result<Vec<DemoTeam>> {
+    ensure_phone_region(store).await?;
     let existing = store.read(teams::list).await?;
     let mut out = Vec::new();
-    for (name, description, stage) in TEAMS {
+    for ((name, description, stage), line) in TEAMS.iter().zip(TEAM_LINES) {
         let id = match existing.iter().find(|t| t.name == *name) {
             Some(team) => team.id,
             None => {
@@ -187,6 +209,8 @@ async fn ensure_teams(store: &Store) -> anyhow::Result<Vec<DemoTeam>> {
                     name: (*name).into(),
                     description: Some((*description).into()),
                     members: Vec::new(),
+                    phone_line: Some(PhoneNumber::parse(line, None)?),
+                    assign_on_reply: true,
                     created_at: kefu_domain::time::now(),
                 };
                 let id = team.id;
