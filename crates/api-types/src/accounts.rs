@@ -10,12 +10,14 @@ use utoipa::ToSchema;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct UserResponse {
     /// The account's id.
+    #[schema(value_type = crate::schema::UserId)]
     pub id: UserId,
     /// The address they sign in with.
     pub email: String,
     /// Their name.
     pub name: String,
     /// What they may do.
+    #[schema(value_type = crate::schema::Role)]
     pub role: Role,
     /// Whether they may sign in.
     pub active: bool,
@@ -29,6 +31,7 @@ pub struct UserResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct UserSummary {
     /// The account's id.
+    #[schema(value_type = crate::schema::UserId)]
     pub id: UserId,
     /// Their name.
     pub name: String,
@@ -49,6 +52,7 @@ pub struct CreateUserRequest {
     )]
     pub name: String,
     /// What they may do.
+    #[schema(value_type = crate::schema::Role)]
     pub role: Role,
     /// Their first password; without one the account cannot sign in until an admin sets it.
     #[serde(default)]
@@ -74,6 +78,7 @@ pub struct UpdateUserRequest {
     pub name: Option<String>,
     /// A new role.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Role>)]
     pub role: Option<Role>,
     /// `false` deactivates the account and ends its sessions.
     #[serde(default)]
@@ -105,6 +110,7 @@ pub struct UserList {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TeamResponse {
     /// The team's id.
+    #[schema(value_type = crate::schema::TeamId)]
     pub id: TeamId,
     /// Its name.
     pub name: String,
@@ -126,6 +132,7 @@ pub struct TeamResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TeamSummary {
     /// The team's id.
+    #[schema(value_type = crate::schema::TeamId)]
     pub id: TeamId,
     /// Its name.
     pub name: String,
@@ -148,7 +155,7 @@ pub struct CreateTeamRequest {
     pub description: Option<String>,
     /// Its members: agents or admins.
     #[serde(default)]
-    #[schema(max_items = 200)]
+    #[schema(value_type = Vec<crate::schema::UserId>, max_items = 200)]
     pub members: Vec<UserId>,
     /// Its own phone line, any common format.
     #[serde(default)]
@@ -182,7 +189,7 @@ pub struct UpdateTeamRequest {
     pub description: Option<Option<String>>,
     /// The complete new list of members.
     #[serde(default)]
-    #[schema(max_items = 200)]
+    #[schema(value_type = Option<Vec<crate::schema::UserId>>, max_items = 200)]
     pub members: Option<Vec<UserId>>,
     /// A new phone line, or `null` for none.
     #[serde(

@@ -11,6 +11,7 @@ use crate::tickets::TicketResponse;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CustomerResponse {
     /// The customer's id.
+    #[schema(value_type = crate::schema::CustomerId)]
     pub id: CustomerId,
     /// Their name.
     pub name: String,
@@ -24,6 +25,7 @@ pub struct CustomerResponse {
     /// international otherwise.
     pub phones_display: Vec<String>,
     /// Their login, if they have one.
+    #[schema(value_type = Option<crate::schema::UserId>)]
     pub user_id: Option<UserId>,
     /// When the record was made.
     pub created_at: DateTime<Utc>,
@@ -33,6 +35,7 @@ pub struct CustomerResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CustomerSummary {
     /// The customer's id.
+    #[schema(value_type = crate::schema::CustomerId)]
     pub id: CustomerId,
     /// Their name.
     pub name: String,

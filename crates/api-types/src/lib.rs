@@ -9,6 +9,7 @@ pub mod customers;
 pub mod nullable;
 pub mod problem;
 pub mod queries;
+pub mod schema;
 pub mod tickets;
 
 pub use problem::Problem;

@@ -17,6 +17,7 @@ use crate::customers::CustomerSummary;
 pub struct RequesterInput {
     /// An existing customer; the other fields are then ignored.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::CustomerId>)]
     pub id: Option<CustomerId>,
     /// The name for a new customer.
     #[serde(default)]
@@ -55,9 +56,11 @@ pub struct FirstMessage {
     pub body: String,
     /// `public` (default) or `internal`.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Visibility>)]
     pub visibility: Option<Visibility>,
     /// Who wrote it: `customer` (default; the requester's words) or `agent`.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::AuthorKind>)]
     pub author: Option<AuthorKind>,
 }
 
@@ -66,6 +69,7 @@ pub struct FirstMessage {
 #[serde(deny_unknown_fields)]
 pub struct CallInput {
     /// `inbound` (the customer called) or `outbound`.
+    #[schema(value_type = crate::schema::CallDirection)]
     pub direction: CallDirection,
     /// The calling number, any common format; stored as E.164.
     #[schema(pattern = "^\\+?[0-9][0-9 ().-]{2,30}$")]
@@ -80,6 +84,7 @@ pub struct CallInput {
     #[schema(minimum = 0, maximum = 86400)]
     pub duration_seconds: i32,
     /// How it ended.
+    #[schema(value_type = crate::schema::CallOutcome)]
     pub outcome: CallOutcome,
     /// What was said or agreed.
     #[serde(default)]
@@ -99,18 +104,23 @@ pub struct CreateTicketRequest {
     )]
     pub subject: String,
     /// How it came in; customers may only open `web` tickets.
+    #[schema(value_type = crate::schema::Channel)]
     pub channel: Channel,
     /// Where in the sale the customer is; `pre_sale` if absent.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Stage>)]
     pub stage: Option<Stage>,
     /// `normal` if absent.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Priority>)]
     pub priority: Option<Priority>,
     /// The team (queue) to put it in.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::TeamId>)]
     pub team_id: Option<TeamId>,
     /// The agent to assign it to.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::UserId>)]
     pub assignee_id: Option<UserId>,
     /// Tags to put on it.
     #[serde(default)]
@@ -133,20 +143,26 @@ pub struct CreateTicketRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TicketResponse {
     /// The ticket's id.
+    #[schema(value_type = crate::schema::TicketId)]
     pub id: TicketId,
     /// Its human number (`1042`, shown `#1042`).
+    #[schema(value_type = crate::schema::TicketNumber)]
     pub number: TicketNumber,
     /// What it is about.
     pub subject: String,
     /// Where in the sale the customer is (staff only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::schema::Stage>)]
     pub stage: Option<Stage>,
     /// How it came in.
+    #[schema(value_type = crate::schema::Channel)]
     pub channel: Channel,
     /// Where it stands.
+    #[schema(value_type = crate::schema::Status)]
     pub status: Status,
     /// How urgent it is (staff only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::schema::Priority>)]
     pub priority: Option<Priority>,
     /// Who asked.
     pub requester: CustomerSummary,
@@ -187,12 +203,15 @@ pub struct TicketList {
 pub struct UpdateTicketRequest {
     /// A new status, through the state machine.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Status>)]
     pub status: Option<Status>,
     /// A new priority.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Priority>)]
     pub priority: Option<Priority>,
     /// A new stage.
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Stage>)]
     pub stage: Option<Stage>,
     /// A new subject.
     #[serde(default)]
@@ -237,7 +256,7 @@ pub struct UpdateTicketRequest {
 #[serde(deny_unknown_fields)]
 pub struct BulkUpdateRequest {
     /// The tickets to change (at most 100).
-    #[schema(min_items = 1, max_items = 100)]
+    #[schema(value_type = Vec<crate::schema::TicketId>, min_items = 1, max_items = 100)]
     pub ids: Vec<TicketId>,
     /// The change.
     pub changes: UpdateTicketRequest,
@@ -256,6 +275,7 @@ pub struct BulkUpdateResponse {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct BulkFailure {
     /// The ticket.
+    #[schema(value_type = crate::schema::TicketId)]
     pub id: TicketId,
     /// The problem's stable code.
     pub code: String,
@@ -267,8 +287,10 @@ pub struct BulkFailure {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CallResponse {
     /// The call's id.
+    #[schema(value_type = crate::schema::CallId)]
     pub id: CallId,
     /// Who called whom.
+    #[schema(value_type = crate::schema::CallDirection)]
     pub direction: CallDirection,
     /// The calling number, E.164.
     pub from: String,
@@ -283,6 +305,7 @@ pub struct CallResponse {
     /// How long it lasted, in seconds.
     pub duration_seconds: i32,
     /// How it ended.
+    #[schema(value_type = crate::schema::CallOutcome)]
     pub outcome: CallOutcome,
     /// What was said or agreed.
     pub notes: Option<String>,
@@ -292,6 +315,7 @@ pub struct CallResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AuthorResponse {
     /// Agent, customer, vendor or system.
+    #[schema(value_type = crate::schema::AuthorKind)]
     pub kind: AuthorKind,
     /// The user's or customer's id.
     #[schema(value_type = Option<String>, format = Uuid)]
@@ -304,14 +328,18 @@ pub struct AuthorResponse {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MessageResponse {
     /// The entry's id.
+    #[schema(value_type = crate::schema::MessageId)]
     pub id: MessageId,
     /// Reply, note, call or event.
+    #[schema(value_type = crate::schema::MessageKind)]
     pub kind: MessageKind,
     /// Public or internal.
+    #[schema(value_type = crate::schema::Visibility)]
     pub visibility: Visibility,
     /// Who wrote it.
     pub author: AuthorResponse,
     /// The channel it came or went by.
+    #[schema(value_type = crate::schema::Channel)]
     pub channel: Channel,
     /// Its text.
     pub body: String,
@@ -346,9 +374,11 @@ pub struct PostMessageRequest {
     pub body: String,
     /// `public` (a reply the requester sees; default) or `internal` (a note for agents).
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Visibility>)]
     pub visibility: Option<Visibility>,
     /// The status to set with it, e.g. `pending` for "reply and wait for the customer".
     #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Status>)]
     pub status: Option<Status>,
 }
 

@@ -4,7 +4,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::DomainError;
@@ -13,10 +12,9 @@ macro_rules! id_type {
     ($(#[$doc:meta] $name:ident;)+) => {$(
         #[$doc]
         #[derive(
-            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
         )]
         #[serde(transparent)]
-        #[schema(value_type = String, format = Uuid)]
         pub struct $name(Uuid);
 
         impl $name {

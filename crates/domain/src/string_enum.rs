@@ -9,7 +9,6 @@ macro_rules! string_enum {
         $(#[$meta])*
         #[derive(
             Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
-            utoipa::ToSchema,
         )]
         #[serde(rename_all = "snake_case")]
         pub enum $name {

@@ -5,7 +5,6 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::DomainError;
 use crate::ids::{CustomerId, TeamId, TicketId, UserId};
@@ -96,9 +95,7 @@ impl Priority {
 }
 
 /// A ticket's human number, shown as `#1042`.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TicketNumber(i64);
 

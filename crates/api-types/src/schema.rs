@@ -1,0 +1,100 @@
+//! The OpenAPI schemas of the domain's values: the domain has no idea of OpenAPI, so the API's
+//! bodies name these in `#[schema(value_type = …)]`. Enumerations list the domain's own values,
+//! so the document can never drift from what the server accepts.
+
+use std::borrow::Cow;
+
+use kefu_domain::{call, message, role, ticket};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
+
+/// Declares the schema of a domain enumeration from its `ALL` values.
+macro_rules! enum_schema {
+    ($($name:ident => $domain:ty, $description:literal;)+) => {$(
+        #[doc = concat!("The OpenAPI schema of `", stringify!($domain), "`.")]
+        pub struct $name;
+
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some($description))
+                    .enum_values(Some(<$domain>::ALL.iter().map(|v| v.as_str())))
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($name))
+            }
+        }
+    )+};
+}
+
+/// Declares the schema of a domain id: a UUID string.
+macro_rules! id_schema {
+    ($($name:ident, $description:literal;)+) => {$(
+        #[doc = concat!("The OpenAPI schema of `", stringify!($name), "`: a UUID.")]
+        pub struct $name;
+
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                    .description(Some($description))
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed(stringify!($name))
+            }
+        }
+    )+};
+}
+
+enum_schema! {
+    Stage => ticket::Stage, "Where in the sale the customer is.";
+    Channel => ticket::Channel, "How the inquiry reached the business.";
+    Status => ticket::Status, "Where the ticket stands: new, open, pending (waiting on the customer), on hold (waiting on a vendor), solved, closed.";
+    Priority => ticket::Priority, "How urgent the ticket is.";
+    Role => role::Role, "A user's role; it decides what the user may see and do.";
+    Visibility => message::Visibility, "Who may read a timeline entry.";
+    AuthorKind => message::AuthorKind, "Who wrote a timeline entry.";
+    MessageKind => message::MessageKind, "What a timeline entry is.";
+    CallDirection => call::CallDirection, "Who called whom.";
+    CallOutcome => call::CallOutcome, "How the call ended.";
+}
+
+id_schema! {
+    UserId, "A user account: admin, agent, vendor user or customer login.";
+    TeamId, "A team (a queue of work).";
+    CustomerId, "A customer: a person who asks for help, with or without a login.";
+    TicketId, "A ticket.";
+    MessageId, "One entry on a ticket's timeline.";
+    CallId, "A phone call logged on a ticket.";
+}
+
+/// The OpenAPI schema of `TicketNumber`: a positive integer.
+pub struct TicketNumber;
+
+impl PartialSchema for TicketNumber {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(1))
+            .description(Some("A ticket's human number, shown as `#1042`."))
+            .into()
+    }
+}
+
+impl ToSchema for TicketNumber {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("TicketNumber")
+    }
+}
