@@ -56,8 +56,8 @@ test_both! {
             };
             let first = make("hash-1", conn);
             let second = make("hash-2", conn);
-            let (found, who) = sessions::find_by_token_hash(conn, "hash-1")?.unwrap();
-            assert_eq!((found, who.id), (first.clone(), user.id));
+            let (found, who, customer) = sessions::find_by_token_hash(conn, "hash-1")?.unwrap();
+            assert_eq!((found, who.id, customer), (first.clone(), user.id, None), "an agent speaks for no customer");
             assert!(sessions::find_by_token_hash(conn, "nope")?.is_none());
             assert_eq!(sessions::delete_for_user(conn, user.id, Some(first.id))?, 1);
             assert!(sessions::find_by_token_hash(conn, "hash-2")?.is_none());

@@ -4,10 +4,10 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kefu_domain::access_token::ApiToken;
 use kefu_domain::account::User;
-use kefu_domain::ids::{ApiTokenId, UserId};
+use kefu_domain::ids::{ApiTokenId, CustomerId, UserId};
 
-use crate::convert::{from_db, parse, to_db};
-use crate::schema::{api_tokens, users};
+use crate::convert::{from_db, parse, parse_opt, to_db};
+use crate::schema::{api_tokens, customers, users};
 use crate::users::UserRow;
 use crate::{DbConnection, StoreError};
 
@@ -109,19 +109,31 @@ pub fn find_for_user(
         .try_into()
 }
 
-/// The token with this hash and its owner.
+/// The token with this hash, its owner and the customer record a customer login speaks for,
+/// in one query.
 pub fn find_by_hash(
     conn: &mut DbConnection,
     token_hash: &str,
-) -> Result<Option<(ApiToken, User)>, StoreError> {
+) -> Result<Option<(ApiToken, User, Option<CustomerId>)>, StoreError> {
     let found = api_tokens::table
         .inner_join(users::table)
+        .left_join(customers::table.on(customers::user_id.eq(users::id.nullable())))
         .filter(api_tokens::token_hash.eq(token_hash))
-        .select((ApiTokenRow::as_select(), UserRow::as_select()))
-        .first::<(ApiTokenRow, UserRow)>(conn)
+        .select((
+            ApiTokenRow::as_select(),
+            UserRow::as_select(),
+            customers::id.nullable(),
+        ))
+        .first::<(ApiTokenRow, UserRow, Option<String>)>(conn)
         .optional()?;
     found
-        .map(|(token, user)| Ok((token.try_into()?, user.try_into()?)))
+        .map(|(token, user, customer)| {
+            Ok((
+                token.try_into()?,
+                user.try_into()?,
+                parse_opt(customer.as_deref())?,
+            ))
+        })
         .transpose()
 }
 

@@ -3,10 +3,10 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kefu_domain::account::User;
-use kefu_domain::ids::{SessionId, UserId};
+use kefu_domain::ids::{CustomerId, SessionId, UserId};
 
-use crate::convert::{from_db, parse, to_db};
-use crate::schema::{sessions, users};
+use crate::convert::{from_db, parse, parse_opt, to_db};
+use crate::schema::{customers, sessions, users};
 use crate::users::UserRow;
 use crate::{DbConnection, StoreError};
 
@@ -88,19 +88,31 @@ pub fn insert(conn: &mut DbConnection, new: NewSession<'_>) -> Result<(), StoreE
     Ok(())
 }
 
-/// The session with this token hash and its user.
+/// The session with this token hash, its user and, for a customer login, the customer record
+/// it speaks for: everything authentication needs, in one query.
 pub fn find_by_token_hash(
     conn: &mut DbConnection,
     token_hash: &str,
-) -> Result<Option<(Session, User)>, StoreError> {
+) -> Result<Option<(Session, User, Option<CustomerId>)>, StoreError> {
     let found = sessions::table
         .inner_join(users::table)
+        .left_join(customers::table.on(customers::user_id.eq(users::id.nullable())))
         .filter(sessions::token_hash.eq(token_hash))
-        .select((SessionRow::as_select(), UserRow::as_select()))
-        .first::<(SessionRow, UserRow)>(conn)
+        .select((
+            SessionRow::as_select(),
+            UserRow::as_select(),
+            customers::id.nullable(),
+        ))
+        .first::<(SessionRow, UserRow, Option<String>)>(conn)
         .optional()?;
     found
-        .map(|(session, user)| Ok((session.try_into()?, user.try_into()?)))
+        .map(|(session, user, customer)| {
+            Ok((
+                session.try_into()?,
+                user.try_into()?,
+                parse_opt(customer.as_deref())?,
+            ))
+        })
         .transpose()
 }
 

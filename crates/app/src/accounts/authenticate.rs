@@ -3,10 +3,11 @@
 use chrono::{DateTime, Duration, Utc};
 use kefu_domain::access_token::{self, ApiToken};
 use kefu_domain::account::User;
+use kefu_domain::ids::CustomerId;
 use kefu_domain::permissions::Actor;
 use kefu_domain::role::Role;
 use kefu_store::sessions::{self, Session};
-use kefu_store::{StoreError, api_tokens, customers};
+use kefu_store::{StoreError, api_tokens};
 
 use crate::error::AppError;
 use crate::{App, SessionPolicy, tokens};
@@ -68,7 +69,7 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Authenticated, AppEr
         .store
         .read(move |conn| sessions::find_by_token_hash(conn, &token_hash))
         .await?;
-    let Some((session, user)) = found else {
+    let Some((session, user, customer)) = found else {
         return Err(AppError::Unauthenticated);
     };
     let now = kefu_domain::time::now();
@@ -82,7 +83,7 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Authenticated, AppEr
     if !user.active {
         return Err(AppError::Unauthenticated);
     }
-    let actor = actor_of(app, &user).await?;
+    let actor = actor_of(&user, customer);
     if now - session.last_seen_at >= Duration::seconds(TOUCH_INTERVAL_SECONDS) {
         let id = session.id;
         let touched = app
@@ -111,11 +112,12 @@ async fn api_token(app: &App, token: &str) -> Result<Authenticated, AppError> {
         .read(move |conn| api_tokens::find_by_hash(conn, &token_hash))
         .await?;
     let now = kefu_domain::time::now();
-    let Some((token, user)) = found.filter(|(token, user)| token.is_live(now) && user.active)
+    let Some((token, user, customer)) =
+        found.filter(|(token, user, _)| token.is_live(now) && user.active)
     else {
         return Err(AppError::Unauthenticated);
     };
-    let actor = actor_of(app, &user).await?;
+    let actor = actor_of(&user, customer);
     let stale = token
         .last_used_at
         .is_none_or(|at| now - at >= Duration::seconds(TOUCH_INTERVAL_SECONDS));
@@ -138,18 +140,10 @@ async fn api_token(app: &App, token: &str) -> Result<Authenticated, AppError> {
 }
 
 /// The actor a user is, with the customer record a customer login speaks for.
-async fn actor_of(app: &App, user: &User) -> Result<Actor, AppError> {
-    let user_id = user.id;
-    let customer = if user.role == Role::Customer {
-        app.store
-            .read(move |conn| customers::find_by_user(conn, user_id))
-            .await?
-    } else {
-        None
-    };
-    Ok(Actor {
+fn actor_of(user: &User, customer: Option<CustomerId>) -> Actor {
+    Actor {
         user: user.id,
         role: user.role,
-        customer,
-    })
+        customer: customer.filter(|_| user.role == Role::Customer),
+    }
 }
