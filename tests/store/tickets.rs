@@ -214,7 +214,7 @@ test_both! {
                     seen.extend(page.items);
                     match page.next {
                         Some(next) => {
-                            let text = next.encode();
+                            let text = next.encode().unwrap();
                             cursor = Some(tickets::TicketCursor::decode(&text).expect("cursor round trip"));
                         }
                         None => break,

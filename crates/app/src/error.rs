@@ -141,7 +141,7 @@ impl From<StoreError> for AppError {
                 tracing::debug!(%detail, "unique constraint refused a write");
                 AppError::conflict("conflict", "this conflicts with an existing record")
             }
-            StoreError::Busy | StoreError::Unavailable(_) => AppError::Unavailable(error),
+            StoreError::Busy | StoreError::Unavailable { .. } => AppError::Unavailable(error),
             other => AppError::Internal(Box::new(other)),
         }
     }

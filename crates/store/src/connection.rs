@@ -117,7 +117,7 @@ impl ConnectionManager {
 
     /// Opens one connection.
     pub fn establish(&self) -> Result<DbConnection, StoreError> {
-        let unavailable = |e: diesel::ConnectionError| StoreError::Unavailable(e.to_string());
+        let unavailable = |e: diesel::ConnectionError| StoreError::unavailable("connecting", e);
         match &self.target {
             Target::Postgres(url) => PgConnection::establish(url)
                 .map(DbConnection::Postgres)
@@ -149,7 +149,7 @@ impl ConnectionManager {
 fn create_parent(path: &Path) -> Result<(), StoreError> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))),
+            .map_err(|e| StoreError::unavailable(format!("creating {}", dir.display()), e)),
         _ => Ok(()),
     }
 }

@@ -16,8 +16,14 @@ pub enum StoreError {
     #[error("the database is busy")]
     Busy,
     /// No connection could be had: the database is down or the pool is exhausted.
-    #[error("the database is unavailable: {0}")]
-    Unavailable(String),
+    #[error("the database is unavailable: {context}")]
+    Unavailable {
+        /// What was being attempted.
+        context: String,
+        /// Why it failed, if an error said so.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     /// The database URL names no backend Kefu supports.
     #[error("invalid database URL `{0}`: use postgres://… or sqlite://path (or a file path)")]
     InvalidUrl(String),
@@ -31,8 +37,21 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Query(#[source] DieselError),
     /// The blocking task running a query panicked or was cancelled.
-    #[error("database task failed: {0}")]
-    Task(String),
+    #[error("database task failed")]
+    Task(#[source] tokio::task::JoinError),
+}
+
+impl StoreError {
+    /// The database could not be reached while doing `context`, because of `source`.
+    pub fn unavailable(
+        context: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        StoreError::Unavailable {
+            context: context.into(),
+            source: Some(source.into()),
+        }
+    }
 }
 
 impl From<DieselError> for StoreError {

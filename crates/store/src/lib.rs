@@ -71,10 +71,10 @@ impl Store {
                 .connection_timeout(timeout)
                 .test_on_check_out(false)
                 .build(manager)
-                .map_err(|e| StoreError::Unavailable(e.to_string()))
+                .map_err(|e| StoreError::unavailable("taking a pooled connection", e))
         })
         .await
-        .map_err(|e| StoreError::Task(e.to_string()))??;
+        .map_err(StoreError::Task)??;
         let writers = match backend {
             Backend::Sqlite => 1,
             Backend::Postgres => size as usize,
@@ -162,16 +162,19 @@ impl Store {
             let mut conn = inner
                 .pool
                 .get()
-                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                .map_err(|e| StoreError::unavailable("taking a pooled connection", e))?;
             f(&mut conn)
         })
         .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
+        .map_err(StoreError::Task)?
     }
 }
 
 fn closed(_: tokio::sync::AcquireError) -> StoreError {
-    StoreError::Unavailable("the store is shutting down".into())
+    StoreError::Unavailable {
+        context: "the store is shutting down".into(),
+        source: None,
+    }
 }
 
 /// Runs `f` in a savepoint inside the current transaction: its writes are undone if it fails,

@@ -279,8 +279,10 @@ impl TicketCursor {
     }
 
     /// The cursor as the text clients pass back.
-    pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    pub fn encode(&self) -> Result<String, StoreError> {
+        let json = serde_json::to_vec(self)
+            .map_err(|e| StoreError::Corrupt(format!("a cursor could not be written: {e}")))?;
+        Ok(URL_SAFE_NO_PAD.encode(json))
     }
 
     /// Reads a cursor; `None` if it is not one this version wrote.

@@ -29,7 +29,7 @@ pub async fn show(app: &App, actor: Actor, id: CustomerId) -> Result<CustomerDet
             Ok(CustomerDetail {
                 customer: view::customer(&customer, region),
                 tickets: view::tickets(conn, page.items, Some(&actor), region)?,
-                next_cursor: page.next.map(|c| c.encode()),
+                next_cursor: page.next.map(|c| c.encode()).transpose()?,
             })
         })
         .await

@@ -149,7 +149,7 @@ pub async fn list(app: &App, actor: Actor, query: ListQuery) -> Result<TicketLis
             let page = tickets::list(conn, &filter, sort, cursor.as_ref(), limit)?;
             Ok(TicketList {
                 items: view::tickets(conn, page.items, Some(&actor), region)?,
-                next_cursor: page.next.map(|c| c.encode()),
+                next_cursor: page.next.map(|c| c.encode()).transpose()?,
             })
         })
         .await

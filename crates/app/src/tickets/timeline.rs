@@ -44,7 +44,7 @@ pub async fn page(
             let (items, next) = messages::list(conn, ticket.id, internal, cursor.as_ref(), limit)?;
             Ok(MessageList {
                 items: view::messages(conn, items, region)?,
-                next_cursor: next.map(|c| c.encode()),
+                next_cursor: next.map(|c| c.encode()).transpose()?,
             })
         })
         .await
