@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use crate::memory::{MemoryPeak, MemoryWatch};
 use crate::{Client, Report, measure, run};
 use anyhow::bail;
 use kefu_api_types::accounts::{TeamList, UserList};
@@ -32,10 +33,34 @@ pub struct BenchOptions {
     pub creates: usize,
     /// Concurrent clients creating tickets.
     pub create_concurrency: usize,
+    /// The server's process id, to watch its memory.
+    pub server_pid: Option<u32>,
+    /// The server's database, to measure the queue statement there directly.
+    pub database_url: Option<String>,
+    /// Messages to post on one ticket, to compare the cost of a late message with an early one
+    /// (0 skips it).
+    pub messages: usize,
 }
 
-/// Runs every scenario and returns their reports, baseline first.
-pub async fn bench(options: &BenchOptions) -> anyhow::Result<Vec<Report>> {
+/// What a benchmark run measured.
+#[derive(Debug, Default)]
+pub struct BenchResults {
+    /// One report per scenario, the baseline first.
+    pub reports: Vec<Report>,
+    /// The queue page over HTTP against its main statement in the database: (what, HTTP
+    /// pages/s, database statements/s).
+    pub database: Option<(String, f64, f64)>,
+    /// The server's peak memory during the run.
+    pub memory: Option<MemoryPeak>,
+}
+
+/// How long the database baseline and its HTTP twin each run.
+const RATIO_SECONDS: u64 = 10;
+
+/// Runs every scenario and returns their reports, baseline first, with the database baseline
+/// and the server's peak memory when asked for.
+pub async fn bench(options: &BenchOptions) -> anyhow::Result<BenchResults> {
+    let watch = options.server_pid.map(MemoryWatch::start);
     let client = Client::login(&options.url, &options.email, &options.password).await?;
     let teams: TeamList = client.get_json("/api/v1/teams").await?;
     let agents: UserList = client
@@ -94,6 +119,11 @@ pub async fn bench(options: &BenchOptions) -> anyhow::Result<Vec<Report>> {
         );
     }
 
+    let database = match &options.database_url {
+        Some(url) => Some(queue_against_database(&client, url, &team_ids[0], c).await?),
+        None => None,
+    };
+
     let (cl, agents) = (client.clone(), Arc::clone(&agent_ids));
     let stages = ["pre_sale", "in_sale", "after_sale"];
     reports.push(
@@ -148,5 +178,93 @@ pub async fn bench(options: &BenchOptions) -> anyhow::Result<Vec<Report>> {
             .await?,
         );
     }
-    Ok(reports)
+    if options.messages > 0 {
+        reports.extend(message_cost(&client, options.messages).await?);
+    }
+    let memory = match watch {
+        Some(watch) => Some(watch.stop().await),
+        None => None,
+    };
+    Ok(BenchResults {
+        reports,
+        database,
+        memory,
+    })
+}
+
+/// The queue page of one team over HTTP beside its main statement run by the database itself
+/// (pgbench on PostgreSQL, the store in-process on SQLite), each for the same time with the
+/// same number of clients.
+async fn queue_against_database(
+    client: &Client,
+    url: &str,
+    team: &str,
+    clients: usize,
+) -> anyhow::Result<(String, f64, f64)> {
+    let statement = crate::database::queue_statement(team);
+    let duration = std::time::Duration::from_secs(RATIO_SECONDS);
+    let database = if url.starts_with("postgres") {
+        crate::database::pgbench(url, &statement, clients, RATIO_SECONDS)?
+    } else {
+        crate::database::in_process(url, &statement, clients, duration).await?
+    };
+    let path = format!("/api/v1/tickets?team={team}&status=unsolved&limit=50");
+    let cl = client.clone();
+    let http = crate::for_duration(duration, clients, move |_| cl.get(&path)).await?;
+    let what = if url.starts_with("postgres") {
+        "pgbench"
+    } else {
+        "in-process"
+    };
+    Ok((what.to_owned(), http, database))
+}
+
+/// Posts `count` messages on one new ticket, one after another, and reports the latency of
+/// messages 6–15 beside the last ten: whether a message costs more on a long ticket.
+async fn message_cost(client: &Client, count: usize) -> anyhow::Result<Vec<Report>> {
+    let created: serde_json::Value = client
+        .post(
+            "/api/v1/tickets",
+            &json!({
+                "subject": "Benchmark: a very long conversation 很长的对话",
+                "channel": "chat",
+                "requester": {"email": format!("long-{:x}@example.com", rand::random::<u32>())},
+            }),
+        )
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let Some(id) = created["id"].as_str().map(str::to_owned) else {
+        bail!("the benchmark ticket was not created: {created}");
+    };
+    let mut latencies = Vec::with_capacity(count);
+    for i in 0..count {
+        let started = std::time::Instant::now();
+        client
+            .post(
+                &format!("/api/v1/tickets/{id}/messages"),
+                &json!({"body": format!("Line {i}: the parcel 包裹 {i} is still not here, order {}", i * 7), "visibility": if i % 5 == 0 { "internal" } else { "public" }}),
+            )
+            .send()
+            .await?
+            .error_for_status()?;
+        latencies.push(started.elapsed());
+    }
+    let window = |from: usize, name: String| -> anyhow::Result<Report> {
+        let part = latencies
+            .get(from..(from + 10).min(latencies.len()))
+            .unwrap_or_default();
+        crate::report_of(&name, part)
+    };
+    let early = 5.min(count.saturating_sub(1));
+    let late = count.saturating_sub(10);
+    Ok(vec![
+        window(
+            early,
+            format!("post: messages {}-{}", early + 1, early + 10),
+        )?,
+        window(late, format!("post: messages {}-{}", late + 1, count))?,
+    ])
 }

@@ -3,6 +3,8 @@
 //! the same run so that figures from different machines can be compared.
 
 pub mod bench;
+pub mod database;
+pub mod memory;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -218,5 +220,58 @@ where
         p90_ms: ms(h.value_at_quantile(0.90)),
         p99_ms: ms(h.value_at_quantile(0.99)),
         max_ms: ms(h.max()),
+    })
+}
+
+/// Requests per second `concurrency` clients reach for `duration`, sending `request(i)`.
+pub async fn for_duration<F>(
+    duration: Duration,
+    concurrency: usize,
+    request: F,
+) -> anyhow::Result<f64>
+where
+    F: Fn(usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
+    let request = Arc::new(request);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers = (0..concurrency.max(1)).map(|_| {
+        let (request, next) = (Arc::clone(&request), Arc::clone(&next));
+        async move {
+            let mut ok = 0u64;
+            while started.elapsed() < duration {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let response = request(i).send().await?;
+                if response.status().is_success() {
+                    ok += 1;
+                }
+                response.bytes().await?;
+            }
+            Ok::<_, reqwest::Error>(ok)
+        }
+    });
+    let mut ok = 0;
+    for done in join_all(workers).await {
+        ok += done?;
+    }
+    Ok(ok as f64 / started.elapsed().as_secs_f64())
+}
+
+/// A report of latencies measured one at a time.
+pub fn report_of(name: &str, latencies: &[Duration]) -> anyhow::Result<Report> {
+    let mut histogram = Histogram::<u64>::new(3)?;
+    for latency in latencies {
+        histogram.record(latency.as_micros().max(1) as u64)?;
+    }
+    let ms = |q: f64| histogram.value_at_quantile(q) as f64 / 1000.0;
+    Ok(Report {
+        name: name.to_owned(),
+        ok: latencies.len() as u64,
+        errors: 0,
+        elapsed: latencies.iter().sum(),
+        p50_ms: ms(0.5),
+        p90_ms: ms(0.9),
+        p99_ms: ms(0.99),
+        max_ms: histogram.max() as f64 / 1000.0,
     })
 }

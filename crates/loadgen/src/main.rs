@@ -35,6 +35,16 @@ struct Args {
     /// Concurrent clients creating tickets.
     #[arg(long, default_value_t = 32)]
     create_concurrency: usize,
+    /// The server's process id: its peak memory (RssAnon, RSS) is read while the run lasts.
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// The server's database URL: the queue page's statement is also run there directly
+    /// (pgbench on PostgreSQL, in-process on SQLite) and the ratio printed.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Messages to post on one ticket, comparing the first with the last (0 to skip).
+    #[arg(long, default_value_t = 0)]
+    messages: usize,
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
@@ -54,13 +64,29 @@ async fn run(args: Args) -> anyhow::Result<()> {
         concurrency: args.concurrency,
         creates: args.creates,
         create_concurrency: args.create_concurrency,
+        server_pid: args.server_pid,
+        database_url: args.database_url,
+        messages: args.messages,
     };
-    let reports = bench(&options).await?;
+    let results = bench(&options).await?;
     #[expect(clippy::print_stdout, reason = "the report is the program's output")]
     {
         println!("{}", Report::header());
-        for report in &reports {
+        for report in &results.reports {
             println!("{}", report.line());
+        }
+        if let Some((what, http, database)) = results.database {
+            println!(
+                "queue page over HTTP: {http:.0} pages/s; its statement {what}: {database:.0}/s; ratio {:.0} %",
+                100.0 * http / database.max(f64::EPSILON)
+            );
+        }
+        if let Some(peak) = results.memory {
+            println!(
+                "server memory, peak: RssAnon {:.0} MiB, RSS {:.0} MiB",
+                peak.rss_anon_kib as f64 / 1024.0,
+                peak.rss_kib as f64 / 1024.0
+            );
         }
     }
     Ok(())

@@ -261,3 +261,19 @@ pub fn text_filter(
         }
     }
 }
+
+/// A row of a raw ticket statement: its number only.
+#[derive(QueryableByName)]
+struct NumberRow {
+    #[diesel(sql_type = BigInt)]
+    #[allow(dead_code, reason = "read to make the database return the row")]
+    number: i64,
+}
+
+/// Runs a raw `SELECT … number …` over tickets and returns how many rows it gave: the
+/// benchmark's in-process baseline (the same statement the queue page runs, without HTTP).
+pub fn run_ticket_statement(conn: &mut DbConnection, statement: &str) -> Result<usize, StoreError> {
+    let rows: Vec<NumberRow> =
+        crate::with_backend!(conn, c => diesel::sql_query(statement).load(c))?;
+    Ok(rows.len())
+}
