@@ -172,3 +172,69 @@ test_both! {
         assert_eq!(app.anonymous().get("/metrics").await.0, StatusCode::OK, "this machine reads them");
     }
 }
+
+test_both! {
+    async fn every_spelling_of_an_address_counts_against_one_sign_in_allowance(db: TestDb) {
+        let app = TestApp::start(db).await;
+        app.create_user("li@example.com", "Li", Role::Agent, PASSWORD).await;
+        let spellings = ["li@example.com", "LI@example.com", "\u{ff4c}i@example.com", "l\u{ff49}@example.com", "Li@EXAMPLE.com"];
+        for i in 0..10 {
+            let email = spellings[i % spellings.len()];
+            let (status, _) = app.anonymous().post("/api/v1/auth/login", &json!({"email": email, "password": "wrong-guess-1"})).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
+        }
+        let (status, problem) = app.anonymous().post("/api/v1/auth/login", &json!({"email": "\u{ff4c}\u{ff49}@example.com", "password": "wrong-guess-1"})).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")));
+    }
+}
+
+test_both! {
+    async fn tokens_cannot_mint_tokens_or_set_passwords_and_die_with_a_password_change(db: TestDb) {
+        let desk = desk(db).await;
+        let (_, created) = desk.admin.post("/api/v1/me/tokens", &json!({"name": "Ops", "scope": "read_write"})).await;
+        let robot = desk.app.anonymous().with_bearer(created["token"].as_str().unwrap());
+        assert_eq!(robot.post("/api/v1/me/tokens", &json!({"name": "Child", "scope": "read_write"})).await.0, StatusCode::FORBIDDEN);
+        let agent_id = desk.agent_user.id;
+        assert_eq!(robot.patch(&format!("/api/v1/users/{agent_id}"), &json!({"password": "set-by-script-1"})).await.0, StatusCode::FORBIDDEN);
+        let (_, me) = desk.admin.get("/api/v1/me").await;
+        let own = me["user"]["id"].as_str().unwrap().to_owned();
+        let (status, problem) = desk.admin.patch(&format!("/api/v1/users/{own}"), &json!({"password": "skips-the-check-1"})).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{problem}");
+        assert_eq!(robot.get("/api/v1/me").await.0, StatusCode::OK);
+        let change = json!({"current_password": PASSWORD, "new_password": "another-horse-9"});
+        assert_eq!(desk.admin.post("/api/v1/me/password", &change).await.0, StatusCode::NO_CONTENT);
+        assert_eq!(robot.get("/api/v1/me").await.0, StatusCode::UNAUTHORIZED, "a password change revokes the tokens");
+        // An agent who becomes a vendor loses their tokens too.
+        let (_, agent_token) = desk.agent.post("/api/v1/me/tokens", &json!({"name": "Mine", "scope": "read"})).await;
+        let agent_robot = desk.app.anonymous().with_bearer(agent_token["token"].as_str().unwrap());
+        desk.admin.patch(&format!("/api/v1/users/{agent_id}"), &json!({"role": "vendor"})).await;
+        assert_eq!(agent_robot.get("/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    }
+}
+
+test_both! {
+    async fn reset_links_refuse_deactivated_accounts_and_junk(db: TestDb) {
+        let desk = desk(db).await;
+        let app = App::new(desk.app.db.store.clone(), None, SessionPolicy::default()).unwrap();
+        let email = EmailAddress::parse("agent@example.com").unwrap();
+        let link = app.published(password_reset::issue(&app, Origin::cli(), &email).await.unwrap());
+        desk.admin.patch(&format!("/api/v1/users/{}", desk.agent_user.id), &json!({"active": false})).await;
+        let (status, problem) = desk.app.anonymous().post("/api/v1/auth/password-reset", &json!({"token": link.token, "new_password": "brand-new-pass-1"})).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_reset_token")));
+        // Guessing links is throttled per address.
+        let mut last = StatusCode::OK;
+        for _ in 0..60 {
+            last = desk.app.anonymous().post("/api/v1/auth/password-reset", &json!({"token": "guess", "new_password": "brand-new-pass-1"})).await.0;
+        }
+        assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    }
+}
+
+test_both! {
+    async fn a_forwarded_request_is_not_local_even_from_a_proxy_on_this_machine(db: TestDb) {
+        let app = TestApp::start(db).await;
+        let anonymous = app.anonymous();
+        let status = anonymous.send(anonymous.request(reqwest::Method::GET, "/metrics").header("x-forwarded-for", "198.51.100.4")).await.0;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+}

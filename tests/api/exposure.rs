@@ -34,8 +34,11 @@ test_both! {
         let (_, timeline) = requester.get(&format!("/api/v1/tickets/{id}/messages")).await;
         let reply = timeline["items"].as_array().unwrap().iter().find(|m| m["body"] == "We are on it.").unwrap();
         assert_eq!(reply["author"]["name"], "agent@example.com", "public replies name the agent");
-        let (status, problem) = requester.get("/api/v1/tickets?tag=fraud-risk").await;
-        assert_eq!((status, problem["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+        for filter in ["tag=fraud-risk", "priority=high", "stage=pre_sale", "assignee=me", "sort=priority", &format!("team={}", desk.team)] {
+            let (status, problem) = requester.get(&format!("/api/v1/tickets?{filter}")).await;
+            assert_eq!((status, problem["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{filter}");
+        }
+        assert_eq!(requester.get("/api/v1/tickets?status=open&channel=email&q=refund").await.0, StatusCode::OK);
         // Staff still see everything.
         let (_, staff) = desk.agent.get(&format!("/api/v1/tickets/{id}")).await;
         assert_eq!((staff["tags"].clone(), staff["priority"].clone()), (json!(["fraud-risk"]), json!("high")));

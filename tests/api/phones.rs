@@ -37,6 +37,10 @@ test_both! {
         let (status, team) = desk.admin.patch(&format!("/api/v1/teams/{}", desk.team), &json!({"phone_line": "021 5555 0101"})).await;
         assert_eq!(status, StatusCode::OK, "{team}");
         assert_eq!((team["phone_line"].as_str(), team["phone_line_display"].as_str()), (Some("+862155550101"), Some("021 5555 0101")));
+        // Clearing the region means "none", even over a configured default.
+        let (_, cleared) = desk.admin.patch("/api/v1/settings", &json!({"phone_region": null})).await;
+        assert!(cleared["phone_region"].is_null(), "{cleared}");
+        desk.admin.patch("/api/v1/settings", &json!({"phone_region": "CN"})).await;
         let (_, log) = desk.admin.get("/api/v1/audit").await;
         assert!(log["items"].as_array().unwrap().iter().any(|e| e["action"] == "settings_changed" && e["detail"]["phone_region"]["to"] == "CN"), "{log}");
     }

@@ -88,7 +88,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(teams::routes)
                 .configure(customers::routes)
                 .configure(tickets::routes)
-                .default_service(web::to(extract::no_route)),
+                .default_service(web::to(extract::no_route))
+                .wrap(from_fn(deadline::read_body_in_time)),
         );
 }
 
@@ -118,7 +119,6 @@ pub async fn serve(
                     .add(("X-Frame-Options", "DENY"))
                     .add(("Referrer-Policy", "same-origin")),
             )
-            .wrap(from_fn(deadline::read_body_in_time))
             .wrap(from_fn(metrics::record))
             .configure(routes)
             .default_service(web::to(assets::serve).wrap(Compress::default()))

@@ -96,8 +96,13 @@ pub async fn record(
 /// Whether the request may read the metrics: a client on this machine, a scraper with the
 /// configured token, or a signed-in admin.
 fn may_read(state: &AppState, request: &HttpRequest, auth: Option<&Auth>) -> bool {
-    let local =
-        crate::client::address(request, &state.trusted_proxies).is_some_and(|ip| ip.is_loopback());
+    // A proxy on this machine makes every client look local, so a forwarded request is never
+    // taken for one from this machine.
+    let forwarded = request.headers().contains_key("x-forwarded-for")
+        || request.headers().contains_key(header::FORWARDED);
+    let local = !forwarded
+        && crate::client::address(request, &state.trusted_proxies)
+            .is_some_and(|ip| ip.is_loopback());
     let scraper = state.config.metrics_token.as_deref().is_some_and(|token| {
         request
             .headers()

@@ -105,8 +105,9 @@ impl App {
             .store
             .read(|conn| kefu_store::settings::get(conn, kefu_store::settings::PHONE_REGION))
             .await?;
-        let region = match stored {
-            Some(code) => Some(PhoneRegion::parse(&code)?),
+        let region = match stored.as_deref() {
+            Some("") => None,
+            Some(code) => Some(PhoneRegion::parse(code)?),
             None => self.default_phone_region,
         };
         *self.region.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), region));

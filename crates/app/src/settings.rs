@@ -33,12 +33,9 @@ pub async fn update(
         app.store
             .write(move |conn| {
                 let now = kefu_domain::time::now();
-                settings::set(
-                    conn,
-                    settings::PHONE_REGION,
-                    region.as_ref().map(PhoneRegion::code),
-                    now,
-                )?;
+                // "None" is stored as an empty value, so it also overrides a configured default.
+                let stored = region.as_ref().map_or("", PhoneRegion::code);
+                settings::set(conn, settings::PHONE_REGION, Some(stored), now)?;
                 let name = audit::actor_name(conn, &actor)?;
                 audit::record(
                     conn,

@@ -49,6 +49,12 @@ impl EmailAddress {
         }
     }
 
+    /// Wraps an address that was stored after [`EmailAddress::parse`] accepted it. Addresses
+    /// stored by earlier versions, under looser rules, still load.
+    pub fn from_stored(address: String) -> Self {
+        Self(address)
+    }
+
     /// The address as text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -164,3 +164,19 @@ pub fn revoke(
     .execute(conn)?;
     Ok(())
 }
+
+/// Revokes every live token of `user` at `now` (after a password change or reset, a
+/// deactivation, or a move out of staff); returns how many.
+pub fn revoke_all_for_user(
+    conn: &mut DbConnection,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    Ok(diesel::update(
+        api_tokens::table
+            .filter(api_tokens::user_id.eq(user.to_string()))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(to_db(now)))
+    .execute(conn)?)
+}

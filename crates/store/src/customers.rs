@@ -218,7 +218,7 @@ pub fn find_many(conn: &mut DbConnection, ids: &[CustomerId]) -> Result<Vec<Cust
         emails
             .entry(customer)
             .or_default()
-            .push(EmailAddress::parse(&email)?);
+            .push(EmailAddress::from_stored(email));
     }
     let mut phones: HashMap<String, Vec<PhoneNumber>> = HashMap::new();
     let phone_rows: Vec<(String, String)> = customer_phones::table

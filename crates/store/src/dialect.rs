@@ -115,6 +115,17 @@ pub fn lock_ticket(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> 
     Ok(())
 }
 
+/// Locks a user's row until the transaction ends (PostgreSQL; SQLite's writers are serialised
+/// already), so checks made on what the user holds (their API tokens) stay true until commit.
+pub fn lock_user(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+            .bind::<Text, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Serialises changes to admin accounts until the transaction ends, so that two admins
 /// cannot demote each other at once and leave none.
 pub fn lock_admins(conn: &mut DbConnection) -> Result<(), StoreError> {

@@ -30,6 +30,21 @@ pub fn issue(
     Ok(())
 }
 
+/// Whether the token would be accepted at `now` (unused, unexpired), without using it.
+pub fn is_redeemable(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        password_resets::table
+            .find(token_hash)
+            .filter(password_resets::used_at.is_null())
+            .filter(password_resets::expires_at.gt(to_db(now))),
+    ))
+    .get_result(conn)?)
+}
+
 /// Uses the token: the user it was issued for, if it is unused and unexpired at `now`. It
 /// cannot be used again.
 pub fn redeem(

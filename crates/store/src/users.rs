@@ -31,7 +31,7 @@ impl TryFrom<UserRow> for User {
     fn try_from(row: UserRow) -> Result<Self, StoreError> {
         Ok(User {
             id: parse(&row.id)?,
-            email: EmailAddress::parse(&row.email)?,
+            email: EmailAddress::from_stored(row.email),
             name: row.name,
             role: parse(&row.role)?,
             active: row.active,
@@ -112,7 +112,7 @@ pub fn emails_of_roles(
         .select(users::email)
         .load::<String>(conn)?
         .iter()
-        .map(|e| EmailAddress::parse(e).map_err(StoreError::from))
+        .map(|e| Ok(EmailAddress::from_stored(e.clone())))
         .collect()
 }
 

@@ -10,11 +10,12 @@ function Members(props: { team: Team; onSaved: () => void; onError: (e: ApiError
   const { t } = useI18n();
   const { staff, notify } = useSession();
   const [chosen, setChosen] = useState(new Set(props.team.members.map((m) => m.id)));
-  const [line, setLine] = useState(props.team.phone_line_display ?? '');
+  // The stored (international) number, so saving never re-reads it in another region.
+  const [line, setLine] = useState(props.team.phone_line ?? '');
   const [assigns, setAssigns] = useState(props.team.assign_on_reply);
   useEffect(() => {
     setChosen(new Set(props.team.members.map((m) => m.id)));
-    setLine(props.team.phone_line_display ?? '');
+    setLine(props.team.phone_line ?? '');
     setAssigns(props.team.assign_on_reply);
   }, [props.team]);
   const save = async () => {
@@ -22,7 +23,11 @@ function Members(props: { team: Team; onSaved: () => void; onError: (e: ApiError
       await ok(
         api.PATCH('/api/v1/teams/{id}', {
           params: { path: { id: props.team.id } },
-          body: { members: [...chosen], phone_line: line.trim() || null, assign_on_reply: assigns },
+          body: {
+            members: [...chosen],
+            assign_on_reply: assigns,
+            ...(line.trim() !== (props.team.phone_line ?? '') ? { phone_line: line.trim() || null } : {}),
+          },
         }),
       );
       notify(t('common.saved'));

@@ -25,10 +25,13 @@ export function LogCallPage() {
   const [call, setCall] = useState<CallForm>(emptyCall(line));
   const mine = session.teams.find((team) => team.members.some((m) => m.id === session.user.id));
   const [triage, setTriage] = useState({ stage: 'after_sale' as Stage, priority: 'normal' as Priority, team: mine?.id ?? '' });
-  // The directory arrives after the page: take the team's line once it is known.
+  // The directory arrives after the page: take the team's line and team once they are known.
   useEffect(() => {
-    if (line && !call.ourNumber) setCall({ ...call, ourNumber: line });
+    if (line) setCall((current) => ({ ...current, ourNumber: line }));
   }, [line]);
+  useEffect(() => {
+    if (mine) setTriage((current) => (current.team ? current : { ...current, team: mine.id }));
+  }, [mine?.id]);
   const [subject, setSubject] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<ApiError | null>(null);

@@ -323,6 +323,7 @@ export const en = {
   'admin.regionCode': "Home region (two letters, e.g. CN)",
   'admin.regionHint': "Numbers without +country are read in this region and shown in its national format",
   'error.invalid_region': "That is not a known region code.",
+  'audit.action.settings_changed': "Changed the settings",
 } as const;
 
 export type MessageKey = keyof typeof en;

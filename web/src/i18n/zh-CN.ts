@@ -325,4 +325,5 @@ export const zhCN: Record<MessageKey, string> = {
   'admin.regionCode': "本地区域（两个字母，如 CN）",
   'admin.regionHint': "不带 +国家码 的号码按此区域解析，并以该区域的本地格式显示",
   'error.invalid_region': "这不是有效的区域代码。",
+  'audit.action.settings_changed': "修改了设置",
 };

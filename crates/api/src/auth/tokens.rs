@@ -31,7 +31,7 @@ pub async fn list(
     request_body = CreateApiTokenRequest,
     responses(
         (status = 201, description = "Created; keep `token`, it is not shown again", body = CreatedApiTokenResponse),
-        (status = 403, description = "Only agents and admins hold tokens", body = Problem),
+        (status = 403, description = "Only agents and admins hold tokens, made in a signed-in session", body = Problem),
         (status = 409, description = "Too many live tokens", body = Problem),
         (status = 422, body = Problem),
     ),
@@ -42,6 +42,8 @@ pub async fn create(
     auth: Auth,
     body: web::Json<CreateApiTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    // A token cannot mint tokens: a leaked one would outlive its own revocation.
+    auth.session()?;
     let changed =
         api_tokens::create(&state.app, auth.actor, auth.origin(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(state.app.published(changed)))

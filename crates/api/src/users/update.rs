@@ -31,7 +31,11 @@ pub async fn update(
     body: web::Json<UpdateUserRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
     let id: UserId = path.parse().map_err(|_| ApiError::NotFound("user"))?;
-    let changed =
-        update_user::update(&state.app, auth.actor, auth.origin(), id, body.into_inner()).await?;
+    let body = body.into_inner();
+    if body.password.is_some() {
+        // Setting passwords is for an admin at the console, not for a script's token.
+        auth.session()?;
+    }
+    let changed = update_user::update(&state.app, auth.actor, auth.origin(), id, body).await?;
     Ok(web::Json(state.app.published(changed)))
 }

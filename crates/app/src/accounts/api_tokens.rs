@@ -9,7 +9,7 @@ use kefu_domain::audit::AuditAction;
 use kefu_domain::ids::ApiTokenId;
 use kefu_domain::permissions::Actor;
 use kefu_domain::{text, time};
-use kefu_store::api_tokens;
+use kefu_store::{api_tokens, dialect};
 
 use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
@@ -65,6 +65,7 @@ pub async fn create(
     let stored = token.clone();
     app.store
         .write(move |conn| {
+            dialect::lock_user(conn, &actor.user.to_string())?;
             let live = api_tokens::count_live(conn, actor.user, now)?;
             if live >= access_token::MAX_PER_USER as i64 {
                 return Err(AppError::conflict(

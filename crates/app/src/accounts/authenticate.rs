@@ -113,7 +113,7 @@ async fn api_token(app: &App, token: &str) -> Result<Authenticated, AppError> {
         .await?;
     let now = kefu_domain::time::now();
     let Some((token, user, customer)) =
-        found.filter(|(token, user, _)| token.is_live(now) && user.active)
+        found.filter(|(token, user, _)| token.is_live(now) && user.active && user.role.is_staff())
     else {
         return Err(AppError::Unauthenticated);
     };

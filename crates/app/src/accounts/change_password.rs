@@ -6,7 +6,7 @@ use kefu_domain::ids::SessionId;
 use kefu_domain::password::Password;
 use kefu_domain::permissions::Actor;
 use kefu_domain::throttle::Policy;
-use kefu_store::{devices, sessions, users};
+use kefu_store::{api_tokens, devices, sessions, users};
 
 use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
@@ -46,6 +46,7 @@ pub async fn change_password(
             users::set_password(conn, id, &hash, now)?;
             sessions::delete_for_user(conn, id, Some(keep))?;
             devices::forget_all(conn, id)?;
+            api_tokens::revoke_all_for_user(conn, id, now)?;
             let name = audit::actor_name(conn, &actor)?;
             audit::record(
                 conn,
@@ -80,6 +81,7 @@ pub async fn set_password(
             users::set_password(conn, id, &hash, now)?;
             sessions::delete_for_user(conn, id, None)?;
             devices::forget_all(conn, id)?;
+            api_tokens::revoke_all_for_user(conn, id, now)?;
             audit::record(
                 conn,
                 &Origin::cli(),

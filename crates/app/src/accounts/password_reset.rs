@@ -6,11 +6,14 @@ use chrono::{DateTime, Duration, Utc};
 use kefu_domain::audit::AuditAction;
 use kefu_domain::email::EmailAddress;
 use kefu_domain::password::Password;
-use kefu_store::{devices, password_resets, sessions, users};
+use kefu_store::{api_tokens, devices, password_resets, sessions, users};
+
+use kefu_domain::throttle::Policy;
 
 use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
 use crate::error::AppError;
+use crate::throttle::{self, Buckets};
 use crate::{App, tokens};
 
 /// How long a reset link works.
@@ -77,6 +80,13 @@ pub async fn issue(
     Ok(Changed::new(link, vec![Change::User { id: user }]))
 }
 
+fn invalid_link() -> AppError {
+    AppError::invalid(
+        "invalid_reset_token",
+        "this reset link is not valid: it was used already, has expired, or a newer one was issued",
+    )
+}
+
 /// Sets `new_password` with a reset link's `token`, once; every session of the account ends.
 pub async fn reset(
     app: &App,
@@ -85,22 +95,42 @@ pub async fn reset(
     new_password: &str,
 ) -> Result<Changed<()>, AppError> {
     let password = Password::parse(new_password)?;
-    let hash = app.passwords.hash(password).await?;
     let token_hash = tokens::hash(token.trim());
+    // Guesses are throttled per address, and a token is checked before the (costly) hashing,
+    // so junk requests can neither find a link nor keep the hashers from sign-ins.
+    let address = origin
+        .address
+        .clone()
+        .unwrap_or_else(|| "unknown".to_owned());
+    let key = format!("reset:{}", tokens::hash(&address));
+    let buckets = Buckets {
+        required: vec![(key.clone(), Policy::ADDRESS)],
+        spent: vec![(key, Policy::ADDRESS)],
+    };
+    throttle::take(app, &buckets).await?;
+    let probe = token_hash.clone();
+    let redeemable = app
+        .store
+        .read(move |conn| password_resets::is_redeemable(conn, &probe, kefu_domain::time::now()))
+        .await?;
+    if !redeemable {
+        return Err(invalid_link());
+    }
+    throttle::refund(app, buckets).await?;
+    let hash = app.passwords.hash(password).await?;
     let user = app
         .store
         .write(move |conn| {
             let now = kefu_domain::time::now();
-            let user = password_resets::redeem(conn, &token_hash, now)?.ok_or_else(|| {
-                AppError::invalid(
-                    "invalid_reset_token",
-                    "this reset link is not valid: it was used already, has expired, or a newer one was issued",
-                )
-            })?;
+            let user = password_resets::redeem(conn, &token_hash, now)?.ok_or_else(invalid_link)?;
             let account = users::find(conn, user)?;
+            if !account.active {
+                return Err(invalid_link());
+            }
             users::set_password(conn, user, &hash, now)?;
             sessions::delete_for_user(conn, user, None)?;
             devices::forget_all(conn, user)?;
+            api_tokens::revoke_all_for_user(conn, user, now)?;
             audit::record(
                 conn,
                 &origin,

@@ -84,10 +84,15 @@ pub async fn sign_in(app: &App, attempt: SignIn) -> Result<SignedIn, AppError> {
         user_agent,
         remember_device,
     } = attempt;
-    let email_key = email.trim().to_lowercase();
     let device_hash = device_token.as_deref().map(tokens::hash);
     let lookup_hash = device_hash.clone();
     let lookup_email = EmailAddress::parse(&email).ok();
+    // Every spelling of one address (case, full-width forms, NFD) counts against one bucket.
+    let email_key = match &lookup_email {
+        Some(address) => address.lookup_key(),
+        None => email.trim().to_lowercase(),
+    };
+    let typed_address = lookup_email.clone();
     let (credentials, device_owner) = app
         .store
         .read(move |conn| {
@@ -124,11 +129,10 @@ pub async fn sign_in(app: &App, attempt: SignIn) -> Result<SignedIn, AppError> {
                 None => Target::new(
                     "user",
                     "",
-                    email_key
-                        .chars()
-                        .filter(|c| !c.is_control())
-                        .take(254)
-                        .collect::<String>(),
+                    // Only what reads as an address is kept: people type passwords here too.
+                    typed_address
+                        .as_ref()
+                        .map_or_else(|| "(not an email address)".to_owned(), ToString::to_string),
                 ),
             };
             let why = match other {

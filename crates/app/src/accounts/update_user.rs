@@ -9,7 +9,7 @@ use kefu_domain::password::Password;
 use kefu_domain::permissions::Actor;
 use kefu_domain::{text, time};
 use kefu_store::users::{self, UserChanges};
-use kefu_store::{devices, dialect, sessions};
+use kefu_store::{api_tokens, devices, dialect, sessions};
 
 use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
@@ -38,6 +38,11 @@ pub async fn update(
                 .transpose()
         })
         .transpose()?;
+    if request.password.is_some() && id == actor.user {
+        return Err(AppError::forbidden(
+            "change your own password with your current one (POST /api/v1/me/password)",
+        ));
+    }
     let hash = match request.password.as_deref() {
         Some(p) => Some(app.passwords.hash(Password::parse(p)?).await?),
         None => None,
@@ -66,6 +71,10 @@ pub async fn update(
             }
             if hash.is_some() || active == Some(false) {
                 sessions::delete_for_user(conn, id, None)?;
+            }
+            let leaves_staff = role.is_some_and(|r| !r.is_staff());
+            if hash.is_some() || active == Some(false) || leaves_staff {
+                api_tokens::revoke_all_for_user(conn, id, now)?;
             }
             let after = users::find(conn, id)?;
             let admin = audit::actor_name(conn, &actor)?;

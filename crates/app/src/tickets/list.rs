@@ -78,10 +78,22 @@ pub fn filter_for(actor: &Actor, query: &ListQuery) -> Result<TicketFilter, AppE
         Some("unassigned" | "none") => Some(AssigneeFilter::Unassigned),
         Some(id) => Some(AssigneeFilter::User(id.parse().map_err(query_error)?)),
     };
-    if !actor.is_staff() && query.tag.as_deref().is_some_and(|t| !t.trim().is_empty()) {
-        return Err(AppError::forbidden(
-            "tags are for agents; filter by status or words",
-        ));
+    if !actor.is_staff() {
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|t| !t.trim().is_empty());
+        let internal = [
+            &query.tag,
+            &query.stage,
+            &query.priority,
+            &query.team,
+            &query.assignee,
+        ]
+        .into_iter()
+        .any(given);
+        if internal || query.sort.as_deref().map(str::trim) == Some("priority") {
+            return Err(AppError::forbidden(
+                "tags, stages, priorities, teams and assignees are for agents; filter by status, channel or words",
+            ));
+        }
     }
     let requester = match (actor.role, query.requester.as_deref().map(str::trim)) {
         (Role::Customer, _) => Some(actor.customer.ok_or(AppError::NotFound("customer"))?),
