@@ -1,3 +1,4 @@
+DROP INDEX customers_user;
 ALTER TABLE teams DROP COLUMN assign_on_reply;
 ALTER TABLE teams DROP COLUMN phone_line;
 DROP TABLE settings;

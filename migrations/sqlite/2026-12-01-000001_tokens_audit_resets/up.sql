@@ -51,3 +51,7 @@ CREATE TABLE settings (
 -- whether an agent's public reply to an unassigned ticket of the team assigns it to them.
 ALTER TABLE teams ADD COLUMN phone_line TEXT;
 ALTER TABLE teams ADD COLUMN assign_on_reply BOOLEAN NOT NULL DEFAULT TRUE;
+
+-- Authentication finds the customer record a login speaks for in the same query as the
+-- session; without this index that is a scan of every customer on every request.
+CREATE INDEX customers_user ON customers (user_id);
