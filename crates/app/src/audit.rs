@@ -87,6 +87,46 @@ pub fn record(
     audit::insert(conn, &event)
 }
 
+/// The fields whose value differs between before and after, each as `{"from", "to"}`; `None`
+/// when nothing changed.
+pub fn differences<const N: usize>(
+    fields: [(&str, serde_json::Value, serde_json::Value); N],
+) -> Option<serde_json::Value> {
+    let changed: serde_json::Map<String, serde_json::Value> = fields
+        .into_iter()
+        .filter(|(_, from, to)| from != to)
+        .map(|(field, from, to)| {
+            (
+                field.to_owned(),
+                serde_json::json!({ "from": from, "to": to }),
+            )
+        })
+        .collect();
+    (!changed.is_empty()).then_some(serde_json::Value::Object(changed))
+}
+
+/// Appends an entry for an action `actor` took, under their name as it is now.
+pub fn record_by(
+    conn: &mut DbConnection,
+    origin: &Origin,
+    action: AuditAction,
+    actor: &Actor,
+    target: Option<Target>,
+    detail: Option<serde_json::Value>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let name = actor_name(conn, actor)?;
+    record(
+        conn,
+        origin,
+        action,
+        Some((actor.user, &name)),
+        target,
+        detail,
+        now,
+    )
+}
+
 /// The name of the acting user, as the log keeps it.
 pub fn actor_name(conn: &mut DbConnection, actor: &Actor) -> Result<String, StoreError> {
     Ok(kefu_store::users::names(conn, &[actor.user])?

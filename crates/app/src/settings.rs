@@ -36,12 +36,11 @@ pub async fn update(
                 // "None" is stored as an empty value, so it also overrides a configured default.
                 let stored = region.as_ref().map_or("", PhoneRegion::code);
                 settings::set(conn, settings::PHONE_REGION, Some(stored), now)?;
-                let name = audit::actor_name(conn, &actor)?;
-                audit::record(
+                audit::record_by(
                     conn,
                     &origin,
                     AuditAction::SettingsChanged,
-                    Some((actor.user, &name)),
+                    &actor,
                     None,
                     Some(serde_json::json!({
                         "phone_region": {

@@ -17,6 +17,16 @@ pub struct Buckets {
     pub spent: Vec<(String, Policy)>,
 }
 
+impl Buckets {
+    /// One bucket that must have room and is spent from.
+    pub fn single(key: String, policy: Policy) -> Self {
+        Self {
+            required: vec![(key.clone(), policy)],
+            spent: vec![(key, policy)],
+        }
+    }
+}
+
 /// Takes one attempt from the buckets, or refuses with how long to wait. The buckets are locked
 /// while this runs, so parallel attempts are counted one by one and the token is spent before
 /// the secret is checked: a burst of guesses gets no more tries than a sequence.

@@ -54,10 +54,11 @@ pub struct Team {
 }
 
 impl Team {
-    /// Whether a public reply by a staff member to an unassigned ticket in `team` (or in no
-    /// team) makes them its assignee: on unless the team turned it off.
-    pub fn assigns_on_reply(team: Option<&Team>) -> bool {
-        team.is_none_or(|t| t.assign_on_reply)
+    /// Whether a public reply by a staff member to an unassigned ticket makes them its
+    /// assignee, given its team's `assign_on_reply` (none for a ticket in no team): on unless
+    /// the team turned it off.
+    pub fn assigns_on_reply(team_setting: Option<bool>) -> bool {
+        team_setting.unwrap_or(true)
     }
 }
 

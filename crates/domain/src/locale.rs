@@ -28,6 +28,11 @@ impl Locale {
         }
     }
 
+    /// Reads a language tag and gives back the tag Kefu stores for it (`zh_Hans` → `zh-CN`).
+    pub fn normalise(tag: &str) -> Result<String, DomainError> {
+        Ok(Self::parse(tag)?.as_str().to_owned())
+    }
+
     /// The tag as stored and sent (`en`, `zh-CN`).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -67,6 +67,17 @@ impl PhoneNumber {
         Ok(Self(parsed.format().mode(Mode::E164).to_string()))
     }
 
+    /// Like [`PhoneNumber::parse`], for a field that may be left out or blank (`None`).
+    pub fn parse_optional(
+        input: Option<&str>,
+        region: Option<PhoneRegion>,
+    ) -> Result<Option<Self>, DomainError> {
+        input
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| Self::parse(p, region))
+            .transpose()
+    }
+
     /// The number in E.164 form.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -187,3 +187,12 @@ pub fn names(
 pub fn exists(conn: &mut DbConnection, id: TeamId) -> Result<bool, StoreError> {
     Ok(diesel::select(diesel::dsl::exists(teams::table.find(id.to_string()))).get_result(conn)?)
 }
+
+/// Whether an agent's public reply to an unassigned ticket of this team assigns it to them
+/// (one column, for the reply path).
+pub fn assigns_on_reply(conn: &mut DbConnection, id: TeamId) -> Result<bool, StoreError> {
+    Ok(teams::table
+        .find(id.to_string())
+        .select(teams::assign_on_reply)
+        .first(conn)?)
+}

@@ -6,9 +6,9 @@ use std::net::TcpListener;
 use actix_web::web;
 use kefu_api::ApiConfig;
 use kefu_api_types::accounts::UserResponse;
+use kefu_app::App;
 use kefu_app::accounts::create_user::{NewAccount, create_account};
 use kefu_app::audit::Origin;
-use kefu_app::{App, SessionPolicy};
 use kefu_domain::password::Password;
 use kefu_domain::role::Role;
 use reqwest::StatusCode;
@@ -23,6 +23,8 @@ pub struct TestApp {
     pub base: String,
     /// The database behind it.
     pub db: TestDb,
+    /// The server's own use cases, for fixtures made as the CLI would make them.
+    app: App,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -44,6 +46,7 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
         let base = format!("http://{}", listener.local_addr().expect("local address"));
         let state = web::Data::new(kefu_api::state(config, db.store.clone()).expect("state"));
+        let app = state.app.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let shutdown = async {
@@ -57,6 +60,7 @@ impl TestApp {
         TestApp {
             base,
             db,
+            app,
             stop: Some(stop),
         }
     }
@@ -71,11 +75,10 @@ impl TestApp {
     ) -> UserResponse {
         let account = NewAccount::parse(email, name, role, None).expect("valid account");
         let password = Password::parse(password).expect("valid password");
-        let app = App::new(self.db.store.clone(), None, SessionPolicy::default()).expect("app");
-        let created = create_account(&app, None, Origin::cli(), account, Some(password))
+        let created = create_account(&self.app, None, Origin::cli(), account, Some(password))
             .await
             .expect("create the user");
-        app.published(created)
+        self.app.published(created)
     }
 
     /// A client without credentials.

@@ -77,12 +77,11 @@ pub async fn create(
                 ));
             }
             api_tokens::insert(conn, &stored, &hash)?;
-            let name = audit::actor_name(conn, &actor)?;
-            audit::record(
+            audit::record_by(
                 conn,
                 &origin,
                 AuditAction::TokenCreated,
-                Some((actor.user, &name)),
+                &actor,
                 Some(Target::new("token", stored.id, stored.name.clone())),
                 Some(serde_json::json!({
                     "scope": stored.scope.as_str(),
@@ -132,12 +131,11 @@ pub async fn revoke(
                 return Ok(token);
             }
             api_tokens::revoke(conn, id, now)?;
-            let name = audit::actor_name(conn, &actor)?;
-            audit::record(
+            audit::record_by(
                 conn,
                 &origin,
                 AuditAction::TokenRevoked,
-                Some((actor.user, &name)),
+                &actor,
                 Some(Target::new("token", id, token.name.clone())),
                 None,
                 now,

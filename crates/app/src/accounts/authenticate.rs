@@ -7,7 +7,7 @@ use kefu_domain::ids::CustomerId;
 use kefu_domain::permissions::Actor;
 use kefu_domain::role::Role;
 use kefu_store::sessions::{self, Session};
-use kefu_store::{StoreError, api_tokens};
+use kefu_store::{DbConnection, StoreError, api_tokens};
 
 use crate::error::AppError;
 use crate::{App, SessionPolicy, tokens};
@@ -84,18 +84,9 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Authenticated, AppEr
         return Err(AppError::Unauthenticated);
     }
     let actor = actor_of(&user, customer);
-    if now - session.last_seen_at >= Duration::seconds(TOUCH_INTERVAL_SECONDS) {
+    if is_stale(Some(session.last_seen_at), now) {
         let id = session.id;
-        let touched = app
-            .store
-            .write(move |conn| sessions::touch(conn, id, now))
-            .await;
-        match touched {
-            // A busy database must not fail the request the session was touched for; the next
-            // request touches it again.
-            Err(StoreError::Busy) => tracing::debug!(session = %id, "session touch skipped: busy"),
-            other => other?,
-        }
+        mark_used(app, move |conn| sessions::touch(conn, id, now)).await?;
     }
     Ok(Authenticated {
         actor,
@@ -118,25 +109,35 @@ async fn api_token(app: &App, token: &str) -> Result<Authenticated, AppError> {
         return Err(AppError::Unauthenticated);
     };
     let actor = actor_of(&user, customer);
-    let stale = token
-        .last_used_at
-        .is_none_or(|at| now - at >= Duration::seconds(TOUCH_INTERVAL_SECONDS));
-    if stale {
+    if is_stale(token.last_used_at, now) {
         let id = token.id;
-        let touched = app
-            .store
-            .write(move |conn| api_tokens::touch(conn, id, now))
-            .await;
-        match touched {
-            Err(StoreError::Busy) => tracing::debug!(token = %id, "token touch skipped: busy"),
-            other => other?,
-        }
+        mark_used(app, move |conn| api_tokens::touch(conn, id, now)).await?;
     }
     Ok(Authenticated {
         actor,
         user,
         credential: Credential::Token(token),
     })
+}
+
+/// Whether a credential last marked used at `last` should be marked again at `now`.
+fn is_stale(last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    last.is_none_or(|at| now - at >= Duration::seconds(TOUCH_INTERVAL_SECONDS))
+}
+
+/// Records that a credential was used. A busy database must not fail the request it was
+/// touched for; the next request touches it again.
+async fn mark_used<F>(app: &App, touch: F) -> Result<(), AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<(), StoreError> + Send + 'static,
+{
+    match app.store.write(touch).await {
+        Err(StoreError::Busy) => {
+            tracing::debug!("marking a credential used skipped: the database is busy");
+            Ok(())
+        }
+        other => Ok(other?),
+    }
 }
 
 /// The actor a user is, with the customer record a customer login speaks for.

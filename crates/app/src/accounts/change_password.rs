@@ -6,7 +6,7 @@ use kefu_domain::ids::SessionId;
 use kefu_domain::password::Password;
 use kefu_domain::permissions::Actor;
 use kefu_domain::throttle::Policy;
-use kefu_store::{api_tokens, devices, sessions, users};
+use kefu_store::users;
 
 use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
@@ -26,10 +26,7 @@ pub async fn change_password(
     let new = Password::parse(&new)?;
     let id = actor.user;
     let key = format!("password:{}", tokens::hash(&id.to_string()));
-    let buckets = Buckets {
-        required: vec![(key.clone(), Policy::ACCOUNT)],
-        spent: vec![(key, Policy::ACCOUNT)],
-    };
+    let buckets = Buckets::single(key, Policy::ACCOUNT);
     throttle::take(app, &buckets).await?;
     let stored = app
         .store
@@ -43,16 +40,12 @@ pub async fn change_password(
     app.store
         .write(move |conn| {
             let now = kefu_domain::time::now();
-            users::set_password(conn, id, &hash, now)?;
-            sessions::delete_for_user(conn, id, Some(keep))?;
-            devices::forget_all(conn, id)?;
-            api_tokens::revoke_all_for_user(conn, id, now)?;
-            let name = audit::actor_name(conn, &actor)?;
-            audit::record(
+            super::replace_password(conn, id, &hash, Some(keep), now)?;
+            audit::record_by(
                 conn,
                 &origin,
                 AuditAction::PasswordChanged,
-                Some((id, &name)),
+                &actor,
                 None,
                 None,
                 now,
@@ -78,10 +71,7 @@ pub async fn set_password(
             let found = users::credentials(conn, &email)?.ok_or(AppError::NotFound("user"))?;
             let id = found.user.id;
             let now = kefu_domain::time::now();
-            users::set_password(conn, id, &hash, now)?;
-            sessions::delete_for_user(conn, id, None)?;
-            devices::forget_all(conn, id)?;
-            api_tokens::revoke_all_for_user(conn, id, now)?;
+            super::replace_password(conn, id, &hash, None, now)?;
             audit::record(
                 conn,
                 &Origin::cli(),

@@ -41,9 +41,7 @@ impl NewAccount {
             email: EmailAddress::parse(email)?,
             name: text::name("name", name)?,
             role,
-            locale: locale
-                .map(|l| Locale::parse(l).map(|l| l.as_str().to_owned()))
-                .transpose()?,
+            locale: locale.map(Locale::normalise).transpose()?,
         })
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use kefu_domain::audit::AuditAction;
 use kefu_domain::email::EmailAddress;
 use kefu_domain::password::Password;
-use kefu_store::{api_tokens, devices, password_resets, sessions, users};
+use kefu_store::{password_resets, users};
 
 use kefu_domain::throttle::Policy;
 
@@ -103,10 +103,7 @@ pub async fn reset(
         .clone()
         .unwrap_or_else(|| "unknown".to_owned());
     let key = format!("reset:{}", tokens::hash(&address));
-    let buckets = Buckets {
-        required: vec![(key.clone(), Policy::ADDRESS)],
-        spent: vec![(key, Policy::ADDRESS)],
-    };
+    let buckets = Buckets::single(key, Policy::ADDRESS);
     throttle::take(app, &buckets).await?;
     let probe = token_hash.clone();
     let redeemable = app
@@ -127,10 +124,7 @@ pub async fn reset(
             if !account.active {
                 return Err(invalid_link());
             }
-            users::set_password(conn, user, &hash, now)?;
-            sessions::delete_for_user(conn, user, None)?;
-            devices::forget_all(conn, user)?;
-            api_tokens::revoke_all_for_user(conn, user, now)?;
+            super::replace_password(conn, user, &hash, None, now)?;
             audit::record(
                 conn,
                 &origin,

@@ -19,12 +19,11 @@ pub async fn sign_out(
     app.store
         .write(move |conn| {
             sessions::delete(conn, id)?;
-            let name = audit::actor_name(conn, &actor)?;
-            audit::record(
+            audit::record_by(
                 conn,
                 &origin,
                 AuditAction::SignOut,
-                Some((actor.user, &name)),
+                &actor,
                 None,
                 None,
                 kefu_domain::time::now(),

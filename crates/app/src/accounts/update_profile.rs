@@ -25,10 +25,7 @@ pub async fn update(
             .transpose()?,
         locale: request
             .locale
-            .map(|l| {
-                l.map(|l| Locale::parse(&l).map(|l| l.as_str().to_owned()))
-                    .transpose()
-            })
+            .map(|l| l.map(|l| Locale::normalise(&l)).transpose())
             .transpose()?,
         ..UserChanges::default()
     };

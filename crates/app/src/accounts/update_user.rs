@@ -9,7 +9,7 @@ use kefu_domain::password::Password;
 use kefu_domain::permissions::Actor;
 use kefu_domain::{text, time};
 use kefu_store::users::{self, UserChanges};
-use kefu_store::{api_tokens, devices, dialect, sessions};
+use kefu_store::{api_tokens, dialect, sessions};
 
 use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
@@ -32,11 +32,7 @@ pub async fn update(
         .transpose()?;
     let locale = request
         .locale
-        .map(|l| {
-            l.as_deref()
-                .map(|l| Locale::parse(l).map(|l| l.as_str().to_owned()))
-                .transpose()
-        })
+        .map(|l| l.as_deref().map(Locale::normalise).transpose())
         .transpose()?;
     if request.password.is_some() && id == actor.user {
         return Err(AppError::forbidden(
@@ -66,14 +62,13 @@ pub async fn update(
             };
             users::update(conn, id, changes, now)?;
             if let Some(hash) = &hash {
-                users::set_password(conn, id, hash, now)?;
-                devices::forget_all(conn, id)?;
+                super::replace_password(conn, id, hash, None, now)?;
             }
-            if hash.is_some() || active == Some(false) {
+            if active == Some(false) {
                 sessions::delete_for_user(conn, id, None)?;
             }
             let leaves_staff = role.is_some_and(|r| !r.is_staff());
-            if hash.is_some() || active == Some(false) || leaves_staff {
+            if active == Some(false) || leaves_staff {
                 api_tokens::revoke_all_for_user(conn, id, now)?;
             }
             let after = users::find(conn, id)?;

@@ -43,12 +43,7 @@ impl RequesterSpec {
             .filter(|e| !e.trim().is_empty())
             .map(EmailAddress::parse)
             .transpose()?;
-        let phone = input
-            .phone
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| PhoneNumber::parse(p, region))
-            .transpose()?;
+        let phone = PhoneNumber::parse_optional(input.phone.as_deref(), region)?;
         if email.is_none() && phone.is_none() {
             return Err(AppError::invalid(
                 "requester_required",

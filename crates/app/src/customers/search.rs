@@ -22,12 +22,7 @@ pub async fn search(
 ) -> Result<CustomerList, AppError> {
     actor.may_work_tickets()?;
     let region = app.phone_region().await?;
-    let phone = query
-        .phone
-        .as_deref()
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| PhoneNumber::parse(p, region))
-        .transpose()?;
+    let phone = PhoneNumber::parse_optional(query.phone.as_deref(), region)?;
     let email = query
         .email
         .as_deref()

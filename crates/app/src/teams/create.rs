@@ -34,12 +34,7 @@ pub async fn create(
             true,
         )?,
         members: request.members,
-        phone_line: request
-            .phone_line
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| PhoneNumber::parse(p, region))
-            .transpose()?,
+        phone_line: PhoneNumber::parse_optional(request.phone_line.as_deref(), region)?,
         assign_on_reply: request.assign_on_reply.unwrap_or(true),
         created_at: time::now(),
     };
@@ -49,12 +44,11 @@ pub async fn create(
         .write(move |conn| {
             check_members(conn, &team.members)?;
             teams::insert(conn, &team).map_err(name_taken(&team.name))?;
-            let name = audit::actor_name(conn, &actor)?;
-            audit::record(
+            audit::record_by(
                 conn,
                 &origin,
                 AuditAction::TeamCreated,
-                Some((actor.user, &name)),
+                &actor,
                 Some(Target::new("team", team.id, team.name.clone())),
                 Some(serde_json::json!({ "members": team.members })),
                 team.created_at,

@@ -7,6 +7,7 @@ use kefu_domain::permissions::Actor;
 use kefu_domain::phone::PhoneNumber;
 use kefu_domain::{text, time};
 use kefu_store::teams::{self, TeamChanges};
+use serde_json::json;
 
 use super::{DESCRIPTION_MAX, check_members, name_taken, one};
 use crate::App;
@@ -36,12 +37,7 @@ pub async fn update(
     let region = app.phone_region().await?;
     let phone_line = request
         .phone_line
-        .map(|p| {
-            p.as_deref()
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| PhoneNumber::parse(p, region))
-                .transpose()
-        })
+        .map(|p| PhoneNumber::parse_optional(p.as_deref(), region))
         .transpose()?;
     let assign_on_reply = request.assign_on_reply;
     let updated = app
@@ -56,48 +52,44 @@ pub async fn update(
                 phone_line: phone_line.as_ref().map(Option::as_ref),
                 assign_on_reply,
             };
-            teams::update(conn, id, changes, now)
-            .map_err(name_taken(&label))?;
+            teams::update(conn, id, changes, now).map_err(name_taken(&label))?;
             if let Some(members) = &members {
                 check_members(conn, members)?;
                 teams::set_members(conn, id, members, now)?;
             }
             let after = one(conn, id, region)?;
             let member_ids = |t: &TeamResponse| t.members.iter().map(|m| m.id).collect::<Vec<_>>();
-            let mut detail = serde_json::Map::new();
-            if after.name != before.name {
-                detail.insert(
-                    "name".into(),
-                    serde_json::json!({ "from": before.name, "to": after.name }),
-                );
-            }
-            if after.description != before.description {
-                detail.insert(
-                    "description".into(),
-                    serde_json::json!({ "from": before.description, "to": after.description }),
-                );
-            }
-            if after.phone_line != before.phone_line {
-                detail.insert("phone_line".into(), serde_json::json!({ "from": before.phone_line, "to": after.phone_line }));
-            }
-            if after.assign_on_reply != before.assign_on_reply {
-                detail.insert("assign_on_reply".into(), serde_json::json!({ "from": before.assign_on_reply, "to": after.assign_on_reply }));
-            }
-            if member_ids(&after) != member_ids(&before) {
-                detail.insert(
-                    "members".into(),
-                    serde_json::json!({ "from": member_ids(&before), "to": member_ids(&after) }),
-                );
-            }
-            if !detail.is_empty() {
-                let name = audit::actor_name(conn, &actor)?;
-                audit::record(
+            let detail = audit::differences([
+                ("name", json!(before.name), json!(after.name)),
+                (
+                    "description",
+                    json!(before.description),
+                    json!(after.description),
+                ),
+                (
+                    "phone_line",
+                    json!(before.phone_line),
+                    json!(after.phone_line),
+                ),
+                (
+                    "assign_on_reply",
+                    json!(before.assign_on_reply),
+                    json!(after.assign_on_reply),
+                ),
+                (
+                    "members",
+                    json!(member_ids(&before)),
+                    json!(member_ids(&after)),
+                ),
+            ]);
+            if let Some(detail) = detail {
+                audit::record_by(
                     conn,
                     &origin,
                     AuditAction::TeamUpdated,
-                    Some((actor.user, &name)),
+                    &actor,
                     Some(Target::new("team", id, after.name.clone())),
-                    Some(serde_json::Value::Object(detail)),
+                    Some(detail),
                     now,
                 )?;
             }

@@ -78,8 +78,11 @@ pub async fn post(
             }
             let staff_public_reply = !from_customer && visibility == Visibility::Public;
             if staff_public_reply && after.assignee.is_none() {
-                let team = after.team.map(|id| teams::find(conn, id)).transpose()?;
-                if Team::assigns_on_reply(team.as_ref()) {
+                let setting = after
+                    .team
+                    .map(|id| teams::assigns_on_reply(conn, id))
+                    .transpose()?;
+                if Team::assigns_on_reply(setting) {
                     after.assignee = Some(actor.user);
                     if requested_status.is_none() {
                         after.status = status::after_assignment(after.status);
