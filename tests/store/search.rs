@@ -1,27 +1,57 @@
-//! Full-text search through each backend's index, Chinese included.
+//! Full-text search through each backend's index, Chinese included: entries per message, the
+//! two ways a search narrows the queue, and ranking.
 
+use kefu_domain::ids::MessageId;
 use kefu_domain::message::Visibility;
-use kefu_store::dialect::{self, SearchScope};
-use kefu_store::search::{SearchDocument, SearchQuery};
+use kefu_domain::permissions::SearchScope;
+use kefu_domain::ticket::{Status, Ticket};
+use kefu_store::search::index::{self, CANDIDATE_ENTRIES, TextMatch};
+use kefu_store::search::{SearchEntry, SearchQuery};
 use kefu_store::tickets::{self, TicketFilter, TicketSort};
 use kefu_store::{DbConnection, StoreError};
 use kefu_testkit::test_both;
 
 use crate::fixtures::{people, ticket};
 
-fn found(conn: &mut DbConnection, q: &str, scope: SearchScope) -> Vec<String> {
-    let filter = TicketFilter {
+fn filter(q: &str, scope: SearchScope) -> TicketFilter {
+    TicketFilter {
         text: Some((SearchQuery::parse(q).unwrap(), scope)),
         ..TicketFilter::default()
-    };
-    let mut subjects: Vec<String> = tickets::list(conn, &filter, TicketSort::Updated, None, 50)
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|t| t.subject)
-        .collect();
+    }
+}
+
+fn found(conn: &mut DbConnection, q: &str, scope: SearchScope) -> Vec<String> {
+    let mut subjects: Vec<String> =
+        tickets::list(conn, &filter(q, scope), TicketSort::Updated, None, 50)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|t| t.subject)
+            .collect();
     subjects.sort();
     subjects
+}
+
+/// Stores a ticket with these messages and indexes it as the use cases do.
+fn indexed(conn: &mut DbConnection, t: &Ticket, messages: &[(Visibility, &str)]) {
+    tickets::insert(conn, t).unwrap();
+    let texts: Vec<_> = messages
+        .iter()
+        .map(|(v, body)| (MessageId::new().to_string(), *v, (*body).to_owned()))
+        .collect();
+    index::write(conn, &SearchEntry::all_of(t, &texts).unwrap()).unwrap();
+}
+
+/// Tickets about something else, so that ranking sees words as rare as they are in real use.
+fn unrelated(conn: &mut DbConnection, requester: kefu_domain::ids::CustomerId) {
+    for i in 0..20 {
+        let t = ticket(conn, requester, &format!("Question {i}"), 10);
+        indexed(
+            conn,
+            &t,
+            &[(Visibility::Public, "how do I reset the device")],
+        );
+    }
 }
 
 test_both! {
@@ -30,26 +60,28 @@ test_both! {
             let (requester, _, _) = people(conn);
             let texts = [
                 ("申请退货", vec![(Visibility::Public, "屏幕碎了，想退货")]),
-                ("Refund for order SO-1042", vec![(Visibility::Public, "The parcel arrived damaged")]),
+                ("Refunds for order SO-1042", vec![(Visibility::Public, "The parcel arrived damaged")]),
                 ("发票问题", vec![(Visibility::Internal, "内部备注：客户是VIP")]),
                 ("Quote request", vec![(Visibility::Public, "需要 20 台 X200 笔记本的报价")]),
             ];
             for (subject, body) in &texts {
                 let t = ticket(conn, requester, subject, 1);
-                tickets::insert(conn, &t)?;
-                dialect::write_search_documents(conn, &[SearchDocument::new(&t, body)])?;
+                indexed(conn, &t, body);
             }
             let all = SearchScope::All;
             assert_eq!(found(conn, "退货", all), ["申请退货"]);
             assert_eq!(found(conn, "屏幕", all), ["申请退货"]);
             assert_eq!(found(conn, "货", all), ["申请退货"]);
             assert_eq!(found(conn, "退款", all), Vec::<String>::new());
-            assert_eq!(found(conn, "refu", all), ["Refund for order SO-1042"]);
-            assert_eq!(found(conn, "REFUND damaged", all), ["Refund for order SO-1042"]);
+            assert_eq!(found(conn, "refund", all), ["Refunds for order SO-1042"], "by stem");
+            assert_eq!(found(conn, "refu", all), Vec::<String>::new(), "whole words only");
+            assert_eq!(found(conn, "refu*", all), ["Refunds for order SO-1042"], "unless starred");
+            assert_eq!(found(conn, "REFUND damaged", all), ["Refunds for order SO-1042"], "subject and message");
             assert_eq!(found(conn, "refund 退货", all), Vec::<String>::new());
             assert_eq!(found(conn, "x200 报价", all), ["Quote request"]);
             assert_eq!(found(conn, "VIP", all), ["发票问题"]);
             assert_eq!(found(conn, "VIP", SearchScope::Public), Vec::<String>::new());
+            assert_eq!(found(conn, "发票 VIP", SearchScope::Public), Vec::<String>::new(), "subject with an internal note");
             assert_eq!(found(conn, "发票", SearchScope::Public), ["发票问题"]);
             Ok::<_, StoreError>(())
         }).await.unwrap();
@@ -57,18 +89,120 @@ test_both! {
 }
 
 test_both! {
-    async fn rewriting_a_document_replaces_its_terms(db: TestDb) {
+    async fn a_message_adds_its_own_entry_and_a_new_subject_rewrites_them(db: TestDb) {
         db.store.write(|conn| {
             let (requester, _, _) = people(conn);
             let mut t = ticket(conn, requester, "Printer jam", 1);
-            tickets::insert(conn, &t)?;
-            dialect::write_search_documents(conn, &[SearchDocument::new(&t, &[])])?;
-            assert_eq!(found(conn, "printer", SearchScope::All), ["Printer jam"]);
+            indexed(conn, &t, &[(Visibility::Public, "It jams on page two")]);
+            let number = t.number.get();
+            assert_eq!(index::next_position(conn, number)?, 2);
+            let entry = SearchEntry::message(&t, 2, MessageId::new().to_string(), Visibility::Public, "托盘卡住了")?;
+            index::write(conn, &[entry])?;
+            assert_eq!(index::next_position(conn, number)?, 3);
+            assert_eq!(found(conn, "托盘", SearchScope::All), ["Printer jam"]);
+            assert_eq!(found(conn, "page", SearchScope::All), ["Printer jam"], "earlier entries stay");
+
             t.subject = "标签打印机卡纸".into();
             tickets::save(conn, &t)?;
-            dialect::write_search_documents(conn, &[SearchDocument::new(&t, &[])])?;
+            index::remove_tickets(conn, number, number)?;
+            index::write(conn, &SearchEntry::all_of(&t, &[])?)?;
             assert_eq!(found(conn, "printer", SearchScope::All), Vec::<String>::new());
             assert_eq!(found(conn, "卡纸", SearchScope::All), ["标签打印机卡纸"]);
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+test_both! {
+    async fn common_words_walk_the_queue_and_rare_ones_list_their_tickets(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, team, _) = people(conn);
+            let count = CANDIDATE_ENTRIES as usize + 100;
+            let numbers = kefu_store::dialect::next_ticket_numbers(conn, count)?;
+            let mut all = Vec::new();
+            for (i, number) in numbers.into_iter().enumerate() {
+                let mut t = ticket(conn, requester, &format!("Order {i} arrived late"), (count - i) as i64);
+                t.number = kefu_domain::ticket::TicketNumber::new(number).unwrap();
+                if i % 3 == 0 {
+                    t.team = Some(team);
+                    t.status = Status::Pending;
+                }
+                all.push(t);
+            }
+            tickets::insert_many(conn, &all)?;
+            let mut entries = Vec::new();
+            for (i, t) in all.iter().enumerate() {
+                let body = if i % 1000 == 7 { "the courier lost it 快递丢了" } else { "still waiting" };
+                entries.extend(SearchEntry::all_of(t, &[(MessageId::new().to_string(), Visibility::Public, body.into())])?);
+            }
+            index::write(conn, &entries)?;
+
+            let common = SearchQuery::parse("late order").unwrap();
+            assert!(matches!(index::resolve(conn, &common, SearchScope::All)?, TextMatch::Probe(..)));
+            let rare = SearchQuery::parse("快递").unwrap();
+            assert!(matches!(index::resolve(conn, &rare, SearchScope::All)?, TextMatch::Among(ref n) if n.len() == 5));
+
+            // Both ways give exactly the queue's own order and filters.
+            let mut walked = filter("late order", SearchScope::All);
+            walked.team = Some(tickets::TeamFilter::Team(team));
+            walked.statuses = vec![Status::Pending];
+            let page = tickets::list(conn, &walked, TicketSort::Updated, None, 10)?;
+            let expected: Vec<i64> = all.iter().rev().filter(|t| t.team.is_some()).take(10).map(|t| t.number.get()).collect();
+            assert_eq!(page.items.iter().map(|t| t.number.get()).collect::<Vec<_>>(), expected);
+            assert!(page.next.is_some());
+            assert_eq!(page.hits.len(), 10, "every listed ticket has its best entry");
+
+            let mut listed = filter("快递", SearchScope::All);
+            listed.team = Some(tickets::TeamFilter::Team(team));
+            let page = tickets::list(conn, &listed, TicketSort::Created, None, 10)?;
+            let expected: Vec<i64> = all.iter().enumerate().rev()
+                .filter(|(i, t)| i % 1000 == 7 && t.team.is_some())
+                .map(|(_, t)| t.number.get()).collect();
+            assert_eq!(page.items.iter().map(|t| t.number.get()).collect::<Vec<_>>(), expected);
+            assert_eq!(tickets::count_capped(conn, &filter("快递", SearchScope::All), 999)?, 5);
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+test_both! {
+    async fn relevance_puts_the_best_match_first_and_pages_through_it(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, _, _) = people(conn);
+            unrelated(conn, requester);
+            let weak = ticket(conn, requester, "Delivery question", 3);
+            indexed(conn, &weak, &[(Visibility::Public, "one more thing about the warranty card and the box it came in with all the papers")]);
+            let strong = ticket(conn, requester, "Warranty claim", 2);
+            indexed(conn, &strong, &[(Visibility::Public, "warranty")]);
+            let other = ticket(conn, requester, "Unrelated", 1);
+            indexed(conn, &other, &[(Visibility::Internal, "nothing")]);
+
+            let f = filter("warranty", SearchScope::All);
+            let first = tickets::list(conn, &f, TicketSort::Relevance, None, 1)?;
+            assert_eq!(first.items[0].id, strong.id);
+            let hit = &first.hits[&strong.number.get()];
+            assert!(hit.message_id.is_some(), "the snippet comes from the message");
+            let cursor = first.next.expect("a second page");
+            let second = tickets::list(conn, &f, TicketSort::Relevance, Some(&cursor), 1)?;
+            assert_eq!(second.items.iter().map(|t| t.id).collect::<Vec<_>>(), [weak.id]);
+            assert!(second.next.is_none());
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+test_both! {
+    async fn customers_never_get_an_internal_message_as_their_best_hit(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, _, _) = people(conn);
+            unrelated(conn, requester);
+            let t = ticket(conn, requester, "Refund request", 1);
+            indexed(conn, &t, &[(Visibility::Internal, "refund refund refund approved by finance")]);
+            let page = tickets::list(conn, &filter("refund", SearchScope::Public), TicketSort::Updated, None, 5)?;
+            assert_eq!(page.items.len(), 1, "the subject is theirs to search");
+            assert_eq!(page.hits[&t.number.get()].message_id, None);
+            let staff = tickets::list(conn, &filter("refund", SearchScope::All), TicketSort::Updated, None, 5)?;
+            assert!(staff.hits[&t.number.get()].message_id.is_some());
             Ok::<_, StoreError>(())
         }).await.unwrap();
     }

@@ -229,6 +229,7 @@ test_both! {
                     TicketSort::Priority => {
                         expected.sort_by_key(|t| std::cmp::Reverse((t.priority.rank(), t.updated_at, t.id)))
                     }
+                    TicketSort::Relevance => unreachable!("relevance is for searches"),
                 }
                 assert_eq!(numbers(&seen), numbers(&expected), "{sort:?}");
             }

@@ -1,18 +1,12 @@
 //! The few statements that differ between PostgreSQL and SQLite, kept together.
 //!
 //! Ticket numbers come from a sequence on PostgreSQL (no lock held across transactions) and
-//! from `MAX(number) + 1` on SQLite (writes are serialised there anyway). Search documents are
-//! a `tsvector` table with a GIN index on PostgreSQL and an FTS5 table on SQLite; both index
-//! the terms made by [`crate::search`].
+//! from `MAX(number) + 1` on SQLite (writes are serialised there anyway). The search index's
+//! statements are in [`crate::search::index`].
 
-use diesel::dsl::sql;
-use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Text};
+use diesel::sql_types::{BigInt, Text};
 
-use crate::connection::Db;
-use crate::schema::tickets;
-use crate::search::{SearchDocument, SearchQuery};
 use crate::{Backend, DbConnection, StoreError};
 
 /// The most bind parameters one statement may carry on both backends (SQLite's limit is
@@ -60,56 +54,28 @@ pub fn next_ticket_numbers(conn: &mut DbConnection, count: usize) -> Result<Vec<
     Ok(numbers.into_iter().map(|n| n.value).collect())
 }
 
-/// Writes (or replaces) tickets' search documents.
-pub fn write_search_documents(
-    conn: &mut DbConnection,
-    docs: &[SearchDocument],
-) -> Result<(), StoreError> {
-    if docs.is_empty() {
-        return Ok(());
-    }
-    match conn {
-        DbConnection::Postgres(pg) => {
-            let ids: Vec<&str> = docs.iter().map(|d| d.ticket_id.as_str()).collect();
-            let all: Vec<String> = docs.iter().map(|d| d.all_terms.join(" ")).collect();
-            let public: Vec<String> = docs.iter().map(|d| d.public_terms.join(" ")).collect();
-            diesel::sql_query(
-                "INSERT INTO ticket_search (ticket_id, all_doc, public_doc)
-                 SELECT id, array_to_tsvector(string_to_array(a, ' ')),
-                        array_to_tsvector(string_to_array(p, ' '))
-                 FROM unnest($1::text[], $2::text[], $3::text[]) AS d(id, a, p)
-                 ON CONFLICT (ticket_id) DO UPDATE
-                 SET all_doc = EXCLUDED.all_doc, public_doc = EXCLUDED.public_doc",
-            )
-            .bind::<Array<Text>, _>(ids)
-            .bind::<Array<Text>, _>(all)
-            .bind::<Array<Text>, _>(public)
-            .execute(pg)?;
-        }
-        DbConnection::Sqlite(sqlite) => {
-            for doc in docs {
-                diesel::sql_query("DELETE FROM ticket_search WHERE rowid = ?")
-                    .bind::<BigInt, _>(doc.number)
-                    .execute(sqlite)?;
-                diesel::sql_query(
-                    "INSERT INTO ticket_search (rowid, all_doc, public_doc) VALUES (?, ?, ?)",
-                )
-                .bind::<BigInt, _>(doc.number)
-                .bind::<Text, _>(doc.all_terms.join(" "))
-                .bind::<Text, _>(doc.public_terms.join(" "))
-                .execute(sqlite)?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Locks a ticket's row until the transaction ends, so that concurrent changes to it queue up
 /// instead of overwriting each other (PostgreSQL; SQLite's writers are serialised already).
 pub fn lock_ticket(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
     if let DbConnection::Postgres(pg) = conn {
         diesel::sql_query("SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE")
             .bind::<Text, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Locks the rows of the tickets numbered `first..=last` until the transaction ends
+/// (PostgreSQL; SQLite's writers are serialised already).
+pub fn lock_tickets_numbered(
+    conn: &mut DbConnection,
+    first: i64,
+    last: i64,
+) -> Result<(), StoreError> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT 1 FROM tickets WHERE number BETWEEN $1 AND $2 FOR UPDATE")
+            .bind::<BigInt, _>(first)
+            .bind::<BigInt, _>(last)
             .execute(pg)?;
     }
     Ok(())
@@ -208,7 +174,7 @@ pub fn insert_phone(
 }
 
 /// The PostgreSQL or the SQLite spelling of a statement (they differ in placeholders).
-fn pick(backend: Backend, sql: (&'static str, &'static str)) -> &'static str {
+pub(crate) fn pick(backend: Backend, sql: (&'static str, &'static str)) -> &'static str {
     match backend {
         Backend::Postgres => sql.0,
         Backend::Sqlite => sql.1,
@@ -216,7 +182,7 @@ fn pick(backend: Backend, sql: (&'static str, &'static str)) -> &'static str {
 }
 
 /// Which backend a concrete connection type speaks.
-trait BackendKind {
+pub(crate) trait BackendKind {
     fn backend_kind(&self) -> Backend;
 }
 
@@ -229,47 +195,6 @@ impl BackendKind for diesel::PgConnection {
 impl BackendKind for diesel::SqliteConnection {
     fn backend_kind(&self) -> Backend {
         Backend::Sqlite
-    }
-}
-
-pub use kefu_domain::permissions::SearchScope;
-
-/// A filter on `tickets` keeping those whose text matches `query`, served by the backend's
-/// full-text index.
-pub fn text_filter(
-    backend: Backend,
-    query: &SearchQuery,
-    scope: SearchScope,
-) -> Box<dyn BoxableExpression<tickets::table, Db, SqlType = Bool>> {
-    match (backend, scope) {
-        (Backend::Postgres, SearchScope::All) => Box::new(
-            sql::<Bool>(
-                "tickets.id IN (SELECT ticket_id FROM ticket_search WHERE all_doc @@ CAST(",
-            )
-            .bind::<Text, _>(query.to_tsquery())
-            .sql(" AS tsquery))"),
-        ),
-        (Backend::Postgres, SearchScope::Public) => Box::new(
-            sql::<Bool>(
-                "EXISTS (SELECT 1 FROM ticket_search s WHERE s.ticket_id = tickets.id \
-                 AND s.public_doc @@ CAST(",
-            )
-            .bind::<Text, _>(query.to_tsquery())
-            .sql(" AS tsquery))"),
-        ),
-        (Backend::Sqlite, scope) => {
-            let column = match scope {
-                SearchScope::All => "all_doc",
-                SearchScope::Public => "public_doc",
-            };
-            Box::new(
-                sql::<Bool>(
-                    "tickets.number IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ",
-                )
-                .bind::<Text, _>(query.to_fts5(column))
-                .sql(")"),
-            )
-        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! Timeline entries: replies, notes, call entries and events.
 
+use std::collections::HashMap;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
@@ -160,19 +162,48 @@ pub fn list(
     Ok((items, next))
 }
 
-/// The searchable texts of a ticket's entries (replies, notes and calls; not events), with
-/// their visibility.
+/// A message as the search index reads it: its id, visibility and body.
+pub type SearchableText = (String, Visibility, String);
+
+/// The searchable messages of some tickets (replies, notes and calls; not events), each
+/// ticket's in order, by ticket id.
 pub fn searchable_texts(
     conn: &mut DbConnection,
-    ticket: TicketId,
-) -> Result<Vec<(Visibility, String)>, StoreError> {
-    let rows: Vec<(String, String)> = messages::table
-        .filter(messages::ticket_id.eq(ticket.to_string()))
+    tickets: &[TicketId],
+) -> Result<HashMap<TicketId, Vec<SearchableText>>, StoreError> {
+    let ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
+    let rows: Vec<(String, String, String, String)> = messages::table
+        .filter(messages::ticket_id.eq_any(ids))
         .filter(messages::kind.ne(MessageKind::Event.as_str()))
-        .order((messages::created_at.asc(), messages::id.asc()))
-        .select((messages::visibility, messages::body))
+        .order((
+            messages::ticket_id,
+            messages::created_at.asc(),
+            messages::id.asc(),
+        ))
+        .select((
+            messages::ticket_id,
+            messages::id,
+            messages::visibility,
+            messages::body,
+        ))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(visibility, body)| Ok((parse(&visibility)?, body)))
-        .collect()
+    let mut out: HashMap<TicketId, Vec<SearchableText>> = HashMap::new();
+    for (ticket, id, visibility, body) in rows {
+        out.entry(parse(&ticket)?)
+            .or_default()
+            .push((id, parse(&visibility)?, body));
+    }
+    Ok(out)
+}
+
+/// The bodies of some messages, by id (for search snippets).
+pub fn bodies(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<HashMap<String, String>, StoreError> {
+    let rows: Vec<(String, String)> = messages::table
+        .filter(messages::id.eq_any(ids))
+        .select((messages::id, messages::body))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }

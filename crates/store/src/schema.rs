@@ -1,7 +1,7 @@
 //! Diesel's view of the tables in `migrations/`; the same on both backends.
 //!
-//! `ticket_search` is not here: it is an FTS5 table on SQLite and a tsvector table on
-//! PostgreSQL, reached only through [`crate::dialect`].
+//! The search index (`search_entries`, and `search_terms` on SQLite) is not here: its columns
+//! differ between backends, and it is reached only through [`crate::search::index`].
 
 diesel::table! {
     users (id) {

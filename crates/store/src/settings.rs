@@ -9,6 +9,8 @@ use crate::{DbConnection, StoreError, savepoint};
 
 /// The region numbers without `+country` are read in (an ISO 3166-1 alpha-2 code).
 pub const PHONE_REGION: &str = "phone_region";
+/// Set to `rebuild` when the search index must be written again from the messages.
+pub const SEARCH_INDEX: &str = "search_index";
 
 /// The value stored under `key`, if any.
 pub fn get(conn: &mut DbConnection, key: &str) -> Result<Option<String>, StoreError> {

@@ -7,15 +7,16 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kefu_domain::ids::{CustomerId, TeamId, TicketId, UserId};
+use kefu_domain::permissions::SearchScope;
 use kefu_domain::tag::Tag;
 use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
 use serde::{Deserialize, Serialize};
 
 use crate::connection::Db;
 use crate::convert::{from_db, parse, parse_opt, to_db};
-use crate::dialect::{self, SearchScope};
 use crate::schema::{ticket_tags, tickets};
 use crate::search::SearchQuery;
+use crate::search::index::{self as search_index, Hit, TextMatch};
 use crate::{DbConnection, StoreError};
 
 /// A row of `tickets`.
@@ -250,7 +251,12 @@ pub enum TicketSort {
     CreatedAsc,
     /// Most urgent first, then most recently updated.
     Priority,
+    /// Best match first, among the newest [`RELEVANCE_WINDOW`] matching tickets (searches only).
+    Relevance,
 }
+
+/// How many of the newest matching tickets a search by relevance ranks.
+pub const RELEVANCE_WINDOW: i64 = 200;
 
 /// Where the previous page ended; opaque to clients.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,6 +271,9 @@ pub struct TicketCursor {
     rank: i16,
     #[serde(rename = "i")]
     id: String,
+    /// How many ranked results came before (relevance only).
+    #[serde(rename = "o", default)]
+    offset: i64,
 }
 
 impl TicketCursor {
@@ -275,6 +284,7 @@ impl TicketCursor {
             number: row.number,
             rank: row.priority_rank,
             id: row.id.clone(),
+            offset: 0,
         }
     }
 
@@ -290,6 +300,7 @@ impl TicketCursor {
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
         let cursor: Self = serde_json::from_slice(&bytes).ok()?;
         let valid = cursor.id.parse::<TicketId>().is_ok()
+            && (0..RELEVANCE_WINDOW).contains(&cursor.offset)
             && kefu_domain::time::is_storable(from_db(cursor.updated_at));
         valid.then_some(cursor)
     }
@@ -307,6 +318,8 @@ pub struct TicketPage {
     pub items: Vec<Ticket>,
     /// Where the next page starts, if there is one.
     pub next: Option<TicketCursor>,
+    /// For a search: each listed ticket's best matching entry, by ticket number.
+    pub hits: HashMap<i64, Hit>,
 }
 
 /// Narrows `query` to `column` being one of `values`: plain equality for one value, so the
@@ -321,7 +334,11 @@ macro_rules! one_of {
     };
 }
 
-fn filtered<'a>(conn: &DbConnection, filter: &'a TicketFilter) -> tickets::BoxedQuery<'a, Db> {
+fn filtered<'a>(
+    conn: &DbConnection,
+    filter: &'a TicketFilter,
+    text: Option<&TextMatch>,
+) -> tickets::BoxedQuery<'a, Db> {
     let mut query = tickets::table.into_boxed::<Db>();
     let statuses: Vec<&'static str> = filter.statuses.iter().map(|s| s.as_str()).collect();
     let stages: Vec<&'static str> = filter.stages.iter().map(|s| s.as_str()).collect();
@@ -358,8 +375,8 @@ fn filtered<'a>(conn: &DbConnection, filter: &'a TicketFilter) -> tickets::Boxed
             ),
         );
     }
-    if let Some((text, scope)) = &filter.text {
-        query = query.filter(dialect::text_filter(conn.backend(), text, *scope));
+    if let Some(text) = text {
+        query = query.filter(search_index::filter(conn.backend(), text));
     }
     query
 }
@@ -379,7 +396,7 @@ fn ordered<'a>(
             TicketSort::UpdatedAsc => query
                 .filter(updated_at.ge(u))
                 .filter(updated_at.gt(u).or(id.gt(i))),
-            TicketSort::Created => query.filter(number.lt(c.number)),
+            TicketSort::Created | TicketSort::Relevance => query.filter(number.lt(c.number)),
             TicketSort::CreatedAsc => query.filter(number.gt(c.number)),
             TicketSort::Priority => query.filter(priority_rank.le(c.rank)).filter(
                 priority_rank
@@ -392,13 +409,40 @@ fn ordered<'a>(
     match sort {
         TicketSort::Updated => query.order((updated_at.desc(), id.desc())),
         TicketSort::UpdatedAsc => query.order((updated_at.asc(), id.asc())),
-        TicketSort::Created => query.order(number.desc()),
+        TicketSort::Created | TicketSort::Relevance => query.order(number.desc()),
         TicketSort::CreatedAsc => query.order(number.asc()),
         TicketSort::Priority => query.order((priority_rank.desc(), updated_at.desc(), id.desc())),
     }
 }
 
-/// One page of the tickets matching `filter`, in `sort` order, after `after`.
+/// Asks the search index how to narrow the queue to `filter`'s words, if it has any.
+fn text_match(
+    conn: &mut DbConnection,
+    filter: &TicketFilter,
+) -> Result<Option<TextMatch>, StoreError> {
+    filter
+        .text
+        .as_ref()
+        .map(|(query, scope)| search_index::resolve(conn, query, *scope))
+        .transpose()
+}
+
+fn rows(
+    conn: &mut DbConnection,
+    filter: &TicketFilter,
+    text: Option<&TextMatch>,
+    sort: TicketSort,
+    after: Option<&TicketCursor>,
+    limit: i64,
+) -> Result<Vec<TicketRow>, StoreError> {
+    let query = ordered(filtered(conn, filter, text), sort, after)
+        .select(TicketRow::as_select())
+        .limit(limit);
+    Ok(query.load(conn)?)
+}
+
+/// One page of the tickets matching `filter`, in `sort` order, after `after`. A search by
+/// relevance ranks the newest [`RELEVANCE_WINDOW`] matches and pages through them.
 pub fn list(
     conn: &mut DbConnection,
     filter: &TicketFilter,
@@ -406,21 +450,65 @@ pub fn list(
     after: Option<&TicketCursor>,
     limit: i64,
 ) -> Result<TicketPage, StoreError> {
-    let query = ordered(filtered(conn, filter), sort, after)
-        .select(TicketRow::as_select())
-        .limit(limit + 1);
-    let mut rows: Vec<TicketRow> = query.load(conn)?;
-    let has_more = rows.len() as i64 > limit;
-    rows.truncate(limit.max(0) as usize);
-    let next = if has_more {
-        rows.last().map(|row| TicketCursor::after(row, sort))
+    let text = text_match(conn, filter)?;
+    let limit = limit.max(0);
+    let (mut rows, has_more, next_offset) = if sort == TicketSort::Relevance {
+        let window = rows(conn, filter, text.as_ref(), sort, None, RELEVANCE_WINDOW)?;
+        (window, false, after.map_or(0, |c| c.offset))
     } else {
-        None
+        let mut rows = rows(conn, filter, text.as_ref(), sort, after, limit + 1)?;
+        let has_more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        (rows, has_more, 0)
     };
+    let mut hits = HashMap::new();
+    if let Some((query, scope)) = &filter.text {
+        let numbers: Vec<i64> = rows.iter().map(|r| r.number).collect();
+        hits = search_index::best_hits(conn, query, *scope, &numbers)?;
+    }
+    let mut next = has_more
+        .then(|| rows.last().map(|row| TicketCursor::after(row, sort)))
+        .flatten();
+    if sort == TicketSort::Relevance {
+        let score = |row: &TicketRow| hits.get(&row.number).map_or(f64::MIN, |h| h.score);
+        rows.sort_by(|a, b| score(b).total_cmp(&score(a)).then(b.number.cmp(&a.number)));
+        let end = (next_offset + limit).min(rows.len() as i64);
+        next = (end < rows.len() as i64).then(|| TicketCursor {
+            offset: end,
+            ..TicketCursor::after(&rows[0], sort)
+        });
+        rows = rows
+            .drain(next_offset.min(end) as usize..end as usize)
+            .collect();
+        hits.retain(|number, _| rows.iter().any(|r| r.number == *number));
+    }
     Ok(TicketPage {
         items: with_tags(conn, rows)?,
         next,
+        hits,
     })
+}
+
+/// Up to `limit` tickets numbered above `after`, by number (for rebuilding the index).
+pub fn numbered_after(
+    conn: &mut DbConnection,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Ticket>, StoreError> {
+    let rows: Vec<TicketRow> = tickets::table
+        .filter(tickets::number.gt(after))
+        .order(tickets::number.asc())
+        .limit(limit)
+        .select(TicketRow::as_select())
+        .load(conn)?;
+    rows.into_iter()
+        .map(|row| ticket_of(row, Vec::new()))
+        .collect()
+}
+
+/// How many tickets there are.
+pub fn count_all(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(tickets::table.count().get_result(conn)?)
 }
 
 /// How many tickets match `filter`, counting no further than `cap` (so that a count stays
@@ -430,7 +518,8 @@ pub fn count_capped(
     filter: &TicketFilter,
     cap: i64,
 ) -> Result<i64, StoreError> {
-    let numbers: Vec<i64> = filtered(conn, filter)
+    let text = text_match(conn, filter)?;
+    let numbers: Vec<i64> = filtered(conn, filter, text.as_ref())
         .select(tickets::number)
         .limit(cap)
         .load(conn)?;

@@ -12,7 +12,8 @@ use kefu_domain::status;
 use kefu_domain::tag::{self, Tag};
 use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
 use kefu_domain::{text, time};
-use kefu_store::search::SearchDocument;
+use kefu_store::search::SearchEntry;
+use kefu_store::search::index as search_index;
 use kefu_store::{customers, dialect, messages, reads, tickets};
 
 use crate::changes::{ChangeKind, Changed};
@@ -243,16 +244,14 @@ pub async fn create(
                     created_at: now,
                 };
                 messages::insert(conn, &message)?;
-                texts.push((message.visibility, message.body));
+                texts.push((message.id.to_string(), message.visibility, message.body));
             }
             if let Some(details) = call {
                 let (message, log) = log_call::entries(&ticket, details, &actor, now);
                 log_call::insert(conn, &message, &log)?;
-                texts.push((message.visibility, message.body));
+                texts.push((message.id.to_string(), message.visibility, message.body));
             }
-            let borrowed: Vec<(Visibility, &str)> =
-                texts.iter().map(|(v, t)| (*v, t.as_str())).collect();
-            dialect::write_search_documents(conn, &[SearchDocument::new(&ticket, &borrowed)])?;
+            search_index::write(conn, &SearchEntry::all_of(&ticket, &texts)?)?;
             if actor.is_staff() {
                 reads::mark_seen(conn, actor.user, ticket.id, now)?;
             }

@@ -1,5 +1,5 @@
 //! A ticket's history: the timeline entry for each change (who changed what, and when), and
-//! the search document that follows its subject and messages.
+//! the search entries that follow its subject and messages.
 
 use chrono::{DateTime, Utc};
 use kefu_domain::ids::{MessageId, UserId};
@@ -7,8 +7,9 @@ use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::permissions::Actor;
 use kefu_domain::role::Role;
 use kefu_domain::ticket::{FieldChange, Ticket, diff};
-use kefu_store::search::SearchDocument;
-use kefu_store::{DbConnection, StoreError, dialect, messages, teams, users};
+use kefu_store::search::SearchEntry;
+use kefu_store::search::index as search_index;
+use kefu_store::{DbConnection, StoreError, messages, teams, users};
 use serde_json::json;
 
 /// The timeline entry for the changes between `before` and `after`, or `None` if nothing
@@ -89,9 +90,33 @@ fn team_name(conn: &mut DbConnection, id: &Option<String>) -> Result<Option<Stri
     Ok(teams::names(conn, &[id])?.remove(&id))
 }
 
-/// Rebuilds a ticket's search document from what is stored (after a message or a new subject).
-pub fn refresh_search(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> {
-    let texts = messages::searchable_texts(conn, ticket.id)?;
-    let borrowed: Vec<(Visibility, &str)> = texts.iter().map(|(v, t)| (*v, t.as_str())).collect();
-    dialect::write_search_documents(conn, &[SearchDocument::new(ticket, &borrowed)])
+/// Indexes a new message for search: it adds its own entry and leaves the others alone, so
+/// the cost does not grow with the ticket's length. Events are not searched.
+pub fn index_message(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+    message: &Message,
+) -> Result<(), StoreError> {
+    if message.kind == MessageKind::Event {
+        return Ok(());
+    }
+    let position = search_index::next_position(conn, ticket.number.get())?;
+    let entry = SearchEntry::message(
+        ticket,
+        position,
+        message.id.to_string(),
+        message.visibility,
+        &message.body,
+    )?;
+    search_index::write(conn, &[entry])
+}
+
+/// Writes a ticket's search entries again (after its subject changed: every entry holds it).
+pub fn reindex(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> {
+    let texts = messages::searchable_texts(conn, &[ticket.id])?
+        .remove(&ticket.id)
+        .unwrap_or_default();
+    let number = ticket.number.get();
+    search_index::remove_tickets(conn, number, number)?;
+    search_index::write(conn, &SearchEntry::all_of(ticket, &texts)?)
 }

@@ -99,7 +99,7 @@ pub async fn log(
             insert(conn, &message, &log)?;
             tickets::touch(conn, ticket.id, now)?;
             reads::mark_seen(conn, actor.user, ticket.id, now)?;
-            history::refresh_search(conn, &ticket)?;
+            history::index_message(conn, &ticket, &message)?;
             let entry = view::messages(conn, vec![message], region)?
                 .pop()
                 .ok_or_else(|| AppError::internal("the call entry went missing"))?;

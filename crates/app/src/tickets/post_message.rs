@@ -121,7 +121,7 @@ pub async fn post(
                 reads::mark_seen(conn, actor.user, after.id, now)?;
             }
             history::record(conn, &actor, &before, &after, now)?;
-            history::refresh_search(conn, &after)?;
+            history::index_message(conn, &after, &message)?;
             let entry = view::messages(conn, vec![message], region)?
                 .pop()
                 .ok_or_else(|| AppError::internal("the new entry went missing"))?;

@@ -130,7 +130,7 @@ pub(crate) fn apply(
     }
     history::record(conn, actor, &before, &after, now)?;
     if after.subject != before.subject {
-        history::refresh_search(conn, &after)?;
+        history::reindex(conn, &after)?;
     }
     Ok(after)
 }

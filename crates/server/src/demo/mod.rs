@@ -19,7 +19,8 @@ use kefu_domain::role::Role;
 use kefu_domain::tag::Tag;
 use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
 use kefu_store::dialect;
-use kefu_store::search::SearchDocument;
+use kefu_store::search::SearchEntry;
+use kefu_store::search::index as search_index;
 use kefu_store::{Store, calls, customers, messages, settings, teams, tickets, users};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -157,7 +158,7 @@ pub async fn seed(
                 tickets::insert_many(conn, &batch.tickets)?;
                 messages::insert_many(conn, &batch.messages)?;
                 calls::insert_many(conn, &batch.calls)?;
-                dialect::write_search_documents(conn, &batch.documents)?;
+                search_index::write(conn, &batch.entries)?;
                 Ok::<_, anyhow::Error>((batch.messages.len() as u64, batch.calls.len() as u64))
             })
             .await
@@ -317,7 +318,7 @@ struct Batch {
     tickets: Vec<Ticket>,
     messages: Vec<Message>,
     calls: Vec<CallLog>,
-    documents: Vec<SearchDocument>,
+    entries: Vec<SearchEntry>,
 }
 
 fn pick<T: Copy>(rng: &mut StdRng, weighted: &[(T, u32)]) -> T {
@@ -460,7 +461,7 @@ impl Batch {
             }
         }
         let agent = assignee.or_else(|| agents.first().map(|(a, _)| *a));
-        let mut texts: Vec<(Visibility, String)> = Vec::new();
+        let mut texts: Vec<(String, Visibility, String)> = Vec::new();
         for (kind, author, body) in entries {
             at += Duration::minutes(rng.random_range(5..600));
             let visibility = kind.default_visibility();
@@ -470,9 +471,10 @@ impl Batch {
             {
                 first_responded_at = Some(at);
             }
-            texts.push((visibility, body.clone()));
+            let message_id = MessageId::new();
+            texts.push((message_id.to_string(), visibility, body.clone()));
             self.messages.push(Message {
-                id: MessageId::new(),
+                id: message_id,
                 ticket: id,
                 kind,
                 visibility,
@@ -517,7 +519,7 @@ impl Batch {
                 data: None,
                 created_at: created_at + Duration::seconds(30),
             };
-            texts.push((Visibility::Internal, notes.into()));
+            texts.push((message.id.to_string(), Visibility::Internal, notes.into()));
             self.calls.push(CallLog {
                 id: CallId::new(),
                 ticket: id,
@@ -574,9 +576,7 @@ impl Batch {
             first_responded_at,
             solved_at: matches!(status, Status::Solved | Status::Closed).then_some(updated_at),
         };
-        let borrowed: Vec<(Visibility, &str)> =
-            texts.iter().map(|(v, t)| (*v, t.as_str())).collect();
-        self.documents.push(SearchDocument::new(&ticket, &borrowed));
+        self.entries.extend(SearchEntry::all_of(&ticket, &texts)?);
         self.tickets.push(ticket);
         Ok(())
     }

@@ -1,0 +1,145 @@
+//! Search entries: the subject of a ticket, and each of its messages, indexed on its own.
+//!
+//! A message adds one entry and never touches the others, so indexing costs the same on the
+//! two-thousandth message as on the first. Every entry also holds the ticket's subject terms,
+//! so a search for a word of the subject and a word of a message finds the ticket.
+//!
+//! An entry's key is the ticket's number in the high 32 bits and the entry's position on the
+//! ticket in the low 32 (0 is the subject): a ticket's entries are one range of keys, which
+//! both backends' indexes can probe.
+
+use kefu_domain::message::Visibility;
+use kefu_domain::ticket::Ticket;
+
+use super::terms::terms_of;
+use crate::StoreError;
+
+/// How many entries one ticket's key range holds.
+const ENTRIES_PER_TICKET: i64 = 1 << 32;
+/// The highest position PostgreSQL records for a term.
+const MAX_TSVECTOR_POSITION: usize = 16_383;
+
+/// The lowest and highest key of a ticket's entries.
+pub fn key_range(number: i64) -> Result<(i64, i64), StoreError> {
+    let low = number
+        .checked_mul(ENTRIES_PER_TICKET)
+        .ok_or_else(|| StoreError::Corrupt(format!("ticket #{number} is beyond the index")))?;
+    Ok((low, low + (ENTRIES_PER_TICKET - 1)))
+}
+
+/// The ticket number an entry key belongs to.
+pub fn number_of(key: i64) -> i64 {
+    key >> 32
+}
+
+/// The key of the entry at `position` on ticket `number`.
+pub fn key_of(number: i64, position: u32) -> Result<i64, StoreError> {
+    Ok(key_range(number)?.0 + i64::from(position))
+}
+
+/// One indexed text of a ticket: its subject, or one message (with the subject's terms).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchEntry {
+    /// Where the entry is: the ticket's number and the entry's position.
+    pub key: i64,
+    /// The message it indexes; `None` for the subject.
+    pub message_id: Option<String>,
+    /// Whether the requester may read it.
+    pub public: bool,
+    /// Terms of the ticket's subject.
+    pub subject_terms: Vec<String>,
+    /// Terms of the message.
+    pub body_terms: Vec<String>,
+}
+
+impl SearchEntry {
+    /// The entry of a ticket's subject (position 0).
+    pub fn subject(ticket: &Ticket) -> Result<Self, StoreError> {
+        Ok(Self {
+            key: key_of(ticket.number.get(), 0)?,
+            message_id: None,
+            public: true,
+            subject_terms: terms_of([ticket.subject.as_str()]),
+            body_terms: Vec::new(),
+        })
+    }
+
+    /// The entry of one message at `position` (1 and up) on `ticket`.
+    pub fn message(
+        ticket: &Ticket,
+        position: u32,
+        message_id: String,
+        visibility: Visibility,
+        body: &str,
+    ) -> Result<Self, StoreError> {
+        Ok(Self {
+            key: key_of(ticket.number.get(), position)?,
+            message_id: Some(message_id),
+            public: visibility == Visibility::Public,
+            subject_terms: terms_of([ticket.subject.as_str()]),
+            body_terms: terms_of([body]),
+        })
+    }
+
+    /// The entries of a whole ticket: the subject, then its messages in order.
+    pub fn all_of(
+        ticket: &Ticket,
+        messages: &[(String, Visibility, String)],
+    ) -> Result<Vec<Self>, StoreError> {
+        let mut entries = vec![Self::subject(ticket)?];
+        for (position, (id, visibility, body)) in (1u32..).zip(messages) {
+            entries.push(Self::message(
+                ticket,
+                position,
+                id.clone(),
+                *visibility,
+                body,
+            )?);
+        }
+        Ok(entries)
+    }
+
+    /// The entry as a PostgreSQL `tsvector` literal: subject terms weighted `A`, each term at
+    /// the position it was first seen.
+    pub(crate) fn tsvector(&self) -> String {
+        let subject = self.subject_terms.iter().map(|t| (t, "A"));
+        let body = self.body_terms.iter().map(|t| (t, ""));
+        subject
+            .chain(body)
+            .enumerate()
+            .map(|(i, (term, weight))| {
+                let text = term.replace('\\', "\\\\").replace('\'', "\\'");
+                format!("'{text}':{}{weight}", (i + 1).min(MAX_TSVECTOR_POSITION))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_keep_a_tickets_entries_together() {
+        let Ok((low, high)) = key_range(1042) else {
+            panic!("a range");
+        };
+        assert_eq!(number_of(low), 1042);
+        assert_eq!(number_of(high), 1042);
+        assert_eq!(number_of(high + 1), 1043);
+        assert!(key_range(i64::MAX / 2).is_err());
+    }
+
+    #[test]
+    fn tsvectors_weigh_the_subject() {
+        let entry = SearchEntry {
+            key: 0,
+            message_id: None,
+            public: true,
+            subject_terms: vec!["refund".into()],
+            body_terms: vec!["refund".into(), "o'k".into()],
+        };
+        assert_eq!(entry.tsvector(), "'refund':1A 'refund':2 'o\\'k':3");
+    }
+}

@@ -1,0 +1,320 @@
+//! The search index in each backend: an FTS5 table on SQLite, a `tsvector` column with a GIN
+//! index on PostgreSQL, each holding one row per [`SearchEntry`] under its key, beside a
+//! `search_entries` table naming the entry's message.
+//!
+//! A search first asks the index for the entries matching its words, up to
+//! [`CANDIDATE_ENTRIES`]. When it finds fewer, the queue is filtered to those tickets. When
+//! there are more, the words are common and the queue is walked in its own order instead,
+//! asking the index of each ticket whether it matches (a probe of one key range), until the
+//! page is full; a common word fills it after a few probes. Either way the cost is bounded by
+//! the page, not by how many tickets match.
+
+use std::collections::HashMap;
+
+use diesel::dsl::sql;
+use diesel::expression::BoxableExpression;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text};
+
+use super::entry::{SearchEntry, key_range, number_of};
+use super::query::SearchQuery;
+use crate::connection::Db;
+use crate::dialect::{BackendKind, pick};
+use crate::schema::tickets;
+use crate::{Backend, DbConnection, StoreError};
+use kefu_domain::permissions::SearchScope;
+
+/// The most matching entries a search lists before it walks the queue instead.
+pub const CANDIDATE_ENTRIES: i64 = 4_000;
+/// Rows per insert statement when writing entries.
+const ROWS_PER_INSERT: usize = 500;
+
+/// How the queue is narrowed to the tickets matching a search.
+#[derive(Clone, Debug)]
+pub enum TextMatch {
+    /// Few tickets match: these, by number.
+    Among(Vec<i64>),
+    /// Many tickets match: each ticket the queue passes is asked.
+    Probe(SearchQuery, SearchScope),
+}
+
+#[derive(QueryableByName)]
+struct Key {
+    #[diesel(sql_type = BigInt)]
+    value: i64,
+}
+
+#[derive(QueryableByName)]
+struct MaybeKey {
+    #[diesel(sql_type = Nullable<BigInt>)]
+    value: Option<i64>,
+}
+
+#[derive(QueryableByName)]
+struct ScoredKey {
+    #[diesel(sql_type = BigInt)]
+    key: i64,
+    #[diesel(sql_type = Double)]
+    score: f64,
+    #[diesel(sql_type = Nullable<Text>)]
+    message_id: Option<String>,
+    #[diesel(sql_type = Bool)]
+    public: bool,
+}
+
+/// Adds entries to the index (their keys must be new).
+pub fn write(conn: &mut DbConnection, entries: &[SearchEntry]) -> Result<(), StoreError> {
+    for chunk in entries.chunks(ROWS_PER_INSERT) {
+        match conn {
+            DbConnection::Postgres(pg) => {
+                diesel::sql_query(
+                    "INSERT INTO search_entries (entry, message_id, public, terms)
+                     SELECT k, m, p, CAST(t AS tsvector)
+                     FROM unnest($1::bigint[], $2::text[], $3::boolean[], $4::text[])
+                       AS e(k, m, p, t)",
+                )
+                .bind::<Array<BigInt>, _>(chunk.iter().map(|e| e.key).collect::<Vec<_>>())
+                .bind::<Array<Nullable<Text>>, _>(
+                    chunk
+                        .iter()
+                        .map(|e| e.message_id.as_deref())
+                        .collect::<Vec<_>>(),
+                )
+                .bind::<Array<Bool>, _>(chunk.iter().map(|e| e.public).collect::<Vec<_>>())
+                .bind::<Array<Text>, _>(chunk.iter().map(SearchEntry::tsvector).collect::<Vec<_>>())
+                .execute(pg)?;
+            }
+            DbConnection::Sqlite(sqlite) => {
+                let rows = vec!["(?, ?, ?)"; chunk.len()].join(", ");
+                let mut insert = diesel::sql_query(format!(
+                    "INSERT INTO search_entries (entry, message_id, public) VALUES {rows}"
+                ))
+                .into_boxed::<diesel::sqlite::Sqlite>();
+                for entry in chunk {
+                    insert = insert
+                        .bind::<BigInt, _>(entry.key)
+                        .bind::<Nullable<Text>, _>(entry.message_id.clone())
+                        .bind::<Bool, _>(entry.public);
+                }
+                insert.execute(sqlite)?;
+                let rows = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
+                let mut insert = diesel::sql_query(format!(
+                    "INSERT INTO search_terms (rowid, subject, body, public_body) VALUES {rows}"
+                ))
+                .into_boxed::<diesel::sqlite::Sqlite>();
+                for entry in chunk {
+                    let body = entry.body_terms.join(" ");
+                    let public_body = if entry.public {
+                        body.clone()
+                    } else {
+                        String::new()
+                    };
+                    insert = insert
+                        .bind::<BigInt, _>(entry.key)
+                        .bind::<Text, _>(entry.subject_terms.join(" "))
+                        .bind::<Text, _>(body)
+                        .bind::<Text, _>(public_body);
+                }
+                insert.execute(sqlite)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Removes every entry of the tickets numbered `first..=last`.
+pub fn remove_tickets(conn: &mut DbConnection, first: i64, last: i64) -> Result<(), StoreError> {
+    let (low, high) = (key_range(first)?.0, key_range(last)?.1);
+    match conn {
+        DbConnection::Postgres(pg) => {
+            diesel::sql_query("DELETE FROM search_entries WHERE entry BETWEEN $1 AND $2")
+                .bind::<BigInt, _>(low)
+                .bind::<BigInt, _>(high)
+                .execute(pg)?;
+        }
+        DbConnection::Sqlite(sqlite) => {
+            diesel::sql_query(
+                "DELETE FROM search_terms WHERE rowid IN
+                 (SELECT entry FROM search_entries WHERE entry BETWEEN ? AND ?)",
+            )
+            .bind::<BigInt, _>(low)
+            .bind::<BigInt, _>(high)
+            .execute(sqlite)?;
+            diesel::sql_query("DELETE FROM search_entries WHERE entry BETWEEN ? AND ?")
+                .bind::<BigInt, _>(low)
+                .bind::<BigInt, _>(high)
+                .execute(sqlite)?;
+        }
+    }
+    Ok(())
+}
+
+/// The position the next message of ticket `number` takes (after its last entry; 1 at least).
+pub fn next_position(conn: &mut DbConnection, number: i64) -> Result<u32, StoreError> {
+    let (low, high) = key_range(number)?;
+    const SQL: (&str, &str) = (
+        "SELECT MAX(entry) AS value FROM search_entries WHERE entry BETWEEN $1 AND $2",
+        "SELECT MAX(entry) AS value FROM search_entries WHERE entry BETWEEN ? AND ?",
+    );
+    let rows: Vec<MaybeKey> = crate::with_backend!(conn, c => diesel::sql_query(pick(c.backend_kind(), SQL))
+    .bind::<BigInt, _>(low)
+    .bind::<BigInt, _>(high)
+    .load(c))?;
+    let last = rows
+        .first()
+        .and_then(|r| r.value)
+        .map_or(0, |key| key - low);
+    u32::try_from(last + 1)
+        .map_err(|_| StoreError::Corrupt(format!("ticket #{number} holds too many entries")))
+}
+
+/// Asks the index how the queue should be narrowed to the tickets matching `query`.
+pub fn resolve(
+    conn: &mut DbConnection,
+    query: &SearchQuery,
+    scope: SearchScope,
+) -> Result<TextMatch, StoreError> {
+    let keys: Vec<Key> = match conn {
+        DbConnection::Postgres(pg) => diesel::sql_query(format!(
+            "SELECT entry AS value FROM search_entries
+             WHERE terms @@ CAST($1 AS tsquery){} LIMIT $2",
+            public_only(scope, "")
+        ))
+        .bind::<Text, _>(query.to_tsquery())
+        .bind::<BigInt, _>(CANDIDATE_ENTRIES + 1)
+        .load(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(
+            "SELECT rowid AS value FROM search_terms WHERE search_terms MATCH ? LIMIT ?",
+        )
+        .bind::<Text, _>(query.to_fts5(scope))
+        .bind::<BigInt, _>(CANDIDATE_ENTRIES + 1)
+        .load(sqlite)?,
+    };
+    if keys.len() as i64 > CANDIDATE_ENTRIES {
+        return Ok(TextMatch::Probe(query.clone(), scope));
+    }
+    let mut numbers: Vec<i64> = keys.iter().map(|k| number_of(k.value)).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    Ok(TextMatch::Among(numbers))
+}
+
+fn public_only(scope: SearchScope, alias: &str) -> String {
+    match scope {
+        SearchScope::All => String::new(),
+        SearchScope::Public => format!(" AND {alias}public"),
+    }
+}
+
+/// A filter on `tickets` keeping those that match.
+pub fn filter(
+    backend: Backend,
+    text: &TextMatch,
+) -> Box<dyn BoxableExpression<tickets::table, Db, SqlType = Bool>> {
+    match (backend, text) {
+        (_, TextMatch::Among(numbers)) => Box::new(tickets::number.eq_any(numbers.clone())),
+        (Backend::Postgres, TextMatch::Probe(query, scope)) => Box::new(
+            sql::<Bool>(
+                "EXISTS (SELECT 1 FROM search_entries e \
+                 WHERE e.entry BETWEEN tickets.number * 4294967296 \
+                 AND tickets.number * 4294967296 + 4294967295 AND e.terms @@ CAST(",
+            )
+            .bind::<Text, _>(query.to_tsquery())
+            .sql(&format!(
+                " AS tsquery){} OFFSET 0)",
+                public_only(*scope, "e.")
+            )),
+        ),
+        (Backend::Sqlite, TextMatch::Probe(query, scope)) => Box::new(
+            sql::<Bool>("EXISTS (SELECT 1 FROM search_terms WHERE search_terms MATCH ")
+                .bind::<Text, _>(query.to_fts5(*scope))
+                .sql(
+                    " AND search_terms.rowid BETWEEN tickets.number * 4294967296 \
+                     AND tickets.number * 4294967296 + 4294967295)",
+                ),
+        ),
+    }
+}
+
+/// How a ticket matched a search.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    /// The key of the entry to show: its best matching message the searcher may read, or else
+    /// its best entry.
+    pub key: i64,
+    /// How well its best entry matches (higher is better; comparable within one search).
+    pub score: f64,
+    /// The message to show a snippet of; `None` when only the subject matched for them.
+    pub message_id: Option<String>,
+}
+
+/// The best matching entry of each of the tickets `numbers`, for ranking and snippets.
+pub fn best_hits(
+    conn: &mut DbConnection,
+    query: &SearchQuery,
+    scope: SearchScope,
+    numbers: &[i64],
+) -> Result<HashMap<i64, Hit>, StoreError> {
+    let mut rows: Vec<ScoredKey> = Vec::new();
+    match conn {
+        DbConnection::Postgres(pg) => {
+            rows = diesel::sql_query(format!(
+                "SELECT e.entry AS key, CAST(ts_rank(e.terms, CAST($2 AS tsquery)) AS float8)
+                   AS score, e.message_id, e.public
+                 FROM unnest($1::bigint[]) AS n(number)
+                 JOIN search_entries e ON e.entry BETWEEN n.number * 4294967296
+                   AND n.number * 4294967296 + 4294967295
+                 WHERE e.terms @@ CAST($2 AS tsquery){}",
+                public_only(scope, "e.")
+            ))
+            .bind::<Array<BigInt>, _>(numbers)
+            .bind::<Text, _>(query.to_tsquery())
+            .load(pg)?;
+        }
+        DbConnection::Sqlite(sqlite) => {
+            let fts = query.to_fts5(scope);
+            for number in numbers {
+                let (low, high) = key_range(*number)?;
+                rows.extend(
+                    diesel::sql_query(
+                        "SELECT t.rowid AS key, -bm25(search_terms, 4.0, 1.0, 1.0) AS score,
+                           e.message_id, e.public
+                         FROM search_terms t JOIN search_entries e ON e.entry = t.rowid
+                         WHERE search_terms MATCH ? AND t.rowid BETWEEN ? AND ?",
+                    )
+                    .bind::<Text, _>(&fts)
+                    .bind::<BigInt, _>(low)
+                    .bind::<BigInt, _>(high)
+                    .load::<ScoredKey>(sqlite)?,
+                );
+            }
+        }
+    }
+    // The ticket scores as its best entry; its snippet comes from its best matching message
+    // (every message's entry holds the subject too, so the subject's own entry would often
+    // win and show nothing new).
+    let mut best: HashMap<i64, (Hit, f64)> = HashMap::new();
+    for row in rows {
+        // An internal entry matches a customer's search only through the subject's terms;
+        // its message is not theirs to read.
+        let message_id = row
+            .message_id
+            .filter(|_| row.public || scope == SearchScope::All);
+        let (hit, message_score) = best.entry(number_of(row.key)).or_insert_with(|| {
+            let hit = Hit {
+                key: row.key,
+                score: row.score,
+                message_id: None,
+            };
+            (hit, f64::MIN)
+        });
+        hit.score = hit.score.max(row.score);
+        if message_id.is_some() && row.score >= *message_score {
+            *message_score = row.score;
+            hit.key = row.key;
+            hit.message_id = message_id;
+        }
+    }
+    let best = best.into_iter().map(|(n, (hit, _))| (n, hit)).collect();
+    Ok(best)
+}

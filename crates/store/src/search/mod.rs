@@ -1,0 +1,13 @@
+//! Full-text search over tickets: the terms texts are indexed by, the queries users type, the
+//! entries each ticket's subject and messages become, the index in each backend, and the
+//! snippets shown with results.
+
+pub mod entry;
+pub mod index;
+pub mod query;
+pub mod snippet;
+pub mod terms;
+
+pub use entry::SearchEntry;
+pub use query::{QueryTerm, SearchQuery};
+pub use snippet::SnippetPart;

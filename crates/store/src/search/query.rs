@@ -1,0 +1,170 @@
+//! What a user typed into the search box, as terms both backends can look up.
+
+use std::collections::HashSet;
+
+use super::terms::{RunKind, lowered, runs, word_term};
+use kefu_domain::permissions::SearchScope;
+
+/// The most terms a query uses.
+const MAX_QUERY_TERMS: usize = 16;
+/// The shortest word that may end in `*` to match every word it begins.
+const MIN_PREFIX_CHARS: usize = 2;
+
+/// One term of a query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryTerm {
+    /// The term as indexed.
+    pub text: String,
+    /// Whether longer terms starting with it match too (a word typed with a trailing `*`).
+    pub prefix: bool,
+}
+
+/// A parsed search: every term must match in the subject or in one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchQuery {
+    terms: Vec<QueryTerm>,
+}
+
+impl SearchQuery {
+    /// Splits what a user typed into terms; `None` if nothing searchable is left. Words are
+    /// matched whole (by stem); a word ending in `*` matches every word it begins.
+    pub fn parse(input: &str) -> Option<Self> {
+        let mut terms: Vec<QueryTerm> = Vec::new();
+        for run in runs(input) {
+            match run.kind {
+                RunKind::Word => {
+                    let starred = input[run.end()..].starts_with('*')
+                        && run.text.chars().count() >= MIN_PREFIX_CHARS;
+                    terms.push(QueryTerm {
+                        text: if starred {
+                            lowered(run.text)
+                        } else {
+                            word_term(run.text)
+                        },
+                        prefix: starred,
+                    });
+                }
+                RunKind::Cjk => {
+                    let chars: Vec<char> = run.text.chars().collect();
+                    if chars.len() == 1 {
+                        terms.push(QueryTerm {
+                            text: run.text.to_owned(),
+                            prefix: false,
+                        });
+                    }
+                    terms.extend(chars.windows(2).map(|pair| QueryTerm {
+                        text: pair.iter().collect(),
+                        prefix: false,
+                    }));
+                }
+            }
+        }
+        let mut seen = HashSet::new();
+        terms.retain(|t| seen.insert((t.text.clone(), t.prefix)));
+        terms.truncate(MAX_QUERY_TERMS);
+        (!terms.is_empty()).then_some(Self { terms })
+    }
+
+    /// The terms, all of which must match.
+    pub fn terms(&self) -> &[QueryTerm] {
+        &self.terms
+    }
+
+    /// Whether `word` (as it appears in a text) is one of the query's words.
+    pub fn matches_word(&self, word: &str) -> bool {
+        let mut stem = None;
+        self.terms.iter().any(|t| {
+            if t.prefix {
+                lowered(word).starts_with(&t.text)
+            } else {
+                stem.get_or_insert_with(|| word_term(word)) == &t.text
+            }
+        })
+    }
+
+    /// Whether `gram` (one or two CJK characters) is one of the query's terms.
+    pub fn matches_gram(&self, gram: &str) -> bool {
+        self.terms.iter().any(|t| !t.prefix && t.text == gram)
+    }
+
+    /// The query in PostgreSQL `tsquery` syntax. Terms hold no quotes or backslashes but may
+    /// in principle (lower-casing can add combining marks), so they are escaped anyway.
+    pub fn to_tsquery(&self) -> String {
+        self.terms
+            .iter()
+            .map(|t| {
+                let text = t.text.replace('\\', "\\\\").replace('\'', "\\'");
+                format!("'{text}'{}", if t.prefix { ":*" } else { "" })
+            })
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+
+    /// The query in SQLite FTS5 syntax, over the columns `scope` may read.
+    pub fn to_fts5(&self, scope: SearchScope) -> String {
+        let columns = match scope {
+            SearchScope::All => "{subject body}",
+            SearchScope::Public => "{subject public_body}",
+        };
+        let terms = self
+            .terms
+            .iter()
+            .map(|t| {
+                let text = t.text.replace('"', "\"\"");
+                format!("\"{text}\"{}", if t.prefix { " *" } else { "" })
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        format!("{columns} : ({terms})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_match_cjk_by_bigrams_and_words_by_stem_or_star() {
+        let query = SearchQuery::parse("退货单 Refunds rout*").map(|q| q.to_tsquery());
+        assert_eq!(
+            query.as_deref(),
+            Some("'退货' & '货单' & 'refund' & 'rout':*")
+        );
+        let single = SearchQuery::parse("货").map(|q| q.to_fts5(SearchScope::Public));
+        assert_eq!(single.as_deref(), Some("{subject public_body} : (\"货\")"));
+    }
+
+    #[test]
+    fn words_match_their_forms() {
+        let Some(query) = SearchQuery::parse("refund rout*") else {
+            panic!("a query");
+        };
+        assert!(query.matches_word("Refunded"));
+        assert!(query.matches_word("routers"));
+        assert!(!query.matches_word("order"));
+        assert!(!query.matches_gram("退货"));
+    }
+
+    #[test]
+    fn a_lone_star_or_one_letter_is_no_prefix() {
+        let query = SearchQuery::parse("a* *").map(|q| q.terms().to_vec());
+        assert_eq!(
+            query,
+            Some(vec![QueryTerm {
+                text: "a".into(),
+                prefix: false
+            }])
+        );
+    }
+
+    #[test]
+    fn punctuation_only_is_no_query() {
+        assert_eq!(SearchQuery::parse("  ?!* \"' "), None);
+        assert!(
+            SearchQuery::parse("a'); DROP TABLE tickets; --").is_some_and(|q| q
+                .terms()
+                .iter()
+                .all(|t| t.text.chars().all(char::is_alphanumeric)))
+        );
+    }
+}

@@ -1,0 +1,19 @@
+-- Search by entry: the subject of a ticket and each of its messages are indexed on their own,
+-- so that a new message adds its terms without rebuilding the ticket's (kefu-store's
+-- search::entry). An entry's key is the ticket's number times 2^32 plus its position, so a
+-- ticket's entries are one range of the primary key. The terms, made by kefu-store's
+-- tokenizer, hold the ticket's subject (weighted A) and the message's body.
+DROP TABLE ticket_search;
+
+CREATE TABLE search_entries (
+    entry BIGINT PRIMARY KEY,
+    message_id TEXT,
+    public BOOLEAN NOT NULL,
+    terms TSVECTOR NOT NULL
+);
+CREATE INDEX search_entries_terms ON search_entries USING GIN (terms);
+
+-- Entries are written from the messages by `kefu search reindex`, which the server also runs
+-- on its own when it finds this mark.
+INSERT INTO settings (key, value, updated_at) VALUES ('search_index', 'rebuild', now())
+ON CONFLICT (key) DO UPDATE SET value = 'rebuild';

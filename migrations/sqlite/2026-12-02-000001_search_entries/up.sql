@@ -1,0 +1,26 @@
+-- Search by entry: the subject of a ticket and each of its messages are indexed on their own,
+-- so that a new message adds its terms without rebuilding the ticket's (kefu-store's
+-- search::entry). An entry's key is the ticket's number times 2^32 plus its position.
+DROP TABLE ticket_search;
+
+CREATE TABLE search_entries (
+    entry INTEGER PRIMARY KEY,
+    message_id TEXT,
+    public BOOLEAN NOT NULL
+);
+
+-- The terms, made by kefu-store's tokenizer: the ticket's subject in every entry, the
+-- message's body, and the body again when the requester may read it.
+CREATE VIRTUAL TABLE search_terms USING fts5(
+    subject,
+    body,
+    public_body,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 0'
+);
+
+-- Entries are written from the messages by `kefu search reindex`, which the server also runs
+-- on its own when it finds this mark.
+INSERT INTO settings (key, value, updated_at) VALUES ('search_index', 'rebuild', CURRENT_TIMESTAMP)
+ON CONFLICT (key) DO UPDATE SET value = 'rebuild';
