@@ -11,5 +11,6 @@ mod openapi;
 mod permissions;
 mod phones;
 mod probes;
+mod search;
 mod support;
 mod tickets;

@@ -230,7 +230,9 @@ test_both! {
         assert_eq!(subjects(agent, &format!("requester={}", a["requester"]["id"].as_str().unwrap())).await, ["Payment failed", "申请退货 X200"]);
         assert_eq!(subjects(agent, "q=%E9%80%80%E8%B4%A7").await, ["申请退货 X200"], "退货");
         assert_eq!(subjects(agent, "q=%E5%8F%91%E7%A5%A8").await, ["Invoice needed 发票"], "发票");
-        assert_eq!(subjects(agent, "q=rout").await, ["Quote for routers"]);
+        assert_eq!(subjects(agent, "q=rout").await, Vec::<String>::new(), "words match whole");
+        assert_eq!(subjects(agent, "q=rout*").await, ["Quote for routers"], "unless starred");
+        assert_eq!(subjects(agent, "q=router").await, ["Quote for routers"], "in any form");
         assert_eq!(subjects(agent, "q=details&stage=in_sale").await, ["Invoice needed 发票", "Payment failed"]);
         let (_, by_priority) = agent.get("/api/v1/tickets?sort=priority").await;
         let order: Vec<&str> = by_priority["items"].as_array().unwrap().iter().map(|t| t["priority"].as_str().unwrap()).collect();

@@ -21,8 +21,8 @@ struct Index {
     name: String,
 }
 
-/// The search index is the one deliberate difference: an FTS5 virtual table (`search_terms`)
-/// beside `search_entries` on SQLite, a tsvector column with a GIN index on PostgreSQL.
+// The search index is the one deliberate difference: an FTS5 virtual table (`search_terms`)
+// beside `search_entries` on SQLite, a tsvector column with a GIN index on PostgreSQL.
 
 async fn schema(store: &Store) -> (Vec<Column>, Vec<Index>) {
     store

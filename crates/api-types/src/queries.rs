@@ -25,12 +25,15 @@ pub struct ListQuery {
     pub tag: Option<String>,
     /// A customer id: that customer's tickets.
     pub requester: Option<String>,
-    /// Words to find in the subject and messages (Chinese included).
+    /// Words to find in the subject or one message (Chinese included). Words match whole, in
+    /// any form (`refund` finds "refunded"); `rout*` matches every word starting `rout`.
+    /// Results carry a `snippet`.
     pub q: Option<String>,
     /// Only tickets updated since this time (RFC 3339).
     pub updated_since: Option<DateTime<Utc>>,
-    /// `updated` (default: newest update first), `updated_asc`, `created`, `created_asc`,
-    /// `priority`.
+    /// `updated` (default: newest update first), `updated_asc`, `created` (newest first),
+    /// `created_asc`, `priority`, or with `q`, `relevance` (best match first, among the 200
+    /// newest matches).
     pub sort: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

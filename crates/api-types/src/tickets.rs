@@ -186,6 +186,30 @@ pub struct TicketResponse {
     pub solved_at: Option<DateTime<Utc>>,
     /// For agents: whether it changed since they last opened it (or they never have).
     pub unread: Option<bool>,
+    /// In search results: where the words were found, with them marked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<Snippet>,
+}
+
+/// Where a search's words were found in a ticket: part of the matching message (or of the
+/// subject), in pieces, the matching words marked. Plain text: render it as text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Snippet {
+    /// The message the text comes from; absent when it is the subject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::schema::MessageId>)]
+    pub message_id: Option<MessageId>,
+    /// The text, in order.
+    pub parts: Vec<SnippetPart>,
+}
+
+/// A piece of a snippet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SnippetPart {
+    /// The text.
+    pub text: String,
+    /// Whether it is one of the words searched for.
+    pub highlight: bool,
 }
 
 /// A page of the queue.

@@ -12,6 +12,7 @@ pub mod changes;
 pub mod customers;
 pub mod error;
 pub mod passwords;
+pub mod search;
 pub mod settings;
 pub mod teams;
 pub mod throttle;

@@ -50,6 +50,18 @@ enum Command {
         #[command(subcommand)]
         command: DemoCommand,
     },
+    /// The search index.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SearchCommand {
+    /// Write every ticket's search entries again from its subject and messages (the server
+    /// keeps serving meanwhile).
+    Reindex,
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,38 +203,14 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let store = open_store(&config).await?;
-            let bar = ProgressBar::new(tickets);
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} seeding [{bar:40}] {pos}/{len} tickets ({per_sec}, {eta} left)",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
-            let started = Instant::now();
+            let progress = Progress::new("seeding", "tickets");
             let options = SeedOptions {
                 tickets,
                 batch: batch.max(1),
                 seed: random_seed,
             };
-            // Without a terminal (a log file, CI) the bar is hidden; a line every few seconds
-            // says how far it got instead.
-            let quiet = !std::io::stderr().is_terminal();
-            if quiet {
-                bar.set_draw_target(ProgressDrawTarget::hidden());
-            }
-            let last_line = std::sync::Mutex::new(Instant::now());
-            let report = seed(&store, &options, |done| {
-                bar.set_position(done);
-                let mut last = last_line.lock().unwrap_or_else(|e| e.into_inner());
-                if quiet && (last.elapsed() >= PROGRESS_EVERY || done == tickets) {
-                    *last = Instant::now();
-                    let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
-                    eprintln!("seeding: {done}/{tickets} tickets ({rate:.0}/s)");
-                }
-            })
-            .await?;
-            bar.finish_and_clear();
+            let report = seed(&store, &options, |done| progress.update(done, tickets)).await?;
+            let started = progress.finish();
             let seconds = started.elapsed().as_secs_f64();
             println!(
                 "seeded {} tickets ({} messages, {} calls), {} customers, {} agents in {} teams in {seconds:.1} s ({:.0} tickets/s)",
@@ -243,5 +231,73 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Search {
+            command: SearchCommand::Reindex,
+        } => {
+            let store = open_store(&config).await?;
+            let app = crate::users::use_cases(&store)?;
+            let progress = Progress::new("indexing", "tickets");
+            let done =
+                kefu_app::search::reindex(&app, |done, total| progress.update(done, total)).await?;
+            let started = progress.finish();
+            println!(
+                "indexed {done} tickets in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// How far a long command got: a bar on a terminal; without one (a log file, CI), a line
+/// every few seconds.
+struct Progress {
+    bar: ProgressBar,
+    quiet: bool,
+    what: &'static str,
+    unit: &'static str,
+    started: Instant,
+    last_line: std::sync::Mutex<Instant>,
+}
+
+impl Progress {
+    fn new(what: &'static str, unit: &'static str) -> Self {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template(&format!(
+                "{{spinner}} {what} [{{bar:40}}] {{pos}}/{{len}} {unit} ({{per_sec}}, {{eta}} left)"
+            ))
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        let quiet = !std::io::stderr().is_terminal();
+        if quiet {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        Self {
+            bar,
+            quiet,
+            what,
+            unit,
+            started: Instant::now(),
+            last_line: std::sync::Mutex::new(Instant::now()),
+        }
+    }
+
+    fn update(&self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+        let mut last = self.last_line.lock().unwrap_or_else(|e| e.into_inner());
+        if self.quiet && (last.elapsed() >= PROGRESS_EVERY || done == total) {
+            *last = Instant::now();
+            let rate = done as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+            eprintln!("{}: {done}/{total} {} ({rate:.0}/s)", self.what, self.unit);
+        }
+    }
+
+    /// Clears the bar and returns when the command started.
+    fn finish(self) -> Instant {
+        self.bar.finish_and_clear();
+        self.started
     }
 }

@@ -37,11 +37,44 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         database = store.backend().name(),
         "Kefu is listening on http://{address}"
     );
+    let indexer = tokio::spawn(rebuild_search_if_marked(state.app.clone()));
     let sweeper = tokio::spawn(sweep_sessions(store, config.api.session.idle_minutes));
     let result = kefu_api::serve(state, listener, shutdown_signal()).await;
     sweeper.abort();
+    indexer.abort();
     tracing::info!("Kefu stopped");
     result.context("serving HTTP")
+}
+
+/// Rebuilds the search index while serving when an upgrade marked it for a rebuild; until it
+/// is done, searches find only the tickets indexed so far. Several nodes starting at once
+/// each rebuild it, batch by batch, to the same result.
+async fn rebuild_search_if_marked(app: kefu_app::App) {
+    match kefu_app::search::rebuild_pending(&app).await {
+        Ok(false) => return,
+        Ok(true) => tracing::warn!(
+            "the search index is being rebuilt; searches are incomplete until it is done"
+        ),
+        Err(error) => {
+            tracing::error!(error = %error, "could not tell whether the search index needs a rebuild");
+            return;
+        }
+    }
+    let last_line = std::sync::Mutex::new(std::time::Instant::now());
+    let result = kefu_app::search::reindex(&app, |done, total| {
+        let mut last = last_line.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() >= Duration::from_secs(5) {
+            *last = std::time::Instant::now();
+            tracing::info!(done, total, "rebuilding the search index");
+        }
+    })
+    .await;
+    match result {
+        Ok(count) => tracing::info!(tickets = count, "the search index is rebuilt"),
+        Err(error) => {
+            tracing::error!(error = %error, "rebuilding the search index failed; run `kefu search reindex`")
+        }
+    }
 }
 
 /// Removes what can no longer be used now and then, so the tables do not grow without bound.

@@ -37,7 +37,7 @@ pub fn read_password(from_stdin: bool) -> anyhow::Result<Password> {
 }
 
 /// The use cases for an operator's command (no HTTP, no session lifetimes needed).
-fn use_cases(store: &Store) -> anyhow::Result<App> {
+pub fn use_cases(store: &Store) -> anyhow::Result<App> {
     App::new(store.clone(), None, SessionPolicy::default()).map_err(anyhow::Error::new)
 }
 

@@ -13,7 +13,8 @@ CREATE TABLE search_entries (
 );
 CREATE INDEX search_entries_terms ON search_entries USING GIN (terms);
 
--- Entries are written from the messages by `kefu search reindex`, which the server also runs
--- on its own when it finds this mark.
-INSERT INTO settings (key, value, updated_at) VALUES ('search_index', 'rebuild', now())
+-- Tickets already stored get their entries from `kefu search reindex`, which the server also
+-- runs on its own when it finds this mark.
+INSERT INTO settings (key, value, updated_at)
+SELECT 'search_index', 'rebuild', now() WHERE EXISTS (SELECT 1 FROM tickets)
 ON CONFLICT (key) DO UPDATE SET value = 'rebuild';

@@ -20,7 +20,8 @@ CREATE VIRTUAL TABLE search_terms USING fts5(
     tokenize = 'unicode61 remove_diacritics 0'
 );
 
--- Entries are written from the messages by `kefu search reindex`, which the server also runs
--- on its own when it finds this mark.
-INSERT INTO settings (key, value, updated_at) VALUES ('search_index', 'rebuild', CURRENT_TIMESTAMP)
+-- Tickets already stored get their entries from `kefu search reindex`, which the server also
+-- runs on its own when it finds this mark.
+INSERT INTO settings (key, value, updated_at)
+SELECT 'search_index', 'rebuild', CURRENT_TIMESTAMP WHERE EXISTS (SELECT 1 FROM tickets)
 ON CONFLICT (key) DO UPDATE SET value = 'rebuild';

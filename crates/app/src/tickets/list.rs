@@ -12,6 +12,7 @@ use kefu_store::tickets::{
     self, AssigneeFilter, TeamFilter, TicketCursor, TicketFilter, TicketSort,
 };
 
+use super::snippets;
 use crate::error::AppError;
 use crate::{App, view};
 
@@ -48,8 +49,9 @@ pub fn parse_sort(name: &str) -> Result<TicketSort, AppError> {
         "created" => Ok(TicketSort::Created),
         "created_asc" => Ok(TicketSort::CreatedAsc),
         "priority" => Ok(TicketSort::Priority),
+        "relevance" => Ok(TicketSort::Relevance),
         other => Err(query_error(format!(
-            "`{other}` is not a sort order; use updated, updated_asc, created, created_asc or priority"
+            "`{other}` is not a sort order; use updated, updated_asc, created, created_asc, priority or relevance"
         ))),
     }
 }
@@ -139,6 +141,11 @@ pub async fn list(app: &App, actor: Actor, query: ListQuery) -> Result<TicketLis
     }
     let filter = filter_for(&actor, &query)?;
     let sort = parse_sort(query.sort.as_deref().unwrap_or_default())?;
+    if sort == TicketSort::Relevance && filter.text.is_none() {
+        return Err(query_error(
+            "sort=relevance ranks search results: give the words to search for in q",
+        ));
+    }
     let cursor = query
         .cursor
         .as_deref()
@@ -159,8 +166,12 @@ pub async fn list(app: &App, actor: Actor, query: ListQuery) -> Result<TicketLis
     app.store
         .read(move |conn| {
             let page = tickets::list(conn, &filter, sort, cursor.as_ref(), limit)?;
+            let mut items = view::tickets(conn, page.items, Some(&actor), region)?;
+            if let Some((words, _)) = &filter.text {
+                snippets::attach(conn, &mut items, &page.hits, words)?;
+            }
             Ok(TicketList {
-                items: view::tickets(conn, page.items, Some(&actor), region)?,
+                items,
                 next_cursor: page.next.map(|c| c.encode()).transpose()?,
             })
         })

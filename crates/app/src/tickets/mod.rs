@@ -9,6 +9,7 @@ pub mod mark_seen;
 pub mod post_message;
 pub mod reference;
 pub mod show;
+mod snippets;
 pub mod timeline;
 mod triage;
 pub mod update;
