@@ -252,3 +252,41 @@ test_both! {
         }).await.unwrap();
     }
 }
+
+test_both! {
+    async fn every_view_is_counted_in_one_statement_as_each_would_be(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, team, _) = people(conn);
+            let user = agent(conn);
+            let mut all = Vec::new();
+            for i in 0..30i64 {
+                let mut t = ticket(conn, requester, &format!("T{i}"), 30 - i);
+                t.status = [Status::New, Status::Open, Status::Pending, Status::Solved][i as usize % 4];
+                t.stage = [Stage::PreSale, Stage::InSale, Stage::AfterSale][i as usize % 3];
+                t.priority = if i % 5 == 0 { Priority::Urgent } else { Priority::Normal };
+                t.team = (i % 2 == 0).then_some(team);
+                t.assignee = (i % 3 == 0).then_some(user);
+                if i % 7 == 0 {
+                    t.tags = vec![tag("vip")];
+                }
+                tickets::insert(conn, &t)?;
+                all.push(t);
+            }
+            let filters = vec![
+                TicketFilter { statuses: Status::UNSOLVED.to_vec(), assignee: Some(AssigneeFilter::User(user)), ..TicketFilter::default() },
+                TicketFilter { statuses: Status::UNSOLVED.to_vec(), assignee: Some(AssigneeFilter::Unassigned), ..TicketFilter::default() },
+                TicketFilter { team: Some(TeamFilter::Team(team)), stages: vec![Stage::InSale, Stage::AfterSale], ..TicketFilter::default() },
+                TicketFilter { team: Some(TeamFilter::NoTeam), priorities: vec![Priority::Urgent], ..TicketFilter::default() },
+                TicketFilter { tag: Some(tag("vip")), requester: Some(requester), ..TicketFilter::default() },
+                TicketFilter { updated_since: Some(all[20].updated_at), statuses: vec![Status::Solved], ..TicketFilter::default() },
+                TicketFilter::default(),
+            ];
+            let together = kefu_store::view_counts::count_each_capped(conn, &filters, 12)?;
+            let each: Vec<i64> = filters.iter().map(|f| tickets::count_capped(conn, f, 12)).collect::<Result<_, _>>()?;
+            assert_eq!(together, each);
+            assert_eq!(together.last(), Some(&12), "counts stop at the cap");
+            assert!(together.iter().all(|n| *n > 0), "{together:?}");
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}

@@ -135,6 +135,31 @@ describe('the agent console', () => {
     assert.equal(await page.getByLabel('Status', { exact: true }).inputValue(), 'pending');
   });
 
+  it('searches by best match and marks the words found in each result', async () => {
+    const ticket = await api.post('/api/v1/tickets', {
+      subject: 'Screen flickers',
+      channel: 'chat',
+      requester: { name: 'Wang Fang', email: `wang.${Date.now()}@example.com` },
+      message: { body: 'Since the update the screen flickers; 我想申请退货 or a replacement.' },
+    });
+    page = await openQueue('');
+    await page.getByLabel('Search subject and messages').fill('flicker 退货');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/sort=relevance/);
+    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    assert.equal(await page.getByLabel('Sort').inputValue(), 'relevance');
+    const row = page.locator('table.tickets tbody tr').filter({ hasText: `#${ticket.number}` });
+    assert.deepEqual(await row.locator('.snippet mark').allTextContents(), ['flickers', '退货']);
+    assert.match(await row.locator('.snippet').textContent(), /the screen flickers; 我想申请退货 or a replacement/);
+    await assertAccessible('search results');
+    await screenshot(page, 'queue-search');
+    // Clearing the search leaves best match for the queue's own order.
+    await page.getByLabel('Search subject and messages').fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL((url) => !url.search.includes('sort=relevance'));
+    assert.equal(await page.getByLabel('Sort').inputValue(), 'updated');
+  });
+
   it('moves with j/k, opens with Enter, and shows the shortcut help', async () => {
     page = await openQueue();
     await page.keyboard.press('?');

@@ -1,7 +1,8 @@
 //! `kefu-bench`: the benchmark of the issues' figures, against a running server.
 //!
 //! It measures the queue view (unsolved tickets of one team, newest update first, 50 a page),
-//! its next page, a filtered view (stage + status + assignee), and ticket creation, beside the
+//! its next page, a filtered view (stage + status + assignee), searches for common words (alone
+//! and with the queue's filters, newest first and by relevance), and ticket creation, beside the
 //! baseline `GET /healthz` measured in the same run (the HTTP floor of this machine).
 
 use std::sync::Arc;
@@ -15,6 +16,8 @@ use serde_json::json;
 
 /// Requests sent unmeasured before each read scenario, to measure the steady state.
 const WARMUP: usize = 200;
+/// Searches sent unmeasured before each search scenario.
+const SEARCH_WARMUP: usize = 50;
 
 /// How hard to push.
 #[derive(Clone, Debug)]
@@ -137,17 +140,34 @@ pub async fn bench(options: &BenchOptions) -> anyhow::Result<BenchResults> {
         .await?,
     );
 
-    let cl = client.clone();
-    let words = ["退货", "refund", "warranty", "发票", "order"];
-    reports.push(
-        run("search: q, newest first", n.min(500), c, move |i| {
-            cl.get(&format!(
-                "/api/v1/tickets?q={}&limit=50",
-                words[i % words.len()]
-            ))
-        })
-        .await?,
-    );
+    // Common words of the demo data, English and Chinese, alone and with the team queue's
+    // filters, newest first and by relevance.
+    let words: Arc<Vec<&str>> = Arc::new(vec!["退货", "refund", "warranty", "发票", "order"]);
+    let searches: [(&str, &str); 4] = [
+        ("search: q, newest first", "sort=created"),
+        ("search: q, best match", "sort=relevance"),
+        (
+            "search: q + team unsolved, newest update",
+            "status=unsolved&team={team}",
+        ),
+        (
+            "search: q + team unsolved, best match",
+            "status=unsolved&team={team}&sort=relevance",
+        ),
+    ];
+    for (name, query) in searches {
+        let (cl, words, teams) = (client.clone(), Arc::clone(&words), Arc::clone(&team_ids));
+        reports.push(
+            measure(name, SEARCH_WARMUP, n.min(1000), c, move |i| {
+                let query = query.replace("{team}", &teams[i % teams.len()]);
+                cl.get(&format!(
+                    "/api/v1/tickets?q={}&limit=50&{query}",
+                    words[i % words.len()]
+                ))
+            })
+            .await?,
+        );
+    }
 
     if options.creates > 0 {
         let (cl, teams) = (client.clone(), Arc::clone(&team_ids));

@@ -27,6 +27,7 @@ pub mod teams;
 pub mod throttle;
 pub mod tickets;
 pub mod users;
+pub mod view_counts;
 
 use std::sync::Arc;
 use std::time::Duration;

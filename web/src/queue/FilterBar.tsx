@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { CHANNELS, PRIORITIES, STAGES, STATUSES } from '../api/client';
 import { type MessageKey, useI18n } from '../i18n';
 import { useSession } from '../session';
-import { EMPTY, type Filters, SORTS, type Sort } from './filters';
+import { EMPTY, type Filters, type Sort, sortsFor, withSearch } from './filters';
 
 /** A single-choice select over a list filter; several values from a URL show as one option. */
 function ListSelect(props: {
@@ -55,7 +55,7 @@ export function FilterBar(props: { filters: Filters; onChange: (f: Filters) => v
       aria-label={t('queue.filters')}
       onSubmit={(e) => {
         e.preventDefault();
-        change({ q: q.trim(), tag: tag.trim() });
+        change({ ...withSearch(filters, q.trim()), tag: tag.trim() });
       }}
     >
       <div class="filter filter-search">
@@ -66,6 +66,7 @@ export function FilterBar(props: { filters: Filters; onChange: (f: Filters) => v
           type="search"
           value={q}
           placeholder={t('common.search')}
+          title={t('queue.searchHint')}
           onInput={(e) => setQ(e.currentTarget.value)}
         />
       </div>
@@ -122,7 +123,7 @@ export function FilterBar(props: { filters: Filters; onChange: (f: Filters) => v
       <div class="filter">
         <label for="filter-sort">{t('queue.sort')}</label>
         <select id="filter-sort" value={filters.sort} onChange={(e) => change({ sort: e.currentTarget.value as Sort })}>
-          {SORTS.map((sort) => (
+          {sortsFor(filters).map((sort) => (
             <option key={sort} value={sort}>
               {t(`queue.sort.${sort}` as MessageKey)}
             </option>

@@ -84,6 +84,14 @@ export function TicketTable(props: {
                   </span>
                 )}
                 <Link href={href}>{ticket.subject}</Link>
+                {ticket.snippet && (
+                  <p class="snippet">
+                    <span class="visually-hidden">{t('queue.snippet')}: </span>
+                    {ticket.snippet.parts.map((part, i) =>
+                      part.highlight ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>,
+                    )}
+                  </p>
+                )}
               </td>
               <td>{ticket.requester.name}</td>
               <td>

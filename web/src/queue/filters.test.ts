@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY, apiQuery, filtersFromSearch, searchFromFilters, viewFilters } from './filters';
+import { EMPTY, apiQuery, filtersFromSearch, searchFromFilters, viewFilters, withSearch } from './filters';
 
 describe('queue filters in the URL', () => {
   it('read lists, single values and the sort', () => {
@@ -47,5 +47,13 @@ describe('queue filters in the URL', () => {
 
   it('expand a built-in view from its API query', () => {
     expect(viewFilters('pending', 'status=pending')).toEqual({ ...EMPTY, view: 'pending', status: ['pending'] });
+  });
+
+  it('rank a new search by best match, and only a search', () => {
+    expect(withSearch(EMPTY, 'refund').sort).toBe('relevance');
+    expect(withSearch({ ...EMPTY, sort: 'created' }, 'refund').sort).toBe('created');
+    expect(withSearch({ ...EMPTY, q: 'refund', sort: 'relevance' }, '').sort).toBe('updated');
+    expect(filtersFromSearch('?sort=relevance').sort).toBe('updated');
+    expect(filtersFromSearch('?q=refund&sort=relevance').sort).toBe('relevance');
   });
 });

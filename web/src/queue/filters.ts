@@ -2,9 +2,23 @@
 
 import type { paths } from '../api/schema';
 
-export type Sort = 'updated' | 'updated_asc' | 'created' | 'created_asc' | 'priority';
+export type Sort = 'updated' | 'updated_asc' | 'created' | 'created_asc' | 'priority' | 'relevance';
 
-export const SORTS: Sort[] = ['updated', 'updated_asc', 'created', 'created_asc', 'priority'];
+export const SORTS: Sort[] = ['updated', 'updated_asc', 'created', 'created_asc', 'priority', 'relevance'];
+
+/** The sorts that make sense for these filters: best match only for a search. */
+export function sortsFor(filters: Filters): Sort[] {
+  return filters.q ? SORTS : SORTS.filter((s) => s !== 'relevance');
+}
+
+/** The filters after a new search: a search starts at the best match unless another order was
+ * chosen, and leaving search leaves best match. */
+export function withSearch(filters: Filters, q: string): Filters {
+  let sort = filters.sort;
+  if (q && !filters.q && sort === 'updated') sort = 'relevance';
+  if (!q && sort === 'relevance') sort = 'updated';
+  return { ...filters, q, sort };
+}
 
 export interface Filters {
   /** The built-in view the filters came from, for highlighting it. */
@@ -53,7 +67,7 @@ export function filtersFromSearch(search: string): Filters {
   for (const key of LISTS) filters[key] = list(params.get(key));
   for (const key of SINGLES) filters[key] = params.get(key)?.trim() ?? '';
   filters.updatedSince = params.get('updated_since') ?? '';
-  filters.sort = sort && SORTS.includes(sort) ? sort : 'updated';
+  filters.sort = sort && sortsFor(filters).includes(sort) ? sort : 'updated';
   return filters;
 }
 
