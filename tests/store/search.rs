@@ -138,9 +138,15 @@ test_both! {
             index::write(conn, &entries)?;
 
             let common = SearchQuery::parse("late order").unwrap();
-            assert!(matches!(index::resolve(conn, &common, SearchScope::All)?, TextMatch::Probe(..)));
+            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &[])?, TextMatch::Probe(..)));
             let rare = SearchQuery::parse("快递").unwrap();
-            assert!(matches!(index::resolve(conn, &rare, SearchScope::All)?, TextMatch::Among(ref n) if n.len() == 5));
+            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &[])?, TextMatch::Among(ref n) if n.len() == 5));
+            // The queue's team and stage narrow the index itself: a common word in a stage no
+            // ticket is at lists nothing instead of walking the queue.
+            let elsewhere = [kefu_store::search::entry::stage_facet(kefu_domain::ticket::Stage::AfterSale)];
+            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &elsewhere)?, TextMatch::Among(ref n) if n.is_empty()));
+            let in_team = [kefu_store::search::entry::team_facet(Some(team))];
+            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &in_team)?, TextMatch::Among(ref n) if n.len() == 1));
 
             // Both ways give exactly the queue's own order and filters.
             let mut walked = filter("late order", SearchScope::All);

@@ -11,6 +11,8 @@ use kefu_store::{dialect, messages, settings, tickets};
 
 use crate::{App, AppError};
 
+/// Pages of index a tidy-up merges at most (about 4 MiB: a short write).
+const TIDY_PAGES: i64 = 1_000;
 /// Tickets rebuilt per transaction.
 const BATCH: i64 = 1_000;
 /// The mark a migration leaves when the index must be rebuilt.
@@ -66,4 +68,13 @@ pub async fn reindex(app: &App, progress: impl Fn(u64, u64)) -> Result<u64, AppE
         .write(|conn| settings::set(conn, settings::SEARCH_INDEX, None, kefu_domain::time::now()))
         .await?;
     Ok(done)
+}
+
+/// Merges a little of the index, so that lookups stay cheap as messages add small segments;
+/// the server runs it every minute.
+pub async fn tidy(app: &App) -> Result<(), AppError> {
+    app.store
+        .write(|conn| search_index::merge_some(conn, TIDY_PAGES))
+        .await?;
+    Ok(())
 }

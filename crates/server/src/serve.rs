@@ -37,7 +37,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         database = store.backend().name(),
         "Kefu is listening on http://{address}"
     );
-    let indexer = tokio::spawn(rebuild_search_if_marked(state.app.clone()));
+    let indexer = tokio::spawn(keep_search_index(state.app.clone()));
     let sweeper = tokio::spawn(sweep_sessions(store, config.api.session.idle_minutes));
     let result = kefu_api::serve(state, listener, shutdown_signal()).await;
     sweeper.abort();
@@ -46,11 +46,27 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     result.context("serving HTTP")
 }
 
+/// How often a little of the search index is merged.
+const SEARCH_TIDY_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Looks after the search index while serving: rebuilds it if an upgrade asked for it, then
+/// merges a little of it every minute.
+async fn keep_search_index(app: kefu_app::App) {
+    rebuild_search_if_marked(&app).await;
+    let mut ticks = tokio::time::interval(SEARCH_TIDY_INTERVAL);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = kefu_app::search::tidy(&app).await {
+            tracing::warn!(error = %error, "merging the search index failed");
+        }
+    }
+}
+
 /// Rebuilds the search index while serving when an upgrade marked it for a rebuild; until it
 /// is done, searches find only the tickets indexed so far. Several nodes starting at once
 /// each rebuild it, batch by batch, to the same result.
-async fn rebuild_search_if_marked(app: kefu_app::App) {
-    match kefu_app::search::rebuild_pending(&app).await {
+async fn rebuild_search_if_marked(app: &kefu_app::App) {
+    match kefu_app::search::rebuild_pending(app).await {
         Ok(false) => return,
         Ok(true) => tracing::warn!(
             "the search index is being rebuilt; searches are incomplete until it is done"
@@ -61,7 +77,7 @@ async fn rebuild_search_if_marked(app: kefu_app::App) {
         }
     }
     let last_line = std::sync::Mutex::new(std::time::Instant::now());
-    let result = kefu_app::search::reindex(&app, |done, total| {
+    let result = kefu_app::search::reindex(app, |done, total| {
         let mut last = last_line.lock().unwrap_or_else(|e| e.into_inner());
         if last.elapsed() >= Duration::from_secs(5) {
             *last = std::time::Instant::now();

@@ -16,6 +16,7 @@ use crate::connection::Db;
 use crate::convert::{from_db, parse, parse_opt, to_db};
 use crate::schema::{ticket_tags, tickets};
 use crate::search::SearchQuery;
+use crate::search::entry;
 use crate::search::index::{self as search_index, Hit, TextMatch};
 use crate::{DbConnection, StoreError};
 
@@ -420,10 +421,19 @@ fn text_match(
     conn: &mut DbConnection,
     filter: &TicketFilter,
 ) -> Result<Option<TextMatch>, StoreError> {
+    let mut facets = Vec::new();
+    match filter.team {
+        Some(TeamFilter::Team(team)) => facets.push(entry::team_facet(Some(team))),
+        Some(TeamFilter::NoTeam) => facets.push(entry::team_facet(None)),
+        None => {}
+    }
+    if let [stage] = filter.stages.as_slice() {
+        facets.push(entry::stage_facet(*stage));
+    }
     filter
         .text
         .as_ref()
-        .map(|(query, scope)| search_index::resolve(conn, query, *scope))
+        .map(|(query, scope)| search_index::resolve(conn, query, *scope, &facets))
         .transpose()
 }
 

@@ -2,7 +2,8 @@
 -- so that a new message adds its terms without rebuilding the ticket's (kefu-store's
 -- search::entry). An entry's key is the ticket's number times 2^32 plus its position, so a
 -- ticket's entries are one range of the primary key. The terms, made by kefu-store's
--- tokenizer, hold the ticket's subject (weighted A) and the message's body.
+-- tokenizer, hold the ticket's subject (weighted A), the message's body, and the ticket's facets
+-- (`_team_…`, `_stage_…`, which no query word can spell).
 DROP TABLE ticket_search;
 
 CREATE TABLE search_entries (

@@ -10,14 +10,16 @@ CREATE TABLE search_entries (
 );
 
 -- The terms, made by kefu-store's tokenizer: the ticket's subject in every entry, the
--- message's body, and the body again when the requester may read it.
+-- message's body, the body again when the requester may read it, and the ticket's facets
+-- (`_team_…`, `_stage_…`; `_` joins them into one token and no query word holds one).
 CREATE VIRTUAL TABLE search_terms USING fts5(
     subject,
     body,
     public_body,
+    facets,
     content = '',
     contentless_delete = 1,
-    tokenize = 'unicode61 remove_diacritics 0'
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
 
 -- Tickets already stored get their entries from `kefu search reindex`, which the server also

@@ -111,7 +111,8 @@ pub fn index_message(
     search_index::write(conn, &[entry])
 }
 
-/// Writes a ticket's search entries again (after its subject changed: every entry holds it).
+/// Writes a ticket's search entries again (after its subject, team or stage changed: every
+/// entry holds them).
 pub fn reindex(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> {
     let texts = messages::searchable_texts(conn, &[ticket.id])?
         .remove(&ticket.id)

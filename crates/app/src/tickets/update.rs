@@ -129,7 +129,8 @@ pub(crate) fn apply(
         reads::mark_seen(conn, actor.user, after.id, now)?;
     }
     history::record(conn, actor, &before, &after, now)?;
-    if after.subject != before.subject {
+    // Every entry holds the subject, the team and the stage.
+    if (&after.subject, after.team, after.stage) != (&before.subject, before.team, before.stage) {
         history::reindex(conn, &after)?;
     }
     Ok(after)

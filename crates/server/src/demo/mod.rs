@@ -170,6 +170,10 @@ pub async fn seed(
     }
     report.tickets = written;
     store
+        .write(search_index::optimize)
+        .await
+        .context("merging the search index")?;
+    store
         .write(dialect::analyze)
         .await
         .context("refreshing planner statistics")?;

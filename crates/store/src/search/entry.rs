@@ -4,12 +4,17 @@
 //! two-thousandth message as on the first. Every entry also holds the ticket's subject terms,
 //! so a search for a word of the subject and a word of a message finds the ticket.
 //!
+//! Every entry also carries the ticket's **facets** (its team and its stage) as tokens no query
+//! word can spell (they hold `_`, which splits words), so a search within a team's queue is
+//! narrowed by the index itself; a ticket moved to another team or stage is indexed again.
+//!
 //! An entry's key is the ticket's number in the high 32 bits and the entry's position on the
 //! ticket in the low 32 (0 is the subject): a ticket's entries are one range of keys, which
 //! both backends' indexes can probe.
 
+use kefu_domain::ids::TeamId;
 use kefu_domain::message::Visibility;
-use kefu_domain::ticket::Ticket;
+use kefu_domain::ticket::{Stage, Ticket};
 
 use super::terms::terms_of;
 use crate::StoreError;
@@ -50,6 +55,25 @@ pub struct SearchEntry {
     pub subject_terms: Vec<String>,
     /// Terms of the message.
     pub body_terms: Vec<String>,
+    /// The ticket's facets: its team and its stage.
+    pub facets: Vec<String>,
+}
+
+/// The facet of tickets in `team` (or in none).
+pub fn team_facet(team: Option<TeamId>) -> String {
+    match team {
+        Some(team) => format!("_team_{}", team.as_uuid().simple()),
+        None => "_team_none".into(),
+    }
+}
+
+/// The facet of tickets at `stage`.
+pub fn stage_facet(stage: Stage) -> String {
+    format!("_stage_{}", stage.as_str())
+}
+
+fn facets_of(ticket: &Ticket) -> Vec<String> {
+    vec![team_facet(ticket.team), stage_facet(ticket.stage)]
 }
 
 impl SearchEntry {
@@ -61,6 +85,7 @@ impl SearchEntry {
             public: true,
             subject_terms: terms_of([ticket.subject.as_str()]),
             body_terms: Vec::new(),
+            facets: facets_of(ticket),
         })
     }
 
@@ -78,6 +103,7 @@ impl SearchEntry {
             public: visibility == Visibility::Public,
             subject_terms: terms_of([ticket.subject.as_str()]),
             body_terms: terms_of([body]),
+            facets: facets_of(ticket),
         })
     }
 
@@ -100,12 +126,14 @@ impl SearchEntry {
     }
 
     /// The entry as a PostgreSQL `tsvector` literal: subject terms weighted `A`, each term at
-    /// the position it was first seen.
+    /// the position it was first seen, then the facets.
     pub(crate) fn tsvector(&self) -> String {
         let subject = self.subject_terms.iter().map(|t| (t, "A"));
         let body = self.body_terms.iter().map(|t| (t, ""));
+        let facets = self.facets.iter().map(|t| (t, ""));
         subject
             .chain(body)
+            .chain(facets)
             .enumerate()
             .map(|(i, (term, weight))| {
                 let text = term.replace('\\', "\\\\").replace('\'', "\\'");
@@ -139,7 +167,11 @@ mod tests {
             public: true,
             subject_terms: vec!["refund".into()],
             body_terms: vec!["refund".into(), "o'k".into()],
+            facets: vec![stage_facet(Stage::InSale)],
         };
-        assert_eq!(entry.tsvector(), "'refund':1A 'refund':2 'o\\'k':3");
+        assert_eq!(
+            entry.tsvector(),
+            "'refund':1A 'refund':2 'o\\'k':3 '_stage_in_sale':4"
+        );
     }
 }

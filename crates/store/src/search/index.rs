@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
 
 use super::entry::{SearchEntry, key_range, number_of};
 use super::query::SearchQuery;
@@ -51,11 +51,9 @@ struct MaybeKey {
 }
 
 #[derive(QueryableByName)]
-struct ScoredKey {
+struct EntryRow {
     #[diesel(sql_type = BigInt)]
     key: i64,
-    #[diesel(sql_type = Double)]
-    score: f64,
     #[diesel(sql_type = Nullable<Text>)]
     message_id: Option<String>,
     #[diesel(sql_type = Bool)]
@@ -97,9 +95,10 @@ pub fn write(conn: &mut DbConnection, entries: &[SearchEntry]) -> Result<(), Sto
                         .bind::<Bool, _>(entry.public);
                 }
                 insert.execute(sqlite)?;
-                let rows = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
+                let rows = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
                 let mut insert = diesel::sql_query(format!(
-                    "INSERT INTO search_terms (rowid, subject, body, public_body) VALUES {rows}"
+                    "INSERT INTO search_terms (rowid, subject, body, public_body, facets) \
+                     VALUES {rows}"
                 ))
                 .into_boxed::<diesel::sqlite::Sqlite>();
                 for entry in chunk {
@@ -113,7 +112,8 @@ pub fn write(conn: &mut DbConnection, entries: &[SearchEntry]) -> Result<(), Sto
                         .bind::<BigInt, _>(entry.key)
                         .bind::<Text, _>(entry.subject_terms.join(" "))
                         .bind::<Text, _>(body)
-                        .bind::<Text, _>(public_body);
+                        .bind::<Text, _>(public_body)
+                        .bind::<Text, _>(entry.facets.join(" "));
                 }
                 insert.execute(sqlite)?;
             }
@@ -168,11 +168,14 @@ pub fn next_position(conn: &mut DbConnection, number: i64) -> Result<u32, StoreE
         .map_err(|_| StoreError::Corrupt(format!("ticket #{number} holds too many entries")))
 }
 
-/// Asks the index how the queue should be narrowed to the tickets matching `query`.
+/// Asks the index how the queue should be narrowed to the tickets matching `query`; `facets`
+/// (see [`super::entry`]) are what the queue's filters say of every ticket in it, so the index
+/// counts only the entries the queue can show.
 pub fn resolve(
     conn: &mut DbConnection,
     query: &SearchQuery,
     scope: SearchScope,
+    facets: &[String],
 ) -> Result<TextMatch, StoreError> {
     let keys: Vec<Key> = match conn {
         DbConnection::Postgres(pg) => diesel::sql_query(format!(
@@ -180,13 +183,13 @@ pub fn resolve(
              WHERE terms @@ CAST($1 AS tsquery){} LIMIT $2",
             public_only(scope, "")
         ))
-        .bind::<Text, _>(query.to_tsquery())
+        .bind::<Text, _>(query.to_tsquery(facets))
         .bind::<BigInt, _>(CANDIDATE_ENTRIES + 1)
         .load(pg)?,
         DbConnection::Sqlite(sqlite) => diesel::sql_query(
             "SELECT rowid AS value FROM search_terms WHERE search_terms MATCH ? LIMIT ?",
         )
-        .bind::<Text, _>(query.to_fts5(scope))
+        .bind::<Text, _>(query.to_fts5(scope, facets))
         .bind::<BigInt, _>(CANDIDATE_ENTRIES + 1)
         .load(sqlite)?,
     };
@@ -219,7 +222,7 @@ pub fn filter(
                  WHERE e.entry BETWEEN tickets.number * 4294967296 \
                  AND tickets.number * 4294967296 + 4294967295 AND e.terms @@ CAST(",
             )
-            .bind::<Text, _>(query.to_tsquery())
+            .bind::<Text, _>(query.to_tsquery(&[]))
             .sql(&format!(
                 " AS tsquery){} OFFSET 0)",
                 public_only(*scope, "e.")
@@ -227,7 +230,7 @@ pub fn filter(
         ),
         (Backend::Sqlite, TextMatch::Probe(query, scope)) => Box::new(
             sql::<Bool>("EXISTS (SELECT 1 FROM search_terms WHERE search_terms MATCH ")
-                .bind::<Text, _>(query.to_fts5(*scope))
+                .bind::<Text, _>(query.to_fts5(*scope, &[]))
                 .sql(
                     " AND search_terms.rowid BETWEEN tickets.number * 4294967296 \
                      AND tickets.number * 4294967296 + 4294967295)",
@@ -239,82 +242,120 @@ pub fn filter(
 /// How a ticket matched a search.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
-    /// The key of the entry to show: its best matching message the searcher may read, or else
-    /// its best entry.
+    /// The key of the entry to show: its newest matching message the searcher may read, or
+    /// else its best entry.
     pub key: i64,
-    /// How well its best entry matches (higher is better; comparable within one search).
+    /// How well it matches, for `sort=relevance`: the words all in the subject first, then the
+    /// more messages hold them, the better.
     pub score: f64,
     /// The message to show a snippet of; `None` when only the subject matched for them.
     pub message_id: Option<String>,
 }
 
-/// The best matching entry of each of the tickets `numbers`, for ranking and snippets.
+/// How each of the tickets `numbers` matched, for ranking and snippets.
 pub fn best_hits(
     conn: &mut DbConnection,
     query: &SearchQuery,
     scope: SearchScope,
     numbers: &[i64],
 ) -> Result<HashMap<i64, Hit>, StoreError> {
-    let mut rows: Vec<ScoredKey> = Vec::new();
-    match conn {
-        DbConnection::Postgres(pg) => {
-            rows = diesel::sql_query(format!(
-                "SELECT e.entry AS key, CAST(ts_rank(e.terms, CAST($2 AS tsquery)) AS float8)
-                   AS score, e.message_id, e.public
-                 FROM unnest($1::bigint[]) AS n(number)
-                 JOIN search_entries e ON e.entry BETWEEN n.number * 4294967296
-                   AND n.number * 4294967296 + 4294967295
-                 WHERE e.terms @@ CAST($2 AS tsquery){}",
-                public_only(scope, "e.")
-            ))
-            .bind::<Array<BigInt>, _>(numbers)
-            .bind::<Text, _>(query.to_tsquery())
-            .load(pg)?;
-        }
+    let rows: Vec<EntryRow> = match conn {
+        DbConnection::Postgres(pg) => diesel::sql_query(format!(
+            "SELECT e.entry AS key, e.message_id, e.public
+             FROM unnest($1::bigint[]) AS n(number)
+             JOIN search_entries e ON e.entry BETWEEN n.number * 4294967296
+               AND n.number * 4294967296 + 4294967295
+             WHERE e.terms @@ CAST($2 AS tsquery){}",
+            public_only(scope, "e.")
+        ))
+        .bind::<Array<BigInt>, _>(numbers)
+        .bind::<Text, _>(query.to_tsquery(&[]))
+        .load(pg)?,
         DbConnection::Sqlite(sqlite) => {
-            let fts = query.to_fts5(scope);
+            let fts = query.to_fts5(scope, &[]);
+            let mut keys: Vec<i64> = Vec::new();
             for number in numbers {
                 let (low, high) = key_range(*number)?;
-                rows.extend(
-                    diesel::sql_query(
-                        "SELECT t.rowid AS key, -bm25(search_terms, 4.0, 1.0, 1.0) AS score,
-                           e.message_id, e.public
-                         FROM search_terms t JOIN search_entries e ON e.entry = t.rowid
-                         WHERE search_terms MATCH ? AND t.rowid BETWEEN ? AND ?",
-                    )
-                    .bind::<Text, _>(&fts)
-                    .bind::<BigInt, _>(low)
-                    .bind::<BigInt, _>(high)
-                    .load::<ScoredKey>(sqlite)?,
-                );
+                let found: Vec<Key> = diesel::sql_query(
+                    "SELECT rowid AS value FROM search_terms
+                     WHERE search_terms MATCH ? AND rowid BETWEEN ? AND ?",
+                )
+                .bind::<Text, _>(&fts)
+                .bind::<BigInt, _>(low)
+                .bind::<BigInt, _>(high)
+                .load(sqlite)?;
+                keys.extend(found.into_iter().map(|k| k.value));
+            }
+            let mut rows = Vec::with_capacity(keys.len());
+            for chunk in keys.chunks(ROWS_PER_INSERT) {
+                let marks = vec!["?"; chunk.len()].join(", ");
+                let mut select = diesel::sql_query(format!(
+                    "SELECT entry AS key, message_id, public FROM search_entries \
+                     WHERE entry IN ({marks})"
+                ))
+                .into_boxed::<diesel::sqlite::Sqlite>();
+                for key in chunk {
+                    select = select.bind::<BigInt, _>(*key);
+                }
+                rows.extend(select.load::<EntryRow>(sqlite)?);
+            }
+            rows
+        }
+    };
+    let mut found: HashMap<i64, (bool, u32, Option<(i64, String)>)> = HashMap::new();
+    for row in rows {
+        let (subject, messages, newest) = found.entry(number_of(row.key)).or_default();
+        // An internal entry matches a customer's search only through the subject's terms;
+        // its message is not theirs to read.
+        let readable = row.public || scope == SearchScope::All;
+        match row.message_id {
+            None => *subject = true,
+            Some(_) if !readable => {}
+            Some(id) => {
+                *messages += 1;
+                if newest.as_ref().is_none_or(|(key, _)| row.key > *key) {
+                    *newest = Some((row.key, id));
+                }
             }
         }
     }
-    // The ticket scores as its best entry; its snippet comes from its best matching message
-    // (every message's entry holds the subject too, so the subject's own entry would often
-    // win and show nothing new).
-    let mut best: HashMap<i64, (Hit, f64)> = HashMap::new();
-    for row in rows {
-        // An internal entry matches a customer's search only through the subject's terms;
-        // its message is not theirs to read.
-        let message_id = row
-            .message_id
-            .filter(|_| row.public || scope == SearchScope::All);
-        let (hit, message_score) = best.entry(number_of(row.key)).or_insert_with(|| {
-            let hit = Hit {
-                key: row.key,
-                score: row.score,
-                message_id: None,
+    Ok(found
+        .into_iter()
+        .map(|(number, (subject, messages, newest))| {
+            let score = if subject { 2.0 } else { 0.0 } + 1.0 - 1.0 / (1.0 + f64::from(messages));
+            let (key, message_id) = match newest {
+                Some((key, id)) => (key, Some(id)),
+                None => (key_range(number).map_or(0, |(low, _)| low), None),
             };
-            (hit, f64::MIN)
-        });
-        hit.score = hit.score.max(row.score);
-        if message_id.is_some() && row.score >= *message_score {
-            *message_score = row.score;
-            hit.key = row.key;
-            hit.message_id = message_id;
-        }
+            (
+                number,
+                Hit {
+                    key,
+                    score,
+                    message_id,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Merges some of the SQLite index's segments (at most about `pages` pages of work), so that
+/// each lookup reads few of them; run now and then, and after large writes. PostgreSQL's GIN
+/// index keeps itself (autovacuum folds its pending list in).
+pub fn merge_some(conn: &mut DbConnection, pages: i64) -> Result<(), StoreError> {
+    if let DbConnection::Sqlite(sqlite) = conn {
+        diesel::sql_query("INSERT INTO search_terms (search_terms, rank) VALUES ('merge', ?)")
+            .bind::<BigInt, _>(-pages.abs())
+            .execute(sqlite)?;
     }
-    let best = best.into_iter().map(|(n, (hit, _))| (n, hit)).collect();
-    Ok(best)
+    Ok(())
+}
+
+/// Merges the SQLite index into one segment (after a bulk load or a rebuild).
+pub fn optimize(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Sqlite(sqlite) = conn {
+        diesel::sql_query("INSERT INTO search_terms (search_terms) VALUES ('optimize')")
+            .execute(sqlite)?;
+    }
+    Ok(())
 }

@@ -87,35 +87,38 @@ impl SearchQuery {
         self.terms.iter().any(|t| !t.prefix && t.text == gram)
     }
 
-    /// The query in PostgreSQL `tsquery` syntax. Terms hold no quotes or backslashes but may
-    /// in principle (lower-casing can add combining marks), so they are escaped anyway.
-    pub fn to_tsquery(&self) -> String {
+    /// The query in PostgreSQL `tsquery` syntax, narrowed to entries with all of `facets`.
+    /// Terms hold no quotes or backslashes but may in principle (lower-casing can add
+    /// combining marks), so they are escaped anyway.
+    pub fn to_tsquery(&self, facets: &[String]) -> String {
+        let quote = |text: &str| text.replace('\\', "\\\\").replace('\'', "\\'");
         self.terms
             .iter()
-            .map(|t| {
-                let text = t.text.replace('\\', "\\\\").replace('\'', "\\'");
-                format!("'{text}'{}", if t.prefix { ":*" } else { "" })
-            })
+            .map(|t| format!("'{}'{}", quote(&t.text), if t.prefix { ":*" } else { "" }))
+            .chain(facets.iter().map(|f| format!("'{}'", quote(f))))
             .collect::<Vec<_>>()
             .join(" & ")
     }
 
-    /// The query in SQLite FTS5 syntax, over the columns `scope` may read.
-    pub fn to_fts5(&self, scope: SearchScope) -> String {
-        let columns = match scope {
-            SearchScope::All => "{subject body}",
-            SearchScope::Public => "{subject public_body}",
-        };
+    /// The query in SQLite FTS5 syntax, over the columns `scope` may read, narrowed to entries
+    /// with all of `facets`. Staff read every column; no word can match a facet.
+    pub fn to_fts5(&self, scope: SearchScope, facets: &[String]) -> String {
+        let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
         let terms = self
             .terms
             .iter()
-            .map(|t| {
-                let text = t.text.replace('"', "\"\"");
-                format!("\"{text}\"{}", if t.prefix { " *" } else { "" })
-            })
+            .map(|t| format!("{}{}", quote(&t.text), if t.prefix { " *" } else { "" }))
             .collect::<Vec<_>>()
             .join(" AND ");
-        format!("{columns} : ({terms})")
+        let mut query = match scope {
+            SearchScope::All => format!("({terms})"),
+            SearchScope::Public => format!("{{subject public_body}} : ({terms})"),
+        };
+        for facet in facets {
+            query.push_str(" AND facets : ");
+            query.push_str(&quote(facet));
+        }
+        query
     }
 }
 
@@ -125,13 +128,19 @@ mod tests {
 
     #[test]
     fn queries_match_cjk_by_bigrams_and_words_by_stem_or_star() {
-        let query = SearchQuery::parse("退货单 Refunds rout*").map(|q| q.to_tsquery());
+        let query = SearchQuery::parse("退货单 Refunds rout*").map(|q| q.to_tsquery(&[]));
         assert_eq!(
             query.as_deref(),
             Some("'退货' & '货单' & 'refund' & 'rout':*")
         );
-        let single = SearchQuery::parse("货").map(|q| q.to_fts5(SearchScope::Public));
+        let single = SearchQuery::parse("货").map(|q| q.to_fts5(SearchScope::Public, &[]));
         assert_eq!(single.as_deref(), Some("{subject public_body} : (\"货\")"));
+        let team = SearchQuery::parse("rout*")
+            .map(|q| q.to_fts5(SearchScope::All, &["_team_x".to_owned()]));
+        assert_eq!(
+            team.as_deref(),
+            Some("(\"rout\" *) AND facets : \"_team_x\"")
+        );
     }
 
     #[test]
