@@ -252,6 +252,10 @@ pub struct Hit {
     pub message_id: Option<String>,
 }
 
+/// What matched on one ticket: its subject, how many messages the searcher may read, and the
+/// newest of them (key and id).
+type Matched = (bool, u32, Option<(i64, String)>);
+
 /// How each of the tickets `numbers` matched, for ranking and snippets.
 pub fn best_hits(
     conn: &mut DbConnection,
@@ -302,7 +306,7 @@ pub fn best_hits(
             rows
         }
     };
-    let mut found: HashMap<i64, (bool, u32, Option<(i64, String)>)> = HashMap::new();
+    let mut found: HashMap<i64, Matched> = HashMap::new();
     for row in rows {
         let (subject, messages, newest) = found.entry(number_of(row.key)).or_default();
         // An internal entry matches a customer's search only through the subject's terms;
