@@ -252,11 +252,12 @@ pub enum TicketSort {
     CreatedAsc,
     /// Most urgent first, then most recently updated.
     Priority,
-    /// Best match first, among the newest [`RELEVANCE_WINDOW`] matching tickets (searches only).
+    /// Best match first, among the [`RELEVANCE_WINDOW`] most recently updated matching tickets
+    /// (searches only).
     Relevance,
 }
 
-/// How many of the newest matching tickets a search by relevance ranks.
+/// How many of the most recently updated matching tickets a search by relevance ranks.
 pub const RELEVANCE_WINDOW: i64 = 200;
 
 /// Where the previous page ended; opaque to clients.
@@ -452,7 +453,8 @@ fn rows(
 }
 
 /// One page of the tickets matching `filter`, in `sort` order, after `after`. A search by
-/// relevance ranks the newest [`RELEVANCE_WINDOW`] matches and pages through them.
+/// relevance ranks the [`RELEVANCE_WINDOW`] most recently updated matches and pages through
+/// them.
 pub fn list(
     conn: &mut DbConnection,
     filter: &TicketFilter,
@@ -463,7 +465,16 @@ pub fn list(
     let text = text_match(conn, filter)?;
     let limit = limit.max(0);
     let (mut rows, has_more, next_offset) = if sort == TicketSort::Relevance {
-        let window = rows(conn, filter, text.as_ref(), sort, None, RELEVANCE_WINDOW)?;
+        // The window is the most recently updated matches: every queue filter has an index
+        // in that order, so a walk of a common word stops after the window.
+        let window = rows(
+            conn,
+            filter,
+            text.as_ref(),
+            TicketSort::Updated,
+            None,
+            RELEVANCE_WINDOW,
+        )?;
         (window, false, after.map_or(0, |c| c.offset))
     } else {
         let mut rows = rows(conn, filter, text.as_ref(), sort, after, limit + 1)?;
@@ -481,7 +492,12 @@ pub fn list(
         .flatten();
     if sort == TicketSort::Relevance {
         let score = |row: &TicketRow| hits.get(&row.number).map_or(f64::MIN, |h| h.score);
-        rows.sort_by(|a, b| score(b).total_cmp(&score(a)).then(b.number.cmp(&a.number)));
+        rows.sort_by(|a, b| {
+            score(b)
+                .total_cmp(&score(a))
+                .then(b.updated_at.cmp(&a.updated_at))
+                .then(b.number.cmp(&a.number))
+        });
         let end = (next_offset + limit).min(rows.len() as i64);
         next = (end < rows.len() as i64).then(|| TicketCursor {
             offset: end,

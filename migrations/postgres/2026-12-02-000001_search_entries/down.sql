@@ -1,3 +1,5 @@
+DROP INDEX customers_user;
+CREATE INDEX customers_user ON customers (user_id);
 DELETE FROM settings WHERE key = 'search_index';
 DROP TABLE search_entries;
 CREATE TABLE ticket_search (
