@@ -107,21 +107,25 @@ impl SearchEntry {
         })
     }
 
-    /// The entries of a whole ticket: the subject, then its messages in order.
+    /// The entries of a whole ticket: the subject, then its messages in order. The subject's
+    /// terms and the facets are made once and shared by every entry.
     pub fn all_of(
         ticket: &Ticket,
         messages: &[(String, Visibility, String)],
     ) -> Result<Vec<Self>, StoreError> {
-        let mut entries = vec![Self::subject(ticket)?];
+        let subject = Self::subject(ticket)?;
+        let mut entries = Vec::with_capacity(messages.len() + 1);
         for (position, (id, visibility, body)) in (1u32..).zip(messages) {
-            entries.push(Self::message(
-                ticket,
-                position,
-                id.clone(),
-                *visibility,
-                body,
-            )?);
+            entries.push(Self {
+                key: key_of(ticket.number.get(), position)?,
+                message_id: Some(id.clone()),
+                public: *visibility == Visibility::Public,
+                subject_terms: subject.subject_terms.clone(),
+                body_terms: terms_of([body.as_str()]),
+                facets: subject.facets.clone(),
+            });
         }
+        entries.insert(0, subject);
         Ok(entries)
     }
 
