@@ -133,12 +133,18 @@ test_both! {
             let mut entries = Vec::new();
             for (i, t) in all.iter().enumerate() {
                 let body = if i % 1000 == 7 { "the courier lost it 快递丢了" } else { "still waiting" };
-                entries.extend(SearchEntry::all_of(t, &[(MessageId::new().to_string(), Visibility::Public, body.into())])?);
+                let mut messages = vec![(MessageId::new().to_string(), Visibility::Public, body.to_owned())];
+                if i % 2 == 0 {
+                    // Tickets with more entries than others, so that batches of the index end
+                    // inside a ticket.
+                    messages.push((MessageId::new().to_string(), Visibility::Internal, "late again".to_owned()));
+                }
+                entries.extend(SearchEntry::all_of(t, &messages)?);
             }
             index::write(conn, &entries)?;
 
             let common = SearchQuery::parse("late order").unwrap();
-            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &[])?, TextMatch::Probe(..)));
+            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &[])?, TextMatch::Probe { .. }));
             let rare = SearchQuery::parse("快递").unwrap();
             assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &[])?, TextMatch::Among(ref n) if n.len() == 5));
             // The queue's team and stage narrow the index itself: a common word in a stage no
@@ -166,6 +172,45 @@ test_both! {
                 .map(|(_, t)| t.number.get()).collect();
             assert_eq!(page.items.iter().map(|t| t.number.get()).collect::<Vec<_>>(), expected);
             assert_eq!(tickets::count_capped(conn, &filter("快递", SearchScope::All), 999)?, 5);
+
+            // Newest first, a common word reads the index from its newest entries down, in
+            // batches, each ticket once, page after page.
+            let mut newest = filter("late order", SearchScope::All);
+            newest.statuses = vec![Status::Pending];
+            let pending: Vec<i64> = all.iter().rev().filter(|t| t.status == Status::Pending).map(|t| t.number.get()).collect();
+            let first = tickets::list(conn, &newest, TicketSort::Created, None, 600)?;
+            let numbers = |page: &tickets::TicketPage| page.items.iter().map(|t| t.number.get()).collect::<Vec<_>>();
+            assert_eq!(numbers(&first), pending[..600]);
+            let second = tickets::list(conn, &newest, TicketSort::Created, first.next.as_ref(), 600)?;
+            assert_eq!(numbers(&second), pending[600..1200]);
+            let third = tickets::list(conn, &newest, TicketSort::Created, second.next.as_ref(), 600)?;
+            assert_eq!(numbers(&third), pending[1200..]);
+            assert!(third.next.is_none());
+
+            // By relevance, the newest matches are ranked: those with more messages first.
+            let mut ranked = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = tickets::list(conn, &newest, TicketSort::Relevance, cursor.as_ref(), 150)?;
+                ranked.extend(numbers(&page));
+                match page.next {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            let mut window = ranked.clone();
+            window.sort_unstable_by(|a, b| b.cmp(a));
+            assert_eq!(window, pending[..tickets::RELEVANCE_WINDOW as usize]);
+            let busier = |n: &i64| all.iter().position(|t| t.number.get() == *n).is_some_and(|i| i % 2 == 0);
+            let split = ranked.iter().take_while(|n| busier(n)).count();
+            assert!(split > 0 && ranked[split..].iter().all(|n| !busier(n)), "{ranked:?}");
+
+            // A customer's probe reads only what they may: the subject and public messages.
+            let mut theirs = filter("late again", SearchScope::Public);
+            theirs.statuses = vec![Status::Pending];
+            assert!(tickets::list(conn, &theirs, TicketSort::Updated, None, 5)?.items.is_empty());
+            let staff = tickets::list(conn, &filter("late again", SearchScope::All), TicketSort::Updated, None, 5)?;
+            assert_eq!(staff.items.len(), 5);
             Ok::<_, StoreError>(())
         }).await.unwrap();
     }

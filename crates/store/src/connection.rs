@@ -140,6 +140,7 @@ impl ConnectionManager {
                      PRAGMA mmap_size = 1073741824;",
                     self.busy_timeout_ms
                 ))?;
+                crate::search::index::register_functions(&mut conn)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }

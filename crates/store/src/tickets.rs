@@ -252,12 +252,12 @@ pub enum TicketSort {
     CreatedAsc,
     /// Most urgent first, then most recently updated.
     Priority,
-    /// Best match first, among the [`RELEVANCE_WINDOW`] most recently updated matching tickets
-    /// (searches only).
+    /// Best match first, among the [`RELEVANCE_WINDOW`] newest matching tickets (searches
+    /// only).
     Relevance,
 }
 
-/// How many of the most recently updated matching tickets a search by relevance ranks.
+/// How many of the newest matching tickets a search by relevance ranks.
 pub const RELEVANCE_WINDOW: i64 = 200;
 
 /// Where the previous page ended; opaque to clients.
@@ -452,9 +452,81 @@ fn rows(
     Ok(query.load(conn)?)
 }
 
+/// Entries read from the search index at a time when a search reads it newest first.
+const NEWEST_ENTRIES: i64 = 1_000;
+
+/// Up to `wanted` of the newest tickets matching `filter`, below ticket number `before`, for a
+/// search whose words are common: the index is read from its newest entries down, a thousand at
+/// a time, and each batch's tickets are filtered by the queue, until `wanted` are found.
+fn newest_matches(
+    conn: &mut DbConnection,
+    filter: &TicketFilter,
+    (query, scope, facets): (&SearchQuery, SearchScope, &[String]),
+    before: Option<i64>,
+    wanted: i64,
+) -> Result<Vec<TicketRow>, StoreError> {
+    let mut below = match before {
+        Some(number) => entry::key_range(number)?.0,
+        None => i64::MAX,
+    };
+    let mut found: Vec<TicketRow> = Vec::new();
+    while (found.len() as i64) < wanted {
+        let keys = search_index::newest_keys(conn, query, scope, facets, below, NEWEST_ENTRIES)?;
+        let Some(&last) = keys.last() else { break };
+        let mut numbers: Vec<i64> = keys.iter().map(|key| entry::number_of(*key)).collect();
+        numbers.dedup();
+        // The last ticket's other entries are below this batch; it is listed now, so the next
+        // batch starts under all of them.
+        below = entry::key_range(entry::number_of(last))?.0;
+        let batch = TextMatch::Among(numbers);
+        let wanted_now = wanted - found.len() as i64;
+        found.extend(rows(
+            conn,
+            filter,
+            Some(&batch),
+            TicketSort::Created,
+            None,
+            wanted_now,
+        )?);
+        if (keys.len() as i64) < NEWEST_ENTRIES {
+            break;
+        }
+    }
+    Ok(found)
+}
+
+/// The rows of one page (`limit` and one more, to tell whether there are more) or, for
+/// relevance, of the whole window to rank.
+fn page_rows(
+    conn: &mut DbConnection,
+    filter: &TicketFilter,
+    text: Option<&TextMatch>,
+    sort: TicketSort,
+    after: Option<&TicketCursor>,
+    limit: i64,
+) -> Result<Vec<TicketRow>, StoreError> {
+    let (sort, after, wanted) = match sort {
+        TicketSort::Relevance => (TicketSort::Created, None, RELEVANCE_WINDOW),
+        _ => (sort, after, limit + 1),
+    };
+    match text {
+        Some(TextMatch::Probe {
+            query,
+            scope,
+            facets,
+        }) if sort == TicketSort::Created => newest_matches(
+            conn,
+            filter,
+            (query, *scope, facets),
+            after.map(|c| c.number),
+            wanted,
+        ),
+        _ => rows(conn, filter, text, sort, after, wanted),
+    }
+}
+
 /// One page of the tickets matching `filter`, in `sort` order, after `after`. A search by
-/// relevance ranks the [`RELEVANCE_WINDOW`] most recently updated matches and pages through
-/// them.
+/// relevance ranks the [`RELEVANCE_WINDOW`] newest matches and pages through them.
 pub fn list(
     conn: &mut DbConnection,
     filter: &TicketFilter,
@@ -464,23 +536,13 @@ pub fn list(
 ) -> Result<TicketPage, StoreError> {
     let text = text_match(conn, filter)?;
     let limit = limit.max(0);
-    let (mut rows, has_more, next_offset) = if sort == TicketSort::Relevance {
-        // The window is the most recently updated matches: every queue filter has an index
-        // in that order, so a walk of a common word stops after the window.
-        let window = rows(
-            conn,
-            filter,
-            text.as_ref(),
-            TicketSort::Updated,
-            None,
-            RELEVANCE_WINDOW,
-        )?;
-        (window, false, after.map_or(0, |c| c.offset))
+    let mut rows = page_rows(conn, filter, text.as_ref(), sort, after, limit)?;
+    let (has_more, next_offset) = if sort == TicketSort::Relevance {
+        (false, after.map_or(0, |c| c.offset))
     } else {
-        let mut rows = rows(conn, filter, text.as_ref(), sort, after, limit + 1)?;
         let has_more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
-        (rows, has_more, 0)
+        (has_more, 0)
     };
     let mut hits = HashMap::new();
     if let Some((query, scope)) = &filter.text {

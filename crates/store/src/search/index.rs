@@ -1,13 +1,18 @@
 //! The search index in each backend: an FTS5 table on SQLite, a `tsvector` column with a GIN
 //! index on PostgreSQL, each holding one row per [`SearchEntry`] under its key, beside a
-//! `search_entries` table naming the entry's message.
+//! `search_entries` table naming the entry's message (and, on SQLite, holding its terms).
 //!
 //! A search first asks the index for the entries matching its words, up to
 //! [`CANDIDATE_ENTRIES`]. When it finds fewer, the queue is filtered to those tickets. When
-//! there are more, the words are common and the queue is walked in its own order instead,
-//! asking the index of each ticket whether it matches (a probe of one key range), until the
-//! page is full; a common word fills it after a few probes. Either way the cost is bounded by
-//! the page, not by how many tickets match.
+//! there are more, the words are common, and the index is never read whole:
+//! - newest first, the index is read from its highest key down ([`newest_keys`]), since keys
+//!   grow with ticket numbers, until the page is full;
+//! - in any other order, the queue is walked in its own order, asking each ticket whether it
+//!   matches (a probe of its few entries under one key range), until the page is full.
+//!
+//! On SQLite the probe reads the terms kept in `search_entries` with the function
+//! `kefu_match` ([`register_functions`]) rather than the FTS5 index, whose lookups cost more
+//! with every segment written since the last merge.
 
 use std::collections::HashMap;
 
@@ -17,7 +22,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
 
 use super::entry::{SearchEntry, key_range, number_of};
-use super::query::SearchQuery;
+use super::query::{SearchQuery, probe_matches};
 use crate::connection::Db;
 use crate::dialect::{BackendKind, pick};
 use crate::schema::tickets;
@@ -34,8 +39,16 @@ const ROWS_PER_INSERT: usize = 500;
 pub enum TextMatch {
     /// Few tickets match: these, by number.
     Among(Vec<i64>),
-    /// Many tickets match: each ticket the queue passes is asked.
-    Probe(SearchQuery, SearchScope),
+    /// Many tickets match: each ticket the queue passes is asked, or the index is read newest
+    /// first.
+    Probe {
+        /// The words.
+        query: SearchQuery,
+        /// What the searcher may read.
+        scope: SearchScope,
+        /// What the queue's filters say of every ticket in it (see [`super::entry`]).
+        facets: Vec<String>,
+    },
 }
 
 #[derive(QueryableByName)]
@@ -83,16 +96,22 @@ pub fn write(conn: &mut DbConnection, entries: &[SearchEntry]) -> Result<(), Sto
                 .execute(pg)?;
             }
             DbConnection::Sqlite(sqlite) => {
-                let rows = vec!["(?, ?, ?)"; chunk.len()].join(", ");
+                let rows = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
                 let mut insert = diesel::sql_query(format!(
-                    "INSERT INTO search_entries (entry, message_id, public) VALUES {rows}"
+                    "INSERT INTO search_entries (entry, message_id, public, terms) VALUES {rows}"
                 ))
                 .into_boxed::<diesel::sqlite::Sqlite>();
                 for entry in chunk {
+                    // The subject's terms are kept once, on entry 0; probes read them from there.
+                    let own = match entry.message_id {
+                        None => &entry.subject_terms,
+                        Some(_) => &entry.body_terms,
+                    };
                     insert = insert
                         .bind::<BigInt, _>(entry.key)
                         .bind::<Nullable<Text>, _>(entry.message_id.clone())
-                        .bind::<Bool, _>(entry.public);
+                        .bind::<Bool, _>(entry.public)
+                        .bind::<Text, _>(own.join(" "));
                 }
                 insert.execute(sqlite)?;
                 let rows = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
@@ -194,7 +213,11 @@ pub fn resolve(
         .load(sqlite)?,
     };
     if keys.len() as i64 > CANDIDATE_ENTRIES {
-        return Ok(TextMatch::Probe(query.clone(), scope));
+        return Ok(TextMatch::Probe {
+            query: query.clone(),
+            scope,
+            facets: facets.to_vec(),
+        });
     }
     let mut numbers: Vec<i64> = keys.iter().map(|k| number_of(k.value)).collect();
     numbers.sort_unstable();
@@ -209,6 +232,51 @@ fn public_only(scope: SearchScope, alias: &str) -> String {
     }
 }
 
+/// Up to `limit` keys of the entries matching `query` (narrowed to `facets`), from the highest
+/// below `below` down: the newest tickets' first.
+pub fn newest_keys(
+    conn: &mut DbConnection,
+    query: &SearchQuery,
+    scope: SearchScope,
+    facets: &[String],
+    below: i64,
+    limit: i64,
+) -> Result<Vec<i64>, StoreError> {
+    let keys: Vec<Key> = match conn {
+        DbConnection::Postgres(pg) => diesel::sql_query(format!(
+            "SELECT entry AS value FROM search_entries
+             WHERE terms @@ CAST($1 AS tsquery){} AND entry < $2
+             ORDER BY entry DESC LIMIT $3",
+            public_only(scope, "")
+        ))
+        .bind::<Text, _>(query.to_tsquery(facets))
+        .bind::<BigInt, _>(below)
+        .bind::<BigInt, _>(limit)
+        .load(pg)?,
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(
+            "SELECT rowid AS value FROM search_terms
+             WHERE search_terms MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?",
+        )
+        .bind::<Text, _>(query.to_fts5(scope, facets))
+        .bind::<BigInt, _>(below)
+        .bind::<BigInt, _>(limit)
+        .load(sqlite)?,
+    };
+    Ok(keys.into_iter().map(|k| k.value).collect())
+}
+
+/// The call of `kefu_match` (SQLite) on entry `e` beside its ticket's subject entry `s`, over
+/// the terms the searcher may read: the SQL before and after the probe's placeholder.
+fn sqlite_match(scope: SearchScope) -> (&'static str, &'static str) {
+    match scope {
+        SearchScope::All => ("kefu_match(", ", s.terms, e.terms)"),
+        SearchScope::Public => (
+            "kefu_match(",
+            ", s.terms, CASE WHEN e.public THEN e.terms ELSE '' END)",
+        ),
+    }
+}
+
 /// A filter on `tickets` keeping those that match.
 pub fn filter(
     backend: Backend,
@@ -216,7 +284,7 @@ pub fn filter(
 ) -> Box<dyn BoxableExpression<tickets::table, Db, SqlType = Bool>> {
     match (backend, text) {
         (_, TextMatch::Among(numbers)) => Box::new(tickets::number.eq_any(numbers.clone())),
-        (Backend::Postgres, TextMatch::Probe(query, scope)) => Box::new(
+        (Backend::Postgres, TextMatch::Probe { query, scope, .. }) => Box::new(
             sql::<Bool>(
                 "EXISTS (SELECT 1 FROM search_entries e \
                  WHERE e.entry BETWEEN tickets.number * 4294967296 \
@@ -228,14 +296,18 @@ pub fn filter(
                 public_only(*scope, "e.")
             )),
         ),
-        (Backend::Sqlite, TextMatch::Probe(query, scope)) => Box::new(
-            sql::<Bool>("EXISTS (SELECT 1 FROM search_terms WHERE search_terms MATCH ")
-                .bind::<Text, _>(query.to_fts5(*scope, &[]))
-                .sql(
-                    " AND search_terms.rowid BETWEEN tickets.number * 4294967296 \
-                     AND tickets.number * 4294967296 + 4294967295)",
-                ),
-        ),
+        (Backend::Sqlite, TextMatch::Probe { query, scope, .. }) => {
+            let (before, after) = sqlite_match(*scope);
+            Box::new(
+                sql::<Bool>(&format!(
+                    "EXISTS (SELECT 1 FROM search_entries s JOIN search_entries e \
+                     ON e.entry BETWEEN s.entry AND s.entry + 4294967295 \
+                     WHERE s.entry = tickets.number * 4294967296 AND {before}"
+                ))
+                .bind::<Text, _>(query.to_probe())
+                .sql(&format!("{after})")),
+            )
+        }
     }
 }
 
@@ -276,32 +348,25 @@ pub fn best_hits(
         .bind::<Text, _>(query.to_tsquery(&[]))
         .load(pg)?,
         DbConnection::Sqlite(sqlite) => {
-            let fts = query.to_fts5(scope, &[]);
-            let mut keys: Vec<i64> = Vec::new();
-            for number in numbers {
-                let (low, high) = key_range(*number)?;
-                let found: Vec<Key> = diesel::sql_query(
-                    "SELECT rowid AS value FROM search_terms
-                     WHERE search_terms MATCH ? AND rowid BETWEEN ? AND ?",
-                )
-                .bind::<Text, _>(&fts)
-                .bind::<BigInt, _>(low)
-                .bind::<BigInt, _>(high)
-                .load(sqlite)?;
-                keys.extend(found.into_iter().map(|k| k.value));
-            }
-            let mut rows = Vec::with_capacity(keys.len());
-            for chunk in keys.chunks(ROWS_PER_INSERT) {
+            let (before, after) = sqlite_match(scope);
+            let mut rows = Vec::new();
+            for chunk in numbers.chunks(ROWS_PER_INSERT) {
                 let marks = vec!["?"; chunk.len()].join(", ");
                 let mut select = diesel::sql_query(format!(
-                    "SELECT entry AS key, message_id, public FROM search_entries \
-                     WHERE entry IN ({marks})"
+                    "SELECT e.entry AS key, e.message_id, e.public
+                     FROM search_entries s JOIN search_entries e
+                       ON e.entry BETWEEN s.entry AND s.entry + 4294967295
+                     WHERE s.entry IN ({marks}) AND {before}?{after}"
                 ))
                 .into_boxed::<diesel::sqlite::Sqlite>();
-                for key in chunk {
-                    select = select.bind::<BigInt, _>(*key);
+                for number in chunk {
+                    select = select.bind::<BigInt, _>(key_range(*number)?.0);
                 }
-                rows.extend(select.load::<EntryRow>(sqlite)?);
+                rows.extend(
+                    select
+                        .bind::<Text, _>(query.to_probe())
+                        .load::<EntryRow>(sqlite)?,
+                );
             }
             rows
         }
@@ -341,6 +406,21 @@ pub fn best_hits(
             )
         })
         .collect())
+}
+
+diesel::define_sql_function! {
+    /// Whether an entry matches a query (see [`super::query::probe_matches`]).
+    fn kefu_match(probe: Text, subject: Text, body: Text) -> Bool;
+}
+
+/// Gives a SQLite connection the functions the index's statements call.
+pub(crate) fn register_functions(
+    conn: &mut diesel::sqlite::SqliteConnection,
+) -> Result<(), StoreError> {
+    kefu_match_utils::register_impl(conn, |probe: String, subject: String, body: String| {
+        probe_matches(&probe, &subject, &body)
+    })?;
+    Ok(())
 }
 
 /// Merges some of the SQLite index's segments (at most about `pages` pages of work), so that

@@ -87,6 +87,16 @@ impl SearchQuery {
         self.terms.iter().any(|t| !t.prefix && t.text == gram)
     }
 
+    /// The query as [`probe_matches`] reads it: the terms separated by spaces, each ending in
+    /// `*` when it matches by beginning (terms hold neither).
+    pub fn to_probe(&self) -> String {
+        self.terms
+            .iter()
+            .map(|t| format!("{}{}", t.text, if t.prefix { "*" } else { "" }))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The query in PostgreSQL `tsquery` syntax, narrowed to entries with all of `facets`.
     /// Terms hold no quotes or backslashes but may in principle (lower-casing can add
     /// combining marks), so they are escaped anyway.
@@ -120,6 +130,27 @@ impl SearchQuery {
         }
         query
     }
+}
+
+/// Whether every term of `probe` (see [`SearchQuery::to_probe`]) is one of the space-separated
+/// terms of `subject` or of `body`.
+pub fn probe_matches(probe: &str, subject: &str, body: &str) -> bool {
+    probe.split(' ').filter(|t| !t.is_empty()).all(|term| {
+        let (text, prefix) = match term.strip_suffix('*') {
+            Some(text) => (text, true),
+            None => (term, false),
+        };
+        let holds = |terms: &str| {
+            terms.split(' ').any(|t| {
+                if prefix {
+                    t.starts_with(text)
+                } else {
+                    t == text
+                }
+            })
+        };
+        holds(subject) || holds(body)
+    })
 }
 
 #[cfg(test)]
@@ -174,6 +205,26 @@ mod tests {
                 .terms()
                 .iter()
                 .all(|t| t.text.chars().all(char::is_alphanumeric)))
+        );
+    }
+
+    #[test]
+    fn probes_need_every_term_in_the_subject_or_the_body() {
+        let Some(query) = SearchQuery::parse("退货 refunds rout*") else {
+            panic!("a query");
+        };
+        let probe = query.to_probe();
+        assert_eq!(probe, "退货 refund rout*");
+        assert!(probe_matches(&probe, "退货 x200", "refund router"));
+        assert!(probe_matches(&probe, "退货 refund routing", ""));
+        assert!(!probe_matches(&probe, "退货", "refund"));
+        assert!(
+            !probe_matches(&probe, "退 货", "refund rout"),
+            "a gram is whole"
+        );
+        assert!(
+            !probe_matches(&probe, "", "退货 refunding rout"),
+            "a word is whole"
         );
     }
 }

@@ -1,0 +1,1 @@
+ALTER TABLE search_entries DROP COLUMN terms;

@@ -1,0 +1,11 @@
+-- Each entry keeps its own terms beside the FTS5 index: the subject's on entry 0, the message's
+-- on the others (kefu-store's search::index). A search walking a queue asks each ticket whether
+-- it matches by reading these few rows under its key, which costs the same however many
+-- segments the FTS5 index has grown since it was last merged.
+ALTER TABLE search_entries ADD COLUMN terms TEXT NOT NULL DEFAULT '';
+
+-- Entries written before hold no terms: `kefu search reindex` (or the server, finding this
+-- mark) writes them again.
+INSERT INTO settings (key, value, updated_at)
+SELECT 'search_index', 'rebuild', CURRENT_TIMESTAMP WHERE EXISTS (SELECT 1 FROM tickets)
+ON CONFLICT (key) DO UPDATE SET value = 'rebuild';
