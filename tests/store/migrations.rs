@@ -32,7 +32,7 @@ async fn schema(store: &Store) -> (Vec<Column>, Vec<Index>) {
                     diesel::sql_query(
                         "SELECT m.name AS table_name, p.name AS column_name,
                                 (p.\"notnull\" = 0 AND p.pk = 0) AS nullable
-                         FROM sqlite_master m JOIN pragma_table_info(m.name) p
+                         FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p
                          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
                            AND m.name NOT LIKE '__diesel%' AND m.name NOT LIKE 'search_%'",
                     )

@@ -5,6 +5,7 @@ use kefu_domain::ids::MessageId;
 use kefu_domain::message::Visibility;
 use kefu_domain::permissions::SearchScope;
 use kefu_domain::ticket::{Status, Ticket};
+use kefu_store::search::entry::{self, Facets};
 use kefu_store::search::index::{self, CANDIDATE_ENTRIES, TextMatch};
 use kefu_store::search::{SearchEntry, SearchQuery};
 use kefu_store::tickets::{self, TicketFilter, TicketSort};
@@ -144,15 +145,21 @@ test_both! {
             index::write(conn, &entries)?;
 
             let common = SearchQuery::parse("late order").unwrap();
-            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &[])?, TextMatch::Probe { .. }));
+            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &Facets::default())?, TextMatch::Probe { .. }));
             let rare = SearchQuery::parse("快递").unwrap();
-            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &[])?, TextMatch::Among(ref n) if n.len() == 5));
+            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &Facets::default())?, TextMatch::Among(ref n) if n.len() == 5));
             // The queue's team and stage narrow the index itself: a common word in a stage no
             // ticket is at lists nothing instead of walking the queue.
-            let elsewhere = [kefu_store::search::entry::stage_facet(kefu_domain::ticket::Stage::AfterSale)];
+            let elsewhere = Facets { stage: Some(entry::stage_facet(kefu_domain::ticket::Stage::AfterSale)), team: None };
             assert!(matches!(index::resolve(conn, &common, SearchScope::All, &elsewhere)?, TextMatch::Among(ref n) if n.is_empty()));
-            let in_team = [kefu_store::search::entry::team_facet(Some(team))];
+            let in_team = Facets { team: Some(entry::team_facet(Some(team))), stage: None };
             assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &in_team)?, TextMatch::Among(ref n) if n.len() == 1));
+            // Within a team, words are looked up joined to it: only its tickets are listed, and a
+            // word missing from the team lists nothing.
+            let in_team_count = all.iter().filter(|t| t.team.is_some()).count();
+            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &in_team)?, TextMatch::Among(ref n) if n.len() == in_team_count));
+            let nowhere = Facets { team: Some(entry::team_facet(Some(kefu_domain::ids::TeamId::new()))), stage: None };
+            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &nowhere)?, TextMatch::Among(ref n) if n.is_empty()));
 
             // Both ways give exactly the queue's own order and filters.
             let mut walked = filter("late order", SearchScope::All);

@@ -14,7 +14,7 @@ use kefu_store::{Store, StoreConfig, dialect};
 pub fn queue_statement(team: &str) -> String {
     let team = team.replace('\'', "''");
     format!(
-        "SELECT * FROM tickets WHERE status IN ('new', 'open', 'pending', 'on_hold') \
+        "SELECT * FROM tickets WHERE unsolved = TRUE \
          AND team_id = '{team}' ORDER BY updated_at DESC, id DESC LIMIT 51"
     )
 }

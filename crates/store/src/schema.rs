@@ -1,7 +1,9 @@
 //! Diesel's view of the tables in `migrations/`; the same on both backends.
 //!
-//! The search index (`search_entries`, and `search_terms` on SQLite) is not here: its columns
-//! differ between backends, and it is reached only through [`crate::search::index`].
+//! `tickets.unsolved`, which the database computes from `status`, is read only as a filter
+//! ([`crate::tickets`]). The search index (`search_entries`, and `search_terms` on SQLite) is
+//! not here: its columns differ between backends, and it is reached only through
+//! [`crate::search::index`].
 
 diesel::table! {
     users (id) {

@@ -342,7 +342,17 @@ fn filtered<'a>(
     text: Option<&TextMatch>,
 ) -> tickets::BoxedQuery<'a, Db> {
     let mut query = tickets::table.into_boxed::<Db>();
-    let statuses: Vec<&'static str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+    let unsolved = filter.statuses.len() == Status::UNSOLVED.len()
+        && Status::UNSOLVED.iter().all(|s| filter.statuses.contains(s));
+    let statuses: Vec<&'static str> = if unsolved {
+        // The unsolved queues have indexes of their own, in every order they are walked in.
+        query = query.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "tickets.unsolved = TRUE",
+        ));
+        Vec::new()
+    } else {
+        filter.statuses.iter().map(|s| s.as_str()).collect()
+    };
     let stages: Vec<&'static str> = filter.stages.iter().map(|s| s.as_str()).collect();
     let channels: Vec<&'static str> = filter.channels.iter().map(|c| c.as_str()).collect();
     let ranks: Vec<i16> = filter.priorities.iter().map(|p| p.rank()).collect();
@@ -422,15 +432,17 @@ fn text_match(
     conn: &mut DbConnection,
     filter: &TicketFilter,
 ) -> Result<Option<TextMatch>, StoreError> {
-    let mut facets = Vec::new();
-    match filter.team {
-        Some(TeamFilter::Team(team)) => facets.push(entry::team_facet(Some(team))),
-        Some(TeamFilter::NoTeam) => facets.push(entry::team_facet(None)),
-        None => {}
-    }
-    if let [stage] = filter.stages.as_slice() {
-        facets.push(entry::stage_facet(*stage));
-    }
+    let facets = entry::Facets {
+        team: match filter.team {
+            Some(TeamFilter::Team(team)) => Some(entry::team_facet(Some(team))),
+            Some(TeamFilter::NoTeam) => Some(entry::team_facet(None)),
+            None => None,
+        },
+        stage: match filter.stages.as_slice() {
+            [stage] => Some(entry::stage_facet(*stage)),
+            _ => None,
+        },
+    };
     filter
         .text
         .as_ref()
@@ -461,7 +473,7 @@ const NEWEST_ENTRIES: i64 = 1_000;
 fn newest_matches(
     conn: &mut DbConnection,
     filter: &TicketFilter,
-    (query, scope, facets): (&SearchQuery, SearchScope, &[String]),
+    (query, scope, facets): (&SearchQuery, SearchScope, &entry::Facets),
     before: Option<i64>,
     wanted: i64,
 ) -> Result<Vec<TicketRow>, StoreError> {
@@ -535,8 +547,10 @@ pub fn list(
     limit: i64,
 ) -> Result<TicketPage, StoreError> {
     let text = text_match(conn, filter)?;
+
     let limit = limit.max(0);
     let mut rows = page_rows(conn, filter, text.as_ref(), sort, after, limit)?;
+
     let (has_more, next_offset) = if sort == TicketSort::Relevance {
         (false, after.map_or(0, |c| c.offset))
     } else {

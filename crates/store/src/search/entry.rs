@@ -6,7 +6,10 @@
 //!
 //! Every entry also carries the ticket's **facets** (its team and its stage) as tokens no query
 //! word can spell (they hold `_`, which splits words), so a search within a team's queue is
-//! narrowed by the index itself; a ticket moved to another team or stage is indexed again.
+//! narrowed by the index itself; a ticket moved to another team or stage is indexed again. On
+//! SQLite each term is also indexed joined to the team's facet ([`SearchEntry::team_terms`]):
+//! a word searched within one team is then one list of entries to read, where a word and a
+//! facet would be two long lists to intersect.
 //!
 //! An entry's key is the ticket's number in the high 32 bits and the entry's position on the
 //! ticket in the low 32 (0 is the subject): a ticket's entries are one range of keys, which
@@ -55,8 +58,31 @@ pub struct SearchEntry {
     pub subject_terms: Vec<String>,
     /// Terms of the message.
     pub body_terms: Vec<String>,
-    /// The ticket's facets: its team and its stage.
-    pub facets: Vec<String>,
+    /// The ticket's team facet ([`team_facet`]).
+    pub team: String,
+    /// The ticket's stage facet ([`stage_facet`]).
+    pub stage: String,
+}
+
+/// What a queue's filters say of every ticket in it, to narrow a search by in the index.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// Every ticket is in this team ([`team_facet`]).
+    pub team: Option<String>,
+    /// Every ticket is at this stage ([`stage_facet`]).
+    pub stage: Option<String>,
+}
+
+impl Facets {
+    /// The facets given, team first.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.team.iter().chain(&self.stage).map(String::as_str)
+    }
+}
+
+/// A term as indexed within the team of facet `team`.
+pub fn team_term(team: &str, term: &str) -> String {
+    format!("{team}_{term}")
 }
 
 /// The facet of tickets in `team` (or in none).
@@ -72,10 +98,6 @@ pub fn stage_facet(stage: Stage) -> String {
     format!("_stage_{}", stage.as_str())
 }
 
-fn facets_of(ticket: &Ticket) -> Vec<String> {
-    vec![team_facet(ticket.team), stage_facet(ticket.stage)]
-}
-
 impl SearchEntry {
     /// The entry of a ticket's subject (position 0).
     pub fn subject(ticket: &Ticket) -> Result<Self, StoreError> {
@@ -85,7 +107,8 @@ impl SearchEntry {
             public: true,
             subject_terms: terms_of([ticket.subject.as_str()]),
             body_terms: Vec::new(),
-            facets: facets_of(ticket),
+            team: team_facet(ticket.team),
+            stage: stage_facet(ticket.stage),
         })
     }
 
@@ -103,7 +126,8 @@ impl SearchEntry {
             public: visibility == Visibility::Public,
             subject_terms: terms_of([ticket.subject.as_str()]),
             body_terms: terms_of([body]),
-            facets: facets_of(ticket),
+            team: team_facet(ticket.team),
+            stage: stage_facet(ticket.stage),
         })
     }
 
@@ -122,19 +146,36 @@ impl SearchEntry {
                 public: *visibility == Visibility::Public,
                 subject_terms: subject.subject_terms.clone(),
                 body_terms: terms_of([body.as_str()]),
-                facets: subject.facets.clone(),
+                team: subject.team.clone(),
+                stage: subject.stage.clone(),
             });
         }
         entries.insert(0, subject);
         Ok(entries)
     }
 
+    /// The facets: team, then stage.
+    pub fn facets(&self) -> [&str; 2] {
+        [&self.team, &self.stage]
+    }
+
+    /// The subject's and the message's terms, each joined to the team's facet ([`team_term`]).
+    pub fn team_terms(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.subject_terms
+            .iter()
+            .chain(&self.body_terms)
+            .filter(|t| seen.insert(t.as_str()))
+            .map(|t| team_term(&self.team, t))
+            .collect()
+    }
+
     /// The entry as a PostgreSQL `tsvector` literal: subject terms weighted `A`, each term at
     /// the position it was first seen, then the facets.
     pub(crate) fn tsvector(&self) -> String {
-        let subject = self.subject_terms.iter().map(|t| (t, "A"));
-        let body = self.body_terms.iter().map(|t| (t, ""));
-        let facets = self.facets.iter().map(|t| (t, ""));
+        let subject = self.subject_terms.iter().map(|t| (t.as_str(), "A"));
+        let body = self.body_terms.iter().map(|t| (t.as_str(), ""));
+        let facets = self.facets().into_iter().map(|t| (t, ""));
         subject
             .chain(body)
             .chain(facets)
@@ -171,11 +212,13 @@ mod tests {
             public: true,
             subject_terms: vec!["refund".into()],
             body_terms: vec!["refund".into(), "o'k".into()],
-            facets: vec![stage_facet(Stage::InSale)],
+            team: team_facet(None),
+            stage: stage_facet(Stage::InSale),
         };
         assert_eq!(
             entry.tsvector(),
-            "'refund':1A 'refund':2 'o\\'k':3 '_stage_in_sale':4"
+            "'refund':1A 'refund':2 'o\\'k':3 '_team_none':4 '_stage_in_sale':5"
         );
+        assert_eq!(entry.team_terms(), ["_team_none_refund", "_team_none_o'k"]);
     }
 }

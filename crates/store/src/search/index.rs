@@ -21,7 +21,7 @@ use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
 
-use super::entry::{SearchEntry, key_range, number_of};
+use super::entry::{Facets, SearchEntry, key_range, number_of};
 use super::query::{SearchQuery, probe_matches};
 use crate::connection::Db;
 use crate::dialect::{BackendKind, pick};
@@ -46,8 +46,8 @@ pub enum TextMatch {
         query: SearchQuery,
         /// What the searcher may read.
         scope: SearchScope,
-        /// What the queue's filters say of every ticket in it (see [`super::entry`]).
-        facets: Vec<String>,
+        /// What the queue's filters say of every ticket in it.
+        facets: Facets,
     },
 }
 
@@ -114,10 +114,10 @@ pub fn write(conn: &mut DbConnection, entries: &[SearchEntry]) -> Result<(), Sto
                         .bind::<Text, _>(own.join(" "));
                 }
                 insert.execute(sqlite)?;
-                let rows = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+                let rows = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
                 let mut insert = diesel::sql_query(format!(
-                    "INSERT INTO search_terms (rowid, subject, body, public_body, facets) \
-                     VALUES {rows}"
+                    "INSERT INTO search_terms (rowid, subject, body, public_body, facets, \
+                     team_terms) VALUES {rows}"
                 ))
                 .into_boxed::<diesel::sqlite::Sqlite>();
                 for entry in chunk {
@@ -132,7 +132,8 @@ pub fn write(conn: &mut DbConnection, entries: &[SearchEntry]) -> Result<(), Sto
                         .bind::<Text, _>(entry.subject_terms.join(" "))
                         .bind::<Text, _>(body)
                         .bind::<Text, _>(public_body)
-                        .bind::<Text, _>(entry.facets.join(" "));
+                        .bind::<Text, _>(entry.facets().join(" "))
+                        .bind::<Text, _>(entry.team_terms().join(" "));
                 }
                 insert.execute(sqlite)?;
             }
@@ -194,7 +195,7 @@ pub fn resolve(
     conn: &mut DbConnection,
     query: &SearchQuery,
     scope: SearchScope,
-    facets: &[String],
+    facets: &Facets,
 ) -> Result<TextMatch, StoreError> {
     let keys: Vec<Key> = match conn {
         DbConnection::Postgres(pg) => diesel::sql_query(format!(
@@ -216,7 +217,7 @@ pub fn resolve(
         return Ok(TextMatch::Probe {
             query: query.clone(),
             scope,
-            facets: facets.to_vec(),
+            facets: facets.clone(),
         });
     }
     let mut numbers: Vec<i64> = keys.iter().map(|k| number_of(k.value)).collect();
@@ -238,7 +239,7 @@ pub fn newest_keys(
     conn: &mut DbConnection,
     query: &SearchQuery,
     scope: SearchScope,
-    facets: &[String],
+    facets: &Facets,
     below: i64,
     limit: i64,
 ) -> Result<Vec<i64>, StoreError> {
@@ -290,7 +291,7 @@ pub fn filter(
                  WHERE e.entry BETWEEN tickets.number * 4294967296 \
                  AND tickets.number * 4294967296 + 4294967295 AND e.terms @@ CAST(",
             )
-            .bind::<Text, _>(query.to_tsquery(&[]))
+            .bind::<Text, _>(query.to_tsquery(&Facets::default()))
             .sql(&format!(
                 " AS tsquery){} OFFSET 0)",
                 public_only(*scope, "e.")
@@ -345,7 +346,7 @@ pub fn best_hits(
             public_only(scope, "e.")
         ))
         .bind::<Array<BigInt>, _>(numbers)
-        .bind::<Text, _>(query.to_tsquery(&[]))
+        .bind::<Text, _>(query.to_tsquery(&Facets::default()))
         .load(pg)?,
         DbConnection::Sqlite(sqlite) => {
             let (before, after) = sqlite_match(scope);

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::entry::{Facets, team_term};
 use super::terms::{RunKind, lowered, runs, word_term};
 use kefu_domain::permissions::SearchScope;
 
@@ -100,7 +101,7 @@ impl SearchQuery {
     /// The query in PostgreSQL `tsquery` syntax, narrowed to entries with all of `facets`.
     /// Terms hold no quotes or backslashes but may in principle (lower-casing can add
     /// combining marks), so they are escaped anyway.
-    pub fn to_tsquery(&self, facets: &[String]) -> String {
+    pub fn to_tsquery(&self, facets: &Facets) -> String {
         let quote = |text: &str| text.replace('\\', "\\\\").replace('\'', "\\'");
         self.terms
             .iter()
@@ -111,20 +112,37 @@ impl SearchQuery {
     }
 
     /// The query in SQLite FTS5 syntax, over the columns `scope` may read, narrowed to entries
-    /// with all of `facets`. Staff read every column; no word can match a facet.
-    pub fn to_fts5(&self, scope: SearchScope, facets: &[String]) -> String {
+    /// with all of `facets`. Staff read every column; no word can match a facet. Within a
+    /// team, staff's words are looked up as joined to the team ([`team_term`]).
+    pub fn to_fts5(&self, scope: SearchScope, facets: &Facets) -> String {
         let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
-        let terms = self
-            .terms
-            .iter()
-            .map(|t| format!("{}{}", quote(&t.text), if t.prefix { " *" } else { "" }))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let mut query = match scope {
-            SearchScope::All => format!("({terms})"),
-            SearchScope::Public => format!("{{subject public_body}} : ({terms})"),
+        let terms = |team: Option<&str>| {
+            self.terms
+                .iter()
+                .map(|t| {
+                    let text = match team {
+                        Some(team) => team_term(team, &t.text),
+                        None => t.text.clone(),
+                    };
+                    format!("{}{}", quote(&text), if t.prefix { " *" } else { "" })
+                })
+                .collect::<Vec<_>>()
+                .join(" AND ")
         };
-        for facet in facets {
+        let (mut query, rest) = match (scope, facets.team.as_deref()) {
+            (SearchScope::All, Some(team)) => (
+                format!("team_terms : ({})", terms(Some(team))),
+                facets.stage.iter().collect::<Vec<_>>(),
+            ),
+            (SearchScope::All, None) => {
+                (format!("({})", terms(None)), facets.stage.iter().collect())
+            }
+            (SearchScope::Public, _) => (
+                format!("{{subject public_body}} : ({})", terms(None)),
+                facets.team.iter().chain(&facets.stage).collect(),
+            ),
+        };
+        for facet in rest {
             query.push_str(" AND facets : ");
             query.push_str(&quote(facet));
         }
@@ -159,18 +177,32 @@ mod tests {
 
     #[test]
     fn queries_match_cjk_by_bigrams_and_words_by_stem_or_star() {
-        let query = SearchQuery::parse("退货单 Refunds rout*").map(|q| q.to_tsquery(&[]));
+        let query =
+            SearchQuery::parse("退货单 Refunds rout*").map(|q| q.to_tsquery(&Facets::default()));
         assert_eq!(
             query.as_deref(),
             Some("'退货' & '货单' & 'refund' & 'rout':*")
         );
-        let single = SearchQuery::parse("货").map(|q| q.to_fts5(SearchScope::Public, &[]));
+        let single =
+            SearchQuery::parse("货").map(|q| q.to_fts5(SearchScope::Public, &Facets::default()));
         assert_eq!(single.as_deref(), Some("{subject public_body} : (\"货\")"));
-        let team = SearchQuery::parse("rout*")
-            .map(|q| q.to_fts5(SearchScope::All, &["_team_x".to_owned()]));
+        let facets = Facets {
+            team: Some("_team_x".into()),
+            stage: Some("_stage_y".into()),
+        };
+        let team = SearchQuery::parse("rout* 退货").map(|q| q.to_fts5(SearchScope::All, &facets));
         assert_eq!(
             team.as_deref(),
-            Some("(\"rout\" *) AND facets : \"_team_x\"")
+            Some(
+                "team_terms : (\"_team_x_rout\" * AND \"_team_x_退货\") AND facets : \"_stage_y\""
+            )
+        );
+        let theirs = SearchQuery::parse("退货").map(|q| q.to_fts5(SearchScope::Public, &facets));
+        assert_eq!(
+            theirs.as_deref(),
+            Some(
+                "{subject public_body} : (\"退货\") AND facets : \"_team_x\" AND facets : \"_stage_y\""
+            )
         );
     }
 

@@ -1,0 +1,8 @@
+-- Whether a ticket still needs work (kefu-domain's Status::UNSOLVED), computed from its status,
+-- so that the unsolved queues (a team's, an agent's, everyone's) walk one index range in their
+-- order instead of four statuses' ranges, or every status's rows.
+ALTER TABLE tickets ADD COLUMN unsolved BOOLEAN NOT NULL
+    GENERATED ALWAYS AS (status IN ('new', 'open', 'pending', 'on_hold')) VIRTUAL;
+CREATE INDEX tickets_unsolved_updated ON tickets (unsolved, updated_at, id);
+CREATE INDEX tickets_team_unsolved_updated ON tickets (team_id, unsolved, updated_at, id);
+CREATE INDEX tickets_assignee_unsolved_updated ON tickets (assignee_id, unsolved, updated_at, id);
