@@ -33,7 +33,7 @@ pub struct ListQuery {
     pub updated_since: Option<DateTime<Utc>>,
     /// `updated` (default: newest update first), `updated_asc`, `created` (newest first),
     /// `created_asc`, `priority`, or with `q`, `relevance` (best match first, among the 200
-    /// most recently updated matches).
+    /// newest matches).
     pub sort: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -28,6 +28,7 @@ use kefu_domain::phone::PhoneRegion;
 use kefu_store::Store;
 use tokio::sync::broadcast;
 
+use accounts::credential_cache::CredentialCache;
 pub use changes::{Change, ChangeKind, Changed};
 pub use error::AppError;
 pub use passwords::Passwords;
@@ -62,6 +63,8 @@ pub struct App {
     pub passwords: Passwords,
     /// How long sessions live.
     pub sessions: SessionPolicy,
+    /// Credentials proven in the last few seconds.
+    pub credentials: Arc<CredentialCache>,
     changes: broadcast::Sender<Change>,
 }
 
@@ -88,6 +91,7 @@ impl App {
             region: Arc::new(Mutex::new(None)),
             passwords: Passwords::new()?,
             sessions,
+            credentials: Arc::new(CredentialCache::default()),
             changes: broadcast::channel(CHANGE_BUFFER).0,
         })
     }
@@ -120,9 +124,13 @@ impl App {
         *self.region.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
-    /// Announces committed changes to this process's subscribers (the bus hooks in here).
+    /// Announces committed changes to this process's subscribers (the bus hooks in here). A
+    /// changed account's cached credentials are forgotten first.
     pub fn publish(&self, changes: &[Change]) {
         for change in changes {
+            if let Change::User { id } = change {
+                self.credentials.forget_user(*id);
+            }
             // No subscriber is not an error: the database stays the source of truth.
             if self.changes.send(*change).is_err() {
                 tracing::trace!(?change, "no subscriber for a change");

@@ -127,9 +127,10 @@ impl ConnectionManager {
                     SqliteConnection::establish(&path.to_string_lossy()).map_err(unavailable)?;
                 // WAL lets readers run beside the writer; NORMAL sync is durable in WAL mode
                 // except for the last transactions before a power loss. Reads go through the
-                // memory map (the kernel's page cache, shared by every connection), so each
-                // connection keeps only a small private cache (8 MiB), and large sorts spill to
-                // temporary files instead of the heap: the process stays small on a small server.
+                // memory map of the whole file (up to 64 GiB; the kernel's page cache, shared by
+                // every connection, see `.cargo/config.toml`), so each connection keeps only a
+                // small private cache (8 MiB), and large sorts spill to temporary files instead
+                // of the heap: the process stays small on a small server.
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {};
                      PRAGMA journal_mode = WAL;
@@ -137,10 +138,9 @@ impl ConnectionManager {
                      PRAGMA foreign_keys = ON;
                      PRAGMA cache_size = -8192;
                      PRAGMA temp_store = FILE;
-                     PRAGMA mmap_size = 1073741824;",
+                     PRAGMA mmap_size = 68719476736;",
                     self.busy_timeout_ms
                 ))?;
-                crate::search::index::register_functions(&mut conn)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }

@@ -547,7 +547,6 @@ pub fn list(
     limit: i64,
 ) -> Result<TicketPage, StoreError> {
     let text = text_match(conn, filter)?;
-
     let limit = limit.max(0);
     let mut rows = page_rows(conn, filter, text.as_ref(), sort, after, limit)?;
 

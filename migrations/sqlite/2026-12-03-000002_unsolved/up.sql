@@ -6,3 +6,7 @@ ALTER TABLE tickets ADD COLUMN unsolved BOOLEAN NOT NULL
 CREATE INDEX tickets_unsolved_updated ON tickets (unsolved, updated_at, id);
 CREATE INDEX tickets_team_unsolved_updated ON tickets (team_id, unsolved, updated_at, id);
 CREATE INDEX tickets_assignee_unsolved_updated ON tickets (assignee_id, unsolved, updated_at, id);
+
+-- The planner needs to know how many tickets each new index narrows to, or it would walk a
+-- team's whole unsolved queue to find a handful of tickets by number.
+ANALYZE tickets;

@@ -20,7 +20,8 @@ use crate::state::AppState;
 )]
 pub async fn logout(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
     let session = auth.session()?.id;
-    sign_out(&state.app, auth.actor, auth.origin(), session).await?;
+    let changed = sign_out(&state.app, auth.actor, auth.origin(), session).await?;
+    state.app.published(changed);
     Ok(HttpResponse::NoContent()
         .cookie(cleared_session_cookie(&state.config))
         .finish())

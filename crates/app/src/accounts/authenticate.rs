@@ -44,6 +44,16 @@ impl Authenticated {
         }
     }
 
+    /// Whether the credential still opens the API at `now`: a session neither too old nor idle
+    /// too long, a token neither revoked nor expired, a user still active.
+    pub fn is_live(&self, policy: &SessionPolicy, now: DateTime<Utc>) -> bool {
+        self.user.active
+            && match &self.credential {
+                Credential::Session(session) => !has_ended(session, policy, now),
+                Credential::Token(token) => token.is_live(now),
+            }
+    }
+
     /// Whether a request that writes may use this credential (read-only API tokens may not).
     pub fn may_write(&self, writes: bool) -> Result<(), AppError> {
         match &self.credential {
@@ -59,12 +69,29 @@ pub fn has_ended(session: &Session, policy: &SessionPolicy, now: DateTime<Utc>) 
 }
 
 /// Who `token` (a session token or a personal API token) signs in, marked as used; an ended
-/// session is deleted, a revoked or expired API token refused.
+/// session is deleted, a revoked or expired API token refused. A credential proven in the last
+/// few seconds is trusted without asking the database
+/// ([`crate::accounts::credential_cache::CredentialCache`]).
 pub async fn authenticate(app: &App, token: &str) -> Result<Authenticated, AppError> {
-    if token.starts_with(access_token::PREFIX) {
-        return api_token(app, token).await;
-    }
     let token_hash = tokens::hash(token);
+    let now = kefu_domain::time::now();
+    if let Some(found) = app.credentials.get(&token_hash)
+        && found.is_live(&app.sessions, now)
+    {
+        return Ok(found);
+    }
+    let generation = app.credentials.generation();
+    let found = if token.starts_with(access_token::PREFIX) {
+        api_token(app, token_hash.clone()).await?
+    } else {
+        session(app, token_hash.clone()).await?
+    };
+    app.credentials.put(generation, token_hash, found.clone());
+    Ok(found)
+}
+
+/// Who a session token signs in.
+async fn session(app: &App, token_hash: String) -> Result<Authenticated, AppError> {
     let found = app
         .store
         .read(move |conn| sessions::find_by_token_hash(conn, &token_hash))
@@ -96,8 +123,7 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Authenticated, AppEr
 }
 
 /// Who a personal API token acts as.
-async fn api_token(app: &App, token: &str) -> Result<Authenticated, AppError> {
-    let token_hash = tokens::hash(token);
+async fn api_token(app: &App, token_hash: String) -> Result<Authenticated, AppError> {
     let found = app
         .store
         .read(move |conn| api_tokens::find_by_hash(conn, &token_hash))

@@ -4,6 +4,7 @@ pub mod api_tokens;
 pub mod authenticate;
 pub mod change_password;
 pub mod create_user;
+pub mod credential_cache;
 pub mod list_users;
 pub mod password_reset;
 pub mod sign_in;

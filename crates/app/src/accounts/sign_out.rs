@@ -5,9 +5,9 @@ use kefu_domain::ids::SessionId;
 use kefu_domain::permissions::Actor;
 use kefu_store::sessions;
 
-use crate::App;
 use crate::audit::{self, Origin};
 use crate::error::AppError;
+use crate::{App, Change, Changed};
 
 /// Ends `actor`'s session `id`.
 pub async fn sign_out(
@@ -15,7 +15,7 @@ pub async fn sign_out(
     actor: Actor,
     origin: Origin,
     id: SessionId,
-) -> Result<(), AppError> {
+) -> Result<Changed<()>, AppError> {
     app.store
         .write(move |conn| {
             sessions::delete(conn, id)?;
@@ -28,7 +28,8 @@ pub async fn sign_out(
                 None,
                 kefu_domain::time::now(),
             )?;
-            Ok(())
+            Ok::<_, AppError>(())
         })
-        .await
+        .await?;
+    Ok(Changed::new((), vec![Change::User { id: actor.user }]))
 }

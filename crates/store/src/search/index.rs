@@ -10,9 +10,9 @@
 //! - in any other order, the queue is walked in its own order, asking each ticket whether it
 //!   matches (a probe of its few entries under one key range), until the page is full.
 //!
-//! On SQLite the probe reads the terms kept in `search_entries` with the function
-//! `kefu_match` ([`register_functions`]) rather than the FTS5 index, whose lookups cost more
-//! with every segment written since the last merge.
+//! On SQLite the probe reads the terms kept in `search_entries` (with `instr`, see
+//! [`SearchQuery::needles`]) rather than the FTS5 index, whose lookups cost more with every
+//! segment written since the last merge.
 
 use std::collections::HashMap;
 
@@ -22,7 +22,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
 
 use super::entry::{Facets, SearchEntry, key_range, number_of};
-use super::query::{SearchQuery, probe_matches};
+use super::query::SearchQuery;
 use crate::connection::Db;
 use crate::dialect::{BackendKind, pick};
 use crate::schema::tickets;
@@ -266,16 +266,19 @@ pub fn newest_keys(
     Ok(keys.into_iter().map(|k| k.value).collect())
 }
 
-/// The call of `kefu_match` (SQLite) on entry `e` beside its ticket's subject entry `s`, over
-/// the terms the searcher may read: the SQL before and after the probe's placeholder.
-fn sqlite_match(scope: SearchScope) -> (&'static str, &'static str) {
-    match scope {
-        SearchScope::All => ("kefu_match(", ", s.terms, e.terms)"),
-        SearchScope::Public => (
-            "kefu_match(",
-            ", s.terms, CASE WHEN e.public THEN e.terms ELSE '' END)",
-        ),
-    }
+/// The SQLite condition that entry `e`, beside its ticket's subject entry `s`, holds every term
+/// of a query: one `instr` per needle (each given as SQL: a placeholder or a string) over the
+/// terms the searcher may read.
+fn sqlite_holds(scope: SearchScope, needles: impl IntoIterator<Item = String>) -> String {
+    let body = match scope {
+        SearchScope::All => "e.terms",
+        SearchScope::Public => "CASE WHEN e.public THEN e.terms ELSE '' END",
+    };
+    needles
+        .into_iter()
+        .map(|needle| format!("instr(' ' || s.terms || ' ' || {body} || ' ', {needle}) > 0"))
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 /// A filter on `tickets` keeping those that match.
@@ -298,16 +301,18 @@ pub fn filter(
             )),
         ),
         (Backend::Sqlite, TextMatch::Probe { query, scope, .. }) => {
-            let (before, after) = sqlite_match(*scope);
-            Box::new(
-                sql::<Bool>(&format!(
-                    "EXISTS (SELECT 1 FROM search_entries s JOIN search_entries e \
-                     ON e.entry BETWEEN s.entry AND s.entry + 4294967295 \
-                     WHERE s.entry = tickets.number * 4294967296 AND {before}"
-                ))
-                .bind::<Text, _>(query.to_probe())
-                .sql(&format!("{after})")),
-            )
+            // The needles are written as SQL strings (quotes doubled): a filter made of text
+            // and one bind per needle has a type per number of needles.
+            let literals = query
+                .needles()
+                .into_iter()
+                .map(|needle| format!("'{}'", needle.replace('\'', "''")));
+            let holds = sqlite_holds(*scope, literals);
+            Box::new(sql::<Bool>(&format!(
+                "EXISTS (SELECT 1 FROM search_entries s JOIN search_entries e \
+                 ON e.entry BETWEEN s.entry AND s.entry + 4294967295 \
+                 WHERE s.entry = tickets.number * 4294967296 AND {holds})"
+            )))
         }
     }
 }
@@ -349,7 +354,7 @@ pub fn best_hits(
         .bind::<Text, _>(query.to_tsquery(&Facets::default()))
         .load(pg)?,
         DbConnection::Sqlite(sqlite) => {
-            let (before, after) = sqlite_match(scope);
+            let needles = query.needles();
             let mut rows = Vec::new();
             for chunk in numbers.chunks(ROWS_PER_INSERT) {
                 let marks = vec!["?"; chunk.len()].join(", ");
@@ -357,17 +362,17 @@ pub fn best_hits(
                     "SELECT e.entry AS key, e.message_id, e.public
                      FROM search_entries s JOIN search_entries e
                        ON e.entry BETWEEN s.entry AND s.entry + 4294967295
-                     WHERE s.entry IN ({marks}) AND {before}?{after}"
+                     WHERE s.entry IN ({marks}) AND {}",
+                    sqlite_holds(scope, needles.iter().map(|_| "?".to_owned()))
                 ))
                 .into_boxed::<diesel::sqlite::Sqlite>();
                 for number in chunk {
                     select = select.bind::<BigInt, _>(key_range(*number)?.0);
                 }
-                rows.extend(
-                    select
-                        .bind::<Text, _>(query.to_probe())
-                        .load::<EntryRow>(sqlite)?,
-                );
+                for needle in &needles {
+                    select = select.bind::<Text, _>(needle.clone());
+                }
+                rows.extend(select.load::<EntryRow>(sqlite)?);
             }
             rows
         }
@@ -407,21 +412,6 @@ pub fn best_hits(
             )
         })
         .collect())
-}
-
-diesel::define_sql_function! {
-    /// Whether an entry matches a query (see [`super::query::probe_matches`]).
-    fn kefu_match(probe: Text, subject: Text, body: Text) -> Bool;
-}
-
-/// Gives a SQLite connection the functions the index's statements call.
-pub(crate) fn register_functions(
-    conn: &mut diesel::sqlite::SqliteConnection,
-) -> Result<(), StoreError> {
-    kefu_match_utils::register_impl(conn, |probe: String, subject: String, body: String| {
-        probe_matches(&probe, &subject, &body)
-    })?;
-    Ok(())
 }
 
 /// Merges some of the SQLite index's segments (at most about `pages` pages of work), so that
