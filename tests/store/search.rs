@@ -216,6 +216,10 @@ test_both! {
             let mut theirs = filter("late again", SearchScope::Public);
             theirs.statuses = vec![Status::Pending];
             assert!(tickets::list(conn, &theirs, TicketSort::Updated, None, 5)?.items.is_empty());
+            theirs.text = SearchQuery::parse("again").map(|q| (q, SearchScope::Public));
+            assert!(tickets::list(conn, &theirs, TicketSort::Updated, None, 5)?.items.is_empty(), "one word too");
+            theirs.text = SearchQuery::parse("arrived").map(|q| (q, SearchScope::Public));
+            assert_eq!(tickets::list(conn, &theirs, TicketSort::Updated, None, 5)?.items.len(), 5, "the subject is theirs");
             let staff = tickets::list(conn, &filter("late again", SearchScope::All), TicketSort::Updated, None, 5)?;
             assert_eq!(staff.items.len(), 5);
             Ok::<_, StoreError>(())
