@@ -464,12 +464,13 @@ fn rows(
     Ok(query.load(conn)?)
 }
 
-/// Entries read from the search index at a time when a search reads it newest first.
+/// The most entries read from the search index at a time when a search reads it newest first.
 const NEWEST_ENTRIES: i64 = 1_000;
 
 /// Up to `wanted` of the newest tickets matching `filter`, below ticket number `before`, for a
-/// search whose words are common: the index is read from its newest entries down, a thousand at
-/// a time, and each batch's tickets are filtered by the queue, until `wanted` are found.
+/// search whose words are common: the index is read from its newest entries down, in batches
+/// of up to a thousand, and each batch's tickets are filtered by the queue, until `wanted` are
+/// found.
 fn newest_matches(
     conn: &mut DbConnection,
     filter: &TicketFilter,
@@ -483,7 +484,10 @@ fn newest_matches(
     };
     let mut found: Vec<TicketRow> = Vec::new();
     while (found.len() as i64) < wanted {
-        let keys = search_index::newest_keys(conn, query, scope, facets, below, NEWEST_ENTRIES)?;
+        // About two entries per ticket still wanted (a ticket's subject and a message often
+        // both match), at most a batch: each entry read costs, the more so on PostgreSQL.
+        let batch_size = ((wanted - found.len() as i64) * 2).clamp(100, NEWEST_ENTRIES);
+        let keys = search_index::newest_keys(conn, query, scope, facets, below, batch_size)?;
         let Some(&last) = keys.last() else { break };
         let mut numbers: Vec<i64> = keys.iter().map(|key| entry::number_of(*key)).collect();
         numbers.dedup();
@@ -500,7 +504,7 @@ fn newest_matches(
             None,
             wanted_now,
         )?);
-        if (keys.len() as i64) < NEWEST_ENTRIES {
+        if (keys.len() as i64) < batch_size {
             break;
         }
     }

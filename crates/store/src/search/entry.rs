@@ -6,8 +6,8 @@
 //!
 //! Every entry also carries the ticket's **facets** (its team and its stage) as tokens no query
 //! word can spell (they hold `_`, which splits words), so a search within a team's queue is
-//! narrowed by the index itself; a ticket moved to another team or stage is indexed again. On
-//! SQLite each term is also indexed joined to the team's facet ([`SearchEntry::team_terms`]):
+//! narrowed by the index itself; a ticket moved to another team or stage is indexed again. Each
+//! term is also indexed joined to the team's facet ([`SearchEntry::team_terms`]):
 //! a word searched within one team is then one list of entries to read, where a word and a
 //! facet would be two long lists to intersect.
 //!
@@ -171,14 +171,17 @@ impl SearchEntry {
     }
 
     /// The entry as a PostgreSQL `tsvector` literal: subject terms weighted `A`, each term at
-    /// the position it was first seen, then the facets.
+    /// the position it was first seen, then the facets, then the terms joined to the team.
     pub(crate) fn tsvector(&self) -> String {
         let subject = self.subject_terms.iter().map(|t| (t.as_str(), "A"));
         let body = self.body_terms.iter().map(|t| (t.as_str(), ""));
         let facets = self.facets().into_iter().map(|t| (t, ""));
+        let team_terms = self.team_terms();
+        let team = team_terms.iter().map(|t| (t.as_str(), ""));
         subject
             .chain(body)
             .chain(facets)
+            .chain(team)
             .enumerate()
             .map(|(i, (term, weight))| {
                 let text = term.replace('\\', "\\\\").replace('\'', "\\'");
@@ -217,7 +220,8 @@ mod tests {
         };
         assert_eq!(
             entry.tsvector(),
-            "'refund':1A 'refund':2 'o\\'k':3 '_team_none':4 '_stage_in_sale':5"
+            "'refund':1A 'refund':2 'o\\'k':3 '_team_none':4 '_stage_in_sale':5 \
+             '_team_none_refund':6 '_team_none_o\\'k':7"
         );
         assert_eq!(entry.team_terms(), ["_team_none_refund", "_team_none_o'k"]);
     }

@@ -197,15 +197,28 @@ pub fn resolve(
     scope: SearchScope,
     facets: &Facets,
 ) -> Result<TextMatch, StoreError> {
+    let probe = || TextMatch::Probe {
+        query: query.clone(),
+        scope,
+        facets: facets.clone(),
+    };
     let keys: Vec<Key> = match conn {
-        DbConnection::Postgres(pg) => diesel::sql_query(format!(
-            "SELECT entry AS value FROM search_entries
-             WHERE terms @@ CAST($1 AS tsquery){} LIMIT $2",
-            public_only(scope, "")
-        ))
-        .bind::<Text, _>(query.to_tsquery(facets))
-        .bind::<BigInt, _>(CANDIDATE_ENTRIES + 1)
-        .load(pg)?,
+        DbConnection::Postgres(pg) => {
+            let tsquery = query.to_tsquery(facets);
+            // A GIN index lists every match before the first is returned, so words its
+            // statistics know to be common are not listed at all.
+            if estimated_entries(pg, &tsquery, scope)? > CANDIDATE_ENTRIES {
+                return Ok(probe());
+            }
+            diesel::sql_query(format!(
+                "SELECT entry AS value FROM search_entries
+                 WHERE terms @@ CAST($1 AS tsquery){} LIMIT $2",
+                public_only(scope, "")
+            ))
+            .bind::<Text, _>(tsquery)
+            .bind::<BigInt, _>(CANDIDATE_ENTRIES + 1)
+            .load(pg)?
+        }
         DbConnection::Sqlite(sqlite) => diesel::sql_query(
             "SELECT rowid AS value FROM search_terms WHERE search_terms MATCH ? LIMIT ?",
         )
@@ -214,16 +227,38 @@ pub fn resolve(
         .load(sqlite)?,
     };
     if keys.len() as i64 > CANDIDATE_ENTRIES {
-        return Ok(TextMatch::Probe {
-            query: query.clone(),
-            scope,
-            facets: facets.clone(),
-        });
+        return Ok(probe());
     }
     let mut numbers: Vec<i64> = keys.iter().map(|k| number_of(k.value)).collect();
     numbers.sort_unstable();
     numbers.dedup();
     Ok(TextMatch::Among(numbers))
+}
+
+#[derive(QueryableByName)]
+struct PlanLine {
+    #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+    line: String,
+}
+
+/// How many entries PostgreSQL's planner expects `tsquery` to match (from the column's
+/// statistics of common terms; rare terms are estimated low).
+fn estimated_entries(
+    pg: &mut diesel::PgConnection,
+    tsquery: &str,
+    scope: SearchScope,
+) -> Result<i64, StoreError> {
+    let plan: Vec<PlanLine> = diesel::sql_query(format!(
+        "EXPLAIN SELECT entry FROM search_entries WHERE terms @@ CAST($1 AS tsquery){}",
+        public_only(scope, "")
+    ))
+    .bind::<Text, _>(tsquery)
+    .load(pg)?;
+    plan.first()
+        .and_then(|p| p.line.split(" rows=").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|rows| rows.parse().ok())
+        .ok_or_else(|| StoreError::Corrupt("PostgreSQL's plan gave no row estimate".into()))
 }
 
 fn public_only(scope: SearchScope, alias: &str) -> String {
@@ -356,10 +391,13 @@ pub fn best_hits(
 ) -> Result<HashMap<i64, Hit>, StoreError> {
     let rows: Vec<EntryRow> = match conn {
         DbConnection::Postgres(pg) => diesel::sql_query(format!(
+            // Each ticket's entries are read by key (`OFFSET 0` keeps the planner from
+            // turning the words into a scan of every matching entry first).
             "SELECT e.entry AS key, e.message_id, e.public
              FROM unnest($1::bigint[]) AS n(number)
-             JOIN search_entries e ON e.entry BETWEEN n.number * 4294967296
-               AND n.number * 4294967296 + 4294967295
+             CROSS JOIN LATERAL (SELECT entry, message_id, public, terms FROM search_entries
+               WHERE entry BETWEEN n.number * 4294967296 AND n.number * 4294967296 + 4294967295
+               OFFSET 0) e
              WHERE e.terms @@ CAST($2 AS tsquery){}",
             public_only(scope, "e.")
         ))

@@ -104,15 +104,22 @@ impl SearchQuery {
             .collect()
     }
 
-    /// The query in PostgreSQL `tsquery` syntax, narrowed to entries with all of `facets`.
-    /// Terms hold no quotes or backslashes but may in principle (lower-casing can add
-    /// combining marks), so they are escaped anyway.
+    /// The query in PostgreSQL `tsquery` syntax, narrowed to entries with all of `facets`:
+    /// within a team, the words joined to it ([`team_term`]). Terms hold no quotes or
+    /// backslashes but may in principle (lower-casing can add combining marks), so they are
+    /// escaped anyway.
     pub fn to_tsquery(&self, facets: &Facets) -> String {
         let quote = |text: &str| text.replace('\\', "\\\\").replace('\'', "\\'");
         self.terms
             .iter()
-            .map(|t| format!("'{}'{}", quote(&t.text), if t.prefix { ":*" } else { "" }))
-            .chain(facets.iter().map(|f| format!("'{}'", quote(f))))
+            .map(|t| {
+                let text = match &facets.team {
+                    Some(team) => team_term(team, &t.text),
+                    None => t.text.clone(),
+                };
+                format!("'{}'{}", quote(&text), if t.prefix { ":*" } else { "" })
+            })
+            .chain(facets.stage.iter().map(|f| format!("'{}'", quote(f))))
             .collect::<Vec<_>>()
             .join(" & ")
     }
@@ -175,6 +182,8 @@ mod tests {
             team: Some("_team_x".into()),
             stage: Some("_stage_y".into()),
         };
+        let pg = SearchQuery::parse("rout*").map(|q| q.to_tsquery(&facets));
+        assert_eq!(pg.as_deref(), Some("'_team_x_rout':* & '_stage_y'"));
         let team = SearchQuery::parse("rout* 退货").map(|q| q.to_fts5(SearchScope::All, &facets));
         assert_eq!(
             team.as_deref(),
