@@ -94,16 +94,16 @@ mod tests {
     use kefu_domain::permissions::Actor;
     use kefu_domain::role::Role;
 
-    fn user(email: &str, role: Role) -> User {
-        User {
+    fn user(email: &str, role: Role) -> Result<User, kefu_domain::DomainError> {
+        Ok(User {
             id: UserId::new(),
-            email: EmailAddress::parse(email).expect("an address"),
+            email: EmailAddress::parse(email)?,
             name: email.into(),
             role,
             active: true,
             locale: None,
             created_at: kefu_domain::time::now(),
-        }
+        })
     }
 
     fn proven(user: &User) -> Authenticated {
@@ -128,11 +128,12 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_account_is_forgotten_and_a_lookup_from_before_is_not_kept() {
+    fn a_changed_account_is_forgotten_and_a_lookup_from_before_is_not_kept()
+    -> Result<(), kefu_domain::DomainError> {
         let cache = CredentialCache::default();
         let (ana, bo) = (
-            user("ana@example.com", Role::Agent),
-            user("bo@example.com", Role::Admin),
+            user("ana@example.com", Role::Agent)?,
+            user("bo@example.com", Role::Admin)?,
         );
         let before = cache.generation();
         cache.put(before, "a".into(), proven(&ana));
@@ -150,5 +151,6 @@ mod tests {
         );
         cache.put(cache.generation(), "a".into(), proven(&ana));
         assert!(cache.get("a").is_some());
+        Ok(())
     }
 }
