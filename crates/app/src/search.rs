@@ -64,6 +64,7 @@ pub async fn reindex(app: &App, progress: impl Fn(u64, u64)) -> Result<u64, AppE
         done += count;
         progress(done, total.max(done));
     }
+    app.store.write(search_index::analyze).await?;
     app.store
         .write(|conn| settings::set(conn, settings::SEARCH_INDEX, None, kefu_domain::time::now()))
         .await?;

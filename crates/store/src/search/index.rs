@@ -197,19 +197,9 @@ pub fn resolve(
     scope: SearchScope,
     facets: &Facets,
 ) -> Result<TextMatch, StoreError> {
-    let probe = || TextMatch::Probe {
-        query: query.clone(),
-        scope,
-        facets: facets.clone(),
-    };
     let keys: Vec<Key> = match conn {
         DbConnection::Postgres(pg) => {
             let tsquery = query.to_tsquery(facets);
-            // A GIN index lists every match before the first is returned, so words its
-            // statistics know to be common are not listed at all.
-            if estimated_entries(pg, &tsquery, scope)? > CANDIDATE_ENTRIES {
-                return Ok(probe());
-            }
             diesel::sql_query(format!(
                 "SELECT entry AS value FROM search_entries
                  WHERE terms @@ CAST($1 AS tsquery){} LIMIT $2",
@@ -227,38 +217,16 @@ pub fn resolve(
         .load(sqlite)?,
     };
     if keys.len() as i64 > CANDIDATE_ENTRIES {
-        return Ok(probe());
+        return Ok(TextMatch::Probe {
+            query: query.clone(),
+            scope,
+            facets: facets.clone(),
+        });
     }
     let mut numbers: Vec<i64> = keys.iter().map(|k| number_of(k.value)).collect();
     numbers.sort_unstable();
     numbers.dedup();
     Ok(TextMatch::Among(numbers))
-}
-
-#[derive(QueryableByName)]
-struct PlanLine {
-    #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
-    line: String,
-}
-
-/// How many entries PostgreSQL's planner expects `tsquery` to match (from the column's
-/// statistics of common terms; rare terms are estimated low).
-fn estimated_entries(
-    pg: &mut diesel::PgConnection,
-    tsquery: &str,
-    scope: SearchScope,
-) -> Result<i64, StoreError> {
-    let plan: Vec<PlanLine> = diesel::sql_query(format!(
-        "EXPLAIN SELECT entry FROM search_entries WHERE terms @@ CAST($1 AS tsquery){}",
-        public_only(scope, "")
-    ))
-    .bind::<Text, _>(tsquery)
-    .load(pg)?;
-    plan.first()
-        .and_then(|p| p.line.split(" rows=").nth(1))
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|rows| rows.parse().ok())
-        .ok_or_else(|| StoreError::Corrupt("PostgreSQL's plan gave no row estimate".into()))
 }
 
 fn public_only(scope: SearchScope, alias: &str) -> String {
@@ -477,7 +445,16 @@ pub fn merge_some(conn: &mut DbConnection, pages: i64) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Merges the SQLite index into one segment (after a bulk load or a rebuild).
+/// Refreshes PostgreSQL's statistics of the index's terms, by which it judges which words are
+/// common (after a rebuild; autovacuum keeps them afterwards). SQLite's index needs none.
+pub fn analyze(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("ANALYZE search_entries").execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Merges the SQLite index into one segment (after a bulk load).
 pub fn optimize(conn: &mut DbConnection) -> Result<(), StoreError> {
     if let DbConnection::Sqlite(sqlite) = conn {
         diesel::sql_query("INSERT INTO search_terms (search_terms) VALUES ('optimize')")
