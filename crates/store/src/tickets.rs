@@ -486,7 +486,8 @@ fn newest_matches(
     while (found.len() as i64) < wanted {
         // About two entries per ticket still wanted (a ticket's subject and a message often
         // both match), at most a batch: each entry read costs, the more so on PostgreSQL.
-        let batch_size = ((wanted - found.len() as i64) * 2).clamp(100, NEWEST_ENTRIES);
+        let remaining = wanted - found.len() as i64;
+        let batch_size = (remaining * 2).clamp(100, NEWEST_ENTRIES);
         let keys = search_index::newest_keys(conn, query, scope, facets, below, batch_size)?;
         let Some(&last) = keys.last() else { break };
         let mut numbers: Vec<i64> = keys.iter().map(|key| entry::number_of(*key)).collect();
@@ -495,14 +496,13 @@ fn newest_matches(
         // batch starts under all of them.
         below = entry::key_range(entry::number_of(last))?.0;
         let batch = TextMatch::Among(numbers);
-        let wanted_now = wanted - found.len() as i64;
         found.extend(rows(
             conn,
             filter,
             Some(&batch),
             TicketSort::Created,
             None,
-            wanted_now,
+            remaining,
         )?);
         if (keys.len() as i64) < batch_size {
             break;

@@ -306,26 +306,26 @@ pub fn filter(
         (Backend::Sqlite, TextMatch::Probe { query, scope, .. }) => {
             // The needles are written as SQL strings (quotes doubled): a filter made of text
             // and one bind per needle has a type per number of needles.
-            let literals = query
+            let literals: Vec<String> = query
                 .needles()
-                .into_iter()
-                .map(|needle| format!("'{}'", needle.replace('\'', "''")));
-            let mut literals: Vec<String> = literals.collect();
-            let probe = match (literals.pop(), literals.is_empty()) {
+                .iter()
+                .map(|needle| format!("'{}'", needle.replace('\'', "''")))
+                .collect();
+            let probe = match literals.as_slice() {
                 // One word is in the subject or a message when it is in any entry the
                 // searcher may read (the subject's is public): no need to pair each with it.
-                (Some(needle), true) => format!(
+                [needle] => format!(
                     "EXISTS (SELECT 1 FROM search_entries e \
                      WHERE e.entry BETWEEN tickets.number * 4294967296 \
                      AND tickets.number * 4294967296 + 4294967295 \
                      AND instr(' ' || e.terms || ' ', {needle}) > 0{})",
                     public_only(*scope, "e.")
                 ),
-                (last, _) => format!(
+                _ => format!(
                     "EXISTS (SELECT 1 FROM search_entries s JOIN search_entries e \
                      ON e.entry BETWEEN s.entry AND s.entry + 4294967295 \
                      WHERE s.entry = tickets.number * 4294967296 AND {})",
-                    sqlite_holds(*scope, literals.into_iter().chain(last))
+                    sqlite_holds(*scope, literals)
                 ),
             };
             Box::new(sql::<Bool>(&probe))
