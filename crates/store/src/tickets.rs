@@ -466,47 +466,88 @@ fn rows(
 
 /// The most entries read from the search index at a time when a search reads it newest first.
 const NEWEST_ENTRIES: i64 = 1_000;
+/// How many tickets' entries one read of the index newest first spans at most.
+const NEWEST_SPAN: i64 = 5_000;
+/// How many tickets a search reads the index newest first across before it walks the queue
+/// instead: the words are common in the index but not among the queue's tickets.
+const NEWEST_REACH: i64 = 25_000;
 
 /// Up to `wanted` of the newest tickets matching `filter`, below ticket number `before`, for a
 /// search whose words are common: the index is read from its newest entries down, in batches
-/// of up to a thousand, and each batch's tickets are filtered by the queue, until `wanted` are
-/// found.
+/// of up to a thousand entries and [`NEWEST_SPAN`] tickets, and each batch's tickets are
+/// filtered by the queue, until `wanted` are found. When [`NEWEST_REACH`] tickets hold too few,
+/// the rest of the queue is walked in its own order instead.
 fn newest_matches(
     conn: &mut DbConnection,
     filter: &TicketFilter,
-    (query, scope, facets): (&SearchQuery, SearchScope, &entry::Facets),
+    text: &TextMatch,
     before: Option<i64>,
     wanted: i64,
 ) -> Result<Vec<TicketRow>, StoreError> {
-    let mut below = match before {
-        Some(number) => entry::key_range(number)?.0,
-        None => i64::MAX,
+    let TextMatch::Probe {
+        query,
+        scope,
+        facets,
+    } = text
+    else {
+        return rows(conn, filter, Some(text), TicketSort::Created, None, wanted);
     };
+    let newest = match before {
+        Some(number) => number,
+        None => match tickets::table
+            .select(diesel::dsl::max(tickets::number))
+            .first::<Option<i64>>(conn)?
+        {
+            Some(number) => number + 1,
+            None => return Ok(Vec::new()),
+        },
+    };
+    let mut below = entry::key_range(newest)?.0;
     let mut found: Vec<TicketRow> = Vec::new();
     while (found.len() as i64) < wanted {
+        let remaining = wanted - found.len() as i64;
+        let number = entry::number_of(below);
+        if number <= 0 {
+            break;
+        }
+        if newest - number >= NEWEST_REACH {
+            found.extend(
+                filtered(conn, filter, Some(text))
+                    .filter(tickets::number.lt(number))
+                    .order(tickets::number.desc())
+                    .select(TicketRow::as_select())
+                    .limit(remaining)
+                    .load(conn)?,
+            );
+            break;
+        }
+        let floor = entry::key_range((number - NEWEST_SPAN).max(0))?.0;
         // About two entries per ticket still wanted (a ticket's subject and a message often
         // both match), at most a batch: each entry read costs, the more so on PostgreSQL.
-        let remaining = wanted - found.len() as i64;
         let batch_size = (remaining * 2).clamp(100, NEWEST_ENTRIES);
-        let keys = search_index::newest_keys(conn, query, scope, facets, below, batch_size)?;
-        let Some(&last) = keys.last() else { break };
+        let keys =
+            search_index::newest_keys(conn, query, *scope, facets, floor..below, batch_size)?;
+        below = match keys.last() {
+            // The last ticket's other entries are below this batch; it is listed now, so the
+            // next batch starts under all of them.
+            Some(&last) if keys.len() as i64 == batch_size => {
+                entry::key_range(entry::number_of(last))?.0
+            }
+            _ => floor,
+        };
+        if keys.is_empty() {
+            continue;
+        }
         let mut numbers: Vec<i64> = keys.iter().map(|key| entry::number_of(*key)).collect();
         numbers.dedup();
-        // The last ticket's other entries are below this batch; it is listed now, so the next
-        // batch starts under all of them.
-        below = entry::key_range(entry::number_of(last))?.0;
-        let batch = TextMatch::Among(numbers);
         found.extend(rows(
             conn,
             filter,
-            Some(&batch),
+            Some(&TextMatch::Among(numbers)),
             TicketSort::Created,
             None,
             remaining,
         )?);
-        if (keys.len() as i64) < batch_size {
-            break;
-        }
     }
     Ok(found)
 }
@@ -526,17 +567,13 @@ fn page_rows(
         _ => (sort, after, limit + 1),
     };
     match text {
-        Some(TextMatch::Probe {
-            query,
-            scope,
-            facets,
-        }) if sort == TicketSort::Created => newest_matches(
-            conn,
-            filter,
-            (query, *scope, facets),
-            after.map(|c| c.number),
-            wanted,
-        ),
+        // A requester's few tickets are walked whatever the words: reading the index newest
+        // first would pass everyone else's.
+        Some(probe @ TextMatch::Probe { .. })
+            if sort == TicketSort::Created && filter.requester.is_none() =>
+        {
+            newest_matches(conn, filter, probe, after.map(|c| c.number), wanted)
+        }
         _ => rows(conn, filter, text, sort, after, wanted),
     }
 }

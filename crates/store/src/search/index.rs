@@ -6,9 +6,15 @@
 //! [`CANDIDATE_ENTRIES`]. When it finds fewer, the queue is filtered to those tickets. When
 //! there are more, the words are common, and the index is never read whole:
 //! - newest first, the index is read from its highest key down ([`newest_keys`]), since keys
-//!   grow with ticket numbers, until the page is full;
+//!   grow with ticket numbers, until the page is full (a requester's own few tickets, and a
+//!   queue the words turn out to be rare in, are walked instead);
 //! - in any other order, the queue is walked in its own order, asking each ticket whether it
 //!   matches (a probe of its few entries under one key range), until the page is full.
+//!
+//! PostgreSQL is not asked to list the entries when its statistics of the index (the most
+//! common lexemes `ANALYZE` finds) already call the words common: GIN builds the whole list of
+//! a word's entries before it can say there are more than [`CANDIDATE_ENTRIES`], which costs
+//! more than the search that follows.
 //!
 //! On SQLite the probe reads the terms kept in `search_entries` (with `instr`, see
 //! [`SearchQuery::needles`]) rather than the FTS5 index, whose lookups cost more with every
@@ -19,7 +25,7 @@ use std::collections::HashMap;
 use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text};
 
 use super::entry::{Facets, SearchEntry, key_range, number_of};
 use super::query::SearchQuery;
@@ -31,6 +37,11 @@ use kefu_domain::permissions::SearchScope;
 
 /// The most matching entries a search lists before it walks the queue instead.
 pub const CANDIDATE_ENTRIES: i64 = 4_000;
+/// The matching entries, by PostgreSQL's statistics, above which a search's words are common
+/// without asking GIN: a walk then finds a page within a few thousand entries, sooner than GIN
+/// lists every match (it builds the whole list before it can say there are more than
+/// [`CANDIDATE_ENTRIES`]).
+const COMMON_ENTRIES: f64 = 20_000.0;
 /// Rows per insert statement when writing entries.
 const ROWS_PER_INSERT: usize = 500;
 
@@ -55,6 +66,14 @@ pub enum TextMatch {
 struct Key {
     #[diesel(sql_type = BigInt)]
     value: i64,
+}
+
+#[derive(QueryableByName)]
+struct Frequency {
+    #[diesel(sql_type = Double)]
+    share: f64,
+    #[diesel(sql_type = Double)]
+    entries: f64,
 }
 
 #[derive(QueryableByName)]
@@ -197,8 +216,16 @@ pub fn resolve(
     scope: SearchScope,
     facets: &Facets,
 ) -> Result<TextMatch, StoreError> {
+    let probe = || TextMatch::Probe {
+        query: query.clone(),
+        scope,
+        facets: facets.clone(),
+    };
     let keys: Vec<Key> = match conn {
         DbConnection::Postgres(pg) => {
+            if common_by_statistics(pg, query, facets)? {
+                return Ok(probe());
+            }
             let tsquery = query.to_tsquery(facets);
             diesel::sql_query(format!(
                 "SELECT entry AS value FROM search_entries
@@ -217,16 +244,45 @@ pub fn resolve(
         .load(sqlite)?,
     };
     if keys.len() as i64 > CANDIDATE_ENTRIES {
-        return Ok(TextMatch::Probe {
-            query: query.clone(),
-            scope,
-            facets: facets.clone(),
-        });
+        return Ok(probe());
     }
     let mut numbers: Vec<i64> = keys.iter().map(|k| number_of(k.value)).collect();
     numbers.sort_unstable();
     numbers.dedup();
     Ok(TextMatch::Among(numbers))
+}
+
+/// Whether PostgreSQL's statistics of the index (the most common lexemes `ANALYZE` finds, with
+/// the share of entries holding each) put the entries within `facets` holding all of the
+/// query's lexemes above [`COMMON_ENTRIES`], taking the lexemes as independent. A lexeme missing
+/// from the statistics is rarer than all of them, and so is the query.
+fn common_by_statistics(
+    pg: &mut diesel::PgConnection,
+    query: &SearchQuery,
+    facets: &Facets,
+) -> Result<bool, StoreError> {
+    let Some(mut lexemes) = query.lexemes(facets) else {
+        return Ok(false);
+    };
+    lexemes.sort_unstable();
+    lexemes.dedup();
+    let found: Vec<Frequency> = diesel::sql_query(
+        "SELECT CAST(s.most_common_elem_freqs[e.i] AS float8) AS share,
+                CAST(c.reltuples AS float8) AS entries
+         FROM pg_stats s
+         JOIN pg_class c ON c.oid = CAST('search_entries' AS regclass)
+         CROSS JOIN LATERAL unnest(CAST(CAST(s.most_common_elems AS text) AS text[]))
+           WITH ORDINALITY AS e(lexeme, i)
+         WHERE s.schemaname = current_schema() AND s.tablename = 'search_entries'
+           AND s.attname = 'terms' AND e.lexeme = ANY($1)",
+    )
+    .bind::<Array<Text>, _>(&lexemes)
+    .load(pg)?;
+    if found.len() < lexemes.len() {
+        return Ok(false);
+    }
+    let entries = found.first().map_or(0.0, |f| f.entries);
+    Ok(entries * found.iter().map(|f| f.share).product::<f64>() > COMMON_ENTRIES)
 }
 
 fn public_only(scope: SearchScope, alias: &str) -> String {
@@ -236,37 +292,40 @@ fn public_only(scope: SearchScope, alias: &str) -> String {
     }
 }
 
-/// Up to `limit` keys of the entries matching `query` (narrowed to `facets`), from the highest
-/// below `below` down: the newest tickets' first.
+/// Up to `limit` keys of the entries matching `query` (narrowed to `facets`) among the keys
+/// `keys`, from the highest down: the newest tickets' first.
 pub fn newest_keys(
     conn: &mut DbConnection,
     query: &SearchQuery,
     scope: SearchScope,
     facets: &Facets,
-    below: i64,
+    keys: std::ops::Range<i64>,
     limit: i64,
 ) -> Result<Vec<i64>, StoreError> {
-    let keys: Vec<Key> = match conn {
+    let found: Vec<Key> = match conn {
         DbConnection::Postgres(pg) => diesel::sql_query(format!(
             "SELECT entry AS value FROM search_entries
-             WHERE terms @@ CAST($1 AS tsquery){} AND entry < $2
-             ORDER BY entry DESC LIMIT $3",
+             WHERE terms @@ CAST($1 AS tsquery){} AND entry >= $2 AND entry < $3
+             ORDER BY entry DESC LIMIT $4",
             public_only(scope, "")
         ))
         .bind::<Text, _>(query.to_tsquery(facets))
-        .bind::<BigInt, _>(below)
+        .bind::<BigInt, _>(keys.start)
+        .bind::<BigInt, _>(keys.end)
         .bind::<BigInt, _>(limit)
         .load(pg)?,
         DbConnection::Sqlite(sqlite) => diesel::sql_query(
             "SELECT rowid AS value FROM search_terms
-             WHERE search_terms MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?",
+             WHERE search_terms MATCH ? AND rowid >= ? AND rowid < ?
+             ORDER BY rowid DESC LIMIT ?",
         )
         .bind::<Text, _>(query.to_fts5(scope, facets))
-        .bind::<BigInt, _>(below)
+        .bind::<BigInt, _>(keys.start)
+        .bind::<BigInt, _>(keys.end)
         .bind::<BigInt, _>(limit)
         .load(sqlite)?,
     };
-    Ok(keys.into_iter().map(|k| k.value).collect())
+    Ok(found.into_iter().map(|k| k.value).collect())
 }
 
 /// The SQLite condition that entry `e`, beside its ticket's subject entry `s`, holds every term

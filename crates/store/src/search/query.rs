@@ -104,6 +104,17 @@ impl SearchQuery {
             .collect()
     }
 
+    /// The PostgreSQL lexemes an entry within `facets` must hold for the query to match it
+    /// (the words, joined to the team when there is one, and the stage facet); `None` when a
+    /// word is a prefix, which matches many lexemes.
+    pub fn lexemes(&self, facets: &Facets) -> Option<Vec<String>> {
+        self.terms
+            .iter()
+            .map(|t| (!t.prefix).then(|| lexeme(t, facets)))
+            .chain(facets.stage.iter().map(|f| Some(f.clone())))
+            .collect()
+    }
+
     /// The query in PostgreSQL `tsquery` syntax, narrowed to entries with all of `facets`:
     /// within a team, the words joined to it ([`team_term`]). Terms hold no quotes or
     /// backslashes but may in principle (lower-casing can add combining marks), so they are
@@ -113,10 +124,7 @@ impl SearchQuery {
         self.terms
             .iter()
             .map(|t| {
-                let text = match &facets.team {
-                    Some(team) => team_term(team, &t.text),
-                    None => t.text.clone(),
-                };
+                let text = lexeme(t, facets);
                 format!("'{}'{}", quote(&text), if t.prefix { ":*" } else { "" })
             })
             .chain(facets.stage.iter().map(|f| format!("'{}'", quote(f))))
@@ -163,6 +171,14 @@ impl SearchQuery {
     }
 }
 
+/// A word as the index holds it within `facets`: joined to the team when there is one.
+fn lexeme(term: &QueryTerm, facets: &Facets) -> String {
+    match &facets.team {
+        Some(team) => team_term(team, &term.text),
+        None => term.text.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +200,15 @@ mod tests {
         };
         let pg = SearchQuery::parse("rout*").map(|q| q.to_tsquery(&facets));
         assert_eq!(pg.as_deref(), Some("'_team_x_rout':* & '_stage_y'"));
+        let lexemes = SearchQuery::parse("退货").and_then(|q| q.lexemes(&facets));
+        assert_eq!(
+            lexemes,
+            Some(vec!["_team_x_退货".to_owned(), "_stage_y".to_owned()])
+        );
+        assert_eq!(
+            SearchQuery::parse("退货 rout*").and_then(|q| q.lexemes(&facets)),
+            None
+        );
         let team = SearchQuery::parse("rout* 退货").map(|q| q.to_fts5(SearchScope::All, &facets));
         assert_eq!(
             team.as_deref(),
