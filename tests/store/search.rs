@@ -22,13 +22,17 @@ fn filter(q: &str, scope: SearchScope) -> TicketFilter {
 }
 
 fn found(conn: &mut DbConnection, q: &str, scope: SearchScope) -> Vec<String> {
-    let mut subjects: Vec<String> =
-        tickets::list(conn, &filter(q, scope), TicketSort::Updated, None, 50)
-            .unwrap()
-            .items
-            .into_iter()
-            .map(|t| t.subject)
-            .collect();
+    let mut subjects: Vec<String> = tickets::list(
+        conn,
+        &filter(q, scope),
+        (TicketSort::Updated, None, 50),
+        None,
+    )
+    .unwrap()
+    .items
+    .into_iter()
+    .map(|t| t.subject)
+    .collect();
     subjects.sort();
     subjects
 }
@@ -172,7 +176,7 @@ test_both! {
             let mut walked = filter("late order", SearchScope::All);
             walked.team = Some(tickets::TeamFilter::Team(team));
             walked.statuses = vec![Status::Pending];
-            let page = tickets::list(conn, &walked, TicketSort::Updated, None, 10)?;
+            let page = tickets::list(conn, &walked, (TicketSort::Updated, None, 10), None)?;
             let expected: Vec<i64> = all.iter().rev().filter(|t| t.team.is_some()).take(10).map(|t| t.number.get()).collect();
             assert_eq!(page.items.iter().map(|t| t.number.get()).collect::<Vec<_>>(), expected);
             assert!(page.next.is_some());
@@ -180,7 +184,7 @@ test_both! {
 
             let mut listed = filter("快递", SearchScope::All);
             listed.team = Some(tickets::TeamFilter::Team(team));
-            let page = tickets::list(conn, &listed, TicketSort::Created, None, 10)?;
+            let page = tickets::list(conn, &listed, (TicketSort::Created, None, 10), None)?;
             let expected: Vec<i64> = all.iter().enumerate().rev()
                 .filter(|(i, t)| i % 1000 == 7 && t.team.is_some())
                 .map(|(_, t)| t.number.get()).collect();
@@ -192,12 +196,12 @@ test_both! {
             let mut newest = filter("late order", SearchScope::All);
             newest.statuses = vec![Status::Pending];
             let pending: Vec<i64> = all.iter().rev().filter(|t| t.status == Status::Pending).map(|t| t.number.get()).collect();
-            let first = tickets::list(conn, &newest, TicketSort::Created, None, 600)?;
+            let first = tickets::list(conn, &newest, (TicketSort::Created, None, 600), None)?;
             let numbers = |page: &tickets::TicketPage| page.items.iter().map(|t| t.number.get()).collect::<Vec<_>>();
             assert_eq!(numbers(&first), pending[..600]);
-            let second = tickets::list(conn, &newest, TicketSort::Created, first.next.as_ref(), 600)?;
+            let second = tickets::list(conn, &newest, (TicketSort::Created, first.next.as_ref(), 600), None)?;
             assert_eq!(numbers(&second), pending[600..1200]);
-            let third = tickets::list(conn, &newest, TicketSort::Created, second.next.as_ref(), 600)?;
+            let third = tickets::list(conn, &newest, (TicketSort::Created, second.next.as_ref(), 600), None)?;
             assert_eq!(numbers(&third), pending[1200..]);
             assert!(third.next.is_none());
 
@@ -205,7 +209,7 @@ test_both! {
             let mut ranked = Vec::new();
             let mut cursor = None;
             loop {
-                let page = tickets::list(conn, &newest, TicketSort::Relevance, cursor.as_ref(), 150)?;
+                let page = tickets::list(conn, &newest, (TicketSort::Relevance, cursor.as_ref(), 150), None)?;
                 ranked.extend(numbers(&page));
                 match page.next {
                     Some(next) => cursor = Some(next),
@@ -222,12 +226,12 @@ test_both! {
             // A customer's probe reads only what they may: the subject and public messages.
             let mut theirs = filter("late again", SearchScope::Public);
             theirs.statuses = vec![Status::Pending];
-            assert!(tickets::list(conn, &theirs, TicketSort::Updated, None, 5)?.items.is_empty());
+            assert!(tickets::list(conn, &theirs, (TicketSort::Updated, None, 5), None)?.items.is_empty());
             theirs.text = SearchQuery::parse("again").map(|q| (q, SearchScope::Public));
-            assert!(tickets::list(conn, &theirs, TicketSort::Updated, None, 5)?.items.is_empty(), "one word too");
+            assert!(tickets::list(conn, &theirs, (TicketSort::Updated, None, 5), None)?.items.is_empty(), "one word too");
             theirs.text = SearchQuery::parse("arrived").map(|q| (q, SearchScope::Public));
-            assert_eq!(tickets::list(conn, &theirs, TicketSort::Updated, None, 5)?.items.len(), 5, "the subject is theirs");
-            let staff = tickets::list(conn, &filter("late again", SearchScope::All), TicketSort::Updated, None, 5)?;
+            assert_eq!(tickets::list(conn, &theirs, (TicketSort::Updated, None, 5), None)?.items.len(), 5, "the subject is theirs");
+            let staff = tickets::list(conn, &filter("late again", SearchScope::All), (TicketSort::Updated, None, 5), None)?;
             assert_eq!(staff.items.len(), 5);
             Ok::<_, StoreError>(())
         }).await.unwrap();
@@ -247,12 +251,12 @@ test_both! {
             indexed(conn, &other, &[(Visibility::Internal, "nothing")]);
 
             let f = filter("warranty", SearchScope::All);
-            let first = tickets::list(conn, &f, TicketSort::Relevance, None, 1)?;
+            let first = tickets::list(conn, &f, (TicketSort::Relevance, None, 1), None)?;
             assert_eq!(first.items[0].id, strong.id);
             let hit = &first.hits[&strong.number.get()];
             assert!(hit.message_id.is_some(), "the snippet comes from the message");
             let cursor = first.next.expect("a second page");
-            let second = tickets::list(conn, &f, TicketSort::Relevance, Some(&cursor), 1)?;
+            let second = tickets::list(conn, &f, (TicketSort::Relevance, Some(&cursor), 1), None)?;
             assert_eq!(second.items.iter().map(|t| t.id).collect::<Vec<_>>(), [weak.id]);
             assert!(second.next.is_none());
             Ok::<_, StoreError>(())
@@ -267,10 +271,10 @@ test_both! {
             unrelated(conn, requester);
             let t = ticket(conn, requester, "Refund request", 1);
             indexed(conn, &t, &[(Visibility::Internal, "refund refund refund approved by finance")]);
-            let page = tickets::list(conn, &filter("refund", SearchScope::Public), TicketSort::Updated, None, 5)?;
+            let page = tickets::list(conn, &filter("refund", SearchScope::Public), (TicketSort::Updated, None, 5), None)?;
             assert_eq!(page.items.len(), 1, "the subject is theirs to search");
             assert_eq!(page.hits[&t.number.get()].message_id, None);
-            let staff = tickets::list(conn, &filter("refund", SearchScope::All), TicketSort::Updated, None, 5)?;
+            let staff = tickets::list(conn, &filter("refund", SearchScope::All), (TicketSort::Updated, None, 5), None)?;
             assert!(staff.hits[&t.number.get()].message_id.is_some());
             Ok::<_, StoreError>(())
         }).await.unwrap();

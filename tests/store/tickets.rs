@@ -173,7 +173,7 @@ test_both! {
                 ),
             ];
             for (name, filter, keep) in cases {
-                let got = numbers(&tickets::list(conn, &filter, TicketSort::CreatedAsc, None, 50)?.items);
+                let got = numbers(&tickets::list(conn, &filter, (TicketSort::CreatedAsc, None, 50), None)?.items);
                 let expected: Vec<i64> = all.iter().filter(|t| keep(t)).map(|t| t.number.get()).collect();
                 assert!(!expected.is_empty() || name == "nothing", "{name}: the fixture covers the case");
                 assert_eq!(got, expected, "{name}");
@@ -209,7 +209,7 @@ test_both! {
                 let mut seen = Vec::new();
                 let mut cursor = None;
                 loop {
-                    let page = tickets::list(conn, &TicketFilter::default(), sort, cursor.as_ref(), 5)?;
+                    let page = tickets::list(conn, &TicketFilter::default(), (sort, cursor.as_ref(), 5), None)?;
                     assert!(page.items.len() <= 5);
                     seen.extend(page.items);
                     match page.next {
@@ -286,6 +286,37 @@ test_both! {
             assert_eq!(together, each);
             assert_eq!(together.last(), Some(&12), "counts stop at the cap");
             assert!(together.iter().all(|n| *n > 0), "{together:?}");
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+test_both! {
+    async fn a_page_comes_with_each_tickets_names_and_the_viewers_read_marks(db: TestDb) {
+        db.store.write(|conn| {
+            let agent = agent(conn);
+            let all = queue(conn, agent);
+            let seen = &all[3];
+            kefu_store::reads::mark_seen(conn, agent, seen.id, kefu_domain::time::now())?;
+            let page = tickets::list(conn, &TicketFilter::default(), (TicketSort::CreatedAsc, None, 50), Some(agent))?;
+            assert_eq!(page.items.len(), all.len());
+            for (listed, written) in page.items.iter().zip(&all) {
+                assert_eq!(listed, written, "tags come with the page");
+                let names = &page.names[&written.id];
+                assert_eq!(names.tags, written.tags);
+                assert_eq!(names.requester.id, written.requester);
+                let (name, email) = if written.requester == all[0].requester {
+                    ("王芳", "wang.fang@example.com")
+                } else {
+                    ("Li Wei", "li.wei@example.com")
+                };
+                assert_eq!((names.requester.name.as_str(), names.requester.email.as_deref()), (name, Some(email)));
+                assert_eq!(names.assignee_name.as_deref(), written.assignee.map(|_| "Agent"));
+                assert_eq!(names.team_name.as_deref(), written.team.map(|_| "Orders"));
+                assert_eq!(names.seen_at.is_some(), written.id == seen.id);
+            }
+            let anonymous = tickets::list(conn, &TicketFilter::default(), (TicketSort::CreatedAsc, None, 50), None)?;
+            assert!(anonymous.names.values().all(|n| n.seen_at.is_none()), "another viewer's marks are not theirs");
             Ok::<_, StoreError>(())
         }).await.unwrap();
     }

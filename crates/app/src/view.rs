@@ -14,6 +14,7 @@ use kefu_domain::message::{AuthorKind, Message};
 use kefu_domain::permissions::Actor;
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
 use kefu_domain::ticket::Ticket;
+use kefu_store::ticket_names::TicketNames;
 use kefu_store::{DbConnection, StoreError, calls, customers, reads, teams, users};
 
 /// A user account as the API shows it.
@@ -29,10 +30,10 @@ pub fn user(user: &User) -> UserResponse {
     }
 }
 
-fn user_summary(user: &User) -> UserSummary {
+fn user_summary(id: UserId, name: &str) -> UserSummary {
     UserSummary {
-        id: user.id,
-        name: user.name.clone(),
+        id,
+        name: name.to_owned(),
     }
 }
 
@@ -73,10 +74,7 @@ pub fn teams(
         .iter()
         .flat_map(|t| t.members.iter().copied())
         .collect();
-    let members: HashMap<UserId, User> = users::find_many(conn, &ids)?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let members: HashMap<UserId, String> = users::names(conn, &ids)?;
     Ok(list
         .iter()
         .map(|team| TeamResponse {
@@ -89,7 +87,7 @@ pub fn teams(
             members: team
                 .members
                 .iter()
-                .filter_map(|id| members.get(id).map(user_summary))
+                .filter_map(|id| members.get(id).map(|name| user_summary(*id, name)))
                 .collect(),
             created_at: team.created_at,
         })
@@ -100,7 +98,7 @@ pub fn teams(
 #[derive(Default)]
 pub struct Names {
     requesters: HashMap<CustomerId, CustomerSummary>,
-    assignees: HashMap<UserId, User>,
+    assignees: HashMap<UserId, String>,
     teams: HashMap<TeamId, String>,
     /// For an agent viewing: when they last saw each ticket.
     seen: Option<HashMap<TicketId, DateTime<Utc>>>,
@@ -138,10 +136,7 @@ impl Names {
                 .into_iter()
                 .map(|c| (c.id, summary_of(c, region)))
                 .collect(),
-            assignees: users::find_many(conn, &assignee_ids)?
-                .into_iter()
-                .map(|u| (u.id, u))
-                .collect(),
+            assignees: users::names(conn, &assignee_ids)?,
             teams: teams::names(conn, &team_ids)?,
             seen: match viewer.filter(|v| v.is_staff()) {
                 Some(v) => {
@@ -151,6 +146,39 @@ impl Names {
                 None => None,
             },
         })
+    }
+
+    /// The names a page of the queue was listed with ([`kefu_store::tickets::list`]), for
+    /// `viewer` (their read marks were listed with it).
+    pub fn of_page(
+        list: &[Ticket],
+        mut names: HashMap<TicketId, TicketNames>,
+        viewer: &Actor,
+        region: Option<PhoneRegion>,
+    ) -> Self {
+        let staff = viewer.is_staff();
+        let mut page = Self {
+            staff,
+            seen: staff.then(HashMap::new),
+            ..Self::default()
+        };
+        for ticket in list {
+            let Some(found) = names.remove(&ticket.id) else {
+                continue;
+            };
+            if let (Some(id), Some(name)) = (ticket.assignee, found.assignee_name) {
+                page.assignees.insert(id, name);
+            }
+            if let (Some(id), Some(name)) = (ticket.team, found.team_name) {
+                page.teams.insert(id, name);
+            }
+            if let (Some(seen), Some(at)) = (page.seen.as_mut(), found.seen_at) {
+                seen.insert(ticket.id, at);
+            }
+            page.requesters
+                .insert(found.requester.id, summary_of(found.requester, region));
+        }
+        page
     }
 
     /// Names already at hand (a ticket just created), for `viewer`.
@@ -163,7 +191,7 @@ impl Names {
     ) -> Self {
         Self {
             requesters: HashMap::from([(requester.id, summary_of(requester, region))]),
-            assignees: assignee.into_iter().map(|u| (u.id, u)).collect(),
+            assignees: assignee.into_iter().map(|u| (u.id, u.name)).collect(),
             teams: team.into_iter().collect(),
             seen: None,
             staff: viewer.is_staff(),
@@ -195,8 +223,7 @@ impl Names {
             assignee: t
                 .assignee
                 .filter(|_| staff)
-                .and_then(|id| self.assignees.get(&id))
-                .map(user_summary),
+                .and_then(|id| self.assignees.get(&id).map(|name| user_summary(id, name))),
             team: t.team.filter(|_| staff).and_then(|id| {
                 self.teams.get(&id).map(|name| TeamSummary {
                     id,
@@ -221,6 +248,17 @@ pub fn tickets(
     region: Option<PhoneRegion>,
 ) -> Result<Vec<TicketResponse>, StoreError> {
     let names = Names::load(conn, &list, viewer, region)?;
+    list.into_iter().map(|t| names.render(t)).collect()
+}
+
+/// A page of the queue with the names it was listed with, as `viewer` sees it.
+pub fn listed(
+    list: Vec<Ticket>,
+    names: HashMap<TicketId, TicketNames>,
+    viewer: &Actor,
+    region: Option<PhoneRegion>,
+) -> Result<Vec<TicketResponse>, StoreError> {
+    let names = Names::of_page(&list, names, viewer, region);
     list.into_iter().map(|t| names.render(t)).collect()
 }
 

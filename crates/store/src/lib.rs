@@ -25,6 +25,7 @@ pub mod sessions;
 pub mod settings;
 pub mod teams;
 pub mod throttle;
+pub mod ticket_names;
 pub mod tickets;
 pub mod users;
 pub mod view_counts;

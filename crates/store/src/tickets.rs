@@ -18,6 +18,7 @@ use crate::schema::{ticket_tags, tickets};
 use crate::search::SearchQuery;
 use crate::search::entry;
 use crate::search::index::{self as search_index, Hit, TextMatch};
+use crate::ticket_names::{self, TicketNames};
 use crate::{DbConnection, StoreError};
 
 /// A row of `tickets`.
@@ -322,6 +323,8 @@ pub struct TicketPage {
     pub next: Option<TicketCursor>,
     /// For a search: each listed ticket's best matching entry, by ticket number.
     pub hits: HashMap<i64, Hit>,
+    /// What each listed ticket refers to, by id (its tags are also in `items`).
+    pub names: HashMap<TicketId, TicketNames>,
 }
 
 /// Narrows `query` to `column` being one of `values`: plain equality for one value, so the
@@ -578,14 +581,14 @@ fn page_rows(
     }
 }
 
-/// One page of the tickets matching `filter`, in `sort` order, after `after`. A search by
-/// relevance ranks the [`RELEVANCE_WINDOW`] newest matches and pages through them.
+/// One page of the tickets matching `filter`, in `sort` order, after `after`, with the names
+/// they refer to and when `viewer` last saw each. A search by relevance ranks the
+/// [`RELEVANCE_WINDOW`] newest matches and pages through them.
 pub fn list(
     conn: &mut DbConnection,
     filter: &TicketFilter,
-    sort: TicketSort,
-    after: Option<&TicketCursor>,
-    limit: i64,
+    (sort, after, limit): (TicketSort, Option<&TicketCursor>, i64),
+    viewer: Option<UserId>,
 ) -> Result<TicketPage, StoreError> {
     let text = text_match(conn, filter)?;
     let limit = limit.max(0);
@@ -624,10 +627,24 @@ pub fn list(
             .collect();
         hits.retain(|number, _| rows.iter().any(|r| r.number == *number));
     }
+    let ids = rows
+        .iter()
+        .map(|row| parse(&row.id))
+        .collect::<Result<Vec<TicketId>, _>>()?;
+    let names = ticket_names::of_tickets(conn, &ids, viewer)?;
+    let items = rows
+        .into_iter()
+        .zip(&ids)
+        .map(|(row, id)| {
+            let tags = names.get(id).map(|n| n.tags.clone()).unwrap_or_default();
+            ticket_of(row, tags)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(TicketPage {
-        items: with_tags(conn, rows)?,
+        items,
         next,
         hits,
+        names,
     })
 }
 

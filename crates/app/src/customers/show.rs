@@ -25,10 +25,11 @@ pub async fn show(app: &App, actor: Actor, id: CustomerId) -> Result<CustomerDet
                 requester: Some(id),
                 ..TicketFilter::default()
             };
-            let page = tickets::list(conn, &filter, TicketSort::Updated, None, TICKETS)?;
+            let viewer = actor.is_staff().then_some(actor.user);
+            let page = tickets::list(conn, &filter, (TicketSort::Updated, None, TICKETS), viewer)?;
             Ok(CustomerDetail {
                 customer: view::customer(&customer, region),
-                tickets: view::tickets(conn, page.items, Some(&actor), region)?,
+                tickets: view::listed(page.items, page.names, &actor, region)?,
                 next_cursor: page.next.map(|c| c.encode()).transpose()?,
             })
         })

@@ -165,8 +165,9 @@ pub async fn list(app: &App, actor: Actor, query: ListQuery) -> Result<TicketLis
     }
     app.store
         .read(move |conn| {
-            let page = tickets::list(conn, &filter, sort, cursor.as_ref(), limit)?;
-            let mut items = view::tickets(conn, page.items, Some(&actor), region)?;
+            let viewer = actor.is_staff().then_some(actor.user);
+            let page = tickets::list(conn, &filter, (sort, cursor.as_ref(), limit), viewer)?;
+            let mut items = view::listed(page.items, page.names, &actor, region)?;
             if let Some((words, _)) = &filter.text {
                 snippets::attach(conn, &mut items, &page.hits, words)?;
             }
