@@ -223,6 +223,21 @@ test_both! {
             let split = ranked.iter().take_while(|n| busier(n)).count();
             assert!(split > 0 && ranked[split..].iter().all(|n| !busier(n)), "{ranked:?}");
 
+            // A newer ticket far above the rest, outside the queue: the index's newest entries
+            // hold none of the queue's tickets, and past 25,000 ticket numbers the queue is
+            // walked in its own order instead, with the same answer.
+            let mut far = ticket(conn, requester, "Order far away arrived late", 0);
+            far.number = kefu_domain::ticket::TicketNumber::new(all.iter().map(|t| t.number.get()).max().unwrap_or(0) + 40_000).unwrap();
+            far.status = Status::Solved;
+            tickets::insert(conn, &far)?;
+            index::write(conn, &SearchEntry::all_of(&far, &[])?)?;
+            let again = tickets::list(conn, &newest, (TicketSort::Created, None, 600), None)?;
+            assert_eq!(numbers(&again), pending[..600]);
+            let mut everything = filter("late order", SearchScope::All);
+            everything.statuses = vec![Status::Solved];
+            let solved = tickets::list(conn, &everything, (TicketSort::Created, None, 5), None)?;
+            assert_eq!(numbers(&solved), [far.number.get()]);
+
             // A customer's probe reads only what they may: the subject and public messages.
             let mut theirs = filter("late again", SearchScope::Public);
             theirs.statuses = vec![Status::Pending];
