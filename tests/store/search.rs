@@ -149,28 +149,32 @@ test_both! {
             index::write(conn, &entries)?;
 
             let common = SearchQuery::parse("late order").unwrap();
-            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &Facets::default())?, TextMatch::Probe { .. }));
+            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &Facets::default(), None)?, TextMatch::Probe { .. }));
             let rare = SearchQuery::parse("快递").unwrap();
-            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &Facets::default())?, TextMatch::Among(ref n) if n.len() == 5));
+            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &Facets::default(), None)?, TextMatch::Among(ref n) if n.len() == 5));
             // The queue's team and stage narrow the index itself: a common word in a stage no
             // ticket is at lists nothing instead of walking the queue.
             let elsewhere = Facets { stage: Some(entry::stage_facet(kefu_domain::ticket::Stage::AfterSale)), team: None };
-            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &elsewhere)?, TextMatch::Among(ref n) if n.is_empty()));
+            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &elsewhere, None)?, TextMatch::Among(ref n) if n.is_empty()));
             let in_team = Facets { team: Some(entry::team_facet(Some(team))), stage: None };
-            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &in_team)?, TextMatch::Among(ref n) if n.len() == 1));
+            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &in_team, None)?, TextMatch::Among(ref n) if n.len() == 1));
             // Within a team, words are looked up joined to it: only its tickets are listed, and a
             // word missing from the team lists nothing.
             let in_team_count = all.iter().filter(|t| t.team.is_some()).count();
-            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &in_team)?, TextMatch::Among(ref n) if n.len() == in_team_count));
+            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &in_team, None)?, TextMatch::Among(ref n) if n.len() == in_team_count));
             let nowhere = Facets { team: Some(entry::team_facet(Some(kefu_domain::ids::TeamId::new()))), stage: None };
-            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &nowhere)?, TextMatch::Among(ref n) if n.is_empty()));
+            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &nowhere, None)?, TextMatch::Among(ref n) if n.is_empty()));
 
             // With PostgreSQL's statistics of the index, which call a word common without
             // asking GIN, the answers are the same.
             index::analyze(conn)?;
-            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &Facets::default())?, TextMatch::Probe { .. }));
-            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &in_team)?, TextMatch::Among(ref n) if n.len() == 1));
-            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &elsewhere)?, TextMatch::Among(ref n) if n.is_empty()));
+            let statistics = index::term_statistics(conn)?;
+            let with = Some(&statistics);
+            let expected = matches!(conn, DbConnection::Postgres(_));
+            assert_eq!(statistics.share("late").is_some(), expected, "PostgreSQL's statistics hold the common words");
+            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &Facets::default(), with)?, TextMatch::Probe { .. }));
+            assert!(matches!(index::resolve(conn, &rare, SearchScope::All, &in_team, with)?, TextMatch::Among(ref n) if n.len() == 1));
+            assert!(matches!(index::resolve(conn, &common, SearchScope::All, &elsewhere, with)?, TextMatch::Among(ref n) if n.is_empty()));
 
             // Both ways give exactly the queue's own order and filters.
             let mut walked = filter("late order", SearchScope::All);

@@ -30,8 +30,8 @@ pub mod tickets;
 pub mod users;
 pub mod view_counts;
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::r2d2::Pool;
@@ -42,6 +42,7 @@ pub use connection::{Backend, DbConnection, Target};
 pub use error::StoreError;
 
 use connection::ConnectionManager;
+use search::index::TermStatistics;
 
 /// A pool of connections to one database, used from async code.
 #[derive(Clone)]
@@ -56,7 +57,13 @@ struct Inner {
     connections: Semaphore,
     /// SQLite has one writer at a time; PostgreSQL as many as connections.
     writers: Semaphore,
+    /// PostgreSQL's statistics of the search index, and when they were read.
+    statistics: Mutex<Option<(Instant, Arc<TermStatistics>)>>,
 }
+
+/// How long PostgreSQL's statistics of the search index are used before they are read again
+/// (autovacuum refreshes them far less often).
+const STATISTICS_TTL: Duration = Duration::from_secs(60);
 
 impl Store {
     /// Opens a pool for `config.url`, checking that one connection can be made.
@@ -87,6 +94,7 @@ impl Store {
                 backend,
                 connections: Semaphore::new(size as usize),
                 writers: Semaphore::new(writers),
+                statistics: Mutex::new(None),
             }),
         })
     }
@@ -100,6 +108,30 @@ impl Store {
     pub fn pool_state(&self) -> (u32, u32) {
         let state = self.inner.pool.state();
         (state.connections, state.idle_connections)
+    }
+
+    /// PostgreSQL's statistics of the search index, read at most once a minute (empty on
+    /// SQLite).
+    pub async fn term_statistics(&self) -> Result<Arc<TermStatistics>, StoreError> {
+        let cached = self
+            .inner
+            .statistics
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some((at, statistics)) = cached
+            && at.elapsed() < STATISTICS_TTL
+        {
+            return Ok(statistics);
+        }
+        let statistics = Arc::new(self.read(search::index::term_statistics).await?);
+        *self
+            .inner
+            .statistics
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) =
+            Some((Instant::now(), Arc::clone(&statistics)));
+        Ok(statistics)
     }
 
     /// Applies pending migrations; returns the versions applied.

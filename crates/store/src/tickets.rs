@@ -1,6 +1,7 @@
 //! Tickets: rows, the queue query with its filters and keyset pagination, and tags.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,7 +18,7 @@ use crate::convert::{from_db, parse, parse_opt, to_db};
 use crate::schema::{ticket_tags, tickets};
 use crate::search::SearchQuery;
 use crate::search::entry;
-use crate::search::index::{self as search_index, Hit, TextMatch};
+use crate::search::index::{self as search_index, Hit, TermStatistics, TextMatch};
 use crate::ticket_names::{self, TicketNames};
 use crate::{DbConnection, StoreError};
 
@@ -236,6 +237,10 @@ pub struct TicketFilter {
     pub updated_since: Option<DateTime<Utc>>,
     /// Only tickets whose text matches, searched in this scope.
     pub text: Option<(SearchQuery, SearchScope)>,
+    /// PostgreSQL's statistics of the search index, if the caller has them at hand
+    /// ([`crate::Store::term_statistics`]): a search for words they call common is not
+    /// counted first.
+    pub statistics: Option<Arc<TermStatistics>>,
 }
 
 /// The order of a queue view.
@@ -449,7 +454,10 @@ fn text_match(
     filter
         .text
         .as_ref()
-        .map(|(query, scope)| search_index::resolve(conn, query, *scope, &facets))
+        .map(|(query, scope)| {
+            let statistics = filter.statistics.as_deref();
+            search_index::resolve(conn, query, *scope, &facets, statistics)
+        })
         .transpose()
 }
 

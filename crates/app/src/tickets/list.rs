@@ -124,6 +124,7 @@ pub fn filter_for(actor: &Actor, query: &ListQuery) -> Result<TicketFilter, AppE
             .map_err(query_error)?,
         requester,
         updated_since: query.updated_since,
+        statistics: None,
         text: query
             .q
             .as_deref()
@@ -139,7 +140,10 @@ pub async fn list(app: &App, actor: Actor, query: ListQuery) -> Result<TicketLis
             "vendors see tickets only through escalations",
         ));
     }
-    let filter = filter_for(&actor, &query)?;
+    let mut filter = filter_for(&actor, &query)?;
+    if filter.text.is_some() {
+        filter.statistics = Some(app.store.term_statistics().await?);
+    }
     let sort = parse_sort(query.sort.as_deref().unwrap_or_default())?;
     if sort == TicketSort::Relevance && filter.text.is_none() {
         return Err(query_error(

@@ -70,10 +70,67 @@ struct Key {
 
 #[derive(QueryableByName)]
 struct Frequency {
+    #[diesel(sql_type = Text)]
+    lexeme: String,
     #[diesel(sql_type = Double)]
     share: f64,
     #[diesel(sql_type = Double)]
     entries: f64,
+}
+
+/// What PostgreSQL's statistics say of the index's most common lexemes (those `ANALYZE` and
+/// autovacuum find in `search_entries.terms`): the share of entries holding each. Empty on
+/// SQLite, whose index says cheaply whether a word has many entries.
+#[derive(Clone, Debug, Default)]
+pub struct TermStatistics {
+    entries: f64,
+    shares: HashMap<String, f64>,
+}
+
+impl TermStatistics {
+    /// The share of entries holding `lexeme`, if it is among the most common.
+    pub fn share(&self, lexeme: &str) -> Option<f64> {
+        self.shares.get(lexeme).copied()
+    }
+
+    /// Whether the entries within `facets` holding all of the query's lexemes are more than
+    /// [`COMMON_ENTRIES`], taking the lexemes as independent. A lexeme missing from the
+    /// statistics is rarer than all of them, and so is the query.
+    pub fn call_common(&self, query: &SearchQuery, facets: &Facets) -> bool {
+        let Some(mut lexemes) = query.lexemes(facets) else {
+            return false;
+        };
+        lexemes.sort_unstable();
+        lexemes.dedup();
+        let shares: Option<Vec<f64>> = lexemes
+            .iter()
+            .map(|l| self.shares.get(l).copied())
+            .collect();
+        shares.is_some_and(|s| self.entries * s.iter().product::<f64>() > COMMON_ENTRIES)
+    }
+}
+
+/// Reads PostgreSQL's statistics of the index (empty on SQLite, or before the first
+/// `ANALYZE`).
+pub fn term_statistics(conn: &mut DbConnection) -> Result<TermStatistics, StoreError> {
+    let DbConnection::Postgres(pg) = conn else {
+        return Ok(TermStatistics::default());
+    };
+    let found: Vec<Frequency> = diesel::sql_query(
+        "SELECT e.lexeme, CAST(s.most_common_elem_freqs[e.i] AS float8) AS share,
+                CAST(c.reltuples AS float8) AS entries
+         FROM pg_stats s
+         JOIN pg_class c ON c.oid = CAST('search_entries' AS regclass)
+         CROSS JOIN LATERAL unnest(CAST(CAST(s.most_common_elems AS text) AS text[]))
+           WITH ORDINALITY AS e(lexeme, i)
+         WHERE s.schemaname = current_schema() AND s.tablename = 'search_entries'
+           AND s.attname = 'terms'",
+    )
+    .load(pg)?;
+    Ok(TermStatistics {
+        entries: found.first().map_or(0.0, |f| f.entries),
+        shares: found.into_iter().map(|f| (f.lexeme, f.share)).collect(),
+    })
 }
 
 #[derive(QueryableByName)]
@@ -209,12 +266,14 @@ pub fn next_position(conn: &mut DbConnection, number: i64) -> Result<u32, StoreE
 
 /// Asks the index how the queue should be narrowed to the tickets matching `query`; `facets`
 /// (see [`super::entry`]) are what the queue's filters say of every ticket in it, so the index
-/// counts only the entries the queue can show.
+/// counts only the entries the queue can show; PostgreSQL's `statistics`, when given, spare
+/// it the count for words they call common.
 pub fn resolve(
     conn: &mut DbConnection,
     query: &SearchQuery,
     scope: SearchScope,
     facets: &Facets,
+    statistics: Option<&TermStatistics>,
 ) -> Result<TextMatch, StoreError> {
     let probe = || TextMatch::Probe {
         query: query.clone(),
@@ -223,7 +282,7 @@ pub fn resolve(
     };
     let keys: Vec<Key> = match conn {
         DbConnection::Postgres(pg) => {
-            if common_by_statistics(pg, query, facets)? {
+            if statistics.is_some_and(|s| s.call_common(query, facets)) {
                 return Ok(probe());
             }
             let tsquery = query.to_tsquery(facets);
@@ -250,39 +309,6 @@ pub fn resolve(
     numbers.sort_unstable();
     numbers.dedup();
     Ok(TextMatch::Among(numbers))
-}
-
-/// Whether PostgreSQL's statistics of the index (the most common lexemes `ANALYZE` finds, with
-/// the share of entries holding each) put the entries within `facets` holding all of the
-/// query's lexemes above [`COMMON_ENTRIES`], taking the lexemes as independent. A lexeme missing
-/// from the statistics is rarer than all of them, and so is the query.
-fn common_by_statistics(
-    pg: &mut diesel::PgConnection,
-    query: &SearchQuery,
-    facets: &Facets,
-) -> Result<bool, StoreError> {
-    let Some(mut lexemes) = query.lexemes(facets) else {
-        return Ok(false);
-    };
-    lexemes.sort_unstable();
-    lexemes.dedup();
-    let found: Vec<Frequency> = diesel::sql_query(
-        "SELECT CAST(s.most_common_elem_freqs[e.i] AS float8) AS share,
-                CAST(c.reltuples AS float8) AS entries
-         FROM pg_stats s
-         JOIN pg_class c ON c.oid = CAST('search_entries' AS regclass)
-         CROSS JOIN LATERAL unnest(CAST(CAST(s.most_common_elems AS text) AS text[]))
-           WITH ORDINALITY AS e(lexeme, i)
-         WHERE s.schemaname = current_schema() AND s.tablename = 'search_entries'
-           AND s.attname = 'terms' AND e.lexeme = ANY($1)",
-    )
-    .bind::<Array<Text>, _>(&lexemes)
-    .load(pg)?;
-    if found.len() < lexemes.len() {
-        return Ok(false);
-    }
-    let entries = found.first().map_or(0.0, |f| f.entries);
-    Ok(entries * found.iter().map(|f| f.share).product::<f64>() > COMMON_ENTRIES)
 }
 
 fn public_only(scope: SearchScope, alias: &str) -> String {
@@ -520,4 +546,47 @@ pub fn optimize(conn: &mut DbConnection) -> Result<(), StoreError> {
             .execute(sqlite)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statistics_call_words_common_by_their_shares_and_the_facets() {
+        let statistics = TermStatistics {
+            entries: 1_000_000.0,
+            shares: HashMap::from([("退货".to_owned(), 0.03), ("_stage_x".to_owned(), 0.3)]),
+        };
+        let query = |q: &str| SearchQuery::parse(q).unwrap_or_else(|| panic!("a query: {q}"));
+        let none = Facets::default();
+        assert!(
+            statistics.call_common(&query("退货"), &none),
+            "30,000 entries"
+        );
+        let stage = Facets {
+            team: None,
+            stage: Some("_stage_x".into()),
+        };
+        assert!(
+            !statistics.call_common(&query("退货"), &stage),
+            "9,000 at that stage"
+        );
+        assert!(
+            !statistics.call_common(&query("退货 发票"), &none),
+            "发票 is rarer"
+        );
+        assert!(
+            !statistics.call_common(&query("退*"), &none),
+            "a prefix is never looked up"
+        );
+        let team = Facets {
+            team: Some("_team_y".into()),
+            stage: None,
+        };
+        assert!(
+            !statistics.call_common(&query("退货"), &team),
+            "not joined to the team"
+        );
+    }
 }
