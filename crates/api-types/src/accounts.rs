@@ -157,9 +157,9 @@ pub struct CreateTeamRequest {
     #[serde(default)]
     #[schema(value_type = Vec<crate::schema::UserId>, max_items = 200)]
     pub members: Vec<UserId>,
-    /// Its own phone line, any common format.
+    /// Its own phone line, any common format; a number some country dials.
     #[serde(default)]
-    #[schema(pattern = "^\\+?[0-9][0-9 ().-]{2,30}$")]
+    #[schema(pattern = "^\\+?[0-9][0-9 ().-]{2,30}$", example = "+86 21 6123 4567")]
     pub phone_line: Option<String>,
     /// Whether an agent's public reply to an unassigned ticket of the team assigns it to them
     /// (default on).

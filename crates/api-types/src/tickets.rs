@@ -71,11 +71,12 @@ pub struct CallInput {
     /// `inbound` (the customer called) or `outbound`.
     #[schema(value_type = crate::schema::CallDirection)]
     pub direction: CallDirection,
-    /// The calling number, any common format; stored as E.164.
-    #[schema(pattern = "^\\+?[0-9][0-9 ().-]{2,30}$")]
+    /// The calling number, any common format; stored as E.164. It must be a number some
+    /// country dials (national numbers are read in the default region), not the called one.
+    #[schema(pattern = "^\\+?[0-9][0-9 ().-]{2,30}$", example = "+86 138 0013 8000")]
     pub from: String,
     /// The called number, any common format; stored as E.164.
-    #[schema(pattern = "^\\+?[0-9][0-9 ().-]{2,30}$")]
+    #[schema(pattern = "^\\+?[0-9][0-9 ().-]{2,30}$", example = "+86 21 6123 4567")]
     pub to: String,
     /// When the call began; now if absent.
     #[serde(default)]

@@ -132,6 +132,8 @@ mod tests {
             ("138-0013-8000", region("CN"), "+8613800138000"),
             ("(415) 555-0132", region("us"), "+14155550132"),
             ("+44 20 7946 0958", region("US"), "+442079460958"),
+            // The OpenAPI document's example of a team line and a called number.
+            ("+86 21 6123 4567", None, "+862161234567"),
         ];
         for (input, region, expected) in cases {
             assert_eq!(
