@@ -1,7 +1,9 @@
 //! Phone numbers, normalised to E.164 (`+8613800138000`).
 
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use phonenumber::{Mode, country};
 use serde::{Deserialize, Serialize};
@@ -25,6 +27,15 @@ impl PhoneRegion {
         self.0.as_ref()
     }
 }
+
+/// How many numbers' displayed forms are remembered before the memory starts over.
+const DISPLAYED_CAPACITY: usize = 20_000;
+
+/// Displayed forms already worked out, by number and home region.
+type Displayed = HashMap<(String, Option<PhoneRegion>), String>;
+
+/// Numbers as [`PhoneNumber::display`] showed them.
+static DISPLAYED: LazyLock<Mutex<Displayed>> = LazyLock::new(Mutex::default);
 
 /// A dialable phone number in E.164 form.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -87,6 +98,27 @@ impl PhoneNumber {
     /// business's region), in international format otherwise (`138 0013 8000` at home in China,
     /// `+86 138 0013 8000` elsewhere).
     pub fn display(&self, home: Option<PhoneRegion>) -> String {
+        let key = (self.0.clone(), home);
+        let cached = DISPLAYED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(shown) = cached {
+            return shown;
+        }
+        let shown = self.format_for(home);
+        let mut displayed = DISPLAYED.lock().unwrap_or_else(PoisonError::into_inner);
+        if displayed.len() >= DISPLAYED_CAPACITY {
+            displayed.clear();
+        }
+        displayed.insert(key, shown.clone());
+        shown
+    }
+
+    /// [`PhoneNumber::display`], worked out (the number is parsed again: that costs tens of
+    /// microseconds, and a queue page shows fifty numbers).
+    fn format_for(&self, home: Option<PhoneRegion>) -> String {
         let Ok(parsed) = phonenumber::parse(None, &self.0) else {
             return self.0.clone();
         };
