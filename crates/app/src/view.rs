@@ -14,8 +14,8 @@ use kefu_domain::message::{AuthorKind, Message};
 use kefu_domain::permissions::Actor;
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
 use kefu_domain::ticket::Ticket;
-use kefu_store::ticket_names::TicketNames;
-use kefu_store::{DbConnection, StoreError, calls, customers, reads, teams, users};
+use kefu_store::ticket_names::{self, TicketNames};
+use kefu_store::{DbConnection, StoreError, calls, customers, users};
 
 /// A user account as the API shows it.
 pub fn user(user: &User) -> UserResponse {
@@ -108,48 +108,8 @@ pub struct Names {
 }
 
 impl Names {
-    /// Loads the requesters, assignees and team names of `list` in a handful of queries, and
-    /// for a staff `viewer` when they last saw each ticket.
-    pub fn load(
-        conn: &mut DbConnection,
-        list: &[Ticket],
-        viewer: Option<&Actor>,
-        region: Option<PhoneRegion>,
-    ) -> Result<Self, StoreError> {
-        let requester_ids: Vec<CustomerId> = list.iter().map(|t| t.requester).collect();
-        let assignee_ids: Vec<UserId> = list.iter().filter_map(|t| t.assignee).collect();
-        let team_ids: Vec<TeamId> = list.iter().filter_map(|t| t.team).collect();
-        let staff = viewer.is_some_and(Actor::is_staff);
-        if !staff {
-            // A requester's view names no agent or team, so none are loaded.
-            return Ok(Self {
-                requesters: customers::summaries(conn, &requester_ids)?
-                    .into_iter()
-                    .map(|c| (c.id, summary_of(c, region)))
-                    .collect(),
-                ..Self::default()
-            });
-        }
-        Ok(Self {
-            staff,
-            requesters: customers::summaries(conn, &requester_ids)?
-                .into_iter()
-                .map(|c| (c.id, summary_of(c, region)))
-                .collect(),
-            assignees: users::names(conn, &assignee_ids)?,
-            teams: teams::names(conn, &team_ids)?,
-            seen: match viewer.filter(|v| v.is_staff()) {
-                Some(v) => {
-                    let ids: Vec<TicketId> = list.iter().map(|t| t.id).collect();
-                    Some(reads::seen_at(conn, v.user, &ids)?)
-                }
-                None => None,
-            },
-        })
-    }
-
-    /// The names a page of the queue was listed with ([`kefu_store::tickets::list`]), for
-    /// `viewer` (their read marks were listed with it).
+    /// The names tickets were read with ([`kefu_store::ticket_names`]), for `viewer` (their
+    /// read marks were read with them, see [`read_marks_of`]).
     pub fn of_page(
         list: &[Ticket],
         mut names: HashMap<TicketId, TicketNames>,
@@ -240,18 +200,24 @@ impl Names {
     }
 }
 
+/// Whose read marks `viewer` sees beside tickets: their own, if they are staff.
+pub fn read_marks_of(viewer: &Actor) -> Option<UserId> {
+    viewer.is_staff().then_some(viewer.user)
+}
+
 /// Tickets with their requester, assignee and team names, as `viewer` sees them.
 pub fn tickets(
     conn: &mut DbConnection,
     list: Vec<Ticket>,
-    viewer: Option<&Actor>,
+    viewer: &Actor,
     region: Option<PhoneRegion>,
 ) -> Result<Vec<TicketResponse>, StoreError> {
-    let names = Names::load(conn, &list, viewer, region)?;
-    list.into_iter().map(|t| names.render(t)).collect()
+    let ids: Vec<TicketId> = list.iter().map(|t| t.id).collect();
+    let names = ticket_names::of_tickets(conn, &ids, read_marks_of(viewer))?;
+    listed(list, names, viewer, region)
 }
 
-/// A page of the queue with the names it was listed with, as `viewer` sees it.
+/// Tickets with the names they were read with, as `viewer` sees them.
 pub fn listed(
     list: Vec<Ticket>,
     names: HashMap<TicketId, TicketNames>,
@@ -266,7 +232,7 @@ pub fn listed(
 pub fn ticket(
     conn: &mut DbConnection,
     ticket: Ticket,
-    viewer: Option<&Actor>,
+    viewer: &Actor,
     region: Option<PhoneRegion>,
 ) -> Result<TicketResponse, StoreError> {
     tickets(conn, vec![ticket], viewer, region)?

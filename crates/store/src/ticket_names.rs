@@ -3,6 +3,7 @@
 //! — read in one statement for the whole page.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -53,7 +54,7 @@ struct Row {
 
 /// The statement, with `{tags}` the backend's aggregate of a ticket's tags and `{ids}`,
 /// `{viewer}` its placeholders. Tags hold no spaces, so a space joins them.
-const SQL: &str = "SELECT t.id AS ticket,
+const TEMPLATE: &str = "SELECT t.id AS ticket,
        (SELECT {tags} FROM ticket_tags g WHERE g.ticket_id = t.id) AS tags,
        c.id AS requester_id, c.name AS requester_name,
        (SELECT e.email FROM customer_emails e WHERE e.customer_id = c.id
@@ -68,6 +69,21 @@ LEFT JOIN teams m ON m.id = t.team_id
 LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = {viewer}
 WHERE t.id {ids}";
 
+/// The statement on PostgreSQL (the ids bound as one array).
+static POSTGRES_SQL: LazyLock<String> = LazyLock::new(|| {
+    TEMPLATE
+        .replace("{tags}", "string_agg(g.tag, ' ')")
+        .replace("{viewer}", "$1")
+        .replace("{ids}", "= ANY($2)")
+});
+
+/// The statement on SQLite, but for the list of id placeholders.
+static SQLITE_SQL: LazyLock<String> = LazyLock::new(|| {
+    TEMPLATE
+        .replace("{tags}", "group_concat(g.tag, ' ')")
+        .replace("{viewer}", "?")
+});
+
 /// The names of each of these tickets, by id, with when `viewer` (if given) last saw them;
 /// missing tickets are skipped.
 pub fn of_tickets(
@@ -81,23 +97,16 @@ pub fn of_tickets(
     let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let viewer = viewer.map(|v| v.to_string());
     let rows: Vec<Row> = match conn {
-        DbConnection::Postgres(pg) => diesel::sql_query(
-            SQL.replace("{tags}", "string_agg(g.tag, ' ')")
-                .replace("{viewer}", "$1")
-                .replace("{ids}", "= ANY($2)"),
-        )
-        .bind::<Nullable<Text>, _>(viewer)
-        .bind::<Array<Text>, _>(keys)
-        .load(pg)?,
+        DbConnection::Postgres(pg) => diesel::sql_query(POSTGRES_SQL.as_str())
+            .bind::<Nullable<Text>, _>(viewer)
+            .bind::<Array<Text>, _>(keys)
+            .load(pg)?,
         DbConnection::Sqlite(sqlite) => {
             let marks = vec!["?"; keys.len()].join(", ");
-            let mut query = diesel::sql_query(
-                SQL.replace("{tags}", "group_concat(g.tag, ' ')")
-                    .replace("{viewer}", "?")
-                    .replace("{ids}", &format!("IN ({marks})")),
-            )
-            .into_boxed::<diesel::sqlite::Sqlite>()
-            .bind::<Nullable<Text>, _>(viewer);
+            let mut query =
+                diesel::sql_query(SQLITE_SQL.replace("{ids}", &format!("IN ({marks})")))
+                    .into_boxed::<diesel::sqlite::Sqlite>()
+                    .bind::<Nullable<Text>, _>(viewer);
             for key in keys {
                 query = query.bind::<Text, _>(key);
             }

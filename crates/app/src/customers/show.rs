@@ -25,7 +25,7 @@ pub async fn show(app: &App, actor: Actor, id: CustomerId) -> Result<CustomerDet
                 requester: Some(id),
                 ..TicketFilter::default()
             };
-            let viewer = actor.is_staff().then_some(actor.user);
+            let viewer = view::read_marks_of(&actor);
             let page = tickets::list(conn, &filter, (TicketSort::Updated, None, TICKETS), viewer)?;
             Ok(CustomerDetail {
                 customer: view::customer(&customer, region),

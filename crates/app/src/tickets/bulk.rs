@@ -45,7 +45,7 @@ pub async fn update(
             .write(move |conn| {
                 let (before, access) = load_for_update(conn, &actor, TicketRef::Id(id))?;
                 let after = apply(conn, &actor, before, access, &change, time::now())?;
-                Ok::<_, AppError>(view::ticket(conn, after, Some(&actor), region)?)
+                Ok::<_, AppError>(view::ticket(conn, after, &actor, region)?)
             })
             .await;
         match outcome {

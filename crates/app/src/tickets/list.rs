@@ -169,7 +169,7 @@ pub async fn list(app: &App, actor: Actor, query: ListQuery) -> Result<TicketLis
     }
     app.store
         .read(move |conn| {
-            let viewer = actor.is_staff().then_some(actor.user);
+            let viewer = view::read_marks_of(&actor);
             let page = tickets::list(conn, &filter, (sort, cursor.as_ref(), limit), viewer)?;
             let mut items = view::listed(page.items, page.names, &actor, region)?;
             if let Some((words, _)) = &filter.text {

@@ -17,7 +17,7 @@ pub async fn show(
     app.store
         .read(move |conn| {
             let (ticket, _) = load_visible(conn, &actor, reference)?;
-            Ok(view::ticket(conn, ticket, Some(&actor), region)?)
+            Ok(view::ticket(conn, ticket, &actor, region)?)
         })
         .await
 }

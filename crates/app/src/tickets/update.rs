@@ -149,7 +149,7 @@ pub async fn update(
         .write(move |conn| {
             let (before, access) = load_for_update(conn, &actor, reference)?;
             let after = apply(conn, &actor, before, access, &change, time::now())?;
-            Ok::<_, AppError>(view::ticket(conn, after, Some(&actor), region)?)
+            Ok::<_, AppError>(view::ticket(conn, after, &actor, region)?)
         })
         .await?;
     let id = ticket.id;
