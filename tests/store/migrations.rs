@@ -22,7 +22,8 @@ struct Index {
 }
 
 // The search index is the one deliberate difference: an FTS5 virtual table (`search_terms`)
-// beside `search_entries` on SQLite, a tsvector column with a GIN index on PostgreSQL.
+// beside `search_entries` on SQLite, a tsvector column with a GIN index on PostgreSQL. The
+// journal of its changes (`search_changes`) is the same on both.
 
 async fn schema(store: &Store) -> (Vec<Column>, Vec<Index>) {
     store
@@ -34,12 +35,14 @@ async fn schema(store: &Store) -> (Vec<Column>, Vec<Index>) {
                                 (p.\"notnull\" = 0 AND p.pk = 0) AS nullable
                          FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p
                          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
-                           AND m.name NOT LIKE '__diesel%' AND m.name NOT LIKE 'search_%'",
+                           AND m.name NOT LIKE '__diesel%' AND m.name NOT LIKE 'search_terms%'
+                           AND m.name <> 'search_entries'",
                     )
                     .load(c)?,
                     diesel::sql_query(
                         "SELECT name FROM sqlite_master
-                         WHERE type = 'index' AND sql IS NOT NULL",
+                         WHERE type = 'index' AND sql IS NOT NULL
+                           AND tbl_name NOT LIKE 'search_terms%' AND tbl_name <> 'search_entries'",
                     )
                     .load(c)?,
                 ),
@@ -49,12 +52,12 @@ async fn schema(store: &Store) -> (Vec<Column>, Vec<Index>) {
                                 (is_nullable = 'YES') AS nullable
                          FROM information_schema.columns
                          WHERE table_schema = current_schema()
-                           AND table_name NOT LIKE '__diesel%' AND table_name NOT LIKE 'search_%'",
+                           AND table_name NOT LIKE '__diesel%' AND table_name <> 'search_entries'",
                     )
                     .load(c)?,
                     diesel::sql_query(
                         "SELECT indexname::text AS name FROM pg_indexes
-                         WHERE schemaname = current_schema() AND tablename NOT LIKE 'search_%'
+                         WHERE schemaname = current_schema() AND tablename <> 'search_entries'
                            AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'",
                     )
                     .load(c)?,

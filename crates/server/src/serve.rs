@@ -37,10 +37,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         database = store.backend().name(),
         "Kefu is listening on http://{address}"
     );
+    let index_dir = config.database.search_index_dir();
+    let node_index = kefu_app::search::open_node_index(&state.app, &index_dir)
+        .await
+        .with_context(|| format!("opening the search index in {}", index_dir.display()))?;
     let indexer = tokio::spawn(keep_search_index(state.app.clone()));
+    let follower = tokio::spawn(keep_node_index(state.app.clone(), node_index));
     let sweeper = tokio::spawn(sweep_sessions(store, config.api.session.idle_minutes));
     let result = kefu_api::serve(state, listener, shutdown_signal()).await;
     sweeper.abort();
+    follower.abort();
     indexer.abort();
     tracing::info!("Kefu stopped");
     result.context("serving HTTP")
@@ -62,6 +68,58 @@ async fn keep_search_index(app: kefu_app::App) {
     }
 }
 
+/// How often this node's own search index reads the journal of changes.
+const NODE_INDEX_FOLLOW_INTERVAL: Duration = Duration::from_secs(1);
+/// How often a long rebuild logs how far it is.
+const PROGRESS_LOG_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Keeps this node's own search index: builds it when it has none (searches use the
+/// database's index meanwhile), then applies the journal's changes every second, and builds
+/// it again if it ever falls too far behind.
+async fn keep_node_index(app: kefu_app::App, index: std::sync::Arc<kefu_store::search::NodeIndex>) {
+    let mut ticks = tokio::time::interval(NODE_INDEX_FOLLOW_INTERVAL);
+    loop {
+        ticks.tick().await;
+        if !index.is_built() {
+            build_node_index(&app, &index).await;
+            continue;
+        }
+        if let Err(error) = kefu_app::search::follow_node_index(&app, &index).await {
+            tracing::warn!(error = %error, "reading the search journal failed; retrying");
+        }
+    }
+}
+
+async fn build_node_index(
+    app: &kefu_app::App,
+    index: &std::sync::Arc<kefu_store::search::NodeIndex>,
+) {
+    tracing::info!(
+        dir = %index.dir().display(),
+        "building this node's search index; searches use the database's until it is done"
+    );
+    let started = std::time::Instant::now();
+    let last_line = std::sync::Mutex::new(std::time::Instant::now());
+    let result = kefu_app::search::build_node_index(app, index, |done, total| {
+        let mut last = last_line.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() >= PROGRESS_LOG_INTERVAL {
+            *last = std::time::Instant::now();
+            tracing::info!(done, total, "building this node's search index (tickets)");
+        }
+    })
+    .await;
+    match result {
+        Ok(entries) => tracing::info!(
+            entries,
+            seconds = started.elapsed().as_secs(),
+            "this node's search index is built"
+        ),
+        Err(error) => {
+            tracing::error!(error = %error, "building this node's search index failed; retrying")
+        }
+    }
+}
+
 /// Rebuilds the search index while serving when an upgrade marked it for a rebuild; until it
 /// is done, searches find only the tickets indexed so far. Several nodes starting at once
 /// each rebuild it, batch by batch, to the same result.
@@ -79,7 +137,7 @@ async fn rebuild_search_if_marked(app: &kefu_app::App) {
     let last_line = std::sync::Mutex::new(std::time::Instant::now());
     let result = kefu_app::search::reindex(app, |done, total| {
         let mut last = last_line.lock().unwrap_or_else(|e| e.into_inner());
-        if last.elapsed() >= Duration::from_secs(5) {
+        if last.elapsed() >= PROGRESS_LOG_INTERVAL {
             *last = std::time::Instant::now();
             tracing::info!(done, total, "rebuilding the search index");
         }

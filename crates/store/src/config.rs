@@ -1,6 +1,10 @@
 //! The store's configuration.
 
+use std::path::PathBuf;
+
 use serde::Deserialize;
+
+use crate::connection::Target;
 
 /// Where the database is and how many connections to keep.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -14,6 +18,26 @@ pub struct StoreConfig {
     pub acquire_timeout_ms: u64,
     /// How long SQLite waits for another process's write lock, in milliseconds.
     pub busy_timeout_ms: u64,
+    /// Where this node keeps its own search index; empty means beside the SQLite file
+    /// (`kefu.sqlite3.search`), or `./data/search-index` on PostgreSQL.
+    pub search_index_dir: String,
+}
+
+impl StoreConfig {
+    /// Where this node keeps its own search index.
+    pub fn search_index_dir(&self) -> PathBuf {
+        if !self.search_index_dir.trim().is_empty() {
+            return PathBuf::from(self.search_index_dir.trim());
+        }
+        match Target::parse(&self.url) {
+            Ok(Target::Sqlite(file)) => {
+                let mut name = file.file_name().unwrap_or_default().to_owned();
+                name.push(".search");
+                file.with_file_name(name)
+            }
+            _ => PathBuf::from("./data/search-index"),
+        }
+    }
 }
 
 impl Default for StoreConfig {
@@ -23,6 +47,7 @@ impl Default for StoreConfig {
             pool_size: 16,
             acquire_timeout_ms: 5_000,
             busy_timeout_ms: 5_000,
+            search_index_dir: String::new(),
         }
     }
 }

@@ -36,6 +36,9 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Query(#[source] DieselError),
+    /// The node's own search index could not be read or written.
+    #[error("the search index failed")]
+    SearchIndex(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The blocking task running a query panicked or was cancelled.
     #[error("database task failed")]
     Task(#[source] tokio::task::JoinError),

@@ -42,6 +42,7 @@ pub use connection::{Backend, DbConnection, Target};
 pub use error::StoreError;
 
 use connection::ConnectionManager;
+use search::NodeIndex;
 use search::index::TermStatistics;
 
 /// A pool of connections to one database, used from async code.
@@ -59,6 +60,8 @@ struct Inner {
     writers: Semaphore,
     /// PostgreSQL's statistics of the search index, and when they were read.
     statistics: Mutex<Option<(Instant, Arc<TermStatistics>)>>,
+    /// This node's own search index, once the server has opened it.
+    node_index: std::sync::OnceLock<Arc<NodeIndex>>,
 }
 
 /// How long PostgreSQL's statistics of the search index are used before they are read again
@@ -95,6 +98,7 @@ impl Store {
                 connections: Semaphore::new(size as usize),
                 writers: Semaphore::new(writers),
                 statistics: Mutex::new(None),
+                node_index: std::sync::OnceLock::new(),
             }),
         })
     }
@@ -108,6 +112,20 @@ impl Store {
     pub fn pool_state(&self) -> (u32, u32) {
         let state = self.inner.pool.state();
         (state.connections, state.idle_connections)
+    }
+
+    /// Gives the store this node's own search index ([`search::node_index`]); searches use it
+    /// once it is built. A store takes one index; later ones are refused.
+    pub fn attach_node_index(&self, index: Arc<NodeIndex>) -> Result<(), StoreError> {
+        self.inner
+            .node_index
+            .set(index)
+            .map_err(|_| StoreError::SearchIndex("this store already has a search index".into()))
+    }
+
+    /// This node's own search index, if one is attached.
+    pub fn node_index(&self) -> Option<Arc<NodeIndex>> {
+        self.inner.node_index.get().cloned()
     }
 
     /// PostgreSQL's statistics of the search index, read at most once a minute (empty on

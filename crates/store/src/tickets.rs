@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::connection::Db;
 use crate::convert::{from_db, parse, parse_opt, to_db};
 use crate::schema::{ticket_tags, tickets};
+use crate::search::NodeIndex;
 use crate::search::SearchQuery;
 use crate::search::entry;
 use crate::search::index::{self as search_index, Hit, TermStatistics, TextMatch};
@@ -241,6 +242,16 @@ pub struct TicketFilter {
     /// ([`crate::Store::term_statistics`]): a search for words they call common is not
     /// counted first.
     pub statistics: Option<Arc<TermStatistics>>,
+    /// The node's own search index ([`crate::Store::node_index`]): once built, searches
+    /// read it instead of the database's.
+    pub index: Option<Arc<NodeIndex>>,
+}
+
+impl TicketFilter {
+    /// The node's own index, if it is built.
+    fn built_index(&self) -> Option<&NodeIndex> {
+        self.index.as_deref().filter(|index| index.is_built())
+    }
 }
 
 /// The order of a queue view.
@@ -451,14 +462,29 @@ fn text_match(
             _ => None,
         },
     };
-    filter
-        .text
-        .as_ref()
-        .map(|(query, scope)| {
-            let statistics = filter.statistics.as_deref();
-            search_index::resolve(conn, query, *scope, &facets, statistics)
-        })
-        .transpose()
+    let Some((query, scope)) = &filter.text else {
+        return Ok(None);
+    };
+    let Some(index) = filter.built_index() else {
+        let statistics = filter.statistics.as_deref();
+        return search_index::resolve(conn, query, *scope, &facets, statistics).map(Some);
+    };
+    let limit = search_index::CANDIDATE_ENTRIES as usize;
+    Ok(Some(
+        match index.matching(query, *scope, &facets, limit)? {
+            Some(keys) => {
+                let mut numbers: Vec<i64> = keys.into_iter().map(entry::number_of).collect();
+                numbers.sort_unstable();
+                numbers.dedup();
+                TextMatch::Among(numbers)
+            }
+            None => TextMatch::Probe {
+                query: query.clone(),
+                scope: *scope,
+                facets,
+            },
+        },
+    ))
 }
 
 fn rows(
@@ -532,12 +558,28 @@ fn newest_matches(
             );
             break;
         }
-        let floor = entry::key_range((number - NEWEST_SPAN).max(0))?.0;
         // About two entries per ticket still wanted (a ticket's subject and a message often
         // both match), at most a batch: each entry read costs, the more so on PostgreSQL.
         let batch_size = (remaining * 2).clamp(100, NEWEST_ENTRIES);
-        let keys =
-            search_index::newest_keys(conn, query, *scope, facets, floor..below, batch_size)?;
+        // The node's index reads all the keys below at once; the database's a span at a time.
+        let (floor, keys) = match filter.built_index() {
+            Some(index) => (
+                0,
+                index.newest(query, *scope, facets, below, batch_size as usize)?,
+            ),
+            None => {
+                let floor = entry::key_range((number - NEWEST_SPAN).max(0))?.0;
+                let keys = search_index::newest_keys(
+                    conn,
+                    query,
+                    *scope,
+                    facets,
+                    floor..below,
+                    batch_size,
+                )?;
+                (floor, keys)
+            }
+        };
         below = match keys.last() {
             // The last ticket's other entries are below this batch; it is listed now, so the
             // next batch starts under all of them.
@@ -598,6 +640,9 @@ pub fn list(
     (sort, after, limit): (TicketSort, Option<&TicketCursor>, i64),
     viewer: Option<UserId>,
 ) -> Result<TicketPage, StoreError> {
+    if let (Some(index), Some(_)) = (&filter.index, &filter.text) {
+        index.catch_up(conn)?;
+    }
     let text = text_match(conn, filter)?;
     let limit = limit.max(0);
     let mut rows = page_rows(conn, filter, text.as_ref(), sort, after, limit)?;
@@ -612,7 +657,13 @@ pub fn list(
     let mut hits = HashMap::new();
     if let Some((query, scope)) = &filter.text {
         let numbers: Vec<i64> = rows.iter().map(|r| r.number).collect();
-        hits = search_index::best_hits(conn, query, *scope, &numbers)?;
+        hits = match filter.built_index() {
+            Some(index) => {
+                let entries = index.entries_of(query, *scope, &numbers)?;
+                search_index::hits_of(conn, entries, *scope)?
+            }
+            None => search_index::best_hits(conn, query, *scope, &numbers)?,
+        };
     }
     let mut next = has_more
         .then(|| rows.last().map(|row| TicketCursor::after(row, sort)))
@@ -678,6 +729,14 @@ pub fn count_all(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(tickets::table.count().get_result(conn)?)
 }
 
+/// The highest ticket number (0 when there are no tickets).
+pub fn last_number(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(tickets::table
+        .select(diesel::dsl::max(tickets::number))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}
+
 /// How many tickets match `filter`, counting no further than `cap` (so that a count stays
 /// cheap on a million tickets; callers show `cap` as "999+").
 pub fn count_capped(
@@ -685,6 +744,9 @@ pub fn count_capped(
     filter: &TicketFilter,
     cap: i64,
 ) -> Result<i64, StoreError> {
+    if let (Some(index), Some(_)) = (&filter.index, &filter.text) {
+        index.catch_up(conn)?;
+    }
     let text = text_match(conn, filter)?;
     let numbers: Vec<i64> = filtered(conn, filter, text.as_ref())
         .select(tickets::number)

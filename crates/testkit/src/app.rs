@@ -47,6 +47,16 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().expect("local address"));
         let state = web::Data::new(kefu_api::state(config, db.store.clone()).expect("state"));
         let app = state.app.clone();
+        if app.store.node_index().is_none() {
+            // The server's own search index, as `kefu serve` keeps one, in the database's
+            // temporary directory.
+            let index = kefu_app::search::open_node_index(&app, &db.search_index_dir())
+                .await
+                .expect("open the search index");
+            kefu_app::search::build_node_index(&app, &index, |_, _| {})
+                .await
+                .expect("build the search index");
+        }
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let shutdown = async {

@@ -10,7 +10,8 @@ pub struct TestDb {
     pub store: Store,
     /// The URL the store was opened with (for starting a server on the same database).
     pub url: String,
-    _dir: Option<tempfile::TempDir>,
+    /// A temporary folder of its own: the SQLite file, and the server's search index.
+    dir: tempfile::TempDir,
     postgres: Option<(String, String)>,
 }
 
@@ -23,7 +24,7 @@ impl TestDb {
         TestDb {
             store,
             url,
-            _dir: Some(dir),
+            dir,
             postgres: None,
         }
     }
@@ -58,9 +59,14 @@ impl TestDb {
         Some(TestDb {
             store,
             url,
-            _dir: None,
+            dir: tempfile::tempdir().expect("a temporary folder"),
             postgres: Some((base, schema)),
         })
+    }
+
+    /// Where a server on this database keeps its own search index.
+    pub fn search_index_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("search-index")
     }
 
     /// Which backend this database is.

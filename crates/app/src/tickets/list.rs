@@ -125,6 +125,7 @@ pub fn filter_for(actor: &Actor, query: &ListQuery) -> Result<TicketFilter, AppE
         requester,
         updated_since: query.updated_since,
         statistics: None,
+        index: None,
         text: query
             .q
             .as_deref()
@@ -142,7 +143,10 @@ pub async fn list(app: &App, actor: Actor, query: ListQuery) -> Result<TicketLis
     }
     let mut filter = filter_for(&actor, &query)?;
     if filter.text.is_some() {
-        filter.statistics = Some(app.store.term_statistics().await?);
+        filter.index = app.store.node_index();
+        if filter.index.as_ref().is_none_or(|index| !index.is_built()) {
+            filter.statistics = Some(app.store.term_statistics().await?);
+        }
     }
     let sort = parse_sort(query.sort.as_deref().unwrap_or_default())?;
     if sort == TicketSort::Relevance && filter.text.is_none() {

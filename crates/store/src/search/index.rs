@@ -28,6 +28,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text};
 
 use super::entry::{Facets, SearchEntry, key_range, number_of};
+use super::journal;
 use super::query::SearchQuery;
 use crate::connection::Db;
 use crate::dialect::{BackendKind, pick};
@@ -143,14 +144,18 @@ struct MaybeKey {
 struct EntryRow {
     #[diesel(sql_type = BigInt)]
     key: i64,
-    #[diesel(sql_type = Nullable<Text>)]
-    message_id: Option<String>,
     #[diesel(sql_type = Bool)]
     public: bool,
 }
 
-/// Adds entries to the index (their keys must be new).
+/// Adds entries to the index (their keys must be new), and records the change in the journal
+/// nodes' own indexes follow.
 pub fn write(conn: &mut DbConnection, entries: &[SearchEntry]) -> Result<(), StoreError> {
+    let low = entries.iter().map(|e| e.key).min();
+    let high = entries.iter().map(|e| e.key).max();
+    if let (Some(low), Some(high)) = (low, high) {
+        journal::record(conn, low, high)?;
+    }
     for chunk in entries.chunks(ROWS_PER_INSERT) {
         match conn {
             DbConnection::Postgres(pg) => {
@@ -218,9 +223,11 @@ pub fn write(conn: &mut DbConnection, entries: &[SearchEntry]) -> Result<(), Sto
     Ok(())
 }
 
-/// Removes every entry of the tickets numbered `first..=last`.
+/// Removes every entry of the tickets numbered `first..=last`, and records the change in the
+/// journal.
 pub fn remove_tickets(conn: &mut DbConnection, first: i64, last: i64) -> Result<(), StoreError> {
     let (low, high) = (key_range(first)?.0, key_range(last)?.1);
+    journal::record(conn, low, high)?;
     match conn {
         DbConnection::Postgres(pg) => {
             diesel::sql_query("DELETE FROM search_entries WHERE entry BETWEEN $1 AND $2")
@@ -432,10 +439,11 @@ pub struct Hit {
 }
 
 /// What matched on one ticket: its subject, how many messages the searcher may read, and the
-/// newest of them (key and id).
-type Matched = (bool, u32, Option<(i64, String)>);
+/// newest of them.
+type Matched = (bool, u32, Option<i64>);
 
-/// How each of the tickets `numbers` matched, for ranking and snippets.
+/// How each of the tickets `numbers` matched, for ranking and snippets, from the entries
+/// themselves.
 pub fn best_hits(
     conn: &mut DbConnection,
     query: &SearchQuery,
@@ -446,9 +454,9 @@ pub fn best_hits(
         DbConnection::Postgres(pg) => diesel::sql_query(format!(
             // Each ticket's entries are read by key (`OFFSET 0` keeps the planner from
             // turning the words into a scan of every matching entry first).
-            "SELECT e.entry AS key, e.message_id, e.public
+            "SELECT e.entry AS key, e.public
              FROM unnest($1::bigint[]) AS n(number)
-             CROSS JOIN LATERAL (SELECT entry, message_id, public, terms FROM search_entries
+             CROSS JOIN LATERAL (SELECT entry, public, terms FROM search_entries
                WHERE entry BETWEEN n.number * 4294967296 AND n.number * 4294967296 + 4294967295
                OFFSET 0) e
              WHERE e.terms @@ CAST($2 AS tsquery){}",
@@ -463,7 +471,7 @@ pub fn best_hits(
             for chunk in numbers.chunks(ROWS_PER_INSERT) {
                 let marks = vec!["?"; chunk.len()].join(", ");
                 let mut select = diesel::sql_query(format!(
-                    "SELECT e.entry AS key, e.message_id, e.public
+                    "SELECT e.entry AS key, e.public
                      FROM search_entries s JOIN search_entries e
                        ON e.entry BETWEEN s.entry AND s.entry + 4294967295
                      WHERE s.entry IN ({marks}) AND {}",
@@ -481,40 +489,97 @@ pub fn best_hits(
             rows
         }
     };
+    hits_of(
+        conn,
+        rows.into_iter().map(|row| (row.key, row.public)),
+        scope,
+    )
+}
+
+/// How tickets matched, from the keys of their matching entries (and whether each is public):
+/// the words all in the subject first, then the more messages hold them, the better; the
+/// snippet comes from the newest matching message the searcher may read.
+pub fn hits_of(
+    conn: &mut DbConnection,
+    entries: impl IntoIterator<Item = (i64, bool)>,
+    scope: SearchScope,
+) -> Result<HashMap<i64, Hit>, StoreError> {
     let mut found: HashMap<i64, Matched> = HashMap::new();
-    for row in rows {
-        let (subject, messages, newest) = found.entry(number_of(row.key)).or_default();
+    for (key, public) in entries {
+        let number = number_of(key);
+        let (subject, messages, newest) = found.entry(number).or_default();
         // An internal entry matches a customer's search only through the subject's terms;
         // its message is not theirs to read.
-        let readable = row.public || scope == SearchScope::All;
-        match row.message_id {
-            None => *subject = true,
-            Some(_) if !readable => {}
-            Some(id) => {
-                *messages += 1;
-                if newest.as_ref().is_none_or(|(key, _)| row.key > *key) {
-                    *newest = Some((row.key, id));
-                }
+        let readable = public || scope == SearchScope::All;
+        if key == key_range(number)?.0 {
+            *subject = true;
+        } else if readable {
+            *messages += 1;
+            if newest.is_none_or(|newest| key > newest) {
+                *newest = Some(key);
             }
         }
     }
-    Ok(found
+    let newest: Vec<i64> = found
+        .values()
+        .filter_map(|(_, _, newest)| *newest)
+        .collect();
+    let ids = message_ids(conn, &newest)?;
+    found
         .into_iter()
         .map(|(number, (subject, messages, newest))| {
             let score = if subject { 2.0 } else { 0.0 } + 1.0 - 1.0 / (1.0 + f64::from(messages));
-            let (key, message_id) = match newest {
-                Some((key, id)) => (key, Some(id)),
-                None => (key_range(number).map_or(0, |(low, _)| low), None),
+            let message_id = newest.and_then(|key| ids.get(&key).cloned());
+            let key = match (newest, &message_id) {
+                (Some(key), Some(_)) => key,
+                _ => key_range(number)?.0,
             };
-            (
+            Ok((
                 number,
                 Hit {
                     key,
                     score,
                     message_id,
                 },
-            )
+            ))
         })
+        .collect()
+}
+
+#[derive(QueryableByName)]
+struct MessageOfEntry {
+    #[diesel(sql_type = BigInt)]
+    key: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    message_id: Option<String>,
+}
+
+/// The messages the entries `keys` index, by key.
+fn message_ids(conn: &mut DbConnection, keys: &[i64]) -> Result<HashMap<i64, String>, StoreError> {
+    let mut rows: Vec<MessageOfEntry> = Vec::new();
+    for chunk in keys.chunks(ROWS_PER_INSERT) {
+        rows.extend(match conn {
+            DbConnection::Postgres(pg) => diesel::sql_query(
+                "SELECT entry AS key, message_id FROM search_entries WHERE entry = ANY($1)",
+            )
+            .bind::<Array<BigInt>, _>(chunk)
+            .load(pg)?,
+            DbConnection::Sqlite(sqlite) => {
+                let marks = vec!["?"; chunk.len()].join(", ");
+                let mut select = diesel::sql_query(format!(
+                    "SELECT entry AS key, message_id FROM search_entries WHERE entry IN ({marks})"
+                ))
+                .into_boxed::<diesel::sqlite::Sqlite>();
+                for key in chunk {
+                    select = select.bind::<BigInt, _>(*key);
+                }
+                select.load(sqlite)?
+            }
+        });
+    }
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| Some((row.key, row.message_id?)))
         .collect())
 }
 

@@ -1,0 +1,631 @@
+//! A node's own search index: the database's search entries in a tantivy index on the node's
+//! disk, kept by following the journal of changes ([`super::journal`]).
+//!
+//! The database stays the source of truth. Every node serving searches keeps its own index in
+//! its own directory: it builds it from `search_entries` when it has none (or one too old to
+//! follow the journal from), and then applies each change by reading the changed range of
+//! entries again. Before a search reads the index it applies the changes made final since,
+//! so a search sees every write committed before it began, whichever node wrote it.
+//!
+//! The index answers what the database's own indexes cannot answer cheaply: which entries hold
+//! every word of a query, newest first, within a team or stage. Each entry is a document with
+//! its key (the ticket's number and the entry's position, see [`super::entry`]), its ticket's
+//! number, whether it is public, the subject's terms, the message's terms (in a field for
+//! public messages or one for internal notes, so a customer's search reads only the first),
+//! and the facets. Only ids are kept; the texts stay in the database.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery, TermQuery, TermSetQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{PreTokenizedString, Token};
+use tantivy::{
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
+};
+
+use super::entry::{Facets, SearchEntry, key_range, number_of};
+use super::journal::{self, Change, Cursor};
+use super::query::{QueryTerm, SearchQuery};
+use super::stored;
+use crate::{DbConnection, StoreError};
+use kefu_domain::permissions::SearchScope;
+
+/// The version of what the index holds; an index of another version is built again.
+const VERSION: u32 = 1;
+/// Memory the writer may fill before it writes a segment.
+const WRITER_MEMORY: usize = 48 << 20;
+/// Changes read from the journal at a time.
+const CHANGES_PER_READ: i64 = 500;
+/// How long the journal keeps changes; a node that has not read it for longer builds its
+/// index again.
+pub const JOURNAL_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// What the last commit of the index says of it.
+#[derive(Debug, Serialize, Deserialize)]
+struct Payload {
+    version: u32,
+    cursor: Cursor,
+    at: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    key: Field,
+    ticket: Field,
+    public: Field,
+    subject: Field,
+    public_body: Field,
+    internal_body: Field,
+    team: Field,
+    stage: Field,
+}
+
+/// The writing side, one at a time.
+struct Writing {
+    writer: IndexWriter,
+    /// The last change applied.
+    cursor: Cursor,
+    /// When the journal was last read to its end.
+    checked_at: DateTime<Utc>,
+    /// When the last catch-up began: a search that began before it needs no other.
+    started: Instant,
+    /// Changes applied before they settled, not to be applied again when they do.
+    early: HashSet<Cursor>,
+}
+
+/// A node's own search index.
+pub struct NodeIndex {
+    dir: PathBuf,
+    reader: IndexReader,
+    fields: Fields,
+    /// Whether the index holds every entry (up to its cursor): until then searches use the
+    /// database.
+    built: AtomicBool,
+    writing: Mutex<Writing>,
+}
+
+impl std::fmt::Debug for NodeIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NodeIndex")
+            .field("dir", &self.dir)
+            .field("built", &self.is_built())
+            .finish_non_exhaustive()
+    }
+}
+
+fn failed(error: tantivy::TantivyError) -> StoreError {
+    StoreError::SearchIndex(Box::new(error))
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let terms = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
+    let fields = Fields {
+        key: builder.add_i64_field("key", INDEXED | FAST),
+        ticket: builder.add_i64_field("ticket", INDEXED),
+        public: builder.add_bool_field("public", FAST),
+        subject: builder.add_text_field("subject", terms.clone()),
+        public_body: builder.add_text_field("public_body", terms.clone()),
+        internal_body: builder.add_text_field("internal_body", terms.clone()),
+        team: builder.add_text_field("team", terms.clone()),
+        stage: builder.add_text_field("stage", terms),
+    };
+    (builder.build(), fields)
+}
+
+fn tokens(terms: &[String]) -> PreTokenizedString {
+    PreTokenizedString {
+        text: String::new(),
+        tokens: terms
+            .iter()
+            .enumerate()
+            .map(|(position, text)| Token {
+                offset_from: 0,
+                offset_to: 0,
+                position,
+                text: text.clone(),
+                position_length: 1,
+            })
+            .collect(),
+    }
+}
+
+impl NodeIndex {
+    /// Opens the index in `dir`, creating it if there is none; one that another version wrote
+    /// is emptied, to be built again.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::SearchIndex(format!("creating {}: {e}", dir.display()).into())
+        })?;
+        let (schema, fields) = schema();
+        let directory = MmapDirectory::open(dir).map_err(|e| {
+            StoreError::SearchIndex(format!("opening {}: {e}", dir.display()).into())
+        })?;
+        let index = match Index::open_or_create(directory, schema.clone()) {
+            Ok(index) => index,
+            // Another version's schema: start afresh.
+            Err(tantivy::TantivyError::SchemaError(_)) => {
+                std::fs::remove_dir_all(dir)
+                    .and_then(|()| std::fs::create_dir_all(dir))
+                    .map_err(|e| {
+                        StoreError::SearchIndex(format!("emptying {}: {e}", dir.display()).into())
+                    })?;
+                Index::create_in_dir(dir, schema).map_err(failed)?
+            }
+            Err(error) => return Err(failed(error)),
+        };
+        let payload: Option<Payload> = index
+            .load_metas()
+            .map_err(failed)?
+            .payload
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .filter(|p: &Payload| p.version == VERSION);
+        let writer: IndexWriter = index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .map_err(failed)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(failed)?;
+        let fresh = payload
+            .as_ref()
+            .is_some_and(|p| kefu_domain::time::now() - p.at < retention());
+        Ok(Self {
+            dir: dir.to_owned(),
+            reader,
+            fields,
+            built: AtomicBool::new(fresh),
+            writing: Mutex::new(Writing {
+                writer,
+                cursor: payload.as_ref().map(|p| p.cursor).unwrap_or_default(),
+                checked_at: payload.map_or_else(kefu_domain::time::now, |p| p.at),
+                started: Instant::now(),
+                early: HashSet::new(),
+            }),
+        })
+    }
+
+    /// Where the index is.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether the index holds every entry and searches can use it.
+    pub fn is_built(&self) -> bool {
+        self.built.load(Ordering::Acquire)
+    }
+
+    /// How many entries the index holds.
+    pub fn entries(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn writing(&self) -> MutexGuard<'_, Writing> {
+        self.writing.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts building the index from nothing: searches use the database until
+    /// [`Self::finish_build`]. Returns the journal's head, from which it follows afterwards.
+    pub fn start_build(&self, conn: &mut DbConnection) -> Result<Cursor, StoreError> {
+        let head = journal::head(conn)?;
+        self.built.store(false, Ordering::Release);
+        let mut writing = self.writing();
+        writing.writer.delete_all_documents().map_err(failed)?;
+        writing.cursor = head;
+        Ok(head)
+    }
+
+    /// Adds the entries of tickets numbered `first..=last` while building.
+    pub fn build_tickets(
+        &self,
+        conn: &mut DbConnection,
+        first: i64,
+        last: i64,
+    ) -> Result<usize, StoreError> {
+        let entries = stored::of_tickets(conn, first, last)?;
+        let writing = self.writing();
+        for entry in &entries {
+            writing
+                .writer
+                .add_document(self.document(entry))
+                .map_err(failed)?;
+        }
+        Ok(entries.len())
+    }
+
+    /// Ends a build: commits what was added and lets searches use the index.
+    pub fn finish_build(&self) -> Result<(), StoreError> {
+        let mut writing = self.writing();
+        let cursor = writing.cursor;
+        self.commit(&mut writing, cursor)?;
+        self.built.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Applies the changes made final since the index last read the journal, and makes them
+    /// searchable; returns how many it applied. Does nothing until the index is built.
+    pub fn catch_up(&self, conn: &mut DbConnection) -> Result<usize, StoreError> {
+        if !self.is_built() {
+            return Ok(0);
+        }
+        let asked = Instant::now();
+        let mut writing = self.writing();
+        if writing.started > asked {
+            // A catch-up that began after this call did all it would.
+            return Ok(0);
+        }
+        writing.started = Instant::now();
+        if kefu_domain::time::now() - writing.checked_at >= retention() {
+            // The journal may have dropped changes this index never read.
+            self.built.store(false, Ordering::Release);
+            return Ok(0);
+        }
+        let mut cursor = writing.cursor;
+        let mut read_from = cursor;
+        let mut applied = 0;
+        let mut ranges = HashSet::new();
+        loop {
+            let changes = journal::after(conn, read_from, CHANGES_PER_READ)?;
+            for change in &changes {
+                let early = if change.settled {
+                    let was_early = writing.early.remove(&change.cursor());
+                    if cursor == read_from {
+                        cursor = change.cursor();
+                    }
+                    was_early
+                } else {
+                    !writing.early.insert(change.cursor())
+                };
+                // A range applied once in this pass holds what the database holds now.
+                if !early && ranges.insert(self.range_of(change)?) {
+                    self.apply(conn, &writing, change)?;
+                    applied += 1;
+                }
+                read_from = change.cursor();
+            }
+            if (changes.len() as i64) < CHANGES_PER_READ {
+                break;
+            }
+        }
+        if applied > 0 || cursor != writing.cursor {
+            self.commit(&mut writing, cursor)?;
+        }
+        writing.checked_at = kefu_domain::time::now();
+        Ok(applied)
+    }
+
+    /// The keys a change is applied over: its one entry, or else its tickets' whole ranges.
+    fn range_of(&self, change: &Change) -> Result<(i64, i64), StoreError> {
+        if change.low == change.high {
+            return Ok((change.low, change.high));
+        }
+        Ok((
+            key_range(number_of(change.low))?.0,
+            key_range(number_of(change.high))?.1,
+        ))
+    }
+
+    /// Replaces the index's entries in one change's range by those the database holds now.
+    fn apply(
+        &self,
+        conn: &mut DbConnection,
+        writing: &Writing,
+        change: &Change,
+    ) -> Result<(), StoreError> {
+        let (low, high) = self.range_of(change)?;
+        if change.low == change.high {
+            writing
+                .writer
+                .delete_term(Term::from_field_i64(self.fields.key, change.low));
+        } else {
+            for number in number_of(low)..=number_of(high) {
+                writing
+                    .writer
+                    .delete_term(Term::from_field_i64(self.fields.ticket, number));
+            }
+        }
+        for entry in stored::between(conn, low, high)? {
+            writing
+                .writer
+                .add_document(self.document(&entry))
+                .map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    fn commit(&self, writing: &mut Writing, cursor: Cursor) -> Result<(), StoreError> {
+        let payload = Payload {
+            version: VERSION,
+            cursor,
+            at: kefu_domain::time::now(),
+        };
+        let text =
+            serde_json::to_string(&payload).map_err(|e| StoreError::SearchIndex(Box::new(e)))?;
+        let mut prepared = writing.writer.prepare_commit().map_err(failed)?;
+        prepared.set_payload(&text);
+        prepared.commit().map_err(failed)?;
+        writing.cursor = cursor;
+        writing.checked_at = payload.at;
+        self.reader.reload().map_err(failed)?;
+        Ok(())
+    }
+
+    fn document(&self, entry: &SearchEntry) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_i64(f.key, entry.key);
+        doc.add_i64(f.ticket, number_of(entry.key));
+        doc.add_bool(f.public, entry.public);
+        doc.add_pre_tokenized_text(f.subject, tokens(&entry.subject_terms));
+        let body = if entry.public {
+            f.public_body
+        } else {
+            f.internal_body
+        };
+        doc.add_pre_tokenized_text(body, tokens(&entry.body_terms));
+        doc.add_pre_tokenized_text(f.team, tokens(std::slice::from_ref(&entry.team)));
+        doc.add_pre_tokenized_text(f.stage, tokens(std::slice::from_ref(&entry.stage)));
+        doc
+    }
+
+    /// The query matching entries that hold every term (in the subject, or in a message the
+    /// scope lets the searcher read) and every facet.
+    fn query(
+        &self,
+        query: &SearchQuery,
+        scope: SearchScope,
+        facets: &Facets,
+    ) -> Result<BooleanQuery, StoreError> {
+        let f = self.fields;
+        let fields: &[Field] = match scope {
+            SearchScope::All => &[f.subject, f.public_body, f.internal_body],
+            SearchScope::Public => &[f.subject, f.public_body],
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for term in query.terms() {
+            let any_field = fields
+                .iter()
+                .map(|field| Ok((Occur::Should, term_query(*field, term)?)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_field))));
+        }
+        let facet_fields = [(f.team, &facets.team), (f.stage, &facets.stage)];
+        for (field, value) in facet_fields {
+            if let Some(value) = value {
+                clauses.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, value),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+        }
+        Ok(BooleanQuery::new(clauses))
+    }
+
+    /// The keys of the entries matching `query` within `facets`, if there are at most `limit`.
+    pub fn matching(
+        &self,
+        query: &SearchQuery,
+        scope: SearchScope,
+        facets: &Facets,
+        limit: usize,
+    ) -> Result<Option<Vec<i64>>, StoreError> {
+        let keys = self
+            .reader
+            .searcher()
+            .search(
+                &self.query(query, scope, facets)?,
+                &Newest {
+                    below: i64::MAX,
+                    limit: limit + 1,
+                },
+            )
+            .map_err(failed)?;
+        Ok((keys.len() <= limit).then_some(keys))
+    }
+
+    /// Up to `limit` keys of the entries matching `query` within `facets` below key `below`,
+    /// from the highest down: the newest tickets' first.
+    pub fn newest(
+        &self,
+        query: &SearchQuery,
+        scope: SearchScope,
+        facets: &Facets,
+        below: i64,
+        limit: usize,
+    ) -> Result<Vec<i64>, StoreError> {
+        self.reader
+            .searcher()
+            .search(&self.query(query, scope, facets)?, &Newest { below, limit })
+            .map_err(failed)
+    }
+
+    /// Every entry of the tickets `numbers` matching `query`: its key and whether it is public.
+    pub fn entries_of(
+        &self,
+        query: &SearchQuery,
+        scope: SearchScope,
+        numbers: &[i64],
+    ) -> Result<Vec<(i64, bool)>, StoreError> {
+        let tickets = TermSetQuery::new(
+            numbers
+                .iter()
+                .map(|n| Term::from_field_i64(self.fields.ticket, *n)),
+        );
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(self.query(query, scope, &Facets::default())?) as Box<dyn Query>,
+            ),
+            (Occur::Must, Box::new(tickets)),
+        ]);
+        self.reader
+            .searcher()
+            .search(&query, &KeysAndPublic)
+            .map_err(failed)
+    }
+}
+
+fn retention() -> chrono::TimeDelta {
+    chrono::TimeDelta::from_std(JOURNAL_RETENTION).unwrap_or(chrono::TimeDelta::MAX)
+}
+
+fn term_query(field: Field, term: &QueryTerm) -> Result<Box<dyn Query>, StoreError> {
+    if term.prefix {
+        let pattern = format!("{}.*", escaped(&term.text));
+        return Ok(Box::new(
+            RegexQuery::from_pattern(&pattern, field).map_err(failed)?,
+        ));
+    }
+    Ok(Box::new(TermQuery::new(
+        Term::from_field_text(field, &term.text),
+        IndexRecordOption::Basic,
+    )))
+}
+
+/// `text` as a regular expression matching itself.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Collects the highest keys below `below`, up to `limit`, highest first.
+struct Newest {
+    below: i64,
+    limit: usize,
+}
+
+struct NewestInSegment {
+    keys: Column<i64>,
+    below: i64,
+    limit: usize,
+    heap: BinaryHeap<Reverse<i64>>,
+}
+
+impl Collector for Newest {
+    type Fruit = Vec<i64>;
+    type Child = NewestInSegment;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<NewestInSegment> {
+        Ok(NewestInSegment {
+            keys: reader.fast_fields().i64("key")?,
+            below: self.below,
+            limit: self.limit,
+            heap: BinaryHeap::with_capacity(self.limit + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<i64>>) -> tantivy::Result<Vec<i64>> {
+        let mut keys: Vec<i64> = fruits.into_iter().flatten().collect();
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        keys.dedup();
+        keys.truncate(self.limit);
+        Ok(keys)
+    }
+}
+
+impl SegmentCollector for NewestInSegment {
+    type Fruit = Vec<i64>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let Some(key) = self.keys.first(doc) else {
+            return;
+        };
+        if key >= self.below {
+            return;
+        }
+        if self.heap.len() < self.limit {
+            self.heap.push(Reverse(key));
+        } else if self.heap.peek().is_some_and(|Reverse(low)| key > *low) {
+            self.heap.pop();
+            self.heap.push(Reverse(key));
+        }
+    }
+
+    fn harvest(self) -> Vec<i64> {
+        self.heap.into_iter().map(|Reverse(key)| key).collect()
+    }
+}
+
+/// Collects every matching entry's key and whether it is public.
+struct KeysAndPublic;
+
+struct KeysAndPublicInSegment {
+    keys: Column<i64>,
+    public: Column<bool>,
+    found: Vec<(i64, bool)>,
+}
+
+impl Collector for KeysAndPublic {
+    type Fruit = Vec<(i64, bool)>;
+    type Child = KeysAndPublicInSegment;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<KeysAndPublicInSegment> {
+        Ok(KeysAndPublicInSegment {
+            keys: reader.fast_fields().i64("key")?,
+            public: reader.fast_fields().bool("public")?,
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(i64, bool)>>) -> tantivy::Result<Vec<(i64, bool)>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for KeysAndPublicInSegment {
+    type Fruit = Vec<(i64, bool)>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(key) = self.keys.first(doc) {
+            self.found
+                .push((key, self.public.first(doc).unwrap_or(false)));
+        }
+    }
+
+    fn harvest(self) -> Vec<(i64, bool)> {
+        self.found
+    }
+}
