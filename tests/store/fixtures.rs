@@ -3,7 +3,8 @@
 use chrono::{DateTime, Duration, Utc};
 use kefu_domain::account::{Customer, Team};
 use kefu_domain::email::EmailAddress;
-use kefu_domain::ids::{CustomerId, TeamId, TicketId, UserId};
+use kefu_domain::ids::{CustomerId, MessageId, TeamId, TicketId, UserId};
+use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::phone::PhoneNumber;
 use kefu_domain::tag::Tag;
 use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
@@ -76,4 +77,36 @@ pub fn people(conn: &mut DbConnection) -> (CustomerId, TeamId, UserId) {
     let t = team("Orders");
     teams::insert(conn, &t).unwrap();
     (c.id, t.id, UserId::new())
+}
+
+/// Writes messages on `ticket` (replies when public, notes when internal) and returns them as
+/// the search index reads them: id, visibility, body.
+pub fn messages(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+    texts: &[(Visibility, &str)],
+) -> Vec<(String, Visibility, String)> {
+    let list: Vec<Message> = texts
+        .iter()
+        .map(|(visibility, body)| Message {
+            id: MessageId::new(),
+            ticket: ticket.id,
+            kind: match visibility {
+                Visibility::Public => MessageKind::Reply,
+                Visibility::Internal => MessageKind::Note,
+            },
+            visibility: *visibility,
+            author_kind: AuthorKind::Agent,
+            author_user: None,
+            author_customer: None,
+            channel: ticket.channel,
+            body: (*body).to_owned(),
+            data: None,
+            created_at: ticket.created_at,
+        })
+        .collect();
+    kefu_store::messages::insert_many(conn, &list).unwrap();
+    list.into_iter()
+        .map(|m| (m.id.to_string(), m.visibility, m.body))
+        .collect()
 }

@@ -3,6 +3,7 @@
 
 mod fixtures;
 mod migrations;
+mod node_index;
 mod search;
 mod sessions;
 mod tickets;

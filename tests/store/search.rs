@@ -1,18 +1,19 @@
 //! Full-text search through each backend's index, Chinese included: entries per message, the
 //! two ways a search narrows the queue, and ranking.
 
-use kefu_domain::ids::MessageId;
 use kefu_domain::message::Visibility;
 use kefu_domain::permissions::SearchScope;
 use kefu_domain::ticket::{Status, Ticket};
 use kefu_store::search::entry::{self, Facets};
 use kefu_store::search::index::{self, CANDIDATE_ENTRIES, TextMatch};
-use kefu_store::search::{SearchEntry, SearchQuery};
+use std::sync::Arc;
+
+use kefu_store::search::{NodeIndex, SearchEntry, SearchQuery};
 use kefu_store::tickets::{self, TicketFilter, TicketSort};
 use kefu_store::{DbConnection, StoreError};
 use kefu_testkit::test_both;
 
-use crate::fixtures::{people, ticket};
+use crate::fixtures::{messages as written, people, ticket};
 
 fn filter(q: &str, scope: SearchScope) -> TicketFilter {
     TicketFilter {
@@ -22,13 +23,13 @@ fn filter(q: &str, scope: SearchScope) -> TicketFilter {
 }
 
 fn found(conn: &mut DbConnection, q: &str, scope: SearchScope) -> Vec<String> {
-    let mut subjects: Vec<String> = tickets::list(
+    let node = node_index(conn);
+    let mut subjects: Vec<String> = listed_both(
         conn,
+        &node,
         &filter(q, scope),
         (TicketSort::Updated, None, 50),
-        None,
     )
-    .unwrap()
     .items
     .into_iter()
     .map(|t| t.subject)
@@ -37,13 +38,59 @@ fn found(conn: &mut DbConnection, q: &str, scope: SearchScope) -> Vec<String> {
     subjects
 }
 
+/// A node's own index of the entries as they are now, built as `kefu serve` builds it.
+pub struct Node {
+    index: Arc<NodeIndex>,
+    _dir: tempfile::TempDir,
+}
+
+pub fn node_index(conn: &mut DbConnection) -> Node {
+    let dir = tempfile::tempdir().unwrap();
+    let index = NodeIndex::open(dir.path()).unwrap();
+    index.start_build(conn).unwrap();
+    let last = tickets::last_number(conn).unwrap();
+    if last > 0 {
+        index.build_tickets(conn, 1, last).unwrap();
+    }
+    index.finish_build().unwrap();
+    Node {
+        index: Arc::new(index),
+        _dir: dir,
+    }
+}
+
+/// The page for `filter`, checked to be the same read through the database's index and
+/// through a node's own (which first applies the journal's changes since it last looked).
+fn listed_both(
+    conn: &mut DbConnection,
+    node: &Node,
+    filter: &TicketFilter,
+    (sort, after, limit): (TicketSort, Option<&tickets::TicketCursor>, i64),
+) -> tickets::TicketPage {
+    let from_database = tickets::list(conn, filter, (sort, after, limit), None).unwrap();
+    let mut with_node = filter.clone();
+    with_node.index = Some(Arc::clone(&node.index));
+    let from_node = tickets::list(conn, &with_node, (sort, after, limit), None).unwrap();
+    let numbers = |page: &tickets::TicketPage| {
+        page.items
+            .iter()
+            .map(|t| t.number.get())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        numbers(&from_node),
+        numbers(&from_database),
+        "the same tickets from both indexes"
+    );
+    assert_eq!(from_node.next, from_database.next, "the same next page");
+    assert_eq!(from_node.hits, from_database.hits, "the same best entries");
+    from_database
+}
+
 /// Stores a ticket with these messages and indexes it as the use cases do.
 fn indexed(conn: &mut DbConnection, t: &Ticket, messages: &[(Visibility, &str)]) {
     tickets::insert(conn, t).unwrap();
-    let texts: Vec<_> = messages
-        .iter()
-        .map(|(v, body)| (MessageId::new().to_string(), *v, (*body).to_owned()))
-        .collect();
+    let texts = written(conn, t, messages);
     index::write(conn, &SearchEntry::all_of(t, &texts).unwrap()).unwrap();
 }
 
@@ -101,7 +148,8 @@ test_both! {
             indexed(conn, &t, &[(Visibility::Public, "It jams on page two")]);
             let number = t.number.get();
             assert_eq!(index::next_position(conn, number)?, 2);
-            let entry = SearchEntry::message(&t, 2, MessageId::new().to_string(), Visibility::Public, "托盘卡住了")?;
+            let [(id, _, _)] = written(conn, &t, &[(Visibility::Public, "托盘卡住了")]).try_into().unwrap();
+            let entry = SearchEntry::message(&t, 2, id, Visibility::Public, "托盘卡住了")?;
             index::write(conn, &[entry])?;
             assert_eq!(index::next_position(conn, number)?, 3);
             assert_eq!(found(conn, "托盘", SearchScope::All), ["Printer jam"]);
@@ -138,15 +186,16 @@ test_both! {
             let mut entries = Vec::new();
             for (i, t) in all.iter().enumerate() {
                 let body = if i % 1000 == 7 { "the courier lost it 快递丢了" } else { "still waiting" };
-                let mut messages = vec![(MessageId::new().to_string(), Visibility::Public, body.to_owned())];
+                let mut texts = vec![(Visibility::Public, body)];
                 if i % 2 == 0 {
                     // Tickets with more entries than others, so that batches of the index end
                     // inside a ticket.
-                    messages.push((MessageId::new().to_string(), Visibility::Internal, "late again".to_owned()));
+                    texts.push((Visibility::Internal, "late again"));
                 }
-                entries.extend(SearchEntry::all_of(t, &messages)?);
+                entries.extend(SearchEntry::all_of(t, &written(conn, t, &texts))?);
             }
             index::write(conn, &entries)?;
+            let node = node_index(conn);
 
             let common = SearchQuery::parse("late order").unwrap();
             assert!(matches!(index::resolve(conn, &common, SearchScope::All, &Facets::default(), None)?, TextMatch::Probe { .. }));
@@ -180,7 +229,7 @@ test_both! {
             let mut walked = filter("late order", SearchScope::All);
             walked.team = Some(tickets::TeamFilter::Team(team));
             walked.statuses = vec![Status::Pending];
-            let page = tickets::list(conn, &walked, (TicketSort::Updated, None, 10), None)?;
+            let page = listed_both(conn, &node, &walked, (TicketSort::Updated, None, 10));
             let expected: Vec<i64> = all.iter().rev().filter(|t| t.team.is_some()).take(10).map(|t| t.number.get()).collect();
             assert_eq!(page.items.iter().map(|t| t.number.get()).collect::<Vec<_>>(), expected);
             assert!(page.next.is_some());
@@ -188,7 +237,7 @@ test_both! {
 
             let mut listed = filter("快递", SearchScope::All);
             listed.team = Some(tickets::TeamFilter::Team(team));
-            let page = tickets::list(conn, &listed, (TicketSort::Created, None, 10), None)?;
+            let page = listed_both(conn, &node, &listed, (TicketSort::Created, None, 10));
             let expected: Vec<i64> = all.iter().enumerate().rev()
                 .filter(|(i, t)| i % 1000 == 7 && t.team.is_some())
                 .map(|(_, t)| t.number.get()).collect();
@@ -200,12 +249,12 @@ test_both! {
             let mut newest = filter("late order", SearchScope::All);
             newest.statuses = vec![Status::Pending];
             let pending: Vec<i64> = all.iter().rev().filter(|t| t.status == Status::Pending).map(|t| t.number.get()).collect();
-            let first = tickets::list(conn, &newest, (TicketSort::Created, None, 600), None)?;
+            let first = listed_both(conn, &node, &newest, (TicketSort::Created, None, 600));
             let numbers = |page: &tickets::TicketPage| page.items.iter().map(|t| t.number.get()).collect::<Vec<_>>();
             assert_eq!(numbers(&first), pending[..600]);
-            let second = tickets::list(conn, &newest, (TicketSort::Created, first.next.as_ref(), 600), None)?;
+            let second = listed_both(conn, &node, &newest, (TicketSort::Created, first.next.as_ref(), 600));
             assert_eq!(numbers(&second), pending[600..1200]);
-            let third = tickets::list(conn, &newest, (TicketSort::Created, second.next.as_ref(), 600), None)?;
+            let third = listed_both(conn, &node, &newest, (TicketSort::Created, second.next.as_ref(), 600));
             assert_eq!(numbers(&third), pending[1200..]);
             assert!(third.next.is_none());
 
@@ -213,7 +262,7 @@ test_both! {
             let mut ranked = Vec::new();
             let mut cursor = None;
             loop {
-                let page = tickets::list(conn, &newest, (TicketSort::Relevance, cursor.as_ref(), 150), None)?;
+                let page = listed_both(conn, &node, &newest, (TicketSort::Relevance, cursor.as_ref(), 150));
                 ranked.extend(numbers(&page));
                 match page.next {
                     Some(next) => cursor = Some(next),
@@ -235,22 +284,22 @@ test_both! {
             far.status = Status::Solved;
             tickets::insert(conn, &far)?;
             index::write(conn, &SearchEntry::all_of(&far, &[])?)?;
-            let again = tickets::list(conn, &newest, (TicketSort::Created, None, 600), None)?;
+            let again = listed_both(conn, &node, &newest, (TicketSort::Created, None, 600));
             assert_eq!(numbers(&again), pending[..600]);
             let mut everything = filter("late order", SearchScope::All);
             everything.statuses = vec![Status::Solved];
-            let solved = tickets::list(conn, &everything, (TicketSort::Created, None, 5), None)?;
+            let solved = listed_both(conn, &node, &everything, (TicketSort::Created, None, 5));
             assert_eq!(numbers(&solved), [far.number.get()]);
 
             // A customer's probe reads only what they may: the subject and public messages.
             let mut theirs = filter("late again", SearchScope::Public);
             theirs.statuses = vec![Status::Pending];
-            assert!(tickets::list(conn, &theirs, (TicketSort::Updated, None, 5), None)?.items.is_empty());
+            assert!(listed_both(conn, &node, &theirs, (TicketSort::Updated, None, 5)).items.is_empty());
             theirs.text = SearchQuery::parse("again").map(|q| (q, SearchScope::Public));
-            assert!(tickets::list(conn, &theirs, (TicketSort::Updated, None, 5), None)?.items.is_empty(), "one word too");
+            assert!(listed_both(conn, &node, &theirs, (TicketSort::Updated, None, 5)).items.is_empty(), "one word too");
             theirs.text = SearchQuery::parse("arrived").map(|q| (q, SearchScope::Public));
-            assert_eq!(tickets::list(conn, &theirs, (TicketSort::Updated, None, 5), None)?.items.len(), 5, "the subject is theirs");
-            let staff = tickets::list(conn, &filter("late again", SearchScope::All), (TicketSort::Updated, None, 5), None)?;
+            assert_eq!(listed_both(conn, &node, &theirs, (TicketSort::Updated, None, 5)).items.len(), 5, "the subject is theirs");
+            let staff = listed_both(conn, &node, &filter("late again", SearchScope::All), (TicketSort::Updated, None, 5));
             assert_eq!(staff.items.len(), 5);
             Ok::<_, StoreError>(())
         }).await.unwrap();

@@ -38,11 +38,13 @@ fn run_with_input(mut command: Command, input: &str) -> (bool, String) {
     (output.status.success(), text)
 }
 
-/// Starts `kefu serve` on a free port and returns the process and its base URL.
-fn serve(url: &str) -> (Child, String) {
+/// Starts `kefu serve` on a free port, with its search index in `index`, and returns the
+/// process and its base URL.
+fn serve(url: &str, index: &std::path::Path) -> (Child, String) {
     let mut child = kefu(url)
         .arg("serve")
         .env("KEFU_API_BIND", "127.0.0.1:0")
+        .env("KEFU_DATABASE_SEARCH_INDEX_DIR", index)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -108,7 +110,8 @@ test_both! {
         assert!(ok, "{output}");
         assert!(output.contains("seeded 300 tickets"), "{output}");
 
-        let (mut server, base) = serve(&url);
+        let index = tempfile::tempdir().unwrap();
+        let (mut server, base) = serve(&url, index.path());
         let http = reqwest::Client::new();
         let login: serde_json::Value = http
             .post(format!("{base}/api/v1/auth/login"))
