@@ -14,8 +14,7 @@
 //! public messages or one for internal notes, so a customer's search reads only the first),
 //! and the facets. Only ids are kept; the texts stay in the database.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -26,13 +25,16 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::directory::MmapDirectory;
+use tantivy::indexer::LogMergePolicy;
+use tantivy::query::EnableScoring;
 use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{
-    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    DocId, DocSet, Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter,
+    Order as TantivyOrder, ReloadPolicy, Score, SegmentOrdinal, SegmentReader, TERMINATED,
     TantivyDocument, Term,
 };
 
@@ -43,8 +45,11 @@ use super::stored;
 use crate::{DbConnection, StoreError};
 use kefu_domain::permissions::SearchScope;
 
-/// The version of what the index holds; an index of another version is built again.
-const VERSION: u32 = 1;
+/// The version of what the index holds; a folder holding another version is emptied and the
+/// index built again.
+const VERSION: u32 = 2;
+/// The largest segment merges make: merging bigger ones costs more memory than reads gain.
+const MAX_DOCS_PER_MERGE: usize = 1_000_000;
 /// Memory the writer may fill before it writes a segment.
 const WRITER_MEMORY: usize = 48 << 20;
 /// Changes read from the journal at a time.
@@ -106,6 +111,49 @@ impl std::fmt::Debug for NodeIndex {
     }
 }
 
+/// Opens (or creates) the index with its documents kept in descending key order in every
+/// segment, which newest-first reads rely on.
+fn open_sorted(directory: MmapDirectory, schema: &Schema) -> tantivy::Result<Index> {
+    let index = Index::builder()
+        .schema(schema.clone())
+        .settings(IndexSettings {
+            sort_by_field: Some(IndexSortByField {
+                field: "key".into(),
+                order: TantivyOrder::Desc,
+            }),
+            ..IndexSettings::default()
+        })
+        .open_or_create(directory)?;
+    let sorted = index
+        .settings()
+        .sort_by_field
+        .as_ref()
+        .is_some_and(|s| s.field == "key" && s.order == TantivyOrder::Desc);
+    if sorted {
+        Ok(index)
+    } else {
+        Err(tantivy::TantivyError::SchemaError(
+            "the index is not sorted by key".into(),
+        ))
+    }
+}
+
+/// What the index's last commit says of it, if this version wrote it.
+fn payload_of(index: &Index) -> Option<Payload> {
+    index
+        .load_metas()
+        .ok()?
+        .payload
+        .and_then(|text| serde_json::from_str::<Payload>(&text).ok())
+        .filter(|p| p.version == VERSION)
+}
+
+fn is_empty(index: &Index) -> bool {
+    index
+        .load_metas()
+        .is_ok_and(|m| m.segments.is_empty() && m.payload.is_none())
+}
+
 fn failed(error: tantivy::TantivyError) -> StoreError {
     StoreError::SearchIndex(Box::new(error))
 }
@@ -158,28 +206,30 @@ impl NodeIndex {
         let directory = MmapDirectory::open(dir).map_err(|e| {
             StoreError::SearchIndex(format!("opening {}: {e}", dir.display()).into())
         })?;
-        let index = match Index::open_or_create(directory, schema.clone()) {
-            Ok(index) => index,
-            // Another version's schema: start afresh.
-            Err(tantivy::TantivyError::SchemaError(_)) => {
+        let index = match open_sorted(directory, &schema) {
+            Ok(index) if payload_of(&index).is_some() || is_empty(&index) => index,
+            // Another version's index, or one without the order this one reads by: start
+            // afresh.
+            Ok(_) | Err(tantivy::TantivyError::SchemaError(_)) => {
                 std::fs::remove_dir_all(dir)
                     .and_then(|()| std::fs::create_dir_all(dir))
                     .map_err(|e| {
                         StoreError::SearchIndex(format!("emptying {}: {e}", dir.display()).into())
                     })?;
-                Index::create_in_dir(dir, schema).map_err(failed)?
+                let directory = MmapDirectory::open(dir).map_err(|e| {
+                    StoreError::SearchIndex(format!("opening {}: {e}", dir.display()).into())
+                })?;
+                open_sorted(directory, &schema).map_err(failed)?
             }
             Err(error) => return Err(failed(error)),
         };
-        let payload: Option<Payload> = index
-            .load_metas()
-            .map_err(failed)?
-            .payload
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .filter(|p: &Payload| p.version == VERSION);
+        let payload = payload_of(&index);
         let writer: IndexWriter = index
             .writer_with_num_threads(1, WRITER_MEMORY)
             .map_err(failed)?;
+        let mut merges = LogMergePolicy::default();
+        merges.set_max_docs_before_merge(MAX_DOCS_PER_MERGE);
+        writer.set_merge_policy(Box::new(merges));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -422,7 +472,8 @@ impl NodeIndex {
         Ok(BooleanQuery::new(clauses))
     }
 
-    /// The keys of the entries matching `query` within `facets`, if there are at most `limit`.
+    /// The keys of the entries matching `query` within `facets`, if there are at most `limit`:
+    /// it stops reading at the one past `limit`.
     pub fn matching(
         &self,
         query: &SearchQuery,
@@ -430,17 +481,7 @@ impl NodeIndex {
         facets: &Facets,
         limit: usize,
     ) -> Result<Option<Vec<i64>>, StoreError> {
-        let keys = self
-            .reader
-            .searcher()
-            .search(
-                &self.query(query, scope, facets)?,
-                &Newest {
-                    below: i64::MAX,
-                    limit: limit + 1,
-                },
-            )
-            .map_err(failed)?;
+        let keys = self.read_down(query, scope, facets, i64::MAX, limit + 1, true)?;
         Ok((keys.len() <= limit).then_some(keys))
     }
 
@@ -454,10 +495,55 @@ impl NodeIndex {
         below: i64,
         limit: usize,
     ) -> Result<Vec<i64>, StoreError> {
-        self.reader
-            .searcher()
-            .search(&self.query(query, scope, facets)?, &Newest { below, limit })
-            .map_err(failed)
+        self.read_down(query, scope, facets, below, limit, false)
+    }
+
+    /// Reads each segment's matching entries from its highest key below `below` down (the
+    /// documents are in descending key order), up to `limit` from each, and keeps the
+    /// highest `limit` of them all; with `any_limit`, stops as soon as `limit` are found in
+    /// all (for counting up to a bound, whichever keys they are).
+    fn read_down(
+        &self,
+        query: &SearchQuery,
+        scope: SearchScope,
+        facets: &Facets,
+        below: i64,
+        limit: usize,
+        any_limit: bool,
+    ) -> Result<Vec<i64>, StoreError> {
+        let searcher = self.reader.searcher();
+        let weight = self
+            .query(query, scope, facets)?
+            .weight(EnableScoring::disabled_from_searcher(&searcher))
+            .map_err(failed)?;
+        let mut keys: Vec<i64> = Vec::new();
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().i64("key").map_err(failed)?;
+            let alive = segment.alive_bitset();
+            let start = first_below(&column, segment.max_doc(), below);
+            let mut scorer = weight.scorer(segment, 1.0).map_err(failed)?;
+            let mut doc = scorer.doc();
+            if doc < start {
+                doc = scorer.seek(start);
+            }
+            let mut taken = 0;
+            while doc != TERMINATED && taken < limit {
+                if alive.is_none_or(|a| a.is_alive(doc))
+                    && let Some(key) = column.first(doc)
+                {
+                    keys.push(key);
+                    taken += 1;
+                    if any_limit && keys.len() >= limit {
+                        return Ok(keys);
+                    }
+                }
+                doc = scorer.advance();
+            }
+        }
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        keys.dedup();
+        keys.truncate(limit);
+        Ok(keys)
     }
 
     /// Every entry of the tickets `numbers` matching `query`: its key and whether it is public.
@@ -515,70 +601,19 @@ fn escaped(text: &str) -> String {
     out
 }
 
-/// Collects the highest keys below `below`, up to `limit`, highest first.
-struct Newest {
-    below: i64,
-    limit: usize,
-}
-
-struct NewestInSegment {
-    keys: Column<i64>,
-    below: i64,
-    limit: usize,
-    heap: BinaryHeap<Reverse<i64>>,
-}
-
-impl Collector for Newest {
-    type Fruit = Vec<i64>;
-    type Child = NewestInSegment;
-
-    fn for_segment(
-        &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<NewestInSegment> {
-        Ok(NewestInSegment {
-            keys: reader.fast_fields().i64("key")?,
-            below: self.below,
-            limit: self.limit,
-            heap: BinaryHeap::with_capacity(self.limit + 1),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<i64>>) -> tantivy::Result<Vec<i64>> {
-        let mut keys: Vec<i64> = fruits.into_iter().flatten().collect();
-        keys.sort_unstable_by(|a, b| b.cmp(a));
-        keys.dedup();
-        keys.truncate(self.limit);
-        Ok(keys)
-    }
-}
-
-impl SegmentCollector for NewestInSegment {
-    type Fruit = Vec<i64>;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        let Some(key) = self.keys.first(doc) else {
-            return;
-        };
-        if key >= self.below {
-            return;
-        }
-        if self.heap.len() < self.limit {
-            self.heap.push(Reverse(key));
-        } else if self.heap.peek().is_some_and(|Reverse(low)| key > *low) {
-            self.heap.pop();
-            self.heap.push(Reverse(key));
+/// The first document of a segment whose key is below `below`: documents are in descending
+/// key order, so a binary search over the key column finds it.
+fn first_below(keys: &Column<i64>, max_doc: DocId, below: i64) -> DocId {
+    let (mut low, mut high) = (0, max_doc);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if keys.first(middle).is_some_and(|key| key >= below) {
+            low = middle + 1;
+        } else {
+            high = middle;
         }
     }
-
-    fn harvest(self) -> Vec<i64> {
-        self.heap.into_iter().map(|Reverse(key)| key).collect()
-    }
+    low
 }
 
 /// Collects every matching entry's key and whether it is public.
