@@ -22,20 +22,18 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::LogMergePolicy;
 use tantivy::query::EnableScoring;
-use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery, TermQuery, TermSetQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{
     DocId, DocSet, Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter,
-    Order as TantivyOrder, ReloadPolicy, Score, SegmentOrdinal, SegmentReader, TERMINATED,
-    TantivyDocument, Term,
+    Order as TantivyOrder, ReloadPolicy, TERMINATED, TantivyDocument, Term,
 };
 
 use super::entry::{Facets, SearchEntry, key_range, number_of};
@@ -547,28 +545,53 @@ impl NodeIndex {
     }
 
     /// Every entry of the tickets `numbers` matching `query`: its key and whether it is public.
+    /// A ticket's entries are one run of documents in each segment (they are in key order),
+    /// found by binary search and read with the query's matches skipped to it.
     pub fn entries_of(
         &self,
         query: &SearchQuery,
         scope: SearchScope,
         numbers: &[i64],
     ) -> Result<Vec<(i64, bool)>, StoreError> {
-        let tickets = TermSetQuery::new(
-            numbers
-                .iter()
-                .map(|n| Term::from_field_i64(self.fields.ticket, *n)),
-        );
-        let query = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(self.query(query, scope, &Facets::default())?) as Box<dyn Query>,
-            ),
-            (Occur::Must, Box::new(tickets)),
-        ]);
-        self.reader
-            .searcher()
-            .search(&query, &KeysAndPublic)
-            .map_err(failed)
+        let mut ranges = numbers
+            .iter()
+            .map(|n| key_range(*n))
+            .collect::<Result<Vec<_>, _>>()?;
+        // Highest first, as the documents are.
+        ranges.sort_unstable_by(|a, b| b.cmp(a));
+        let searcher = self.reader.searcher();
+        let weight = self
+            .query(query, scope, &Facets::default())?
+            .weight(EnableScoring::disabled_from_searcher(&searcher))
+            .map_err(failed)?;
+        let mut found = Vec::new();
+        for segment in searcher.segment_readers() {
+            let keys = segment.fast_fields().i64("key").map_err(failed)?;
+            let public = segment.fast_fields().bool("public").map_err(failed)?;
+            let alive = segment.alive_bitset();
+            let mut scorer = weight.scorer(segment, 1.0).map_err(failed)?;
+            for (low, high) in &ranges {
+                let start = first_below(&keys, segment.max_doc(), high.saturating_add(1));
+                let mut doc = scorer.doc();
+                if doc < start {
+                    doc = scorer.seek(start);
+                }
+                while doc != TERMINATED {
+                    let Some(key) = keys.first(doc) else {
+                        doc = scorer.advance();
+                        continue;
+                    };
+                    if key < *low {
+                        break;
+                    }
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        found.push((key, public.first(doc).unwrap_or(false)));
+                    }
+                    doc = scorer.advance();
+                }
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -614,53 +637,4 @@ fn first_below(keys: &Column<i64>, max_doc: DocId, below: i64) -> DocId {
         }
     }
     low
-}
-
-/// Collects every matching entry's key and whether it is public.
-struct KeysAndPublic;
-
-struct KeysAndPublicInSegment {
-    keys: Column<i64>,
-    public: Column<bool>,
-    found: Vec<(i64, bool)>,
-}
-
-impl Collector for KeysAndPublic {
-    type Fruit = Vec<(i64, bool)>;
-    type Child = KeysAndPublicInSegment;
-
-    fn for_segment(
-        &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<KeysAndPublicInSegment> {
-        Ok(KeysAndPublicInSegment {
-            keys: reader.fast_fields().i64("key")?,
-            public: reader.fast_fields().bool("public")?,
-            found: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<(i64, bool)>>) -> tantivy::Result<Vec<(i64, bool)>> {
-        Ok(fruits.into_iter().flatten().collect())
-    }
-}
-
-impl SegmentCollector for KeysAndPublicInSegment {
-    type Fruit = Vec<(i64, bool)>;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(key) = self.keys.first(doc) {
-            self.found
-                .push((key, self.public.first(doc).unwrap_or(false)));
-        }
-    }
-
-    fn harvest(self) -> Vec<(i64, bool)> {
-        self.found
-    }
 }
