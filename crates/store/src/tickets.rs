@@ -16,10 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::connection::Db;
 use crate::convert::{from_db, parse, parse_opt, to_db};
 use crate::schema::{ticket_tags, tickets};
-use crate::search::NodeIndex;
-use crate::search::SearchQuery;
 use crate::search::entry;
 use crate::search::index::{self as search_index, Hit, TermStatistics, TextMatch};
+use crate::search::{NodeIndex, SearchQuery};
 use crate::ticket_names::{self, TicketNames};
 use crate::{DbConnection, StoreError};
 
@@ -627,7 +626,55 @@ fn page_rows(
         {
             newest_matches(conn, filter, probe, after.map(|c| c.number), wanted)
         }
+        Some(TextMatch::Probe { query, scope, .. }) => match filter.built_index() {
+            Some(index) => {
+                walked_matches(conn, filter, index, (query, *scope), (sort, after), wanted)
+            }
+            None => rows(conn, filter, text, sort, after, wanted),
+        },
         _ => rows(conn, filter, text, sort, after, wanted),
+    }
+}
+
+/// Tickets read from the queue at a time when it is walked in its own order for a search.
+const WALK_FIRST: i64 = 200;
+/// The most tickets read at a time when a walk finds few matches.
+const WALK_MOST: i64 = 3_200;
+
+/// Up to `wanted` tickets of the queue in `sort` order after `after` that the node's index
+/// says match `query`: the queue is read in batches (larger while matches are sparse) and each
+/// batch's tickets are looked up in the index.
+fn walked_matches(
+    conn: &mut DbConnection,
+    filter: &TicketFilter,
+    index: &NodeIndex,
+    (query, scope): (&SearchQuery, SearchScope),
+    (sort, after): (TicketSort, Option<&TicketCursor>),
+    wanted: i64,
+) -> Result<Vec<TicketRow>, StoreError> {
+    let mut found: Vec<TicketRow> = Vec::new();
+    let mut cursor = after.cloned();
+    let mut batch = WALK_FIRST;
+    loop {
+        let walked = rows(conn, filter, None, sort, cursor.as_ref(), batch)?;
+        let numbers: Vec<i64> = walked.iter().map(|row| row.number).collect();
+        let matching = index.tickets_matching(query, scope, &numbers)?;
+        let last = walked.len() < batch as usize;
+        cursor = walked.last().map(|row| TicketCursor::after(row, sort));
+        for row in walked {
+            if matching.contains(&row.number) {
+                found.push(row);
+                if found.len() as i64 >= wanted {
+                    return Ok(found);
+                }
+            }
+        }
+        if last {
+            return Ok(found);
+        }
+        if (found.len() as i64) < wanted / 2 {
+            batch = (batch * 2).min(WALK_MOST);
+        }
     }
 }
 
@@ -660,7 +707,7 @@ pub fn list(
         hits = match filter.built_index() {
             Some(index) => {
                 let entries = index.entries_of(query, *scope, &numbers)?;
-                search_index::hits_of(conn, entries, *scope)?
+                search_index::hits_of(entries, *scope)?
             }
             None => search_index::best_hits(conn, query, *scope, &numbers)?,
         };
@@ -686,6 +733,7 @@ pub fn list(
             .collect();
         hits.retain(|number, _| rows.iter().any(|r| r.number == *number));
     }
+    search_index::name_messages(conn, &mut hits)?;
     let ids = rows
         .iter()
         .map(|row| parse(&row.id))

@@ -489,18 +489,14 @@ pub fn best_hits(
             rows
         }
     };
-    hits_of(
-        conn,
-        rows.into_iter().map(|row| (row.key, row.public)),
-        scope,
-    )
+    hits_of(rows.into_iter().map(|row| (row.key, row.public)), scope)
 }
 
 /// How tickets matched, from the keys of their matching entries (and whether each is public):
 /// the words all in the subject first, then the more messages hold them, the better; the
-/// snippet comes from the newest matching message the searcher may read.
+/// snippet comes from the newest matching message the searcher may read, named by
+/// [`name_messages`].
 pub fn hits_of(
-    conn: &mut DbConnection,
     entries: impl IntoIterator<Item = (i64, bool)>,
     scope: SearchScope,
 ) -> Result<HashMap<i64, Hit>, StoreError> {
@@ -520,30 +516,45 @@ pub fn hits_of(
             }
         }
     }
-    let newest: Vec<i64> = found
-        .values()
-        .filter_map(|(_, _, newest)| *newest)
-        .collect();
-    let ids = message_ids(conn, &newest)?;
     found
         .into_iter()
         .map(|(number, (subject, messages, newest))| {
             let score = if subject { 2.0 } else { 0.0 } + 1.0 - 1.0 / (1.0 + f64::from(messages));
-            let message_id = newest.and_then(|key| ids.get(&key).cloned());
-            let key = match (newest, &message_id) {
-                (Some(key), Some(_)) => key,
-                _ => key_range(number)?.0,
+            let key = match newest {
+                Some(key) => key,
+                None => key_range(number)?.0,
             };
             Ok((
                 number,
                 Hit {
                     key,
                     score,
-                    message_id,
+                    message_id: None,
                 },
             ))
         })
         .collect()
+}
+
+/// Names the message of each hit's entry (ranking needs only keys, so this is done for the
+/// tickets shown); a hit whose entry names no message shows the subject.
+pub fn name_messages(
+    conn: &mut DbConnection,
+    hits: &mut HashMap<i64, Hit>,
+) -> Result<(), StoreError> {
+    let keys: Vec<i64> = hits
+        .iter()
+        .filter(|(number, hit)| key_range(**number).is_ok_and(|(low, _)| hit.key != low))
+        .map(|(_, hit)| hit.key)
+        .collect();
+    let ids = message_ids(conn, &keys)?;
+    for (number, hit) in hits.iter_mut() {
+        hit.message_id = ids.get(&hit.key).cloned();
+        if hit.message_id.is_none() {
+            hit.key = key_range(*number)?.0;
+        }
+    }
+    Ok(())
 }
 
 #[derive(QueryableByName)]

@@ -48,8 +48,8 @@ use kefu_domain::permissions::SearchScope;
 const VERSION: u32 = 2;
 /// The largest segment merges make: merging bigger ones costs more memory than reads gain.
 const MAX_DOCS_PER_MERGE: usize = 1_000_000;
-/// Memory the writer may fill before it writes a segment.
-const WRITER_MEMORY: usize = 48 << 20;
+/// Memory the writer may fill before it writes a segment (tantivy's least is 15 MB).
+const WRITER_MEMORY: usize = 16 << 20;
 /// Changes read from the journal at a time.
 const CHANGES_PER_READ: i64 = 500;
 /// How long the journal keeps changes; a node that has not read it for longer builds its
@@ -553,6 +553,33 @@ impl NodeIndex {
         scope: SearchScope,
         numbers: &[i64],
     ) -> Result<Vec<(i64, bool)>, StoreError> {
+        self.read_tickets(query, scope, numbers, false)
+    }
+
+    /// Which of the tickets `numbers` have an entry matching `query` (for walking a queue in
+    /// its own order).
+    pub fn tickets_matching(
+        &self,
+        query: &SearchQuery,
+        scope: SearchScope,
+        numbers: &[i64],
+    ) -> Result<HashSet<i64>, StoreError> {
+        Ok(self
+            .read_tickets(query, scope, numbers, true)?
+            .into_iter()
+            .map(|(key, _)| number_of(key))
+            .collect())
+    }
+
+    /// The matching entries of the tickets `numbers` (only the first found of each ticket in
+    /// each segment, with `first_only`).
+    fn read_tickets(
+        &self,
+        query: &SearchQuery,
+        scope: SearchScope,
+        numbers: &[i64],
+        first_only: bool,
+    ) -> Result<Vec<(i64, bool)>, StoreError> {
         let mut ranges = numbers
             .iter()
             .map(|n| key_range(*n))
@@ -586,6 +613,9 @@ impl NodeIndex {
                     }
                     if alive.is_none_or(|a| a.is_alive(doc)) {
                         found.push((key, public.first(doc).unwrap_or(false)));
+                        if first_only {
+                            break;
+                        }
                     }
                     doc = scorer.advance();
                 }
