@@ -77,6 +77,13 @@ const PROGRESS_LOG_INTERVAL: Duration = Duration::from_secs(5);
 /// database's index meanwhile), then applies the journal's changes every second, and builds
 /// it again if it ever falls too far behind.
 async fn keep_node_index(app: kefu_app::App, index: std::sync::Arc<kefu_store::search::NodeIndex>) {
+    if index.is_built() {
+        tracing::info!(
+            dir = %index.dir().display(),
+            entries = index.entries(),
+            "this node's search index is ready"
+        );
+    }
     let mut ticks = tokio::time::interval(NODE_INDEX_FOLLOW_INTERVAL);
     loop {
         ticks.tick().await;

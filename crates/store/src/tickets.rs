@@ -306,6 +306,18 @@ impl TicketCursor {
         }
     }
 
+    /// Where a newest-first walk continues below ticket `number`.
+    fn below(number: i64) -> Self {
+        Self {
+            sort: TicketSort::Created,
+            updated_at: NaiveDateTime::default(),
+            number,
+            rank: 0,
+            id: String::new(),
+            offset: 0,
+        }
+    }
+
     /// The cursor as the text clients pass back.
     pub fn encode(&self) -> Result<String, StoreError> {
         let json = serde_json::to_vec(self)
@@ -547,14 +559,22 @@ fn newest_matches(
             break;
         }
         if newest - number >= NEWEST_REACH {
-            found.extend(
-                filtered(conn, filter, Some(text))
+            found.extend(match filter.built_index() {
+                Some(index) => walked_matches(
+                    conn,
+                    filter,
+                    index,
+                    (query, *scope),
+                    (TicketSort::Created, Some(&TicketCursor::below(number))),
+                    remaining,
+                )?,
+                None => filtered(conn, filter, Some(text))
                     .filter(tickets::number.lt(number))
                     .order(tickets::number.desc())
                     .select(TicketRow::as_select())
                     .limit(remaining)
                     .load(conn)?,
-            );
+            });
             break;
         }
         // About two entries per ticket still wanted (a ticket's subject and a message often
@@ -652,30 +672,52 @@ fn walked_matches(
     (sort, after): (TicketSort, Option<&TicketCursor>),
     wanted: i64,
 ) -> Result<Vec<TicketRow>, StoreError> {
-    let mut found: Vec<TicketRow> = Vec::new();
+    let mut found: Vec<i64> = Vec::new();
     let mut cursor = after.cloned();
     let mut batch = WALK_FIRST;
     loop {
-        let walked = rows(conn, filter, None, sort, cursor.as_ref(), batch)?;
-        let numbers: Vec<i64> = walked.iter().map(|row| row.number).collect();
+        // Only what orders the queue is read while walking (its indexes hold it); the
+        // matching tickets are read whole at the end.
+        let walked: Vec<(String, i64, NaiveDateTime, i16)> =
+            ordered(filtered(conn, filter, None), sort, cursor.as_ref())
+                .select((
+                    tickets::id,
+                    tickets::number,
+                    tickets::updated_at,
+                    tickets::priority_rank,
+                ))
+                .limit(batch)
+                .load(conn)?;
+        let numbers: Vec<i64> = walked.iter().map(|row| row.1).collect();
         let matching = index.tickets_matching(query, scope, &numbers)?;
         let last = walked.len() < batch as usize;
-        cursor = walked.last().map(|row| TicketCursor::after(row, sort));
-        for row in walked {
-            if matching.contains(&row.number) {
-                found.push(row);
-                if found.len() as i64 >= wanted {
-                    return Ok(found);
-                }
-            }
-        }
-        if last {
-            return Ok(found);
+        cursor = walked
+            .last()
+            .map(|(id, number, updated_at, rank)| TicketCursor {
+                sort,
+                updated_at: *updated_at,
+                number: *number,
+                rank: *rank,
+                id: id.clone(),
+                offset: 0,
+            });
+        found.extend(numbers.iter().filter(|n| matching.contains(n)));
+        if found.len() as i64 >= wanted || last {
+            found.truncate(wanted.max(0) as usize);
+            break;
         }
         if (found.len() as i64) < wanted / 2 {
             batch = (batch * 2).min(WALK_MOST);
         }
     }
+    rows(
+        conn,
+        filter,
+        Some(&TextMatch::Among(found)),
+        sort,
+        after,
+        wanted,
+    )
 }
 
 /// One page of the tickets matching `filter`, in `sort` order, after `after`, with the names
