@@ -10,11 +10,9 @@
 //! The index answers what the database's own indexes cannot answer cheaply: which entries hold
 //! every word of a query, newest first, within a team or stage. Each entry is a document with
 //! its key (the ticket's number and the entry's position, see [`super::entry`]), its ticket's
-//! number, whether it is public, its terms in two fields (every term the staff may search —
-//! the subject's and the message's — and every term its requester may: the subject's, and the
-//! message's when it is public), and the facets. Each word of a query is then one list to read
-//! in one field, not a union of a field per part. Only ids are kept; the texts stay in the
-//! database.
+//! number, whether it is public, the subject's terms, the message's terms (in a field for
+//! public messages or one for internal notes, so a customer's search reads only the first),
+//! and the facets. Only ids are kept; the texts stay in the database.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -47,7 +45,7 @@ use kefu_domain::permissions::SearchScope;
 
 /// The version of what the index holds; a folder holding another version is emptied and the
 /// index built again.
-const VERSION: u32 = 3;
+const VERSION: u32 = 2;
 /// The largest segment merges make: merging bigger ones costs more memory than reads gain.
 const MAX_DOCS_PER_MERGE: usize = 1_000_000;
 /// Memory the writer may fill before it writes a segment (tantivy's least is 15 MB).
@@ -71,8 +69,9 @@ struct Fields {
     key: Field,
     ticket: Field,
     public: Field,
-    staff_terms: Field,
-    public_terms: Field,
+    subject: Field,
+    public_body: Field,
+    internal_body: Field,
     team: Field,
     stage: Field,
 }
@@ -168,8 +167,9 @@ fn schema() -> (Schema, Fields) {
         key: builder.add_i64_field("key", INDEXED | FAST),
         ticket: builder.add_i64_field("ticket", INDEXED),
         public: builder.add_bool_field("public", FAST),
-        staff_terms: builder.add_text_field("staff_terms", terms.clone()),
-        public_terms: builder.add_text_field("public_terms", terms.clone()),
+        subject: builder.add_text_field("subject", terms.clone()),
+        public_body: builder.add_text_field("public_body", terms.clone()),
+        internal_body: builder.add_text_field("internal_body", terms.clone()),
         team: builder.add_text_field("team", terms.clone()),
         stage: builder.add_text_field("stage", terms),
     };
@@ -422,19 +422,13 @@ impl NodeIndex {
         doc.add_i64(f.key, entry.key);
         doc.add_i64(f.ticket, number_of(entry.key));
         doc.add_bool(f.public, entry.public);
-        let all: Vec<String> = entry
-            .subject_terms
-            .iter()
-            .chain(&entry.body_terms)
-            .cloned()
-            .collect();
-        doc.add_pre_tokenized_text(f.staff_terms, tokens(&all));
-        let public = if entry.public {
-            &all
+        doc.add_pre_tokenized_text(f.subject, tokens(&entry.subject_terms));
+        let body = if entry.public {
+            f.public_body
         } else {
-            &entry.subject_terms
+            f.internal_body
         };
-        doc.add_pre_tokenized_text(f.public_terms, tokens(public));
+        doc.add_pre_tokenized_text(body, tokens(&entry.body_terms));
         doc.add_pre_tokenized_text(f.team, tokens(std::slice::from_ref(&entry.team)));
         doc.add_pre_tokenized_text(f.stage, tokens(std::slice::from_ref(&entry.stage)));
         doc
@@ -449,13 +443,17 @@ impl NodeIndex {
         facets: &Facets,
     ) -> Result<BooleanQuery, StoreError> {
         let f = self.fields;
-        let field = match scope {
-            SearchScope::All => f.staff_terms,
-            SearchScope::Public => f.public_terms,
+        let fields: &[Field] = match scope {
+            SearchScope::All => &[f.subject, f.public_body, f.internal_body],
+            SearchScope::Public => &[f.subject, f.public_body],
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for term in query.terms() {
-            clauses.push((Occur::Must, term_query(field, term)?));
+            let any_field = fields
+                .iter()
+                .map(|field| Ok((Occur::Should, term_query(*field, term)?)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_field))));
         }
         let facet_fields = [(f.team, &facets.team), (f.stage, &facets.stage)];
         for (field, value) in facet_fields {
