@@ -110,3 +110,21 @@ pub fn messages(
         .map(|m| (m.id.to_string(), m.visibility, m.body))
         .collect()
 }
+
+/// A node's own index in `dir`, built from the entries as they are now, as `kefu serve`
+/// builds it.
+pub fn built_node_index(
+    conn: &mut DbConnection,
+    dir: &std::path::Path,
+) -> Result<kefu_store::search::NodeIndex, kefu_store::StoreError> {
+    let index = kefu_store::search::NodeIndex::open(dir)?;
+    if !index.is_built() {
+        index.start_build(conn)?;
+        let last = kefu_store::tickets::last_number(conn)?;
+        if last > 0 {
+            index.build_tickets(conn, 1, last)?;
+        }
+        index.finish_build()?;
+    }
+    Ok(index)
+}

@@ -13,7 +13,7 @@ use kefu_store::tickets::{self, TeamFilter, TicketFilter, TicketSort};
 use kefu_store::{DbConnection, Store, StoreConfig, StoreError};
 use kefu_testkit::{TestDb, test_both};
 
-use crate::fixtures::{messages as written, people, team, ticket};
+use crate::fixtures::{built_node_index, messages as written, people, team, ticket};
 
 /// Another node on the same database: its own store and its own index.
 struct OtherNode {
@@ -29,21 +29,12 @@ async fn other_node(db: &TestDb, dir: &std::path::Path) -> OtherNode {
     })
     .await
     .unwrap();
-    let index = Arc::new(NodeIndex::open(dir).unwrap());
-    if !index.is_built() {
-        let building = Arc::clone(&index);
-        store
-            .read(move |conn| {
-                building.start_build(conn)?;
-                let last = tickets::last_number(conn)?;
-                if last > 0 {
-                    building.build_tickets(conn, 1, last)?;
-                }
-                building.finish_build()
-            })
-            .await
-            .unwrap();
-    }
+    let dir = dir.to_owned();
+    let index = store
+        .read(move |conn| built_node_index(conn, &dir))
+        .await
+        .map(Arc::new)
+        .unwrap();
     OtherNode { store, index }
 }
 

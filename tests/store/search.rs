@@ -13,7 +13,7 @@ use kefu_store::tickets::{self, TicketFilter, TicketSort};
 use kefu_store::{DbConnection, StoreError};
 use kefu_testkit::test_both;
 
-use crate::fixtures::{messages as written, people, ticket};
+use crate::fixtures::{built_node_index, messages as written, people, ticket};
 
 fn filter(q: &str, scope: SearchScope) -> TicketFilter {
     TicketFilter {
@@ -46,13 +46,7 @@ pub struct Node {
 
 pub fn node_index(conn: &mut DbConnection) -> Node {
     let dir = tempfile::tempdir().unwrap();
-    let index = NodeIndex::open(dir.path()).unwrap();
-    index.start_build(conn).unwrap();
-    let last = tickets::last_number(conn).unwrap();
-    if last > 0 {
-        index.build_tickets(conn, 1, last).unwrap();
-    }
-    index.finish_build().unwrap();
+    let index = built_node_index(conn, dir.path()).unwrap();
     Node {
         index: Arc::new(index),
         _dir: dir,

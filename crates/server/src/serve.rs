@@ -106,15 +106,10 @@ async fn build_node_index(
         "building this node's search index; searches use the database's until it is done"
     );
     let started = std::time::Instant::now();
-    let last_line = std::sync::Mutex::new(std::time::Instant::now());
-    let result = kefu_app::search::build_node_index(app, index, |done, total| {
-        let mut last = last_line.lock().unwrap_or_else(|e| e.into_inner());
-        if last.elapsed() >= PROGRESS_LOG_INTERVAL {
-            *last = std::time::Instant::now();
-            tracing::info!(done, total, "building this node's search index (tickets)");
-        }
-    })
-    .await;
+    let progress = logged_now_and_then(|done, total| {
+        tracing::info!(done, total, "building this node's search index (tickets)");
+    });
+    let result = kefu_app::search::build_node_index(app, index, progress).await;
     match result {
         Ok(entries) => tracing::info!(
             entries,
@@ -123,6 +118,19 @@ async fn build_node_index(
         ),
         Err(error) => {
             tracing::error!(error = %error, "building this node's search index failed; retrying")
+        }
+    }
+}
+
+/// A progress callback that passes `(done, total)` to `log` at most every
+/// [`PROGRESS_LOG_INTERVAL`].
+fn logged_now_and_then(log: impl Fn(u64, u64)) -> impl Fn(u64, u64) {
+    let last_line = std::sync::Mutex::new(std::time::Instant::now());
+    move |done, total| {
+        let mut last = last_line.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() >= PROGRESS_LOG_INTERVAL {
+            *last = std::time::Instant::now();
+            log(done, total);
         }
     }
 }
@@ -141,15 +149,10 @@ async fn rebuild_search_if_marked(app: &kefu_app::App) {
             return;
         }
     }
-    let last_line = std::sync::Mutex::new(std::time::Instant::now());
-    let result = kefu_app::search::reindex(app, |done, total| {
-        let mut last = last_line.lock().unwrap_or_else(|e| e.into_inner());
-        if last.elapsed() >= PROGRESS_LOG_INTERVAL {
-            *last = std::time::Instant::now();
-            tracing::info!(done, total, "rebuilding the search index");
-        }
-    })
-    .await;
+    let progress = logged_now_and_then(|done, total| {
+        tracing::info!(done, total, "rebuilding the search index");
+    });
+    let result = kefu_app::search::reindex(app, progress).await;
     match result {
         Ok(count) => tracing::info!(tickets = count, "the search index is rebuilt"),
         Err(error) => {

@@ -25,15 +25,15 @@ use serde::{Deserialize, Serialize};
 use tantivy::columnar::Column;
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::LogMergePolicy;
-use tantivy::query::EnableScoring;
 use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::query::{EnableScoring, Weight};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{
     DocId, DocSet, Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter,
-    Order as TantivyOrder, ReloadPolicy, TERMINATED, TantivyDocument, Term,
+    Order as TantivyOrder, ReloadPolicy, Searcher, TERMINATED, TantivyDocument, Term,
 };
 
 use super::entry::{Facets, SearchEntry, key_range, number_of};
@@ -343,8 +343,9 @@ impl NodeIndex {
                     !writing.early.insert(change.cursor())
                 };
                 // A range applied once in this pass holds what the database holds now.
-                if !early && ranges.insert(self.range_of(change)?) {
-                    self.apply(conn, &writing, change)?;
+                let range = range_of(change)?;
+                if !early && ranges.insert(range) {
+                    self.apply(conn, &writing, range)?;
                     applied += 1;
                 }
                 read_from = change.cursor();
@@ -360,29 +361,18 @@ impl NodeIndex {
         Ok(applied)
     }
 
-    /// The keys a change is applied over: its one entry, or else its tickets' whole ranges.
-    fn range_of(&self, change: &Change) -> Result<(i64, i64), StoreError> {
-        if change.low == change.high {
-            return Ok((change.low, change.high));
-        }
-        Ok((
-            key_range(number_of(change.low))?.0,
-            key_range(number_of(change.high))?.1,
-        ))
-    }
-
-    /// Replaces the index's entries in one change's range by those the database holds now.
+    /// Replaces the index's entries in keys `low..=high` (one entry, or whole tickets, see
+    /// [`range_of`]) by those the database holds now.
     fn apply(
         &self,
         conn: &mut DbConnection,
         writing: &Writing,
-        change: &Change,
+        (low, high): (i64, i64),
     ) -> Result<(), StoreError> {
-        let (low, high) = self.range_of(change)?;
-        if change.low == change.high {
+        if low == high {
             writing
                 .writer
-                .delete_term(Term::from_field_i64(self.fields.key, change.low));
+                .delete_term(Term::from_field_i64(self.fields.key, low));
         } else {
             for number in number_of(low)..=number_of(high) {
                 writing
@@ -470,6 +460,21 @@ impl NodeIndex {
         Ok(BooleanQuery::new(clauses))
     }
 
+    /// The index as it is now, and the query ready to match in each of its segments.
+    fn weight(
+        &self,
+        query: &SearchQuery,
+        scope: SearchScope,
+        facets: &Facets,
+    ) -> Result<(Searcher, Box<dyn Weight>), StoreError> {
+        let searcher = self.reader.searcher();
+        let weight = self
+            .query(query, scope, facets)?
+            .weight(EnableScoring::disabled_from_searcher(&searcher))
+            .map_err(failed)?;
+        Ok((searcher, weight))
+    }
+
     /// The keys of the entries matching `query` within `facets`, if there are at most `limit`:
     /// it stops reading at the one past `limit`.
     pub fn matching(
@@ -509,11 +514,7 @@ impl NodeIndex {
         limit: usize,
         any_limit: bool,
     ) -> Result<Vec<i64>, StoreError> {
-        let searcher = self.reader.searcher();
-        let weight = self
-            .query(query, scope, facets)?
-            .weight(EnableScoring::disabled_from_searcher(&searcher))
-            .map_err(failed)?;
+        let (searcher, weight) = self.weight(query, scope, facets)?;
         let mut keys: Vec<i64> = Vec::new();
         for segment in searcher.segment_readers() {
             let column = segment.fast_fields().i64("key").map_err(failed)?;
@@ -586,11 +587,7 @@ impl NodeIndex {
             .collect::<Result<Vec<_>, _>>()?;
         // Highest first, as the documents are.
         ranges.sort_unstable_by(|a, b| b.cmp(a));
-        let searcher = self.reader.searcher();
-        let weight = self
-            .query(query, scope, &Facets::default())?
-            .weight(EnableScoring::disabled_from_searcher(&searcher))
-            .map_err(failed)?;
+        let (searcher, weight) = self.weight(query, scope, &Facets::default())?;
         let mut found = Vec::new();
         for segment in searcher.segment_readers() {
             let keys = segment.fast_fields().i64("key").map_err(failed)?;
@@ -623,6 +620,17 @@ impl NodeIndex {
         }
         Ok(found)
     }
+}
+
+/// The keys a change is applied over: its one entry, or else its tickets' whole ranges.
+fn range_of(change: &Change) -> Result<(i64, i64), StoreError> {
+    if change.low == change.high {
+        return Ok((change.low, change.high));
+    }
+    Ok((
+        key_range(number_of(change.low))?.0,
+        key_range(number_of(change.high))?.1,
+    ))
 }
 
 fn retention() -> chrono::TimeDelta {
