@@ -321,3 +321,67 @@ test_both! {
         }).await.unwrap();
     }
 }
+
+/// The statements a connection started, and those it prepared to keep, as SQL.
+#[derive(Default)]
+struct Statements {
+    started: Vec<String>,
+    kept: Vec<String>,
+}
+
+fn recording(conn: &mut DbConnection) -> std::sync::Arc<std::sync::Mutex<Statements>> {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Statements::default()));
+    let record = seen.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        let mut seen = record.lock().unwrap();
+        match event {
+            InstrumentationEvent::StartQuery { query, .. } => {
+                let text = query.to_string();
+                let sql = text.split(" -- binds:").next().unwrap_or_default();
+                seen.started.push(sql.to_owned());
+            }
+            InstrumentationEvent::CacheQuery { sql, .. } => seen.kept.push(sql.to_owned()),
+            _ => {}
+        }
+    });
+    seen
+}
+
+test_both! {
+    async fn a_queue_page_runs_statements_kept_prepared(db: TestDb) {
+        db.store.write(|conn| {
+            let agent = agent(conn);
+            let all = queue(conn, agent);
+            let page = |conn: &mut DbConnection, team, after, viewer| {
+                let filter = TicketFilter {
+                    statuses: Status::UNSOLVED.to_vec(),
+                    team: Some(team),
+                    ..TicketFilter::default()
+                };
+                tickets::list(conn, &filter, (TicketSort::Updated, after, 2), viewer)
+            };
+            let team = TeamFilter::Team(all[0].team.unwrap());
+            let seen = recording(conn);
+            let first = page(conn, team, None, Some(agent))?;
+            let second = page(conn, team, first.next.as_ref(), Some(agent))?;
+            let kept = {
+                let mut seen = seen.lock().unwrap();
+                assert!(seen.started.len() >= 4, "two pages of tickets and their names");
+                for sql in &seen.started {
+                    assert!(seen.kept.contains(sql), "not kept prepared: {sql}");
+                }
+                std::mem::take(&mut *seen).kept
+            };
+            assert!(kept.len() >= 3, "{kept:?}");
+            // Other pages, other viewers: the same statements, with other values.
+            let third = page(conn, team, second.next.as_ref(), None)?;
+            page(conn, team, None, Some(UserId::new()))?;
+            assert_eq!(third.items.len(), 2);
+            let seen = seen.lock().unwrap();
+            assert_eq!(seen.started.len(), 4);
+            assert_eq!(seen.kept, Vec::<String>::new(), "no statement was prepared again");
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}

@@ -207,9 +207,11 @@ struct NumberRow {
 }
 
 /// Runs a raw `SELECT … number …` over tickets and returns how many rows it gave: the
-/// benchmark's in-process baseline (the same statement the queue page runs, without HTTP).
+/// benchmark's in-process baseline (the same statement the queue page runs, without HTTP),
+/// kept prepared like the page's own statement (and like `pgbench -M prepared`).
 pub fn run_ticket_statement(conn: &mut DbConnection, statement: &str) -> Result<usize, StoreError> {
-    let rows: Vec<NumberRow> =
-        crate::with_backend!(conn, c => diesel::sql_query(statement).load(c))?;
+    let rows: Vec<NumberRow> = crate::with_backend!(conn, c => {
+        crate::prepared::Statement::new(statement.to_owned()).load(c)
+    })?;
     Ok(rows.len())
 }

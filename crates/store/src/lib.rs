@@ -18,6 +18,7 @@ pub mod error;
 pub mod messages;
 pub mod migrate;
 pub mod password_resets;
+pub mod prepared;
 pub mod reads;
 pub mod schema;
 pub mod search;

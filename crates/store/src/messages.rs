@@ -11,6 +11,7 @@ use kefu_domain::message::{Message, MessageKind, Visibility};
 use serde::{Deserialize, Serialize};
 
 use crate::convert::{from_db, parse, parse_opt, to_db};
+use crate::prepared;
 use crate::schema::messages;
 use crate::{DbConnection, StoreError};
 
@@ -202,7 +203,7 @@ pub fn bodies(
     ids: &[String],
 ) -> Result<HashMap<String, String>, StoreError> {
     let rows: Vec<(String, String)> = messages::table
-        .filter(messages::id.eq_any(ids))
+        .filter(prepared::among_filter(conn.backend(), "messages.id", ids))
         .select((messages::id, messages::body))
         .load(conn)?;
     Ok(rows.into_iter().collect())

@@ -13,6 +13,7 @@ use kefu_domain::tag::Tag;
 
 use crate::convert::{from_db, parse};
 use crate::customers::CustomerSummary;
+use crate::prepared::Statement;
 use crate::{DbConnection, StoreError};
 
 /// The names one ticket of a page refers to.
@@ -52,9 +53,10 @@ struct Row {
     seen_at: Option<NaiveDateTime>,
 }
 
-/// The statement, with `{tags}` the backend's aggregate of a ticket's tags and `{ids}`,
-/// `{viewer}` its placeholders. Tags hold no spaces, so a space joins them.
-const TEMPLATE: &str = "SELECT t.id AS ticket,
+/// The statement up to the viewer's id, with `{tags}` the backend's aggregate of a ticket's
+/// tags (tags hold no spaces, so a space joins them); the viewer's id and the ticket ids are
+/// bound after it.
+const HEAD: &str = "SELECT t.id AS ticket,
        (SELECT {tags} FROM ticket_tags g WHERE g.ticket_id = t.id) AS tags,
        c.id AS requester_id, c.name AS requester_name,
        (SELECT e.email FROM customer_emails e WHERE e.customer_id = c.id
@@ -66,23 +68,13 @@ FROM tickets t
 JOIN customers c ON c.id = t.requester_id
 LEFT JOIN users u ON u.id = t.assignee_id
 LEFT JOIN teams m ON m.id = t.team_id
-LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = {viewer}
-WHERE t.id {ids}";
+LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ";
 
-/// The statement on PostgreSQL (the ids bound as one array).
-static POSTGRES_SQL: LazyLock<String> = LazyLock::new(|| {
-    TEMPLATE
-        .replace("{tags}", "string_agg(g.tag, ' ')")
-        .replace("{viewer}", "$1")
-        .replace("{ids}", "= ANY($2)")
-});
+static POSTGRES_HEAD: LazyLock<String> =
+    LazyLock::new(|| HEAD.replace("{tags}", "string_agg(g.tag, ' ')"));
 
-/// The statement on SQLite, but for the list of id placeholders.
-static SQLITE_SQL: LazyLock<String> = LazyLock::new(|| {
-    TEMPLATE
-        .replace("{tags}", "group_concat(g.tag, ' ')")
-        .replace("{viewer}", "?")
-});
+static SQLITE_HEAD: LazyLock<String> =
+    LazyLock::new(|| HEAD.replace("{tags}", "group_concat(g.tag, ' ')"));
 
 /// The names of each of these tickets, by id, with when `viewer` (if given) last saw them;
 /// missing tickets are skipped.
@@ -97,21 +89,18 @@ pub fn of_tickets(
     let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let viewer = viewer.map(|v| v.to_string());
     let rows: Vec<Row> = match conn {
-        DbConnection::Postgres(pg) => diesel::sql_query(POSTGRES_SQL.as_str())
+        DbConnection::Postgres(pg) => Statement::new(POSTGRES_HEAD.as_str())
             .bind::<Nullable<Text>, _>(viewer)
+            .sql(" WHERE t.id = ANY(")
             .bind::<Array<Text>, _>(keys)
+            .sql(")")
             .load(pg)?,
-        DbConnection::Sqlite(sqlite) => {
-            let marks = vec!["?"; keys.len()].join(", ");
-            let mut query =
-                diesel::sql_query(SQLITE_SQL.replace("{ids}", &format!("IN ({marks})")))
-                    .into_boxed::<diesel::sqlite::Sqlite>()
-                    .bind::<Nullable<Text>, _>(viewer);
-            for key in keys {
-                query = query.bind::<Text, _>(key);
-            }
-            query.load(sqlite)?
-        }
+        DbConnection::Sqlite(sqlite) => Statement::new(SQLITE_HEAD.as_str())
+            .bind::<Nullable<Text>, _>(viewer)
+            .sql(" WHERE t.id IN (")
+            .bind_list::<Text, _>(keys)
+            .sql(")")
+            .load(sqlite)?,
     };
     rows.into_iter()
         .map(|row| {

@@ -32,6 +32,7 @@ use super::journal;
 use super::query::SearchQuery;
 use crate::connection::Db;
 use crate::dialect::{BackendKind, pick};
+use crate::prepared::{self, Statement};
 use crate::schema::tickets;
 use crate::{Backend, DbConnection, StoreError};
 use kefu_domain::permissions::SearchScope;
@@ -382,7 +383,9 @@ pub fn filter(
     text: &TextMatch,
 ) -> Box<dyn BoxableExpression<tickets::table, Db, SqlType = Bool>> {
     match (backend, text) {
-        (_, TextMatch::Among(numbers)) => Box::new(tickets::number.eq_any(numbers.clone())),
+        (_, TextMatch::Among(numbers)) => {
+            Box::new(prepared::among_filter(backend, "tickets.number", numbers))
+        }
         (Backend::Postgres, TextMatch::Probe { query, scope, .. }) => Box::new(
             sql::<Bool>(
                 "EXISTS (SELECT 1 FROM search_entries e \
@@ -567,27 +570,15 @@ struct MessageOfEntry {
 
 /// The messages the entries `keys` index, by key.
 fn message_ids(conn: &mut DbConnection, keys: &[i64]) -> Result<HashMap<i64, String>, StoreError> {
-    let mut rows: Vec<MessageOfEntry> = Vec::new();
-    for chunk in keys.chunks(ROWS_PER_INSERT) {
-        rows.extend(match conn {
-            DbConnection::Postgres(pg) => diesel::sql_query(
-                "SELECT entry AS key, message_id FROM search_entries WHERE entry = ANY($1)",
-            )
-            .bind::<Array<BigInt>, _>(chunk)
-            .load(pg)?,
-            DbConnection::Sqlite(sqlite) => {
-                let marks = vec!["?"; chunk.len()].join(", ");
-                let mut select = diesel::sql_query(format!(
-                    "SELECT entry AS key, message_id FROM search_entries WHERE entry IN ({marks})"
-                ))
-                .into_boxed::<diesel::sqlite::Sqlite>();
-                for key in chunk {
-                    select = select.bind::<BigInt, _>(*key);
-                }
-                select.load(sqlite)?
-            }
-        });
+    if keys.is_empty() {
+        return Ok(HashMap::new());
     }
+    let backend = conn.backend();
+    let rows: Vec<MessageOfEntry> = crate::with_backend!(conn, c => {
+        Statement::new("SELECT entry AS key, message_id FROM search_entries WHERE ")
+            .sql_of(prepared::among(backend, "entry", keys))
+            .load(c)?
+    });
     Ok(rows
         .into_iter()
         .filter_map(|row| Some((row.key, row.message_id?)))

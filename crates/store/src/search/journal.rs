@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::convert::to_db;
 use crate::dialect::{BackendKind, pick};
+use crate::prepared::Statement;
 use crate::{DbConnection, StoreError};
 
 /// How far a node has read the journal: the last change it applied.
@@ -87,23 +88,25 @@ pub fn after(
     after: Cursor,
     limit: i64,
 ) -> Result<Vec<Change>, StoreError> {
+    // Asked on every search: kept prepared.
     let changes = match conn {
-        DbConnection::Postgres(pg) => diesel::sql_query(
+        DbConnection::Postgres(pg) => Statement::new(
             "SELECT c.txid, c.seq, c.low, c.high,
                     c.txid < CAST(CAST(pg_snapshot_xmin(pg_current_snapshot()) AS text) AS bigint)
                       AS settled
-             FROM search_changes c WHERE (c.txid, c.seq) > ($1, $2)
-             ORDER BY c.txid, c.seq LIMIT $3",
+             FROM search_changes c WHERE (c.txid, c.seq) > (",
         )
         .bind::<BigInt, _>(after.txid)
+        .sql(", ")
         .bind::<BigInt, _>(after.seq)
+        .sql(") ORDER BY c.txid, c.seq LIMIT ")
         .bind::<BigInt, _>(limit)
         .load(pg)?,
-        DbConnection::Sqlite(sqlite) => diesel::sql_query(
-            "SELECT txid, seq, low, high, TRUE AS settled FROM search_changes
-             WHERE seq > ? ORDER BY seq LIMIT ?",
+        DbConnection::Sqlite(sqlite) => Statement::new(
+            "SELECT txid, seq, low, high, TRUE AS settled FROM search_changes WHERE seq > ",
         )
         .bind::<BigInt, _>(after.seq)
+        .sql(" ORDER BY seq LIMIT ")
         .bind::<BigInt, _>(limit)
         .load(sqlite)?,
     };

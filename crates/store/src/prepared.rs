@@ -1,0 +1,287 @@
+//! Statements diesel may keep prepared on each connection.
+//!
+//! Diesel prepares anew, on every run, any statement that holds raw SQL (`dsl::sql`,
+//! `sql_query`) or an `IN` list on SQLite, since it cannot know that the text stays the same:
+//! PostgreSQL then parses and plans the statement each time, SQLite compiles it each time. The
+//! hot paths build their statements from the two types here instead, whose text depends only on
+//! the code (and on how many values are bound), never on the values themselves.
+
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use diesel::backend::Backend;
+use diesel::expression::{
+    AppearsOnTable, Expression, SelectableExpression, ValidGrouping, is_aggregate,
+};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{Bool, HasSqlType, Text, Untyped};
+use diesel::{QueryResult, RunQueryDsl};
+
+use crate::Backend as Database;
+use crate::connection::Db;
+
+/// A fixed SQL condition holding no values, usable in a diesel query's `filter`.
+#[derive(Clone, Copy, Debug)]
+pub struct Condition(pub &'static str);
+
+impl Expression for Condition {
+    type SqlType = Bool;
+}
+
+impl<QS> AppearsOnTable<QS> for Condition {}
+
+impl<QS> SelectableExpression<QS> for Condition {}
+
+impl<GB> ValidGrouping<GB> for Condition {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl QueryId for Condition {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB: Backend> QueryFragment<DB> for Condition {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(self.0);
+        Ok(())
+    }
+}
+
+/// A hand-written statement: SQL text with values bound between its pieces (each value
+/// becomes the backend's placeholder, `$n` or `?`). Its rows load as `QueryableByName`.
+pub struct Statement<'a, DB: Backend> {
+    parts: Vec<Part<'a, DB>>,
+}
+
+enum Part<'a, DB: Backend> {
+    Sql(Cow<'a, str>),
+    Value(Box<dyn QueryFragment<DB> + Send + 'a>),
+}
+
+/// One bound value of SQL type `ST`.
+struct Value<ST, T> {
+    value: T,
+    sql_type: PhantomData<fn() -> ST>,
+}
+
+impl<ST, T, DB> QueryFragment<DB> for Value<ST, T>
+where
+    DB: Backend + HasSqlType<ST>,
+    T: ToSql<ST, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_bind_param::<ST, T>(&self.value)
+    }
+}
+
+impl<'a, DB: Backend> Statement<'a, DB> {
+    /// A statement starting with `sql`.
+    pub fn new(sql: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            parts: vec![Part::Sql(sql.into())],
+        }
+    }
+
+    /// Appends SQL text.
+    pub fn sql(mut self, sql: impl Into<Cow<'a, str>>) -> Self {
+        self.parts.push(Part::Sql(sql.into()));
+        self
+    }
+
+    /// Appends a placeholder bound to `value`.
+    pub fn bind<ST, T>(mut self, value: T) -> Self
+    where
+        ST: 'static,
+        DB: HasSqlType<ST>,
+        T: ToSql<ST, DB> + Send + 'a,
+    {
+        self.parts.push(Part::Value(Box::new(Value {
+            value,
+            sql_type: PhantomData::<fn() -> ST>,
+        })));
+        self
+    }
+
+    /// Appends another statement's SQL and values.
+    pub fn sql_of(mut self, other: Statement<'a, DB>) -> Self {
+        self.parts.extend(other.parts);
+        self
+    }
+
+    /// Appends `values` as placeholders separated by commas (for an `IN` list).
+    pub fn bind_list<ST, T>(mut self, values: impl IntoIterator<Item = T>) -> Self
+    where
+        ST: 'static,
+        DB: HasSqlType<ST>,
+        T: ToSql<ST, DB> + Send + 'a,
+    {
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self = self.sql(", ");
+            }
+            self = self.bind::<ST, T>(value);
+        }
+        self
+    }
+}
+
+impl<DB: Backend> QueryFragment<DB> for Statement<'_, DB> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        for part in &self.parts {
+            match part {
+                Part::Sql(sql) => out.push_sql(sql),
+                Part::Value(value) => value.walk_ast(out.reborrow())?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<DB: Backend> QueryId for Statement<'_, DB> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB: Backend> Query for Statement<'_, DB> {
+    type SqlType = Untyped;
+}
+
+impl<DB: Backend, Conn> RunQueryDsl<Conn> for Statement<'_, DB> {}
+
+/// A condition with bound values, usable in a diesel query's `filter`.
+pub struct Predicate<'a, DB: Backend>(Statement<'a, DB>);
+
+impl<DB: Backend> Expression for Predicate<'_, DB> {
+    type SqlType = Bool;
+}
+
+impl<QS, DB: Backend> AppearsOnTable<QS> for Predicate<'_, DB> {}
+
+impl<QS, DB: Backend> SelectableExpression<QS> for Predicate<'_, DB> {}
+
+impl<GB, DB: Backend> ValidGrouping<GB> for Predicate<'_, DB> {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl<DB: Backend> QueryId for Predicate<'_, DB> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB: Backend> QueryFragment<DB> for Predicate<'_, DB> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.0.walk_ast(out)
+    }
+}
+
+/// A value a list is made of, as it is written in a bound list.
+pub trait Listed {
+    /// How PostgreSQL names an array of such values.
+    const ARRAY_TYPE: &'static str;
+    /// Appends the value to an array literal (PostgreSQL's `{…}`).
+    fn write_array_item(&self, out: &mut String);
+    /// The value as JSON (SQLite's `json_each`).
+    fn json(&self) -> serde_json::Value;
+}
+
+impl Listed for i64 {
+    const ARRAY_TYPE: &'static str = "bigint[]";
+    fn write_array_item(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+    fn json(&self) -> serde_json::Value {
+        serde_json::Value::from(*self)
+    }
+}
+
+impl Listed for String {
+    const ARRAY_TYPE: &'static str = "text[]";
+    fn write_array_item(&self, out: &mut String) {
+        out.push('"');
+        for c in self.chars() {
+            if c == '"' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    }
+    fn json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
+/// The list `values` as one bound text: an array literal on PostgreSQL, JSON on SQLite.
+fn list_text<T: Listed>(backend: Database, values: &[T]) -> String {
+    match backend {
+        Database::Postgres => {
+            let mut out = String::from("{");
+            for (i, value) in values.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                value.write_array_item(&mut out);
+            }
+            out.push('}');
+            out
+        }
+        Database::Sqlite => {
+            serde_json::Value::Array(values.iter().map(Listed::json).collect()).to_string()
+        }
+    }
+}
+
+/// SQL and one bound value saying that `column` (as SQL, e.g. `tickets.number`) is one of
+/// `values`, however many there are.
+pub fn among<'a, DB, T>(backend: Database, column: &'static str, values: &[T]) -> Statement<'a, DB>
+where
+    DB: Backend + HasSqlType<Text>,
+    String: ToSql<Text, DB>,
+    T: Listed,
+{
+    let list = list_text(backend, values);
+    match backend {
+        Database::Postgres => Statement::new(column)
+            .sql(" = ANY(CAST(")
+            .bind::<Text, _>(list)
+            .sql(format!(" AS {}))", T::ARRAY_TYPE)),
+        Database::Sqlite => Statement::new(column)
+            .sql(" IN (SELECT value FROM json_each(")
+            .bind::<Text, _>(list)
+            .sql("))"),
+    }
+}
+
+/// A filter keeping the rows whose `column` is one of `values` (see [`among`]).
+pub fn among_filter<T: Listed>(
+    backend: Database,
+    column: &'static str,
+    values: &[T],
+) -> Predicate<'static, Db> {
+    Predicate(among(backend, column, values))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_is_one_value_either_backend_reads_back() {
+        let numbers = [3_i64, -1, 42];
+        assert_eq!(list_text(Database::Postgres, &numbers), "{3,-1,42}");
+        assert_eq!(list_text(Database::Sqlite, &numbers), "[3,-1,42]");
+        let texts = ["a\"b".to_owned(), "c\\d".to_owned(), "退货, ok".to_owned()];
+        assert_eq!(
+            list_text(Database::Postgres, &texts),
+            r#"{"a\"b","c\\d","退货, ok"}"#
+        );
+        assert_eq!(
+            list_text(Database::Sqlite, &texts),
+            r#"["a\"b","c\\d","退货, ok"]"#
+        );
+        assert_eq!(list_text::<i64>(Database::Postgres, &[]), "{}");
+        assert_eq!(list_text::<i64>(Database::Sqlite, &[]), "[]");
+    }
+}
