@@ -6,7 +6,11 @@ use kefu_store::tickets::{self, AssigneeFilter, TeamFilter, TicketFilter, Ticket
 use kefu_store::{DbConnection, StoreError, customers};
 use kefu_testkit::test_both;
 
-use crate::fixtures::{customer, people, tag, ticket};
+use kefu_domain::message::Visibility;
+use kefu_domain::permissions::SearchScope;
+use kefu_store::search::{SearchEntry, SearchQuery, index};
+
+use crate::fixtures::{built_node_index, customer, messages as written, people, tag, ticket};
 
 test_both! {
     async fn a_ticket_reads_back_as_written(db: TestDb) {
@@ -329,6 +333,7 @@ struct Statements {
     kept: Vec<String>,
 }
 
+/// Records on `conn` each statement it starts and each it prepares to keep.
 fn recording(conn: &mut DbConnection) -> std::sync::Arc<std::sync::Mutex<Statements>> {
     use diesel::connection::{Connection, InstrumentationEvent};
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Statements::default()));
@@ -349,7 +354,7 @@ fn recording(conn: &mut DbConnection) -> std::sync::Arc<std::sync::Mutex<Stateme
 }
 
 test_both! {
-    async fn a_queue_page_runs_statements_kept_prepared(db: TestDb) {
+    async fn queue_and_search_pages_run_statements_kept_prepared(db: TestDb) {
         db.store.write(|conn| {
             let agent = agent(conn);
             let all = queue(conn, agent);
@@ -378,9 +383,44 @@ test_both! {
             let third = page(conn, team, second.next.as_ref(), None)?;
             page(conn, team, None, Some(UserId::new()))?;
             assert_eq!(third.items.len(), 2);
+            {
+                let mut seen = seen.lock().unwrap();
+                assert_eq!(seen.started.len(), 4);
+                assert_eq!(seen.kept, Vec::<String>::new(), "no statement was prepared again");
+                *seen = Statements::default();
+            }
+            // Searches through the node's index: after the first, other words and as many
+            // or fewer matches run the statements already kept.
+            for (i, t) in all.iter().enumerate() {
+                let texts = match i {
+                    5 => written(conn, t, &[(Visibility::Public, "ticket five: 5")]),
+                    _ => Vec::new(),
+                };
+                index::write(conn, &SearchEntry::all_of(t, &texts)?)?;
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let index = std::sync::Arc::new(built_node_index(conn, dir.path())?);
+            let search = |conn: &mut DbConnection, q: &str, sort| {
+                let filter = TicketFilter {
+                    text: Some((SearchQuery::parse(q).unwrap(), SearchScope::All)),
+                    index: Some(index.clone()),
+                    ..TicketFilter::default()
+                };
+                tickets::list(conn, &filter, (sort, None, 3), Some(agent))
+            };
+            for sort in [TicketSort::Created, TicketSort::Relevance] {
+                assert_eq!(search(conn, "ticket", sort)?.items.len(), 3);
+            }
+            let mut kept = kept;
+            kept.extend(std::mem::take(&mut *seen.lock().unwrap()).kept);
+            for (q, sort) in [("ticket 3", TicketSort::Created), ("ticket 5", TicketSort::Relevance)] {
+                assert_eq!(search(conn, q, sort)?.items.len(), 1, "{q}");
+            }
             let seen = seen.lock().unwrap();
-            assert_eq!(seen.started.len(), 4);
-            assert_eq!(seen.kept, Vec::<String>::new(), "no statement was prepared again");
+            for sql in &seen.started {
+                assert!(kept.contains(sql) || seen.kept.contains(sql), "not kept prepared: {sql}");
+            }
+            assert_eq!(seen.kept, Vec::<String>::new(), "no search statement was prepared again");
             Ok::<_, StoreError>(())
         }).await.unwrap();
     }

@@ -52,15 +52,17 @@ pub fn insert_many(conn: &mut DbConnection, list: &[Customer]) -> Result<(), Sto
     crate::with_backend!(conn, c => diesel::insert_into(customers::table)
         .values(rows)
         .execute(c))?;
+    // Each address is stamped a microsecond after the one before it, so that they read back
+    // in the order given (the first is the one a page shows).
     let emails: Vec<_> = list
         .iter()
-        .flat_map(|c| c.emails.iter().map(move |e| (c, e)))
-        .map(|(c, e)| {
+        .flat_map(|c| c.emails.iter().enumerate().map(move |(i, e)| (c, i, e)))
+        .map(|(c, i, e)| {
             (
                 customer_emails::email_key.eq(e.lookup_key()),
                 customer_emails::email.eq(e.as_str()),
                 customer_emails::customer_id.eq(c.id.to_string()),
-                customer_emails::created_at.eq(to_db(c.created_at)),
+                customer_emails::created_at.eq(to_db(added(c.created_at, i))),
             )
         })
         .collect();
@@ -71,12 +73,12 @@ pub fn insert_many(conn: &mut DbConnection, list: &[Customer]) -> Result<(), Sto
     }
     let phones: Vec<_> = list
         .iter()
-        .flat_map(|c| c.phones.iter().map(move |p| (c, p)))
-        .map(|(c, p)| {
+        .flat_map(|c| c.phones.iter().enumerate().map(move |(i, p)| (c, i, p)))
+        .map(|(c, i, p)| {
             (
                 customer_phones::customer_id.eq(c.id.to_string()),
                 customer_phones::phone.eq(p.as_str()),
-                customer_phones::created_at.eq(to_db(c.created_at)),
+                customer_phones::created_at.eq(to_db(added(c.created_at, i))),
             )
         })
         .collect();
@@ -86,6 +88,12 @@ pub fn insert_many(conn: &mut DbConnection, list: &[Customer]) -> Result<(), Sto
             .execute(c))?;
     }
     Ok(())
+}
+
+/// When the `i`th contact detail given with a customer created `at` counts as added.
+fn added(at: DateTime<Utc>, i: usize) -> DateTime<Utc> {
+    let step = chrono::Duration::microseconds(i64::try_from(i).unwrap_or(0));
+    at.checked_add_signed(step).unwrap_or(at)
 }
 
 /// Adds an email address to a customer unless it is theirs already; `Conflict` if it is

@@ -211,7 +211,7 @@ struct NumberRow {
 /// kept prepared like the page's own statement (and like `pgbench -M prepared`).
 pub fn run_ticket_statement(conn: &mut DbConnection, statement: &str) -> Result<usize, StoreError> {
     let rows: Vec<NumberRow> = crate::with_backend!(conn, c => {
-        crate::prepared::Statement::new(statement.to_owned()).load(c)
+        crate::prepared::Statement::of_fixed_text(statement.to_owned()).load(c)
     })?;
     Ok(rows.len())
 }

@@ -7,14 +7,14 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Nullable, Text, Timestamp};
+use diesel::sql_types::{Nullable, Text, Timestamp};
 use kefu_domain::ids::{TicketId, UserId};
 use kefu_domain::tag::Tag;
 
 use crate::convert::{from_db, parse};
 use crate::customers::CustomerSummary;
-use crate::prepared::Statement;
-use crate::{DbConnection, StoreError};
+use crate::prepared::{self, Statement};
+use crate::{Backend, DbConnection, StoreError};
 
 /// The names one ticket of a page refers to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +70,7 @@ LEFT JOIN users u ON u.id = t.assignee_id
 LEFT JOIN teams m ON m.id = t.team_id
 LEFT JOIN ticket_reads r ON r.ticket_id = t.id AND r.user_id = ";
 
+/// The statement's head on PostgreSQL.
 static POSTGRES_HEAD: LazyLock<String> = LazyLock::new(|| {
     HEAD.replace("{tags}", "string_agg(g.tag, ' ')")
         .replace("{emails}", "customer_emails e")
@@ -102,20 +103,16 @@ pub fn of_tickets(
     }
     let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let viewer = viewer.map(|v| v.to_string());
-    let rows: Vec<Row> = match conn {
-        DbConnection::Postgres(pg) => Statement::new(POSTGRES_HEAD.as_str())
-            .bind::<Nullable<Text>, _>(viewer)
-            .sql(" WHERE t.id = ANY(")
-            .bind::<Array<Text>, _>(keys)
-            .sql(")")
-            .load(pg)?,
-        DbConnection::Sqlite(sqlite) => Statement::new(SQLITE_HEAD.as_str())
-            .bind::<Nullable<Text>, _>(viewer)
-            .sql(" WHERE t.id IN (")
-            .bind_list::<Text, _>(keys)
-            .sql(")")
-            .load(sqlite)?,
+    let backend = conn.backend();
+    let head = match backend {
+        Backend::Postgres => POSTGRES_HEAD.as_str(),
+        Backend::Sqlite => SQLITE_HEAD.as_str(),
     };
+    let rows: Vec<Row> = crate::with_backend!(conn, c => Statement::new(head)
+        .bind::<Nullable<Text>, _>(viewer)
+        .sql(" WHERE ")
+        .sql_of(prepared::among(backend, "t.id", &keys))
+        .load(c))?;
     rows.into_iter()
         .map(|row| {
             let mut tags = row

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::connection::Db;
 use crate::convert::{from_db, parse, parse_opt, to_db};
-use crate::prepared::Condition;
+use crate::prepared;
 use crate::schema::{ticket_tags, tickets};
 use crate::search::entry;
 use crate::search::index::{self as search_index, Hit, TermStatistics, TextMatch};
@@ -377,7 +377,7 @@ fn filtered<'a>(
         && Status::UNSOLVED.iter().all(|s| filter.statuses.contains(s));
     let statuses: Vec<&'static str> = if unsolved {
         // The unsolved queues have indexes of their own, in every order they are walked in.
-        query = query.filter(Condition("tickets.unsolved = TRUE"));
+        query = query.filter(prepared::condition("tickets.unsolved = TRUE"));
         Vec::new()
     } else {
         filter.statuses.iter().map(|s| s.as_str()).collect()
