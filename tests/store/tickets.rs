@@ -333,8 +333,29 @@ struct Statements {
     kept: Vec<String>,
 }
 
+impl Statements {
+    /// Asserts that each statement started was kept prepared, now or `before`.
+    fn assert_all_kept(&self, before: &[String]) {
+        for sql in &self.started {
+            assert!(
+                before.contains(sql) || self.kept.contains(sql),
+                "not kept prepared: {sql}"
+            );
+        }
+    }
+}
+
+/// What a connection has recorded since it was last asked.
+struct Recorded(std::sync::Arc<std::sync::Mutex<Statements>>);
+
+impl Recorded {
+    fn take(&self) -> Statements {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
 /// Records on `conn` each statement it starts and each it prepares to keep.
-fn recording(conn: &mut DbConnection) -> std::sync::Arc<std::sync::Mutex<Statements>> {
+fn recording(conn: &mut DbConnection) -> Recorded {
     use diesel::connection::{Connection, InstrumentationEvent};
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Statements::default()));
     let record = seen.clone();
@@ -350,7 +371,7 @@ fn recording(conn: &mut DbConnection) -> std::sync::Arc<std::sync::Mutex<Stateme
             _ => {}
         }
     });
-    seen
+    Recorded(seen)
 }
 
 test_both! {
@@ -370,25 +391,18 @@ test_both! {
             let seen = recording(conn);
             let first = page(conn, team, None, Some(agent))?;
             let second = page(conn, team, first.next.as_ref(), Some(agent))?;
-            let kept = {
-                let mut seen = seen.lock().unwrap();
-                assert!(seen.started.len() >= 4, "two pages of tickets and their names");
-                for sql in &seen.started {
-                    assert!(seen.kept.contains(sql), "not kept prepared: {sql}");
-                }
-                std::mem::take(&mut *seen).kept
-            };
+            let warm = seen.take();
+            assert!(warm.started.len() >= 4, "two pages of tickets and their names");
+            warm.assert_all_kept(&[]);
+            let mut kept = warm.kept;
             assert!(kept.len() >= 3, "{kept:?}");
             // Other pages, other viewers: the same statements, with other values.
             let third = page(conn, team, second.next.as_ref(), None)?;
             page(conn, team, None, Some(UserId::new()))?;
             assert_eq!(third.items.len(), 2);
-            {
-                let mut seen = seen.lock().unwrap();
-                assert_eq!(seen.started.len(), 4);
-                assert_eq!(seen.kept, Vec::<String>::new(), "no statement was prepared again");
-                *seen = Statements::default();
-            }
+            let again = seen.take();
+            assert_eq!(again.started.len(), 4);
+            assert_eq!(again.kept, Vec::<String>::new(), "no statement was prepared again");
             // Searches through the node's index: after the first, other words and as many
             // or fewer matches run the statements already kept.
             for (i, t) in all.iter().enumerate() {
@@ -411,16 +425,13 @@ test_both! {
             for sort in [TicketSort::Created, TicketSort::Relevance] {
                 assert_eq!(search(conn, "ticket", sort)?.items.len(), 3);
             }
-            let mut kept = kept;
-            kept.extend(std::mem::take(&mut *seen.lock().unwrap()).kept);
+            kept.extend(seen.take().kept);
             for (q, sort) in [("ticket 3", TicketSort::Created), ("ticket 5", TicketSort::Relevance)] {
                 assert_eq!(search(conn, q, sort)?.items.len(), 1, "{q}");
             }
-            let seen = seen.lock().unwrap();
-            for sql in &seen.started {
-                assert!(kept.contains(sql) || seen.kept.contains(sql), "not kept prepared: {sql}");
-            }
-            assert_eq!(seen.kept, Vec::<String>::new(), "no search statement was prepared again");
+            let last = seen.take();
+            last.assert_all_kept(&kept);
+            assert_eq!(last.kept, Vec::<String>::new(), "no search statement was prepared again");
             Ok::<_, StoreError>(())
         }).await.unwrap();
     }

@@ -3,8 +3,10 @@
 //! Diesel prepares anew, on every run, any statement that holds raw SQL (`dsl::sql`,
 //! `sql_query`) or an `IN` list on SQLite, since it cannot know that the text stays the same:
 //! PostgreSQL then parses and plans the statement each time, SQLite compiles it each time. The
-//! hot paths build their statements from the two types here instead, whose text depends only on
-//! the code (and on how many values are bound), never on the values themselves.
+//! hot paths build their statements here instead ([`Statement`], and [`Predicate`] for a
+//! filter), from the code's own text with values bound between its pieces; a list of values is
+//! bound as one value ([`among`]), so that neither the values nor how many there are change the
+//! text.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
