@@ -34,8 +34,14 @@ async function open(path, { as = ADMIN } = {}) {
 /** The queue at `query`, loaded. */
 async function openQueue(query = 'status=unsolved') {
   const p = await open(`/queue?${query}`);
-  await p.locator('table.tickets[data-loaded="true"], p.empty[data-loaded="true"]').first().waitFor();
+  await queueLoaded(p);
   return p;
+}
+
+/** Waits until the queue shows the rows for the page's current URL, not an earlier query's. */
+async function queueLoaded(p) {
+  const query = JSON.stringify(new URL(p.url()).search);
+  await p.locator(`:is(table.tickets, p.empty)[data-loaded="true"][data-query=${query}]`).waitFor();
 }
 
 /** A new email ticket made through the API, opened in the console. */
@@ -122,7 +128,7 @@ describe('the agent console', () => {
     page = await openQueue('');
     await page.getByLabel('Status', { exact: true }).selectOption('pending');
     await page.waitForURL(/status=pending/);
-    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    await queueLoaded(page);
     const statuses = await page.locator('table.tickets tbody tr .badge').allTextContents();
     assert.ok(statuses.length > 0);
     assert.ok(statuses.every((s) => s === 'Pending'), `only pending tickets: ${statuses}`);
@@ -131,7 +137,7 @@ describe('the agent console', () => {
     assert.deepEqual(numbers, fromApi.items.map((t) => `#${t.number}`));
     // The URL is shareable: loading it again shows the same view.
     await page.reload();
-    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    await queueLoaded(page);
     assert.equal(await page.getByLabel('Status', { exact: true }).inputValue(), 'pending');
   });
 
@@ -146,7 +152,7 @@ describe('the agent console', () => {
     await page.getByLabel('Search subject and messages').fill('flicker 退货');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/sort=relevance/);
-    await page.locator('table.tickets[data-loaded="true"]').waitFor();
+    await queueLoaded(page);
     assert.equal(await page.getByLabel('Sort').inputValue(), 'relevance');
     const row = page.locator('table.tickets tbody tr').filter({ hasText: `#${ticket.number}` });
     assert.deepEqual(await row.locator('.snippet mark').allTextContents(), ['flickers', '退货']);

@@ -4,6 +4,8 @@ import { ApiError } from './api/client';
 /** Something loaded asynchronously: its value, whether it is loading, and its error. */
 export interface Loaded<T> {
   value: T | undefined;
+  /** True until the value (or error) for the current `deps` has arrived; an older value may
+   * still be shown meanwhile. */
   loading: boolean;
   error: ApiError | null;
   reload: () => void;
@@ -15,6 +17,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError | null>(null);
   const [generation, setGeneration] = useState(0);
+  // The inputs the shown value or error answers; until they are this render's, it is loading
+  // (effects run after rendering, so `loading` alone would lag a render behind new inputs).
+  const [settled, setSettled] = useState<unknown[] | null>(null);
+  const inputs = [...deps, generation];
   const latest = useRef(0);
   useEffect(() => {
     const run = ++latest.current;
@@ -24,17 +30,24 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
       (result) => {
         if (run !== latest.current) return;
         setValue(result);
+        setSettled(inputs);
         setLoading(false);
       },
       (cause: unknown) => {
         if (run !== latest.current) return;
         setError(cause instanceof ApiError ? cause : new ApiError(0, 'error', String(cause)));
+        setSettled(inputs);
         setLoading(false);
       },
     );
-  }, [...deps, generation]);
+  }, inputs);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { value, loading, error, reload };
+  const current = settled !== null && sameInputs(settled, inputs);
+  return { value, loading: loading || !current, error, reload };
+}
+
+function sameInputs(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((input, i) => Object.is(input, b[i]));
 }
 
 /** Calls the latest `handler` for key presses outside text fields. The listener is added once;

@@ -111,6 +111,7 @@ export function QueuePage() {
             onToggleAll={(all) => setSelected(all ? new Set(items.map((i) => i.id)) : new Set())}
             onActivate={setActive}
             loaded={!first.loading && first.value !== undefined}
+            query={key}
           />
         )}
         <ErrorBanner error={moreError} onRetry={loadMore} />

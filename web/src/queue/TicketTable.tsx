@@ -10,6 +10,8 @@ export function TicketTable(props: {
   active: number;
   selected: Set<string>;
   loaded: boolean;
+  /** The queue's query string; when `loaded`, the rows shown answer it. */
+  query: string;
   onToggle: (id: string) => void;
   onToggleAll: (all: boolean) => void;
   onActivate: (index: number) => void;
@@ -23,14 +25,14 @@ export function TicketTable(props: {
   }, [props.active]);
   if (props.tickets.length === 0) {
     return (
-      <p class="empty" data-loaded={props.loaded}>
+      <p class="empty" data-loaded={props.loaded} data-query={props.query}>
         {t('queue.empty')}
       </p>
     );
   }
   const all = props.tickets.every((ticket) => props.selected.has(ticket.id));
   return (
-    <table class="tickets" data-loaded={props.loaded}>
+    <table class="tickets" data-loaded={props.loaded} data-query={props.query}>
       <thead>
         <tr>
           <th scope="col" class="check">
