@@ -11,7 +11,9 @@ use crate::memory::{MemoryPeak, MemoryWatch};
 use crate::{Client, Report, measure, run};
 use anyhow::bail;
 use kefu_api_types::accounts::{TeamList, UserList};
+use kefu_api_types::auth::MeResponse;
 use kefu_api_types::tickets::TicketList;
+use kefu_store::Backend;
 use serde_json::json;
 
 /// Requests sent unmeasured before each read scenario, to measure the steady state.
@@ -212,16 +214,22 @@ pub async fn bench(options: &BenchOptions) -> anyhow::Result<BenchResults> {
     })
 }
 
-/// The queue page of one team over HTTP beside its main statement run by the database itself
-/// (pgbench on PostgreSQL, the store in-process on SQLite), each for the same time with the
-/// same number of clients.
+/// The queue page of one team over HTTP beside its statement (the page's tickets with their
+/// names) run by the database itself (pgbench on PostgreSQL, the store in-process on SQLite),
+/// each for the same time with the same number of clients.
 async fn queue_against_database(
     client: &Client,
     url: &str,
     team: &str,
     clients: usize,
 ) -> anyhow::Result<(String, f64, f64)> {
-    let statement = crate::database::queue_statement(team);
+    let me: MeResponse = client.get_json("/api/v1/me").await?;
+    let backend = if url.starts_with("postgres") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    let statement = kefu_store::dialect::team_queue_text(backend, team, me.user.id);
     let duration = std::time::Duration::from_secs(RATIO_SECONDS);
     let database = if url.starts_with("postgres") {
         crate::database::pgbench(url, &statement, clients, RATIO_SECONDS)?

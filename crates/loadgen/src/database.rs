@@ -9,16 +9,6 @@ use anyhow::{Context, bail};
 use futures_util::future::join_all;
 use kefu_store::{Store, StoreConfig, dialect};
 
-/// The queue page's main statement for `team`: unsolved tickets, newest update first, one
-/// page (51 rows: a page and one to tell whether there is more), as the store runs it.
-pub fn queue_statement(team: &str) -> String {
-    let team = team.replace('\'', "''");
-    format!(
-        "SELECT * FROM tickets WHERE unsolved = TRUE \
-         AND team_id = '{team}' ORDER BY updated_at DESC, id DESC LIMIT 51"
-    )
-}
-
 /// Statements per second `pgbench` reaches with `clients` running `statement` for `seconds`.
 pub fn pgbench(url: &str, statement: &str, clients: usize, seconds: u64) -> anyhow::Result<f64> {
     let mut script = tempfile_script()?;
@@ -92,7 +82,9 @@ pub async fn in_process(
             while started.elapsed() < duration {
                 let s = statement.clone();
                 store
-                    .read(move |conn| dialect::run_ticket_statement(conn, &s))
+                    .read(move |conn| {
+                        dialect::run_ticket_statement(conn, &s).map(|rows| rows.len())
+                    })
                     .await?;
                 done += 1;
             }

@@ -6,6 +6,7 @@
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
+use kefu_domain::ids::UserId;
 
 use crate::{Backend, DbConnection, StoreError};
 
@@ -202,16 +203,31 @@ impl BackendKind for diesel::SqliteConnection {
 #[derive(QueryableByName)]
 struct NumberRow {
     #[diesel(sql_type = BigInt)]
-    #[allow(dead_code, reason = "read to make the database return the row")]
     number: i64,
 }
 
-/// Runs a raw `SELECT … number …` over tickets and returns how many rows it gave: the
+/// The team queue's first page as `viewer` reads it, with the values written in: unsolved
+/// tickets of `team`, newest update first, 51 rows (a page and one to tell whether there is
+/// more) with the names they refer to — the statement the queue page runs, for the
+/// benchmark's baseline.
+pub fn team_queue_text(backend: Backend, team: &str, viewer: UserId) -> String {
+    let team = team.replace('\'', "''");
+    let page = format!(
+        "SELECT * FROM tickets WHERE unsolved = TRUE \
+         AND team_id = '{team}' ORDER BY updated_at DESC, id DESC LIMIT 51"
+    );
+    crate::ticket_names::page_text(backend, &page, viewer, "t.updated_at DESC, t.id DESC")
+}
+
+/// Runs a raw `SELECT … number …` over tickets and returns the numbers it gave, in order: the
 /// benchmark's in-process baseline (the same statement the queue page runs, without HTTP),
 /// kept prepared like the page's own statement (and like `pgbench -M prepared`).
-pub fn run_ticket_statement(conn: &mut DbConnection, statement: &str) -> Result<usize, StoreError> {
+pub fn run_ticket_statement(
+    conn: &mut DbConnection,
+    statement: &str,
+) -> Result<Vec<i64>, StoreError> {
     let rows: Vec<NumberRow> = crate::with_backend!(conn, c => {
         crate::prepared::Statement::of_fixed_text(statement.to_owned()).load(c)
     })?;
-    Ok(rows.len())
+    Ok(rows.into_iter().map(|row| row.number).collect())
 }

@@ -31,7 +31,8 @@ pub struct Statement<'a, DB: Backend> {
 
 enum Part<'a, DB: Backend> {
     Sql(Cow<'static, str>),
-    Value(Box<dyn QueryFragment<DB> + Send + 'a>),
+    /// A bound value, or a query of its own with its values.
+    Fragment(Box<dyn QueryFragment<DB> + Send + 'a>),
 }
 
 /// One bound value of SQL type `ST`.
@@ -80,10 +81,16 @@ impl<'a, DB: Backend> Statement<'a, DB> {
         DB: HasSqlType<ST>,
         T: ToSql<ST, DB> + Send + 'a,
     {
-        self.parts.push(Part::Value(Box::new(Value {
+        self.parts.push(Part::Fragment(Box::new(Value {
             value,
             sql_type: PhantomData::<fn() -> ST>,
         })));
+        self
+    }
+
+    /// Appends a diesel query's SQL and values (a subquery of the code's own building).
+    pub fn fragment(mut self, query: impl QueryFragment<DB> + Send + 'a) -> Self {
+        self.parts.push(Part::Fragment(Box::new(query)));
         self
     }
 
@@ -99,7 +106,7 @@ impl<DB: Backend> QueryFragment<DB> for Statement<'_, DB> {
         for part in &self.parts {
             match part {
                 Part::Sql(sql) => out.push_sql(sql),
-                Part::Value(value) => value.walk_ast(out.reborrow())?,
+                Part::Fragment(value) => value.walk_ast(out.reborrow())?,
             }
         }
         Ok(())

@@ -20,11 +20,11 @@ use crate::schema::{ticket_tags, tickets};
 use crate::search::entry;
 use crate::search::index::{self as search_index, Hit, TermStatistics, TextMatch};
 use crate::search::{NodeIndex, SearchQuery};
-use crate::ticket_names::{self, TicketNames};
+use crate::ticket_names::{self, NamesRow, TicketNames};
 use crate::{DbConnection, StoreError};
 
 /// A row of `tickets`.
-#[derive(Queryable, Selectable, Insertable, AsChangeset, Debug)]
+#[derive(Queryable, QueryableByName, Selectable, Insertable, AsChangeset, Debug)]
 #[diesel(table_name = tickets, treat_none_as_default_value = false, treat_none_as_null = true)]
 pub struct TicketRow {
     pub id: String,
@@ -511,6 +511,48 @@ fn rows(
     Ok(query.load(conn)?)
 }
 
+/// The names of a page's tickets, by id.
+type Names = HashMap<TicketId, TicketNames>;
+
+/// A ticket's row read with the names it refers to.
+#[derive(QueryableByName)]
+struct NamedRow {
+    #[diesel(embed)]
+    ticket: TicketRow,
+    #[diesel(embed)]
+    named: NamesRow,
+}
+
+/// What [`rows`] reads, with the names each row refers to and when `viewer` last saw it, in
+/// one statement.
+fn rows_with_names(
+    conn: &mut DbConnection,
+    filter: &TicketFilter,
+    text: Option<&TextMatch>,
+    (sort, after, limit): (TicketSort, Option<&TicketCursor>, i64),
+    viewer: Option<UserId>,
+) -> Result<(Vec<TicketRow>, Names), StoreError> {
+    let page = ordered(filtered(conn, filter, text), sort, after)
+        .select(TicketRow::as_select())
+        .limit(limit);
+    let order = match sort {
+        TicketSort::Updated => "t.updated_at DESC, t.id DESC",
+        TicketSort::UpdatedAsc => "t.updated_at ASC, t.id ASC",
+        TicketSort::Created | TicketSort::Relevance => "t.number DESC",
+        TicketSort::CreatedAsc => "t.number ASC",
+        TicketSort::Priority => "t.priority_rank DESC, t.updated_at DESC, t.id DESC",
+    };
+    let read: Vec<NamedRow> =
+        ticket_names::page_with_names(conn.backend(), page, viewer, order).load(conn)?;
+    let mut names = HashMap::with_capacity(read.len());
+    let mut rows = Vec::with_capacity(read.len());
+    for NamedRow { ticket: row, named } in read {
+        names.insert(parse(&row.id)?, named.into_names(&row.requester_id)?);
+        rows.push(row);
+    }
+    Ok((rows, names))
+}
+
 /// The most entries read from the search index at a time when a search reads it newest first.
 const NEWEST_ENTRIES: i64 = 1_000;
 /// How many tickets' entries one read of the index newest first spans at most.
@@ -624,35 +666,53 @@ fn newest_matches(
 }
 
 /// The rows of one page (`limit` and one more, to tell whether there are more) or, for
-/// relevance, of the whole window to rank.
+/// relevance, of the whole window to rank; with their names (for `viewer`) when one statement
+/// read both.
 fn page_rows(
     conn: &mut DbConnection,
     filter: &TicketFilter,
     text: Option<&TextMatch>,
-    sort: TicketSort,
-    after: Option<&TicketCursor>,
-    limit: i64,
-) -> Result<Vec<TicketRow>, StoreError> {
+    (sort, after, limit): (TicketSort, Option<&TicketCursor>, i64),
+    viewer: Option<UserId>,
+) -> Result<(Vec<TicketRow>, Option<Names>), StoreError> {
+    let ranked = sort == TicketSort::Relevance;
     let (sort, after, wanted) = match sort {
         TicketSort::Relevance => (TicketSort::Created, None, RELEVANCE_WINDOW),
         _ => (sort, after, limit + 1),
     };
-    match text {
+    let without_names = |rows: Vec<TicketRow>| (rows, None);
+    Ok(match text {
         // A requester's few tickets are walked whatever the words: reading the index newest
         // first would pass everyone else's.
         Some(probe @ TextMatch::Probe { .. })
             if sort == TicketSort::Created && filter.requester.is_none() =>
         {
-            newest_matches(conn, filter, probe, after.map(|c| c.number), wanted)
+            without_names(newest_matches(
+                conn,
+                filter,
+                probe,
+                after.map(|c| c.number),
+                wanted,
+            )?)
         }
         Some(TextMatch::Probe { query, scope, .. }) => match filter.built_index() {
-            Some(index) => {
-                walked_matches(conn, filter, index, (query, *scope), (sort, after), wanted)
-            }
-            None => rows(conn, filter, text, sort, after, wanted),
+            Some(index) => without_names(walked_matches(
+                conn,
+                filter,
+                index,
+                (query, *scope),
+                (sort, after),
+                wanted,
+            )?),
+            None => without_names(rows(conn, filter, text, sort, after, wanted)?),
         },
-        _ => rows(conn, filter, text, sort, after, wanted),
-    }
+        // The window to rank is read alone: only the page shown is named, after ranking.
+        _ if ranked => without_names(rows(conn, filter, text, sort, after, wanted)?),
+        _ => {
+            let (rows, names) = rows_with_names(conn, filter, text, (sort, after, wanted), viewer)?;
+            (rows, Some(names))
+        }
+    })
 }
 
 /// Tickets read from the queue at a time when it is walked in its own order for a search.
@@ -733,7 +793,8 @@ pub fn list(
     }
     let text = text_match(conn, filter)?;
     let limit = limit.max(0);
-    let mut rows = page_rows(conn, filter, text.as_ref(), sort, after, limit)?;
+    let (mut rows, read_names) =
+        page_rows(conn, filter, text.as_ref(), (sort, after, limit), viewer)?;
 
     let (has_more, next_offset) = if sort == TicketSort::Relevance {
         (false, after.map_or(0, |c| c.offset))
@@ -779,7 +840,13 @@ pub fn list(
         .iter()
         .map(|row| parse(&row.id))
         .collect::<Result<Vec<TicketId>, _>>()?;
-    let names = ticket_names::of_tickets(conn, &ids, viewer)?;
+    let names = match read_names {
+        Some(mut names) => {
+            names.retain(|id, _| ids.contains(id));
+            names
+        }
+        None => ticket_names::of_tickets(conn, &ids, viewer)?,
+    };
     let items = rows
         .into_iter()
         .zip(&ids)
