@@ -295,14 +295,36 @@ pub struct TicketCursor {
     offset: i64,
 }
 
+/// What places a ticket in the queue's orders: enough to find, rank and page the tickets of
+/// a search before reading the page's rows whole.
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = tickets)]
+struct TicketKey {
+    id: String,
+    number: i64,
+    updated_at: NaiveDateTime,
+    priority_rank: i16,
+}
+
+impl TicketKey {
+    fn of(row: &TicketRow) -> Self {
+        Self {
+            id: row.id.clone(),
+            number: row.number,
+            updated_at: row.updated_at,
+            priority_rank: row.priority_rank,
+        }
+    }
+}
+
 impl TicketCursor {
-    fn after(row: &TicketRow, sort: TicketSort) -> Self {
+    fn after(key: &TicketKey, sort: TicketSort) -> Self {
         Self {
             sort,
-            updated_at: row.updated_at,
-            number: row.number,
-            rank: row.priority_rank,
-            id: row.id.clone(),
+            updated_at: key.updated_at,
+            number: key.number,
+            rank: key.priority_rank,
+            id: key.id.clone(),
             offset: 0,
         }
     }
@@ -497,16 +519,18 @@ fn text_match(
     ))
 }
 
-fn rows(
+/// The keys of the tickets matching `filter` (and `text`) in `sort` order after `after`, at most
+/// `limit`.
+fn keys_of(
     conn: &mut DbConnection,
     filter: &TicketFilter,
     text: Option<&TextMatch>,
     sort: TicketSort,
     after: Option<&TicketCursor>,
     limit: i64,
-) -> Result<Vec<TicketRow>, StoreError> {
+) -> Result<Vec<TicketKey>, StoreError> {
     let query = ordered(filtered(conn, filter, text), sort, after)
-        .select(TicketRow::as_select())
+        .select(TicketKey::as_select())
         .limit(limit);
     Ok(query.load(conn)?)
 }
@@ -523,8 +547,8 @@ struct NamedRow {
     named: NamesRow,
 }
 
-/// What [`rows`] reads, with the names each row refers to and when `viewer` last saw it, in
-/// one statement.
+/// The rows of the tickets matching `filter` (and `text`) in `sort` order after `after`, at
+/// most `limit`, with the names each refers to and when `viewer` last saw it, in one statement.
 fn rows_with_names(
     conn: &mut DbConnection,
     filter: &TicketFilter,
@@ -572,14 +596,14 @@ fn newest_matches(
     text: &TextMatch,
     before: Option<i64>,
     wanted: i64,
-) -> Result<Vec<TicketRow>, StoreError> {
+) -> Result<Vec<TicketKey>, StoreError> {
     let TextMatch::Probe {
         query,
         scope,
         facets,
     } = text
     else {
-        return rows(conn, filter, Some(text), TicketSort::Created, None, wanted);
+        return keys_of(conn, filter, Some(text), TicketSort::Created, None, wanted);
     };
     let newest = match before {
         Some(number) => number,
@@ -592,7 +616,7 @@ fn newest_matches(
         },
     };
     let mut below = entry::key_range(newest)?.0;
-    let mut found: Vec<TicketRow> = Vec::new();
+    let mut found: Vec<TicketKey> = Vec::new();
     while (found.len() as i64) < wanted {
         let remaining = wanted - found.len() as i64;
         let number = entry::number_of(below);
@@ -612,7 +636,7 @@ fn newest_matches(
                 None => filtered(conn, filter, Some(text))
                     .filter(tickets::number.lt(number))
                     .order(tickets::number.desc())
-                    .select(TicketRow::as_select())
+                    .select(TicketKey::as_select())
                     .limit(remaining)
                     .load(conn)?,
             });
@@ -653,7 +677,7 @@ fn newest_matches(
         }
         let mut numbers: Vec<i64> = keys.iter().map(|key| entry::number_of(*key)).collect();
         numbers.dedup();
-        found.extend(rows(
+        found.extend(keys_of(
             conn,
             filter,
             Some(&TextMatch::Among(numbers)),
@@ -665,29 +689,35 @@ fn newest_matches(
     Ok(found)
 }
 
-/// The rows of one page (`limit` and one more, to tell whether there are more) or, for
-/// relevance, of the whole window to rank; with their names (for `viewer`) when one statement
-/// read both.
-fn page_rows(
+/// What a search or a queue page found: the page read whole with its names (a queue page,
+/// one statement), or the keys of the matching tickets (a search, whose page is read whole once
+/// it is known).
+enum Found {
+    Page(Vec<TicketRow>, Names),
+    Keys(Vec<TicketKey>),
+}
+
+/// The tickets of one page (`limit` and one more, to tell whether there are more) or, for
+/// relevance, the keys of the whole window to rank.
+fn found(
     conn: &mut DbConnection,
     filter: &TicketFilter,
     text: Option<&TextMatch>,
     (sort, after, limit): (TicketSort, Option<&TicketCursor>, i64),
     viewer: Option<UserId>,
-) -> Result<(Vec<TicketRow>, Option<Names>), StoreError> {
+) -> Result<Found, StoreError> {
     let ranked = sort == TicketSort::Relevance;
     let (sort, after, wanted) = match sort {
         TicketSort::Relevance => (TicketSort::Created, None, RELEVANCE_WINDOW),
         _ => (sort, after, limit + 1),
     };
-    let without_names = |rows: Vec<TicketRow>| (rows, None);
     Ok(match text {
         // A requester's few tickets are walked whatever the words: reading the index newest
         // first would pass everyone else's.
         Some(probe @ TextMatch::Probe { .. })
             if sort == TicketSort::Created && filter.requester.is_none() =>
         {
-            without_names(newest_matches(
+            Found::Keys(newest_matches(
                 conn,
                 filter,
                 probe,
@@ -695,24 +725,47 @@ fn page_rows(
                 wanted,
             )?)
         }
-        Some(TextMatch::Probe { query, scope, .. }) => match filter.built_index() {
-            Some(index) => without_names(walked_matches(
-                conn,
-                filter,
-                index,
-                (query, *scope),
-                (sort, after),
-                wanted,
-            )?),
-            None => without_names(rows(conn, filter, text, sort, after, wanted)?),
-        },
-        // The window to rank is read alone: only the page shown is named, after ranking.
-        _ if ranked => without_names(rows(conn, filter, text, sort, after, wanted)?),
+        Some(TextMatch::Probe { query, scope, .. }) => Found::Keys(match filter.built_index() {
+            Some(index) => {
+                walked_matches(conn, filter, index, (query, *scope), (sort, after), wanted)?
+            }
+            None => keys_of(conn, filter, text, sort, after, wanted)?,
+        }),
+        _ if ranked => Found::Keys(keys_of(conn, filter, text, sort, after, wanted)?),
         _ => {
             let (rows, names) = rows_with_names(conn, filter, text, (sort, after, wanted), viewer)?;
-            (rows, Some(names))
+            Found::Page(rows, names)
         }
     })
+}
+
+/// The rows of the tickets `keys` name, in that order, with their names for `viewer`.
+fn rows_of(
+    conn: &mut DbConnection,
+    keys: &[TicketKey],
+    viewer: Option<UserId>,
+) -> Result<(Vec<TicketRow>, Names), StoreError> {
+    if keys.is_empty() {
+        return Ok((Vec::new(), Names::new()));
+    }
+    let numbers: Vec<i64> = keys.iter().map(|key| key.number).collect();
+    let among = TextMatch::Among(numbers);
+    let every = TicketFilter::default();
+    let limit = keys.len() as i64;
+    let (rows, names) = rows_with_names(
+        conn,
+        &every,
+        Some(&among),
+        (TicketSort::Created, None, limit),
+        viewer,
+    )?;
+    let mut by_number: HashMap<i64, TicketRow> =
+        rows.into_iter().map(|row| (row.number, row)).collect();
+    let rows = keys
+        .iter()
+        .filter_map(|key| by_number.remove(&key.number))
+        .collect();
+    Ok((rows, names))
 }
 
 /// Tickets read from the queue at a time when it is walked in its own order for a search.
@@ -730,53 +783,31 @@ fn walked_matches(
     (query, scope): (&SearchQuery, SearchScope),
     (sort, after): (TicketSort, Option<&TicketCursor>),
     wanted: i64,
-) -> Result<Vec<TicketRow>, StoreError> {
-    let mut found: Vec<i64> = Vec::new();
+) -> Result<Vec<TicketKey>, StoreError> {
+    let wanted = wanted.max(0) as usize;
+    let mut found: Vec<TicketKey> = Vec::new();
     let mut cursor = after.cloned();
     let mut batch = WALK_FIRST;
     loop {
-        // Only what orders the queue is read while walking (its indexes hold it); the
-        // matching tickets are read whole at the end.
-        let walked: Vec<(String, i64, NaiveDateTime, i16)> =
-            ordered(filtered(conn, filter, None), sort, cursor.as_ref())
-                .select((
-                    tickets::id,
-                    tickets::number,
-                    tickets::updated_at,
-                    tickets::priority_rank,
-                ))
-                .limit(batch)
-                .load(conn)?;
-        let numbers: Vec<i64> = walked.iter().map(|row| row.1).collect();
+        // Only what orders the queue is read while walking (its indexes hold it).
+        let walked = keys_of(conn, filter, None, sort, cursor.as_ref(), batch)?;
+        let numbers: Vec<i64> = walked.iter().map(|key| key.number).collect();
         let matching = index.tickets_matching(query, scope, &numbers)?;
         let last = walked.len() < batch as usize;
-        cursor = walked
-            .last()
-            .map(|(id, number, updated_at, rank)| TicketCursor {
-                sort,
-                updated_at: *updated_at,
-                number: *number,
-                rank: *rank,
-                id: id.clone(),
-                offset: 0,
-            });
-        found.extend(numbers.iter().filter(|n| matching.contains(n)));
-        if found.len() as i64 >= wanted || last {
-            found.truncate(wanted.max(0) as usize);
-            break;
+        cursor = walked.last().map(|key| TicketCursor::after(key, sort));
+        found.extend(
+            walked
+                .into_iter()
+                .filter(|key| matching.contains(&key.number)),
+        );
+        if found.len() >= wanted || last {
+            found.truncate(wanted);
+            return Ok(found);
         }
-        if (found.len() as i64) < wanted / 2 {
+        if found.len() < wanted / 2 {
             batch = (batch * 2).min(WALK_MOST);
         }
     }
-    rows(
-        conn,
-        filter,
-        Some(&TextMatch::Among(found)),
-        sort,
-        after,
-        wanted,
-    )
 }
 
 /// One page of the tickets matching `filter`, in `sort` order, after `after`, with the names
@@ -793,60 +824,66 @@ pub fn list(
     }
     let text = text_match(conn, filter)?;
     let limit = limit.max(0);
-    let (mut rows, read_names) =
-        page_rows(conn, filter, text.as_ref(), (sort, after, limit), viewer)?;
-
-    let (has_more, next_offset) = if sort == TicketSort::Relevance {
-        (false, after.map_or(0, |c| c.offset))
-    } else {
-        let has_more = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        (has_more, 0)
-    };
-    let mut hits = HashMap::new();
-    if let Some((query, scope)) = &filter.text {
-        let numbers: Vec<i64> = rows.iter().map(|r| r.number).collect();
-        hits = match filter.built_index() {
+    let (mut keys, mut page) =
+        match found(conn, filter, text.as_ref(), (sort, after, limit), viewer)? {
+            Found::Page(rows, names) => (
+                rows.iter().map(TicketKey::of).collect(),
+                Some((rows, names)),
+            ),
+            Found::Keys(keys) => (keys, None),
+        };
+    let score_all = |conn: &mut DbConnection, keys: &[TicketKey]| -> Result<_, StoreError> {
+        let Some((query, scope)) = &filter.text else {
+            return Ok(HashMap::new());
+        };
+        let numbers: Vec<i64> = keys.iter().map(|key| key.number).collect();
+        match filter.built_index() {
             Some(index) => {
                 let entries = index.entries_of(query, *scope, &numbers)?;
-                search_index::hits_of(entries, *scope)?
+                search_index::hits_of(entries, *scope)
             }
-            None => search_index::best_hits(conn, query, *scope, &numbers)?,
-        };
-    }
-    let mut next = has_more
-        .then(|| rows.last().map(|row| TicketCursor::after(row, sort)))
-        .flatten();
-    if sort == TicketSort::Relevance {
-        let score = |row: &TicketRow| hits.get(&row.number).map_or(f64::MIN, |h| h.score);
-        rows.sort_by(|a, b| {
+            None => search_index::best_hits(conn, query, *scope, &numbers),
+        }
+    };
+    let (mut hits, next) = if sort == TicketSort::Relevance {
+        let mut hits = score_all(conn, &keys)?;
+        let score = |key: &TicketKey| hits.get(&key.number).map_or(f64::MIN, |h| h.score);
+        keys.sort_by(|a, b| {
             score(b)
                 .total_cmp(&score(a))
                 .then(b.updated_at.cmp(&a.updated_at))
                 .then(b.number.cmp(&a.number))
         });
-        let end = (next_offset + limit).min(rows.len() as i64);
-        next = (end < rows.len() as i64).then(|| TicketCursor {
+        let offset = after.map_or(0, |c| c.offset);
+        let end = (offset + limit).min(keys.len() as i64);
+        let next = (end < keys.len() as i64).then(|| TicketCursor {
             offset: end,
-            ..TicketCursor::after(&rows[0], sort)
+            ..TicketCursor::after(&keys[0], sort)
         });
-        rows = rows
-            .drain(next_offset.min(end) as usize..end as usize)
-            .collect();
-        hits.retain(|number, _| rows.iter().any(|r| r.number == *number));
-    }
+        keys = keys.drain(offset.min(end) as usize..end as usize).collect();
+        hits.retain(|number, _| keys.iter().any(|key| key.number == *number));
+        (hits, next)
+    } else {
+        let has_more = keys.len() as i64 > limit;
+        keys.truncate(limit as usize);
+        let next = has_more
+            .then(|| keys.last().map(|key| TicketCursor::after(key, sort)))
+            .flatten();
+        (score_all(conn, &keys)?, next)
+    };
     search_index::name_messages(conn, &mut hits)?;
+    let (rows, mut names) = match page.take() {
+        Some((mut rows, names)) => {
+            rows.truncate(limit as usize);
+            (rows, names)
+        }
+        None => rows_of(conn, &keys, viewer)?,
+    };
     let ids = rows
         .iter()
         .map(|row| parse(&row.id))
         .collect::<Result<Vec<TicketId>, _>>()?;
-    let names = match read_names {
-        Some(mut names) => {
-            names.retain(|id, _| ids.contains(id));
-            names
-        }
-        None => ticket_names::of_tickets(conn, &ids, viewer)?,
-    };
+    names.retain(|id, _| ids.contains(id));
     let items = rows
         .into_iter()
         .zip(&ids)
