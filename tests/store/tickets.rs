@@ -404,6 +404,25 @@ test_both! {
             let again = seen.take();
             assert_eq!(again.started.len(), 2);
             assert_eq!(again.kept, Vec::<String>::new(), "no statement was prepared again");
+            // Filters of several values each: however many, the same statement.
+            let several = |conn: &mut DbConnection, statuses: &[Status], priorities: &[Priority]| {
+                let filter = TicketFilter {
+                    statuses: statuses.to_vec(),
+                    priorities: priorities.to_vec(),
+                    ..TicketFilter::default()
+                };
+                tickets::list(conn, &filter, (TicketSort::Updated, None, 50), Some(agent))
+            };
+            let two = several(conn, &[Status::New, Status::Open], &[Priority::Low, Priority::High])?;
+            assert!(two.items.iter().all(|t| [Status::New, Status::Open].contains(&t.status)));
+            kept.extend(seen.take().kept);
+            let three = [Status::Open, Status::Pending, Status::Solved];
+            let more = several(conn, &three, &[Priority::Low, Priority::Normal, Priority::Urgent])?;
+            assert!(!more.items.is_empty());
+            assert!(more.items.iter().all(|t| three.contains(&t.status) && t.priority != Priority::High));
+            let listed = seen.take();
+            listed.assert_all_kept(&kept);
+            assert_eq!(listed.kept, Vec::<String>::new(), "lists of other lengths, the same statement");
             // Searches through the node's index: after the first, other words and as many
             // or fewer matches run the statements already kept.
             for (i, t) in all.iter().enumerate() {

@@ -175,7 +175,17 @@ impl Listed for i64 {
     }
 }
 
-impl Listed for String {
+impl Listed for i16 {
+    const ARRAY_TYPE: &'static str = "smallint[]";
+    fn write_array_item(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+    fn json(&self) -> serde_json::Value {
+        serde_json::Value::from(*self)
+    }
+}
+
+impl Listed for &str {
     const ARRAY_TYPE: &'static str = "text[]";
     fn write_array_item(&self, out: &mut String) {
         out.push('"');
@@ -188,7 +198,17 @@ impl Listed for String {
         out.push('"');
     }
     fn json(&self) -> serde_json::Value {
-        serde_json::Value::from(self.as_str())
+        serde_json::Value::from(*self)
+    }
+}
+
+impl Listed for String {
+    const ARRAY_TYPE: &'static str = "text[]";
+    fn write_array_item(&self, out: &mut String) {
+        self.as_str().write_array_item(out);
+    }
+    fn json(&self) -> serde_json::Value {
+        self.as_str().json()
     }
 }
 
@@ -262,6 +282,8 @@ mod tests {
             list_text(Database::Sqlite, &texts),
             r#"["a\"b","c\\d","退货, ok"]"#
         );
+        assert_eq!(list_text(Database::Postgres, &["open", "new"]), r#"{"open","new"}"#);
+        assert_eq!(list_text(Database::Sqlite, &[1_i16, 4]), "[1,4]");
         assert_eq!(list_text::<i64>(Database::Postgres, &[]), "{}");
         assert_eq!(list_text::<i64>(Database::Sqlite, &[]), "[]");
     }

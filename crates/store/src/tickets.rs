@@ -379,12 +379,14 @@ pub struct TicketPage {
 
 /// Narrows `query` to `column` being one of `values`: plain equality for one value, so the
 /// planner can walk a composite index in order (`= ANY(…)` makes PostgreSQL sort instead).
+/// Keeps the rows whose `$column` (named `$name` in SQL) is one of `$values`, if any are given:
+/// several are bound as one list, so the statement stays the same for any number of them.
 macro_rules! one_of {
-    ($query:ident, $column:expr, $values:expr) => {
+    ($query:ident, $conn:expr, $column:expr, $name:literal, $values:expr) => {
         match $values.as_slice() {
             [] => $query,
             [one] => $query.filter($column.eq(*one)),
-            many => $query.filter($column.eq_any(many.to_vec())),
+            many => $query.filter(prepared::among_filter($conn.backend(), $name, many)),
         }
     };
 }
@@ -407,10 +409,16 @@ fn filtered<'a>(
     let stages: Vec<&'static str> = filter.stages.iter().map(|s| s.as_str()).collect();
     let channels: Vec<&'static str> = filter.channels.iter().map(|c| c.as_str()).collect();
     let ranks: Vec<i16> = filter.priorities.iter().map(|p| p.rank()).collect();
-    query = one_of!(query, tickets::status, statuses);
-    query = one_of!(query, tickets::stage, stages);
-    query = one_of!(query, tickets::channel, channels);
-    query = one_of!(query, tickets::priority_rank, ranks);
+    query = one_of!(query, conn, tickets::status, "tickets.status", statuses);
+    query = one_of!(query, conn, tickets::stage, "tickets.stage", stages);
+    query = one_of!(query, conn, tickets::channel, "tickets.channel", channels);
+    query = one_of!(
+        query,
+        conn,
+        tickets::priority_rank,
+        "tickets.priority_rank",
+        ranks
+    );
     match filter.team {
         Some(TeamFilter::Team(team)) => query = query.filter(tickets::team_id.eq(team.to_string())),
         Some(TeamFilter::NoTeam) => query = query.filter(tickets::team_id.is_null()),
