@@ -57,3 +57,45 @@ pub async fn no_route() -> actix_web::HttpResponse {
     use actix_web::ResponseError;
     ApiError::NotFound("route").error_response()
 }
+
+/// A JSON body that must be an object: serde would otherwise read a struct from an array,
+/// field by field in order (`["Refund", "email"]` as a ticket). Read with [`json`]'s settings.
+pub struct Object<T>(pub T);
+
+impl<T> Object<T> {
+    /// The body read.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// Reads `T` only from a JSON object.
+struct ObjectBody<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ObjectBody<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Fields<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(Fields(std::marker::PhantomData))
+            .map(ObjectBody)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Object<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let body = web::Json::<ObjectBody<T>>::from_request(request, payload);
+        Box::pin(async move { Ok(Object(body.await?.into_inner().0)) })
+    }
+}

@@ -282,7 +282,10 @@ mod tests {
             list_text(Database::Sqlite, &texts),
             r#"["a\"b","c\\d","退货, ok"]"#
         );
-        assert_eq!(list_text(Database::Postgres, &["open", "new"]), r#"{"open","new"}"#);
+        assert_eq!(
+            list_text(Database::Postgres, &["open", "new"]),
+            r#"{"open","new"}"#
+        );
         assert_eq!(list_text(Database::Sqlite, &[1_i16, 4]), "[1,4]");
         assert_eq!(list_text::<i64>(Database::Postgres, &[]), "{}");
         assert_eq!(list_text::<i64>(Database::Sqlite, &[]), "[]");

@@ -9,6 +9,7 @@ use kefu_app::view;
 
 use crate::auth::session::{DEVICE_COOKIE, client_address, device_cookie, session_cookie};
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// Sign in with email and password.
@@ -24,7 +25,7 @@ use crate::state::AppState;
 pub async fn login(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Object<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest {
         email,

@@ -10,6 +10,7 @@ use kefu_app::view;
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// The signed-in user and their session.
@@ -44,7 +45,7 @@ pub async fn show(auth: Auth) -> Result<web::Json<MeResponse>, ApiError> {
 pub async fn update(
     state: web::Data<AppState>,
     auth: Auth,
-    body: web::Json<UpdateMeRequest>,
+    body: Object<UpdateMeRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
     let changed = update_profile::update(&state.app, auth.actor, body.into_inner()).await?;
     Ok(web::Json(state.app.published(changed)))
@@ -65,7 +66,7 @@ pub async fn update(
 pub async fn change_password(
     state: web::Data<AppState>,
     auth: Auth,
-    body: web::Json<ChangePasswordRequest>,
+    body: Object<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ChangePasswordRequest {
         current_password,

@@ -8,6 +8,7 @@ use kefu_app::audit::Origin;
 
 use crate::auth::session::client_address;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// Set a new password with the token of a reset link (single use, 30 minutes); every session of
@@ -23,7 +24,7 @@ use crate::state::AppState;
 pub async fn reset(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<ResetPasswordRequest>,
+    body: Object<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ResetPasswordRequest {
         token,

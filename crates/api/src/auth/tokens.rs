@@ -10,6 +10,7 @@ use kefu_domain::ids::ApiTokenId;
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// Your personal API tokens, newest first (agents and admins).
@@ -40,7 +41,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
-    body: web::Json<CreateApiTokenRequest>,
+    body: Object<CreateApiTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     // A token cannot mint tokens: a leaked one would outlive its own revocation.
     auth.session()?;

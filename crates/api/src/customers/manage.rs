@@ -11,6 +11,7 @@ use kefu_domain::ids::CustomerId;
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 fn customer_id(path: &str) -> Result<CustomerId, ApiError> {
@@ -73,7 +74,7 @@ pub async fn update(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
-    body: web::Json<UpdateCustomerRequest>,
+    body: Object<UpdateCustomerRequest>,
 ) -> Result<web::Json<CustomerResponse>, ApiError> {
     let id = customer_id(&path)?;
     let changed = use_case::update::update(&state.app, auth.actor, id, body.into_inner()).await?;

@@ -7,6 +7,7 @@ use kefu_app::settings;
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// Routes under `/api/v1`.
@@ -43,7 +44,7 @@ pub async fn show(
 pub async fn update(
     state: web::Data<AppState>,
     auth: Auth,
-    body: web::Json<UpdateSettingsRequest>,
+    body: Object<UpdateSettingsRequest>,
 ) -> Result<web::Json<SettingsResponse>, ApiError> {
     let changed =
         settings::update(&state.app, auth.actor, auth.origin(), body.into_inner()).await?;

@@ -9,6 +9,7 @@ use kefu_domain::ids::TeamId;
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 fn team_id(path: &str) -> Result<TeamId, ApiError> {
@@ -58,7 +59,7 @@ pub async fn show(
 pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
-    body: web::Json<CreateTeamRequest>,
+    body: Object<CreateTeamRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let changed =
         use_case::create::create(&state.app, auth.actor, auth.origin(), body.into_inner()).await?;
@@ -83,7 +84,7 @@ pub async fn update(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
-    body: web::Json<UpdateTeamRequest>,
+    body: Object<UpdateTeamRequest>,
 ) -> Result<web::Json<TeamResponse>, ApiError> {
     let id = team_id(&path)?;
     let changed =

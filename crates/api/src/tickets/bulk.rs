@@ -8,6 +8,7 @@ use kefu_app::tickets::update::TicketChange;
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// Apply one change to up to 100 tickets; each ticket succeeds or fails on its own.
@@ -23,7 +24,7 @@ use crate::state::AppState;
 pub async fn update(
     state: web::Data<AppState>,
     auth: Auth,
-    body: web::Json<BulkUpdateRequest>,
+    body: Object<BulkUpdateRequest>,
 ) -> Result<web::Json<BulkUpdateResponse>, ApiError> {
     let BulkUpdateRequest { ids, changes } = body.into_inner();
     let change = TicketChange::parse(changes)?;

@@ -7,6 +7,7 @@ use kefu_app::tickets::{TicketRef, log_call};
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// Log a phone call on an existing ticket (agents).
@@ -24,7 +25,7 @@ pub async fn post(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
-    body: web::Json<PostCallRequest>,
+    body: Object<PostCallRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let reference = TicketRef::parse(&path)?;
     let changed = log_call::log(&state.app, auth.actor, reference, body.into_inner().call).await?;

@@ -9,6 +9,7 @@ use kefu_app::tickets::create::{CreateTicket, create as create_ticket};
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// Open a ticket.
@@ -26,7 +27,7 @@ use crate::state::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
-    body: web::Json<CreateTicketRequest>,
+    body: Object<CreateTicketRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let region = state.app.phone_region().await?;
     let command = CreateTicket::parse(body.into_inner(), region)?;

@@ -9,6 +9,7 @@ use kefu_app::tickets::{TicketRef, timeline};
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// A ticket's timeline, oldest first; requesters see public entries only.
@@ -47,7 +48,7 @@ pub async fn post(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
-    body: web::Json<PostMessageRequest>,
+    body: Object<PostMessageRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let reference = TicketRef::parse(&path)?;
     let command = PostMessage::parse(body.into_inner())?;

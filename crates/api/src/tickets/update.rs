@@ -8,6 +8,7 @@ use kefu_app::tickets::update::{TicketChange, update as update_ticket};
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// Change a ticket's status, priority, stage, subject, team, assignee or tags.
@@ -28,7 +29,7 @@ pub async fn update(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
-    body: web::Json<UpdateTicketRequest>,
+    body: Object<UpdateTicketRequest>,
 ) -> Result<web::Json<TicketResponse>, ApiError> {
     let reference = TicketRef::parse(&path)?;
     let change = TicketChange::parse(body.into_inner())?;

@@ -8,6 +8,7 @@ use kefu_app::accounts::create_user::create_user;
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// Create an account.
@@ -25,7 +26,7 @@ use crate::state::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
-    body: web::Json<CreateUserRequest>,
+    body: Object<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let user = state
         .app

@@ -8,6 +8,7 @@ use kefu_domain::ids::UserId;
 
 use crate::auth::session::Auth;
 use crate::error::ApiError;
+use crate::extract::Object;
 use crate::state::AppState;
 
 /// Change an account. Deactivating it or setting its password ends its sessions.
@@ -28,7 +29,7 @@ pub async fn update(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
-    body: web::Json<UpdateUserRequest>,
+    body: Object<UpdateUserRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
     let id: UserId = path.parse().map_err(|_| ApiError::NotFound("user"))?;
     let body = body.into_inner();
