@@ -22,6 +22,8 @@ test_both! {
             ("malformed JSON", raw("{\"subject\": ", "application/json"), StatusCode::BAD_REQUEST, "invalid_body"),
             ("not JSON", raw("subject=x", "application/x-www-form-urlencoded"), StatusCode::BAD_REQUEST, "invalid_content_type"),
             ("an array, not an object", raw(r#"["x", "web", {"email": "a@example.com"}]"#, "application/json"), StatusCode::BAD_REQUEST, "invalid_body"),
+            ("an array inside a body", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": "x", "channel": "web", "requester": ["Ann", "a@example.com"]})), StatusCode::BAD_REQUEST, "invalid_body"),
+            ("an array as a bulk change", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets/bulk").json(&json!({"ids": [id], "changes": ["solved"]})), StatusCode::BAD_REQUEST, "invalid_body"),
             ("an array to change a ticket", desk.agent.request(reqwest::Method::PATCH, &format!("/api/v1/tickets/{id}")).json(&json!(["solved"])), StatusCode::BAD_REQUEST, "invalid_body"),
             ("unknown field", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": "x", "channel": "web", "colour": "red"})), StatusCode::BAD_REQUEST, "invalid_body"),
             ("bad enum", desk.agent.request(reqwest::Method::POST, "/api/v1/tickets").json(&json!({"subject": "x", "channel": "fax"})), StatusCode::BAD_REQUEST, "invalid_body"),

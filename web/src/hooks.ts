@@ -47,7 +47,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
 }
 
 function sameInputs(a: unknown[], b: unknown[]): boolean {
-  return a.length === b.length && a.every((input, i) => Object.is(input, b[i]));
+  // As Preact compares an effect's inputs, so that `loading` ends when the effect has run.
+  return a.length === b.length && a.every((input, i) => input === b[i]);
 }
 
 /** Calls the latest `handler` for key presses outside text fields. The listener is added once;

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod auth;
 pub mod customers;
 pub mod nullable;
+pub mod object;
 pub mod problem;
 pub mod queries;
 pub mod schema;

@@ -129,13 +129,13 @@ pub struct CreateTicketRequest {
     pub tags: Vec<String>,
     /// Who asked; for customers, always themselves. For a phone ticket without one, the
     /// customer with the caller's number (created if unknown).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::object::optional")]
     pub requester: Option<RequesterInput>,
     /// The first entry on the timeline.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::object::optional")]
     pub message: Option<FirstMessage>,
     /// The call, for tickets on the `phone` channel (required there).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::object::optional")]
     pub call: Option<CallInput>,
 }
 
@@ -284,6 +284,7 @@ pub struct BulkUpdateRequest {
     #[schema(value_type = Vec<crate::schema::TicketId>, min_items = 1, max_items = 100)]
     pub ids: Vec<TicketId>,
     /// The change.
+    #[serde(deserialize_with = "crate::object::required")]
     pub changes: UpdateTicketRequest,
 }
 

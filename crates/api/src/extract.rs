@@ -58,8 +58,8 @@ pub async fn no_route() -> actix_web::HttpResponse {
     ApiError::NotFound("route").error_response()
 }
 
-/// A JSON body that must be an object: serde would otherwise read a struct from an array,
-/// field by field in order (`["Refund", "email"]` as a ticket). Read with [`json`]'s settings.
+/// A JSON body that must be an object ([`kefu_api_types::object`]), read with [`json`]'s
+/// settings.
 pub struct Object<T>(pub T);
 
 impl<T> Object<T> {
@@ -74,19 +74,7 @@ struct ObjectBody<T>(T);
 
 impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ObjectBody<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Fields<T>(std::marker::PhantomData<T>);
-        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Fields<T> {
-            type Value = T;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-            }
-        }
-        deserializer
-            .deserialize_map(Fields(std::marker::PhantomData))
-            .map(ObjectBody)
+        kefu_api_types::object::required(deserializer).map(ObjectBody)
     }
 }
 

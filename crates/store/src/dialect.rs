@@ -213,7 +213,9 @@ struct NumberRow {
 pub fn team_queue_text(backend: Backend, team: &str, viewer: UserId) -> String {
     let team = team.replace('\'', "''");
     let page = format!(
-        "SELECT * FROM tickets WHERE unsolved = TRUE \
+        "SELECT id, number, subject, stage, channel, status, priority, priority_rank, \
+         requester_id, assignee_id, team_id, created_by, created_at, updated_at, \
+         first_responded_at, solved_at FROM tickets WHERE unsolved = TRUE \
          AND team_id = '{team}' ORDER BY updated_at DESC, id DESC LIMIT 51"
     );
     crate::ticket_names::page_text(backend, &page, viewer, "t.updated_at DESC, t.id DESC")

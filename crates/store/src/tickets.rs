@@ -377,10 +377,10 @@ pub struct TicketPage {
     pub names: HashMap<TicketId, TicketNames>,
 }
 
-/// Narrows `query` to `column` being one of `values`: plain equality for one value, so the
-/// planner can walk a composite index in order (`= ANY(…)` makes PostgreSQL sort instead).
-/// Keeps the rows whose `$column` (named `$name` in SQL) is one of `$values`, if any are given:
-/// several are bound as one list, so the statement stays the same for any number of them.
+/// Narrows `query` to `$column` (named `$name` in SQL) being one of `$values`, if any are
+/// given: plain equality for one value, so the planner can walk a composite index in order
+/// (`= ANY(…)` makes PostgreSQL sort instead); several are bound as one list, so the statement
+/// stays the same for any number of them.
 macro_rules! one_of {
     ($query:ident, $conn:expr, $column:expr, $name:literal, $values:expr) => {
         match $values.as_slice() {
@@ -697,9 +697,9 @@ fn newest_matches(
     Ok(found)
 }
 
-/// What a search or a queue page found: the page read whole with its names (a queue page,
-/// one statement), or the keys of the matching tickets (a search, whose page is read whole once
-/// it is known).
+/// What a queue page or a search found: the page read whole with its names in one statement
+/// (a queue page, or a search whose few matches the index listed), or the keys of the matching
+/// tickets (a search that walks, or ranks, before it knows its page).
 enum Found {
     Page(Vec<TicketRow>, Names),
     Keys(Vec<TicketKey>),
@@ -747,9 +747,11 @@ fn found(
     })
 }
 
-/// The rows of the tickets `keys` name, in that order, with their names for `viewer`.
+/// The rows of the tickets `keys` name that still match `filter`, in that order, with their
+/// names for `viewer`.
 fn rows_of(
     conn: &mut DbConnection,
+    filter: &TicketFilter,
     keys: &[TicketKey],
     viewer: Option<UserId>,
 ) -> Result<(Vec<TicketRow>, Names), StoreError> {
@@ -758,11 +760,10 @@ fn rows_of(
     }
     let numbers: Vec<i64> = keys.iter().map(|key| key.number).collect();
     let among = TextMatch::Among(numbers);
-    let every = TicketFilter::default();
     let limit = keys.len() as i64;
     let (rows, names) = rows_with_names(
         conn,
-        &every,
+        filter,
         Some(&among),
         (TicketSort::Created, None, limit),
         viewer,
@@ -832,14 +833,13 @@ pub fn list(
     }
     let text = text_match(conn, filter)?;
     let limit = limit.max(0);
-    let (mut keys, mut page) =
-        match found(conn, filter, text.as_ref(), (sort, after, limit), viewer)? {
-            Found::Page(rows, names) => (
-                rows.iter().map(TicketKey::of).collect(),
-                Some((rows, names)),
-            ),
-            Found::Keys(keys) => (keys, None),
-        };
+    let (mut keys, page) = match found(conn, filter, text.as_ref(), (sort, after, limit), viewer)? {
+        Found::Page(rows, names) => (
+            rows.iter().map(TicketKey::of).collect(),
+            Some((rows, names)),
+        ),
+        Found::Keys(keys) => (keys, None),
+    };
     let score_all = |conn: &mut DbConnection, keys: &[TicketKey]| -> Result<_, StoreError> {
         let Some((query, scope)) = &filter.text else {
             return Ok(HashMap::new());
@@ -880,12 +880,12 @@ pub fn list(
         (score_all(conn, &keys)?, next)
     };
     search_index::name_messages(conn, &mut hits)?;
-    let (rows, mut names) = match page.take() {
+    let (rows, mut names) = match page {
         Some((mut rows, names)) => {
             rows.truncate(limit as usize);
             (rows, names)
         }
-        None => rows_of(conn, &keys, viewer)?,
+        None => rows_of(conn, filter, &keys, viewer)?,
     };
     let ids = rows
         .iter()

@@ -110,7 +110,7 @@ export function QueuePage() {
             onToggle={toggle}
             onToggleAll={(all) => setSelected(all ? new Set(items.map((i) => i.id)) : new Set())}
             onActivate={setActive}
-            loaded={!first.loading && first.value !== undefined}
+            loaded={!first.loading && !first.error && first.value !== undefined}
             query={key}
           />
         )}
