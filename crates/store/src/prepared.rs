@@ -74,6 +74,15 @@ impl<'a, DB: Backend> Statement<'a, DB> {
         self
     }
 
+    /// Appends a count written into the text, e.g. a page's `LIMIT`: the planner then knows it,
+    /// where a bound `LIMIT` makes PostgreSQL's generic plan guess a tenth of the rows (and
+    /// re-plan each run, or plan joins for thousands). Each count is a statement of its own,
+    /// so counts must come from a small set (page sizes).
+    pub fn count(mut self, n: u32) -> Self {
+        self.parts.push(Part::Sql(Cow::Owned(n.to_string())));
+        self
+    }
+
     /// Appends a placeholder bound to `value`.
     pub fn bind<ST, T>(mut self, value: T) -> Self
     where

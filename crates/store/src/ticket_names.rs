@@ -155,16 +155,19 @@ fn of_backend(statements: &'static [String; 2], backend: Backend) -> &'static st
     }
 }
 
-/// `page` (a statement reading whole rows of `tickets`) with the names each row refers to,
-/// when `viewer` (if given) last saw it, in `order` (an `ORDER BY` list over `t`).
+/// The first `limit` rows of `page` (a statement reading whole rows of `tickets` in order)
+/// with the names each row refers to, when `viewer` (if given) last saw it, in `order` (an
+/// `ORDER BY` list over `t`).
 pub(crate) fn page_with_names<'a>(
     backend: Backend,
-    page: impl QueryFragment<Db> + Send + 'a,
+    (page, limit): (impl QueryFragment<Db> + Send + 'a, u32),
     viewer: Option<UserId>,
     order: &'static str,
 ) -> Statement<'a, Db> {
     Statement::new(of_backend(&PAGE_HEAD, backend))
         .fragment(page)
+        .sql(" LIMIT ")
+        .count(limit)
         .sql(page_joins())
         .bind::<Nullable<Text>, _>(viewer.map(|v| v.to_string()))
         .sql(" ORDER BY ")

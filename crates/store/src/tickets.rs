@@ -564,9 +564,8 @@ fn rows_with_names(
     (sort, after, limit): (TicketSort, Option<&TicketCursor>, i64),
     viewer: Option<UserId>,
 ) -> Result<(Vec<TicketRow>, Names), StoreError> {
-    let page = ordered(filtered(conn, filter, text), sort, after)
-        .select(TicketRow::as_select())
-        .limit(limit);
+    let page = ordered(filtered(conn, filter, text), sort, after).select(TicketRow::as_select());
+    let limit = u32::try_from(limit.max(0)).unwrap_or(u32::MAX);
     let order = match sort {
         TicketSort::Updated => "t.updated_at DESC, t.id DESC",
         TicketSort::UpdatedAsc => "t.updated_at ASC, t.id ASC",
@@ -575,7 +574,7 @@ fn rows_with_names(
         TicketSort::Priority => "t.priority_rank DESC, t.updated_at DESC, t.id DESC",
     };
     let read: Vec<NamedRow> =
-        ticket_names::page_with_names(conn.backend(), page, viewer, order).load(conn)?;
+        ticket_names::page_with_names(conn.backend(), (page, limit), viewer, order).load(conn)?;
     let mut names = HashMap::with_capacity(read.len());
     let mut rows = Vec::with_capacity(read.len());
     for NamedRow { ticket: row, named } in read {
@@ -747,6 +746,9 @@ fn found(
     })
 }
 
+/// More than any page holds (200 and one more).
+const ROWS_OF_MOST: i64 = 256;
+
 /// The rows of the tickets `keys` name that still match `filter`, in that order, with their
 /// names for `viewer`.
 fn rows_of(
@@ -760,7 +762,9 @@ fn rows_of(
     }
     let numbers: Vec<i64> = keys.iter().map(|key| key.number).collect();
     let among = TextMatch::Among(numbers);
-    let limit = keys.len() as i64;
+    // The tickets are listed by number, so any bound will do: one that holds every page keeps
+    // one statement for pages of any length.
+    let limit = (keys.len() as i64).max(ROWS_OF_MOST);
     let (rows, names) = rows_with_names(
         conn,
         filter,
