@@ -13,7 +13,7 @@ use anyhow::bail;
 use kefu_api_types::accounts::{TeamList, UserList};
 use kefu_api_types::auth::MeResponse;
 use kefu_api_types::tickets::TicketList;
-use kefu_store::Backend;
+use kefu_store::{Backend, Target};
 use serde_json::json;
 
 /// Requests sent unmeasured before each read scenario, to measure the steady state.
@@ -224,26 +224,22 @@ async fn queue_against_database(
     clients: usize,
 ) -> anyhow::Result<(String, f64, f64)> {
     let me: MeResponse = client.get_json("/api/v1/me").await?;
-    let backend = if url.starts_with("postgres") {
-        Backend::Postgres
-    } else {
-        Backend::Sqlite
-    };
+    let backend = Target::parse(url)?.backend();
     let statement = kefu_store::dialect::team_queue_text(backend, team, me.user.id);
     let duration = std::time::Duration::from_secs(RATIO_SECONDS);
-    let database = if url.starts_with("postgres") {
-        crate::database::pgbench(url, &statement, clients, RATIO_SECONDS)?
-    } else {
-        crate::database::in_process(url, &statement, clients, duration).await?
+    let (what, database) = match backend {
+        Backend::Postgres => (
+            "pgbench",
+            crate::database::pgbench(url, &statement, clients, RATIO_SECONDS)?,
+        ),
+        Backend::Sqlite => (
+            "in-process",
+            crate::database::in_process(url, &statement, clients, duration).await?,
+        ),
     };
     let path = format!("/api/v1/tickets?team={team}&status=unsolved&limit=50");
     let cl = client.clone();
     let http = crate::for_duration(duration, clients, move |_| cl.get(&path)).await?;
-    let what = if url.starts_with("postgres") {
-        "pgbench"
-    } else {
-        "in-process"
-    };
     Ok((what.to_owned(), http, database))
 }
 

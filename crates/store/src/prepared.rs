@@ -174,25 +174,23 @@ pub trait Listed {
     fn json(&self) -> serde_json::Value;
 }
 
-impl Listed for i64 {
-    const ARRAY_TYPE: &'static str = "bigint[]";
-    fn write_array_item(&self, out: &mut String) {
-        out.push_str(&self.to_string());
-    }
-    fn json(&self) -> serde_json::Value {
-        serde_json::Value::from(*self)
-    }
+/// Integers are written as themselves in either list.
+macro_rules! listed_integer {
+    ($type:ty, $array:literal) => {
+        impl Listed for $type {
+            const ARRAY_TYPE: &'static str = $array;
+            fn write_array_item(&self, out: &mut String) {
+                out.push_str(&self.to_string());
+            }
+            fn json(&self) -> serde_json::Value {
+                serde_json::Value::from(*self)
+            }
+        }
+    };
 }
 
-impl Listed for i16 {
-    const ARRAY_TYPE: &'static str = "smallint[]";
-    fn write_array_item(&self, out: &mut String) {
-        out.push_str(&self.to_string());
-    }
-    fn json(&self) -> serde_json::Value {
-        serde_json::Value::from(*self)
-    }
-}
+listed_integer!(i64, "bigint[]");
+listed_integer!(i16, "smallint[]");
 
 impl Listed for &str {
     const ARRAY_TYPE: &'static str = "text[]";
