@@ -243,9 +243,44 @@ async fn queue_against_database(
     Ok((what.to_owned(), http, database))
 }
 
-/// Posts `count` messages on one new ticket, one after another, and reports the latency of
-/// messages 6–15 beside the last ten: whether a message costs more on a long ticket.
+/// Messages posted on each ticket, alternating, once the long one holds its `count`.
+const COMPARED_MESSAGES: usize = 50;
+
+/// Whether a message costs more on a long ticket: builds one ticket to `count` messages, then
+/// posts [`COMPARED_MESSAGES`] more on it alternating with as many on a new ticket (its
+/// messages 6 onwards), so both are measured in the same minute, and reports the two.
 async fn message_cost(client: &Client, count: usize) -> anyhow::Result<Vec<Report>> {
+    let long = new_conversation(client).await?;
+    let short = new_conversation(client).await?;
+    for i in 0..count {
+        post_line(client, &long, i).await?;
+    }
+    for i in 0..5 {
+        post_line(client, &short, i).await?;
+    }
+    let (mut on_long, mut on_short) = (Vec::new(), Vec::new());
+    for i in 0..COMPARED_MESSAGES {
+        on_long.push(post_line(client, &long, count + i).await?);
+        on_short.push(post_line(client, &short, 5 + i).await?);
+    }
+    Ok(vec![
+        crate::report_of(
+            &format!("post: messages 6-{} of a new ticket", 5 + COMPARED_MESSAGES),
+            &on_short,
+        )?,
+        crate::report_of(
+            &format!(
+                "post: messages {}-{} of one ticket",
+                count + 1,
+                count + COMPARED_MESSAGES
+            ),
+            &on_long,
+        )?,
+    ])
+}
+
+/// Opens a chat ticket for the message benchmark and returns its id.
+async fn new_conversation(client: &Client) -> anyhow::Result<String> {
     let created: serde_json::Value = client
         .post(
             "/api/v1/tickets",
@@ -260,35 +295,25 @@ async fn message_cost(client: &Client, count: usize) -> anyhow::Result<Vec<Repor
         .error_for_status()?
         .json()
         .await?;
-    let Some(id) = created["id"].as_str().map(str::to_owned) else {
-        bail!("the benchmark ticket was not created: {created}");
-    };
-    let mut latencies = Vec::with_capacity(count);
-    for i in 0..count {
-        let started = std::time::Instant::now();
-        client
-            .post(
-                &format!("/api/v1/tickets/{id}/messages"),
-                &json!({"body": format!("Line {i}: the parcel 包裹 {i} is still not here, order {}", i * 7), "visibility": if i % 5 == 0 { "internal" } else { "public" }}),
-            )
-            .send()
-            .await?
-            .error_for_status()?;
-        latencies.push(started.elapsed());
+    match created["id"].as_str() {
+        Some(id) => Ok(id.to_owned()),
+        None => bail!("the benchmark ticket was not created: {created}"),
     }
-    let window = |from: usize, name: String| -> anyhow::Result<Report> {
-        let part = latencies
-            .get(from..(from + 10).min(latencies.len()))
-            .unwrap_or_default();
-        crate::report_of(&name, part)
-    };
-    let early = 5.min(count.saturating_sub(1));
-    let late = count.saturating_sub(10);
-    Ok(vec![
-        window(
-            early,
-            format!("post: messages {}-{}", early + 1, early + 10),
-        )?,
-        window(late, format!("post: messages {}-{}", late + 1, count))?,
-    ])
+}
+
+/// Posts line `i` on ticket `id` (every fifth an internal note) and returns how long it took.
+async fn post_line(client: &Client, id: &str, i: usize) -> anyhow::Result<std::time::Duration> {
+    let started = std::time::Instant::now();
+    client
+        .post(
+            &format!("/api/v1/tickets/{id}/messages"),
+            &json!({
+                "body": format!("Line {i}: the parcel 包裹 {i} is still not here, order {}", i * 7),
+                "visibility": if i % 5 == 0 { "internal" } else { "public" },
+            }),
+        )
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(started.elapsed())
 }
