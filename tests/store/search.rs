@@ -285,6 +285,28 @@ test_both! {
             let solved = listed_both(conn, &node, &everything, (TicketSort::Created, None, 5));
             assert_eq!(numbers(&solved), [far.number.get()]);
 
+            // Entries written after the build sit in segments of their own, their keys among the
+            // old ones': newest first merges the segments in key order, and ranking finds a
+            // ticket's entries in both.
+            // Among the newest pending tickets, so within the window that relevance ranks.
+            let later: Vec<&Ticket> = all.iter().rev().filter(|t| t.status == Status::Pending).skip(10).step_by(23).take(8).collect();
+            for t in &later {
+                for (id, visibility, body) in written(conn, t, &[(Visibility::Public, "late order"), (Visibility::Public, "order late")]) {
+                    let position = index::next_position(conn, t.number.get())?;
+                    index::write(conn, &[SearchEntry::message(t, position, id, visibility, &body)?])?;
+                }
+            }
+            let first = listed_both(conn, &node, &newest, (TicketSort::Created, None, 600));
+            assert_eq!(numbers(&first), pending[..600]);
+            let second = listed_both(conn, &node, &newest, (TicketSort::Created, first.next.as_ref(), 600));
+            assert_eq!(numbers(&second), pending[600..1200]);
+            let best = listed_both(conn, &node, &newest, (TicketSort::Relevance, None, 20));
+            let mut top: Vec<i64> = numbers(&best).into_iter().take(later.len()).collect();
+            top.sort_unstable_by(|a, b| b.cmp(a));
+            let mut expected: Vec<i64> = later.iter().map(|t| t.number.get()).collect();
+            expected.sort_unstable_by(|a, b| b.cmp(a));
+            assert_eq!(top, expected, "the tickets with the most matching entries rank first");
+
             // A customer's probe reads only what they may: the subject and public messages.
             let mut theirs = filter("late again", SearchScope::Public);
             theirs.statuses = vec![Status::Pending];

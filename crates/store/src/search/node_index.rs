@@ -484,7 +484,7 @@ impl NodeIndex {
         facets: &Facets,
         limit: usize,
     ) -> Result<Option<Vec<i64>>, StoreError> {
-        let keys = self.read_down(query, scope, facets, i64::MAX, limit + 1, true)?;
+        let keys = self.read_down(query, scope, facets, i64::MAX, limit + 1)?;
         Ok((keys.len() <= limit).then_some(keys))
     }
 
@@ -498,13 +498,17 @@ impl NodeIndex {
         below: i64,
         limit: usize,
     ) -> Result<Vec<i64>, StoreError> {
-        self.read_down(query, scope, facets, below, limit, false)
+        self.read_down(query, scope, facets, below, limit)
     }
 
-    /// Reads each segment's matching entries from its highest key below `below` down (the
-    /// documents are in descending key order), up to `limit` from each, and keeps the
-    /// highest `limit` of them all; with `any_limit`, stops as soon as `limit` are found in
-    /// all (for counting up to a bound, whichever keys they are).
+    /// The highest `limit` keys below `below` of the entries matching `query`, from the highest
+    /// down.
+    ///
+    /// Documents are in descending key order in each segment, and a segment's keys mostly span
+    /// a range of their own (entries are added in ticket order; merges join neighbours), so
+    /// the segments are read as one merged stream, highest key first, and a segment is opened
+    /// only when its highest key could be next: newest first reads about `limit` matches,
+    /// however many segments there are.
     fn read_down(
         &self,
         query: &SearchQuery,
@@ -512,36 +516,51 @@ impl NodeIndex {
         facets: &Facets,
         below: i64,
         limit: usize,
-        any_limit: bool,
     ) -> Result<Vec<i64>, StoreError> {
         let (searcher, weight) = self.weight(query, scope, facets)?;
-        let mut keys: Vec<i64> = Vec::new();
+        let mut waiting = Vec::new();
         for segment in searcher.segment_readers() {
             let column = segment.fast_fields().i64("key").map_err(failed)?;
-            let alive = segment.alive_bitset();
-            let start = first_below(&column, segment.max_doc(), below);
-            let mut scorer = weight.scorer(segment, 1.0).map_err(failed)?;
-            let mut doc = scorer.doc();
-            if doc < start {
-                doc = scorer.seek(start);
+            if segment.max_doc() == 0 || column.min_value() >= below {
+                continue;
             }
-            let mut taken = 0;
-            while doc != TERMINATED && taken < limit {
-                if alive.is_none_or(|a| a.is_alive(doc))
-                    && let Some(key) = column.first(doc)
-                {
-                    keys.push(key);
-                    taken += 1;
-                    if any_limit && keys.len() >= limit {
-                        return Ok(keys);
-                    }
+            let highest = column.max_value().min(below.saturating_sub(1));
+            waiting.push((highest, segment, column));
+        }
+        // Lowest first, so the next to open is at the end.
+        waiting.sort_unstable_by_key(|(highest, _, _)| *highest);
+        let mut open: std::collections::BinaryHeap<(i64, usize)> = Default::default();
+        let mut cursors = Vec::new();
+        let mut keys = Vec::new();
+        while keys.len() < limit {
+            // Open every segment that may hold a key above the best one open.
+            while let Some((highest, _, _)) = waiting.last()
+                && open.peek().is_none_or(|(key, _)| highest >= key)
+            {
+                let Some((_, segment, column)) = waiting.pop() else {
+                    break;
+                };
+                let mut cursor = SegmentCursor {
+                    scorer: weight.scorer(segment, 1.0).map_err(failed)?,
+                    start: first_below(&column, segment.max_doc(), below),
+                    alive: segment.alive_bitset(),
+                    column,
+                };
+                if let Some(key) = cursor.first()? {
+                    open.push((key, cursors.len()));
                 }
-                doc = scorer.advance();
+                cursors.push(cursor);
+            }
+            let Some((key, at)) = open.pop() else {
+                break;
+            };
+            if keys.last() != Some(&key) {
+                keys.push(key);
+            }
+            if let Some(next) = cursors[at].next() {
+                open.push((next, at));
             }
         }
-        keys.sort_unstable_by(|a, b| b.cmp(a));
-        keys.dedup();
-        keys.truncate(limit);
         Ok(keys)
     }
 
@@ -591,10 +610,22 @@ impl NodeIndex {
         let mut found = Vec::new();
         for segment in searcher.segment_readers() {
             let keys = segment.fast_fields().i64("key").map_err(failed)?;
+            if segment.max_doc() == 0 {
+                continue;
+            }
+            // A segment's keys mostly span a range of their own: most tickets are not in it.
+            let (lowest, highest) = (keys.min_value(), keys.max_value());
+            let within: Vec<&(i64, i64)> = ranges
+                .iter()
+                .filter(|(low, high)| *low <= highest && *high >= lowest)
+                .collect();
+            if within.is_empty() {
+                continue;
+            }
             let public = segment.fast_fields().bool("public").map_err(failed)?;
             let alive = segment.alive_bitset();
             let mut scorer = weight.scorer(segment, 1.0).map_err(failed)?;
-            for (low, high) in &ranges {
+            for (low, high) in within {
                 let start = first_below(&keys, segment.max_doc(), high.saturating_add(1));
                 let mut doc = scorer.doc();
                 if doc < start {
@@ -619,6 +650,43 @@ impl NodeIndex {
             }
         }
         Ok(found)
+    }
+}
+
+/// A segment's matching entries read in its order (descending key) from a starting document.
+struct SegmentCursor<'a> {
+    scorer: Box<dyn tantivy::query::Scorer>,
+    start: DocId,
+    alive: Option<&'a tantivy::fastfield::AliveBitSet>,
+    column: Column<i64>,
+}
+
+impl SegmentCursor<'_> {
+    /// The key of the first live match at or after the start.
+    fn first(&mut self) -> Result<Option<i64>, StoreError> {
+        let mut doc = self.scorer.doc();
+        if doc < self.start {
+            doc = self.scorer.seek(self.start);
+        }
+        Ok(self.live_from(doc))
+    }
+
+    /// The key of the next live match.
+    fn next(&mut self) -> Option<i64> {
+        let doc = self.scorer.advance();
+        self.live_from(doc)
+    }
+
+    fn live_from(&mut self, mut doc: DocId) -> Option<i64> {
+        while doc != TERMINATED {
+            if self.alive.is_none_or(|a| a.is_alive(doc))
+                && let Some(key) = self.column.first(doc)
+            {
+                return Some(key);
+            }
+            doc = self.scorer.advance();
+        }
+        None
     }
 }
 
