@@ -309,7 +309,7 @@ async fn post_line(client: &Client, id: &str, i: usize) -> anyhow::Result<std::t
             &format!("/api/v1/tickets/{id}/messages"),
             &json!({
                 "body": format!("Line {i}: the parcel 包裹 {i} is still not here, order {}", i * 7),
-                "visibility": if i % 5 == 0 { "internal" } else { "public" },
+                "visibility": if i.is_multiple_of(5) { "internal" } else { "public" },
             }),
         )
         .send()
