@@ -187,7 +187,10 @@ impl From<AppError> for ApiError {
                 match rule {
                     DomainError::InvalidTransition { .. }
                     | DomainError::TicketClosed
-                    | DomainError::LastAdmin => ApiError::Conflict { code, message },
+                    | DomainError::LastAdmin
+                    | DomainError::InvalidConversationMove { .. } => {
+                        ApiError::Conflict { code, message }
+                    }
                     DomainError::TransitionNotPermitted { .. }
                     | DomainError::CustomerFieldsNotAllowed
                     | DomainError::StaffOnlyListing => ApiError::Forbidden(message),

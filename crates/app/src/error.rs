@@ -129,6 +129,8 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::RoleChangeNotSupported => "role_change_not_supported",
         DomainError::LastAdmin => "last_admin",
         DomainError::StaffOnlyListing => "forbidden",
+        DomainError::InvalidConversationMove { .. } => "invalid_conversation_move",
+        DomainError::InvalidChatSetting(_) => "invalid_chat_setting",
     }
 }
 

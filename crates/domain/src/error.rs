@@ -75,4 +75,13 @@ pub enum DomainError {
     /// Agents list only their colleagues.
     #[error("agents may list only agents and admins")]
     StaffOnlyListing,
+    /// A live chat cannot be moved so from where it stands.
+    #[error("a chat that is `{from}` cannot `{action}`")]
+    InvalidConversationMove {
+        from: crate::chat::ConversationState,
+        action: crate::chat::ConversationAction,
+    },
+    /// A team's chat setting is out of its range.
+    #[error("{0}")]
+    InvalidChatSetting(String),
 }

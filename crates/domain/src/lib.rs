@@ -10,6 +10,7 @@ pub mod access_token;
 pub mod account;
 pub mod audit;
 pub mod call;
+pub mod chat;
 pub mod email;
 pub mod error;
 pub mod ids;
