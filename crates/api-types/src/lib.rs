@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod chat;
 pub mod customers;
 pub mod nullable;
 pub mod object;
