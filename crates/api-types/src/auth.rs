@@ -71,7 +71,7 @@ pub struct UpdateMeRequest {
     #[schema(
         min_length = 1,
         max_length = 120,
-        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub name: Option<String>,
     /// A preferred language (`en`, `zh-CN`), or `null` to follow the browser.
@@ -110,7 +110,7 @@ pub struct CreateApiTokenRequest {
     #[schema(
         min_length = 1,
         max_length = 120,
-        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub name: String,
     /// What it may do.

@@ -74,7 +74,7 @@ pub struct UpdateCustomerRequest {
     #[schema(
         min_length = 1,
         max_length = 120,
-        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub name: Option<String>,
     /// A new organisation, or `null` to remove it.

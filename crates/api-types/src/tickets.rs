@@ -23,7 +23,7 @@ pub struct RequesterInput {
     #[serde(default)]
     #[schema(
         max_length = 120,
-        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub name: Option<String>,
     /// Found by this address, or created with it.
@@ -38,7 +38,7 @@ pub struct RequesterInput {
     #[serde(default)]
     #[schema(
         max_length = 120,
-        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub organisation: Option<String>,
 }
@@ -51,7 +51,7 @@ pub struct FirstMessage {
     #[schema(
         min_length = 1,
         max_length = 65536,
-        pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*\\S[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+        pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*\\S[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
     )]
     pub body: String,
     /// `public` (default) or `internal`.
@@ -101,7 +101,7 @@ pub struct CreateTicketRequest {
     #[schema(
         min_length = 1,
         max_length = 250,
-        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub subject: String,
     /// How it came in; customers may only open `web` tickets.
@@ -243,7 +243,7 @@ pub struct UpdateTicketRequest {
     #[schema(
         min_length = 1,
         max_length = 250,
-        pattern = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub subject: Option<String>,
     /// A new team, or `null` for none.
@@ -395,7 +395,7 @@ pub struct PostMessageRequest {
     #[schema(
         min_length = 1,
         max_length = 65536,
-        pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*\\S[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+        pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*\\S[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
     )]
     pub body: String,
     /// `public` (a reply the requester sees; default) or `internal` (a note for agents).
