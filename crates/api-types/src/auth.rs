@@ -116,7 +116,7 @@ pub struct CreateApiTokenRequest {
     /// What it may do.
     pub scope: TokenScopeBody,
     /// Days until it stops working, 1 to 365; leave out for a token that lives until revoked.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::whole::optional")]
     #[schema(minimum = 1, maximum = 365)]
     pub expires_in_days: Option<i64>,
 }

@@ -13,5 +13,6 @@ pub mod problem;
 pub mod queries;
 pub mod schema;
 pub mod tickets;
+pub mod whole;
 
 pub use problem::Problem;

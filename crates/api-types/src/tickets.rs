@@ -82,6 +82,7 @@ pub struct CallInput {
     #[serde(default)]
     pub started_at: Option<DateTime<Utc>>,
     /// How long it lasted, in seconds.
+    #[serde(deserialize_with = "crate::whole::number")]
     #[schema(minimum = 0, maximum = 86400)]
     pub duration_seconds: i32,
     /// How it ended.
