@@ -153,18 +153,18 @@ impl Conversation {
     /// team's queue.
     pub fn transfer(&self, from: UserId, to: TransferTarget) -> Result<Self, DomainError> {
         let serving = self.state == ConversationState::Serving && self.agent == Some(from);
-        match to {
-            TransferTarget::Agent(agent, _) if agent == from => {
-                Err(self.refused(ConversationAction::Transfer))
-            }
-            _ if !serving => Err(self.refused(ConversationAction::Transfer)),
-            TransferTarget::Agent(agent, team) => Ok(Self {
+        let to_self = matches!(to, TransferTarget::Agent(agent, _) if agent == from);
+        if !serving || to_self {
+            return Err(self.refused(ConversationAction::Transfer));
+        }
+        Ok(match to {
+            TransferTarget::Agent(agent, team) => Self {
                 state: ConversationState::Offered,
                 team,
                 agent: Some(agent),
-            }),
-            TransferTarget::Team(team) => Ok(Self::waiting(team)),
-        }
+            },
+            TransferTarget::Team(team) => Self::waiting(team),
+        })
     }
 
     /// Ends the chat, from any state but ended.
@@ -203,8 +203,8 @@ pub fn pick_agent(agents: &[AgentLoad], capacity: u32) -> Option<UserId> {
         .map(|a| a.agent)
 }
 
-/// Whether a chat may be opened now: some agent of the team is online with room, or is online
-/// at all (the chat then waits for one). Otherwise the widget shows the offline form.
+/// Whether a chat may be opened now: chat is open and some agent of the team is online (with
+/// no room, the chat waits for one). Otherwise the widget shows the offline form.
 pub fn team_takes_chats(settings: &ChatSettings, agents: &[AgentLoad]) -> bool {
     settings.open && agents.iter().any(|a| a.presence == Presence::Online)
 }
@@ -231,8 +231,6 @@ pub fn expected_wait(position: u32, recent: &[Duration]) -> Option<Duration> {
 pub const MAX_CAPACITY: u32 = 20;
 /// The longest grace period, in seconds.
 pub const MAX_GRACE_SECONDS: u32 = 600;
-/// The longest greeting or offline text, in characters.
-pub const MAX_CHAT_TEXT: usize = 500;
 
 /// A team's live-chat settings.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -546,7 +546,7 @@ impl NodeIndex {
                     alive: segment.alive_bitset(),
                     column,
                 };
-                if let Some(key) = cursor.first()? {
+                if let Some(key) = cursor.first() {
                     open.push((key, cursors.len()));
                 }
                 cursors.push(cursor);
@@ -663,12 +663,12 @@ struct SegmentCursor<'a> {
 
 impl SegmentCursor<'_> {
     /// The key of the first live match at or after the start.
-    fn first(&mut self) -> Result<Option<i64>, StoreError> {
+    fn first(&mut self) -> Option<i64> {
         let mut doc = self.scorer.doc();
         if doc < self.start {
             doc = self.scorer.seek(self.start);
         }
-        Ok(self.live_from(doc))
+        self.live_from(doc)
     }
 
     /// The key of the next live match.
