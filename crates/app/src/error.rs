@@ -131,6 +131,7 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::StaffOnlyListing => "forbidden",
         DomainError::InvalidConversationMove { .. } => "invalid_conversation_move",
         DomainError::InvalidChatSetting(_) => "invalid_chat_setting",
+        DomainError::InvalidWidget(_) => "invalid_widget",
     }
 }
 

@@ -179,6 +179,47 @@ impl Conversation {
     }
 }
 
+/// An agent's chosen presence and their connection, as stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AgentPresence {
+    /// What they chose.
+    pub chosen: Presence,
+    /// When they last chose.
+    pub changed_at: DateTime<Utc>,
+    /// Until when a gateway node holds a socket of theirs (renewed while connected).
+    pub connected_until: DateTime<Utc>,
+    /// Since when they have had no chat to serve, or came online.
+    pub idle_since: DateTime<Utc>,
+}
+
+impl AgentPresence {
+    /// Their presence as others see it at `now`: offline once no node holds their socket.
+    pub fn effective(&self, now: DateTime<Utc>) -> Presence {
+        if self.connected_until <= now {
+            Presence::Offline
+        } else {
+            self.chosen
+        }
+    }
+
+    /// Since when they have not taken chats (went away or offline, or lost their connection),
+    /// if they do not now.
+    pub fn left_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let went = (self.chosen != Presence::Online).then_some(self.changed_at);
+        let lost = (self.connected_until <= now).then_some(self.connected_until);
+        match (went, lost) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether their chats are offered again at `now`: they left more than `grace` ago.
+    pub fn grace_over(&self, now: DateTime<Utc>, grace: Duration) -> bool {
+        let grace = chrono::TimeDelta::from_std(grace).unwrap_or(chrono::TimeDelta::MAX);
+        self.left_at(now).is_some_and(|left| left + grace <= now)
+    }
+}
+
 /// An agent as the router sees them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AgentLoad {
@@ -242,6 +283,43 @@ pub struct ChatSettings {
     /// How long an agent who disconnects or goes away keeps their chats before they are
     /// offered again.
     pub grace: Duration,
+    /// What the widget says to the team's visitors.
+    pub texts: ChatTexts,
+}
+
+/// What the widget says to a team's visitors, in English and Chinese; where a text is not
+/// set, the widget's built-in one is shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChatTexts {
+    /// The greeting when a chat starts.
+    pub greeting_en: Option<String>,
+    /// The greeting in Chinese.
+    pub greeting_zh: Option<String>,
+    /// Above the offline form, when nobody is online.
+    pub offline_en: Option<String>,
+    /// The offline text in Chinese.
+    pub offline_zh: Option<String>,
+}
+
+/// The longest greeting or offline text, in characters.
+pub const TEXT_MAX: usize = 500;
+
+impl ChatTexts {
+    /// Texts checked: each optional, blank means unset, at most [`TEXT_MAX`] characters.
+    pub fn new(
+        greeting_en: Option<&str>,
+        greeting_zh: Option<&str>,
+        offline_en: Option<&str>,
+        offline_zh: Option<&str>,
+    ) -> Result<Self, DomainError> {
+        let read = |field, value| crate::text::optional(field, value, TEXT_MAX, true);
+        Ok(Self {
+            greeting_en: read("greeting_en", greeting_en)?,
+            greeting_zh: read("greeting_zh", greeting_zh)?,
+            offline_en: read("offline_en", offline_en)?,
+            offline_zh: read("offline_zh", offline_zh)?,
+        })
+    }
 }
 
 impl Default for ChatSettings {
@@ -250,6 +328,7 @@ impl Default for ChatSettings {
             open: true,
             capacity: 3,
             grace: Duration::from_secs(60),
+            texts: ChatTexts::default(),
         }
     }
 }
@@ -272,6 +351,7 @@ impl ChatSettings {
             open,
             capacity,
             grace: Duration::from_secs(u64::from(grace_seconds)),
+            texts: ChatTexts::default(),
         })
     }
 }
@@ -342,6 +422,33 @@ mod tests {
             load(b, Presence::Online, 1, 100),
         ];
         assert_eq!(pick_agent(&agents, 3), Some(b));
+    }
+
+    #[test]
+    fn an_agent_who_leaves_keeps_their_chats_for_the_grace_period() {
+        let online = AgentPresence {
+            chosen: Presence::Online,
+            changed_at: at(0),
+            connected_until: at(130),
+            idle_since: at(0),
+        };
+        let grace = Duration::from_secs(60);
+        assert_eq!(online.effective(at(100)), Presence::Online);
+        assert!(!online.grace_over(at(100), grace));
+        assert_eq!(
+            online.effective(at(130)),
+            Presence::Offline,
+            "connection lapsed"
+        );
+        assert!(!online.grace_over(at(189), grace));
+        assert!(online.grace_over(at(190), grace));
+        let away = AgentPresence {
+            chosen: Presence::Away,
+            changed_at: at(50),
+            ..online
+        };
+        assert_eq!(away.left_at(at(100)), Some(at(50)));
+        assert!(away.grace_over(at(110), grace));
     }
 
     #[test]

@@ -84,4 +84,7 @@ pub enum DomainError {
     /// A team's chat setting is out of its range.
     #[error("{0}")]
     InvalidChatSetting(String),
+    /// A widget's setting is malformed (an origin, a colour).
+    #[error("{0}")]
+    InvalidWidget(String),
 }

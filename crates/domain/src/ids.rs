@@ -77,6 +77,10 @@ id_type! {
     ApiTokenId;
     /// An entry in the audit log.
     AuditEventId;
+    /// A chat widget embedded on the business's websites.
+    WidgetId;
+    /// An anonymous visitor of a widget, known by a key their browser keeps.
+    VisitorId;
 }
 
 #[cfg(test)]

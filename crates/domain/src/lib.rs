@@ -26,5 +26,6 @@ pub mod text;
 pub mod throttle;
 pub mod ticket;
 pub mod time;
+pub mod widget;
 
 pub use error::DomainError;

@@ -8,6 +8,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod calls;
+pub mod chat;
 pub mod config;
 pub mod connection;
 mod convert;

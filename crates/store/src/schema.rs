@@ -101,6 +101,13 @@ diesel::table! {
         updated_at -> Timestamp,
         phone_line -> Nullable<Text>,
         assign_on_reply -> Bool,
+        chat_open -> Bool,
+        chat_capacity -> Integer,
+        chat_grace_seconds -> Integer,
+        chat_greeting_en -> Nullable<Text>,
+        chat_greeting_zh -> Nullable<Text>,
+        chat_offline_en -> Nullable<Text>,
+        chat_offline_zh -> Nullable<Text>,
     }
 }
 
@@ -228,6 +235,12 @@ diesel::joinable!(tickets -> teams (team_id));
 diesel::joinable!(ticket_tags -> tickets (ticket_id));
 diesel::joinable!(messages -> tickets (ticket_id));
 diesel::joinable!(call_logs -> tickets (ticket_id));
+diesel::joinable!(visitors -> widgets (widget_id));
+diesel::joinable!(visitor_sessions -> visitors (visitor_id));
+diesel::joinable!(conversations -> tickets (ticket_id));
+diesel::joinable!(conversations -> visitors (visitor_id));
+diesel::joinable!(chat_lines -> messages (message_id));
+diesel::joinable!(chat_lines -> conversations (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -248,4 +261,97 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     call_logs,
     ticket_reads,
+    widgets,
+    visitors,
+    visitor_sessions,
+    socket_tickets,
+    agent_presence,
+    conversations,
+    chat_lines,
 );
+
+diesel::table! {
+    widgets (id) {
+        id -> Text,
+        name -> Text,
+        origins -> Text,
+        colour -> Text,
+        position -> Text,
+        greeting_en -> Nullable<Text>,
+        greeting_zh -> Nullable<Text>,
+        pre_sale_team_id -> Nullable<Text>,
+        in_sale_team_id -> Nullable<Text>,
+        after_sale_team_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visitors (id) {
+        id -> Text,
+        widget_id -> Nullable<Text>,
+        key_hash -> Text,
+        customer_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visitor_sessions (token_hash) {
+        token_hash -> Text,
+        visitor_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    socket_tickets (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agent_presence (user_id) {
+        user_id -> Text,
+        presence -> Text,
+        changed_at -> Timestamp,
+        connected_until -> Timestamp,
+        idle_since -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conversations (ticket_id) {
+        ticket_id -> Text,
+        visitor_id -> Text,
+        state -> Text,
+        team_id -> Text,
+        agent_id -> Nullable<Text>,
+        last_seq -> BigInt,
+        waiting_since -> Timestamp,
+        offered_at -> Nullable<Timestamp>,
+        served_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<Text>,
+        rating -> Nullable<Integer>,
+        rating_comment -> Nullable<Text>,
+        context -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chat_lines (ticket_id, seq) {
+        ticket_id -> Text,
+        seq -> BigInt,
+        message_id -> Text,
+        client_id -> Nullable<Text>,
+    }
+}

@@ -1,0 +1,419 @@
+//! Conversations: the live part of chat tickets, their queues, and who serves them.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use kefu_domain::chat::{AgentLoad, AgentPresence, Conversation, ConversationState, Sequence};
+use kefu_domain::ids::{TeamId, TicketId, UserId, VisitorId};
+use kefu_domain::ticket::Stage;
+use serde::{Deserialize, Serialize};
+
+use crate::convert::{from_db, parse, parse_opt, to_db};
+use crate::schema::{agent_presence, conversations, customers, team_members, tickets};
+use crate::{DbConnection, StoreError};
+
+/// Where the visitor was when the chat started.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitorContext {
+    /// The page they were on.
+    pub page_url: Option<String>,
+    /// Their browser's language.
+    pub language: Option<String>,
+    /// Their browser.
+    pub user_agent: Option<String>,
+}
+
+/// A conversation as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chat {
+    /// Its ticket.
+    pub ticket: TicketId,
+    /// The visitor chatting.
+    pub visitor: VisitorId,
+    /// Its state, queue and agent.
+    pub conversation: Conversation,
+    /// The last sequence number given to a line.
+    pub last_seq: Sequence,
+    /// When it began waiting (again).
+    pub waiting_since: DateTime<Utc>,
+    /// When it was offered to its agent.
+    pub offered_at: Option<DateTime<Utc>>,
+    /// When an agent first served it.
+    pub served_at: Option<DateTime<Utc>>,
+    /// When it ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Who ended it: `visitor`, `agent` or `system`.
+    pub ended_by: Option<String>,
+    /// The visitor's rating, 1 to 5.
+    pub rating: Option<u8>,
+    /// What the visitor added to their rating.
+    pub rating_comment: Option<String>,
+    /// Where the visitor was.
+    pub context: VisitorContext,
+    /// When it started.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Chat {
+    /// A new conversation on `ticket`, waiting in `team`'s queue.
+    pub fn new(
+        ticket: TicketId,
+        visitor: VisitorId,
+        team: TeamId,
+        context: VisitorContext,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            ticket,
+            visitor,
+            conversation: Conversation::waiting(team),
+            last_seq: Sequence::default(),
+            waiting_since: now,
+            offered_at: None,
+            served_at: None,
+            ended_at: None,
+            ended_by: None,
+            rating: None,
+            rating_comment: None,
+            context,
+            created_at: now,
+        }
+    }
+}
+
+/// A row of `conversations`.
+#[derive(Queryable, Selectable, Insertable, Debug)]
+#[diesel(table_name = conversations, treat_none_as_default_value = false)]
+pub struct ChatRow {
+    pub ticket_id: String,
+    pub visitor_id: String,
+    pub state: String,
+    pub team_id: String,
+    pub agent_id: Option<String>,
+    pub last_seq: i64,
+    pub waiting_since: NaiveDateTime,
+    pub offered_at: Option<NaiveDateTime>,
+    pub served_at: Option<NaiveDateTime>,
+    pub ended_at: Option<NaiveDateTime>,
+    pub ended_by: Option<String>,
+    pub rating: Option<i32>,
+    pub rating_comment: Option<String>,
+    pub context: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<&Chat> for ChatRow {
+    fn from(c: &Chat) -> Self {
+        ChatRow {
+            ticket_id: c.ticket.to_string(),
+            visitor_id: c.visitor.to_string(),
+            state: c.conversation.state.as_str().to_owned(),
+            team_id: c.conversation.team.to_string(),
+            agent_id: c.conversation.agent.map(|a| a.to_string()),
+            last_seq: i64::try_from(c.last_seq.get()).unwrap_or(i64::MAX),
+            waiting_since: to_db(c.waiting_since),
+            offered_at: c.offered_at.map(to_db),
+            served_at: c.served_at.map(to_db),
+            ended_at: c.ended_at.map(to_db),
+            ended_by: c.ended_by.clone(),
+            rating: c.rating.map(i32::from),
+            rating_comment: c.rating_comment.clone(),
+            context: (c.context != VisitorContext::default())
+                .then(|| serde_json::to_string(&c.context).unwrap_or_default()),
+            created_at: to_db(c.created_at),
+            updated_at: to_db(kefu_domain::time::now()),
+        }
+    }
+}
+
+impl TryFrom<ChatRow> for Chat {
+    type Error = StoreError;
+
+    fn try_from(row: ChatRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("conversation {what}"));
+        Ok(Chat {
+            ticket: parse(&row.ticket_id)?,
+            visitor: parse(&row.visitor_id)?,
+            conversation: Conversation {
+                state: parse(&row.state)?,
+                team: parse(&row.team_id)?,
+                agent: parse_opt(row.agent_id.as_deref())?,
+            },
+            last_seq: Sequence::new(u64::try_from(row.last_seq).map_err(|_| corrupt("seq"))?),
+            waiting_since: from_db(row.waiting_since),
+            offered_at: row.offered_at.map(from_db),
+            served_at: row.served_at.map(from_db),
+            ended_at: row.ended_at.map(from_db),
+            ended_by: row.ended_by,
+            rating: row
+                .rating
+                .map(|r| u8::try_from(r).map_err(|_| corrupt("rating")))
+                .transpose()?,
+            rating_comment: row.rating_comment,
+            context: row
+                .context
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|_| corrupt("context"))?
+                .unwrap_or_default(),
+            created_at: from_db(row.created_at),
+        })
+    }
+}
+
+/// Stores a new conversation.
+pub fn insert(conn: &mut DbConnection, chat: &Chat) -> Result<(), StoreError> {
+    let row = ChatRow::from(chat);
+    crate::with_backend!(conn, c => diesel::insert_into(conversations::table).values(&row).execute(c))?;
+    Ok(())
+}
+
+/// The conversation on `ticket`, if it is a chat.
+pub fn find(conn: &mut DbConnection, ticket: TicketId) -> Result<Option<Chat>, StoreError> {
+    conversations::table
+        .find(ticket.to_string())
+        .select(ChatRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Chat::try_from)
+        .transpose()
+}
+
+/// Writes `after` over `before` only if the row still is `before` (state, team and agent):
+/// two nodes moving one chat at once, one wins and the other gets `false`.
+pub fn save_move(conn: &mut DbConnection, before: &Chat, after: &Chat) -> Result<bool, StoreError> {
+    let row = ChatRow::from(after);
+    let was = &before.conversation;
+    let target = conversations::table
+        .filter(conversations::ticket_id.eq(before.ticket.to_string()))
+        .filter(conversations::state.eq(was.state.as_str()))
+        .filter(conversations::team_id.eq(was.team.to_string()));
+    let values = (
+        conversations::state.eq(&row.state),
+        conversations::team_id.eq(&row.team_id),
+        conversations::agent_id.eq(&row.agent_id),
+        conversations::waiting_since.eq(row.waiting_since),
+        conversations::offered_at.eq(row.offered_at),
+        conversations::served_at.eq(row.served_at),
+        conversations::ended_at.eq(row.ended_at),
+        conversations::ended_by.eq(&row.ended_by),
+        conversations::updated_at.eq(row.updated_at),
+    );
+    let changed = match was.agent {
+        Some(agent) => diesel::update(target.filter(conversations::agent_id.eq(agent.to_string())))
+            .set(values)
+            .execute(conn)?,
+        None => diesel::update(target.filter(conversations::agent_id.is_null()))
+            .set(values)
+            .execute(conn)?,
+    };
+    Ok(changed == 1)
+}
+
+/// Stores the visitor's rating of an ended chat.
+pub fn rate(
+    conn: &mut DbConnection,
+    ticket: TicketId,
+    score: u8,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(conversations::table.find(ticket.to_string()))
+        .set((
+            conversations::rating.eq(i32::from(score)),
+            conversations::rating_comment.eq(comment),
+            conversations::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Reserves the next `count` sequence numbers of a conversation; returns the first. The row
+/// is locked until the transaction ends, so numbers are handed out in commit order.
+pub fn reserve_seqs(
+    conn: &mut DbConnection,
+    ticket: TicketId,
+    count: u64,
+) -> Result<Sequence, StoreError> {
+    let step = i64::try_from(count).unwrap_or(i64::MAX);
+    let last: i64 = crate::with_backend!(conn, c =>
+        diesel::update(conversations::table.find(ticket.to_string()))
+            .set(conversations::last_seq.eq(conversations::last_seq + step))
+            .returning(conversations::last_seq)
+            .get_result(c)
+            .optional())?
+    .ok_or(StoreError::NotFound)?;
+    let last = u64::try_from(last).map_err(|_| StoreError::Corrupt("conversation seq".into()))?;
+    Ok(Sequence::new(last - count + 1))
+}
+
+/// A chat in a queue, with what agents see of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Queued {
+    /// The conversation.
+    pub chat: Chat,
+    /// Its ticket's number.
+    pub number: i64,
+    /// What it is about.
+    pub stage: Stage,
+    /// The visitor's name.
+    pub visitor: String,
+}
+
+fn queued(
+    conn: &mut DbConnection,
+    teams: Option<&[TeamId]>,
+    states: &[ConversationState],
+) -> Result<Vec<Queued>, StoreError> {
+    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    let mut query = conversations::table
+        .inner_join(tickets::table)
+        .inner_join(customers::table.on(customers::id.eq(tickets::requester_id)))
+        .filter(conversations::state.eq_any(states))
+        .order((conversations::waiting_since, conversations::ticket_id))
+        .select((
+            ChatRow::as_select(),
+            tickets::number,
+            tickets::stage,
+            customers::name,
+        ))
+        .into_boxed();
+    if let Some(teams) = teams {
+        let ids: Vec<String> = teams.iter().map(ToString::to_string).collect();
+        query = query.filter(conversations::team_id.eq_any(ids));
+    }
+    query
+        .load::<(ChatRow, i64, String, String)>(conn)?
+        .into_iter()
+        .map(|(row, number, stage, visitor)| {
+            Ok(Queued {
+                chat: row.try_into()?,
+                number,
+                stage: parse(&stage)?,
+                visitor,
+            })
+        })
+        .collect()
+}
+
+/// The chats waiting or offered in these teams' queues (every team's if `None`), oldest
+/// first.
+pub fn queue(conn: &mut DbConnection, teams: Option<&[TeamId]>) -> Result<Vec<Queued>, StoreError> {
+    queued(
+        conn,
+        teams,
+        &[ConversationState::Waiting, ConversationState::Offered],
+    )
+}
+
+/// The chats offered to or served by someone, with what agents see of them.
+pub fn active(conn: &mut DbConnection) -> Result<Vec<Queued>, StoreError> {
+    queued(
+        conn,
+        None,
+        &[ConversationState::Offered, ConversationState::Serving],
+    )
+}
+
+/// The chats an agent is offered or serves, oldest first.
+pub fn of_agent(conn: &mut DbConnection, agent: UserId) -> Result<Vec<Queued>, StoreError> {
+    Ok(active(conn)?
+        .into_iter()
+        .filter(|q| q.chat.conversation.agent == Some(agent))
+        .collect())
+}
+
+/// A visitor's conversations, newest first (at most `limit`).
+pub fn of_visitor(
+    conn: &mut DbConnection,
+    visitor: VisitorId,
+    limit: i64,
+) -> Result<Vec<Chat>, StoreError> {
+    conversations::table
+        .filter(conversations::visitor_id.eq(visitor.to_string()))
+        .order((
+            conversations::created_at.desc(),
+            conversations::ticket_id.desc(),
+        ))
+        .limit(limit)
+        .select(ChatRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Chat::try_from)
+        .collect()
+}
+
+/// Every agent of `team` who ever connected, with their presence and how many chats they are
+/// offered or serve (in any team).
+pub fn team_agents(
+    conn: &mut DbConnection,
+    team: TeamId,
+) -> Result<Vec<(UserId, AgentPresence, u32)>, StoreError> {
+    let rows: Vec<(
+        String,
+        (String, NaiveDateTime, NaiveDateTime, NaiveDateTime),
+    )> = team_members::table
+        .inner_join(agent_presence::table.on(agent_presence::user_id.eq(team_members::user_id)))
+        .filter(team_members::team_id.eq(team.to_string()))
+        .select((team_members::user_id, super::presence::COLUMNS))
+        .load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+    let busy: Vec<(Option<String>, i64)> = conversations::table
+        .filter(conversations::agent_id.eq_any(&ids))
+        .filter(conversations::state.eq_any([
+            ConversationState::Offered.as_str(),
+            ConversationState::Serving.as_str(),
+        ]))
+        .group_by(conversations::agent_id)
+        .select((conversations::agent_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, presence)| {
+            let chats = busy
+                .iter()
+                .find(|(agent, _)| agent.as_deref() == Some(id.as_str()))
+                .map_or(0, |(_, n)| u32::try_from(*n).unwrap_or(u32::MAX));
+            Ok((parse(&id)?, super::presence::read(presence)?, chats))
+        })
+        .collect()
+}
+
+/// The router's view of `team`'s agents at `now`.
+pub fn loads(
+    conn: &mut DbConnection,
+    team: TeamId,
+    now: DateTime<Utc>,
+) -> Result<Vec<AgentLoad>, StoreError> {
+    Ok(team_agents(conn, team)?
+        .into_iter()
+        .map(|(agent, presence, chats)| AgentLoad {
+            agent,
+            presence: presence.effective(now),
+            chats,
+            idle_since: presence.idle_since,
+        })
+        .collect())
+}
+
+/// How long the team's last few answered chats waited for an agent, oldest first.
+pub fn recent_waits(
+    conn: &mut DbConnection,
+    team: TeamId,
+    count: i64,
+) -> Result<Vec<Duration>, StoreError> {
+    let mut waits: Vec<(Option<NaiveDateTime>, NaiveDateTime)> = conversations::table
+        .filter(conversations::team_id.eq(team.to_string()))
+        .filter(conversations::served_at.is_not_null())
+        .order(conversations::served_at.desc())
+        .limit(count)
+        .select((conversations::served_at, conversations::created_at))
+        .load(conn)?;
+    waits.reverse();
+    Ok(waits
+        .into_iter()
+        .filter_map(|(served, created)| (served? - created).to_std().ok())
+        .collect())
+}

@@ -1,0 +1,100 @@
+//! A conversation's numbered lines: each links a sequence number to its message on the
+//! ticket, with the sender's own id for it so a line sent again is found, not stored twice.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use kefu_domain::chat::Sequence;
+use kefu_domain::ids::{MessageId, TicketId};
+use kefu_domain::message::Message;
+
+use crate::convert::parse;
+use crate::messages::MessageRow;
+use crate::schema::{chat_lines, messages};
+use crate::{DbConnection, StoreError};
+
+/// One numbered line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// The conversation's ticket.
+    pub ticket: TicketId,
+    /// Its number in the conversation.
+    pub seq: Sequence,
+    /// Its message on the ticket.
+    pub message: MessageId,
+    /// The sender's own id for it, if they gave one.
+    pub client_id: Option<String>,
+}
+
+fn seq_column(seq: Sequence) -> i64 {
+    i64::try_from(seq.get()).unwrap_or(i64::MAX)
+}
+
+fn seq_value(value: i64) -> Result<Sequence, StoreError> {
+    u64::try_from(value)
+        .map(Sequence::new)
+        .map_err(|_| StoreError::Corrupt(format!("chat line seq {value}")))
+}
+
+/// Stores numbered lines (their messages must be stored first).
+pub fn insert_many(conn: &mut DbConnection, lines: &[Line]) -> Result<(), StoreError> {
+    for chunk in lines.chunks(crate::dialect::rows_per_statement(4)) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|l| {
+                (
+                    chat_lines::ticket_id.eq(l.ticket.to_string()),
+                    chat_lines::seq.eq(seq_column(l.seq)),
+                    chat_lines::message_id.eq(l.message.to_string()),
+                    chat_lines::client_id.eq(l.client_id.clone()),
+                )
+            })
+            .collect();
+        crate::with_backend!(conn, c => diesel::insert_into(chat_lines::table).values(rows).execute(c))?;
+    }
+    Ok(())
+}
+
+/// The lines of `ticket` already stored under these client ids, by client id.
+pub fn by_client_ids(
+    conn: &mut DbConnection,
+    ticket: TicketId,
+    client_ids: &[&str],
+) -> Result<HashMap<String, (Sequence, MessageId)>, StoreError> {
+    if client_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Option<String>, i64, String)> = chat_lines::table
+        .filter(chat_lines::ticket_id.eq(ticket.to_string()))
+        .filter(chat_lines::client_id.eq_any(client_ids))
+        .select((
+            chat_lines::client_id,
+            chat_lines::seq,
+            chat_lines::message_id,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .filter_map(|(client, seq, message)| client.map(|c| (c, seq, message)))
+        .map(|(client, seq, message)| Ok((client, (seq_value(seq)?, parse(&message)?))))
+        .collect()
+}
+
+/// The lines of `ticket` after `after`, in order, at most `limit`, with their messages.
+pub fn after(
+    conn: &mut DbConnection,
+    ticket: TicketId,
+    after: Sequence,
+    limit: i64,
+) -> Result<Vec<(Sequence, Message)>, StoreError> {
+    let rows: Vec<(i64, MessageRow)> = chat_lines::table
+        .inner_join(messages::table)
+        .filter(chat_lines::ticket_id.eq(ticket.to_string()))
+        .filter(chat_lines::seq.gt(seq_column(after)))
+        .order(chat_lines::seq)
+        .limit(limit)
+        .select((chat_lines::seq, MessageRow::as_select()))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(seq, row)| Ok((seq_value(seq)?, row.try_into()?)))
+        .collect()
+}

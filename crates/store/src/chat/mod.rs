@@ -1,0 +1,10 @@
+//! Live chat's storage: widgets and their visitors, conversations and their numbered lines,
+//! agents' presence, socket tickets, and each team's chat settings.
+
+pub mod conversations;
+pub mod lines;
+pub mod presence;
+pub mod socket_tickets;
+pub mod team_settings;
+pub mod visitors;
+pub mod widgets;

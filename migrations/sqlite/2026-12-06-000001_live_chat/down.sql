@@ -1,0 +1,14 @@
+DROP TABLE chat_lines;
+DROP TABLE conversations;
+DROP TABLE agent_presence;
+DROP TABLE socket_tickets;
+DROP TABLE visitor_sessions;
+DROP TABLE visitors;
+DROP TABLE widgets;
+ALTER TABLE teams DROP COLUMN chat_offline_zh;
+ALTER TABLE teams DROP COLUMN chat_offline_en;
+ALTER TABLE teams DROP COLUMN chat_greeting_zh;
+ALTER TABLE teams DROP COLUMN chat_greeting_en;
+ALTER TABLE teams DROP COLUMN chat_grace_seconds;
+ALTER TABLE teams DROP COLUMN chat_capacity;
+ALTER TABLE teams DROP COLUMN chat_open;
