@@ -170,7 +170,8 @@ pub struct AuditEventResponse {
     /// What happened: `sign_in`, `sign_in_failed`, `sign_out`, `password_changed`,
     /// `password_set`, `password_reset_issued`, `password_reset`, `user_created`,
     /// `role_changed`, `user_deactivated`, `user_activated`, `token_created`,
-    /// `token_revoked`, `team_created`, `team_updated`.
+    /// `token_revoked`, `team_created`, `team_updated`, `settings_changed`,
+    /// `chat_settings_changed`, `widget_created`, `widget_updated`, `widget_deleted`.
     pub action: String,
     /// Who did it, if a user did.
     #[schema(value_type = Option<String>, format = Uuid)]

@@ -32,6 +32,37 @@ pub enum ClientFrame {
         #[serde(default)]
         resume: Vec<Resume>,
     },
+    /// A visitor starts a chat from the pre-chat form (their current chat is returned if they
+    /// have one going).
+    Start {
+        /// What it is about: `pre_sale`, `in_sale` or `after_sale`.
+        stage: Stage,
+        /// The visitor's name.
+        name: String,
+        /// Their email address, for replies after they leave.
+        email: Option<String>,
+        /// Their first line.
+        text: Option<String>,
+        /// The page they are on.
+        page_url: Option<String>,
+        /// Their browser's language.
+        language: Option<String>,
+    },
+    /// A visitor leaves a message with the offline form; it becomes a ticket.
+    LeaveMessage {
+        /// What it is about.
+        stage: Stage,
+        /// The visitor's name.
+        name: String,
+        /// Their email address (required: the answer goes there).
+        email: String,
+        /// The message.
+        text: String,
+        /// The page they are on.
+        page_url: Option<String>,
+        /// Their browser's language.
+        language: Option<String>,
+    },
     /// A chat line.
     Send {
         /// The conversation's ticket (a visitor may leave it out: theirs is meant).
@@ -177,6 +208,34 @@ pub enum ServerFrame {
         protocol: u32,
         /// Seconds between pings the client should send.
         ping_seconds: u32,
+    },
+    /// For visitors, after `welcome`: the stages someone can chat about now (the others get
+    /// the offline form).
+    Availability {
+        /// Open stages.
+        open_stages: Vec<Stage>,
+    },
+    /// The visitor's chat started (or the one they have going): lines follow on it.
+    Started {
+        /// The chat's ticket.
+        ticket: TicketId,
+        /// Its human number.
+        number: i64,
+    },
+    /// The offline form's message is a ticket now.
+    MessageLeft {
+        /// The ticket.
+        ticket: TicketId,
+        /// Its human number.
+        number: i64,
+    },
+    /// For agents: a ticket was created or changed, or got a message (the console looks
+    /// again).
+    TicketChanged {
+        /// The ticket.
+        ticket: TicketId,
+        /// `created`, `updated`, `message_posted` or `call_logged`.
+        change: String,
     },
     /// A line the client sent is committed: it will not be lost.
     Ack {

@@ -14,5 +14,6 @@ pub mod queries;
 pub mod schema;
 pub mod tickets;
 pub mod whole;
+pub mod widgets;
 
 pub use problem::Problem;

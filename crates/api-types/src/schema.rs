@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use kefu_domain::{call, message, role, ticket};
+use kefu_domain::{call, message, role, ticket, widget};
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
@@ -68,6 +68,7 @@ enum_schema! {
     MessageKind => message::MessageKind, "What a timeline entry is.";
     CallDirection => call::CallDirection, "Who called whom.";
     CallOutcome => call::CallOutcome, "How the call ended.";
+    WidgetPosition => widget::WidgetPosition, "Which bottom corner of the page the chat launcher sits in.";
 }
 
 id_schema! {
@@ -77,6 +78,7 @@ id_schema! {
     TicketId, "A ticket.";
     MessageId, "One entry on a ticket's timeline.";
     CallId, "A phone call logged on a ticket.";
+    WidgetId, "A chat widget embedded on the business's websites.";
 }
 
 /// The OpenAPI schema of `TicketNumber`: a positive integer.

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod changes;
+pub mod chat;
 pub mod customers;
 pub mod error;
 pub mod passwords;
@@ -30,6 +31,7 @@ use tokio::sync::broadcast;
 
 use accounts::credential_cache::CredentialCache;
 pub use changes::{Change, ChangeKind, Changed};
+use chat::{ChatEvent, Outcome};
 pub use error::AppError;
 pub use passwords::Passwords;
 
@@ -66,6 +68,7 @@ pub struct App {
     /// Credentials proven in the last few seconds.
     pub credentials: Arc<CredentialCache>,
     changes: broadcast::Sender<Change>,
+    chat: broadcast::Sender<Arc<ChatEvent>>,
 }
 
 /// The phone region as read from the settings, and when.
@@ -77,6 +80,9 @@ pub const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(10)
 /// How many unread changes a slow subscriber may fall behind before it misses some (it is then
 /// told, and looks again in the database).
 const CHANGE_BUFFER: usize = 1024;
+/// How many chat frames a slow gateway may fall behind before it misses some (its clients
+/// then get what they lack from the database when they resume).
+const CHAT_BUFFER: usize = 16_384;
 
 impl App {
     /// The use cases over `store`.
@@ -93,6 +99,7 @@ impl App {
             sessions,
             credentials: Arc::new(CredentialCache::default()),
             changes: broadcast::channel(CHANGE_BUFFER).0,
+            chat: broadcast::channel(CHAT_BUFFER).0,
         })
     }
 
@@ -142,6 +149,23 @@ impl App {
     pub fn published<T>(&self, changed: Changed<T>) -> T {
         self.publish(&changed.changes);
         changed.value
+    }
+
+    /// Announces a committed chat outcome: its frames to the gateways, its changes to
+    /// everyone; hands back its value.
+    pub fn announce<T>(&self, outcome: Outcome<T>) -> T {
+        self.publish(&outcome.changes);
+        for event in outcome.events {
+            if self.chat.send(Arc::new(event)).is_err() {
+                tracing::trace!("no gateway for a chat frame");
+            }
+        }
+        outcome.value
+    }
+
+    /// Receives every chat frame announced from now on.
+    pub fn subscribe_chat(&self) -> broadcast::Receiver<Arc<ChatEvent>> {
+        self.chat.subscribe()
     }
 
     /// Receives every change published from now on.

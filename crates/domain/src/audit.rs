@@ -40,6 +40,14 @@ string_enum! {
         TeamUpdated => "team_updated",
         /// An admin changed the helpdesk's settings.
         SettingsChanged => "settings_changed",
+        /// An admin changed a team's live-chat settings.
+        ChatSettingsChanged => "chat_settings_changed",
+        /// An admin set up a chat widget.
+        WidgetCreated => "widget_created",
+        /// An admin changed a chat widget.
+        WidgetUpdated => "widget_updated",
+        /// An admin deleted a chat widget.
+        WidgetDeleted => "widget_deleted",
     }
 }
 

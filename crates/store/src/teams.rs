@@ -196,3 +196,15 @@ pub fn assigns_on_reply(conn: &mut DbConnection, id: TeamId) -> Result<bool, Sto
         .select(teams::assign_on_reply)
         .first(conn)?)
 }
+
+/// The teams `user` is a member of.
+pub fn of_member(conn: &mut DbConnection, user: UserId) -> Result<Vec<TeamId>, StoreError> {
+    team_members::table
+        .filter(team_members::user_id.eq(user.to_string()))
+        .order(team_members::team_id)
+        .select(team_members::team_id)
+        .load::<String>(conn)?
+        .iter()
+        .map(|id| parse(id))
+        .collect()
+}

@@ -2,7 +2,7 @@
 
 pub mod bulk;
 pub mod create;
-mod history;
+pub(crate) mod history;
 pub mod list;
 pub mod log_call;
 pub mod mark_seen;

@@ -1,0 +1,18 @@
+//! Live chat's use cases: visitors and agents on sockets, conversations and their lines,
+//! routing and queues, presence, ratings, and what admins set up.
+
+pub mod admin;
+pub mod events;
+pub mod identity;
+pub mod lines;
+pub mod moves;
+pub mod outcome;
+pub mod presence;
+pub mod queue;
+pub mod rating;
+pub mod routing;
+pub mod start;
+
+pub use events::{Audience, ChatEvent};
+pub use identity::{Agent, Participant};
+pub use outcome::Outcome;

@@ -1,0 +1,94 @@
+//! Agents' presence: what they choose (online, away, offline) and whether a gateway node holds
+//! a socket of theirs. Colleagues see it change; going online routes the waiting chats.
+
+use chrono::{DateTime, Duration, Utc};
+use kefu_api_types::chat::ServerFrame;
+use kefu_domain::chat::{AgentPresence, Presence};
+use kefu_domain::ids::UserId;
+use kefu_domain::time;
+use kefu_store::StoreError;
+use kefu_store::chat::presence;
+
+use crate::App;
+use crate::chat::events::{Audience, ChatEvent};
+use crate::chat::identity::Agent;
+use crate::chat::outcome::Outcome;
+use crate::chat::routing;
+use crate::error::AppError;
+
+/// How often a gateway node renews the connections it holds.
+pub const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long a renewal lasts: a node that stops renewing (it crashed) loses its agents then.
+pub const CONNECTION_LEASE: Duration = Duration::seconds(30);
+
+fn presence_event(agent: UserId, presence: Presence) -> ChatEvent {
+    ChatEvent::new(Audience::Agents, ServerFrame::Presence { agent, presence })
+}
+
+/// An agent's socket opened: they count as connected, with the presence they chose last
+/// (online the first time). Returns it, and routes their teams' queues if they take chats.
+pub async fn connect(app: &App, agent: &Agent) -> Result<Outcome<AgentPresence>, AppError> {
+    let user = agent.actor.user;
+    let now = time::now();
+    let stored = app
+        .store
+        .write(move |conn| presence::connect(conn, user, now, now + CONNECTION_LEASE))
+        .await?;
+    let mut events = vec![presence_event(user, stored.chosen)];
+    if stored.chosen == Presence::Online {
+        for team in &agent.teams {
+            events.extend(routing::route_team(app, *team, None).await?.events);
+        }
+    }
+    Ok(Outcome::new(stored, events, Vec::new()))
+}
+
+/// The agent chooses a presence.
+pub async fn choose(app: &App, agent: &Agent, chosen: Presence) -> Result<Outcome<()>, AppError> {
+    let user = agent.actor.user;
+    app.store
+        .write(move |conn| {
+            let now = time::now();
+            let mut stored = presence::connect(conn, user, now, now + CONNECTION_LEASE)?;
+            if stored.chosen != chosen {
+                if chosen == Presence::Online {
+                    stored.idle_since = now;
+                }
+                stored.chosen = chosen;
+                stored.changed_at = now;
+                presence::save(conn, user, &stored)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .await?;
+    let mut events = vec![presence_event(user, chosen)];
+    if chosen == Presence::Online {
+        for team in &agent.teams {
+            events.extend(routing::route_team(app, *team, None).await?.events);
+        }
+    }
+    Ok(Outcome::new((), events, Vec::new()))
+}
+
+/// Keeps the agents whose sockets this node holds connected for another lease.
+pub async fn renew(app: &App, agents: Vec<UserId>, now: DateTime<Utc>) -> Result<(), AppError> {
+    if agents.is_empty() {
+        return Ok(());
+    }
+    app.store
+        .write(move |conn| presence::renew(conn, &agents, now + CONNECTION_LEASE))
+        .await?;
+    Ok(())
+}
+
+/// The agent's last socket on this node closed; colleagues see them offline.
+pub async fn disconnect(app: &App, agent: UserId) -> Result<Outcome<()>, AppError> {
+    app.store
+        .write(move |conn| presence::disconnect(conn, agent, time::now()))
+        .await?;
+    Ok(Outcome::new(
+        (),
+        vec![presence_event(agent, Presence::Offline)],
+        Vec::new(),
+    ))
+}

@@ -1,0 +1,123 @@
+//! The queues agents see and the places visitors wait in.
+
+use std::collections::HashMap;
+
+use kefu_api_types::chat::{QueuedChat, ServerFrame};
+use kefu_domain::chat::{ConversationState, WAITS_REMEMBERED, expected_wait};
+use kefu_domain::ids::TeamId;
+use kefu_store::chat::conversations::{self, Queued};
+use kefu_store::{DbConnection, StoreError};
+
+use crate::App;
+use crate::chat::events::{Audience, ChatEvent};
+use crate::chat::identity::Agent;
+use crate::error::AppError;
+
+/// A queued chat as agents see it, at `position` in its team's queue.
+pub fn queued_chat(q: &Queued, position: u32) -> QueuedChat {
+    QueuedChat {
+        ticket: q.chat.ticket,
+        number: q.number,
+        visitor: q.visitor.clone(),
+        stage: q.stage,
+        team: q.chat.conversation.team,
+        position,
+        waiting_since: q.chat.waiting_since,
+        offered_to: q.chat.conversation.agent,
+    }
+}
+
+/// Every chat of these queues with its place in its team's queue (1 is next), oldest first.
+fn numbered(list: Vec<Queued>) -> Vec<QueuedChat> {
+    let mut places: HashMap<TeamId, u32> = HashMap::new();
+    list.iter()
+        .map(|q| {
+            let place = places.entry(q.chat.conversation.team).or_default();
+            *place += 1;
+            queued_chat(q, *place)
+        })
+        .collect()
+}
+
+/// The waiting chats an agent sees: their teams' (every team's for an admin in none).
+pub async fn snapshot(app: &App, agent: &Agent) -> Result<Vec<QueuedChat>, AppError> {
+    let teams = agent.teams.clone();
+    let everyone = teams.is_empty() && agent.actor.role == kefu_domain::role::Role::Admin;
+    let list = app
+        .store
+        .read(move |conn| conversations::queue(conn, (!everyone).then_some(teams.as_slice())))
+        .await?;
+    Ok(numbered(list))
+}
+
+/// What a team's queue looks like now, as events: each chat's place for the team's agents,
+/// and each waiting visitor's place and expected wait.
+pub fn team_events(conn: &mut DbConnection, team: TeamId) -> Result<Vec<ChatEvent>, StoreError> {
+    let list = conversations::queue(conn, Some(&[team]))?;
+    let waits = conversations::recent_waits(conn, team, WAITS_REMEMBERED as i64)?;
+    let mut events = Vec::with_capacity(list.len() * 2);
+    for chat in numbered(list) {
+        let ticket = chat.ticket;
+        let position = chat.position;
+        events.push(ChatEvent::new(
+            Audience::Visitor(ticket),
+            ServerFrame::QueuePosition {
+                ticket,
+                position,
+                expected_wait_seconds: expected_wait(position, &waits).map(|d| d.as_secs()),
+            },
+        ));
+        events.push(ChatEvent::new(
+            Audience::Team(team),
+            ServerFrame::QueueUpdate { chat },
+        ));
+    }
+    Ok(events)
+}
+
+/// The frame that tells a client where a conversation stands, for a client that (re)joins.
+pub fn standing(
+    conn: &mut DbConnection,
+    ticket: kefu_domain::ids::TicketId,
+) -> Result<Option<ServerFrame>, StoreError> {
+    let Some(chat) = conversations::find(conn, ticket)? else {
+        return Ok(None);
+    };
+    let team = chat.conversation.team;
+    Ok(match chat.conversation.state {
+        ConversationState::Waiting | ConversationState::Offered => {
+            let list = conversations::queue(conn, Some(&[team]))?;
+            let position = list
+                .iter()
+                .position(|q| q.chat.ticket == ticket)
+                .map_or(1, |i| u32::try_from(i + 1).unwrap_or(u32::MAX));
+            let waits = conversations::recent_waits(conn, team, WAITS_REMEMBERED as i64)?;
+            Some(ServerFrame::QueuePosition {
+                ticket,
+                position,
+                expected_wait_seconds: expected_wait(position, &waits).map(|d| d.as_secs()),
+            })
+        }
+        ConversationState::Serving => {
+            let agent = chat.conversation.agent;
+            let name = match agent {
+                Some(id) => kefu_store::users::names(conn, &[id])?
+                    .remove(&id)
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            Some(ServerFrame::Assigned {
+                ticket,
+                agent: name,
+            })
+        }
+        ConversationState::Ended => Some(ServerFrame::Ended {
+            ticket,
+            by: match chat.ended_by.as_deref() {
+                Some("visitor") => kefu_api_types::chat::AuthorKind::Visitor,
+                Some("agent") => kefu_api_types::chat::AuthorKind::Agent,
+                _ => kefu_api_types::chat::AuthorKind::System,
+            },
+        }),
+    })
+}

@@ -1,0 +1,159 @@
+//! The router: offers waiting chats to agents with room, withdraws offers nobody answered,
+//! and puts the chats of agents who left back in the queue after their team's grace period.
+//! Every gateway node runs it; the moves are compare-and-set, so they never collide.
+
+use std::time::Duration;
+
+use kefu_api_types::chat::ServerFrame;
+use kefu_domain::chat::{ConversationState, pick_agent};
+use kefu_domain::ids::{TeamId, UserId};
+use kefu_domain::time;
+use kefu_store::DbConnection;
+use kefu_store::chat::conversations::{self, Chat};
+use kefu_store::chat::{presence, team_settings};
+
+use crate::App;
+use crate::chat::events::{Audience, ChatEvent};
+use crate::chat::moves::move_chat;
+use crate::chat::outcome::Outcome;
+use crate::chat::queue;
+use crate::error::AppError;
+
+/// How long an agent has to accept an offered chat before it is offered to someone else.
+pub const OFFER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Offers `team`'s waiting chats, oldest first, to its online agents with room (never to
+/// `except`, who just declined), then tells the queue where everyone stands.
+pub async fn route_team(
+    app: &App,
+    team: TeamId,
+    except: Option<UserId>,
+) -> Result<Outcome<()>, AppError> {
+    app.store
+        .write(move |conn| {
+            let events = route_in(conn, team, except, true)?;
+            Ok::<_, AppError>(Outcome::new((), events, Vec::new()))
+        })
+        .await
+}
+
+/// Routes `team`'s queue; the queue's events are returned when a chat was offered or when
+/// `report` asks for them anyway (the queue changed before).
+fn route_in(
+    conn: &mut DbConnection,
+    team: TeamId,
+    except: Option<UserId>,
+    report: bool,
+) -> Result<Vec<ChatEvent>, AppError> {
+    let now = time::now();
+    let settings = team_settings::get(conn, team)?;
+    let mut loads = conversations::loads(conn, team, now)?;
+    loads.retain(|l| Some(l.agent) != except);
+    let waiting: Vec<_> = conversations::queue(conn, Some(&[team]))?
+        .into_iter()
+        .filter(|q| q.chat.conversation.state == ConversationState::Waiting)
+        .collect();
+    let mut events = Vec::new();
+    let mut offers = 0;
+    for q in waiting {
+        let Some(agent) = pick_agent(&loads, settings.capacity) else {
+            break;
+        };
+        let offered = move_chat(conn, q.chat.ticket, now, |chat| {
+            Ok(Chat {
+                conversation: chat.conversation.offer(agent)?,
+                ..chat.clone()
+            })
+        });
+        match offered {
+            Ok(_) => {
+                offers += 1;
+                if let Some(load) = loads.iter_mut().find(|l| l.agent == agent) {
+                    load.chats += 1;
+                }
+            }
+            // Another node moved it first: it is theirs to announce.
+            Err(AppError::Conflict { .. }) => continue,
+            Err(other) => return Err(other),
+        }
+    }
+    if offers == 0 && !report {
+        return Ok(events);
+    }
+    let fresh = conversations::queue(conn, Some(&[team]))?;
+    for (i, q) in fresh.iter().enumerate() {
+        if let (ConversationState::Offered, Some(agent)) =
+            (q.chat.conversation.state, q.chat.conversation.agent)
+            && q.chat.offered_at.is_some_and(|at| at >= now)
+        {
+            let position = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            events.push(ChatEvent::new(
+                Audience::Agent(agent),
+                ServerFrame::Offered {
+                    chat: queue::queued_chat(q, position),
+                },
+            ));
+        }
+    }
+    events.extend(queue::team_events(conn, team)?);
+    Ok(events)
+}
+
+/// One round of the router over every queue: lapsed offers and abandoned chats wait again,
+/// then every team with waiting chats is routed.
+pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
+    app.store
+        .write(move |conn| {
+            let now = time::now();
+            let offer_timeout =
+                chrono::TimeDelta::from_std(OFFER_TIMEOUT).unwrap_or(chrono::TimeDelta::MAX);
+            let mut events = Vec::new();
+            let mut changed: Vec<TeamId> = Vec::new();
+            for q in conversations::active(conn)? {
+                let chat = &q.chat;
+                let Some(agent) = chat.conversation.agent else {
+                    continue;
+                };
+                let team = chat.conversation.team;
+                let grace = team_settings::get(conn, team)?.grace;
+                let gone = presence::get(conn, agent)?.is_none_or(|p| p.grace_over(now, grace));
+                let lapsed = chat.conversation.state == ConversationState::Offered
+                    && chat.offered_at.is_some_and(|at| at + offer_timeout <= now);
+                if !(gone || lapsed) {
+                    continue;
+                }
+                let moved = move_chat(conn, chat.ticket, now, |c| {
+                    Ok(Chat {
+                        conversation: c.conversation.requeue()?,
+                        ..c.clone()
+                    })
+                });
+                match moved {
+                    Ok(_) => {
+                        events.push(ChatEvent::new(
+                            Audience::Agent(agent),
+                            ServerFrame::QueueRemoved {
+                                ticket: chat.ticket,
+                            },
+                        ));
+                        changed.push(team);
+                    }
+                    Err(AppError::Conflict { .. }) => {}
+                    Err(other) => return Err(other),
+                }
+            }
+            let mut teams = changed.clone();
+            for q in conversations::queue(conn, None)? {
+                if q.chat.conversation.state == ConversationState::Waiting {
+                    teams.push(q.chat.conversation.team);
+                }
+            }
+            teams.sort();
+            teams.dedup();
+            for team in teams {
+                events.extend(route_in(conn, team, None, changed.contains(&team))?);
+            }
+            Ok::<_, AppError>(Outcome::new((), events, Vec::new()))
+        })
+        .await
+}
