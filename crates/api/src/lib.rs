@@ -68,6 +68,7 @@ pub fn state(config: ApiConfig, store: Store) -> Result<AppState, String> {
         app: kefu_app::App::new(store, phone_region, sessions).map_err(|e| e.to_string())?,
         trusted_proxies,
         metrics: metrics::Metrics::new().map_err(|e| e.to_string())?,
+        chat_socket_url: "ws://localhost:8081".into(),
         config,
     })
 }

@@ -15,4 +15,6 @@ pub struct AppState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// The chat gateway's WebSocket address, as browsers reach it.
+    pub chat_socket_url: String,
 }

@@ -36,8 +36,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run Kefu: migrate the database, then serve the API and the web front ends.
-    Serve,
+    /// Run Kefu: migrate the database, then serve the API and the web front ends, and the
+    /// chat gateway beside them.
+    Serve {
+        /// The roles this node runs, comma-separated (all by default).
+        #[arg(long, value_delimiter = ',', default_value = "api,gateway")]
+        roles: Vec<serve::Role>,
+    },
     /// Apply database migrations and exit.
     Migrate,
     /// Manage user accounts.
@@ -156,7 +161,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref()).context("reading the configuration")?;
     telemetry::init(&config.log.filter);
     match cli.command {
-        Command::Serve => serve::serve(config).await,
+        Command::Serve { roles } => serve::serve(config, &roles).await,
         Command::Migrate => {
             let store = Store::open(&config.database).await?;
             let applied = store.migrate().await?;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use figment::providers::{Env, Format, Toml};
 use figment::{Figment, value::Uncased};
 use kefu_api::ApiConfig;
+use kefu_chat_gateway::GatewayConfig;
 use kefu_store::StoreConfig;
 use serde::Deserialize;
 
@@ -21,6 +22,8 @@ pub struct Config {
     pub database: StoreConfig,
     /// The HTTP API (`[api]`).
     pub api: ApiConfig,
+    /// The chat gateway (`[gateway]`).
+    pub gateway: GatewayConfig,
     /// Logging (`[log]`).
     pub log: LogConfig,
 }

@@ -18,8 +18,17 @@ const THROTTLE_KEEP_HOURS: i64 = 24;
 /// A known device unused this long is forgotten (its owner signs in as from a new one).
 const DEVICE_KEEP_DAYS: i64 = 180;
 
-/// Runs Kefu with `config` until Ctrl-C or SIGTERM.
-pub async fn serve(config: Config) -> anyhow::Result<()> {
+/// A part of Kefu a node can run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    /// The HTTP API and the web front ends (port 8080).
+    Api,
+    /// The chat gateway (port 8081).
+    Gateway,
+}
+
+/// Runs the `roles` of Kefu with `config` until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
     let store = Store::open(&config.database)
         .await
         .with_context(|| format!("opening the database {}", redact(&config.database.url)))?;
@@ -27,29 +36,72 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied migrations");
     }
-    let state = web::Data::new(
-        kefu_api::state(config.api.clone(), store.clone()).map_err(anyhow::Error::msg)?,
-    );
-    let listener = TcpListener::bind(&config.api.bind)
-        .with_context(|| format!("listening on {}", config.api.bind))?;
-    let address = listener.local_addr()?;
-    tracing::info!(
-        database = store.backend().name(),
-        "Kefu is listening on http://{address}"
-    );
+    let mut api_state =
+        kefu_api::state(config.api.clone(), store.clone()).map_err(anyhow::Error::msg)?;
+    api_state.chat_socket_url = config.gateway.public_url.clone();
+    let state = web::Data::new(api_state);
+    let app = state.app.clone();
     let index_dir = config.database.search_index_dir();
-    let node_index = kefu_app::search::open_node_index(&state.app, &index_dir)
+    let node_index = kefu_app::search::open_node_index(&app, &index_dir)
         .await
         .with_context(|| format!("opening the search index in {}", index_dir.display()))?;
-    let indexer = tokio::spawn(keep_search_index(state.app.clone()));
-    let follower = tokio::spawn(keep_node_index(state.app.clone(), node_index));
-    let sweeper = tokio::spawn(sweep_sessions(store, config.api.session.idle_minutes));
-    let result = kefu_api::serve(state, listener, shutdown_signal()).await;
+    let indexer = tokio::spawn(keep_search_index(app.clone()));
+    let follower = tokio::spawn(keep_node_index(app.clone(), node_index));
+    let sweeper = tokio::spawn(sweep_sessions(store.clone(), config.api.session.idle_minutes));
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let signal = tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stopped| *stopped).await;
+    };
+    let mut roles_running = tokio::task::JoinSet::new();
+    if roles.contains(&Role::Gateway) {
+        let mut gateway = config.gateway.clone();
+        gateway.console_origins.push(config.api.public_url());
+        let listener = tokio::net::TcpListener::bind(&gateway.bind)
+            .await
+            .with_context(|| format!("listening on {}", gateway.bind))?;
+        tracing::info!(
+            "the chat gateway is listening on ws://{}",
+            listener.local_addr()?
+        );
+        let app = app.clone();
+        let stopped = until_stopped(stopping.clone());
+        roles_running.spawn(async move {
+            kefu_chat_gateway::serve(app, gateway, listener, stopped)
+                .await
+                .context("serving the chat gateway")
+        });
+    }
+    if roles.contains(&Role::Api) {
+        let listener = TcpListener::bind(&config.api.bind)
+            .with_context(|| format!("listening on {}", config.api.bind))?;
+        let address = listener.local_addr()?;
+        tracing::info!(
+            database = store.backend().name(),
+            "Kefu is listening on http://{address}"
+        );
+        let stopped = until_stopped(stopping.clone());
+        roles_running.spawn(async move {
+            kefu_api::serve(state, listener, stopped)
+                .await
+                .context("serving HTTP")
+        });
+    }
+    let mut result = Ok(());
+    while let Some(done) = roles_running.join_next().await {
+        if let Ok(Err(error)) = done {
+            result = Err(error);
+        }
+    }
+    signal.abort();
     sweeper.abort();
     follower.abort();
     indexer.abort();
     tracing::info!("Kefu stopped");
-    result.context("serving HTTP")
+    result
 }
 
 /// How often a little of the search index is merged.

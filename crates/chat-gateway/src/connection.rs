@@ -1,0 +1,653 @@
+//! One socket, from `hello` to close: who it is, the frames it sends, the frames it gets,
+//! and the sequence it has seen of each conversation, so it never gets a line twice or misses
+//! one.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use kefu_api_types::chat::{ClientFrame, PROTOCOL, Resume, ServerFrame};
+use kefu_app::chat::identity::{self, Participant};
+use kefu_app::chat::lines::LineIn;
+use kefu_app::chat::start::ChatForm;
+use kefu_app::chat::{Audience, ChatEvent, Outcome, lines, moves, presence, queue, rating, start};
+use kefu_app::AppError;
+use kefu_domain::chat::Sequence;
+use kefu_domain::ids::TicketId;
+use kefu_store::chat::conversations::{self, VisitorContext};
+use kefu_store::chat::widgets;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{Notify, mpsc};
+use tokio::time::{Instant, timeout};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+use crate::Gateway;
+use crate::hub::{ConnId, Outbound};
+use crate::limits::Bucket;
+
+/// Why a socket is closed.
+fn close(code: CloseCode, reason: &'static str) -> CloseFrame {
+    CloseFrame {
+        code,
+        reason: reason.into(),
+    }
+}
+
+/// An error frame for `error`; unexpected failures are logged and told apart from refusals.
+fn error_frame(error: &AppError, client_id: Option<String>) -> ServerFrame {
+    let message = if matches!(error, AppError::Internal(_)) {
+        tracing::error!(?error, "a chat frame failed");
+        "something went wrong on our side; try again".to_owned()
+    } else {
+        error.to_string()
+    };
+    ServerFrame::Error {
+        code: error.code().to_owned(),
+        message,
+        client_id,
+    }
+}
+
+fn refusal(code: &str, message: impl Into<String>) -> ServerFrame {
+    ServerFrame::Error {
+        code: code.to_owned(),
+        message: message.into(),
+        client_id: None,
+    }
+}
+
+/// A socket after its handshake.
+pub struct Socket<S> {
+    ws: WebSocketStream<S>,
+    origin: Option<String>,
+    ip: IpAddr,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
+    /// A socket opened from `origin` by a client at `ip`.
+    pub fn new(ws: WebSocketStream<S>, origin: Option<String>, ip: IpAddr) -> Self {
+        Self { ws, origin, ip }
+    }
+}
+
+/// What a socket keeps while it is open.
+struct Session<S> {
+    gateway: Arc<Gateway>,
+    ws: WebSocketStream<S>,
+    who: Participant,
+    conn: ConnId,
+    /// The last sequence sent of each conversation this socket follows.
+    seen: HashMap<TicketId, u64>,
+    bucket: Bucket,
+    strikes: u32,
+}
+
+/// Runs a socket until it closes.
+pub async fn run<S: AsyncRead + AsyncWrite + Unpin>(gateway: Arc<Gateway>, socket: Socket<S>) {
+    let Socket { mut ws, origin, ip } = socket;
+    let hello = match timeout(gateway.config.hello_deadline(), ws.next()).await {
+        Ok(Some(Ok(Message::Text(text)))) => serde_json::from_str::<ClientFrame>(&text).ok(),
+        _ => None,
+    };
+    let Some(ClientFrame::Hello {
+        protocol,
+        token,
+        resume,
+    }) = hello
+    else {
+        let _ = send_frame(&mut ws, &refusal("hello_required", "send `hello` first")).await;
+        let _ = ws.close(Some(close(CloseCode::Policy, "hello required"))).await;
+        gateway.hub.release(ip);
+        return;
+    };
+    if protocol != PROTOCOL {
+        let _ = send_frame(
+            &mut ws,
+            &refusal("unsupported_protocol", format!("this gateway speaks protocol {PROTOCOL}")),
+        )
+        .await;
+        let _ = ws.close(Some(close(CloseCode::Policy, "unsupported protocol"))).await;
+        gateway.hub.release(ip);
+        return;
+    }
+    let who = match identity::authenticate(&gateway.app, &token).await {
+        Ok(who) => who,
+        Err(error) => {
+            let _ = send_frame(&mut ws, &error_frame(&error, None)).await;
+            let _ = ws.close(Some(close(CloseCode::Policy, "not signed in"))).await;
+            gateway.hub.release(ip);
+            return;
+        }
+    };
+    if !origin_allowed(&gateway, &who, origin.as_deref()).await {
+        let _ = send_frame(
+            &mut ws,
+            &refusal("origin_refused", "this website may not open this chat"),
+        )
+        .await;
+        let _ = ws.close(Some(close(CloseCode::Policy, "origin refused"))).await;
+        gateway.hub.release(ip);
+        return;
+    }
+    let (tx, rx) = mpsc::channel(gateway.config.send_queue.max(8));
+    let kill = Arc::new(Notify::new());
+    let agent = match &who {
+        Participant::Agent(a) => Some(a.actor.user),
+        Participant::Visitor(_) => None,
+    };
+    let conn = gateway.hub.register(tx, kill.clone(), agent, ip);
+    let mut session = Session {
+        bucket: Bucket::new(gateway.config.frames_per_10s, Duration::from_secs(10)),
+        gateway: gateway.clone(),
+        ws,
+        who,
+        conn,
+        seen: HashMap::new(),
+        strikes: 0,
+    };
+    let result = match session.open(resume).await {
+        Ok(()) => session.serve(rx, kill).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = result {
+        tracing::debug!(%error, "a chat socket ended");
+    }
+    if let Some((agent, last)) = gateway.hub.remove(conn)
+        && last
+    {
+        match presence::disconnect(&gateway.app, agent).await {
+            Ok(outcome) => {
+                gateway.app.announce(outcome);
+            }
+            Err(error) => tracing::warn!(%error, "recording an agent's disconnection failed"),
+        }
+    }
+}
+
+/// Whether `origin` may open a socket for `who`: a widget's websites for its visitors, the
+/// console's origins for agents.
+async fn origin_allowed(gateway: &Gateway, who: &Participant, origin: Option<&str>) -> bool {
+    let Some(origin) = origin else {
+        return false;
+    };
+    match who {
+        Participant::Agent(_) => gateway.console_allows(origin),
+        Participant::Visitor(v) => {
+            let Some(widget) = v.widget else {
+                return false;
+            };
+            gateway
+                .app
+                .store
+                .read(move |conn| widgets::find(conn, widget))
+                .await
+                .is_ok_and(|w| w.allows(origin))
+        }
+    }
+}
+
+async fn send_frame<S: AsyncRead + AsyncWrite + Unpin>(
+    ws: &mut WebSocketStream<S>,
+    frame: &ServerFrame,
+) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+    let json = serde_json::to_string(frame).unwrap_or_default();
+    ws.send(Message::text(json)).await
+}
+
+type WsResult = Result<(), tokio_tungstenite::tungstenite::Error>;
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
+    async fn send(&mut self, frame: &ServerFrame) -> WsResult {
+        send_frame(&mut self.ws, frame).await
+    }
+
+    fn announce<T>(&self, outcome: Outcome<T>) -> T {
+        self.gateway.app.announce(outcome)
+    }
+
+    /// After `hello`: welcome, where each conversation stands, what was missed, and for agents
+    /// their queue.
+    async fn open(&mut self, resume: Vec<Resume>) -> WsResult {
+        self.send(&ServerFrame::Welcome {
+            protocol: PROTOCOL,
+            ping_seconds: self.gateway.config.ping_seconds,
+        })
+        .await?;
+        let app = self.gateway.app.clone();
+        let mut follow: Vec<(TicketId, u64)> = resume.iter().map(|r| (r.ticket, r.after)).collect();
+        match self.who.clone() {
+            Participant::Visitor(visitor) => {
+                if let Some(widget) = visitor.widget {
+                    let open = start::open_stages(&app, widget).await.unwrap_or_default();
+                    self.send(&ServerFrame::Availability { open_stages: open }).await?;
+                }
+                if follow.is_empty()
+                    && let Ok(Some(latest)) = start::latest(&app, visitor.id).await
+                {
+                    follow.push((latest, 0));
+                }
+                let own = app
+                    .store
+                    .read(move |conn| conversations::of_visitor(conn, visitor.id, 100))
+                    .await
+                    .unwrap_or_default();
+                follow.retain(|(t, _)| own.iter().any(|c| c.ticket == *t));
+                for (ticket, _) in &follow {
+                    self.gateway.hub.join(self.conn, Audience::Visitor(*ticket));
+                }
+            }
+            Participant::Agent(agent) => {
+                let hub = &self.gateway.hub;
+                hub.join(self.conn, Audience::Agent(agent.actor.user));
+                hub.join(self.conn, Audience::Agents);
+                for team in &agent.teams {
+                    hub.join(self.conn, Audience::Team(*team));
+                }
+                if agent.teams.is_empty() && agent.actor.role == kefu_domain::role::Role::Admin {
+                    let all = app
+                        .store
+                        .read(kefu_store::teams::list)
+                        .await
+                        .unwrap_or_default();
+                    for team in all {
+                        hub.join(self.conn, Audience::Team(team.id));
+                    }
+                }
+                match presence::connect(&app, &agent).await {
+                    Ok(outcome) => {
+                        self.announce(outcome);
+                    }
+                    Err(error) => tracing::warn!(%error, "recording an agent's connection failed"),
+                }
+                let chats = queue::snapshot(&app, &agent).await.unwrap_or_default();
+                self.send(&ServerFrame::QueueSnapshot { chats }).await?;
+                let user = agent.actor.user;
+                let mine = app
+                    .store
+                    .read(move |conn| conversations::of_agent(conn, user))
+                    .await
+                    .unwrap_or_default();
+                for q in mine {
+                    if !follow.iter().any(|(t, _)| *t == q.chat.ticket) {
+                        follow.push((q.chat.ticket, 0));
+                    }
+                    if q.chat.conversation.state == kefu_domain::chat::ConversationState::Offered {
+                        self.send(&ServerFrame::Offered {
+                            chat: queue::queued_chat(&q, 1),
+                        })
+                        .await?;
+                    }
+                }
+            }
+        }
+        for (ticket, after) in follow {
+            let standing = app.store.read(move |conn| queue::standing(conn, ticket)).await;
+            if let Ok(Some(frame)) = standing {
+                self.send(&frame).await?;
+            }
+            self.seen.insert(ticket, after);
+            self.catch_up(ticket).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends the lines of `ticket` after the last one this socket sent.
+    async fn catch_up(&mut self, ticket: TicketId) -> WsResult {
+        loop {
+            let after = self.seen.get(&ticket).copied().unwrap_or(0);
+            let frames =
+                match lines::after(&self.gateway.app, &self.who, ticket, Sequence::new(after)).await
+                {
+                    Ok(frames) => frames,
+                    Err(error) => {
+                        let frame = error_frame(&error, None);
+                        return self.send(&frame).await;
+                    }
+                };
+            let full = frames.len() as i64 >= lines::RESUME_PAGE;
+            for frame in frames {
+                if let ServerFrame::Message { seq, .. } = frame {
+                    self.seen.insert(ticket, seq);
+                }
+                self.send(&frame).await?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Reads frames and sends what arrives for this socket, until either side closes.
+    async fn serve(&mut self, mut rx: mpsc::Receiver<Outbound>, kill: Arc<Notify>) -> WsResult {
+        let silence = self.gateway.config.silence_limit();
+        let mut last_heard = Instant::now();
+        let mut check = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                incoming = self.ws.next() => {
+                    last_heard = Instant::now();
+                    match incoming {
+                        Some(Ok(Message::Text(text))) => {
+                            if !self.handle_text(text.as_str()).await? {
+                                return Ok(());
+                            }
+                        }
+                        Some(Ok(Message::Binary(_))) => {
+                            self.strike(refusal("invalid_frame", "frames are JSON text")).await?;
+                        }
+                        Some(Ok(Message::Close(_))) | None => return Ok(()),
+                        Some(Ok(_)) => {}
+                        Some(Err(error)) => return Err(error),
+                    }
+                    if self.strikes >= self.gateway.config.max_strikes {
+                        return self.ws.close(Some(close(CloseCode::Policy, "too many bad frames"))).await;
+                    }
+                }
+                outbound = rx.recv() => match outbound {
+                    Some(Outbound::Event(event, json)) => self.deliver(&event, json).await?,
+                    Some(Outbound::CatchUp(ticket)) => {
+                        if self.seen.contains_key(&ticket) {
+                            self.catch_up(ticket).await?;
+                        }
+                    }
+                    Some(Outbound::Close(frame)) => return self.ws.close(Some(frame)).await,
+                    None => return self.ws.close(Some(close(CloseCode::Away, "going away"))).await,
+                },
+                () = kill.notified() => {
+                    return self.ws.close(Some(close(CloseCode::Again, "too slow; reconnect and resume"))).await;
+                }
+                _ = check.tick() => {
+                    if last_heard.elapsed() > silence {
+                        return self.ws.close(Some(close(CloseCode::Policy, "no ping"))).await;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends an announced frame, keeping each conversation's lines in order and whole.
+    async fn deliver(&mut self, event: &ChatEvent, json: tokio_tungstenite::tungstenite::Utf8Bytes) -> WsResult {
+        if let ServerFrame::Message { ticket, seq, .. } = &event.frame {
+            let last = self.seen.get(ticket).copied();
+            match last {
+                Some(last) if *seq <= last => return Ok(()),
+                Some(last) if *seq > last + 1 => return self.catch_up(*ticket).await,
+                _ => {
+                    self.seen.insert(*ticket, *seq);
+                }
+            }
+        }
+        self.ws.send(Message::Text(json)).await
+    }
+
+    async fn strike(&mut self, frame: ServerFrame) -> WsResult {
+        self.strikes += 1;
+        self.send(&frame).await
+    }
+
+    /// Handles one text frame; `false` ends the socket.
+    async fn handle_text(&mut self, text: &str) -> Result<bool, tokio_tungstenite::tungstenite::Error> {
+        let frame = match serde_json::from_str::<ClientFrame>(text) {
+            Ok(frame) => frame,
+            Err(error) => {
+                self.strike(refusal("invalid_frame", format!("this frame cannot be read: {error}")))
+                    .await?;
+                return Ok(true);
+            }
+        };
+        let limited = matches!(
+            frame,
+            ClientFrame::Send { .. } | ClientFrame::Typing { .. } | ClientFrame::Start { .. } | ClientFrame::LeaveMessage { .. }
+        );
+        if limited && !self.bucket.take() {
+            let client_id = match &frame {
+                ClientFrame::Send { client_id, .. } => Some(client_id.clone()),
+                _ => None,
+            };
+            self.strike(ServerFrame::Error {
+                code: "rate_limited".into(),
+                message: "slow down: too many frames".into(),
+                client_id,
+            })
+            .await?;
+            return Ok(true);
+        }
+        let result = self.handle(frame).await;
+        match result {
+            Ok(Some(reply)) => self.send(&reply).await?,
+            Ok(None) => {}
+            Err((error, client_id)) => {
+                if !error.is_outage() {
+                    self.strikes += 1;
+                }
+                let frame = error_frame(&error, client_id);
+                self.send(&frame).await?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// What a frame does; the reply for the sender, if any.
+    async fn handle(
+        &mut self,
+        frame: ClientFrame,
+    ) -> Result<Option<ServerFrame>, (AppError, Option<String>)> {
+        let app = self.gateway.app.clone();
+        let plain = |e: AppError| (e, None);
+        let agent = || match &self.who {
+            Participant::Agent(a) => Ok(a.clone()),
+            Participant::Visitor(_) => Err((AppError::forbidden("only agents do this"), None)),
+        };
+        let visitor = || match &self.who {
+            Participant::Visitor(v) => Ok(v.clone()),
+            Participant::Agent(_) => Err((AppError::forbidden("only visitors do this"), None)),
+        };
+        match frame {
+            ClientFrame::Hello { .. } => Err(plain(AppError::invalid(
+                "already_welcomed",
+                "`hello` is sent once, first",
+            ))),
+            ClientFrame::Ping { nonce } => Ok(Some(ServerFrame::Pong { nonce })),
+            ClientFrame::Send {
+                ticket,
+                client_id,
+                text,
+            } => {
+                let line = LineIn::parse(self.who.clone(), ticket, client_id.clone(), &text)
+                    .map_err(|e| (e, Some(client_id.clone())))?;
+                let posted = self
+                    .gateway
+                    .committer
+                    .commit(line)
+                    .await
+                    .map_err(|e| (e, Some(client_id)))?;
+                Ok(Some(ServerFrame::Ack {
+                    client_id: posted.client_id,
+                    ticket: posted.ticket,
+                    seq: posted.seq.get(),
+                    message: posted.message,
+                }))
+            }
+            ClientFrame::Start {
+                stage,
+                name,
+                email,
+                text,
+                page_url,
+                language,
+            } => {
+                let v = visitor()?;
+                let form = ChatForm::parse(
+                    stage,
+                    &name,
+                    email.as_deref(),
+                    text.as_deref(),
+                    VisitorContext {
+                        page_url,
+                        language,
+                        user_agent: None,
+                    },
+                    false,
+                )
+                .map_err(plain)?;
+                let outcome = start::start(&app, &v, form).await.map_err(plain)?;
+                let started = outcome.value;
+                self.gateway.hub.join(self.conn, Audience::Visitor(started.ticket));
+                self.seen.entry(started.ticket).or_insert(0);
+                self.send(&ServerFrame::Started {
+                    ticket: started.ticket,
+                    number: started.number,
+                })
+                .await
+                .map_err(|e| plain(AppError::internal(e)))?;
+                self.announce(outcome);
+                Ok(None)
+            }
+            ClientFrame::LeaveMessage {
+                stage,
+                name,
+                email,
+                text,
+                page_url,
+                language,
+            } => {
+                let v = visitor()?;
+                let form = ChatForm::parse(
+                    stage,
+                    &name,
+                    Some(&email),
+                    Some(&text),
+                    VisitorContext {
+                        page_url,
+                        language,
+                        user_agent: None,
+                    },
+                    true,
+                )
+                .map_err(plain)?;
+                let left = self.announce(start::leave_message(&app, &v, form).await.map_err(plain)?);
+                Ok(Some(ServerFrame::MessageLeft {
+                    ticket: left.ticket,
+                    number: left.number,
+                }))
+            }
+            ClientFrame::Typing { ticket, typing } => {
+                self.relay(ticket, |ticket, author| ServerFrame::Typing {
+                    ticket,
+                    author,
+                    typing,
+                })
+                .await
+                .map_err(plain)?;
+                Ok(None)
+            }
+            ClientFrame::Read { ticket, up_to } => {
+                self.relay(ticket, |ticket, _| ServerFrame::Read { ticket, up_to })
+                    .await
+                    .map_err(plain)?;
+                Ok(None)
+            }
+            ClientFrame::Accept { ticket } => {
+                let outcome = moves::accept(&app, agent()?, ticket).await.map_err(plain)?;
+                self.announce(outcome);
+                self.seen.entry(ticket).or_insert(0);
+                self.catch_up(ticket).await.map_err(|e| plain(AppError::internal(e)))?;
+                Ok(None)
+            }
+            ClientFrame::Take { ticket } => {
+                let outcome = moves::take(&app, agent()?, ticket).await.map_err(plain)?;
+                self.announce(outcome);
+                self.seen.entry(ticket).or_insert(0);
+                self.catch_up(ticket).await.map_err(|e| plain(AppError::internal(e)))?;
+                Ok(None)
+            }
+            ClientFrame::Decline { ticket } => {
+                let outcome = moves::decline(&app, agent()?, ticket).await.map_err(plain)?;
+                self.announce(outcome);
+                Ok(None)
+            }
+            ClientFrame::Transfer { ticket, to, note } => {
+                let outcome = moves::transfer(&app, agent()?, ticket, to, note)
+                    .await
+                    .map_err(plain)?;
+                self.announce(outcome);
+                Ok(None)
+            }
+            ClientFrame::End { ticket } => {
+                let outcome = moves::end(&app, &self.who, ticket).await.map_err(plain)?;
+                self.announce(outcome);
+                Ok(None)
+            }
+            ClientFrame::Rate { score, comment } => {
+                let v = visitor()?;
+                let outcome = rating::rate(&app, &v, score, comment).await.map_err(plain)?;
+                self.announce(outcome);
+                Ok(None)
+            }
+            ClientFrame::Presence { presence: chosen } => {
+                let a = agent()?;
+                let outcome = presence::choose(&app, &a, chosen).await.map_err(plain)?;
+                self.announce(outcome);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Passes a typing or read mark to the other side of the conversation.
+    async fn relay(
+        &self,
+        ticket: Option<TicketId>,
+        frame: impl FnOnce(TicketId, kefu_api_types::chat::Author) -> ServerFrame,
+    ) -> Result<(), AppError> {
+        let app = &self.gateway.app;
+        let who = self.who.clone();
+        let chat = app
+            .store
+            .read(move |conn| {
+                let ticket = match (ticket, &who) {
+                    (Some(t), _) => t,
+                    (None, Participant::Visitor(v)) => {
+                        start::current(conn, v.id)?.ok_or(AppError::NotFound("chat"))?
+                    }
+                    (None, Participant::Agent(_)) => {
+                        return Err(AppError::invalid("ticket_required", "say which chat in `ticket`"));
+                    }
+                };
+                conversations::find(conn, ticket)?.ok_or(AppError::NotFound("chat"))
+            })
+            .await?;
+        let (audience, author) = match &self.who {
+            Participant::Visitor(v) if v.id == chat.visitor => {
+                let Some(agent) = chat.conversation.agent else {
+                    return Ok(());
+                };
+                (
+                    Audience::Agent(agent),
+                    kefu_api_types::chat::Author {
+                        kind: kefu_api_types::chat::AuthorKind::Visitor,
+                        name: String::new(),
+                    },
+                )
+            }
+            Participant::Agent(a) if chat.conversation.agent == Some(a.actor.user) => (
+                Audience::Visitor(chat.ticket),
+                kefu_api_types::chat::Author {
+                    kind: kefu_api_types::chat::AuthorKind::Agent,
+                    name: a.name.clone(),
+                },
+            ),
+            _ => return Err(AppError::NotFound("chat")),
+        };
+        app.announce(Outcome::new(
+            (),
+            vec![ChatEvent::new(audience, frame(chat.ticket, author))],
+            Vec::new(),
+        ));
+        Ok(())
+    }
+}

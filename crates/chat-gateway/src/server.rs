@@ -1,0 +1,198 @@
+//! Accepting sockets: the handshake (origin and size limits, small buffers), the per-address
+//! limit, the background work (delivery, routing, presence), and a graceful stop.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kefu_app::App;
+use kefu_app::chat::{presence, routing};
+use kefu_domain::time;
+use kefu_domain::widget::SiteOrigin;
+use kefu_store::Backend;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
+use tokio_tungstenite::tungstenite::http::StatusCode;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+
+use crate::committer::Committer;
+use crate::connection::{self, Socket};
+use crate::hub::{Hub, Outbound};
+use crate::{Gateway, GatewayConfig, dispatch};
+
+/// How often the router looks for lapsed offers, abandoned chats and chats to offer.
+const ROUTER_INTERVAL: Duration = Duration::from_secs(1);
+/// How long a stop waits for sockets to close and commits to finish.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+/// A handshake that takes longer than this is dropped.
+const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Socket settings sized for many idle connections: small read buffers (tungstenite's
+/// default 128 KiB would cost that much per socket) and the frame limit.
+fn socket_config(config: &GatewayConfig) -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(1024 * 1024)
+        .max_message_size(Some(config.max_frame_bytes))
+        .max_frame_size(Some(config.max_frame_bytes))
+}
+
+fn refuse(status: StatusCode, why: &str) -> ErrorResponse {
+    let mut response = ErrorResponse::new(Some(why.to_owned()));
+    *response.status_mut() = status;
+    response
+}
+
+/// Serves sockets on `listener` until `shutdown` resolves; then stops accepting, closes every
+/// socket with "going away" (clients reconnect, to another node if there is one) and finishes
+/// the commits in flight.
+pub async fn serve(
+    app: App,
+    config: GatewayConfig,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let console_origins = config
+        .console_origins
+        .iter()
+        .filter_map(|o| SiteOrigin::parse(o).ok())
+        .collect();
+    let workers = match app.store.backend() {
+        Backend::Sqlite => 1,
+        Backend::Postgres => 2,
+    };
+    let (committer, writers) = Committer::start(app.clone(), workers);
+    let hub = Arc::new(Hub::default());
+    let gateway = Arc::new(Gateway {
+        app: app.clone(),
+        config: config.clone(),
+        hub: hub.clone(),
+        committer,
+        console_origins,
+    });
+    let background = [
+        tokio::spawn(dispatch::chat_frames(app.clone(), hub.clone())),
+        tokio::spawn(dispatch::ticket_changes(app.clone(), hub.clone())),
+        tokio::spawn(route_forever(app.clone())),
+        tokio::spawn(renew_forever(app.clone(), hub.clone())),
+    ];
+    let socket_config = socket_config(&config);
+    let mut sockets = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(pair) => pair,
+                    Err(error) => {
+                        // Out of file descriptors or similar: wait rather than spin.
+                        tracing::warn!(%error, "accepting a chat socket failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                if !hub.admit(peer.ip(), config.connections_per_ip) {
+                    tracing::debug!(%peer, "too many chat sockets from one address");
+                    drop(stream);
+                    continue;
+                }
+                sockets.spawn(accept(gateway.clone(), stream, peer, socket_config));
+            }
+            Some(_) = sockets.join_next(), if !sockets.is_empty() => {}
+        }
+    }
+    drop(listener);
+    tracing::info!(sockets = hub.len(), "the chat gateway is stopping");
+    for (_, tx) in hub.all() {
+        let _ = tx.try_send(Outbound::Close(CloseFrame {
+            code: CloseCode::Away,
+            reason: "going away".into(),
+        }));
+    }
+    let _ = tokio::time::timeout(STOP_GRACE, async {
+        while sockets.join_next().await.is_some() {}
+    })
+    .await;
+    sockets.abort_all();
+    for task in background {
+        task.abort();
+    }
+    drop(gateway);
+    for writer in writers {
+        let _ = tokio::time::timeout(STOP_GRACE, writer).await;
+    }
+    tracing::info!("the chat gateway stopped");
+    Ok(())
+}
+
+/// The handshake, then the socket's life.
+async fn accept(
+    gateway: Arc<Gateway>,
+    stream: TcpStream,
+    peer: SocketAddr,
+    config: WebSocketConfig,
+) {
+    let _ = stream.set_nodelay(true);
+    let origin = Arc::new(Mutex::new(None::<String>));
+    let seen = origin.clone();
+    let callback = move |request: &Request, response: Response| {
+        let Some(value) = request
+            .headers()
+            .get("origin")
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Err(refuse(StatusCode::FORBIDDEN, "an Origin header is required"));
+        };
+        if SiteOrigin::parse(value).is_err() {
+            return Err(refuse(StatusCode::FORBIDDEN, "the Origin is not a website"));
+        }
+        *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(value.to_owned());
+        Ok(response)
+    };
+    let handshake = tokio_tungstenite::accept_hdr_async_with_config(stream, callback, Some(config));
+    let ws = match tokio::time::timeout(HANDSHAKE_DEADLINE, handshake).await {
+        Ok(Ok(ws)) => ws,
+        Ok(Err(error)) => {
+            tracing::debug!(%error, %peer, "a chat handshake failed");
+            gateway.hub.release(peer.ip());
+            return;
+        }
+        Err(_) => {
+            gateway.hub.release(peer.ip());
+            return;
+        }
+    };
+    let origin = origin.lock().unwrap_or_else(|e| e.into_inner()).take();
+    connection::run(gateway, Socket::new(ws, origin, peer.ip())).await;
+}
+
+/// The router, every second, on every node (its moves never collide).
+async fn route_forever(app: App) {
+    let mut ticks = tokio::time::interval(ROUTER_INTERVAL);
+    loop {
+        ticks.tick().await;
+        match routing::sweep(&app).await {
+            Ok(outcome) => {
+                app.announce(outcome);
+            }
+            Err(error) => tracing::warn!(%error, "routing chats failed"),
+        }
+    }
+}
+
+/// Keeps this node's agents connected while their sockets are open.
+async fn renew_forever(app: App, hub: Arc<Hub>) {
+    let mut ticks = tokio::time::interval(presence::RENEW_EVERY);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = presence::renew(&app, hub.agents(), time::now()).await {
+            tracing::warn!(%error, "renewing agents' connections failed");
+        }
+    }
+}
