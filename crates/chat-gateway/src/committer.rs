@@ -36,10 +36,7 @@ impl Committer {
     /// Writes `line`; answers once it is committed (or why not).
     pub async fn commit(&self, line: LineIn) -> Result<Posted, AppError> {
         let (answer, wait) = oneshot::channel();
-        self.tx
-            .send((line, answer))
-            .await
-            .map_err(|_| stopped())?;
+        self.tx.send((line, answer)).await.map_err(|_| stopped())?;
         wait.await.map_err(|_| stopped())?
     }
 }

@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use kefu_api_types::chat::{ClientFrame, PROTOCOL, Resume, ServerFrame};
+use kefu_app::AppError;
 use kefu_app::chat::identity::{self, Participant};
 use kefu_app::chat::lines::LineIn;
 use kefu_app::chat::start::ChatForm;
 use kefu_app::chat::{Audience, ChatEvent, Outcome, lines, moves, presence, queue, rating, start};
-use kefu_app::AppError;
 use kefu_domain::chat::Sequence;
 use kefu_domain::ids::TicketId;
 use kefu_store::chat::conversations::{self, VisitorContext};
@@ -101,17 +101,24 @@ pub async fn run<S: AsyncRead + AsyncWrite + Unpin>(gateway: Arc<Gateway>, socke
     }) = hello
     else {
         let _ = send_frame(&mut ws, &refusal("hello_required", "send `hello` first")).await;
-        let _ = ws.close(Some(close(CloseCode::Policy, "hello required"))).await;
+        let _ = ws
+            .close(Some(close(CloseCode::Policy, "hello required")))
+            .await;
         gateway.hub.release(ip);
         return;
     };
     if protocol != PROTOCOL {
         let _ = send_frame(
             &mut ws,
-            &refusal("unsupported_protocol", format!("this gateway speaks protocol {PROTOCOL}")),
+            &refusal(
+                "unsupported_protocol",
+                format!("this gateway speaks protocol {PROTOCOL}"),
+            ),
         )
         .await;
-        let _ = ws.close(Some(close(CloseCode::Policy, "unsupported protocol"))).await;
+        let _ = ws
+            .close(Some(close(CloseCode::Policy, "unsupported protocol")))
+            .await;
         gateway.hub.release(ip);
         return;
     }
@@ -119,7 +126,9 @@ pub async fn run<S: AsyncRead + AsyncWrite + Unpin>(gateway: Arc<Gateway>, socke
         Ok(who) => who,
         Err(error) => {
             let _ = send_frame(&mut ws, &error_frame(&error, None)).await;
-            let _ = ws.close(Some(close(CloseCode::Policy, "not signed in"))).await;
+            let _ = ws
+                .close(Some(close(CloseCode::Policy, "not signed in")))
+                .await;
             gateway.hub.release(ip);
             return;
         }
@@ -130,7 +139,9 @@ pub async fn run<S: AsyncRead + AsyncWrite + Unpin>(gateway: Arc<Gateway>, socke
             &refusal("origin_refused", "this website may not open this chat"),
         )
         .await;
-        let _ = ws.close(Some(close(CloseCode::Policy, "origin refused"))).await;
+        let _ = ws
+            .close(Some(close(CloseCode::Policy, "origin refused")))
+            .await;
         gateway.hub.release(ip);
         return;
     }
@@ -224,7 +235,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             Participant::Visitor(visitor) => {
                 if let Some(widget) = visitor.widget {
                     let open = start::open_stages(&app, widget).await.unwrap_or_default();
-                    self.send(&ServerFrame::Availability { open_stages: open }).await?;
+                    self.send(&ServerFrame::Availability { open_stages: open })
+                        .await?;
                 }
                 if follow.is_empty()
                     && let Ok(Some(latest)) = start::latest(&app, visitor.id).await
@@ -286,7 +298,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             }
         }
         for (ticket, after) in follow {
-            let standing = app.store.read(move |conn| queue::standing(conn, ticket)).await;
+            let standing = app
+                .store
+                .read(move |conn| queue::standing(conn, ticket))
+                .await;
             if let Ok(Some(frame)) = standing {
                 self.send(&frame).await?;
             }
@@ -300,15 +315,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
     async fn catch_up(&mut self, ticket: TicketId) -> WsResult {
         loop {
             let after = self.seen.get(&ticket).copied().unwrap_or(0);
-            let frames =
-                match lines::after(&self.gateway.app, &self.who, ticket, Sequence::new(after)).await
-                {
-                    Ok(frames) => frames,
-                    Err(error) => {
-                        let frame = error_frame(&error, None);
-                        return self.send(&frame).await;
-                    }
-                };
+            let frames = match lines::after(
+                &self.gateway.app,
+                &self.who,
+                ticket,
+                Sequence::new(after),
+            )
+            .await
+            {
+                Ok(frames) => frames,
+                Err(error) => {
+                    let frame = error_frame(&error, None);
+                    return self.send(&frame).await;
+                }
+            };
             let full = frames.len() as i64 >= lines::RESUME_PAGE;
             for frame in frames {
                 if let ServerFrame::Message { seq, .. } = frame {
@@ -342,6 +362,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                         }
                         Some(Ok(Message::Close(_))) | None => return Ok(()),
                         Some(Ok(_)) => {}
+                        Some(Err(tokio_tungstenite::tungstenite::Error::Capacity(_))) => {
+                            return self.ws.close(Some(close(CloseCode::Size, "frame too large"))).await;
+                        }
                         Some(Err(error)) => return Err(error),
                     }
                     if self.strikes >= self.gateway.config.max_strikes {
@@ -371,7 +394,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
     }
 
     /// Sends an announced frame, keeping each conversation's lines in order and whole.
-    async fn deliver(&mut self, event: &ChatEvent, json: tokio_tungstenite::tungstenite::Utf8Bytes) -> WsResult {
+    async fn deliver(
+        &mut self,
+        event: &ChatEvent,
+        json: tokio_tungstenite::tungstenite::Utf8Bytes,
+    ) -> WsResult {
         if let ServerFrame::Message { ticket, seq, .. } = &event.frame {
             let last = self.seen.get(ticket).copied();
             match last {
@@ -391,18 +418,27 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
     }
 
     /// Handles one text frame; `false` ends the socket.
-    async fn handle_text(&mut self, text: &str) -> Result<bool, tokio_tungstenite::tungstenite::Error> {
+    async fn handle_text(
+        &mut self,
+        text: &str,
+    ) -> Result<bool, tokio_tungstenite::tungstenite::Error> {
         let frame = match serde_json::from_str::<ClientFrame>(text) {
             Ok(frame) => frame,
             Err(error) => {
-                self.strike(refusal("invalid_frame", format!("this frame cannot be read: {error}")))
-                    .await?;
+                self.strike(refusal(
+                    "invalid_frame",
+                    format!("this frame cannot be read: {error}"),
+                ))
+                .await?;
                 return Ok(true);
             }
         };
         let limited = matches!(
             frame,
-            ClientFrame::Send { .. } | ClientFrame::Typing { .. } | ClientFrame::Start { .. } | ClientFrame::LeaveMessage { .. }
+            ClientFrame::Send { .. }
+                | ClientFrame::Typing { .. }
+                | ClientFrame::Start { .. }
+                | ClientFrame::LeaveMessage { .. }
         );
         if limited && !self.bucket.take() {
             let client_id = match &frame {
@@ -497,7 +533,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 .map_err(plain)?;
                 let outcome = start::start(&app, &v, form).await.map_err(plain)?;
                 let started = outcome.value;
-                self.gateway.hub.join(self.conn, Audience::Visitor(started.ticket));
+                self.gateway
+                    .hub
+                    .join(self.conn, Audience::Visitor(started.ticket));
                 self.seen.entry(started.ticket).or_insert(0);
                 self.send(&ServerFrame::Started {
                     ticket: started.ticket,
@@ -530,7 +568,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                     true,
                 )
                 .map_err(plain)?;
-                let left = self.announce(start::leave_message(&app, &v, form).await.map_err(plain)?);
+                let left =
+                    self.announce(start::leave_message(&app, &v, form).await.map_err(plain)?);
                 Ok(Some(ServerFrame::MessageLeft {
                     ticket: left.ticket,
                     number: left.number,
@@ -556,18 +595,24 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 let outcome = moves::accept(&app, agent()?, ticket).await.map_err(plain)?;
                 self.announce(outcome);
                 self.seen.entry(ticket).or_insert(0);
-                self.catch_up(ticket).await.map_err(|e| plain(AppError::internal(e)))?;
+                self.catch_up(ticket)
+                    .await
+                    .map_err(|e| plain(AppError::internal(e)))?;
                 Ok(None)
             }
             ClientFrame::Take { ticket } => {
                 let outcome = moves::take(&app, agent()?, ticket).await.map_err(plain)?;
                 self.announce(outcome);
                 self.seen.entry(ticket).or_insert(0);
-                self.catch_up(ticket).await.map_err(|e| plain(AppError::internal(e)))?;
+                self.catch_up(ticket)
+                    .await
+                    .map_err(|e| plain(AppError::internal(e)))?;
                 Ok(None)
             }
             ClientFrame::Decline { ticket } => {
-                let outcome = moves::decline(&app, agent()?, ticket).await.map_err(plain)?;
+                let outcome = moves::decline(&app, agent()?, ticket)
+                    .await
+                    .map_err(plain)?;
                 self.announce(outcome);
                 Ok(None)
             }
@@ -585,7 +630,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             }
             ClientFrame::Rate { score, comment } => {
                 let v = visitor()?;
-                let outcome = rating::rate(&app, &v, score, comment).await.map_err(plain)?;
+                let outcome = rating::rate(&app, &v, score, comment)
+                    .await
+                    .map_err(plain)?;
                 self.announce(outcome);
                 Ok(None)
             }
@@ -615,7 +662,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                         start::current(conn, v.id)?.ok_or(AppError::NotFound("chat"))?
                     }
                     (None, Participant::Agent(_)) => {
-                        return Err(AppError::invalid("ticket_required", "say which chat in `ticket`"));
+                        return Err(AppError::invalid(
+                            "ticket_required",
+                            "say which chat in `ticket`",
+                        ));
                     }
                 };
                 conversations::find(conn, ticket)?.ok_or(AppError::NotFound("chat"))

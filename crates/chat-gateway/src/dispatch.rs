@@ -48,7 +48,7 @@ pub async fn chat_frames(app: App, hub: Arc<Hub>) {
         match frames.recv().await {
             Ok(event) => deliver(&hub, event),
             Err(RecvError::Lagged(missed)) => {
-                                tracing::warn!(missed, "the gateway fell behind its chat frames");
+                tracing::warn!(missed, "the gateway fell behind its chat frames");
                 reconnect_everyone(&hub);
             }
             Err(RecvError::Closed) => return,

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use kefu_app::chat::{Audience, ChatEvent};
 use kefu_domain::ids::{TicketId, UserId};
 use tokio::sync::{Notify, mpsc};
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 
 /// A socket's number on this node.
 pub type ConnId = u64;

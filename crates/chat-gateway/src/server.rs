@@ -15,9 +15,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::StatusCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 
 use crate::committer::Committer;
 use crate::connection::{self, Socket};
@@ -132,6 +132,10 @@ pub async fn serve(
 }
 
 /// The handshake, then the socket's life.
+#[expect(
+    clippy::result_large_err,
+    reason = "tungstenite's handshake callback answers with its own (large) error response"
+)]
 async fn accept(
     gateway: Arc<Gateway>,
     stream: TcpStream,
@@ -147,7 +151,10 @@ async fn accept(
             .get("origin")
             .and_then(|v| v.to_str().ok())
         else {
-            return Err(refuse(StatusCode::FORBIDDEN, "an Origin header is required"));
+            return Err(refuse(
+                StatusCode::FORBIDDEN,
+                "an Origin header is required",
+            ));
         };
         if SiteOrigin::parse(value).is_err() {
             return Err(refuse(StatusCode::FORBIDDEN, "the Origin is not a website"));

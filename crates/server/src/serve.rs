@@ -47,7 +47,10 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
         .with_context(|| format!("opening the search index in {}", index_dir.display()))?;
     let indexer = tokio::spawn(keep_search_index(app.clone()));
     let follower = tokio::spawn(keep_node_index(app.clone(), node_index));
-    let sweeper = tokio::spawn(sweep_sessions(store.clone(), config.api.session.idle_minutes));
+    let sweeper = tokio::spawn(sweep_sessions(
+        store.clone(),
+        config.api.session.idle_minutes,
+    ));
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let signal = tokio::spawn(async move {
         shutdown_signal().await;

@@ -27,16 +27,33 @@ pub fn queued_chat(q: &Queued, position: u32) -> QueuedChat {
     }
 }
 
-/// Every chat of these queues with its place in its team's queue (1 is next), oldest first.
+/// Every chat of these queues with its place in its team's queue, oldest first: a chat
+/// offered to an agent is next (1); a waiting one comes after the waiting chats before it.
 fn numbered(list: Vec<Queued>) -> Vec<QueuedChat> {
-    let mut places: HashMap<TeamId, u32> = HashMap::new();
+    let mut waiting_ahead: HashMap<TeamId, u32> = HashMap::new();
     list.iter()
         .map(|q| {
-            let place = places.entry(q.chat.conversation.team).or_default();
-            *place += 1;
-            queued_chat(q, *place)
+            let ahead = waiting_ahead.entry(q.chat.conversation.team).or_default();
+            if q.chat.conversation.state == ConversationState::Offered {
+                return queued_chat(q, 1);
+            }
+            *ahead += 1;
+            queued_chat(q, *ahead)
         })
         .collect()
+}
+
+/// A chat's place in its team's queue, as [`numbered`] counts it.
+pub fn place_of(
+    conn: &mut DbConnection,
+    team: TeamId,
+    ticket: kefu_domain::ids::TicketId,
+) -> Result<u32, StoreError> {
+    let list = conversations::queue(conn, Some(&[team]))?;
+    Ok(numbered(list)
+        .into_iter()
+        .find(|c| c.ticket == ticket)
+        .map_or(1, |c| c.position))
 }
 
 /// The waiting chats an agent sees: their teams' (every team's for an admin in none).
@@ -86,11 +103,7 @@ pub fn standing(
     let team = chat.conversation.team;
     Ok(match chat.conversation.state {
         ConversationState::Waiting | ConversationState::Offered => {
-            let list = conversations::queue(conn, Some(&[team]))?;
-            let position = list
-                .iter()
-                .position(|q| q.chat.ticket == ticket)
-                .map_or(1, |i| u32::try_from(i + 1).unwrap_or(u32::MAX));
+            let position = place_of(conn, team, ticket)?;
             let waits = conversations::recent_waits(conn, team, WAITS_REMEMBERED as i64)?;
             Some(ServerFrame::QueuePosition {
                 ticket,

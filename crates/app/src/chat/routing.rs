@@ -81,16 +81,15 @@ fn route_in(
         return Ok(events);
     }
     let fresh = conversations::queue(conn, Some(&[team]))?;
-    for (i, q) in fresh.iter().enumerate() {
+    for q in &fresh {
         if let (ConversationState::Offered, Some(agent)) =
             (q.chat.conversation.state, q.chat.conversation.agent)
             && q.chat.offered_at.is_some_and(|at| at >= now)
         {
-            let position = u32::try_from(i + 1).unwrap_or(u32::MAX);
             events.push(ChatEvent::new(
                 Audience::Agent(agent),
                 ServerFrame::Offered {
-                    chat: queue::queued_chat(q, position),
+                    chat: queue::queued_chat(q, 1),
                 },
             ));
         }

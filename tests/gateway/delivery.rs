@@ -1,0 +1,102 @@
+//! Nothing is lost and nothing doubles: a line sent again is stored once, a client that
+//! reconnects gets what it missed, a visitor who reloads is back in the same chat.
+
+use kefu_api_types::chat::{ClientFrame, Resume, ServerFrame};
+use kefu_domain::chat::Sequence;
+use kefu_store::chat::lines;
+use kefu_testkit::test_both;
+
+use crate::protocol::{line, start};
+use crate::support::Harness;
+
+test_both! {
+    async fn a_line_sent_again_is_stored_once_and_acknowledged_with_its_first_number(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (_agent, _) = h.agent_socket(li).await;
+        let key = "d".repeat(43);
+        let mut visitor = h.visitor(&key, Vec::new()).await;
+        visitor.send(&start(None)).await;
+        let ServerFrame::Started { ticket, .. } = visitor.next_where(|f| matches!(f, ServerFrame::Started { .. })).await else { panic!() };
+
+        visitor.send(&line("same-1", "first")).await;
+        visitor.send(&line("same-1", "first")).await;
+        let a = visitor.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        let b = visitor.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        assert_eq!(a, b, "both sends are acknowledged with the same number");
+        // After a reconnect, the unacknowledged line is sent again.
+        drop(visitor);
+        let mut again = h.visitor(&key, vec![Resume { ticket, after: 1 }]).await;
+        again.send(&line("same-1", "first")).await;
+        let c = again.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        assert_eq!(a, c);
+        let stored = h.app.store.read(move |c| lines::after(c, ticket, Sequence::new(0), 100)).await.unwrap();
+        assert_eq!(stored.len(), 1, "stored once: {stored:?}");
+    }
+}
+
+test_both! {
+    async fn a_client_that_reconnects_gets_what_it_missed_in_order(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut agent, _) = h.agent_socket(li).await;
+        let key = "r".repeat(43);
+        let mut visitor = h.visitor(&key, Vec::new()).await;
+        visitor.send(&start(Some("hello"))).await;
+        let ServerFrame::Started { ticket, .. } = visitor.next_where(|f| matches!(f, ServerFrame::Started { .. })).await else { panic!() };
+        agent.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;
+        agent.send(&ClientFrame::Accept { ticket }).await;
+        visitor.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+        drop(visitor);
+
+        for i in 1..=3 {
+            agent.send(&ClientFrame::Send { ticket: Some(ticket), client_id: format!("a-{i}"), text: format!("line {i}") }).await;
+            agent.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        }
+        // A page reload: the same browser key, resuming from the last line seen.
+        let mut reloaded = h.visitor(&key, vec![Resume { ticket, after: 1 }]).await;
+        let mut seqs = Vec::new();
+        while seqs.len() < 3 {
+            if let ServerFrame::Message { seq, text, .. } = reloaded.next().await {
+                assert_eq!(text, format!("line {}", seq - 1));
+                seqs.push(seq);
+            }
+        }
+        assert_eq!(seqs, [2, 3, 4], "gapless, in order, nothing twice");
+
+        // A visitor who comes back without saying where they were gets the whole chat.
+        let mut back = h.visitor(&key, Vec::new()).await;
+        let standing = back.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+        assert_eq!(standing, ServerFrame::Assigned { ticket, agent: "Li Na".into() });
+        let mut all = Vec::new();
+        while all.len() < 4 {
+            if let ServerFrame::Message { seq, .. } = back.next().await {
+                all.push(seq);
+            }
+        }
+        assert_eq!(all, [1, 2, 3, 4]);
+        // And they are still in the same chat: a new line joins it.
+        back.send(&line("v-2", "still here")).await;
+        let ack = back.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        assert!(matches!(ack, ServerFrame::Ack { seq: 5, ticket: t, .. } if t == ticket));
+    }
+}
+
+test_both! {
+    async fn another_browser_never_opens_the_chat(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (_agent, _) = h.agent_socket(li).await;
+        let mut owner = h.visitor(&"o".repeat(43), Vec::new()).await;
+        owner.send(&start(Some("private"))).await;
+        let ServerFrame::Started { ticket, .. } = owner.next_where(|f| matches!(f, ServerFrame::Started { .. })).await else { panic!() };
+        // Same name and email typed in another browser: a different visitor.
+        let mut stranger = h.visitor(&"s".repeat(43), vec![Resume { ticket, after: 0 }]).await;
+        stranger.next().await; // availability
+        stranger.send(&ClientFrame::Send { ticket: Some(ticket), client_id: "s-1".into(), text: "let me in".into() }).await;
+        let refused = stranger.next().await;
+        assert!(matches!(refused, ServerFrame::Error { ref code, .. } if code == "not_found"), "{refused:?}");
+        stranger.send(&ClientFrame::Ping { nonce: None }).await;
+        assert_eq!(stranger.next().await, ServerFrame::Pong { nonce: None }, "no line of the chat was sent");
+    }
+}

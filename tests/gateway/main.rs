@@ -1,0 +1,9 @@
+//! The chat gateway over real WebSockets, on both backends: the protocol frame by frame,
+//! delivery that loses nothing, routing and the queue, and the limits.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+mod delivery;
+mod limits;
+mod protocol;
+mod routing;
+mod support;

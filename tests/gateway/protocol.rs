@@ -1,0 +1,118 @@
+//! A whole chat, frame by frame: the visitor starts it, waits, an agent accepts, they write
+//! and type, the chat ends and the visitor rates it. The ticket holds the chat.
+
+use kefu_api_types::chat::{AuthorKind, ClientFrame, ServerFrame};
+use kefu_domain::ticket::Stage;
+use kefu_store::chat::conversations;
+use kefu_testkit::test_both;
+
+use crate::support::Harness;
+
+/// The pre-chat form.
+pub fn start(text: Option<&str>) -> ClientFrame {
+    ClientFrame::Start {
+        stage: Stage::AfterSale,
+        name: "Wang Fang".into(),
+        email: Some("wang.fang@example.com".into()),
+        text: text.map(Into::into),
+        page_url: Some("https://shop.example.com/kettles/k2".into()),
+        language: Some("zh-CN".into()),
+    }
+}
+
+/// A line to send.
+pub fn line(client_id: &str, text: &str) -> ClientFrame {
+    ClientFrame::Send {
+        ticket: None,
+        client_id: client_id.into(),
+        text: text.into(),
+    }
+}
+
+test_both! {
+    async fn a_visitor_and_an_agent_chat_from_start_to_rating(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut agent, queue) = h.agent_socket(li).await;
+        assert!(queue.is_empty());
+
+        let mut visitor = h.visitor("k".repeat(43).as_str(), Vec::new()).await;
+        let ServerFrame::Availability { open_stages } = visitor.next().await else { panic!() };
+        assert_eq!(open_stages.len(), 3, "Li is online, so every stage is open");
+
+        visitor.send(&start(Some("我的水壶坏了 My kettle arrived broken"))).await;
+        let ServerFrame::Started { ticket, number } = visitor.next().await else { panic!() };
+        assert!(number > 0);
+        let first = visitor.next_where(|f| matches!(f, ServerFrame::Message { .. })).await;
+        assert!(matches!(&first, ServerFrame::Message { seq: 1, text, author, .. }
+            if text.starts_with("我的水壶") && author.kind == AuthorKind::Visitor && author.name == "Wang Fang"));
+
+        let offered = agent.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;
+        let ServerFrame::Offered { chat } = offered else { unreachable!() };
+        assert_eq!((chat.ticket, chat.visitor.as_str(), chat.offered_to), (ticket, "Wang Fang", Some(li.user)));
+
+        agent.send(&ClientFrame::Accept { ticket }).await;
+        let assigned = visitor.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+        assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Li Na".into() });
+        let missed = agent.next_where(|f| matches!(f, ServerFrame::Message { .. })).await;
+        assert!(matches!(missed, ServerFrame::Message { seq: 1, .. }), "the agent gets the line written before");
+
+        visitor.send(&ClientFrame::Typing { ticket: None, typing: true }).await;
+        let typing = agent.next_where(|f| matches!(f, ServerFrame::Typing { .. })).await;
+        assert!(matches!(typing, ServerFrame::Typing { typing: true, ref author, .. } if author.kind == AuthorKind::Visitor));
+
+        agent.send(&ClientFrame::Send { ticket: Some(ticket), client_id: "a-1".into(), text: "很抱歉！Please send a photo.".into() }).await;
+        let ack = agent.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        assert!(matches!(ack, ServerFrame::Ack { seq: 2, ref client_id, .. } if client_id == "a-1"));
+        let reply = visitor.next_where(|f| matches!(f, ServerFrame::Message { .. })).await;
+        assert!(matches!(&reply, ServerFrame::Message { seq: 2, author, .. } if author.kind == AuthorKind::Agent && author.name == "Li Na"));
+
+        visitor.send(&line("v-1", "Here it is")).await;
+        let ack = visitor.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        assert!(matches!(ack, ServerFrame::Ack { seq: 3, .. }));
+        agent.next_where(|f| matches!(f, ServerFrame::Message { seq: 3, .. })).await;
+
+        visitor.send(&ClientFrame::Rate { score: 5, comment: None }).await;
+        let early = visitor.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
+        assert!(matches!(early, ServerFrame::Error { ref code, .. } if code == "chat_not_ended"));
+
+        agent.send(&ClientFrame::End { ticket: Some(ticket) }).await;
+        let ended = visitor.next_where(|f| matches!(f, ServerFrame::Ended { .. })).await;
+        assert_eq!(ended, ServerFrame::Ended { ticket, by: AuthorKind::Agent });
+        visitor.send(&ClientFrame::Rate { score: 4, comment: Some("快 fast".into()) }).await;
+        assert_eq!(visitor.next_where(|f| matches!(f, ServerFrame::Rated { .. })).await, ServerFrame::Rated { ticket });
+
+        let chat = h.app.store.read(move |c| conversations::find(c, ticket)).await.unwrap().unwrap();
+        assert_eq!((chat.rating, chat.rating_comment.as_deref()), (Some(4), Some("快 fast")));
+        assert_eq!(chat.context.page_url.as_deref(), Some("https://shop.example.com/kettles/k2"));
+        let stored = h.app.store.read(move |c| kefu_store::tickets::find(c, ticket)).await.unwrap();
+        assert_eq!(stored.assignee, Some(li.user), "the ticket follows the chat");
+        assert!(stored.first_responded_at.is_some());
+        let lines = h.app.store
+            .read(move |c| kefu_store::chat::lines::after(c, ticket, kefu_domain::chat::Sequence::new(0), 100))
+            .await
+            .unwrap();
+        let texts: Vec<_> = lines.iter().map(|(_, m)| m.body.as_str()).collect();
+        assert_eq!(texts, ["我的水壶坏了 My kettle arrived broken", "很抱歉！Please send a photo.", "Here it is"]);
+    }
+}
+
+test_both! {
+    async fn pings_are_answered_and_bad_frames_get_errors(db: TestDb) {
+        let h = Harness::start(db).await;
+        let mut visitor = h.visitor("p".repeat(43).as_str(), Vec::new()).await;
+        visitor.next().await; // availability
+        visitor.send(&ClientFrame::Ping { nonce: Some(7) }).await;
+        assert_eq!(visitor.next().await, ServerFrame::Pong { nonce: Some(7) });
+        for bad in [r#"{"type":"shout"}"#, "not json", r#"{"type":"send","client_id":"x"}"#] {
+            visitor.send_text(bad).await;
+            assert!(matches!(visitor.next().await, ServerFrame::Error { ref code, .. } if code == "invalid_frame"), "{bad}");
+        }
+        visitor.send(&ClientFrame::Accept { ticket: kefu_domain::ids::TicketId::new() }).await;
+        assert!(matches!(visitor.next().await, ServerFrame::Error { ref code, .. } if code == "forbidden"));
+        visitor.send(&line("", "empty id")).await;
+        assert!(matches!(visitor.next().await, ServerFrame::Error { ref code, .. } if code == "invalid_client_id"));
+        visitor.send(&line("x-1", "no chat yet")).await;
+        assert!(matches!(visitor.next().await, ServerFrame::Error { ref code, client_id: Some(ref id), .. } if code == "not_found" && id == "x-1"));
+    }
+}

@@ -1,0 +1,117 @@
+//! Routing: chats go to online agents with room, least busy first; the rest wait with their
+//! place; transfers and declines; the offline form when nobody is online.
+
+use kefu_api_types::chat::{ClientFrame, ServerFrame, TransferTo};
+use kefu_domain::ticket::Stage;
+use kefu_testkit::test_both;
+
+use crate::protocol::start;
+use crate::support::{Harness, team};
+
+async fn started(visitor: &mut crate::support::Client) -> kefu_domain::ids::TicketId {
+    visitor.send(&start(None)).await;
+    let ServerFrame::Started { ticket, .. } = visitor
+        .next_where(|f| matches!(f, ServerFrame::Started { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    ticket
+}
+
+test_both! {
+    async fn chats_go_to_agents_with_room_and_the_rest_wait_their_turn(db: TestDb) {
+        let h = Harness::start(db).await;
+        h.chat_settings(h.team, true, 1, 60).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let chen = h.agent("chen@example.com", "Chen Wei", &[h.team]).await;
+        let (mut a, _) = h.agent_socket(li).await;
+        let (mut b, _) = h.agent_socket(chen).await;
+
+        let mut v1 = h.visitor(&"1".repeat(43), Vec::new()).await;
+        let t1 = started(&mut v1).await;
+        let mut v2 = h.visitor(&"2".repeat(43), Vec::new()).await;
+        let t2 = started(&mut v2).await;
+        let mut v3 = h.visitor(&"3".repeat(43), Vec::new()).await;
+        let t3 = started(&mut v3).await;
+
+        let ServerFrame::Offered { chat: to_a } = a.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await else { panic!() };
+        let ServerFrame::Offered { chat: to_b } = b.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await else { panic!() };
+        let mut offered = [to_a.ticket, to_b.ticket];
+        offered.sort();
+        let mut first_two = [t1, t2];
+        first_two.sort();
+        assert_eq!(offered, first_two, "the two oldest chats, one each (capacity 1)");
+        let place = v3.next_where(|f| matches!(f, ServerFrame::QueuePosition { ticket, .. } if *ticket == t3)).await;
+        assert!(matches!(place, ServerFrame::QueuePosition { position: 1, expected_wait_seconds: None, .. }), "{place:?}");
+
+        // Li declines: the chat is offered to nobody else with room, so it waits ahead of v3.
+        a.send(&ClientFrame::Decline { ticket: to_a.ticket }).await;
+        a.next_where(|f| matches!(f, ServerFrame::QueueRemoved { .. })).await;
+        // Chen accepts theirs, and takes the declined one from the queue? No room: refused.
+        b.send(&ClientFrame::Accept { ticket: to_b.ticket }).await;
+        let ServerFrame::Assigned { .. } = (if to_b.ticket == t1 { &mut v1 } else { &mut v2 })
+            .next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await else { panic!() };
+        // Li takes v3's chat straight from the queue.
+        a.send(&ClientFrame::Take { ticket: t3 }).await;
+        let assigned = v3.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+        assert_eq!(assigned, ServerFrame::Assigned { ticket: t3, agent: "Li Na".into() });
+    }
+}
+
+test_both! {
+    async fn a_chat_is_transferred_to_another_team_with_a_note(db: TestDb) {
+        let h = Harness::start(db).await;
+        let orders = team(&h.app, h.admin, "Orders", &[]).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let zhao = h.agent("zhao@example.com", "Zhao Lei", &[orders]).await;
+        let (mut a, _) = h.agent_socket(li).await;
+        let (mut z, _) = h.agent_socket(zhao).await;
+        let mut v = h.visitor(&"t".repeat(43), Vec::new()).await;
+        let ticket = started(&mut v).await;
+        a.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;
+        a.send(&ClientFrame::Accept { ticket }).await;
+        v.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+
+        a.send(&ClientFrame::Transfer { ticket, to: TransferTo::Team(orders), note: Some("Order 1042 is late".into()) }).await;
+        let seen_by_visitor = v.next_where(|f| matches!(f, ServerFrame::Transferred { .. })).await;
+        assert_eq!(seen_by_visitor, ServerFrame::Transferred { ticket, team: orders, note: None }, "the note is for agents only");
+        let ServerFrame::Offered { chat } = z.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await else { panic!() };
+        assert_eq!((chat.ticket, chat.team), (ticket, orders));
+        z.send(&ClientFrame::Accept { ticket }).await;
+        let assigned = v.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+        assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Zhao Lei".into() });
+        let stored = h.app.store.read(move |c| kefu_store::tickets::find(c, ticket)).await.unwrap();
+        assert_eq!((stored.team, stored.assignee), (Some(orders), Some(zhao.user)));
+        let notes = h.app.store
+            .read(move |c| kefu_store::messages::searchable_texts(c, &[ticket]))
+            .await
+            .unwrap();
+        assert!(notes[&ticket].iter().any(|(_, _, body)| body == "Order 1042 is late"));
+    }
+}
+
+test_both! {
+    async fn with_nobody_online_the_visitor_leaves_a_message_that_becomes_a_ticket(db: TestDb) {
+        let h = Harness::start(db).await;
+        let mut v = h.visitor(&"n".repeat(43), Vec::new()).await;
+        let ServerFrame::Availability { open_stages } = v.next().await else { panic!() };
+        assert!(open_stages.is_empty(), "nobody is online");
+        v.send(&start(Some("anyone?"))).await;
+        let refused = v.next().await;
+        assert!(matches!(refused, ServerFrame::Error { ref code, .. } if code == "chat_offline"), "{refused:?}");
+        v.send(&ClientFrame::LeaveMessage {
+            stage: Stage::PreSale, name: "Zhang Min".into(), email: "".into(),
+            text: "Do you ship to Chengdu?".into(), page_url: None, language: None,
+        }).await;
+        assert!(matches!(v.next().await, ServerFrame::Error { ref code, .. } if code == "email_required"));
+        v.send(&ClientFrame::LeaveMessage {
+            stage: Stage::PreSale, name: "Zhang Min".into(), email: "zhang.min@example.com".into(),
+            text: "Do you ship to Chengdu?".into(), page_url: None, language: None,
+        }).await;
+        let ServerFrame::MessageLeft { ticket, number } = v.next().await else { panic!() };
+        let stored = h.app.store.read(move |c| kefu_store::tickets::find(c, ticket)).await.unwrap();
+        assert_eq!((stored.number.get(), stored.team, stored.stage), (number, Some(h.team), Stage::PreSale));
+        assert_eq!(stored.channel, kefu_domain::ticket::Channel::Chat);
+    }
+}
