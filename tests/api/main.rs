@@ -3,6 +3,7 @@
 
 mod access;
 mod auth;
+mod chat;
 mod console;
 mod errors;
 mod exposure;

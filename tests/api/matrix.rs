@@ -84,6 +84,12 @@ test_both! {
         let admin_token = admin_token["item"]["id"].as_str().unwrap().to_owned();
         let team = desk.team.clone();
         let agent_id = desk.agent_user.id;
+        let widget_body = json!({"name": "Shop", "origins": ["https://shop.example.com"], "after_sale_team_id": team});
+        let (status, widget) = desk.admin.post("/api/v1/widgets", &widget_body).await;
+        assert_eq!(status, StatusCode::CREATED, "{widget}");
+        let widget = widget["id"].as_str().unwrap().to_owned();
+        let (_, doomed) = desk.admin.post("/api/v1/widgets", &widget_body).await;
+        let doomed = doomed["id"].as_str().unwrap().to_owned();
         let call = json!({"direction": "inbound", "from": "+8613800138000", "to": "+862155550100", "duration_seconds": 30, "outcome": "answered"});
         let forbidden_to_outsiders = |staff: u16| [401, 403, 403, 403, staff, staff, 401];
         let admins_only = |ok: u16| [401, 403, 403, 403, 403, ok, 401];
@@ -111,6 +117,16 @@ test_both! {
                 expect: admins_only(201) },
             row("get_team", M::GET, format!("/api/v1/teams/{team}"), None, forbidden_to_outsiders(200)),
             row("update_team", M::PATCH, format!("/api/v1/teams/{team}"), Some(json!({"description": "Orders and delivery"})), admins_only(200)),
+            row("list_widgets", M::GET, "/api/v1/widgets".into(), None, forbidden_to_outsiders(200)),
+            row("create_widget", M::POST, "/api/v1/widgets".into(), Some(widget_body.clone()), admins_only(201)),
+            row("get_widget", M::GET, format!("/api/v1/widgets/{widget}"), None, forbidden_to_outsiders(200)),
+            row("update_widget", M::PUT, format!("/api/v1/widgets/{widget}"), Some(widget_body.clone()), admins_only(200)),
+            row("delete_widget", M::DELETE, format!("/api/v1/widgets/{doomed}"), None, admins_only(204)),
+            // Without the Origin of one of the widget's websites, nobody gets a session.
+            row("start_visitor_session", M::POST, format!("/api/v1/widgets/{widget}/visitor-sessions"), Some(json!({"key": "k".repeat(43)})), [404; 7]),
+            row("get_chat_settings", M::GET, format!("/api/v1/teams/{team}/chat-settings"), None, forbidden_to_outsiders(200)),
+            row("update_chat_settings", M::PUT, format!("/api/v1/teams/{team}/chat-settings"), Some(json!({"open": true, "capacity": 4, "grace_seconds": 90})), admins_only(200)),
+            row("issue_socket_ticket", M::POST, "/api/v1/chat/socket-tickets".into(), None, forbidden_to_outsiders(201)),
             row("get_settings", M::GET, "/api/v1/settings".into(), None, forbidden_to_outsiders(200)),
             row("update_settings", M::PATCH, "/api/v1/settings".into(), Some(json!({"phone_region": "CN"})), admins_only(200)),
             row("search_customers", M::GET, "/api/v1/customers?q=a".into(), None, forbidden_to_outsiders(200)),

@@ -7,6 +7,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod chat;
 pub mod client;
 pub mod config;
 pub mod customers;
@@ -87,6 +88,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(settings::routes)
                 .configure(users::routes)
                 .configure(teams::routes)
+                .configure(chat::routes)
                 .configure(customers::routes)
                 .configure(tickets::routes)
                 .default_service(web::to(extract::no_route))

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, customers, settings, teams, tickets, users};
+use crate::{audit, auth, chat, customers, settings, teams, tickets, users};
 
 /// Kefu's HTTP API.
 #[derive(OpenApi)]
@@ -36,6 +36,15 @@ use crate::{audit, auth, customers, settings, teams, tickets, users};
         teams::manage::show,
         teams::manage::create,
         teams::manage::update,
+        chat::widgets::list,
+        chat::widgets::show,
+        chat::widgets::create,
+        chat::widgets::update,
+        chat::widgets::delete,
+        chat::visitors::start,
+        chat::settings::show,
+        chat::settings::update,
+        chat::sockets::issue,
         customers::manage::search,
         customers::manage::show,
         customers::manage::update,
@@ -57,6 +66,7 @@ use crate::{audit, auth, customers, settings, teams, tickets, users};
         (name = "settings", description = "The helpdesk's settings"),
         (name = "users", description = "Accounts"),
         (name = "teams", description = "Queues of work"),
+        (name = "chat", description = "Live chat: widgets, chat settings, visitor sessions and socket tickets (the chat itself is on the gateway's WebSocket)"),
         (name = "customers", description = "The people asking for help"),
         (name = "tickets", description = "Inquiries on every channel"),
     )

@@ -35,6 +35,12 @@ impl Policy {
         capacity: 50.0,
         per_hour: 300.0,
     };
+    /// Chat visitor sessions opened per client address: a shop's busy office behind one
+    /// address, not a script making visitors by the million.
+    pub const VISITOR_SESSIONS: Policy = Policy {
+        capacity: 120.0,
+        per_hour: 3_600.0,
+    };
     /// Per known device: the real user's own browser.
     pub const DEVICE: Policy = Policy {
         capacity: 10.0,

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use kefu_domain::account::User;
 use kefu_domain::ids::{TeamId, WidgetId};
 use kefu_domain::permissions::Actor;
+use kefu_domain::throttle::Policy;
 use kefu_domain::time;
 use kefu_domain::widget::Widget;
 use kefu_store::chat::visitors::{self, Visitor};
@@ -13,7 +14,7 @@ use kefu_store::chat::{socket_tickets, widgets};
 use kefu_store::{StoreError, teams, users};
 
 use crate::error::AppError;
-use crate::{App, tokens};
+use crate::{App, throttle, tokens};
 
 /// How long a visitor's session token opens sockets; the widget trades its key for a new one
 /// whenever it reconnects after that.
@@ -84,7 +85,26 @@ pub async fn start_visitor_session(
     key: &str,
     origin: &str,
 ) -> Result<VisitorSession, AppError> {
+    start_visitor_session_from(app, widget, key, origin, None).await
+}
+
+/// Like [`start_visitor_session`], counted against the client `address`'s allowance
+/// ([`Policy::VISITOR_SESSIONS`]).
+pub async fn start_visitor_session_from(
+    app: &App,
+    widget: WidgetId,
+    key: &str,
+    origin: &str,
+    address: Option<&str>,
+) -> Result<VisitorSession, AppError> {
     let widget = widget_for(app, widget, origin).await?;
+    if let Some(address) = address {
+        let buckets = throttle::Buckets::single(
+            format!("visitor-session:{address}"),
+            Policy::VISITOR_SESSIONS,
+        );
+        throttle::take(app, &buckets).await?;
+    }
     let key = key.trim();
     let key_ok = (KEY_MIN..=KEY_MAX).contains(&key.len())
         && key
