@@ -100,3 +100,36 @@ test_both! {
         assert_eq!(stranger.next().await, ServerFrame::Pong { nonce: None }, "no line of the chat was sent");
     }
 }
+
+test_both! {
+    async fn a_reply_from_the_consoles_reply_box_reaches_the_visitor_live(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut agent, _) = h.agent_socket(li).await;
+        let mut visitor = h.visitor(&"x".repeat(43), Vec::new()).await;
+        visitor.send(&start(Some("hi"))).await;
+        let ServerFrame::Started { ticket, .. } = visitor.next_where(|f| matches!(f, ServerFrame::Started { .. })).await else { panic!() };
+        agent.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;
+        agent.send(&ClientFrame::Accept { ticket }).await;
+        visitor.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+
+        let reply = kefu_app::tickets::post_message::PostMessage {
+            body: "We will send a new kettle today.".into(),
+            visibility: kefu_domain::message::Visibility::Public,
+            status: None,
+            channel: None,
+        };
+        let note = kefu_app::tickets::post_message::PostMessage {
+            body: "Internal: check stock".into(),
+            visibility: kefu_domain::message::Visibility::Internal,
+            status: None,
+            channel: None,
+        };
+        for command in [note, reply] {
+            let posted = kefu_app::tickets::post_message::post(&h.app, li, kefu_app::tickets::TicketRef::Id(ticket), command).await.unwrap();
+            h.app.published(posted);
+        }
+        let line = visitor.next_where(|f| matches!(f, ServerFrame::Message { .. })).await;
+        assert!(matches!(&line, ServerFrame::Message { seq: 2, text, .. } if text == "We will send a new kettle today."), "{line:?}: the note never reaches the visitor");
+    }
+}

@@ -344,6 +344,25 @@ fn write_conversation(
     Ok(answers)
 }
 
+/// Numbers a public reply written outside the gateway (the console's reply box) in its
+/// ticket's conversation, if the ticket is a chat; the gateway then sends it to the visitor.
+pub fn number_reply(conn: &mut DbConnection, message: &Message) -> Result<(), AppError> {
+    if conversations::find(conn, message.ticket)?.is_none() {
+        return Ok(());
+    }
+    let seq = conversations::reserve_seqs(conn, message.ticket, 1)?;
+    lines::insert_many(
+        conn,
+        &[Line {
+            ticket: message.ticket,
+            seq,
+            message: message.id,
+            client_id: None,
+        }],
+    )?;
+    Ok(())
+}
+
 /// The lines of a conversation after `after`, as frames, for a client that resumes: its
 /// visitor, or any agent or admin.
 pub async fn after(

@@ -44,7 +44,9 @@ impl PostMessage {
     }
 }
 
-/// Adds the entry as `actor`, moves the status as the reply implies, and refreshes search.
+/// Adds the entry as `actor`, moves the status as the reply implies, and refreshes search. A
+/// public reply on a chat ticket also joins the conversation's numbered lines, so it reaches
+/// the visitor live, or when they come back.
 pub async fn post(
     app: &App,
     actor: Actor,
@@ -115,6 +117,9 @@ pub async fn post(
                 created_at: now,
             };
             messages::insert(conn, &message)?;
+            if visibility == Visibility::Public {
+                crate::chat::lines::number_reply(conn, &message)?;
+            }
             after.updated_at = now;
             tickets::save(conn, &after)?;
             if actor.is_staff() {
