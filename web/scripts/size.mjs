@@ -18,3 +18,13 @@ if (gzip > BUDGET_GZIP) {
   console.error('the console JavaScript is over its gzip budget');
   process.exit(1);
 }
+
+// The chat widget: one script every page of a customer's website loads.
+const WIDGET_BUDGET_GZIP = 30 * 1024;
+const widget = readFileSync(new URL('../dist/widget.js', import.meta.url));
+const widgetGzip = gzipSync(widget, { level: 9 }).length;
+console.log(`widget JavaScript: ${kb(widget.length)} KB raw, ${kb(widgetGzip)} KB gzipped (budget ${kb(WIDGET_BUDGET_GZIP)} KB)`);
+if (widgetGzip > WIDGET_BUDGET_GZIP) {
+  console.error('the widget is over its gzip budget');
+  process.exit(1);
+}

@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use kefu_domain::account::{Customer, Team, User};
 use kefu_domain::call::{CallDetails, CallDirection, CallLog, CallOutcome};
 use kefu_domain::email::EmailAddress;
+use kefu_domain::ids::WidgetId;
 use kefu_domain::ids::{CallId, CustomerId, MessageId, TeamId, TicketId, UserId};
 use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::password::Password;
@@ -18,6 +19,8 @@ use kefu_domain::phone::PhoneNumber;
 use kefu_domain::role::Role;
 use kefu_domain::tag::Tag;
 use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
+use kefu_domain::widget::{Colour, SiteOrigin, StageTeams, Widget, WidgetPosition};
+use kefu_store::chat::widgets;
 use kefu_store::dialect;
 use kefu_store::search::SearchEntry;
 use kefu_store::search::index as search_index;
@@ -112,6 +115,7 @@ pub async fn seed(
     let mut report = SeedReport::default();
     let demo_teams = ensure_teams(store).await?;
     report.teams = demo_teams.len();
+    ensure_widget(store, &demo_teams).await?;
     let (agents, password) = ensure_agents(store, &demo_teams).await?;
     report.agents = agents.len();
     report.agent_password = password;
@@ -200,6 +204,42 @@ async fn ensure_phone_region(store: &Store) -> anyhow::Result<()> {
         })
         .await
 }
+
+/// The demo shop's chat widget (served at `/demo`), on the local addresses `kefu serve`
+/// answers at, each stage to its demo team; made once.
+async fn ensure_widget(store: &Store, demo_teams: &[DemoTeam]) -> anyhow::Result<()> {
+    let team_for = |stage: Stage| demo_teams.iter().find(|t| t.stage == stage).map(|t| t.id);
+    let widget = Widget {
+        id: WidgetId::new(),
+        name: DEMO_WIDGET.into(),
+        origins: ["http://localhost:8080", "http://127.0.0.1:8080"]
+            .iter()
+            .map(|o| SiteOrigin::parse(o))
+            .collect::<Result<_, _>>()?,
+        colour: Colour::default(),
+        position: WidgetPosition::Right,
+        greeting_en: Some("Hello! Ask us anything about our kettles.".into()),
+        greeting_zh: Some("您好！关于水壶的任何问题都可以问我们。".into()),
+        teams: StageTeams {
+            pre_sale: team_for(Stage::PreSale),
+            in_sale: team_for(Stage::InSale),
+            after_sale: team_for(Stage::AfterSale),
+        },
+        created_at: kefu_domain::time::now(),
+    };
+    store
+        .write(move |conn| {
+            if !widgets::list(conn)?.iter().any(|w| w.name == DEMO_WIDGET) {
+                widgets::insert(conn, &widget)?;
+            }
+            Ok::<_, anyhow::Error>(())
+        })
+        .await
+        .context("writing the demo widget")
+}
+
+/// The demo widget's name.
+const DEMO_WIDGET: &str = "Demo shop · 演示商店";
 
 async fn ensure_teams(store: &Store) -> anyhow::Result<Vec<DemoTeam>> {
     ensure_phone_region(store).await?;

@@ -1,0 +1,94 @@
+/**
+ * The live-chat protocol, version 1 (docs/chat-protocol.md): the frames the widget and the
+ * console exchange with the chat gateway. Mirrors `crates/api-types/src/chat.rs`.
+ */
+
+export const PROTOCOL = 1;
+
+export type Stage = 'pre_sale' | 'in_sale' | 'after_sale';
+export type Presence = 'online' | 'away' | 'offline';
+export type AuthorKind = 'visitor' | 'agent' | 'system';
+
+export interface Author {
+  kind: AuthorKind;
+  name: string;
+}
+
+export interface QueuedChat {
+  ticket: string;
+  number: number;
+  visitor: string;
+  stage: Stage;
+  team: string;
+  position: number;
+  waiting_since: string;
+  offered_to: string | null;
+}
+
+export interface Resume {
+  ticket: string;
+  after: number;
+}
+
+export type ClientFrame =
+  | { type: 'hello'; protocol: number; token: string; resume: Resume[] }
+  | {
+      type: 'start';
+      stage: Stage;
+      name: string;
+      email: string | null;
+      text: string | null;
+      page_url: string | null;
+      language: string | null;
+    }
+  | {
+      type: 'leave_message';
+      stage: Stage;
+      name: string;
+      email: string;
+      text: string;
+      page_url: string | null;
+      language: string | null;
+    }
+  | { type: 'send'; ticket: string | null; client_id: string; text: string }
+  | { type: 'typing'; ticket: string | null; typing: boolean }
+  | { type: 'read'; ticket: string | null; up_to: number }
+  | { type: 'accept'; ticket: string }
+  | { type: 'decline'; ticket: string }
+  | { type: 'take'; ticket: string }
+  | { type: 'transfer'; ticket: string; to: { agent: string } | { team: string }; note: string | null }
+  | { type: 'end'; ticket: string | null }
+  | { type: 'rate'; score: number; comment: string | null }
+  | { type: 'presence'; presence: Presence }
+  | { type: 'ping'; nonce: number | null };
+
+export type ServerFrame =
+  | { type: 'welcome'; protocol: number; ping_seconds: number }
+  | { type: 'availability'; open_stages: Stage[] }
+  | { type: 'started'; ticket: string; number: number }
+  | { type: 'message_left'; ticket: string; number: number }
+  | { type: 'ticket_changed'; ticket: string; change: string }
+  | { type: 'ack'; client_id: string; ticket: string; seq: number; message: string }
+  | {
+      type: 'message';
+      ticket: string;
+      seq: number;
+      message: string;
+      author: Author;
+      text: string;
+      at: string;
+    }
+  | { type: 'typing'; ticket: string; author: Author; typing: boolean }
+  | { type: 'read'; ticket: string; up_to: number }
+  | { type: 'queue_position'; ticket: string; position: number; expected_wait_seconds: number | null }
+  | { type: 'offered'; chat: QueuedChat }
+  | { type: 'assigned'; ticket: string; agent: string }
+  | { type: 'transferred'; ticket: string; team: string; note: string | null }
+  | { type: 'ended'; ticket: string; by: AuthorKind }
+  | { type: 'rated'; ticket: string }
+  | { type: 'presence'; agent: string; presence: Presence }
+  | { type: 'queue_snapshot'; chats: QueuedChat[] }
+  | { type: 'queue_update'; chat: QueuedChat }
+  | { type: 'queue_removed'; ticket: string }
+  | { type: 'error'; code: string; message: string; client_id: string | null }
+  | { type: 'pong'; nonce: number | null };

@@ -1,0 +1,364 @@
+/**
+ * The chat widget, embedded with one tag:
+ * `<script src="https://help.example.com/widget.js" data-kefu-widget="…" async></script>`.
+ * It renders in a shadow root (the host page's styles never reach it), talks to Kefu's API for
+ * a visitor session and to the chat gateway for the chat, and keeps the visitor's key and
+ * place in `localStorage`, so a reload or a later visit continues the same chat.
+ */
+import { render } from 'preact';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
+import { ChatSocket } from '../chat/socket';
+import type { ServerFrame, Stage } from '../chat/protocol';
+import { CSS } from './style';
+import { pickLang, translator, type Key } from './strings';
+import { initial, reduce, type Line } from './state';
+
+interface Look {
+  colour: string;
+  position: 'right' | 'left';
+  greeting_en: string | null;
+  greeting_zh: string | null;
+  stages: Stage[];
+  open_stages: Stage[];
+}
+
+interface Session {
+  token: string;
+  socket_url: string;
+  widget: Look;
+}
+
+/** Where this script came from, and which widget it is. */
+interface Embed {
+  base: string;
+  widget: string;
+}
+
+function storageKey(embed: Embed, name: string): string {
+  return `kefu:${embed.widget}:${name}`;
+}
+
+function browserKey(embed: Embed): string {
+  const name = storageKey(embed, 'key');
+  let key = localStorage.getItem(name);
+  if (!key || key.length < 32) {
+    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    key = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    localStorage.setItem(name, key);
+  }
+  return key;
+}
+
+async function openSession(embed: Embed): Promise<Session> {
+  const response = await fetch(`${embed.base}/api/v1/widgets/${embed.widget}/visitor-sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ key: browserKey(embed) }),
+  });
+  if (!response.ok) throw new Error(`visitor session: ${response.status}`);
+  return (await response.json()) as Session;
+}
+
+function loadSeen(embed: Embed): Map<string, number> {
+  try {
+    const stored = JSON.parse(localStorage.getItem(storageKey(embed, 'seen')) ?? '[]') as [string, number][];
+    return new Map(stored);
+  } catch {
+    return new Map();
+  }
+}
+
+function Widget({ embed }: { embed: Embed }) {
+  const lang = pickLang(navigator.languages ?? [navigator.language]);
+  const t = useMemo(() => translator(lang), [lang]);
+  const [open, setOpen] = useState(sessionStorage.getItem(storageKey(embed, 'open')) === '1');
+  const [look, setLook] = useState<Look | null>(null);
+  const [state, dispatch] = useReducer(reduce, initial);
+  const [connected, setConnected] = useState(false);
+  const socket = useRef<ChatSocket | null>(null);
+  const seen = useRef(loadSeen(embed));
+  const wasChatting = localStorage.getItem(storageKey(embed, 'chatting')) === '1';
+
+  const connect = () => {
+    if (socket.current) return;
+    const chat = new ChatSocket({
+      seen: seen.current,
+      credentials: async () => {
+        const session = await openSession(embed);
+        setLook(session.widget);
+        return session;
+      },
+      onState: setConnected,
+      onFrame: (frame: ServerFrame) => {
+        dispatch(frame);
+        if (frame.type === 'started') localStorage.setItem(storageKey(embed, 'chatting'), '1');
+        localStorage.setItem(storageKey(embed, 'seen'), JSON.stringify([...seen.current]));
+      },
+    });
+    socket.current = chat;
+    void chat.start();
+  };
+
+  useEffect(() => {
+    if (open || wasChatting) connect();
+    sessionStorage.setItem(storageKey(embed, 'open'), open ? '1' : '0');
+  }, [open]);
+
+  useEffect(() => () => socket.current?.stop(), []);
+
+  // Tell the agent what the visitor has read while the panel is open.
+  useEffect(() => {
+    const last = state.lines[state.lines.length - 1];
+    if (open && last && !last.mine && state.ticket) {
+      socket.current?.send({ type: 'read', ticket: state.ticket, up_to: last.seq });
+    }
+  }, [open, state.lines.length]);
+
+  const side = look?.position ?? 'right';
+  const accent = look?.colour ?? '#0f766e';
+  return (
+    <div class={`root ${side}`} style={{ '--accent': accent }}>
+      {open ? (
+        <section class="panel" role="dialog" aria-label={t('title')}>
+          <header>
+            <h2>{t('title')}</h2>
+            <button type="button" aria-label={t('close')} onClick={() => setOpen(false)}>
+              ×
+            </button>
+          </header>
+          {!connected && socket.current && <p class="status" role="status">{t('reconnecting')}</p>}
+          <Panel
+            t={t}
+            lang={lang}
+            look={look}
+            state={state}
+            socket={socket.current}
+            dispatch={dispatch}
+            onNewChat={() => {
+              localStorage.removeItem(storageKey(embed, 'chatting'));
+              dispatch({ type: 'reset' });
+            }}
+          />
+        </section>
+      ) : (
+        <button type="button" class="launcher" onClick={() => setOpen(true)}>
+          {t('open')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+type T = (key: Key, params?: Record<string, string | number>) => string;
+
+function Panel(props: {
+  t: T;
+  lang: 'en' | 'zh';
+  look: Look | null;
+  state: ReturnType<typeof reduce>;
+  socket: ChatSocket | null;
+  dispatch: (action: Parameters<typeof reduce>[1]) => void;
+  onNewChat: () => void;
+}) {
+  const { t, look, state, socket } = props;
+  if (!look) return <p class="note">…</p>;
+  if (state.left !== null) return <p class="note">{t('left', { number: state.left })}</p>;
+  if (!state.ticket) return <StartForm {...props} look={look} socket={socket} />;
+  return <Conversation {...props} />;
+}
+
+function StartForm(props: { t: T; lang: 'en' | 'zh'; look: Look; state: ReturnType<typeof reduce>; socket: ChatSocket | null }) {
+  const { t, lang, look, state, socket } = props;
+  const [stage, setStage] = useState<Stage>(look.stages[0] ?? 'pre_sale');
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [text, setText] = useState('');
+  const open = (state.openStages ?? look.open_stages).includes(stage);
+  const greeting = (lang === 'zh' ? look.greeting_zh : look.greeting_en) ?? t('greeting');
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (!socket) return;
+    const context = { page_url: location.href, language: navigator.language };
+    if (open) {
+      socket.send({ type: 'start', stage, name, email: email || null, text: text || null, ...context });
+    } else {
+      socket.send({ type: 'leave_message', stage, name, email, text, ...context });
+    }
+  };
+  return (
+    <form class="body" onSubmit={submit}>
+      <p class="greeting">{greeting}</p>
+      <fieldset>
+        <legend>{t('about')}</legend>
+        {look.stages.map((s) => (
+          <label key={s}>
+            <input type="radio" name="stage" checked={stage === s} onChange={() => setStage(s)} />
+            {t(s)}
+          </label>
+        ))}
+      </fieldset>
+      {!open && <p class="note" role="status">{t('offline')}</p>}
+      <label>
+        {t('name')}
+        <input required maxLength={120} value={name} onInput={(e) => setName(e.currentTarget.value)} autoComplete="name" />
+      </label>
+      <label>
+        {open ? t('email') : t('emailRequired')}
+        <input type="email" required={!open} value={email} onInput={(e) => setEmail(e.currentTarget.value)} autoComplete="email" />
+      </label>
+      <label>
+        {t('message')}
+        <textarea required={!open} maxLength={5000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      </label>
+      {state.error && <p class="error" role="alert">{t('error', { message: state.error })}</p>}
+      <button class="primary" type="submit" disabled={!socket?.connected}>
+        {open ? t('start') : t('leave')}
+      </button>
+    </form>
+  );
+}
+
+function Conversation(props: {
+  t: T;
+  state: ReturnType<typeof reduce>;
+  socket: ChatSocket | null;
+  onNewChat: () => void;
+}) {
+  const { t, state, socket } = props;
+  const [draft, setDraft] = useState('');
+  const [score, setScore] = useState(0);
+  const [comment, setComment] = useState('');
+  const typingSince = useRef(0);
+  const bottom = useRef<HTMLLIElement>(null);
+  useEffect(() => bottom.current?.scrollIntoView?.({ block: 'end' }), [state.lines.length, socket?.unacknowledged.length]);
+  const pending = socket?.unacknowledged.filter((p) => !state.lines.some((l) => l.clientId === p.client_id)) ?? [];
+
+  const send = (event: Event) => {
+    event.preventDefault();
+    const text = draft.trim();
+    if (!text || !socket) return;
+    socket.say(state.ticket, text);
+    socket.send({ type: 'typing', ticket: state.ticket, typing: false });
+    typingSince.current = 0;
+    setDraft('');
+  };
+  const typing = (value: string) => {
+    setDraft(value);
+    const now = Date.now();
+    if (now - typingSince.current > 3000) {
+      typingSince.current = now;
+      socket?.send({ type: 'typing', ticket: state.ticket, typing: true });
+    }
+  };
+  const mark = (line: Line) =>
+    !line.mine ? null : line.seq <= state.readUpTo ? t('read') : t('delivered');
+
+  return (
+    <>
+      <div class="body" aria-live="polite">
+        {state.position !== null && !state.agent && !state.ended && (
+          <p class="note" role="status">
+            {t('place', { position: state.position })}
+            {state.waitSeconds !== null && ` ${t('wait', { minutes: Math.max(1, Math.round(state.waitSeconds / 60)) })}`}
+          </p>
+        )}
+        <ul class="lines">
+          {state.lines.map((line) => (
+            <li key={line.seq} class={`line ${line.mine ? 'mine' : 'theirs'}`}>
+              <span class="who">{line.mine ? t('you') : line.author}</span>
+              {line.text}
+              {line.mine && <span class="mark">{mark(line)}</span>}
+            </li>
+          ))}
+          {pending.map((p) => (
+            <li key={p.client_id} class="line mine">
+              <span class="who">{t('you')}</span>
+              {p.text}
+              <span class="mark">{t('sending')}</span>
+            </li>
+          ))}
+          <li ref={bottom} aria-hidden="true" />
+        </ul>
+        {state.events.map((e, i) => (
+          <p key={i} class="note">{t(e.key, e.params)}</p>
+        ))}
+        {state.typing && <p class="note">{t('typing', { name: state.typing })}</p>}
+        {state.ended && !state.rated && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (score) socket?.send({ type: 'rate', score, comment: comment.trim() || null });
+            }}
+          >
+            <p class="note">{t('rate')}</p>
+            <div class="stars" role="group" aria-label={t('rate')}>
+              {[1, 2, 3, 4, 5].map((n) => (
+                <button key={n} type="button" aria-pressed={score >= n} aria-label={`${n} / 5`} onClick={() => setScore(n)}>
+                  ★
+                </button>
+              ))}
+            </div>
+            <label>
+              {t('comment')}
+              <textarea maxLength={1000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+            </label>
+            <button class="primary" type="submit" disabled={!score}>
+              {t('submitRating')}
+            </button>
+          </form>
+        )}
+        {state.rated && <p class="note" role="status">{t('thanks')}</p>}
+        {state.ended && (
+          <p class="note">
+            <button type="button" class="link" onClick={props.onNewChat}>
+              {t('newChat')}
+            </button>
+          </p>
+        )}
+        {state.error && <p class="error" role="alert">{t('error', { message: state.error })}</p>}
+      </div>
+      {!state.ended && (
+        <form class="composer" onSubmit={send}>
+          <textarea
+            aria-label={t('message')}
+            placeholder={t('placeholder')}
+            maxLength={5000}
+            value={draft}
+            onInput={(e) => typing(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) send(e);
+            }}
+          />
+          <button class="primary" type="submit">
+            {t('send')}
+          </button>
+        </form>
+      )}
+      {!state.ended && (
+        <p class="status">
+          <button type="button" class="link" onClick={() => socket?.send({ type: 'end', ticket: state.ticket })}>
+            {t('endChat')}
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Mounts the widget for the `<script>` tag that loaded this file. */
+function mount() {
+  const script = document.currentScript as HTMLScriptElement | null;
+  const widget = script?.dataset.kefuWidget;
+  if (!script || !widget) return;
+  const embed = { base: new URL(script.src).origin, widget };
+  const host = document.createElement('div');
+  host.setAttribute('data-kefu-chat', '');
+  const shadow = host.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(CSS);
+  shadow.adoptedStyleSheets = [sheet];
+  document.body.appendChild(host);
+  render(<Widget embed={embed} />, shadow);
+}
+
+mount();

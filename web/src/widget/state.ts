@@ -1,0 +1,112 @@
+/** What the widget shows, as it follows the gateway's frames. */
+import type { ServerFrame, Stage } from '../chat/protocol';
+import type { Key } from './strings';
+
+export interface Line {
+  seq: number;
+  text: string;
+  author: string;
+  mine: boolean;
+  clientId: string | null;
+}
+
+export interface WidgetState {
+  ticket: string | null;
+  lines: Line[];
+  position: number | null;
+  waitSeconds: number | null;
+  agent: string | null;
+  typing: string | null;
+  readUpTo: number;
+  ended: boolean;
+  rated: boolean;
+  left: number | null;
+  openStages: Stage[] | null;
+  events: { key: Key; params?: Record<string, string | number> }[];
+  error: string | null;
+}
+
+export const initial: WidgetState = {
+  ticket: null,
+  lines: [],
+  position: null,
+  waitSeconds: null,
+  agent: null,
+  typing: null,
+  readUpTo: 0,
+  ended: false,
+  rated: false,
+  left: null,
+  openStages: null,
+  events: [],
+  error: null,
+};
+
+export type Action = ServerFrame | { type: 'reset' };
+
+/** The state after a frame. */
+export function reduce(state: WidgetState, frame: Action): WidgetState {
+  switch (frame.type) {
+    case 'reset':
+      return { ...initial, openStages: state.openStages };
+    case 'availability':
+      return { ...state, openStages: frame.open_stages };
+    case 'started':
+      return state.ticket === frame.ticket ? state : { ...initial, ticket: frame.ticket, openStages: state.openStages };
+    case 'message_left':
+      return { ...state, left: frame.number, error: null };
+    case 'message': {
+      const ticket = state.ticket ?? frame.ticket;
+      if (ticket !== frame.ticket || state.lines.some((l) => l.seq === frame.seq)) return { ...state, ticket };
+      const line: Line = {
+        seq: frame.seq,
+        text: frame.text,
+        author: frame.author.name,
+        mine: frame.author.kind === 'visitor',
+        clientId: null,
+      };
+      const lines = [...state.lines, line].sort((a, b) => a.seq - b.seq);
+      return { ...state, ticket, lines, typing: line.mine ? state.typing : null };
+    }
+    case 'ack':
+      return {
+        ...state,
+        ticket: state.ticket ?? frame.ticket,
+        lines: state.lines.map((l) => (l.seq === frame.seq ? { ...l, clientId: frame.client_id } : l)),
+        error: null,
+      };
+    case 'queue_position':
+      if (state.ticket && frame.ticket !== state.ticket) return state;
+      return { ...state, ticket: frame.ticket, position: frame.position, waitSeconds: frame.expected_wait_seconds };
+    case 'assigned':
+      if (state.ticket && frame.ticket !== state.ticket) return state;
+      return {
+        ...state,
+        ticket: frame.ticket,
+        agent: frame.agent,
+        position: null,
+        events: state.agent === frame.agent ? state.events : [...state.events, { key: 'joined', params: { agent: frame.agent } }],
+      };
+    case 'transferred':
+      return { ...state, agent: null, events: [...state.events, { key: 'transferred' }] };
+    case 'typing':
+      return { ...state, typing: frame.typing ? frame.author.name || '…' : null };
+    case 'read':
+      return { ...state, readUpTo: Math.max(state.readUpTo, frame.up_to) };
+    case 'ended':
+      if (state.ticket && frame.ticket !== state.ticket) return state;
+      return {
+        ...state,
+        ticket: frame.ticket,
+        ended: true,
+        typing: null,
+        events: state.ended ? state.events : [...state.events, { key: 'ended' }],
+      };
+    case 'rated':
+      return { ...state, rated: true };
+    case 'error':
+      return { ...state, error: frame.message };
+    default:
+      return state;
+  }
+}
