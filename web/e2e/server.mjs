@@ -30,6 +30,7 @@ export async function startServer({ tickets = 120, url } = {}) {
     KEFU_DATABASE_URL: databaseUrl,
     KEFU_LOG_FILTER: 'warn,kefu=info',
     KEFU_API_BIND: '127.0.0.1:0',
+    KEFU_GATEWAY_BIND: '127.0.0.1:0',
   };
   kefu(['users', 'create', '--email', ADMIN.email, '--name', ADMIN.name, '--role', 'admin', '--password-stdin'], env, `${ADMIN.password}\n`);
   let agentPassword = null;

@@ -196,6 +196,10 @@ pub struct QueuedChat {
     pub waiting_since: DateTime<Utc>,
     /// The agent it is offered to, if any.
     pub offered_to: Option<UserId>,
+    /// The page the visitor started the chat on.
+    pub page_url: Option<String>,
+    /// The visitor's browser language.
+    pub language: Option<String>,
 }
 
 /// A frame from the gateway.

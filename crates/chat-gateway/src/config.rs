@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 pub struct GatewayConfig {
     /// The address it listens on.
     pub bind: String,
-    /// The WebSocket address clients are told to use (as the browser reaches it).
-    pub public_url: String,
+    /// The WebSocket address clients are told to use (as the browser reaches it); by default
+    /// `ws://` and the address the gateway listens on.
+    pub public_url: Option<String>,
     /// The origins agents' consoles are served from; widgets' origins are each widget's own.
     pub console_origins: Vec<String>,
     /// The largest frame a client may send, in bytes.
@@ -34,7 +35,7 @@ impl Default for GatewayConfig {
     fn default() -> Self {
         Self {
             bind: "127.0.0.1:8081".into(),
-            public_url: "ws://localhost:8081".into(),
+            public_url: None,
             console_origins: vec![
                 "http://localhost:8080".into(),
                 "http://127.0.0.1:8080".into(),

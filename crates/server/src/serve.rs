@@ -36,9 +36,37 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied migrations");
     }
+    // Both listeners first: each role is told where the other really listens (port 0 picks
+    // a free one, as the tests do).
+    let gateway_listener = if roles.contains(&Role::Gateway) {
+        Some(
+            tokio::net::TcpListener::bind(&config.gateway.bind)
+                .await
+                .with_context(|| format!("listening on {}", config.gateway.bind))?,
+        )
+    } else {
+        None
+    };
+    let api_listener = if roles.contains(&Role::Api) {
+        Some(
+            TcpListener::bind(&config.api.bind)
+                .with_context(|| format!("listening on {}", config.api.bind))?,
+        )
+    } else {
+        None
+    };
+    let gateway_address = match &gateway_listener {
+        Some(listener) => listener.local_addr()?.to_string(),
+        None => config.gateway.bind.clone(),
+    };
+    let socket_url = config
+        .gateway
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("ws://{gateway_address}"));
     let mut api_state =
         kefu_api::state(config.api.clone(), store.clone()).map_err(anyhow::Error::msg)?;
-    api_state.chat_socket_url = config.gateway.public_url.clone();
+    api_state.chat_socket_url = socket_url;
     let state = web::Data::new(api_state);
     let app = state.app.clone();
     let index_dir = config.database.search_index_dir();
@@ -60,16 +88,15 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
         let _ = rx.wait_for(|stopped| *stopped).await;
     };
     let mut roles_running = tokio::task::JoinSet::new();
-    if roles.contains(&Role::Gateway) {
+    if let Some(listener) = gateway_listener {
         let mut gateway = config.gateway.clone();
         gateway.console_origins.push(config.api.public_url());
-        let listener = tokio::net::TcpListener::bind(&gateway.bind)
-            .await
-            .with_context(|| format!("listening on {}", gateway.bind))?;
-        tracing::info!(
-            "the chat gateway is listening on ws://{}",
-            listener.local_addr()?
-        );
+        if let Some(api) = &api_listener {
+            gateway
+                .console_origins
+                .push(format!("http://{}", api.local_addr()?));
+        }
+        tracing::info!("the chat gateway is listening on ws://{gateway_address}");
         let app = app.clone();
         let stopped = until_stopped(stopping.clone());
         roles_running.spawn(async move {
@@ -78,9 +105,7 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
                 .context("serving the chat gateway")
         });
     }
-    if roles.contains(&Role::Api) {
-        let listener = TcpListener::bind(&config.api.bind)
-            .with_context(|| format!("listening on {}", config.api.bind))?;
+    if let Some(listener) = api_listener {
         let address = listener.local_addr()?;
         tracing::info!(
             database = store.backend().name(),

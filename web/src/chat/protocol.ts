@@ -23,6 +23,8 @@ export interface QueuedChat {
   position: number;
   waiting_since: string;
   offered_to: string | null;
+  page_url: string | null;
+  language: string | null;
 }
 
 export interface Resume {

@@ -15,6 +15,7 @@ import { AuditPage } from '../admin/AuditPage';
 import { TokensPage } from '../account/TokensPage';
 import { ResetPassword } from './ResetPassword';
 import { StaffOnly } from './StaffOnly';
+import { LiveChatProvider } from '../livechat/LiveChat';
 
 const LOCALE_KEY = 'kefu.locale';
 
@@ -145,9 +146,11 @@ export function App() {
   return (
     <I18nContext.Provider value={i18n}>
       <SessionContext.Provider value={session}>
-        <Layout notice={notice} onDismissNotice={() => setNotice('')}>
-          <Route path={place.path} admin={state.user.role === 'admin'} />
-        </Layout>
+        <LiveChatProvider notifyTitle={(visitor) => t('chat.notification', { visitor })}>
+          <Layout notice={notice} onDismissNotice={() => setNotice('')}>
+            <Route path={place.path} admin={state.user.role === 'admin'} />
+          </Layout>
+        </LiveChatProvider>
       </SessionContext.Provider>
     </I18nContext.Provider>
   );

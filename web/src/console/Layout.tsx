@@ -6,6 +6,7 @@ import { navigate, usePlace } from '../router';
 import { useSession } from '../session';
 import { Link } from '../components/ui';
 import { ShortcutsHelp } from '../components/ShortcutsHelp';
+import { ChatDock } from '../livechat/ChatDock';
 
 const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
 
@@ -95,6 +96,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
         )}
       </div>
       <main id="main">{props.children}</main>
+      <ChatDock />
       {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
     </div>
   );

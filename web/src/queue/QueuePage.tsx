@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useTicketChanges } from '../livechat/LiveChat';
 import { ApiError, api, ok, type Ticket } from '../api/client';
 import { useLoad, useShortcuts } from '../hooks';
 import { useI18n } from '../i18n';
@@ -33,6 +34,10 @@ export function QueuePage() {
     () => ok(api.GET('/api/v1/tickets', { params: { query: apiQuery(filters) } })),
     [filters],
   );
+  useTicketChanges(() => {
+    first.reload();
+    setViews((v) => v + 1);
+  });
   const key = place.search;
   const more = extra?.key === key ? extra : null;
   const items = first.value ? [...first.value.items, ...(more?.items ?? [])] : [];

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useTicketChanges } from '../livechat/LiveChat';
 import { ApiError, api, ok, type Message, type Schemas, type Ticket, type UpdateTicket } from '../api/client';
 
 type MessageList = Schemas['MessageList'];
@@ -48,6 +49,8 @@ export function TicketPage(props: { reference: string }) {
       // Marking as seen is a convenience; the page works without it.
     });
   }, [loaded.value]);
+
+  useTicketChanges(loaded.reload, ticket?.id);
 
   const update = async (changes: UpdateTicket) => {
     if (!ticket) return;

@@ -2,8 +2,8 @@
  * The chat widget, embedded with one tag:
  * `<script src="https://help.example.com/widget.js" data-kefu-widget="…" async></script>`.
  * It renders in a shadow root (the host page's styles never reach it), talks to Kefu's API for
- * a visitor session and to the chat gateway for the chat, and keeps the visitor's key and
- * place in `localStorage`, so a reload or a later visit continues the same chat.
+ * a visitor session and to the chat gateway for the chat, and keeps the visitor's key in
+ * `localStorage`, so a reload or a later visit continues the same chat.
  */
 import { render } from 'preact';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
@@ -59,15 +59,6 @@ async function openSession(embed: Embed): Promise<Session> {
   return (await response.json()) as Session;
 }
 
-function loadSeen(embed: Embed): Map<string, number> {
-  try {
-    const stored = JSON.parse(localStorage.getItem(storageKey(embed, 'seen')) ?? '[]') as [string, number][];
-    return new Map(stored);
-  } catch {
-    return new Map();
-  }
-}
-
 function Widget({ embed }: { embed: Embed }) {
   const lang = pickLang(navigator.languages ?? [navigator.language]);
   const t = useMemo(() => translator(lang), [lang]);
@@ -76,7 +67,9 @@ function Widget({ embed }: { embed: Embed }) {
   const [state, dispatch] = useReducer(reduce, initial);
   const [connected, setConnected] = useState(false);
   const socket = useRef<ChatSocket | null>(null);
-  const seen = useRef(loadSeen(embed));
+  // Lines seen on this page: a reconnect resumes after them. A new page starts from the first
+  // line of the visitor's latest chat (the gateway's default), so a reload shows it all.
+  const seen = useRef(new Map<string, number>());
   const wasChatting = localStorage.getItem(storageKey(embed, 'chatting')) === '1';
 
   const connect = () => {
@@ -92,7 +85,6 @@ function Widget({ embed }: { embed: Embed }) {
       onFrame: (frame: ServerFrame) => {
         dispatch(frame);
         if (frame.type === 'started') localStorage.setItem(storageKey(embed, 'chatting'), '1');
-        localStorage.setItem(storageKey(embed, 'seen'), JSON.stringify([...seen.current]));
       },
     });
     socket.current = chat;

@@ -28,9 +28,9 @@ textarea { resize: vertical; min-height: 60px; }
 .line { max-width: 80%; padding: 8px 12px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; }
 .line.mine { align-self: flex-end; background: var(--accent); color: #fff; border-bottom-right-radius: 4px; }
 .line.theirs { align-self: flex-start; background: #f3f4f6; border-bottom-left-radius: 4px; }
-.who { display: block; font-size: 11px; opacity: .85; margin-bottom: 2px; }
-.mark { display: block; font-size: 11px; opacity: .85; text-align: right; margin-top: 2px; }
-.composer { display: flex; gap: 8px; padding: 10px 12px; border-top: 1px solid #e5e7eb; }
+.who { display: block; font-size: 11px; margin-bottom: 2px; }
+.mark { display: block; font-size: 11px; text-align: right; margin-top: 2px; }
+.composer { display: flex; flex-direction: row; align-items: flex-end; gap: 8px; padding: 10px 12px; border-top: 1px solid #e5e7eb; }
 .composer textarea { flex: 1; min-height: 40px; max-height: 120px; }
 .stars { display: flex; gap: 4px; }
 .stars button { font-size: 26px; background: none; border: 0; cursor: pointer; color: #9ca3af; padding: 0 2px; }

@@ -24,6 +24,8 @@ pub fn queued_chat(q: &Queued, position: u32) -> QueuedChat {
         position,
         waiting_since: q.chat.waiting_since,
         offered_to: q.chat.conversation.agent,
+        page_url: q.chat.context.page_url.clone(),
+        language: q.chat.context.language.clone(),
     }
 }
 

@@ -1,0 +1,181 @@
+// Live chat in real browsers against a real server: a visitor on the demo shop chats with an
+// agent in the console (two browser contexts), reloads mid-chat and goes on, and rates the
+// chat; the offline form when nobody is online; the widget in Chinese.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { apiClient } from './api.mjs';
+import { accessibilityProblems, launch, screenshot } from './browser.mjs';
+import { ADMIN, startServer } from './server.mjs';
+
+let server;
+let browser;
+let api;
+let agent;
+let afterSales;
+let orders;
+
+describe('live chat', () => {
+  before(async () => {
+    server = await startServer({ tickets: 10 });
+    browser = await launch();
+    api = await apiClient(server.base, ADMIN.email, ADMIN.password);
+    // The demo widget runs on this server's own address, wherever the test put it.
+    const widgets = await api.get('/api/v1/widgets');
+    const demo = widgets.items[0];
+    await api.put(`/api/v1/widgets/${demo.id}`, {
+      name: demo.name,
+      origins: [...demo.origins, server.base],
+      pre_sale_team_id: demo.pre_sale_team_id,
+      in_sale_team_id: demo.in_sale_team_id,
+      after_sale_team_id: demo.after_sale_team_id,
+      greeting_en: demo.greeting_en,
+      greeting_zh: demo.greeting_zh,
+    });
+    const teams = (await api.get('/api/v1/teams')).items;
+    afterSales = teams.find((t) => t.name === 'After-sales support');
+    orders = teams.find((t) => t.name === 'Orders');
+    // Only one agent of After-sales support takes chats in this test.
+    const member = await api.get(`/api/v1/users/${afterSales.members[0].id}`);
+    agent = { email: member.email, password: server.agentPassword, name: member.name };
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function context(locale = 'en-US') {
+    return browser.newContext({ locale, viewport: { width: 1300, height: 850 } });
+  }
+
+  async function console_(who) {
+    const c = await context();
+    const login = await c.request.post(`${server.base}/api/v1/auth/login`, { data: { email: who.email, password: who.password } });
+    assert.equal(login.status(), 200);
+    const page = await c.newPage();
+    await page.goto(`${server.base}/queue`);
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    return page;
+  }
+
+  it('a visitor chats with an agent, reloads, goes on, and rates the chat', async () => {
+    const desk = await console_(agent);
+    const shopContext = await context();
+    const shop = await shopContext.newPage();
+    await shop.goto(`${server.base}/demo`);
+    await shop.getByRole('button', { name: 'Chat with us' }).click();
+    const form = shop.getByRole('dialog', { name: 'Chat with us' });
+    await form.getByLabel('Help after buying').check();
+    await form.getByLabel('Your name').fill('Wang Fang');
+    await form.getByLabel('Your message').fill('My kettle arrived broken 水壶坏了');
+    await form.getByRole('button', { name: 'Start chat' }).click();
+    await form.getByText('My kettle arrived broken 水壶坏了').waitFor();
+
+    const offer = desk.getByRole('alert').filter({ hasText: 'New chat from Wang Fang' });
+    await offer.waitFor();
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    await form.getByText(`${agent.name} joined the chat.`).waitFor();
+    const window = desk.getByRole('region', { name: 'Chat with Wang Fang' });
+    await window.getByText('My kettle arrived broken 水壶坏了').waitFor();
+
+    await form.getByRole('textbox', { name: 'Your message' }).pressSequentially('It leaks');
+    await window.getByText('Wang Fang is typing…').waitFor();
+    await form.getByRole('button', { name: 'Send' }).click();
+    await window.getByText('It leaks').waitFor();
+
+    await window.getByLabel('Message').fill('Sorry to hear that! Could you send a photo?');
+    await window.getByRole('button', { name: 'Send' }).click();
+    await form.getByText('Sorry to hear that! Could you send a photo?').waitFor();
+    await screenshot(shop, 'chat-visitor');
+    await screenshot(desk, 'chat-agent');
+    assert.deepEqual(await accessibilityProblems(shop), [], 'the widget on the demo shop');
+    assert.deepEqual(await accessibilityProblems(desk), [], 'the console with a chat open');
+
+    // A reload mid-chat: the same chat, everything in it, and it goes on.
+    await shop.reload();
+    const again = shop.getByRole('dialog', { name: 'Chat with us' });
+    await again.getByText('Sorry to hear that! Could you send a photo?').waitFor();
+    await again.getByText('It leaks').waitFor();
+    await again.getByRole('textbox', { name: 'Your message' }).fill('Back after a reload');
+    await again.getByRole('button', { name: 'Send' }).click();
+    await window.getByText('Back after a reload').waitFor();
+
+    await window.getByRole('button', { name: 'End chat' }).click();
+    await again.getByText('The chat has ended.').waitFor();
+    await again.getByRole('button', { name: '5 / 5' }).click();
+    await again.getByLabel('Anything to add? (optional)').fill('Quick and kind');
+    await again.getByRole('button', { name: 'Send rating' }).click();
+    await again.getByText('Thank you for your feedback!').waitFor();
+
+    // The ticket holds the whole chat, and the agent can keep answering on it.
+    const tickets = await api.get('/api/v1/tickets?channel=chat&limit=5');
+    const ticket = tickets.items.find((t) => t.requester.name === 'Wang Fang');
+    assert.ok(ticket, 'the chat is a ticket');
+    const messages = await api.get(`/api/v1/tickets/${ticket.id}/messages`);
+    const bodies = messages.items.map((m) => m.body);
+    for (const line of ['My kettle arrived broken 水壶坏了', 'It leaks', 'Sorry to hear that! Could you send a photo?', 'Back after a reload']) {
+      assert.ok(bodies.includes(line), `${line} is on the ticket: ${JSON.stringify(bodies)}`);
+    }
+    await shopContext.close();
+    await desk.context().close();
+  });
+
+  it('a chat is transferred to another team with a note', async () => {
+    const desk = await console_(agent);
+    const shopContext = await context();
+    const shop = await shopContext.newPage();
+    await shop.goto(`${server.base}/demo`);
+    await shop.getByRole('button', { name: 'Chat with us' }).click();
+    const form = shop.getByRole('dialog', { name: 'Chat with us' });
+    await form.getByLabel('Help after buying').check();
+    await form.getByLabel('Your name').fill('Zhao Lei');
+    await form.getByRole('button', { name: 'Start chat' }).click();
+    const offer = desk.getByRole('alert').filter({ hasText: 'New chat from Zhao Lei' });
+    await offer.getByRole('button', { name: 'Accept' }).click();
+    const window = desk.getByRole('region', { name: 'Chat with Zhao Lei' });
+    await window.getByRole('button', { name: 'Transfer' }).click();
+    await window.getByLabel('Transfer to').selectOption(`team:${orders.id}`);
+    await window.getByLabel('Note for them (internal)').fill('Order 1042 is late');
+    await window.locator('form.chat-transfer').getByRole('button', { name: 'Transfer' }).click();
+    await form.getByText('Your chat was passed to a colleague who can help better.').waitFor();
+    await window.getByText('You passed this chat on.').waitFor();
+    await shopContext.close();
+    await desk.context().close();
+  });
+
+  it('with nobody online the widget offers the offline form, and the message is a ticket', async () => {
+    // Nobody of the team is connected now: every console above is closed.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const shopContext = await context();
+    const shop = await shopContext.newPage();
+    await shop.goto(`${server.base}/demo`);
+    await shop.getByRole('button', { name: 'Chat with us' }).click();
+    const form = shop.getByRole('dialog', { name: 'Chat with us' });
+    await form.getByText('Nobody can chat right now.', { exact: false }).waitFor();
+    await form.getByLabel('Before buying').check();
+    await form.getByLabel('Your name').fill('Zhang Min');
+    await form.getByLabel('Email (we answer there)').fill('zhang.min@example.com');
+    await form.getByLabel('Your message').fill('Do you ship to Chengdu?');
+    await form.getByRole('button', { name: 'Send message' }).click();
+    const thanks = form.getByText(/Your message is request #(\d+)/);
+    await thanks.waitFor();
+    const number = /#(\d+)/.exec(await thanks.textContent())[1];
+    const ticket = await api.get(`/api/v1/tickets/${number}`);
+    assert.equal(ticket.channel, 'chat');
+    assert.equal(ticket.stage, 'pre_sale');
+    await screenshot(shop, 'chat-offline');
+    await shopContext.close();
+  });
+
+  it('the widget speaks Chinese to a Chinese browser', async () => {
+    const shopContext = await context('zh-CN');
+    const shop = await shopContext.newPage();
+    await shop.goto(`${server.base}/demo`);
+    await shop.getByRole('button', { name: '在线咨询' }).click();
+    const form = shop.getByRole('dialog', { name: '在线客服' });
+    await form.getByText('您好！关于水壶的任何问题都可以问我们。').waitFor();
+    await form.getByLabel('售后服务').waitFor();
+    await screenshot(shop, 'chat-zh');
+    await shopContext.close();
+  });
+});

@@ -1,0 +1,264 @@
+/** The chat dock: presence, chats offered to the agent and waiting in their teams' queues,
+ * and the chats they serve, side by side, each with its lines, typing, transfer and end. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useI18n } from '../i18n';
+import { useSession } from '../session';
+import { Link } from '../components/ui';
+import type { Presence, QueuedChat } from '../chat/protocol';
+import { useLiveChat } from './LiveChat';
+import type { OpenChat } from './state';
+
+const PRESENCES: Presence[] = ['online', 'away', 'offline'];
+
+export function ChatDock() {
+  const live = useLiveChat();
+  const { t } = useI18n();
+  const [expanded, setExpanded] = useState(true);
+  if (!live) return null;
+  const { state } = live;
+  const offers = Object.values(state.offers);
+  const waiting = Object.values(state.queue).filter((c) => !state.offers[c.ticket] && !c.offered_to);
+  const serving = state.chats;
+  return (
+    <aside class="chat-dock" aria-label={t('chat.dock')}>
+      <div class="chat-dock-bar">
+        <button type="button" class="link-button" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
+          {t('chat.dock')}
+          {offers.length + waiting.length > 0 && <span class="badge status-new">{offers.length + waiting.length}</span>}
+        </button>
+        <label class="visually-hidden" for="presence">
+          {t('chat.presence')}
+        </label>
+        <select
+          id="presence"
+          value={state.presence}
+          onChange={(e) => live.choose((e.currentTarget as HTMLSelectElement).value as Presence)}
+        >
+          {PRESENCES.map((p) => (
+            <option key={p} value={p}>
+              {t(`chat.presence.${p}`)}
+            </option>
+          ))}
+        </select>
+        <span class={`chat-connection ${state.connected ? 'on' : 'off'}`} role="status">
+          {state.connected ? t('chat.connected') : t('chat.connecting')}
+        </span>
+        {'Notification' in window && Notification.permission === 'default' && (
+          <button type="button" class="link-button" onClick={() => void Notification.requestPermission()}>
+            {t('chat.enableNotifications')}
+          </button>
+        )}
+      </div>
+      {expanded && (
+        <div class="chat-dock-body">
+          <section class="chat-queue" aria-label={t('chat.queue')}>
+            {offers.map((chat) => (
+              <Offer key={chat.ticket} chat={chat} />
+            ))}
+            <h2 class="chat-heading">{t('chat.waiting', { count: waiting.length })}</h2>
+            <ul class="chat-waiting">
+              {waiting.map((chat) => (
+                <li key={chat.ticket}>
+                  <span>
+                    {chat.visitor} · {t(`stage.${chat.stage}`)} · {t('chat.place', { position: chat.position })}
+                  </span>
+                  <button type="button" onClick={() => live.send({ type: 'take', ticket: chat.ticket })}>
+                    {t('chat.take')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+            {state.error && (
+              <p class="banner banner-error" role="alert">
+                {state.error}
+              </p>
+            )}
+          </section>
+          <div class="chat-windows">
+            {serving.map((chat) => (
+              <ChatWindow key={chat.ticket} chat={chat} />
+            ))}
+          </div>
+        </div>
+      )}
+    </aside>
+  );
+}
+
+function Offer(props: { chat: QueuedChat }) {
+  const live = useLiveChat();
+  const { t } = useI18n();
+  const { chat } = props;
+  return (
+    <div class="chat-offer" role="alert">
+      <strong>{t('chat.incoming', { visitor: chat.visitor })}</strong> · {t(`stage.${chat.stage}`)}
+      <div class="chat-offer-actions">
+        <button type="button" class="primary" onClick={() => live?.send({ type: 'accept', ticket: chat.ticket })}>
+          {t('chat.accept')}
+        </button>
+        <button type="button" onClick={() => live?.send({ type: 'decline', ticket: chat.ticket })}>
+          {t('chat.decline')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ChatWindow(props: { chat: OpenChat }) {
+  const live = useLiveChat();
+  const session = useSession();
+  const { t } = useI18n();
+  const { chat } = props;
+  const [draft, setDraft] = useState('');
+  const [transferring, setTransferring] = useState(false);
+  const typedAt = useRef(0);
+  const bottom = useRef<HTMLLIElement>(null);
+  const pending = live?.unacknowledged(chat.ticket) ?? [];
+  useEffect(() => bottom.current?.scrollIntoView?.({ block: 'end' }), [chat.lines.length, pending.length]);
+  useEffect(() => {
+    const last = chat.lines[chat.lines.length - 1];
+    if (last?.fromVisitor) live?.send({ type: 'read', ticket: chat.ticket, up_to: last.seq });
+  }, [chat.lines.length]);
+  if (!live) return null;
+  const send = (event: Event) => {
+    event.preventDefault();
+    const text = draft.trim();
+    if (!text) return;
+    live.say(chat.ticket, text);
+    live.send({ type: 'typing', ticket: chat.ticket, typing: false });
+    typedAt.current = 0;
+    setDraft('');
+  };
+  const type = (value: string) => {
+    setDraft(value);
+    if (Date.now() - typedAt.current > 3000) {
+      typedAt.current = Date.now();
+      live.send({ type: 'typing', ticket: chat.ticket, typing: true });
+    }
+  };
+  const label = chat.number ? `#${chat.number}` : '';
+  return (
+    <section class="chat-window" aria-label={t('chat.with', { visitor: chat.visitor })}>
+      <header class="chat-window-head">
+        <strong>{chat.visitor}</strong>
+        {chat.number && <Link href={`/tickets/${chat.number}`}>{label}</Link>}
+        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={() => live.dispatch({ type: 'close_chat', ticket: chat.ticket })}>
+          ×
+        </button>
+      </header>
+      {(chat.pageUrl || chat.language) && (
+        <p class="chat-context muted">
+          {chat.pageUrl && <span title={chat.pageUrl}>{t('chat.page', { page: chat.pageUrl })}</span>}
+          {chat.language && <span> · {chat.language}</span>}
+        </p>
+      )}
+      <ol class="chat-lines" aria-live="polite">
+        {chat.lines.map((line) => (
+          <li key={line.seq} class={line.fromVisitor ? 'from-visitor' : 'from-agent'}>
+            <span class="chat-author">{line.author}</span>
+            {line.text}
+            {!line.fromVisitor && line.seq <= chat.visitorReadUpTo && <span class="chat-mark">{t('chat.read')}</span>}
+          </li>
+        ))}
+        {pending.map((p) => (
+          <li key={p.client_id} class="from-agent pending">
+            {p.text}
+            <span class="chat-mark">{t('chat.sending')}</span>
+          </li>
+        ))}
+        <li ref={bottom} aria-hidden="true" />
+      </ol>
+      {chat.visitorTyping && <p class="muted chat-typing">{t('chat.typing', { visitor: chat.visitor })}</p>}
+      {chat.ended && <p class="muted">{t('chat.ended')}</p>}
+      {chat.transferred && <p class="muted">{t('chat.transferred')}</p>}
+      {!chat.ended && !chat.transferred && (
+        <>
+          <form class="chat-compose" onSubmit={send}>
+            <label class="visually-hidden" for={`say-${chat.ticket}`}>
+              {t('chat.message')}
+            </label>
+            <textarea
+              id={`say-${chat.ticket}`}
+              value={draft}
+              maxLength={5000}
+              onInput={(e) => type(e.currentTarget.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && !e.shiftKey) send(e);
+              }}
+            />
+            <button type="submit" class="primary">
+              {t('chat.send')}
+            </button>
+          </form>
+          <div class="chat-actions">
+            <button type="button" onClick={() => setTransferring(!transferring)} aria-expanded={transferring}>
+              {t('chat.transfer')}
+            </button>
+            <button type="button" onClick={() => live.send({ type: 'end', ticket: chat.ticket })}>
+              {t('chat.end')}
+            </button>
+          </div>
+          {transferring && (
+            <Transfer
+              teams={session.teams}
+              staff={session.staff.filter((u) => u.id !== session.user.id)}
+              onTransfer={(to, note) => {
+                live.send({ type: 'transfer', ticket: chat.ticket, to, note: note || null });
+                setTransferring(false);
+              }}
+            />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Transfer(props: {
+  teams: { id: string; name: string }[];
+  staff: { id: string; name: string }[];
+  onTransfer: (to: { team: string } | { agent: string }, note: string) => void;
+}) {
+  const { t } = useI18n();
+  const [target, setTarget] = useState('');
+  const [note, setNote] = useState('');
+  return (
+    <form
+      class="chat-transfer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const [kind, id] = target.split(':');
+        if (kind === 'team' && id) props.onTransfer({ team: id }, note);
+        if (kind === 'agent' && id) props.onTransfer({ agent: id }, note);
+      }}
+    >
+      <label>
+        {t('chat.transferTo')}
+        <select required value={target} onChange={(e) => setTarget((e.currentTarget as HTMLSelectElement).value)}>
+          <option value="">—</option>
+          <optgroup label={t('nav.teams')}>
+            {props.teams.map((team) => (
+              <option key={team.id} value={`team:${team.id}`}>
+                {team.name}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label={t('chat.agents')}>
+            {props.staff.map((user) => (
+              <option key={user.id} value={`agent:${user.id}`}>
+                {user.name}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+      </label>
+      <label>
+        {t('chat.note')}
+        <textarea maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      </label>
+      <button type="submit" class="primary" disabled={!target}>
+        {t('chat.transferNow')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,152 @@
+/** What an agent's console knows of live chat, as it follows the gateway's frames. */
+import type { Presence, QueuedChat, ServerFrame } from '../chat/protocol';
+
+export interface ChatLine {
+  seq: number;
+  text: string;
+  author: string;
+  fromVisitor: boolean;
+  at: string;
+}
+
+export interface OpenChat {
+  ticket: string;
+  number: number | null;
+  visitor: string;
+  pageUrl: string | null;
+  language: string | null;
+  lines: ChatLine[];
+  visitorTyping: boolean;
+  visitorReadUpTo: number;
+  ended: boolean;
+  transferred: boolean;
+}
+
+export interface LiveState {
+  connected: boolean;
+  presence: Presence;
+  /** Waiting and offered chats of the agent's teams, by ticket. */
+  queue: Record<string, QueuedChat>;
+  /** Chats offered to this agent. */
+  offers: Record<string, QueuedChat>;
+  /** Chats this agent serves or served in this session, in the order they were opened. */
+  chats: OpenChat[];
+  /** Bumped on every ticket change, so pages reload. */
+  changes: number;
+  lastChanged: string | null;
+  error: string | null;
+}
+
+export const initial: LiveState = {
+  connected: false,
+  presence: 'online',
+  queue: {},
+  offers: {},
+  chats: [],
+  changes: 0,
+  lastChanged: null,
+  error: null,
+};
+
+export type LiveAction =
+  | ServerFrame
+  | { type: 'connected'; connected: boolean }
+  | { type: 'chosen'; presence: Presence }
+  | { type: 'close_chat'; ticket: string };
+
+function withChat(state: LiveState, ticket: string, change: (chat: OpenChat) => OpenChat): LiveState {
+  const known = state.chats.find((c) => c.ticket === ticket);
+  const queued = state.queue[ticket] ?? state.offers[ticket];
+  const base: OpenChat = known ?? {
+    ticket,
+    number: queued?.number ?? null,
+    visitor: queued?.visitor ?? '',
+    pageUrl: queued?.page_url ?? null,
+    language: queued?.language ?? null,
+    lines: [],
+    visitorTyping: false,
+    visitorReadUpTo: 0,
+    ended: false,
+    transferred: false,
+  };
+  const next = change(base);
+  return {
+    ...state,
+    chats: known ? state.chats.map((c) => (c.ticket === ticket ? next : c)) : [...state.chats, next],
+  };
+}
+
+function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  const { [key]: _gone, ...rest } = record;
+  return rest;
+}
+
+/** The state after a frame or an action of the agent. */
+export function reduce(state: LiveState, action: LiveAction): LiveState {
+  switch (action.type) {
+    case 'connected':
+      return { ...state, connected: action.connected };
+    case 'chosen':
+      return { ...state, presence: action.presence };
+    case 'close_chat':
+      return { ...state, chats: state.chats.filter((c) => c.ticket !== action.ticket) };
+    case 'queue_snapshot':
+      return { ...state, queue: Object.fromEntries(action.chats.map((c) => [c.ticket, c])) };
+    case 'queue_update':
+      return { ...state, queue: { ...state.queue, [action.chat.ticket]: action.chat } };
+    case 'queue_removed':
+      return { ...state, queue: without(state.queue, action.ticket), offers: without(state.offers, action.ticket) };
+    case 'offered':
+      return { ...state, offers: { ...state.offers, [action.chat.ticket]: action.chat } };
+    case 'assigned':
+      return withChat({ ...state, offers: without(state.offers, action.ticket) }, action.ticket, (c) => ({
+        ...c,
+        ended: false,
+        transferred: false,
+      }));
+    case 'message':
+      return withChat(state, action.ticket, (c) =>
+        c.lines.some((l) => l.seq === action.seq)
+          ? c
+          : {
+              ...c,
+              visitorTyping: action.author.kind === 'visitor' ? false : c.visitorTyping,
+              visitor: c.visitor || (action.author.kind === 'visitor' ? action.author.name : ''),
+              lines: [
+                ...c.lines,
+                {
+                  seq: action.seq,
+                  text: action.text,
+                  author: action.author.name,
+                  fromVisitor: action.author.kind === 'visitor',
+                  at: action.at,
+                },
+              ].sort((a, b) => a.seq - b.seq),
+            },
+      );
+    case 'typing':
+      return state.chats.some((c) => c.ticket === action.ticket)
+        ? withChat(state, action.ticket, (c) => ({ ...c, visitorTyping: action.typing }))
+        : state;
+    case 'read':
+      return state.chats.some((c) => c.ticket === action.ticket)
+        ? withChat(state, action.ticket, (c) => ({ ...c, visitorReadUpTo: Math.max(c.visitorReadUpTo, action.up_to) }))
+        : state;
+    case 'transferred':
+      return state.chats.some((c) => c.ticket === action.ticket)
+        ? withChat(state, action.ticket, (c) => ({ ...c, transferred: true }))
+        : state;
+    case 'ended':
+      return withChat({ ...state, offers: without(state.offers, action.ticket) }, action.ticket, (c) => ({
+        ...c,
+        ended: true,
+        visitorTyping: false,
+      }));
+    case 'ticket_changed':
+      return { ...state, changes: state.changes + 1, lastChanged: action.ticket };
+    case 'error':
+      return { ...state, error: action.message };
+    default:
+      return state;
+  }
+}
