@@ -4,6 +4,7 @@
 
 mod delivery;
 mod limits;
+mod nodes;
 mod protocol;
 mod routing;
 mod support;

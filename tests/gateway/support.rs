@@ -64,19 +64,20 @@ impl Harness {
 
     /// Starts a gateway with `config` on `db`.
     pub async fn start_with(db: TestDb, config: GatewayConfig) -> Self {
-        let app = App::new(db.store.clone(), None, SessionPolicy::default()).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("ws://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let gateway_app = app.clone();
-        let handle = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            kefu_chat_gateway::serve(gateway_app, config, listener, shutdown)
-                .await
-                .unwrap();
-        });
+        Self::start_node(db, config, None).await
+    }
+
+    /// Starts a gateway whose app joins the bus on `channel` of the test Redis.
+    pub async fn start_on_bus(db: TestDb, channel: &str) -> Self {
+        Self::start_node(db, config(), Some(channel)).await
+    }
+
+    async fn start_node(db: TestDb, config: GatewayConfig, channel: Option<&str>) -> Self {
+        let mut app = App::new(db.store.clone(), None, SessionPolicy::default()).unwrap();
+        if let Some(channel) = channel {
+            app.join_bus(&redis_url(), channel).unwrap();
+        }
+        let (url, stop, handle) = spawn_gateway(app.clone(), config).await;
         let admin = user(&app, "admin@example.com", "Ada Admin", Role::Admin).await;
         let team = team(&app, admin, "After-sales support", &[]).await;
         let widget = admin::create_widget(
@@ -108,6 +109,15 @@ impl Harness {
             stop: Some(stop),
             stopped: Some(handle),
         }
+    }
+
+    /// A second node: its own app and gateway over the same database, on the bus's `channel`.
+    /// Returns its app, its WebSocket address and what stops it.
+    pub async fn second_node(&self, channel: &str) -> (App, String, oneshot::Sender<()>) {
+        let mut app = App::new(self.app.store.clone(), None, SessionPolicy::default()).unwrap();
+        app.join_bus(&redis_url(), channel).unwrap();
+        let (url, stop, _) = spawn_gateway(app.clone(), config()).await;
+        (app, url, stop)
     }
 
     /// Asks the gateway to stop (as SIGTERM does) and waits until it has.
@@ -211,6 +221,30 @@ impl Harness {
         };
         (client, chats)
     }
+}
+
+/// The Redis the tests of several nodes use.
+pub fn redis_url() -> String {
+    std::env::var("KEFU_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// Runs a gateway for `app` on a free port until the returned sender is used or dropped.
+async fn spawn_gateway(
+    app: App,
+    config: GatewayConfig,
+) -> (String, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let handle = tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        kefu_chat_gateway::serve(app, config, listener, shutdown)
+            .await
+            .unwrap();
+    });
+    (url, stop, handle)
 }
 
 async fn user(app: &App, email: &str, name: &str, role: Role) -> Actor {

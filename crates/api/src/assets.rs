@@ -85,8 +85,10 @@ async fn demo(state: &AppState, request: &HttpRequest, policy: &str) -> HttpResp
     let Some(page) = Assets::get("demo.html") else {
         return not_built();
     };
-    let info = request.connection_info();
-    let site = format!("{}://{}", info.scheme(), info.host());
+    let site = {
+        let info = request.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
     let widgets = state
         .app
         .store

@@ -1,9 +1,11 @@
 //! What a use case changed, as values the caller publishes once the transaction committed.
 
 use kefu_domain::ids::{CustomerId, TeamId, TicketId, UserId};
+use serde::{Deserialize, Serialize};
 
 /// One thing that changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
 pub enum Change {
     /// A ticket, and what happened to it.
     Ticket { id: TicketId, kind: ChangeKind },
@@ -16,7 +18,8 @@ pub enum Change {
 }
 
 /// What happened to a ticket.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// It was opened.
     Created,

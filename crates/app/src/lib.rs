@@ -69,6 +69,17 @@ pub struct App {
     pub credentials: Arc<CredentialCache>,
     changes: broadcast::Sender<Change>,
     chat: broadcast::Sender<Arc<ChatEvent>>,
+    bus: Option<kefu_bus::Bus<Event>>,
+}
+
+/// What one node tells the others over the bus.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// Something changed in the database.
+    Change(Change),
+    /// A frame for chat sockets.
+    Chat(ChatEvent),
 }
 
 /// The phone region as read from the settings, and when.
@@ -100,6 +111,7 @@ impl App {
             credentials: Arc::new(CredentialCache::default()),
             changes: broadcast::channel(CHANGE_BUFFER).0,
             chat: broadcast::channel(CHAT_BUFFER).0,
+            bus: None,
         })
     }
 
@@ -131,9 +143,36 @@ impl App {
         *self.region.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
-    /// Announces committed changes to this process's subscribers (the bus hooks in here). A
-    /// changed account's cached credentials are forgotten first.
+    /// Connects this node to the others over Redis pub/sub at `url`: what this node announces
+    /// reaches them, and what they announce reaches this node's subscribers.
+    pub fn join_bus(&mut self, url: &str, channel: &str) -> Result<(), kefu_bus::BusError> {
+        let (bus, mut incoming) = kefu_bus::Bus::redis(url, channel)?;
+        let local = self.clone();
+        tokio::spawn(async move {
+            while let Some(event) = incoming.recv().await {
+                match event {
+                    Event::Change(change) => local.publish_here(&[change]),
+                    Event::Chat(frame) => local.announce_here(frame),
+                }
+            }
+        });
+        self.bus = Some(bus);
+        Ok(())
+    }
+
+    /// Announces committed changes to every node's subscribers. A changed account's cached
+    /// credentials are forgotten first.
     pub fn publish(&self, changes: &[Change]) {
+        self.publish_here(changes);
+        if let Some(bus) = &self.bus {
+            for change in changes {
+                bus.publish(Event::Change(*change));
+            }
+        }
+    }
+
+    /// Announces changes to this process's subscribers only.
+    fn publish_here(&self, changes: &[Change]) {
         for change in changes {
             if let Change::User { id } = change {
                 self.credentials.forget_user(*id);
@@ -156,11 +195,19 @@ impl App {
     pub fn announce<T>(&self, outcome: Outcome<T>) -> T {
         self.publish(&outcome.changes);
         for event in outcome.events {
-            if self.chat.send(Arc::new(event)).is_err() {
-                tracing::trace!("no gateway for a chat frame");
+            if let Some(bus) = &self.bus {
+                bus.publish(Event::Chat(event.clone()));
             }
+            self.announce_here(event);
         }
         outcome.value
+    }
+
+    /// Hands a chat frame to this process's gateway.
+    fn announce_here(&self, event: ChatEvent) {
+        if self.chat.send(Arc::new(event)).is_err() {
+            tracing::trace!("no gateway for a chat frame");
+        }
     }
 
     /// Receives every chat frame announced from now on.

@@ -592,21 +592,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 Ok(None)
             }
             ClientFrame::Accept { ticket } => {
-                let outcome = moves::accept(&app, agent()?, ticket).await.map_err(plain)?;
-                self.announce(outcome);
-                self.seen.entry(ticket).or_insert(0);
-                self.catch_up(ticket)
-                    .await
-                    .map_err(|e| plain(AppError::internal(e)))?;
+                let agent = agent()?;
+                self.serve_chat(agent, ticket, false).await.map_err(plain)?;
                 Ok(None)
             }
             ClientFrame::Take { ticket } => {
-                let outcome = moves::take(&app, agent()?, ticket).await.map_err(plain)?;
-                self.announce(outcome);
-                self.seen.entry(ticket).or_insert(0);
-                self.catch_up(ticket)
-                    .await
-                    .map_err(|e| plain(AppError::internal(e)))?;
+                let agent = agent()?;
+                self.serve_chat(agent, ticket, true).await.map_err(plain)?;
                 Ok(None)
             }
             ClientFrame::Decline { ticket } => {
@@ -643,6 +635,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 Ok(None)
             }
         }
+    }
+
+    /// `agent` accepts the chat offered to them, or takes it from the queue; then gets what
+    /// was written before.
+    async fn serve_chat(
+        &mut self,
+        agent: kefu_app::chat::Agent,
+        ticket: TicketId,
+        taking: bool,
+    ) -> Result<(), AppError> {
+        let app = &self.gateway.app;
+        let outcome = if taking {
+            moves::take(app, agent, ticket).await?
+        } else {
+            moves::accept(app, agent, ticket).await?
+        };
+        self.announce(outcome);
+        self.seen.entry(ticket).or_insert(0);
+        self.catch_up(ticket).await.map_err(AppError::internal)
     }
 
     /// Passes a typing or read mark to the other side of the conversation.

@@ -24,8 +24,29 @@ pub struct Config {
     pub api: ApiConfig,
     /// The chat gateway (`[gateway]`).
     pub gateway: GatewayConfig,
+    /// The bus between nodes (`[redis]`).
+    pub redis: RedisConfig,
     /// Logging (`[log]`).
     pub log: LogConfig,
+}
+
+/// The bus between nodes: Redis pub/sub, when several nodes share one database.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedisConfig {
+    /// `redis://host:6379/0`; none runs one node on its own (events stay in the process).
+    pub url: Option<String>,
+    /// The pub/sub channel Kefu's nodes share.
+    pub channel: String,
+}
+
+impl Default for RedisConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            channel: kefu_bus::DEFAULT_CHANNEL.into(),
+        }
+    }
 }
 
 /// Logging.

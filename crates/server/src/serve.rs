@@ -67,6 +67,13 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
     let mut api_state =
         kefu_api::state(config.api.clone(), store.clone()).map_err(anyhow::Error::msg)?;
     api_state.chat_socket_url = socket_url;
+    if let Some(url) = &config.redis.url {
+        api_state
+            .app
+            .join_bus(url, &config.redis.channel)
+            .context("joining the bus (redis.url)")?;
+        tracing::info!(channel = %config.redis.channel, "events go to the other nodes over Redis");
+    }
     let state = web::Data::new(api_state);
     let app = state.app.clone();
     let index_dir = config.database.search_index_dir();

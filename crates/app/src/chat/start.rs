@@ -197,6 +197,18 @@ fn open_ticket(
     Ok((ticket, first))
 }
 
+/// The team a widget sends chats about `stage` to.
+fn team_of(
+    conn: &mut DbConnection,
+    widget: WidgetId,
+    stage: Stage,
+) -> Result<kefu_domain::ids::TeamId, AppError> {
+    widgets::find(conn, widget)?
+        .teams
+        .team_for(stage)
+        .ok_or_else(|| AppError::invalid("stage_closed", "this website takes no chats about that"))
+}
+
 /// A chat started by the widget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Started {
@@ -223,10 +235,7 @@ pub async fn start(
                 return Ok::<_, AppError>((Started { ticket, number }, None, Vec::new()));
             }
             let now = time::now();
-            let widget = widgets::find(conn, widget)?;
-            let team = widget.teams.team_for(form.stage).ok_or_else(|| {
-                AppError::invalid("stage_closed", "this website takes no chats about that")
-            })?;
+            let team = team_of(conn, widget, form.stage)?;
             let settings = team_settings::get(conn, team)?;
             let agents = conversations::loads(conn, team, now)?;
             if !team_takes_chats(&settings, &agents) {
@@ -306,10 +315,7 @@ pub async fn leave_message(
         .store
         .write(move |conn| {
             let now = time::now();
-            let widget = widgets::find(conn, widget)?;
-            let team = widget.teams.team_for(form.stage).ok_or_else(|| {
-                AppError::invalid("stage_closed", "this website takes no messages about that")
-            })?;
+            let team = team_of(conn, widget, form.stage)?;
             let (ticket, _) = open_ticket(conn, &visitor, &form, team, now)?;
             Ok::<_, AppError>(Started {
                 ticket: ticket.id,
