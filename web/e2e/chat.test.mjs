@@ -167,6 +167,34 @@ describe('live chat', () => {
     await shopContext.close();
   });
 
+  it('admins set up widgets and teams\' chat settings in the console', async () => {
+    const c = await context();
+    const login = await c.request.post(`${server.base}/api/v1/auth/login`, { data: { email: ADMIN.email, password: ADMIN.password } });
+    assert.equal(login.status(), 200);
+    const page = await c.newPage();
+    await page.goto(`${server.base}/admin/chat`);
+    const settings = page.getByRole('form', { name: 'Chat settings of Orders' });
+    await settings.getByLabel('Chats per agent at once').fill('5');
+    await settings.getByLabel('Offline text (Chinese)').fill('我们九点回来');
+    await settings.getByRole('button', { name: 'Save chat settings' }).click();
+    await page.getByText('Saved').first().waitFor();
+    const saved = await api.get(`/api/v1/teams/${orders.id}/chat-settings`);
+    assert.equal(saved.capacity, 5);
+    assert.equal(saved.offline_zh, '我们九点回来');
+
+    const fresh = page.getByRole('form', { name: 'New widget' });
+    await fresh.getByLabel('Name').fill('Outlet store');
+    await fresh.getByLabel('Websites (one per line)').fill('https://outlet.example.com');
+    await fresh.getByLabel('Team for “After-sale”').selectOption(afterSales.id);
+    await fresh.getByRole('button', { name: 'Create' }).click();
+    const created = page.getByRole('form', { name: 'Outlet store' });
+    const snippet = await created.getByLabel('Snippet').inputValue();
+    assert.match(snippet, /<script src="[^"]+\/widget\.js" data-kefu-widget="[0-9a-f-]+" async><\/script>/);
+    assert.deepEqual(await accessibilityProblems(page), [], 'the chat admin page');
+    await screenshot(page, 'chat-admin');
+    await c.close();
+  });
+
   it('the widget speaks Chinese to a Chinese browser', async () => {
     const shopContext = await context('zh-CN');
     const shop = await shopContext.newPage();

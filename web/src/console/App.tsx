@@ -12,6 +12,7 @@ import { NewTicketPage } from '../ticket/NewTicketPage';
 import { UsersPage } from '../admin/UsersPage';
 import { TeamsPage } from '../admin/TeamsPage';
 import { AuditPage } from '../admin/AuditPage';
+import { ChatPage } from '../admin/ChatPage';
 import { TokensPage } from '../account/TokensPage';
 import { ResetPassword } from './ResetPassword';
 import { StaffOnly } from './StaffOnly';
@@ -168,6 +169,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (admin && path === '/admin/users') return <UsersPage />;
   if (admin && path === '/admin/teams') return <TeamsPage />;
   if (admin && path === '/admin/audit') return <AuditPage />;
+  if (admin && path === '/admin/chat') return <ChatPage />;
   if (path === '/settings/tokens') return <TokensPage />;
   return <NotFound />;
 }

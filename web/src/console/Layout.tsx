@@ -35,7 +35,12 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
     ['/settings/tokens', t('nav.tokens')],
   ];
   if (session.user.role === 'admin') {
-    links.push(['/admin/users', t('nav.users')], ['/admin/teams', t('nav.teams')], ['/admin/audit', t('nav.audit')]);
+    links.push(
+      ['/admin/users', t('nav.users')],
+      ['/admin/teams', t('nav.teams')],
+      ['/admin/chat', t('nav.chat')],
+      ['/admin/audit', t('nav.audit')],
+    );
   }
   const current = (href: string) =>
     place.path === href || (href === '/queue' && (place.path === '/' || place.path.startsWith('/queue')));
