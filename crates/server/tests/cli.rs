@@ -44,6 +44,7 @@ fn serve(url: &str, index: &std::path::Path) -> (Child, String) {
     let mut child = kefu(url)
         .arg("serve")
         .env("KEFU_API_BIND", "127.0.0.1:0")
+        .env("KEFU_GATEWAY_BIND", "127.0.0.1:0")
         .env("KEFU_DATABASE_SEARCH_INDEX_DIR", index)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
