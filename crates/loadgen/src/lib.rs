@@ -3,6 +3,7 @@
 //! the same run so that figures from different machines can be compared.
 
 pub mod bench;
+pub mod chat;
 pub mod database;
 pub mod memory;
 
