@@ -30,12 +30,17 @@ pub struct Fixtures {
     pub widget: WidgetId,
     /// The team.
     pub team: TeamId,
+    /// This run's mark in visitor keys, so every run has visitors of its own.
+    run: u32,
 }
 
 impl Fixtures {
-    /// Makes (or finds) the team with `agents` agents (each serving up to `capacity` chats)
-    /// and the widget, in the database at `url`.
+    /// Makes this run's team with `agents` agents (each serving up to `capacity` chats) and
+    /// its widget, in the database at `url`. Every run has its own, so chats an earlier run
+    /// left open take nobody's capacity.
     pub async fn ensure(url: &str, agents: usize, capacity: u32) -> anyhow::Result<Self> {
+        let run: u32 = rand::random();
+        let team_name = format!("{TEAM} {run:08x}");
         let store = Store::open(&StoreConfig {
             url: url.to_owned(),
             ..StoreConfig::default()
@@ -48,14 +53,14 @@ impl Fixtures {
             .read(teams::list)
             .await?
             .into_iter()
-            .find(|t| t.name == TEAM)
+            .find(|t| t.name == team_name)
             .map(|t| t.id);
         let team = match team {
             Some(team) => team,
             None => {
                 let team = kefu_domain::account::Team {
                     id: TeamId::new(),
-                    name: TEAM.into(),
+                    name: team_name.clone(),
                     description: None,
                     members: Vec::new(),
                     phone_line: None,
@@ -69,7 +74,7 @@ impl Fixtures {
         };
         let mut actors = Vec::with_capacity(agents);
         for i in 0..agents {
-            let email = format!("bench-agent-{i}@example.com");
+            let email = format!("bench-{run:08x}-agent-{i}@example.com");
             let lookup = kefu_domain::email::EmailAddress::parse(&email)?;
             let found = app
                 .store
@@ -99,12 +104,12 @@ impl Fixtures {
             })
             .await?;
         let existing = app.store.read(widgets::list).await?;
-        let widget = match existing.iter().find(|w| w.name == TEAM) {
+        let widget = match existing.iter().find(|w| w.name == team_name) {
             Some(w) => w.id,
             None => {
                 let widget = Widget {
                     id: WidgetId::new(),
-                    name: TEAM.into(),
+                    name: team_name.clone(),
                     origins: vec![SiteOrigin::parse(SITE)?],
                     colour: Colour::default(),
                     position: WidgetPosition::Right,
@@ -129,12 +134,13 @@ impl Fixtures {
             agents: actors,
             widget,
             team,
+            run,
         })
     }
 
     /// A visitor session token for the `n`th bench visitor.
     pub async fn visitor_token(&self, n: usize) -> anyhow::Result<String> {
-        let key = format!("bench-visitor-{n:0>30}");
+        let key = format!("bench-visitor-{:0>10}-{n:0>20}", self.run);
         Ok(
             identity::start_visitor_session(&self.app, self.widget, &key, SITE)
                 .await?

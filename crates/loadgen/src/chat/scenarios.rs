@@ -195,7 +195,7 @@ pub async fn pairs(
                     };
                     match frame["type"].as_str() {
                         Some("started") => ticket = frame["ticket"].as_str().map(str::to_owned),
-                        Some("assigned") => break,
+                        Some("assigned") if ticket.is_some() => break,
                         Some("error") => bail!("visitor {v}: {frame}"),
                         _ => {}
                     }
@@ -374,36 +374,54 @@ pub async fn fanout(
 ) -> anyhow::Result<Histogram<u64>> {
     let fixtures = Fixtures::ensure(database, agents, 20).await?;
     let seen: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
+    let welcomed = Arc::new(AtomicU64::new(0));
     let mut readers = Vec::new();
-    for s in 0..sockets {
-        let agent = fixtures.agents[s % fixtures.agents.len()];
-        let ticket = fixtures.agent_ticket(agent).await?;
-        let ws = socket::open(url, CONSOLE, socket::source(s, sources)).await?;
-        let (mut sink, mut stream) = futures_util::StreamExt::split(ws);
-        socket::send(
-            &mut sink,
-            &ClientFrame::Hello {
-                protocol: PROTOCOL,
-                token: ticket,
-                resume: vec![],
-            },
-        )
-        .await?;
-        let seen = seen.clone();
-        readers.push(tokio::spawn(async move {
-            let _keep = sink;
-            let mut last: Option<String> = None;
-            while let Some(frame) = socket::next(&mut stream).await {
-                if frame["type"] == "queue_update"
-                    && let Some(ticket) = frame["chat"]["ticket"].as_str()
-                    && last.as_deref() != Some(ticket)
-                {
-                    last = Some(ticket.to_owned());
-                    seen.lock().await.push((ticket.to_owned(), Instant::now()));
+    // In chunks: each chunk's tickets are minted just before its sockets say hello, and the
+    // next chunk waits until they are all welcomed (tickets live 60 seconds).
+    for chunk in (0..sockets).collect::<Vec<_>>().chunks(250) {
+        for &s in chunk {
+            let agent = fixtures.agents[s % fixtures.agents.len()];
+            let ticket = fixtures.agent_ticket(agent).await?;
+            let ws = socket::open(url, CONSOLE, socket::source(s, sources)).await?;
+            let (mut sink, mut stream) = futures_util::StreamExt::split(ws);
+            socket::send(
+                &mut sink,
+                &ClientFrame::Hello {
+                    protocol: PROTOCOL,
+                    token: ticket,
+                    resume: vec![],
+                },
+            )
+            .await?;
+            let seen = seen.clone();
+            let welcomed = welcomed.clone();
+            readers.push(tokio::spawn(async move {
+                let _keep = sink;
+                let mut last: Option<String> = None;
+                while let Some(frame) = socket::next(&mut stream).await {
+                    if frame["type"] == "queue_snapshot" {
+                        welcomed.fetch_add(1, Ordering::Relaxed);
+                    }
+                    if frame["type"] == "queue_update"
+                        && let Some(ticket) = frame["chat"]["ticket"].as_str()
+                        && last.as_deref() != Some(ticket)
+                    {
+                        last = Some(ticket.to_owned());
+                        seen.lock().await.push((ticket.to_owned(), Instant::now()));
+                    }
                 }
-            }
-        }));
+            }));
+        }
+        let target = readers.len() as u64;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while welcomed.load(Ordering::Relaxed) < target && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
+    eprintln!(
+        "{} of {sockets} agent sockets welcomed",
+        welcomed.load(Ordering::Relaxed)
+    );
     let mut histogram = Histogram::<u64>::new(3)?;
     for round in 0..rounds {
         seen.lock().await.clear();
