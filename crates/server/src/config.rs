@@ -96,6 +96,7 @@ impl Config {
                         "TEST_POSTGRES_URL",
                         "TEST_SKIP_POSTGRES",
                         "TEST_SKIP_CONSOLE",
+                        "TEST_REDIS_URL",
                     ])
                     .map(|k| Uncased::from(key_of(k.as_str()))),
             )
