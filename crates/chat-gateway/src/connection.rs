@@ -168,9 +168,8 @@ pub async fn run<S: AsyncRead + AsyncWrite + Unpin>(gateway: Arc<Gateway>, socke
     if let Err(error) = result {
         tracing::debug!(%error, "a chat socket ended");
     }
-    if let Some((agent, last)) = gateway.hub.remove(conn)
-        && last
-    {
+    let who = session.who.clone();
+    if let (Some((_, true)), Participant::Agent(agent)) = (gateway.hub.remove(conn), &who) {
         match presence::disconnect(&gateway.app, agent).await {
             Ok(outcome) => {
                 gateway.app.announce(outcome);

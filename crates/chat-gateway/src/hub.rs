@@ -39,6 +39,8 @@ struct Inner {
     conns: HashMap<ConnId, Conn>,
     members: HashMap<Audience, HashSet<ConnId>>,
     per_ip: HashMap<IpAddr, usize>,
+    /// How many sockets each agent holds here.
+    per_agent: HashMap<UserId, usize>,
 }
 
 /// The registry of this node's sockets.
@@ -85,6 +87,9 @@ impl Hub {
         let mut inner = self.lock();
         inner.next += 1;
         let id = inner.next;
+        if let Some(agent) = agent {
+            *inner.per_agent.entry(agent).or_default() += 1;
+        }
         inner.conns.insert(
             id,
             Conn {
@@ -127,8 +132,14 @@ impl Hub {
             }
         }
         let agent = conn.agent?;
-        let last = !inner.conns.values().any(|c| c.agent == Some(agent));
-        Some((agent, last))
+        let left = inner.per_agent.get_mut(&agent).map_or(0, |n| {
+            *n = n.saturating_sub(1);
+            *n
+        });
+        if left == 0 {
+            inner.per_agent.remove(&agent);
+        }
+        Some((agent, left == 0))
     }
 
     /// The queues of an audience's sockets.
@@ -159,10 +170,7 @@ impl Hub {
 
     /// The agents with a socket here.
     pub fn agents(&self) -> Vec<UserId> {
-        let mut agents: Vec<UserId> = self.lock().conns.values().filter_map(|c| c.agent).collect();
-        agents.sort();
-        agents.dedup();
-        agents
+        self.lock().per_agent.keys().copied().collect()
     }
 
     /// How many sockets are registered.

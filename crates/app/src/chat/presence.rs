@@ -21,8 +21,21 @@ pub const RENEW_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 /// How long a renewal lasts: a node that stops renewing (it crashed) loses its agents then.
 pub const CONNECTION_LEASE: Duration = Duration::seconds(30);
 
-fn presence_event(agent: UserId, presence: Presence) -> ChatEvent {
-    ChatEvent::new(Audience::Agents, ServerFrame::Presence { agent, presence })
+/// Tells the agent's colleagues (the agents of their teams) their presence.
+fn presence_events(agent: &Agent, presence: Presence) -> Vec<ChatEvent> {
+    agent
+        .teams
+        .iter()
+        .map(|team| {
+            ChatEvent::new(
+                Audience::Team(*team),
+                ServerFrame::Presence {
+                    agent: agent.actor.user,
+                    presence,
+                },
+            )
+        })
+        .collect()
 }
 
 /// An agent's socket opened: they count as connected, with the presence they chose last
@@ -34,7 +47,7 @@ pub async fn connect(app: &App, agent: &Agent) -> Result<Outcome<AgentPresence>,
         .store
         .write(move |conn| presence::connect(conn, user, now, now + CONNECTION_LEASE))
         .await?;
-    let mut events = vec![presence_event(user, stored.chosen)];
+    let mut events = presence_events(agent, stored.chosen);
     if stored.chosen == Presence::Online {
         for team in &agent.teams {
             events.extend(routing::route_team(app, *team, None).await?.events);
@@ -61,7 +74,7 @@ pub async fn choose(app: &App, agent: &Agent, chosen: Presence) -> Result<Outcom
             Ok::<_, StoreError>(())
         })
         .await?;
-    let mut events = vec![presence_event(user, chosen)];
+    let mut events = presence_events(agent, chosen);
     if chosen == Presence::Online {
         for team in &agent.teams {
             events.extend(routing::route_team(app, *team, None).await?.events);
@@ -82,13 +95,14 @@ pub async fn renew(app: &App, agents: Vec<UserId>, now: DateTime<Utc>) -> Result
 }
 
 /// The agent's last socket on this node closed; colleagues see them offline.
-pub async fn disconnect(app: &App, agent: UserId) -> Result<Outcome<()>, AppError> {
+pub async fn disconnect(app: &App, agent: &Agent) -> Result<Outcome<()>, AppError> {
+    let user = agent.actor.user;
     app.store
-        .write(move |conn| presence::disconnect(conn, agent, time::now()))
+        .write(move |conn| presence::disconnect(conn, user, time::now()))
         .await?;
     Ok(Outcome::new(
         (),
-        vec![presence_event(agent, Presence::Offline)],
+        presence_events(agent, Presence::Offline),
         Vec::new(),
     ))
 }
