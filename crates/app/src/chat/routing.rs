@@ -108,13 +108,21 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                 chrono::TimeDelta::from_std(OFFER_TIMEOUT).unwrap_or(chrono::TimeDelta::MAX);
             let mut events = Vec::new();
             let mut changed: Vec<TeamId> = Vec::new();
+            let mut graces: std::collections::HashMap<TeamId, Duration> = Default::default();
             for q in conversations::active(conn)? {
                 let chat = &q.chat;
                 let Some(agent) = chat.conversation.agent else {
                     continue;
                 };
                 let team = chat.conversation.team;
-                let grace = team_settings::get(conn, team)?.grace;
+                let grace = match graces.get(&team) {
+                    Some(grace) => *grace,
+                    None => {
+                        let grace = team_settings::get(conn, team)?.grace;
+                        graces.insert(team, grace);
+                        grace
+                    }
+                };
                 let gone = presence::get(conn, agent)?.is_none_or(|p| p.grace_over(now, grace));
                 let lapsed = chat.conversation.state == ConversationState::Offered
                     && chat.offered_at.is_some_and(|at| at + offer_timeout <= now);

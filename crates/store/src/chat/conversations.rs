@@ -266,6 +266,7 @@ pub struct Queued {
 fn queued(
     conn: &mut DbConnection,
     teams: Option<&[TeamId]>,
+    agent: Option<UserId>,
     states: &[ConversationState],
 ) -> Result<Vec<Queued>, StoreError> {
     let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
@@ -284,6 +285,9 @@ fn queued(
     if let Some(teams) = teams {
         let ids: Vec<String> = teams.iter().map(ToString::to_string).collect();
         query = query.filter(conversations::team_id.eq_any(ids));
+    }
+    if let Some(agent) = agent {
+        query = query.filter(conversations::agent_id.eq(agent.to_string()));
     }
     query
         .load::<(ChatRow, i64, String, String)>(conn)?
@@ -305,6 +309,7 @@ pub fn queue(conn: &mut DbConnection, teams: Option<&[TeamId]>) -> Result<Vec<Qu
     queued(
         conn,
         teams,
+        None,
         &[ConversationState::Waiting, ConversationState::Offered],
     )
 }
@@ -314,16 +319,19 @@ pub fn active(conn: &mut DbConnection) -> Result<Vec<Queued>, StoreError> {
     queued(
         conn,
         None,
+        None,
         &[ConversationState::Offered, ConversationState::Serving],
     )
 }
 
 /// The chats an agent is offered or serves, oldest first.
 pub fn of_agent(conn: &mut DbConnection, agent: UserId) -> Result<Vec<Queued>, StoreError> {
-    Ok(active(conn)?
-        .into_iter()
-        .filter(|q| q.chat.conversation.agent == Some(agent))
-        .collect())
+    queued(
+        conn,
+        None,
+        Some(agent),
+        &[ConversationState::Offered, ConversationState::Serving],
+    )
 }
 
 /// A visitor's conversations, newest first (at most `limit`).
