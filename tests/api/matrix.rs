@@ -126,6 +126,11 @@ test_both! {
             row("start_visitor_session", M::POST, format!("/api/v1/widgets/{widget}/visitor-sessions"), Some(json!({"key": "k".repeat(43)})), [404; 7]),
             row("get_chat_settings", M::GET, format!("/api/v1/teams/{team}/chat-settings"), None, forbidden_to_outsiders(200)),
             row("update_chat_settings", M::PUT, format!("/api/v1/teams/{team}/chat-settings"), Some(json!({"open": true, "capacity": 4, "grace_seconds": 90})), admins_only(200)),
+            // Staff may send files only in chats they serve: this ticket is an email.
+            row("send_chat_file", M::POST, format!("/api/v1/chat/files?client_id=m1&name=a.txt&ticket={tid}"), None, [401, 403, 403, 403, 404, 404, 401]),
+            // Files are reached by their key alone, and a wrong key finds nothing.
+            row("download_file", M::GET, "/api/v1/files/0193b8c0-0000-7000-8000-000000000000?key=nope".into(), None, [404; 7]),
+            row("download_thumbnail", M::GET, "/api/v1/files/0193b8c0-0000-7000-8000-000000000000/thumbnail?key=nope".into(), None, [404; 7]),
             row("issue_socket_ticket", M::POST, "/api/v1/chat/socket-tickets".into(), None, forbidden_to_outsiders(201)),
             row("get_settings", M::GET, "/api/v1/settings".into(), None, forbidden_to_outsiders(200)),
             row("update_settings", M::PATCH, "/api/v1/settings".into(), Some(json!({"phone_region": "CN"})), admins_only(200)),

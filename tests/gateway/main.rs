@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 mod delivery;
+mod files;
 mod limits;
 mod nodes;
 mod protocol;

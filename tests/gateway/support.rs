@@ -10,6 +10,7 @@ use kefu_api_types::widgets::{ChatSettingsBody, WidgetRequest};
 use kefu_app::accounts::create_user::{NewAccount, create_account};
 use kefu_app::audit::Origin;
 use kefu_app::chat::{admin, identity};
+use kefu_app::files::FileStore;
 use kefu_app::{App, SessionPolicy};
 use kefu_chat_gateway::GatewayConfig;
 use kefu_domain::ids::{TeamId, UserId, WidgetId};
@@ -73,7 +74,10 @@ impl Harness {
     }
 
     async fn start_node(db: TestDb, config: GatewayConfig, channel: Option<&str>) -> Self {
-        let mut app = App::new(db.store.clone(), None, SessionPolicy::default()).unwrap();
+        let files = FileStore::open(&db.files_dir(), kefu_domain::file::DEFAULT_MAX_BYTES).unwrap();
+        let mut app = App::new(db.store.clone(), None, SessionPolicy::default())
+            .unwrap()
+            .with_files(files);
         if let Some(channel) = channel {
             app.join_bus(&redis_url(), channel).unwrap();
         }
@@ -179,6 +183,26 @@ impl Harness {
                 .await
                 .unwrap(),
         );
+    }
+
+    /// The HTTP API beside the gateway, on the same use cases (as `kefu serve` runs both
+    /// roles): its base address. It stops when the test ends.
+    pub async fn api(&self) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let config = kefu_api::ApiConfig {
+            workers: Some(1),
+            ..kefu_api::ApiConfig::default()
+        };
+        let mut state = kefu_api::state(config, self.app.store.clone()).unwrap();
+        state.app = self.app.clone();
+        state.chat_socket_url = self.url.clone();
+        tokio::spawn(kefu_api::serve(
+            actix_web::web::Data::new(state),
+            listener,
+            std::future::pending(),
+        ));
+        base
     }
 
     /// A visitor's session token for a browser key.

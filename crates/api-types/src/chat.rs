@@ -262,8 +262,11 @@ pub enum ServerFrame {
         message: MessageId,
         /// Who wrote it.
         author: Author,
-        /// The text.
+        /// The text (a file's name, for a file).
         text: String,
+        /// Files on the line.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        files: Vec<crate::files::ChatFile>,
         /// When it was committed.
         at: DateTime<Utc>,
     },

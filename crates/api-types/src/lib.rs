@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod auth;
 pub mod chat;
 pub mod customers;
+pub mod files;
 pub mod nullable;
 pub mod object;
 pub mod problem;

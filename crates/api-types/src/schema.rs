@@ -79,6 +79,7 @@ id_schema! {
     MessageId, "One entry on a ticket's timeline.";
     CallId, "A phone call logged on a ticket.";
     WidgetId, "A chat widget embedded on the business's websites.";
+    FileId, "A file sent in a chat.";
 }
 
 /// The OpenAPI schema of `TicketNumber`: a positive integer.

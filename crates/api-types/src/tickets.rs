@@ -373,6 +373,9 @@ pub struct MessageResponse {
     /// For events, what changed: `{"changes": [{"field", "from", "to"}]}`.
     #[schema(value_type = Option<Object>)]
     pub data: Option<serde_json::Value>,
+    /// Files sent with it (chat lines).
+    #[serde(default)]
+    pub files: Vec<crate::files::ChatFile>,
     /// For call entries, the call.
     pub call: Option<CallResponse>,
     /// When it was written.

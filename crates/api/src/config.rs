@@ -12,6 +12,8 @@ pub struct ApiConfig {
     pub max_body_bytes: usize,
     /// How long a client may take to send a request body, in milliseconds (then 408).
     pub body_timeout_ms: u64,
+    /// How long a client may take to send a file in a chat, in milliseconds (then 408).
+    pub upload_timeout_ms: u64,
     /// How long a client may take to send a request's headers, in milliseconds.
     pub header_timeout_ms: u64,
     /// HTTP worker threads; the number of CPUs if absent.
@@ -51,6 +53,7 @@ impl Default for ApiConfig {
             bind: "127.0.0.1:8080".into(),
             max_body_bytes: 1024 * 1024,
             body_timeout_ms: 10_000,
+            upload_timeout_ms: 120_000,
             header_timeout_ms: 5_000,
             workers: None,
             phone_region: None,

@@ -1,6 +1,7 @@
 //! A deadline on reading request bodies: a client that sends its headers and then stalls (or
 //! trickles) its body is answered 408 instead of holding a connection and a worker forever.
-//! Slow headers are cut by the server's own `client_request_timeout`.
+//! Slow headers are cut by the server's own `client_request_timeout`. Files sent in chats
+//! have their own size limit (`[files] max_bytes`) and deadline (`api.upload_timeout_ms`).
 
 use std::time::Duration;
 
@@ -22,8 +23,17 @@ pub async fn read_body_in_time(
     let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(request).await?.map_into_left_body());
     };
-    let limit = state.config.max_body_bytes;
-    let deadline = Duration::from_millis(state.config.body_timeout_ms.max(1));
+    let (limit, deadline) = if request.path() == crate::chat::files::SEND_PATH {
+        // Files sent in chats: larger bodies, from phones on slow networks.
+        let max = state
+            .app
+            .files()
+            .map_or(0, |f| usize::try_from(f.max_bytes).unwrap_or(usize::MAX));
+        (max, state.config.upload_timeout_ms)
+    } else {
+        (state.config.max_body_bytes, state.config.body_timeout_ms)
+    };
+    let deadline = Duration::from_millis(deadline.max(1));
     let mut payload = request.take_payload();
     let read = async {
         let mut body = BytesMut::new();

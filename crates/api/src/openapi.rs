@@ -45,6 +45,9 @@ use crate::{audit, auth, chat, customers, settings, teams, tickets, users};
         chat::settings::show,
         chat::settings::update,
         chat::sockets::issue,
+        chat::files::send,
+        chat::files::download,
+        chat::files::thumbnail,
         customers::manage::search,
         customers::manage::show,
         customers::manage::update,
@@ -81,6 +84,17 @@ impl Modify for Security {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "visitor",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A chat visitor's session token (`v1.…`), from the widget",
+                    ))
+                    .build(),
+            ),
         );
         components.add_security_scheme(
             "session",

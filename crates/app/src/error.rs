@@ -132,6 +132,8 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::InvalidConversationMove { .. } => "invalid_conversation_move",
         DomainError::InvalidChatSetting(_) => "invalid_chat_setting",
         DomainError::InvalidWidget(_) => "invalid_widget",
+        DomainError::InvalidFile(_) => "invalid_file",
+        DomainError::FileTooLarge { .. } => "file_too_large",
     }
 }
 

@@ -12,6 +12,7 @@ pub mod changes;
 pub mod chat;
 pub mod customers;
 pub mod error;
+pub mod files;
 pub mod passwords;
 pub mod search;
 pub mod settings;
@@ -70,6 +71,7 @@ pub struct App {
     changes: broadcast::Sender<Change>,
     chat: broadcast::Sender<Arc<ChatEvent>>,
     bus: Option<kefu_bus::Bus<Event>>,
+    files: Option<files::FileStore>,
 }
 
 /// What one node tells the others over the bus.
@@ -112,6 +114,23 @@ impl App {
             changes: broadcast::channel(CHANGE_BUFFER).0,
             chat: broadcast::channel(CHAT_BUFFER).0,
             bus: None,
+            files: None,
+        })
+    }
+
+    /// Keeps files sent in chats in `store`.
+    pub fn with_files(mut self, store: files::FileStore) -> Self {
+        self.files = Some(store);
+        self
+    }
+
+    /// Where files are kept, or `Unavailable` on a node without a files directory.
+    pub fn files(&self) -> Result<&files::FileStore, AppError> {
+        self.files.as_ref().ok_or_else(|| {
+            AppError::Unavailable(kefu_store::StoreError::Unavailable {
+                context: "this node keeps no files; set [files] dir".into(),
+                source: None,
+            })
         })
     }
 

@@ -303,6 +303,7 @@ pub fn messages(
                 },
                 channel: m.channel,
                 call: calls.get(&m.id).map(|c| call(c, region)),
+                files: crate::chat::files::of_message(&m),
                 body: m.body,
                 data: m.data,
                 created_at: m.created_at,

@@ -87,4 +87,10 @@ pub enum DomainError {
     /// A widget's setting is malformed (an origin, a colour).
     #[error("{0}")]
     InvalidWidget(String),
+    /// A file that cannot be taken (empty, or a kind Kefu does not accept).
+    #[error("{0}")]
+    InvalidFile(String),
+    /// A file over the size limit.
+    #[error("the file is larger than {max} bytes")]
+    FileTooLarge { max: u64 },
 }

@@ -81,6 +81,8 @@ id_type! {
     WidgetId;
     /// An anonymous visitor of a widget, known by a key their browser keeps.
     VisitorId;
+    /// A file sent in a chat.
+    FileId;
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod call;
 pub mod chat;
 pub mod email;
 pub mod error;
+pub mod file;
 pub mod ids;
 pub mod locale;
 pub mod message;

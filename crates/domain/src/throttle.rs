@@ -41,6 +41,12 @@ impl Policy {
         capacity: 120.0,
         per_hour: 3_600.0,
     };
+    /// Files sent in chats per visitor or agent: a customer's handful of photos at once,
+    /// not a script filling the disk.
+    pub const CHAT_FILES: Policy = Policy {
+        capacity: 30.0,
+        per_hour: 300.0,
+    };
     /// Per known device: the real user's own browser.
     pub const DEVICE: Policy = Policy {
         capacity: 10.0,

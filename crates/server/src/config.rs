@@ -24,6 +24,8 @@ pub struct Config {
     pub api: ApiConfig,
     /// The chat gateway (`[gateway]`).
     pub gateway: GatewayConfig,
+    /// Files sent in chats (`[files]`).
+    pub files: kefu_app::files::FilesConfig,
     /// The bus between nodes (`[redis]`).
     pub redis: RedisConfig,
     /// Logging (`[log]`).

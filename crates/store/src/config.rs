@@ -24,6 +24,19 @@ pub struct StoreConfig {
 }
 
 impl StoreConfig {
+    /// Where files sent in chats are kept unless `[files] dir` says otherwise: beside the
+    /// SQLite file (`kefu.sqlite3.files`), or `./data/files` on PostgreSQL.
+    pub fn files_dir(&self) -> PathBuf {
+        match Target::parse(&self.url) {
+            Ok(Target::Sqlite(file)) => {
+                let mut name = file.file_name().unwrap_or_default().to_owned();
+                name.push(".files");
+                file.with_file_name(name)
+            }
+            _ => PathBuf::from("./data/files"),
+        }
+    }
+
     /// Where this node keeps its own search index.
     pub fn search_index_dir(&self) -> PathBuf {
         if !self.search_index_dir.trim().is_empty() {

@@ -241,6 +241,7 @@ diesel::joinable!(conversations -> tickets (ticket_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
 diesel::joinable!(chat_lines -> messages (message_id));
 diesel::joinable!(chat_lines -> conversations (ticket_id));
+diesel::joinable!(chat_files -> messages (message_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -268,6 +269,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     agent_presence,
     conversations,
     chat_lines,
+    chat_files,
 );
 
 diesel::table! {
@@ -353,5 +355,22 @@ diesel::table! {
         seq -> BigInt,
         message_id -> Text,
         client_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    chat_files (id) {
+        id -> Text,
+        ticket_id -> Text,
+        message_id -> Text,
+        sha256 -> Text,
+        size -> BigInt,
+        content_type -> Text,
+        name -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        thumbnail -> Bool,
+        access_key -> Text,
+        created_at -> Timestamp,
     }
 }

@@ -45,7 +45,12 @@ impl TestApp {
     pub async fn start_with(db: TestDb, config: ApiConfig) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
         let base = format!("http://{}", listener.local_addr().expect("local address"));
-        let state = web::Data::new(kefu_api::state(config, db.store.clone()).expect("state"));
+        let mut state = kefu_api::state(config, db.store.clone()).expect("state");
+        let files =
+            kefu_app::files::FileStore::open(&db.files_dir(), kefu_domain::file::DEFAULT_MAX_BYTES)
+                .expect("open the files directory");
+        state.app = state.app.with_files(files);
+        let state = web::Data::new(state);
         let app = state.app.clone();
         if app.store.node_index().is_none() {
             // The server's own search index, as `kefu serve` keeps one, in the database's

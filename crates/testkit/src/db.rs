@@ -69,6 +69,11 @@ impl TestDb {
         self.dir.path().join("search-index")
     }
 
+    /// Where a server on this database keeps files sent in chats.
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("files")
+    }
+
     /// Which backend this database is.
     pub fn backend(&self) -> Backend {
         self.store.backend()

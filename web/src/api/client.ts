@@ -43,6 +43,11 @@ export function setCsrfToken(token: string | null): void {
 }
 
 /** Called when the API says the session has ended. */
+/** The header a cookie-authenticated write made outside `api` (a file upload) carries. */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { 'X-CSRF-Token': csrfToken } : {};
+}
+
 export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }

@@ -64,6 +64,18 @@ export type ClientFrame =
   | { type: 'presence'; presence: Presence }
   | { type: 'ping'; nonce: number | null };
 
+/** A file on a chat line; its links are relative to the API's address and carry its key. */
+export interface ChatFile {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  width?: number | null;
+  height?: number | null;
+  url: string;
+  thumbnail_url?: string | null;
+}
+
 export type ServerFrame =
   | { type: 'welcome'; protocol: number; ping_seconds: number }
   | { type: 'availability'; open_stages: Stage[] }
@@ -78,6 +90,7 @@ export type ServerFrame =
       message: string;
       author: Author;
       text: string;
+      files?: ChatFile[];
       at: string;
     }
   | { type: 'typing'; ticket: string; author: Author; typing: boolean }

@@ -3,7 +3,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
-import { Link } from '../components/ui';
+import { Icon, Link } from '../components/ui';
+import { csrfHeaders } from '../api/client';
+import { FileView, sendFile, type Upload } from '../chat/files';
+import { newClientId } from '../chat/socket';
 import type { Presence, QueuedChat } from '../chat/protocol';
 import { useLiveChat } from './LiveChat';
 import type { OpenChat } from './state';
@@ -111,6 +114,7 @@ function ChatWindow(props: { chat: OpenChat }) {
   const { chat } = props;
   const [draft, setDraft] = useState('');
   const [transferring, setTransferring] = useState(false);
+  const [uploads, setUploads] = useState<Upload[]>([]);
   const typedAt = useRef(0);
   const bottom = useRef<HTMLLIElement>(null);
   const pending = live?.unacknowledged(chat.ticket) ?? [];
@@ -136,6 +140,21 @@ function ChatWindow(props: { chat: OpenChat }) {
       live.send({ type: 'typing', ticket: chat.ticket, typing: true });
     }
   };
+  // Files go over HTTP as lines of their own; sent again with the same id, stored once.
+  const upload = async (item: Upload) => {
+    setUploads((list) => [...list.filter((u) => u.clientId !== item.clientId), { ...item, error: null }]);
+    const result = await sendFile('', item, chat.ticket, csrfHeaders());
+    setUploads((list) =>
+      result.ok
+        ? list.filter((u) => u.clientId !== item.clientId)
+        : list.map((u) => (u.clientId === item.clientId ? { ...u, error: result.message } : u)),
+    );
+  };
+  const pick = (event: Event) => {
+    const input = event.currentTarget as HTMLInputElement;
+    for (const file of Array.from(input.files ?? [])) void upload({ clientId: newClientId(), file, error: null });
+    input.value = '';
+  };
   const label = chat.number ? `#${chat.number}` : '';
   return (
     <section class="chat-window" aria-label={t('chat.with', { visitor: chat.visitor })}>
@@ -156,7 +175,7 @@ function ChatWindow(props: { chat: OpenChat }) {
         {chat.lines.map((line) => (
           <li key={line.seq} class={line.fromVisitor ? 'from-visitor' : 'from-agent'}>
             <span class="chat-author">{line.author}</span>
-            {line.text}
+            {line.files.length ? line.files.map((f) => <FileView key={f.id} file={f} base="" />) : line.text}
             {!line.fromVisitor && line.seq <= chat.visitorReadUpTo && <span class="chat-mark">{t('chat.read')}</span>}
           </li>
         ))}
@@ -164,6 +183,21 @@ function ChatWindow(props: { chat: OpenChat }) {
           <li key={p.client_id} class="from-agent pending">
             {p.text}
             <span class="chat-mark">{t('chat.sending')}</span>
+          </li>
+        ))}
+        {uploads.map((u) => (
+          <li key={u.clientId} class="from-agent pending">
+            {u.file.name}
+            {u.error ? (
+              <span class="chat-mark error" role="alert">
+                {t('chat.fileNotSent', { name: u.file.name, reason: u.error })}{' '}
+                <button type="button" class="link" onClick={() => void upload(u)}>
+                  {t('common.retry')}
+                </button>
+              </span>
+            ) : (
+              <span class="chat-mark">{t('chat.sending')}</span>
+            )}
           </li>
         ))}
         <li ref={bottom} aria-hidden="true" />
@@ -186,6 +220,10 @@ function ChatWindow(props: { chat: OpenChat }) {
                 if (e.key === 'Enter' && !e.shiftKey) send(e);
               }}
             />
+            <label class="chat-attach button" title={t('chat.attach')}>
+              <input type="file" multiple aria-label={t('chat.attach')} onChange={pick} />
+              <Icon name="paperclip" />
+            </label>
             <button type="submit" class="primary">
               {t('chat.send')}
             </button>

@@ -1,9 +1,10 @@
 /** What an agent's console knows of live chat, as it follows the gateway's frames. */
-import type { Presence, QueuedChat, ServerFrame } from '../chat/protocol';
+import type { ChatFile, Presence, QueuedChat, ServerFrame } from '../chat/protocol';
 
 export interface ChatLine {
   seq: number;
   text: string;
+  files: ChatFile[];
   author: string;
   fromVisitor: boolean;
   at: string;
@@ -117,6 +118,7 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
                 {
                   seq: action.seq,
                   text: action.text,
+                  files: action.files ?? [],
                   author: action.author.name,
                   fromVisitor: action.author.kind === 'visitor',
                   at: action.at,

@@ -2,6 +2,7 @@ import type { Message } from '../api/client';
 import { dateTime, duration } from '../format';
 import { type MessageKey, useI18n } from '../i18n';
 import { ChannelIcon, Icon } from '../components/ui';
+import { FileView } from '../chat/files';
 
 type Change = { field: string; from?: string | null; to?: string | null; from_name?: string | null; to_name?: string | null };
 
@@ -67,7 +68,15 @@ export function Timeline(props: { messages: Message[] }) {
               {internal && <span class="badge note-badge">{t('ticket.internalNote')}</span>}
               <ChannelIcon channel={message.channel} /> · {when}
             </header>
-            <p class="body">{message.body}</p>
+            {message.files?.length ? (
+              <div class="chat-files" aria-label={t('ticket.files')}>
+                {message.files.map((f) => (
+                  <FileView key={f.id} file={f} base="" />
+                ))}
+              </div>
+            ) : (
+              <p class="body">{message.body}</p>
+            )}
           </li>
         );
       })}

@@ -7,7 +7,8 @@
  */
 import { render } from 'preact';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
-import { ChatSocket } from '../chat/socket';
+import { ChatSocket, newClientId } from '../chat/socket';
+import { FileView, sendFile, type Upload } from '../chat/files';
 import type { ServerFrame, Stage } from '../chat/protocol';
 import { CSS } from './style';
 import { pickLang, translator, type Key } from './strings';
@@ -67,6 +68,7 @@ function Widget({ embed }: { embed: Embed }) {
   const [state, dispatch] = useReducer(reduce, initial);
   const [connected, setConnected] = useState(false);
   const socket = useRef<ChatSocket | null>(null);
+  const token = useRef<string | null>(null);
   // Lines seen on this page: a reconnect resumes after them. A new page starts from the first
   // line of the visitor's latest chat (the gateway's default), so a reload shows it all.
   const seen = useRef(new Map<string, number>());
@@ -78,6 +80,7 @@ function Widget({ embed }: { embed: Embed }) {
       seen: seen.current,
       credentials: async () => {
         const session = await openSession(embed);
+        token.current = session.token;
         setLook(session.widget);
         return session;
       },
@@ -125,6 +128,8 @@ function Widget({ embed }: { embed: Embed }) {
             look={look}
             state={state}
             socket={socket.current}
+            embed={embed}
+            token={token}
             dispatch={dispatch}
             onNewChat={() => {
               localStorage.removeItem(storageKey(embed, 'chatting'));
@@ -149,6 +154,8 @@ function Panel(props: {
   look: Look | null;
   state: ReturnType<typeof reduce>;
   socket: ChatSocket | null;
+  embed: Embed;
+  token: { current: string | null };
   dispatch: (action: Parameters<typeof reduce>[1]) => void;
   onNewChat: () => void;
 }) {
@@ -214,9 +221,12 @@ function Conversation(props: {
   t: T;
   state: ReturnType<typeof reduce>;
   socket: ChatSocket | null;
+  embed: Embed;
+  token: { current: string | null };
   onNewChat: () => void;
 }) {
-  const { t, state, socket } = props;
+  const { t, state, socket, embed } = props;
+  const [uploads, setUploads] = useState<Upload[]>([]);
   const [draft, setDraft] = useState('');
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
@@ -242,6 +252,33 @@ function Conversation(props: {
       socket?.send({ type: 'typing', ticket: state.ticket, typing: true });
     }
   };
+  // A file is a line of its own; sent again with the same id after a failure, it is stored once.
+  const upload = async (item: Upload) => {
+    setUploads((list) => [...list.filter((u) => u.clientId !== item.clientId), { ...item, error: null }]);
+    let result = await sendFile(embed.base, item, state.ticket, { authorization: `Bearer ${props.token.current}` });
+    if (!result.ok && result.status === 401) {
+      const session = await openSession(embed).catch(() => null);
+      if (session) {
+        props.token.current = session.token;
+        result = await sendFile(embed.base, item, state.ticket, { authorization: `Bearer ${session.token}` });
+      }
+    }
+    const error = result.ok
+      ? null
+      : result.code === 'file_too_large' || result.status === 413
+        ? t('tooLarge', { name: item.file.name })
+        : result.code === 'invalid_file'
+          ? t('fileType', { name: item.file.name })
+          : t('notSent', { name: item.file.name });
+    setUploads((list) =>
+      error ? list.map((u) => (u.clientId === item.clientId ? { ...u, error } : u)) : list.filter((u) => u.clientId !== item.clientId),
+    );
+  };
+  const pick = (event: Event) => {
+    const input = event.currentTarget as HTMLInputElement;
+    for (const file of Array.from(input.files ?? [])) void upload({ clientId: newClientId(), file, error: null });
+    input.value = '';
+  };
   const mark = (line: Line) =>
     !line.mine ? null : line.seq <= state.readUpTo ? t('read') : t('delivered');
 
@@ -258,7 +295,7 @@ function Conversation(props: {
           {state.lines.map((line) => (
             <li key={line.seq} class={`line ${line.mine ? 'mine' : 'theirs'}`}>
               <span class="who">{line.mine ? t('you') : line.author}</span>
-              {line.text}
+              {line.files.length ? line.files.map((f) => <FileView key={f.id} file={f} base={embed.base} />) : line.text}
               {line.mine && <span class="mark">{mark(line)}</span>}
             </li>
           ))}
@@ -267,6 +304,22 @@ function Conversation(props: {
               <span class="who">{t('you')}</span>
               {p.text}
               <span class="mark">{t('sending')}</span>
+            </li>
+          ))}
+          {uploads.map((u) => (
+            <li key={u.clientId} class="line mine">
+              <span class="who">{t('you')}</span>
+              {u.file.name}
+              {u.error ? (
+                <span class="mark error" role="alert">
+                  {u.error}{' '}
+                  <button type="button" class="link" onClick={() => void upload(u)}>
+                    {t('retry')}
+                  </button>
+                </span>
+              ) : (
+                <span class="mark">{t('sending')}</span>
+              )}
             </li>
           ))}
           <li ref={bottom} aria-hidden="true" />
@@ -321,6 +374,10 @@ function Conversation(props: {
               if (e.key === 'Enter' && !e.shiftKey) send(e);
             }}
           />
+          <label class="attach" title={t('attach')}>
+            <input type="file" multiple accept="image/*,application/pdf,text/plain,.zip,.docx,.xlsx" aria-label={t('attach')} onChange={pick} />
+            <span aria-hidden="true">📎</span>
+          </label>
           <button class="primary" type="submit">
             {t('send')}
           </button>

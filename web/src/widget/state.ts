@@ -1,5 +1,5 @@
 /** What the widget shows, as it follows the gateway's frames. */
-import type { ServerFrame, Stage } from '../chat/protocol';
+import type { ChatFile, ServerFrame, Stage } from '../chat/protocol';
 import type { Key } from './strings';
 
 export interface Line {
@@ -8,6 +8,7 @@ export interface Line {
   author: string;
   mine: boolean;
   clientId: string | null;
+  files: ChatFile[];
 }
 
 export interface WidgetState {
@@ -64,6 +65,7 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
         author: frame.author.name,
         mine: frame.author.kind === 'visitor',
         clientId: null,
+        files: frame.files ?? [],
       };
       const lines = [...state.lines, line].sort((a, b) => a.seq - b.seq);
       return { ...state, ticket, lines, typing: line.mine ? state.typing : null };

@@ -37,6 +37,11 @@ export const STRINGS = {
     you: 'You',
     placeholder: 'Type a message…',
     error: 'Something went wrong: {message}',
+    attach: 'Send a photo or file',
+    tooLarge: '{name} is too large to send (10 MB at most).',
+    fileType: '{name} cannot be sent: send pictures, PDF, ZIP or text files.',
+    notSent: '{name} was not sent.',
+    retry: 'Try again',
   },
   zh: {
     open: '在线咨询',
@@ -75,6 +80,11 @@ export const STRINGS = {
     you: '我',
     placeholder: '请输入消息…',
     error: '出错了：{message}',
+    attach: '发送图片或文件',
+    tooLarge: '{name} 太大，无法发送（最大 10 MB）。',
+    fileType: '{name} 无法发送：请发送图片、PDF、ZIP 或文本文件。',
+    notSent: '{name} 未发送成功。',
+    retry: '重试',
   },
 } as const;
 

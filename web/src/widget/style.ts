@@ -32,6 +32,13 @@ textarea { resize: vertical; min-height: 60px; }
 .mark { display: block; font-size: 11px; text-align: right; margin-top: 2px; }
 .composer { display: flex; flex-direction: row; align-items: flex-end; gap: 8px; padding: 10px 12px; border-top: 1px solid #e5e7eb; }
 .composer textarea { flex: 1; min-height: 40px; max-height: 120px; }
+.attach { position: relative; flex-direction: row; align-items: center; justify-content: center; width: 40px; height: 40px; border: 1px solid #9ca3af; border-radius: 6px; cursor: pointer; font-size: 18px; }
+.attach input { position: absolute; inset: 0; opacity: 0; cursor: pointer; width: 100%; padding: 0; }
+.attach:focus-within { outline: 3px solid #2563eb; outline-offset: 2px; }
+.chat-file { display: block; color: inherit; }
+.chat-file img { display: block; max-width: 100%; height: auto; border-radius: 8px; background: #e5e7eb; }
+.mark.error { color: #fee2e2; }
+.line.theirs .mark.error { color: #b91c1c; }
 .stars { display: flex; gap: 4px; }
 .stars button { font-size: 26px; background: none; border: 0; cursor: pointer; color: #9ca3af; padding: 0 2px; }
 .stars button[aria-pressed="true"] { color: #b45309; }

@@ -2,6 +2,7 @@
 //! widget, cross-origin from the business's websites) and agents' socket tickets. The chat
 //! itself runs over the gateway's WebSocket.
 
+pub mod files;
 pub mod settings;
 pub mod sockets;
 pub mod visitors;
@@ -27,5 +28,12 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .route("/teams/{id}/chat-settings", web::get().to(settings::show))
         .route("/teams/{id}/chat-settings", web::put().to(settings::update))
-        .route("/chat/socket-tickets", web::post().to(sockets::issue));
+        .route("/chat/socket-tickets", web::post().to(sockets::issue))
+        .route("/chat/files", web::post().to(files::send))
+        .route(
+            "/chat/files",
+            web::method(actix_web::http::Method::OPTIONS).to(files::preflight),
+        )
+        .route("/files/{id}", web::get().to(files::download))
+        .route("/files/{id}/thumbnail", web::get().to(files::thumbnail));
 }

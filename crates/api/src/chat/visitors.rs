@@ -14,7 +14,8 @@ use crate::error::ApiError;
 use crate::extract::Object;
 use crate::state::AppState;
 
-fn origin_of(request: &HttpRequest) -> Option<String> {
+/// The page's origin a browser sent, if any.
+pub(crate) fn origin_of(request: &HttpRequest) -> Option<String> {
     request
         .headers()
         .get(header::ORIGIN)

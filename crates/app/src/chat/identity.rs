@@ -22,7 +22,7 @@ pub const VISITOR_SESSION: Duration = Duration::hours(12);
 /// How long an agent's socket ticket may wait to be used.
 pub const SOCKET_TICKET: Duration = Duration::seconds(60);
 /// The prefix of visitors' session tokens.
-const VISITOR_PREFIX: &str = "v1.";
+pub const VISITOR_PREFIX: &str = "v1.";
 /// The prefix of agents' socket tickets.
 const AGENT_PREFIX: &str = "a1.";
 /// The shortest browser key accepted (the widget makes 43 characters: 256 bits).
@@ -162,6 +162,19 @@ pub async fn issue_socket_ticket(
         })
         .await?;
     Ok((token, expires_at))
+}
+
+/// A signed-in staff member as a chat participant (sending a file from the console).
+pub async fn agent_of(app: &App, actor: Actor, name: String) -> Result<Agent, AppError> {
+    if !actor.role.is_staff() || actor.role == kefu_domain::role::Role::Vendor {
+        return Err(AppError::forbidden("only agents and admins write in chats"));
+    }
+    let user = actor.user;
+    let teams = app
+        .store
+        .read(move |conn| teams::of_member(conn, user))
+        .await?;
+    Ok(Agent { actor, name, teams })
 }
 
 /// Who a `hello`'s token stands for: an unexpired visitor session of a widget that still

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use kefu_api_types::chat::{Author, AuthorKind, ServerFrame};
+use kefu_api_types::files::ChatFile;
 use kefu_domain::chat::{ConversationState, Sequence};
 use kefu_domain::ids::{MessageId, TicketId};
 use kefu_domain::message::{AuthorKind as MessageAuthor, Message, MessageKind, Visibility};
@@ -12,12 +13,14 @@ use kefu_domain::role::Role;
 use kefu_domain::ticket::{Channel, Status};
 use kefu_domain::{DomainError, status, text, time};
 use kefu_store::chat::conversations::{self, Chat};
+use kefu_store::chat::files as chat_files;
 use kefu_store::chat::lines::{self, Line};
 use kefu_store::{DbConnection, customers, dialect, messages, tickets, users};
 
 use crate::App;
 use crate::changes::{Change, ChangeKind};
 use crate::chat::events::ChatEvent;
+use crate::chat::files;
 use crate::chat::identity::Participant;
 use crate::chat::outcome::Outcome;
 use crate::chat::start::{LINE_MAX, current};
@@ -38,8 +41,23 @@ pub struct LineIn {
     pub ticket: Option<TicketId>,
     /// The sender's own id for it.
     pub client_id: String,
-    /// What it says.
+    /// What it says (a file's name, for a file).
     pub text: String,
+    /// Files sent on it, already kept in the file store.
+    pub files: Vec<FileIn>,
+}
+
+/// A kept file, to be recorded on the line that carries it.
+#[derive(Clone, Debug)]
+pub struct FileIn {
+    /// How clients show it.
+    pub shown: ChatFile,
+    /// Where its bytes are kept.
+    pub sha256: String,
+    /// Whether a thumbnail is kept.
+    pub thumbnail: bool,
+    /// The secret its links carry.
+    pub access_key: String,
 }
 
 impl LineIn {
@@ -65,6 +83,7 @@ impl LineIn {
             ticket,
             client_id,
             text: text::clean("text", text_in, LINE_MAX, true)?,
+            files: Vec::new(),
         })
     }
 }
@@ -101,12 +120,13 @@ pub fn message_frame(
             name: name.to_owned(),
         },
         text: message.body.clone(),
+        files: files::of_message(message),
         at: message.created_at,
     }
 }
 
 /// Whether `from` may write in `chat` now.
-fn may_write(from: &Participant, chat: &Chat) -> Result<(), AppError> {
+pub(crate) fn may_write(from: &Participant, chat: &Chat) -> Result<(), AppError> {
     match from {
         Participant::Visitor(v) if v.id == chat.visitor => {
             if chat.conversation.state == ConversationState::Ended {
@@ -259,6 +279,7 @@ fn write_conversation(
         let mut after = before.clone();
         let mut new_messages = Vec::with_capacity(fresh.len());
         let mut new_lines = Vec::with_capacity(fresh.len());
+        let mut new_files = Vec::new();
         let mut seq = first;
         for &i in &fresh {
             let line = &batch[i];
@@ -293,9 +314,14 @@ fn write_conversation(
                 author_customer,
                 channel: Channel::Chat,
                 body: line.text.clone(),
-                data: None,
+                data: files::data_of(&line.files),
                 created_at: now,
             };
+            new_files.extend(
+                line.files
+                    .iter()
+                    .map(|f| files::stored(f, ticket, message.id, now)),
+            );
             events.extend(ChatEvent::both_sides(
                 ticket,
                 chat.conversation.agent,
@@ -322,6 +348,7 @@ fn write_conversation(
         }
         messages::insert_many(conn, &new_messages)?;
         lines::insert_many(conn, &new_lines)?;
+        chat_files::insert_many(conn, &new_files)?;
         after.updated_at = now;
         tickets::save(conn, &after)?;
         for message in &new_messages {

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod events;
+pub mod files;
 pub mod identity;
 pub mod lines;
 pub mod moves;

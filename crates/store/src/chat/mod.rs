@@ -2,6 +2,7 @@
 //! agents' presence, socket tickets, and each team's chat settings.
 
 pub mod conversations;
+pub mod files;
 pub mod lines;
 pub mod presence;
 pub mod socket_tickets;
