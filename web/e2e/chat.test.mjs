@@ -2,10 +2,55 @@
 // agent in the console (two browser contexts), reloads mid-chat and goes on, and rates the
 // chat; the offline form when nobody is online; the widget in Chinese.
 import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { apiClient } from './api.mjs';
 import { accessibilityProblems, launch, screenshot } from './browser.mjs';
 import { ADMIN, startServer } from './server.mjs';
+
+/** A PNG photo, `width` × `height`, drawn in stripes (what a phone camera would send). */
+function photo(width, height) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) rows.set([(x * 4) % 256, (y * 4) % 256, 160], y * (width * 3 + 1) + 1 + x * 3);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Whether the picture named `name` has loaded in `scope`. */
+async function pictureShown(scope, name) {
+  const picture = scope.getByRole('img', { name });
+  await picture.waitFor();
+  await picture.evaluate((img) => (img.complete ? null : new Promise((done) => img.addEventListener('load', done, { once: true }))));
+  return picture.evaluate((img) => img.naturalWidth);
+}
 
 let server;
 let browser;
@@ -86,6 +131,11 @@ describe('live chat', () => {
     await window.getByLabel('Message').fill('Sorry to hear that! Could you send a photo?');
     await window.getByRole('button', { name: 'Send' }).click();
     await form.getByText('Sorry to hear that! Could you send a photo?').waitFor();
+
+    // The photo of the broken kettle: a thumbnail on both sides.
+    await form.getByLabel('Attach a photo or file').setInputFiles({ name: 'broken-kettle.png', mimeType: 'image/png', buffer: photo(640, 480) });
+    assert.equal(await pictureShown(window, 'broken-kettle.png'), 320, 'the agent sees the thumbnail');
+    assert.equal(await pictureShown(form, 'broken-kettle.png'), 320, 'the visitor sees their photo');
     await screenshot(shop, 'chat-visitor');
     await screenshot(desk, 'chat-agent');
     assert.deepEqual(await accessibilityProblems(shop), [], 'the widget on the demo shop');
@@ -96,6 +146,7 @@ describe('live chat', () => {
     const again = shop.getByRole('dialog', { name: 'Chat with us' });
     await again.getByText('Sorry to hear that! Could you send a photo?').waitFor();
     await again.getByText('It leaks').waitFor();
+    assert.equal(await pictureShown(again, 'broken-kettle.png'), 320, 'the photo is still there after the reload');
     await again.getByRole('textbox', { name: 'Your message' }).fill('Back after a reload');
     await again.getByRole('button', { name: 'Send' }).click();
     await window.getByText('Back after a reload').waitFor();
@@ -116,6 +167,12 @@ describe('live chat', () => {
     for (const line of ['My kettle arrived broken 水壶坏了', 'It leaks', 'Sorry to hear that! Could you send a photo?', 'Back after a reload']) {
       assert.ok(bodies.includes(line), `${line} is on the ticket: ${JSON.stringify(bodies)}`);
     }
+    const photoLine = messages.items.find((m) => m.files?.length);
+    assert.equal(photoLine?.files[0].name, 'broken-kettle.png');
+    assert.deepEqual([photoLine.files[0].width, photoLine.files[0].height], [640, 480]);
+    // The ticket page shows the photo among the chat's lines.
+    await desk.goto(`${server.base}/tickets/${ticket.number}`);
+    assert.equal(await pictureShown(desk, 'broken-kettle.png'), 320, 'the ticket shows the photo');
     await shopContext.close();
     await desk.context().close();
   });

@@ -74,7 +74,10 @@ export function FileView({ file, base }: { file: ChatFile; base: string }) {
   }
   return (
     <a class="chat-file document" href={href} target="_blank" rel="noopener noreferrer" download={file.name}>
-      <span aria-hidden="true">📄</span> {file.name} <small>({formatSize(file.size)})</small>
+      <svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" aria-hidden="true">
+        <path d="M6 3h8l4 4v14H6zM14 3v4h4" />
+      </svg>{' '}
+      {file.name} <small>({formatSize(file.size)})</small>
     </a>
   );
 }

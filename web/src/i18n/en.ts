@@ -351,7 +351,7 @@ export const en = {
   'chat.transferred': "You passed this chat on.",
   'chat.message': "Message",
   'chat.send': "Send",
-  'chat.attach': "Send a file",
+  'chat.attach': "Attach a file",
   'chat.fileNotSent': "{name} was not sent: {reason}",
   'ticket.files': "Files",
   'chat.transfer': "Transfer",

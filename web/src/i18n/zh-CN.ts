@@ -353,7 +353,7 @@ export const zhCN: Record<MessageKey, string> = {
   'chat.transferred': "您已转出此对话。",
   'chat.message': "消息",
   'chat.send': "发送",
-  'chat.attach': "发送文件",
+  'chat.attach': "添加文件",
   'chat.fileNotSent': "{name} 未发送：{reason}",
   'ticket.files': "文件",
   'chat.transfer': "转接",

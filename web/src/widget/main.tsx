@@ -376,7 +376,9 @@ function Conversation(props: {
           />
           <label class="attach" title={t('attach')}>
             <input type="file" multiple accept="image/*,application/pdf,text/plain,.zip,.docx,.xlsx" aria-label={t('attach')} onChange={pick} />
-            <span aria-hidden="true">📎</span>
+            <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" aria-hidden="true">
+              <path d="M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7" />
+            </svg>
           </label>
           <button class="primary" type="submit">
             {t('send')}
