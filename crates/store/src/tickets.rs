@@ -141,6 +141,32 @@ pub fn save(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> 
     insert_tags(conn, std::slice::from_ref(ticket))
 }
 
+/// Writes a ticket's own columns (status, times, assignee, …) but not its tags: for changes
+/// that never touch tags, such as chat lines.
+pub fn save_fields(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> {
+    let row = TicketRow::from(ticket);
+    let updated = diesel::update(tickets::table.find(&row.id))
+        .set(&row)
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// The tickets with these ids (those that exist), with their tags.
+pub fn find_many(conn: &mut DbConnection, ids: &[TicketId]) -> Result<Vec<Ticket>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let rows = tickets::table
+        .filter(tickets::id.eq_any(&ids))
+        .select(TicketRow::as_select())
+        .load(conn)?;
+    with_tags(conn, rows)
+}
+
 /// Marks a ticket as changed at `now` (a message was added).
 pub fn touch(conn: &mut DbConnection, id: TicketId, now: DateTime<Utc>) -> Result<(), StoreError> {
     diesel::update(tickets::table.find(id.to_string()))

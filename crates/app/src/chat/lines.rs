@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use kefu_api_types::chat::{Author, AuthorKind, ServerFrame};
 use kefu_api_types::files::ChatFile;
 use kefu_domain::chat::{ConversationState, Sequence};
-use kefu_domain::ids::{MessageId, TicketId};
+use kefu_domain::ids::{CustomerId, MessageId, TicketId, VisitorId};
 use kefu_domain::message::{AuthorKind as MessageAuthor, Message, MessageKind, Visibility};
 use kefu_domain::role::Role;
-use kefu_domain::ticket::{Channel, Status};
+use kefu_domain::ticket::{Channel, Status, Ticket};
 use kefu_domain::{DomainError, status, text, time};
 use kefu_store::chat::conversations::{self, Chat};
 use kefu_store::chat::files as chat_files;
@@ -23,7 +23,7 @@ use crate::chat::events::ChatEvent;
 use crate::chat::files;
 use crate::chat::identity::Participant;
 use crate::chat::outcome::Outcome;
-use crate::chat::start::{LINE_MAX, current};
+use crate::chat::start::LINE_MAX;
 use crate::error::AppError;
 use crate::tickets::history;
 
@@ -156,219 +156,242 @@ pub(crate) fn may_write(from: &Participant, chat: &Chat) -> Result<(), AppError>
 }
 
 type LineResults = Vec<Result<Posted, AppError>>;
-/// Each line's answer, by its index in the batch.
-type Answers = Vec<(usize, Result<Posted, AppError>)>;
 
 /// Writes a batch of lines from any number of sockets in one transaction. Each line gets its
 /// own answer: its sequence (the first one's, if it was sent before) or why it was refused.
 /// The whole batch fails only if the database does; then nothing of it was stored.
+///
+/// The batch costs a fixed number of statements whatever its size (one per kind: find the
+/// conversations, their tickets and the lines sent before; number, insert, index), plus one
+/// update per ticket written to, so a group commit of many sockets' lines is not many
+/// transactions' worth of work.
 pub async fn post_lines(app: &App, batch: Vec<LineIn>) -> Result<Outcome<LineResults>, AppError> {
     if batch.is_empty() {
         return Ok(Outcome::quiet(Vec::new()));
     }
-    app.store
-        .write(move |conn| {
-            let mut results: Vec<Option<Result<Posted, AppError>>> =
-                (0..batch.len()).map(|_| None).collect();
-            let mut by_ticket: Vec<(TicketId, Vec<usize>)> = Vec::new();
-            for (i, line) in batch.iter().enumerate() {
-                let ticket = match (line.ticket, &line.from) {
-                    (Some(t), _) => Some(t),
-                    (None, Participant::Visitor(v)) => current(conn, v.id)?,
-                    (None, Participant::Agent(_)) => None,
-                };
-                match ticket {
-                    Some(t) => match by_ticket.iter_mut().find(|(id, _)| *id == t) {
-                        Some((_, list)) => list.push(i),
-                        None => by_ticket.push((t, vec![i])),
-                    },
-                    None => results[i] = Some(Err(AppError::NotFound("chat"))),
-                }
-            }
-            let mut events = Vec::new();
-            let mut changes = Vec::new();
-            for (ticket, indexes) in by_ticket {
-                let written = write_conversation(conn, ticket, &batch, &indexes, &mut events)?;
-                for (i, result) in written {
-                    results[i] = Some(result);
-                }
-                changes.push(Change::Ticket {
-                    id: ticket,
-                    kind: ChangeKind::MessagePosted,
-                });
-            }
-            let results = results
-                .into_iter()
-                .map(|r| r.unwrap_or(Err(AppError::NotFound("chat"))))
-                .collect();
-            Ok(Outcome::new(results, events, changes))
-        })
-        .await
+    app.store.write(move |conn| write_batch(conn, &batch)).await
 }
 
-/// Writes the lines of one conversation; returns each line's answer by its index.
-fn write_conversation(
+fn write_batch(
     conn: &mut DbConnection,
-    ticket: TicketId,
     batch: &[LineIn],
-    indexes: &[usize],
-    events: &mut Vec<ChatEvent>,
-) -> Result<Answers, AppError> {
-    let mut answers = Vec::with_capacity(indexes.len());
-    dialect::lock_ticket(conn, &ticket.to_string())?;
-    let Some(chat) = conversations::find(conn, ticket)? else {
-        return Ok(indexes
-            .iter()
-            .map(|i| (*i, Err(AppError::NotFound("chat"))))
-            .collect());
-    };
-    let mut allowed = Vec::new();
-    for &i in indexes {
-        match may_write(&batch[i].from, &chat) {
-            Ok(()) => allowed.push(i),
-            Err(e) => answers.push((i, Err(e))),
-        }
-    }
-    if allowed.is_empty() {
-        return Ok(answers);
-    }
-    let before = tickets::find(conn, ticket)?;
-    if before.status == Status::Closed {
-        answers.extend(
-            allowed
-                .iter()
-                .map(|i| (*i, Err(DomainError::TicketClosed.into()))),
-        );
-        return Ok(answers);
-    }
-    let ids: Vec<&str> = allowed
-        .iter()
-        .map(|i| batch[*i].client_id.as_str())
+) -> Result<Outcome<LineResults>, AppError> {
+    let mut answers: Vec<Option<Result<Posted, AppError>>> =
+        (0..batch.len()).map(|_| None).collect();
+    let tickets_of = conversations_of(conn, batch)?;
+    let mut tickets: Vec<TicketId> = tickets_of.iter().flatten().copied().collect();
+    tickets.sort_unstable_by_key(|t| t.to_string());
+    tickets.dedup();
+    let ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
+    dialect::lock_tickets(conn, &ids)?;
+    let chats = conversations::find_many(conn, &tickets)?;
+    let mut rows: HashMap<TicketId, Ticket> = tickets::find_many(conn, &tickets)?
+        .into_iter()
+        .map(|t| (t.id, t))
         .collect();
-    let stored = lines::by_client_ids(conn, ticket, &ids)?;
-    let mut fresh: Vec<usize> = Vec::new();
-    let mut first_of: HashMap<&str, usize> = HashMap::new();
-    for &i in &allowed {
-        let id = batch[i].client_id.as_str();
-        if let Some((seq, message)) = stored.get(id) {
-            answers.push((
-                i,
-                Ok(Posted {
-                    client_id: id.to_owned(),
-                    ticket,
-                    seq: *seq,
-                    message: *message,
-                    duplicate: true,
-                }),
-            ));
-        } else if first_of.contains_key(id) {
-            // Sent twice in one batch: answered below, once the first is numbered.
-        } else {
-            first_of.insert(id, i);
-            fresh.push(i);
-        }
-    }
-    let mut posted: HashMap<&str, Posted> = HashMap::new();
-    if !fresh.is_empty() {
-        let now = time::now();
-        let first = conversations::reserve_seqs(conn, ticket, fresh.len() as u64)?;
-        let requester_name = customers::summaries(conn, &[before.requester])?
-            .pop()
-            .map(|c| c.name)
-            .unwrap_or_default();
-        let mut after = before.clone();
-        let mut new_messages = Vec::with_capacity(fresh.len());
-        let mut new_lines = Vec::with_capacity(fresh.len());
-        let mut new_files = Vec::new();
-        let mut seq = first;
-        for &i in &fresh {
-            let line = &batch[i];
-            let (kind, author_user, author_customer, frame_kind, name) = match &line.from {
-                Participant::Visitor(_) => (
-                    MessageAuthor::Customer,
-                    None,
-                    Some(before.requester),
-                    AuthorKind::Visitor,
-                    requester_name.clone(),
-                ),
-                Participant::Agent(a) => (
-                    MessageAuthor::Agent,
-                    Some(a.actor.user),
-                    None,
-                    AuthorKind::Agent,
-                    a.name.clone(),
-                ),
-            };
-            if kind == MessageAuthor::Customer {
-                after.status = status::after_customer_reply(after.status)?;
-            } else {
-                after.stamp_milestones(before.status, true, now);
+
+    // Who may write where.
+    let mut allowed: Vec<(usize, TicketId)> = Vec::with_capacity(batch.len());
+    for (i, line) in batch.iter().enumerate() {
+        let found = tickets_of[i].and_then(|t| chats.get(&t).zip(rows.get(&t)));
+        let Some((chat, ticket)) = found else {
+            answers[i] = Some(Err(AppError::NotFound("chat")));
+            continue;
+        };
+        answers[i] = match may_write(&line.from, chat) {
+            Err(e) => Some(Err(e)),
+            Ok(()) if ticket.status == Status::Closed => {
+                Some(Err(DomainError::TicketClosed.into()))
             }
-            let message = Message {
-                id: MessageId::new(),
-                ticket,
-                kind: MessageKind::Reply,
-                visibility: Visibility::Public,
-                author_kind: kind,
-                author_user,
-                author_customer,
-                channel: Channel::Chat,
-                body: line.text.clone(),
-                data: files::data_of(&line.files),
-                created_at: now,
-            };
-            new_files.extend(
-                line.files
-                    .iter()
-                    .map(|f| files::stored(f, ticket, message.id, now)),
-            );
-            events.extend(ChatEvent::both_sides(
-                ticket,
-                chat.conversation.agent,
-                message_frame(ticket, seq, &message, frame_kind, &name),
-            ));
-            new_lines.push(Line {
-                ticket,
-                seq,
+            Ok(()) => {
+                allowed.push((i, chat.ticket));
+                None
+            }
+        };
+    }
+
+    // Lines sent before, in an earlier batch or earlier in this one.
+    let pairs: Vec<(TicketId, &str)> = allowed
+        .iter()
+        .map(|(i, t)| (*t, batch[*i].client_id.as_str()))
+        .collect();
+    let stored = lines::by_client_ids_many(conn, &pairs)?;
+    let mut first_of: HashMap<(TicketId, &str), usize> = HashMap::new();
+    let mut fresh: Vec<(usize, TicketId)> = Vec::new();
+    for &(i, ticket) in &allowed {
+        let key = (ticket, batch[i].client_id.as_str());
+        if !stored.contains_key(&(ticket, key.1.to_owned())) && !first_of.contains_key(&key) {
+            first_of.insert(key, i);
+            fresh.push((i, ticket));
+        }
+    }
+
+    let mut counts: HashMap<TicketId, u64> = HashMap::new();
+    for (_, ticket) in &fresh {
+        *counts.entry(*ticket).or_default() += 1;
+    }
+    let counts: Vec<(TicketId, u64)> = counts.into_iter().collect();
+    let mut next_seq = conversations::reserve_seqs_many(conn, &counts)?;
+    let requesters: Vec<CustomerId> = counts
+        .iter()
+        .filter_map(|(t, _)| rows.get(t).map(|r| r.requester))
+        .collect();
+    let requester_names: HashMap<CustomerId, String> = customers::summaries(conn, &requesters)?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+
+    let now = time::now();
+    let before: HashMap<TicketId, Status> = rows.iter().map(|(id, t)| (*id, t.status)).collect();
+    let mut events = Vec::new();
+    let mut new_messages = Vec::with_capacity(fresh.len());
+    let mut new_lines = Vec::with_capacity(fresh.len());
+    let mut new_files = Vec::new();
+    let mut posted: HashMap<(TicketId, &str), Posted> = HashMap::with_capacity(fresh.len());
+    for &(i, ticket_id) in &fresh {
+        let line = &batch[i];
+        let (Some(seq), Some(ticket), Some(chat)) = (
+            next_seq.get_mut(&ticket_id),
+            rows.get_mut(&ticket_id),
+            chats.get(&ticket_id),
+        ) else {
+            continue;
+        };
+        let (kind, author_user, author_customer, frame_kind, name) = match &line.from {
+            Participant::Visitor(_) => (
+                MessageAuthor::Customer,
+                None,
+                Some(ticket.requester),
+                AuthorKind::Visitor,
+                requester_names
+                    .get(&ticket.requester)
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
+            Participant::Agent(a) => (
+                MessageAuthor::Agent,
+                Some(a.actor.user),
+                None,
+                AuthorKind::Agent,
+                a.name.clone(),
+            ),
+        };
+        if kind == MessageAuthor::Customer {
+            ticket.status = status::after_customer_reply(ticket.status)?;
+        } else {
+            ticket.stamp_milestones(before[&ticket_id], true, now);
+        }
+        ticket.updated_at = now;
+        let message = Message {
+            id: MessageId::new(),
+            ticket: ticket_id,
+            kind: MessageKind::Reply,
+            visibility: Visibility::Public,
+            author_kind: kind,
+            author_user,
+            author_customer,
+            channel: Channel::Chat,
+            body: line.text.clone(),
+            data: files::data_of(&line.files),
+            created_at: now,
+        };
+        new_files.extend(
+            line.files
+                .iter()
+                .map(|f| files::stored(f, ticket_id, message.id, now)),
+        );
+        events.extend(ChatEvent::both_sides(
+            ticket_id,
+            chat.conversation.agent,
+            message_frame(ticket_id, *seq, &message, frame_kind, &name),
+        ));
+        new_lines.push(Line {
+            ticket: ticket_id,
+            seq: *seq,
+            message: message.id,
+            client_id: Some(line.client_id.clone()),
+        });
+        posted.insert(
+            (ticket_id, line.client_id.as_str()),
+            Posted {
+                client_id: line.client_id.clone(),
+                ticket: ticket_id,
+                seq: *seq,
                 message: message.id,
-                client_id: Some(line.client_id.clone()),
+                duplicate: false,
+            },
+        );
+        new_messages.push(message);
+        *seq = seq.next();
+    }
+    messages::insert_many(conn, &new_messages)?;
+    lines::insert_many(conn, &new_lines)?;
+    chat_files::insert_many(conn, &new_files)?;
+    let mut changes = Vec::with_capacity(counts.len());
+    for (ticket_id, _) in &counts {
+        if let Some(ticket) = rows.get(ticket_id) {
+            tickets::save_fields(conn, ticket)?;
+            changes.push(Change::Ticket {
+                id: *ticket_id,
+                kind: ChangeKind::MessagePosted,
             });
-            posted.insert(
-                line.client_id.as_str(),
-                Posted {
-                    client_id: line.client_id.clone(),
-                    ticket,
-                    seq,
-                    message: message.id,
-                    duplicate: false,
-                },
-            );
-            new_messages.push(message);
-            seq = seq.next();
-        }
-        messages::insert_many(conn, &new_messages)?;
-        lines::insert_many(conn, &new_lines)?;
-        chat_files::insert_many(conn, &new_files)?;
-        after.updated_at = now;
-        tickets::save(conn, &after)?;
-        for message in &new_messages {
-            history::index_message(conn, &after, message)?;
         }
     }
-    for &i in &allowed {
+    let indexed: Vec<(&Ticket, &Message)> = new_messages
+        .iter()
+        .filter_map(|m| rows.get(&m.ticket).map(|t| (t, m)))
+        .collect();
+    history::index_messages(conn, &indexed)?;
+
+    // Every allowed line's answer: its own number, or the one it was stored under before.
+    for &(i, ticket) in &allowed {
         let id = batch[i].client_id.as_str();
-        if let Some(p) = posted.get(id) {
-            let again = first_of.get(id) != Some(&i);
-            answers.push((
-                i,
-                Ok(Posted {
-                    duplicate: again,
-                    ..p.clone()
-                }),
-            ));
-        }
+        let answer = if let Some((seq, message)) = stored.get(&(ticket, id.to_owned())) {
+            Posted {
+                client_id: id.to_owned(),
+                ticket,
+                seq: *seq,
+                message: *message,
+                duplicate: true,
+            }
+        } else if let Some(p) = posted.get(&(ticket, id)) {
+            Posted {
+                duplicate: first_of.get(&(ticket, id)) != Some(&i),
+                ..p.clone()
+            }
+        } else {
+            continue;
+        };
+        answers[i] = Some(Ok(answer));
     }
-    Ok(answers)
+    let results = answers
+        .into_iter()
+        .map(|a| a.unwrap_or(Err(AppError::NotFound("chat"))))
+        .collect();
+    Ok(Outcome::new(results, events, changes))
+}
+
+/// The conversation each line is for: the one it names, or its visitor's current one.
+fn conversations_of(
+    conn: &mut DbConnection,
+    batch: &[LineIn],
+) -> Result<Vec<Option<TicketId>>, AppError> {
+    let visitors: Vec<VisitorId> = batch
+        .iter()
+        .filter_map(|line| match (&line.ticket, &line.from) {
+            (None, Participant::Visitor(v)) => Some(v.id),
+            _ => None,
+        })
+        .collect();
+    let open = conversations::open_of_visitors(conn, &visitors)?;
+    Ok(batch
+        .iter()
+        .map(|line| match (line.ticket, &line.from) {
+            (Some(t), _) => Some(t),
+            (None, Participant::Visitor(v)) => open.get(&v.id).copied(),
+            (None, Participant::Agent(_)) => None,
+        })
+        .collect())
 }
 
 /// Numbers a public reply written outside the gateway (the console's reply box) in its

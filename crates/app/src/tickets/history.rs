@@ -111,6 +111,39 @@ pub fn index_message(
     search_index::write(conn, &[entry])
 }
 
+/// Indexes many new messages, on any number of tickets, in a few statements whatever their
+/// count: one lookup of every ticket's next position, one write of all entries. `messages`
+/// pairs each message with its ticket as it is after them.
+pub fn index_messages(
+    conn: &mut DbConnection,
+    messages: &[(&Ticket, &Message)],
+) -> Result<(), StoreError> {
+    let indexed: Vec<_> = messages
+        .iter()
+        .filter(|(_, m)| m.kind != MessageKind::Event)
+        .collect();
+    if indexed.is_empty() {
+        return Ok(());
+    }
+    let mut numbers: Vec<i64> = indexed.iter().map(|(t, _)| t.number.get()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut next = search_index::next_positions(conn, &numbers)?;
+    let mut entries = Vec::with_capacity(indexed.len());
+    for (ticket, message) in indexed {
+        let position = next.entry(ticket.number.get()).or_insert(1);
+        entries.push(SearchEntry::message(
+            ticket,
+            *position,
+            message.id.to_string(),
+            message.visibility,
+            &message.body,
+        )?);
+        *position += 1;
+    }
+    search_index::write(conn, &entries)
+}
+
 /// Writes a ticket's search entries again (after its subject, team or stage changed: every
 /// entry holds them).
 pub fn reindex(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> {

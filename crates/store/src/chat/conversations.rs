@@ -1,5 +1,6 @@
 //! Conversations: the live part of chat tickets, their queues, and who serves them.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -182,6 +183,50 @@ pub fn find(conn: &mut DbConnection, ticket: TicketId) -> Result<Option<Chat>, S
         .transpose()
 }
 
+/// The conversations on these tickets (those that are chats), by ticket.
+pub fn find_many(
+    conn: &mut DbConnection,
+    tickets: &[TicketId],
+) -> Result<HashMap<TicketId, Chat>, StoreError> {
+    if tickets.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
+    conversations::table
+        .filter(conversations::ticket_id.eq_any(&ids))
+        .select(ChatRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|row| Chat::try_from(row).map(|chat| (chat.ticket, chat)))
+        .collect()
+}
+
+/// Each visitor's conversation that has not ended (their newest), by visitor.
+pub fn open_of_visitors(
+    conn: &mut DbConnection,
+    visitors: &[VisitorId],
+) -> Result<HashMap<VisitorId, TicketId>, StoreError> {
+    if visitors.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<String> = visitors.iter().map(ToString::to_string).collect();
+    let rows: Vec<(String, String)> = conversations::table
+        .filter(conversations::visitor_id.eq_any(&ids))
+        .filter(conversations::state.ne(ConversationState::Ended.as_str()))
+        .order((
+            conversations::created_at.asc(),
+            conversations::ticket_id.asc(),
+        ))
+        .select((conversations::visitor_id, conversations::ticket_id))
+        .load(conn)?;
+    let mut open = HashMap::new();
+    for (visitor, ticket) in rows {
+        // Newest last: it wins.
+        open.insert(parse(&visitor)?, parse(&ticket)?);
+    }
+    Ok(open)
+}
+
 /// Writes `after` over `before` only if the row still is `before` (state, team and agent):
 /// two nodes moving one chat at once, one wins and the other gets `false`.
 pub fn save_move(conn: &mut DbConnection, before: &Chat, after: &Chat) -> Result<bool, StoreError> {
@@ -248,6 +293,64 @@ pub fn reserve_seqs(
     .ok_or(StoreError::NotFound)?;
     let last = u64::try_from(last).map_err(|_| StoreError::Corrupt("conversation seq".into()))?;
     Ok(Sequence::new(last - count + 1))
+}
+
+/// Reserves the next numbers of several conversations in one statement: `counts` says how
+/// many each takes; returns the first of each. Rows are locked until the transaction ends.
+pub fn reserve_seqs_many(
+    conn: &mut DbConnection,
+    counts: &[(TicketId, u64)],
+) -> Result<HashMap<TicketId, Sequence>, StoreError> {
+    if counts.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // `?N` (SQLite) and `$N` (PostgreSQL) both name a parameter by its position, so one
+    // parameter serves in the CASE and in the IN list.
+    let mark = match conn.backend() {
+        crate::Backend::Postgres => '$',
+        crate::Backend::Sqlite => '?',
+    };
+    let cases: String = (0..counts.len())
+        .map(|i| format!(" WHEN {mark}{} THEN {mark}{}", 2 * i + 1, 2 * i + 2))
+        .collect();
+    let list: Vec<String> = (0..counts.len())
+        .map(|i| format!("{mark}{}", 2 * i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE conversations SET last_seq = last_seq + CASE ticket_id{cases} ELSE 0 END \
+         WHERE ticket_id IN ({}) RETURNING ticket_id, last_seq",
+        list.join(", ")
+    );
+    let rows: Vec<Reserved> = crate::with_backend!(conn, c => {
+        let mut query = diesel::sql_query(sql.clone()).into_boxed();
+        for (ticket, count) in counts {
+            query = query
+                .bind::<diesel::sql_types::Text, _>(ticket.to_string())
+                .bind::<diesel::sql_types::BigInt, _>(i64::try_from(*count).unwrap_or(i64::MAX));
+        }
+        query.load(c)
+    })?;
+    let wanted: HashMap<TicketId, u64> = counts.iter().copied().collect();
+    let mut first = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let ticket: TicketId = parse(&row.ticket_id)?;
+        let last = u64::try_from(row.last_seq)
+            .map_err(|_| StoreError::Corrupt("conversation seq".into()))?;
+        let count = wanted.get(&ticket).copied().unwrap_or(0);
+        first.insert(ticket, Sequence::new(last - count + 1));
+    }
+    if first.len() != counts.len() {
+        return Err(StoreError::NotFound);
+    }
+    Ok(first)
+}
+
+#[derive(QueryableByName)]
+struct Reserved {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    ticket_id: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    last_seq: i64,
 }
 
 /// A chat in a queue, with what agents see of it.

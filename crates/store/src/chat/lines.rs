@@ -55,6 +55,44 @@ pub fn insert_many(conn: &mut DbConnection, lines: &[Line]) -> Result<(), StoreE
     Ok(())
 }
 
+/// Lines found by (conversation, client id): their number and message.
+pub type StoredLines = HashMap<(TicketId, String), (Sequence, MessageId)>;
+
+/// The lines already stored under these (conversation, client id) pairs, by pair.
+pub fn by_client_ids_many(
+    conn: &mut DbConnection,
+    pairs: &[(TicketId, &str)],
+) -> Result<StoredLines, StoreError> {
+    if pairs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut tickets: Vec<String> = pairs.iter().map(|(t, _)| t.to_string()).collect();
+    tickets.sort_unstable();
+    tickets.dedup();
+    let ids: Vec<&str> = pairs.iter().map(|(_, id)| *id).collect();
+    let rows: Vec<(String, Option<String>, i64, String)> = chat_lines::table
+        .filter(chat_lines::ticket_id.eq_any(&tickets))
+        .filter(chat_lines::client_id.eq_any(&ids))
+        .select((
+            chat_lines::ticket_id,
+            chat_lines::client_id,
+            chat_lines::seq,
+            chat_lines::message_id,
+        ))
+        .load(conn)?;
+    let asked: std::collections::HashSet<(TicketId, &str)> = pairs.iter().copied().collect();
+    let mut found = HashMap::new();
+    for (ticket, client, seq, message) in rows {
+        let (Some(client), Ok(ticket)) = (client, parse::<TicketId>(&ticket)) else {
+            continue;
+        };
+        if asked.contains(&(ticket, client.as_str())) {
+            found.insert((ticket, client), (seq_value(seq)?, parse(&message)?));
+        }
+    }
+    Ok(found)
+}
+
 /// The lines of `ticket` already stored under these client ids, by client id.
 pub fn by_client_ids(
     conn: &mut DbConnection,

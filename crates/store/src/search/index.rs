@@ -152,11 +152,7 @@ struct EntryRow {
 /// Adds entries to the index (their keys must be new), and records the change in the journal
 /// nodes' own indexes follow.
 pub fn write(conn: &mut DbConnection, entries: &[SearchEntry]) -> Result<(), StoreError> {
-    let low = entries.iter().map(|e| e.key).min();
-    let high = entries.iter().map(|e| e.key).max();
-    if let (Some(low), Some(high)) = (low, high) {
-        journal::record(conn, low, high)?;
-    }
+    journal::record_ranges(conn, &changed_ranges(entries))?;
     for chunk in entries.chunks(ROWS_PER_INSERT) {
         match conn {
             DbConnection::Postgres(pg) => {
@@ -251,6 +247,81 @@ pub fn remove_tickets(conn: &mut DbConnection, first: i64, last: i64) -> Result<
         }
     }
     Ok(())
+}
+
+/// The key ranges `entries` change, one per run of consecutive ticket numbers: a rebuild of
+/// many tickets records one range, a group commit of chat lines on scattered tickets one per
+/// ticket (followers then read those tickets again, not everything between them).
+fn changed_ranges(entries: &[SearchEntry]) -> Vec<(i64, i64)> {
+    let mut keys: Vec<i64> = entries.iter().map(|e| e.key).collect();
+    keys.sort_unstable();
+    let mut ranges: Vec<(i64, i64)> = Vec::new();
+    for key in keys {
+        match ranges.last_mut() {
+            Some((_, high)) if number_of(key) <= number_of(*high) + 1 => *high = key,
+            _ => ranges.push((key, key)),
+        }
+    }
+    ranges
+}
+
+/// The positions the next messages of tickets `numbers` take, by number, in one query.
+pub fn next_positions(
+    conn: &mut DbConnection,
+    numbers: &[i64],
+) -> Result<HashMap<i64, u32>, StoreError> {
+    let mut positions = HashMap::new();
+    for chunk in numbers.chunks(200) {
+        let backend = conn.backend();
+        let parts: Vec<String> = (0..chunk.len())
+            .map(|i| match backend {
+                crate::Backend::Postgres => format!(
+                    "SELECT CAST(${} AS bigint) AS number, (SELECT MAX(entry) FROM search_entries \
+                     WHERE entry BETWEEN ${} AND ${}) AS value",
+                    3 * i + 1,
+                    3 * i + 2,
+                    3 * i + 3
+                ),
+                crate::Backend::Sqlite => {
+                    "SELECT ? AS number, (SELECT MAX(entry) FROM search_entries \
+                     WHERE entry BETWEEN ? AND ?) AS value"
+                        .to_owned()
+                }
+            })
+            .collect();
+        let sql = parts.join(" UNION ALL ");
+        let mut bounds = Vec::with_capacity(chunk.len());
+        for number in chunk {
+            bounds.push((*number, key_range(*number)?));
+        }
+        let rows: Vec<NumberedKey> = crate::with_backend!(conn, c => {
+            let mut query = diesel::sql_query(sql.clone()).into_boxed();
+            for (number, (low, high)) in &bounds {
+                query = query
+                    .bind::<BigInt, _>(*number)
+                    .bind::<BigInt, _>(*low)
+                    .bind::<BigInt, _>(*high);
+            }
+            query.load(c)
+        })?;
+        for row in rows {
+            let low = key_range(row.number)?.0;
+            let last = row.value.map_or(0, |key| key - low);
+            let next = u32::try_from(last + 1).map_err(|_| {
+                StoreError::Corrupt(format!("ticket #{} holds too many entries", row.number))
+            })?;
+            positions.insert(row.number, next);
+        }
+    }
+    Ok(positions)
+}
+
+#[derive(QueryableByName)]
+struct NumberedKey {
+    #[diesel(sql_type = BigInt)]
+    number: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    value: Option<i64>,
 }
 
 /// The position the next message of ticket `number` takes (after its last entry; 1 at least).

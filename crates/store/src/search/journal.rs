@@ -79,6 +79,40 @@ pub fn record(conn: &mut DbConnection, low: i64, high: i64) -> Result<(), StoreE
     Ok(())
 }
 
+/// Records, within the caller's transaction, several changed ranges in one statement.
+pub fn record_ranges(conn: &mut DbConnection, ranges: &[(i64, i64)]) -> Result<(), StoreError> {
+    if ranges.is_empty() {
+        return Ok(());
+    }
+    let now = to_db(kefu_domain::time::now());
+    for chunk in ranges.chunks(crate::dialect::rows_per_statement(3)) {
+        let backend = conn.backend();
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| match backend {
+                crate::Backend::Postgres => {
+                    format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)
+                }
+                crate::Backend::Sqlite => "(?, ?, ?)".to_owned(),
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO search_changes (low, high, changed_at) VALUES {}",
+            rows.join(", ")
+        );
+        crate::with_backend!(conn, c => {
+            let mut insert = diesel::sql_query(sql.clone()).into_boxed();
+            for (low, high) in chunk {
+                insert = insert
+                    .bind::<BigInt, _>(*low)
+                    .bind::<BigInt, _>(*high)
+                    .bind::<Timestamp, _>(now);
+            }
+            insert.execute(c)
+        })?;
+    }
+    Ok(())
+}
+
 /// Up to `limit` committed changes after `after`, in `(txid, seq)` order: the settled ones
 /// first (see [`Change::settled`]). A change not yet settled is already committed and can be
 /// applied, but a reader must not move its cursor past it: a change before it may still
