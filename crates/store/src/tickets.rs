@@ -130,14 +130,9 @@ pub fn insert(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError
 
 /// Writes every field of a ticket that can change, and replaces its tags.
 pub fn save(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> {
-    let row = TicketRow::from(ticket);
-    let updated = diesel::update(tickets::table.find(&row.id))
-        .set(&row)
-        .execute(conn)?;
-    if updated == 0 {
-        return Err(StoreError::NotFound);
-    }
-    diesel::delete(ticket_tags::table.filter(ticket_tags::ticket_id.eq(&row.id))).execute(conn)?;
+    save_fields(conn, ticket)?;
+    let id = ticket.id.to_string();
+    diesel::delete(ticket_tags::table.filter(ticket_tags::ticket_id.eq(&id))).execute(conn)?;
     insert_tags(conn, std::slice::from_ref(ticket))
 }
 
