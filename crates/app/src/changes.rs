@@ -27,6 +27,9 @@ pub enum ChangeKind {
     Updated,
     /// A reply or note was added.
     MessagePosted,
+    /// Chat lines were written through the gateway (their frames already went to the chat's
+    /// sockets).
+    ChatLine,
     /// A call was logged on it.
     CallLogged,
 }

@@ -2,11 +2,13 @@
 //! audiences, and ticket changes to agents (and a catch-up to a chat's visitor when a line
 //! was written elsewhere, such as the console's reply box).
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use kefu_api_types::chat::ServerFrame;
 use kefu_app::chat::{Audience, ChatEvent};
 use kefu_app::{App, Change, ChangeKind};
+use kefu_domain::ids::TicketId;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
@@ -56,18 +58,45 @@ pub async fn chat_frames(app: App, hub: Arc<Hub>) {
     }
 }
 
-/// Turns ticket changes into frames for agents, and lines written elsewhere into catch-ups
-/// for the chat's sockets.
+/// How long ticket changes are gathered before agents are told: a busy chat changes its
+/// ticket with every line, and agents' pages need to hear of it a few times a second, not
+/// hundreds.
+const COALESCE: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Turns ticket changes into frames for agents (each changed ticket once per
+/// [`COALESCE`]), and lines written elsewhere into catch-ups for the chat's sockets.
 pub async fn ticket_changes(app: App, hub: Arc<Hub>) {
     let mut changes = app.subscribe();
+    let mut pending: Vec<(TicketId, &'static str)> = Vec::new();
+    let mut gathered: HashSet<(TicketId, &'static str)> = HashSet::new();
+    let mut tick = tokio::time::interval(COALESCE);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let change = match changes.recv().await {
-            Ok(change) => change,
-            Err(RecvError::Lagged(missed)) => {
-                tracing::warn!(missed, "the gateway fell behind the ticket changes");
+        let change = tokio::select! {
+            received = changes.recv() => match received {
+                Ok(change) => change,
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "the gateway fell behind the ticket changes");
+                    continue;
+                }
+                Err(RecvError::Closed) => return,
+            },
+            _ = tick.tick() => {
+                gathered.clear();
+                for (ticket, name) in pending.drain(..) {
+                    deliver(
+                        &hub,
+                        Arc::new(ChatEvent::new(
+                            Audience::Agents,
+                            ServerFrame::TicketChanged {
+                                ticket,
+                                change: name.into(),
+                            },
+                        )),
+                    );
+                }
                 continue;
             }
-            Err(RecvError::Closed) => return,
         };
         let Change::Ticket { id, kind } = change else {
             continue;
@@ -75,19 +104,14 @@ pub async fn ticket_changes(app: App, hub: Arc<Hub>) {
         let name = match kind {
             ChangeKind::Created => "created",
             ChangeKind::Updated => "updated",
-            ChangeKind::MessagePosted => "message_posted",
+            ChangeKind::MessagePosted | ChangeKind::ChatLine => "message_posted",
             ChangeKind::CallLogged => "call_logged",
         };
-        deliver(
-            &hub,
-            Arc::new(ChatEvent::new(
-                Audience::Agents,
-                ServerFrame::TicketChanged {
-                    ticket: id,
-                    change: name.into(),
-                },
-            )),
-        );
+        if gathered.insert((id, name)) {
+            pending.push((id, name));
+        }
+        // A line written outside the gateway (the console's reply box) has no frames of its
+        // own: the chat's visitor reads it from the database.
         if kind == ChangeKind::MessagePosted {
             for (_, tx) in hub.senders(&Audience::Visitor(id)) {
                 let _ = tx.try_send(Outbound::CatchUp(id));

@@ -333,7 +333,7 @@ fn write_batch(
             tickets::save_fields(conn, ticket)?;
             changes.push(Change::Ticket {
                 id: *ticket_id,
-                kind: ChangeKind::MessagePosted,
+                kind: ChangeKind::ChatLine,
             });
         }
     }
