@@ -200,6 +200,9 @@ pub struct QueuedChat {
     pub page_url: Option<String>,
     /// The visitor's browser language.
     pub language: Option<String>,
+    /// The visitor's browser and system ("Chrome 131 · Android"), when it said.
+    #[serde(default)]
+    pub browser: Option<String>,
 }
 
 /// A frame from the gateway.

@@ -66,12 +66,23 @@ pub struct Socket<S> {
     ws: WebSocketStream<S>,
     origin: Option<String>,
     ip: IpAddr,
+    user_agent: Option<String>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Socket<S> {
-    /// A socket opened from `origin` by a client at `ip`.
-    pub fn new(ws: WebSocketStream<S>, origin: Option<String>, ip: IpAddr) -> Self {
-        Self { ws, origin, ip }
+    /// A socket opened from `origin` by a client at `ip`, with the browser it named.
+    pub fn new(
+        ws: WebSocketStream<S>,
+        origin: Option<String>,
+        ip: IpAddr,
+        user_agent: Option<String>,
+    ) -> Self {
+        Self {
+            ws,
+            origin,
+            ip,
+            user_agent,
+        }
     }
 }
 
@@ -85,11 +96,18 @@ struct Session<S> {
     seen: HashMap<TicketId, u64>,
     bucket: Bucket,
     strikes: u32,
+    /// The browser the client named at the handshake (kept with a visitor's chats).
+    user_agent: Option<String>,
 }
 
 /// Runs a socket until it closes.
 pub async fn run<S: AsyncRead + AsyncWrite + Unpin>(gateway: Arc<Gateway>, socket: Socket<S>) {
-    let Socket { mut ws, origin, ip } = socket;
+    let Socket {
+        mut ws,
+        origin,
+        ip,
+        user_agent,
+    } = socket;
     let hello = match timeout(gateway.config.hello_deadline(), ws.next()).await {
         Ok(Some(Ok(Message::Text(text)))) => serde_json::from_str::<ClientFrame>(&text).ok(),
         _ => None,
@@ -160,6 +178,7 @@ pub async fn run<S: AsyncRead + AsyncWrite + Unpin>(gateway: Arc<Gateway>, socke
         conn,
         seen: HashMap::new(),
         strikes: 0,
+        user_agent,
     };
     let result = match session.open(resume).await {
         Ok(()) => session.serve(rx, kill).await,
@@ -525,7 +544,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                     VisitorContext {
                         page_url,
                         language,
-                        user_agent: None,
+                        user_agent: self.user_agent.clone(),
                     },
                     false,
                 )
@@ -562,7 +581,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                     VisitorContext {
                         page_url,
                         language,
-                        user_agent: None,
+                        user_agent: self.user_agent.clone(),
                     },
                     true,
                 )

@@ -29,6 +29,8 @@ const ROUTER_INTERVAL: Duration = Duration::from_secs(1);
 /// How long a stop waits for sockets to close and commits to finish.
 const STOP_GRACE: Duration = Duration::from_secs(10);
 /// A handshake that takes longer than this is dropped.
+/// The longest `User-Agent` kept for a visitor's chat, in characters.
+const USER_AGENT_MAX: usize = 300;
 const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Socket settings sized for many idle connections: small read buffers (tungstenite's
@@ -145,6 +147,8 @@ async fn accept(
     let _ = stream.set_nodelay(true);
     let origin = Arc::new(Mutex::new(None::<String>));
     let seen = origin.clone();
+    let user_agent = Arc::new(Mutex::new(None::<String>));
+    let agent_seen = user_agent.clone();
     let callback = move |request: &Request, response: Response| {
         let Some(value) = request
             .headers()
@@ -160,6 +164,11 @@ async fn accept(
             return Err(refuse(StatusCode::FORBIDDEN, "the Origin is not a website"));
         }
         *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(value.to_owned());
+        *agent_seen.lock().unwrap_or_else(|e| e.into_inner()) = request
+            .headers()
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(USER_AGENT_MAX).collect());
         Ok(response)
     };
     let handshake = tokio_tungstenite::accept_hdr_async_with_config(stream, callback, Some(config));
@@ -176,7 +185,8 @@ async fn accept(
         }
     };
     let origin = origin.lock().unwrap_or_else(|e| e.into_inner()).take();
-    connection::run(gateway, Socket::new(ws, origin, peer.ip())).await;
+    let user_agent = user_agent.lock().unwrap_or_else(|e| e.into_inner()).take();
+    connection::run(gateway, Socket::new(ws, origin, peer.ip(), user_agent)).await;
 }
 
 /// The router, every second, on every node (its moves never collide).

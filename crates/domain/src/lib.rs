@@ -9,6 +9,7 @@ mod string_enum;
 pub mod access_token;
 pub mod account;
 pub mod audit;
+pub mod browser;
 pub mod call;
 pub mod chat;
 pub mod email;

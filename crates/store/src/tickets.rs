@@ -149,6 +149,37 @@ pub fn save_fields(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), Store
     Ok(())
 }
 
+/// Writes what a message can change on a ticket (its status, first response and solved
+/// times, and when it changed), and nothing else: every index on the other columns is left
+/// alone.
+pub fn save_activity(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> {
+    diesel::update(tickets::table.find(ticket.id.to_string()))
+        .set((
+            tickets::status.eq(ticket.status.as_str()),
+            tickets::first_responded_at.eq(ticket.first_responded_at.map(to_db)),
+            tickets::solved_at.eq(ticket.solved_at.map(to_db)),
+            tickets::updated_at.eq(to_db(ticket.updated_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Marks several tickets as changed at `now`, in one statement.
+pub fn touch_many(
+    conn: &mut DbConnection,
+    ids: &[TicketId],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    diesel::update(tickets::table.filter(tickets::id.eq_any(&ids)))
+        .set(tickets::updated_at.eq(to_db(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The tickets with these ids (those that exist), with their tags.
 pub fn find_many(conn: &mut DbConnection, ids: &[TicketId]) -> Result<Vec<Ticket>, StoreError> {
     if ids.is_empty() {

@@ -25,6 +25,7 @@ export interface QueuedChat {
   offered_to: string | null;
   page_url: string | null;
   language: string | null;
+  browser?: string | null;
 }
 
 export interface Resume {

@@ -165,10 +165,11 @@ function ChatWindow(props: { chat: OpenChat }) {
           ×
         </button>
       </header>
-      {(chat.pageUrl || chat.language) && (
+      {(chat.pageUrl || chat.language || chat.browser) && (
         <p class="chat-context muted">
           {chat.pageUrl && <span title={chat.pageUrl}>{t('chat.page', { page: chat.pageUrl })}</span>}
           {chat.language && <span> · {chat.language}</span>}
+          {chat.browser && <span> · {chat.browser}</span>}
         </p>
       )}
       <ol class="chat-lines" aria-live="polite">

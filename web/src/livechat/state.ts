@@ -16,6 +16,7 @@ export interface OpenChat {
   visitor: string;
   pageUrl: string | null;
   language: string | null;
+  browser: string | null;
   lines: ChatLine[];
   visitorTyping: boolean;
   visitorReadUpTo: number;
@@ -64,6 +65,7 @@ function withChat(state: LiveState, ticket: string, change: (chat: OpenChat) => 
     visitor: queued?.visitor ?? '',
     pageUrl: queued?.page_url ?? null,
     language: queued?.language ?? null,
+    browser: queued?.browser ?? null,
     lines: [],
     visitorTyping: false,
     visitorReadUpTo: 0,

@@ -29,6 +29,9 @@ use crate::tickets::history;
 
 /// The longest client id for a line, in characters.
 pub const CLIENT_ID_MAX: usize = 64;
+/// How often a busy chat moves its ticket's "last changed" time: each time would rewrite a
+/// dozen queue indexes per line; a queue sorted by it is right to within this.
+pub const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(5);
 /// The most lines one resume sends per conversation before the client asks again.
 pub const RESUME_PAGE: i64 = 500;
 
@@ -242,7 +245,7 @@ fn write_batch(
         .collect();
 
     let now = time::now();
-    let before: HashMap<TicketId, Status> = rows.iter().map(|(id, t)| (*id, t.status)).collect();
+    let before: HashMap<TicketId, Ticket> = rows.iter().map(|(id, t)| (*id, t.clone())).collect();
     let mut events = Vec::new();
     let mut new_messages = Vec::with_capacity(fresh.len());
     let mut new_lines = Vec::with_capacity(fresh.len());
@@ -279,7 +282,8 @@ fn write_batch(
         if kind == MessageAuthor::Customer {
             ticket.status = status::after_customer_reply(ticket.status)?;
         } else {
-            ticket.stamp_milestones(before[&ticket_id], true, now);
+            let was = before.get(&ticket_id).map_or(ticket.status, |t| t.status);
+            ticket.stamp_milestones(was, true, now);
         }
         ticket.updated_at = now;
         let message = Message {
@@ -328,15 +332,25 @@ fn write_batch(
     lines::insert_many(conn, &new_lines)?;
     chat_files::insert_many(conn, &new_files)?;
     let mut changes = Vec::with_capacity(counts.len());
+    let mut touched = Vec::new();
     for (ticket_id, _) in &counts {
-        if let Some(ticket) = rows.get(ticket_id) {
-            tickets::save_fields(conn, ticket)?;
-            changes.push(Change::Ticket {
-                id: *ticket_id,
-                kind: ChangeKind::ChatLine,
-            });
+        let (Some(ticket), Some(was)) = (rows.get(ticket_id), before.get(ticket_id)) else {
+            continue;
+        };
+        let moved = ticket.status != was.status
+            || ticket.first_responded_at != was.first_responded_at
+            || ticket.solved_at != was.solved_at;
+        if moved {
+            tickets::save_activity(conn, ticket)?;
+        } else if now - was.updated_at >= TOUCH_EVERY {
+            touched.push(*ticket_id);
         }
+        changes.push(Change::Ticket {
+            id: *ticket_id,
+            kind: ChangeKind::ChatLine,
+        });
     }
+    tickets::touch_many(conn, &touched, now)?;
     let indexed: Vec<(&Ticket, &Message)> = new_messages
         .iter()
         .filter_map(|m| rows.get(&m.ticket).map(|t| (t, m)))

@@ -26,6 +26,12 @@ pub fn queued_chat(q: &Queued, position: u32) -> QueuedChat {
         offered_to: q.chat.conversation.agent,
         page_url: q.chat.context.page_url.clone(),
         language: q.chat.context.language.clone(),
+        browser: q
+            .chat
+            .context
+            .user_agent
+            .as_deref()
+            .and_then(kefu_domain::browser::describe),
     }
 }
 
