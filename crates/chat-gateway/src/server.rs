@@ -28,16 +28,17 @@ use crate::{Gateway, GatewayConfig, dispatch};
 const ROUTER_INTERVAL: Duration = Duration::from_secs(1);
 /// How long a stop waits for sockets to close and commits to finish.
 const STOP_GRACE: Duration = Duration::from_secs(10);
-/// A handshake that takes longer than this is dropped.
 /// The longest `User-Agent` kept for a visitor's chat, in characters.
 const USER_AGENT_MAX: usize = 300;
+/// A handshake that takes longer than this is dropped.
 const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(10);
 
-/// Socket settings sized for many idle connections: small read buffers (tungstenite's
-/// default 128 KiB would cost that much per socket) and the frame limit.
+/// Socket settings sized for many idle connections: 1 KiB read buffers (a chat frame is a
+/// few hundred bytes; tungstenite's default 128 KiB would cost that much per socket; a
+/// larger frame is read in several pieces) and the frame limit.
 fn socket_config(config: &GatewayConfig) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(Some(config.max_frame_bytes))

@@ -39,14 +39,22 @@ fn presence_events(agent: &Agent, presence: Presence) -> Vec<ChatEvent> {
 }
 
 /// An agent's socket opened: they count as connected, with the presence they chose last
-/// (online the first time). Returns it, and routes their teams' queues if they take chats.
+/// (online the first time). Returns it. If they were not connected already (this is not
+/// another tab of theirs), colleagues are told and their teams' queues routed.
 pub async fn connect(app: &App, agent: &Agent) -> Result<Outcome<AgentPresence>, AppError> {
     let user = agent.actor.user;
     let now = time::now();
-    let stored = app
+    let (was, stored) = app
         .store
-        .write(move |conn| presence::connect(conn, user, now, now + CONNECTION_LEASE))
+        .write(move |conn| {
+            let was = presence::get(conn, user)?.map(|p| p.effective(now));
+            let stored = presence::connect(conn, user, now, now + CONNECTION_LEASE)?;
+            Ok::<_, StoreError>((was, stored))
+        })
         .await?;
+    if was == Some(stored.chosen) {
+        return Ok(Outcome::quiet(stored));
+    }
     let mut events = presence_events(agent, stored.chosen);
     if stored.chosen == Presence::Online {
         for team in &agent.teams {
