@@ -373,7 +373,7 @@ pub async fn fanout(
     rounds: usize,
 ) -> anyhow::Result<Histogram<u64>> {
     let fixtures = Fixtures::ensure(database, agents, 20).await?;
-    let seen: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
+    let seen: Arc<std::sync::Mutex<Vec<(String, Instant)>>> = Arc::default();
     let welcomed = Arc::new(AtomicU64::new(0));
     let mut readers = Vec::new();
     // In chunks: each chunk's tickets are minted just before its sockets say hello, and the
@@ -398,16 +398,26 @@ pub async fn fanout(
             readers.push(tokio::spawn(async move {
                 let _keep = sink;
                 let mut last: Option<String> = None;
-                while let Some(frame) = socket::next(&mut stream).await {
-                    if frame["type"] == "queue_snapshot" {
+                // The arrival time is taken first; only the frames that matter are parsed.
+                while let Some(text) = socket::next_text(&mut stream).await {
+                    let at = Instant::now();
+                    let text = text.as_str();
+                    if text.contains("\"queue_snapshot\"") {
                         welcomed.fetch_add(1, Ordering::Relaxed);
                     }
-                    if frame["type"] == "queue_update"
-                        && let Some(ticket) = frame["chat"]["ticket"].as_str()
+                    if !text.contains("\"queue_update\"") {
+                        continue;
+                    }
+                    let Ok(frame) = serde_json::from_str::<serde_json::Value>(text) else {
+                        continue;
+                    };
+                    if let Some(ticket) = frame["chat"]["ticket"].as_str()
                         && last.as_deref() != Some(ticket)
                     {
                         last = Some(ticket.to_owned());
-                        seen.lock().await.push((ticket.to_owned(), Instant::now()));
+                        seen.lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((ticket.to_owned(), at));
                     }
                 }
             }));
@@ -424,7 +434,7 @@ pub async fn fanout(
     );
     let mut histogram = Histogram::<u64>::new(3)?;
     for round in 0..rounds {
-        seen.lock().await.clear();
+        seen.lock().unwrap_or_else(|e| e.into_inner()).clear();
         let token = fixtures.visitor_token(2_000_000 + round).await?;
         let ws = socket::open(url, SITE, None).await?;
         let (mut sink, mut stream) = futures_util::StreamExt::split(ws);
@@ -465,7 +475,7 @@ pub async fn fanout(
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let firsts = {
-                let seen = seen.lock().await;
+                let seen = seen.lock().unwrap_or_else(|e| e.into_inner());
                 let mut per: Vec<Instant> = seen
                     .iter()
                     .filter(|(t, _)| *t == ticket)
