@@ -194,3 +194,41 @@ async fn a_change_committed_after_a_later_one_is_not_passed_over() {
         "the earlier transaction's change, committed last, is applied too"
     );
 }
+
+test_both! {
+    async fn lines_appended_on_many_tickets_at_once_are_found_by_other_nodes(db: TestDb) {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, requester) = db.store.write(|conn| {
+            let (requester, _, _) = people(conn);
+            let a = ticket(conn, requester, "Kettle leaks", 3);
+            indexed(conn, &a, "water on the table")?;
+            let b = ticket(conn, requester, "Kettle lid", 3);
+            indexed(conn, &b, "the lid is loose")?;
+            Ok::<_, StoreError>((a, b, requester))
+        }).await.unwrap();
+        let _ = requester;
+        let node = other_node(&db, dir.path()).await;
+        assert_eq!(node.found("leaks", None).await, ["Kettle leaks"]);
+
+        // One group commit: two lines on the first chat, one on the second, written as the
+        // gateway writes them (each entry after its ticket's last, journalled on its own).
+        let (first, second) = (a.clone(), b.clone());
+        db.store.write(move |conn| {
+            let next = index::next_positions(conn, &[first.number.get(), second.number.get()])?;
+            let lines = [(&first, "photo of the 裂缝 attached"), (&first, "it drips at the base"), (&second, "hinge snapped")];
+            let mut entries = Vec::new();
+            let mut taken = std::collections::HashMap::new();
+            for (t, body) in lines {
+                let [(id, _, _)] = written(conn, t, &[(Visibility::Public, body)]).try_into().unwrap();
+                let position = taken.entry(t.number.get()).or_insert(next[&t.number.get()]);
+                entries.push(SearchEntry::message(t, *position, id, Visibility::Public, body)?);
+                *position += 1;
+            }
+            index::write_appended(conn, &entries)
+        }).await.unwrap();
+        assert_eq!(node.found("裂缝", None).await, ["Kettle leaks"]);
+        assert_eq!(node.found("drips", None).await, ["Kettle leaks"]);
+        assert_eq!(node.found("hinge", None).await, ["Kettle lid"]);
+        assert_eq!(node.found("water", None).await, ["Kettle leaks"], "earlier lines are still found");
+    }
+}

@@ -141,7 +141,7 @@ pub fn index_messages(
         )?);
         *position += 1;
     }
-    search_index::write(conn, &entries)
+    search_index::write_appended(conn, &entries)
 }
 
 /// Writes a ticket's search entries again (after its subject, team or stage changed: every

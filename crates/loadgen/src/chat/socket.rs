@@ -39,7 +39,8 @@ pub async fn open(url: &str, origin: &str, source: Option<IpAddr>) -> anyhow::Re
     let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0);
-    let (ws, _) = tokio_tungstenite::client_async_with_config(request, stream, Some(config)).await?;
+    let (ws, _) =
+        tokio_tungstenite::client_async_with_config(request, stream, Some(config)).await?;
     Ok(ws)
 }
 

@@ -330,6 +330,8 @@ impl NodeIndex {
         let mut read_from = cursor;
         let mut applied = 0;
         let mut ranges = HashSet::new();
+        // Single entries (messages just added) are read back together at the end of the pass.
+        let mut singles = Vec::new();
         loop {
             let changes = journal::after(conn, read_from, CHANGES_PER_READ)?;
             for change in &changes {
@@ -345,7 +347,11 @@ impl NodeIndex {
                 // A range applied once in this pass holds what the database holds now.
                 let range = range_of(change)?;
                 if !early && ranges.insert(range) {
-                    self.apply(conn, &writing, range)?;
+                    if range.0 == range.1 {
+                        singles.push(range.0);
+                    } else {
+                        self.apply(conn, &writing, range)?;
+                    }
                     applied += 1;
                 }
                 read_from = change.cursor();
@@ -354,6 +360,7 @@ impl NodeIndex {
                 break;
             }
         }
+        self.apply_entries(conn, &writing, &singles)?;
         if applied > 0 || cursor != writing.cursor {
             self.commit(&mut writing, cursor)?;
         }
@@ -381,6 +388,28 @@ impl NodeIndex {
             }
         }
         for entry in stored::between(conn, low, high)? {
+            writing
+                .writer
+                .add_document(self.document(&entry))
+                .map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the index's entries with these keys by those the database holds now, read in
+    /// one statement (an entry since removed is removed here too).
+    fn apply_entries(
+        &self,
+        conn: &mut DbConnection,
+        writing: &Writing,
+        keys: &[i64],
+    ) -> Result<(), StoreError> {
+        for key in keys {
+            writing
+                .writer
+                .delete_term(Term::from_field_i64(self.fields.key, *key));
+        }
+        for entry in stored::with_keys(conn, keys)? {
             writing
                 .writer
                 .add_document(self.document(&entry))

@@ -41,16 +41,86 @@ pub fn between(
     low: i64,
     high: i64,
 ) -> Result<Vec<SearchEntry>, StoreError> {
-    let (first, last) = (number_of(low), number_of(high));
-    let rows: Vec<(i64, String, Option<String>, String)> = tickets::table
-        .filter(tickets::number.between(first, last))
-        .select((
-            tickets::number,
-            tickets::subject,
-            tickets::team_id,
-            tickets::stage,
-        ))
-        .load(conn)?;
+    let shared = shared_of(
+        tickets::table
+            .filter(tickets::number.between(number_of(low), number_of(high)))
+            .select(TICKET_COLUMNS)
+            .load(conn)?,
+    )?;
+    const SQL: (&str, &str) = (
+        "SELECT e.entry AS key, e.message_id, e.public, m.body
+         FROM search_entries e LEFT JOIN messages m ON m.id = e.message_id
+         WHERE e.entry BETWEEN $1 AND $2 ORDER BY e.entry",
+        "SELECT e.entry AS key, e.message_id, e.public, m.body
+         FROM search_entries e LEFT JOIN messages m ON m.id = e.message_id
+         WHERE e.entry BETWEEN ? AND ? ORDER BY e.entry",
+    );
+    let stored: Vec<StoredRow> = crate::with_backend!(conn, c => diesel::sql_query(pick(c.backend_kind(), SQL))
+            .bind::<BigInt, _>(low)
+            .bind::<BigInt, _>(high)
+            .load(c))?;
+    Ok(entries_of(stored, &shared))
+}
+
+/// The entries with these keys (those that exist), in key order: the messages a group commit
+/// appended, read back in one statement however many tickets they are on.
+pub fn with_keys(conn: &mut DbConnection, keys: &[i64]) -> Result<Vec<SearchEntry>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut numbers: Vec<i64> = keys.iter().map(|k| number_of(*k)).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let shared = shared_of(
+        tickets::table
+            .filter(tickets::number.eq_any(numbers))
+            .select(TICKET_COLUMNS)
+            .load(conn)?,
+    )?;
+    let mut stored: Vec<StoredRow> = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(500) {
+        let backend = conn.backend();
+        let marks: Vec<String> = (1..=chunk.len())
+            .map(|i| match backend {
+                crate::Backend::Postgres => format!("${i}"),
+                crate::Backend::Sqlite => "?".to_owned(),
+            })
+            .collect();
+        let sql = format!(
+            "SELECT e.entry AS key, e.message_id, e.public, m.body
+             FROM search_entries e LEFT JOIN messages m ON m.id = e.message_id
+             WHERE e.entry IN ({}) ORDER BY e.entry",
+            marks.join(", ")
+        );
+        let rows: Vec<StoredRow> = crate::with_backend!(conn, c => {
+            let mut query = diesel::sql_query(sql.clone()).into_boxed();
+            for key in chunk {
+                query = query.bind::<BigInt, _>(*key);
+            }
+            query.load(c)
+        })?;
+        stored.extend(rows);
+    }
+    stored.sort_unstable_by_key(|row| row.key);
+    Ok(entries_of(stored, &shared))
+}
+
+type TicketRow = (i64, String, Option<String>, String);
+
+const TICKET_COLUMNS: (
+    tickets::number,
+    tickets::subject,
+    tickets::team_id,
+    tickets::stage,
+) = (
+    tickets::number,
+    tickets::subject,
+    tickets::team_id,
+    tickets::stage,
+);
+
+/// What the entries of these tickets share, by ticket number.
+fn shared_of(rows: Vec<TicketRow>) -> Result<HashMap<i64, Shared>, StoreError> {
     let mut shared = HashMap::with_capacity(rows.len());
     for (number, subject, team, stage) in rows {
         let team: Option<TeamId> = parse_opt(team.as_deref())?;
@@ -64,20 +134,13 @@ pub fn between(
             },
         );
     }
-    const SQL: (&str, &str) = (
-        "SELECT e.entry AS key, e.message_id, e.public, m.body
-         FROM search_entries e LEFT JOIN messages m ON m.id = e.message_id
-         WHERE e.entry BETWEEN $1 AND $2 ORDER BY e.entry",
-        "SELECT e.entry AS key, e.message_id, e.public, m.body
-         FROM search_entries e LEFT JOIN messages m ON m.id = e.message_id
-         WHERE e.entry BETWEEN ? AND ? ORDER BY e.entry",
-    );
-    let stored: Vec<StoredRow> = crate::with_backend!(conn, c => diesel::sql_query(pick(c.backend_kind(), SQL))
-            .bind::<BigInt, _>(low)
-            .bind::<BigInt, _>(high)
-            .load(c))?;
-    // An entry whose ticket is gone (it cannot be: tickets are never deleted) is left out.
-    Ok(stored
+    Ok(shared)
+}
+
+/// Entries from their stored rows and their tickets' shared parts. An entry whose ticket is
+/// gone (it cannot be: tickets are never deleted) is left out.
+fn entries_of(stored: Vec<StoredRow>, shared: &HashMap<i64, Shared>) -> Vec<SearchEntry> {
+    stored
         .into_iter()
         .filter_map(|row| {
             let ticket = shared.get(&number_of(row.key))?;
@@ -94,7 +157,7 @@ pub fn between(
                 stage: ticket.stage.clone(),
             })
         })
-        .collect())
+        .collect()
 }
 
 /// The entries of the tickets numbered `first..=last`.
