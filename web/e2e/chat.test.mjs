@@ -122,6 +122,10 @@ describe('live chat', () => {
     await form.getByText(`${agent.name} joined the chat.`).waitFor();
     const window = desk.getByRole('region', { name: 'Chat with Wang Fang' });
     await window.getByText('My kettle arrived broken 水壶坏了').waitFor();
+    // Who the visitor is: their browser and system, and their other tickets on demand.
+    await window.getByText(/Chrome \d+ · Linux/).waitFor();
+    await window.getByText('Other tickets').click();
+    await window.getByText('No other tickets.').waitFor();
 
     await form.getByRole('textbox', { name: 'Your message' }).pressSequentially('It leaks');
     await window.getByText('Wang Fang is typing…').waitFor();

@@ -203,6 +203,8 @@ pub struct QueuedChat {
     /// The visitor's browser and system ("Chrome 131 · Android"), when it said.
     #[serde(default)]
     pub browser: Option<String>,
+    /// The customer record the chat is for (their earlier tickets are theirs).
+    pub customer: kefu_domain::ids::CustomerId,
 }
 
 /// A frame from the gateway.

@@ -81,7 +81,7 @@ pub enum Event {
     /// Something changed in the database.
     Change(Change),
     /// A frame for chat sockets.
-    Chat(ChatEvent),
+    Chat(Box<ChatEvent>),
 }
 
 /// The phone region as read from the settings, and when.
@@ -171,7 +171,7 @@ impl App {
             while let Some(event) = incoming.recv().await {
                 match event {
                     Event::Change(change) => local.publish_here(&[change]),
-                    Event::Chat(frame) => local.announce_here(frame),
+                    Event::Chat(frame) => local.announce_here(*frame),
                 }
             }
         });
@@ -215,7 +215,7 @@ impl App {
         self.publish(&outcome.changes);
         for event in outcome.events {
             if let Some(bus) = &self.bus {
-                bus.publish(Event::Chat(event.clone()));
+                bus.publish(Event::Chat(Box::new(event.clone())));
             }
             self.announce_here(event);
         }

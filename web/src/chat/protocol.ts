@@ -26,6 +26,7 @@ export interface QueuedChat {
   page_url: string | null;
   language: string | null;
   browser?: string | null;
+  customer: string;
 }
 
 export interface Resume {

@@ -8,6 +8,7 @@ import { csrfHeaders } from '../api/client';
 import { FileView, sendFile, type Upload } from '../chat/files';
 import { newClientId } from '../chat/socket';
 import type { Presence, QueuedChat } from '../chat/protocol';
+import { EarlierTickets } from './EarlierTickets';
 import { useLiveChat } from './LiveChat';
 import type { OpenChat } from './state';
 
@@ -172,6 +173,7 @@ function ChatWindow(props: { chat: OpenChat }) {
           {chat.browser && <span> · {chat.browser}</span>}
         </p>
       )}
+      {chat.customer && <EarlierTickets customer={chat.customer} ticket={chat.ticket} />}
       <ol class="chat-lines" aria-live="polite">
         {chat.lines.map((line) => (
           <li key={line.seq} class={line.fromVisitor ? 'from-visitor' : 'from-agent'}>

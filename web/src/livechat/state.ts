@@ -17,6 +17,7 @@ export interface OpenChat {
   pageUrl: string | null;
   language: string | null;
   browser: string | null;
+  customer: string | null;
   lines: ChatLine[];
   visitorTyping: boolean;
   visitorReadUpTo: number;
@@ -66,6 +67,7 @@ function withChat(state: LiveState, ticket: string, change: (chat: OpenChat) => 
     pageUrl: queued?.page_url ?? null,
     language: queued?.language ?? null,
     browser: queued?.browser ?? null,
+    customer: queued?.customer ?? null,
     lines: [],
     visitorTyping: false,
     visitorReadUpTo: 0,

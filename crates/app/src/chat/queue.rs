@@ -32,6 +32,7 @@ pub fn queued_chat(q: &Queued, position: u32) -> QueuedChat {
             .user_agent
             .as_deref()
             .and_then(kefu_domain::browser::describe),
+        customer: q.requester,
     }
 }
 

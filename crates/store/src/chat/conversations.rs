@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kefu_domain::chat::{AgentLoad, AgentPresence, Conversation, ConversationState, Sequence};
-use kefu_domain::ids::{TeamId, TicketId, UserId, VisitorId};
+use kefu_domain::ids::{CustomerId, TeamId, TicketId, UserId, VisitorId};
 use kefu_domain::ticket::Stage;
 use serde::{Deserialize, Serialize};
 
@@ -364,6 +364,8 @@ pub struct Queued {
     pub stage: Stage,
     /// The visitor's name.
     pub visitor: String,
+    /// The customer record the chat's ticket is for.
+    pub requester: CustomerId,
 }
 
 fn queued(
@@ -383,6 +385,7 @@ fn queued(
             tickets::number,
             tickets::stage,
             customers::name,
+            tickets::requester_id,
         ))
         .into_boxed();
     if let Some(teams) = teams {
@@ -393,14 +396,15 @@ fn queued(
         query = query.filter(conversations::agent_id.eq(agent.to_string()));
     }
     query
-        .load::<(ChatRow, i64, String, String)>(conn)?
+        .load::<(ChatRow, i64, String, String, String)>(conn)?
         .into_iter()
-        .map(|(row, number, stage, visitor)| {
+        .map(|(row, number, stage, visitor, requester)| {
             Ok(Queued {
                 chat: row.try_into()?,
                 number,
                 stage: parse(&stage)?,
                 visitor,
+                requester: parse(&requester)?,
             })
         })
         .collect()
