@@ -1,10 +1,9 @@
 /** A chat visitor's other tickets, on every channel, read when the agent opens the list. */
 import { useState } from 'preact/hooks';
-import { api, ok } from '../api/client';
-import { ticketNumber } from '../format';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
-import { ErrorBanner, Link, Loading, StatusBadge } from '../components/ui';
+import { ErrorBanner, Loading } from '../components/ui';
+import { OtherTickets, loadCustomer } from '../ticket/RequesterPanel';
 
 export function EarlierTickets(props: { customer: string; ticket: string }) {
   const { t } = useI18n();
@@ -18,25 +17,8 @@ export function EarlierTickets(props: { customer: string; ticket: string }) {
 }
 
 function List(props: { customer: string; ticket: string }) {
-  const { t } = useI18n();
-  const detail = useLoad(
-    () => ok(api.GET('/api/v1/customers/{id}', { params: { path: { id: props.customer } } })),
-    [props.customer],
-  );
+  const detail = useLoad(() => loadCustomer(props.customer), [props.customer]);
   if (detail.error) return <ErrorBanner error={detail.error} onRetry={detail.reload} />;
   if (!detail.value) return <Loading />;
-  const others = detail.value.tickets.filter((ticket) => ticket.id !== props.ticket);
-  if (others.length === 0) return <p class="muted">{t('ticket.noOtherTickets')}</p>;
-  return (
-    <ul class="other-tickets">
-      {others.map((ticket) => (
-        <li key={ticket.id}>
-          <Link href={`/tickets/${ticket.number}`}>
-            {ticketNumber(ticket.number)} {ticket.subject}
-          </Link>{' '}
-          <StatusBadge status={ticket.status} />
-        </li>
-      ))}
-    </ul>
-  );
+  return <OtherTickets tickets={detail.value.tickets.filter((ticket) => ticket.id !== props.ticket)} />;
 }

@@ -4,13 +4,36 @@ import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { ChannelIcon, ErrorBanner, Link, Loading, StatusBadge } from '../components/ui';
 
+type CustomerTicket = NonNullable<Awaited<ReturnType<typeof loadCustomer>>>['tickets'][number];
+
+/** A customer and their tickets. */
+export function loadCustomer(id: string) {
+  return ok(api.GET('/api/v1/customers/{id}', { params: { path: { id } } }));
+}
+
+/** A customer's tickets other than the one open, on every channel. */
+export function OtherTickets(props: { tickets: CustomerTicket[] }) {
+  const { t } = useI18n();
+  if (props.tickets.length === 0) return <p class="muted">{t('ticket.noOtherTickets')}</p>;
+  return (
+    <ul class="other-tickets">
+      {props.tickets.map((ticket) => (
+        <li key={ticket.id}>
+          <ChannelIcon channel={ticket.channel} />{' '}
+          <Link href={`/tickets/${ticket.number}`}>
+            {ticketNumber(ticket.number)} {ticket.subject}
+          </Link>{' '}
+          <StatusBadge status={ticket.status} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** Who asked: contact details, and their other tickets on every channel. */
 export function RequesterPanel(props: { customerId: string; currentTicket: string }) {
   const { t } = useI18n();
-  const detail = useLoad(
-    () => ok(api.GET('/api/v1/customers/{id}', { params: { path: { id: props.customerId } } })),
-    [props.customerId, props.currentTicket],
-  );
+  const detail = useLoad(() => loadCustomer(props.customerId), [props.customerId, props.currentTicket]);
   if (detail.error) return <ErrorBanner error={detail.error} onRetry={detail.reload} />;
   if (!detail.value) return <Loading />;
   const { customer, tickets } = detail.value;
@@ -48,21 +71,7 @@ export function RequesterPanel(props: { customerId: string; currentTicket: strin
         )}
       </dl>
       <h3>{t('ticket.otherTickets')}</h3>
-      {others.length === 0 ? (
-        <p class="muted">{t('ticket.noOtherTickets')}</p>
-      ) : (
-        <ul class="other-tickets">
-          {others.map((ticket) => (
-            <li key={ticket.id}>
-              <ChannelIcon channel={ticket.channel} />{' '}
-              <Link href={`/tickets/${ticket.number}`}>
-                {ticketNumber(ticket.number)} {ticket.subject}
-              </Link>{' '}
-              <StatusBadge status={ticket.status} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <OtherTickets tickets={others} />
     </section>
   );
 }
