@@ -12,7 +12,7 @@ use kefu_testkit::test_both;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::protocol::start;
+use crate::protocol::{line, start};
 use crate::support::{Harness, SHOP};
 
 /// A photo as a phone would send it: a JPEG, 1200 × 900 pixels.
@@ -88,6 +88,11 @@ test_both! {
         assert_eq!(again["file"]["id"], file["id"]);
         let stored = h.app.store.read(move |c| lines::after(c, ticket, Sequence::new(0), 100)).await.unwrap();
         assert_eq!(stored.len(), 2, "the first line and the photo, once: {stored:?}");
+        // A client id a text line already took is not a file's.
+        visitor.send(&line("said-1", "it leaks")).await;
+        visitor.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        let (status, _, problem) = send(&base, &token, SHOP, "client_id=said-1&name=kettle.jpg", bytes.clone()).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("client_id_taken")));
 
         // The picture itself, and its thumbnail, for whoever holds the link.
         let client = reqwest::Client::new();
@@ -127,8 +132,9 @@ test_both! {
         visitor.next_where(|f| matches!(f, ServerFrame::Started { .. })).await;
 
         // A program named like a photo.
-        let (status, _, problem) = send(&base, &token, SHOP, "client_id=f-1&name=photo.jpg", b"MZ\x90\x00\x03\x00\x00\x00".to_vec()).await;
+        let (status, headers, problem) = send(&base, &token, SHOP, "client_id=f-1&name=photo.jpg", b"MZ\x90\x00\x03\x00\x00\x00".to_vec()).await;
         assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_file")));
+        assert_eq!(headers["access-control-allow-origin"], SHOP, "the widget can read why");
         // Over 10 MiB.
         let (status, _, problem) = send(&base, &token, SHOP, "client_id=f-2&name=big.jpg", vec![b'a'; 10 * 1024 * 1024 + 1]).await;
         assert_eq!((status, problem["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
@@ -138,10 +144,24 @@ test_both! {
         // Without a token.
         let (status, _, _) = send(&base, "nobody", SHOP, "client_id=f-4&name=a.txt", b"hello".to_vec()).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let bare = reqwest::Client::new()
+            .post(format!("{base}/api/v1/chat/files?client_id=f-6&name=a.txt"))
+            .header("Origin", SHOP)
+            .body(vec![b'a'; 1024 * 1024])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bare.status(), StatusCode::UNAUTHORIZED, "refused before its body is read");
+        assert_eq!(bare.headers()["access-control-allow-origin"], SHOP);
+        // A script named like a document keeps an extension of what it is.
+        let (status, _, sent) = send(&base, &token, SHOP, "client_id=f-7&name=invoice.pdf.js", b"alert(1)".to_vec()).await;
+        assert_eq!(status, StatusCode::CREATED, "{sent}");
+        assert_eq!(sent["file"]["name"], "invoice.pdf.txt");
         // A web page is taken as text, and served as a download that cannot run.
         let (status, _, sent) = send(&base, &token, SHOP, "client_id=f-5&name=order.html", b"<script>alert(1)</script>".to_vec()).await;
         assert_eq!(status, StatusCode::CREATED, "{sent}");
         assert_eq!(sent["file"]["content_type"], "text/plain; charset=utf-8");
+        assert_eq!(sent["file"]["name"], "order.txt");
         assert!(sent["file"]["thumbnail_url"].is_null());
         let response = reqwest::get(format!("{base}{}", sent["file"]["url"].as_str().unwrap())).await.unwrap();
         assert_eq!(response.headers()["content-type"], "text/plain; charset=utf-8");

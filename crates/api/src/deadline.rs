@@ -23,7 +23,13 @@ pub async fn read_body_in_time(
     let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(request).await?.map_into_left_body());
     };
-    let (limit, deadline) = if request.path() == crate::chat::files::SEND_PATH {
+    let uploading = request.path() == crate::chat::files::SEND_PATH;
+    if uploading && let Some(refusal) = refuse_upload_early(&request, &state) {
+        let mut response = refusal.error_response();
+        crate::chat::files::allow_origin(request.request(), &mut response);
+        return Ok(request.into_response(response).map_into_right_body());
+    }
+    let (limit, deadline) = if uploading {
         // Files sent in chats: larger bodies, from phones on slow networks.
         let max = state
             .app
@@ -61,8 +67,36 @@ pub async fn read_body_in_time(
             Ok(next.call(request).await?.map_into_left_body())
         }
         Err(error) => {
-            let response = error.error_response();
+            let mut response = error.error_response();
+            if uploading {
+                crate::chat::files::allow_origin(request.request(), &mut response);
+            }
             Ok(request.into_response(response).map_into_right_body())
         }
+    }
+}
+
+/// Refuses a file before its body is read when it cannot be let in: no credentials at all,
+/// or a declared size over the limit. (A file is buffered before the handler checks who
+/// sends it, so strangers are not given the chance to make the server hold their bytes.)
+fn refuse_upload_early(request: &ServiceRequest, state: &AppState) -> Option<ApiError> {
+    let headers = request.headers();
+    let credentials = headers.contains_key(actix_web::http::header::AUTHORIZATION)
+        || request
+            .cookie(crate::auth::session::SESSION_COOKIE)
+            .is_some();
+    if !credentials && request.method() == actix_web::http::Method::POST {
+        return Some(ApiError::Unauthenticated);
+    }
+    let limit = state.app.files().map_or(0, |f| f.max_bytes);
+    let declared = headers
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(size) if size > limit => Some(ApiError::PayloadTooLarge {
+            limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        }),
+        _ => None,
     }
 }

@@ -11,7 +11,7 @@ pub const NAME_MAX: usize = 120;
 pub const THUMBNAIL_SIDE: u32 = 320;
 /// The most pixels an image may have for Kefu to decode it (a thumbnail is not made for
 /// larger ones; the file itself is still kept).
-pub const DECODE_MAX_PIXELS: u64 = 50_000_000;
+pub const DECODE_MAX_PIXELS: u64 = 40_000_000;
 
 /// The kinds of file a chat takes, recognised by their first bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,29 +125,62 @@ pub fn check_size(size: u64, max: u64) -> Result<(), DomainError> {
 }
 
 /// The name a file is shown and saved under: the last part of what the browser sent,
-/// without control characters or path separators, at most [`NAME_MAX`] characters; a name
-/// from the type when nothing is left.
+/// without control, direction or zero-width characters or path separators, at most
+/// [`NAME_MAX`] characters, and with an extension of its kind (a text file named
+/// `invoice.pdf.js` is saved as `invoice.pdf.txt`, so it never runs when opened); a name from
+/// the type when nothing is left.
 pub fn clean_name(raw: &str, kind: FileType) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .filter(|c| {
+            !c.is_control()
+                && !is_invisible_format(*c)
+                && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
+        })
         .collect();
     let trimmed = cleaned.trim().trim_start_matches('.').trim();
     if trimmed.is_empty() {
         return format!("file.{}", kind.extension());
     }
-    if trimmed.chars().count() <= NAME_MAX {
-        return trimmed.to_owned();
-    }
-    // Keep the extension when cutting a long name.
-    let extension: String = match trimmed.rsplit_once('.') {
-        Some((_, ext)) if ext.chars().count() <= 10 => format!(".{ext}"),
-        _ => String::new(),
+    let (stem, extension) = match trimmed.rsplit_once('.') {
+        Some((stem, ext)) if !stem.trim().is_empty() => {
+            let ext = if kind.takes_extension(ext) {
+                ext
+            } else {
+                kind.extension()
+            };
+            (stem.trim_end(), ext.to_owned())
+        }
+        _ => (trimmed, kind.extension().to_owned()),
     };
-    let keep = NAME_MAX - extension.chars().count();
-    let stem: String = trimmed.chars().take(keep).collect();
-    format!("{}{extension}", stem.trim_end())
+    let keep = NAME_MAX.saturating_sub(extension.chars().count() + 1);
+    let stem: String = stem.chars().take(keep).collect();
+    format!("{}.{extension}", stem.trim_end())
+}
+
+/// Characters that change how a name is shown without being seen: direction overrides (which
+/// make `photo\u{202e}gnp.js` look like `photosj.png`), zero-width characters, byte-order marks.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+impl FileType {
+    /// Whether `extension` (any case) is one a file of this kind may keep.
+    pub fn takes_extension(self, extension: &str) -> bool {
+        let allowed: &[&str] = match self {
+            Self::Png => &["png"],
+            Self::Jpeg => &["jpg", "jpeg", "jpe", "jfif"],
+            Self::Gif => &["gif"],
+            Self::Webp => &["webp"],
+            Self::Pdf => &["pdf"],
+            Self::Zip => &["zip", "docx", "xlsx", "pptx", "odt", "ods", "odp"],
+            Self::Text => &["txt", "csv", "log", "md"],
+        };
+        allowed.iter().any(|a| a.eq_ignore_ascii_case(extension))
+    }
 }
 
 #[cfg(test)]
@@ -208,15 +241,33 @@ mod tests {
     }
 
     #[test]
+    fn names_keep_only_an_extension_of_their_kind() {
+        assert_eq!(
+            clean_name("invoice.pdf.js", FileType::Text),
+            "invoice.pdf.txt"
+        );
+        assert_eq!(clean_name("run.bat", FileType::Text), "run.txt");
+        assert_eq!(clean_name("app.jar", FileType::Zip), "app.zip");
+        assert_eq!(
+            clean_name("photo\u{202e}gnp.js", FileType::Text),
+            "photognp.txt"
+        );
+        assert_eq!(clean_name("kettle.JPG", FileType::Jpeg), "kettle.JPG");
+        assert_eq!(clean_name("kettle.png", FileType::Jpeg), "kettle.jpg");
+        assert_eq!(clean_name(".jpg", FileType::Jpeg), "jpg.jpg");
+    }
+
+    #[test]
     fn names_lose_paths_and_control_characters() {
         assert_eq!(
             clean_name("C:\\Users\\me\\broken kettle.jpg", FileType::Jpeg),
             "broken kettle.jpg"
         );
-        assert_eq!(clean_name("../../etc/passwd", FileType::Text), "passwd");
+        assert_eq!(clean_name("../../etc/passwd", FileType::Text), "passwd.txt");
         assert_eq!(clean_name("a\r\nb\".png", FileType::Png), "ab.png");
         assert_eq!(clean_name("  ", FileType::Pdf), "file.pdf");
-        assert_eq!(clean_name(".htaccess", FileType::Text), "htaccess");
+        assert_eq!(clean_name(".htaccess", FileType::Text), "htaccess.txt");
+        assert_eq!(clean_name("report.DOCX", FileType::Zip), "report.DOCX");
         let long = format!("{}.jpeg", "照".repeat(200));
         let cut = clean_name(&long, FileType::Jpeg);
         assert_eq!(cut.chars().count(), NAME_MAX);

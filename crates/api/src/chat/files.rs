@@ -3,7 +3,7 @@
 //! downloads it, served so that it can never run as a page of Kefu's.
 
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use futures_util::StreamExt;
 use kefu_api_types::Problem;
 use kefu_api_types::files::ChatFileSent;
@@ -55,10 +55,7 @@ fn visitor_token(request: &HttpRequest) -> Option<String> {
 
 /// Who is sending: a visitor by their session token (from one of their widget's websites,
 /// if a browser says where it is), else a signed-in agent.
-async fn sender(
-    state: &AppState,
-    request: &HttpRequest,
-) -> Result<(Participant, Option<String>), ApiError> {
+async fn sender(state: &AppState, request: &HttpRequest) -> Result<Participant, ApiError> {
     let origin = origin_of(request);
     if let Some(token) = visitor_token(request) {
         let participant = identity::authenticate(&state.app, &token).await?;
@@ -70,11 +67,11 @@ async fn sender(
                     ApiError::Forbidden("this page is not one of the widget's websites".into())
                 })?;
         }
-        return Ok((participant, origin));
+        return Ok(participant);
     }
     let auth = Auth::extract(request).await?;
     let agent = identity::agent_of(&state.app, auth.actor, auth.user.name).await?;
-    Ok((Participant::Agent(agent), None))
+    Ok(Participant::Agent(agent))
 }
 
 /// Send a file as a chat line (visitors with their session token, agents with their session).
@@ -94,9 +91,36 @@ async fn sender(
 pub async fn send(
     state: web::Data<AppState>,
     request: HttpRequest,
-    query: web::Query<SendQuery>,
+    body: web::Payload,
+) -> HttpResponse {
+    let mut response = send_line(&state, &request, body)
+        .await
+        .unwrap_or_else(|error| error.error_response());
+    allow_origin(&request, &mut response);
+    response
+}
+
+/// Lets the widget's page read the answer, refusals included (so it can say why a file was
+/// not sent). No credentials are allowed: the visitor's token is what lets a request in.
+pub fn allow_origin(request: &HttpRequest, response: &mut HttpResponse) {
+    if let Some(origin) = origin_of(request).and_then(|o| header::HeaderValue::from_str(&o).ok()) {
+        let headers = response.headers_mut();
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        headers.insert(header::VARY, header::HeaderValue::from_static("Origin"));
+    }
+}
+
+async fn send_line(
+    state: &AppState,
+    request: &HttpRequest,
     mut body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let query = web::Query::<SendQuery>::from_query(request.query_string()).map_err(|e| {
+        ApiError::BadRequest {
+            code: "invalid_query",
+            message: e.to_string(),
+        }
+    })?;
     // The body deadline has read the whole body already, within `[files] max_bytes`.
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
@@ -106,7 +130,7 @@ pub async fn send(
         })?;
         bytes.extend_from_slice(&chunk);
     }
-    let (from, origin) = sender(&state, &request).await?;
+    let from = sender(state, request).await?;
     let query = query.into_inner();
     let outcome = files::send_file(
         &state.app,
@@ -125,11 +149,6 @@ pub async fn send(
     } else {
         HttpResponse::Created()
     };
-    if let Some(origin) = origin {
-        response
-            .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, origin))
-            .insert_header((header::VARY, "Origin"));
-    }
     Ok(response.json(ChatFileSent {
         ticket: posted.ticket,
         seq: posted.seq.get(),

@@ -6,12 +6,15 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use kefu_api_types::files::ChatFile;
+use kefu_domain::DomainError;
 use kefu_domain::file::{self, FileType};
 use kefu_domain::ids::{FileId, MessageId, TicketId};
 use kefu_domain::message::Message;
 use kefu_domain::throttle::Policy;
+use kefu_domain::ticket::Status;
 use kefu_store::chat::conversations;
 use kefu_store::chat::files::{self as stored_files, StoredFile};
+use kefu_store::tickets;
 
 use crate::App;
 use crate::chat::identity::Participant;
@@ -21,6 +24,9 @@ use crate::chat::start::current;
 use crate::error::AppError;
 use crate::throttle::{self, Buckets};
 use crate::tokens;
+
+/// How many files are kept (hashed, written, thumbnailed) at once on this node.
+static KEEPING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// The key in a message's `data` that lists its files.
 const FILES: &str = "files";
@@ -109,6 +115,12 @@ pub async fn send_file(app: &App, line: FileLine) -> Result<Outcome<(Posted, Cha
     throttle::take(app, &Buckets::single(sender, Policy::CHAT_FILES)).await?;
     let store = app.files()?.clone();
     let bytes = line.bytes;
+    // A few files at a time are hashed, written and thumbnailed: memory stays bounded however
+    // many arrive at once.
+    let _turn = KEEPING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(Box::new(e)))?;
     let kept = tokio::task::spawn_blocking(move || store.keep(&bytes))
         .await
         .map_err(|e| AppError::Internal(Box::new(e)))??;
@@ -143,7 +155,12 @@ pub async fn send_file(app: &App, line: FileLine) -> Result<Outcome<(Posted, Cha
         .next()
         .unwrap_or(Err(AppError::NotFound("chat")))?;
     let file = if posted.duplicate {
-        first_file_of(app, posted.message).await?.unwrap_or(shown)
+        first_file_of(app, posted.message).await?.ok_or_else(|| {
+            AppError::conflict(
+                "client_id_taken",
+                "this client_id was used for a line without a file; send the file with a new one",
+            )
+        })?
     } else {
         shown
     };
@@ -171,6 +188,9 @@ async fn writable(
             .ok_or(AppError::NotFound("chat"))?;
             let chat = conversations::find(conn, ticket)?.ok_or(AppError::NotFound("chat"))?;
             may_write(&from, &chat)?;
+            if tickets::find(conn, ticket)?.status == Status::Closed {
+                return Err(DomainError::TicketClosed.into());
+            }
             Ok(ticket)
         })
         .await

@@ -131,10 +131,22 @@ impl FileStore {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
-        let mut temp = tempfile_in(&self.dir.join("tmp")).map_err(io)?;
-        temp.1.write_all(bytes).map_err(io)?;
-        temp.1.sync_all().map_err(io)?;
-        std::fs::rename(&temp.0, path).map_err(io)?;
+        let (temp, mut file) = tempfile_in(&self.dir.join("tmp")).map_err(io)?;
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .and_then(|()| std::fs::rename(&temp, path));
+        if let Err(error) = written {
+            // A full disk leaves nothing half written behind.
+            let _ = std::fs::remove_file(&temp);
+            return Err(io(error));
+        }
+        // The rename itself survives a crash once the directory is flushed.
+        if let Some(parent) = path.parent() {
+            std::fs::File::open(parent)
+                .and_then(|d| d.sync_all())
+                .map_err(io)?;
+        }
         Ok(())
     }
 }

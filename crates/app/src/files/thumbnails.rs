@@ -7,6 +7,9 @@ use std::io::Cursor;
 use image::{ImageDecoder, ImageFormat, ImageReader, Limits};
 use kefu_domain::file::{DECODE_MAX_PIXELS, FileType, THUMBNAIL_SIDE};
 
+/// The most memory one picture may take to decode: 8-bit RGBA at the pixel limit.
+const DECODE_MAX_BYTES: u64 = DECODE_MAX_PIXELS * 4;
+
 /// A thumbnail, and the picture's own size.
 pub struct Thumbnail {
     /// The thumbnail's bytes (JPEG or PNG).
@@ -31,20 +34,32 @@ pub fn make(bytes: &[u8], kind: FileType) -> Result<Thumbnail, String> {
     let format = format_of(kind).ok_or("not a picture")?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
-    limits.max_alloc = Some(DECODE_MAX_PIXELS * 4 + 64 * 1024 * 1024);
+    limits.max_alloc = Some(DECODE_MAX_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
     let (width, height) = decoder.dimensions();
     if u64::from(width) * u64::from(height) > DECODE_MAX_PIXELS {
         return Err(format!("{width}×{height} pixels is too many to decode"));
     }
+    // The decoded picture itself counts against the budget (16-bit colour doubles it).
+    let mut budget = Limits::default();
+    budget.max_alloc = Some(DECODE_MAX_BYTES);
+    budget
+        .reserve(decoder.total_bytes())
+        .map_err(|e| e.to_string())?;
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
-    picture.apply_orientation(orientation);
-    let dimensions = (picture.width(), picture.height());
-    let small = picture.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    let picture = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    let mut small = picture.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    drop(picture);
+    // Turned the way the camera was held: the thumbnail, not the whole picture.
+    small.apply_orientation(orientation);
+    use image::metadata::Orientation::{Rotate90, Rotate90FlipH, Rotate270, Rotate270FlipH};
+    let dimensions = match orientation {
+        Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH => (height, width),
+        _ => (width, height),
+    };
     let mut out = Cursor::new(Vec::new());
     if small.color().has_alpha() {
         small
