@@ -245,7 +245,9 @@ fn write_batch(
         .collect();
 
     let now = time::now();
-    let before: HashMap<TicketId, Ticket> = rows.iter().map(|(id, t)| (*id, t.clone())).collect();
+    // What a line can change on its ticket, as it was before the batch.
+    let before: HashMap<TicketId, Activity> =
+        rows.iter().map(|(id, t)| (*id, Activity::of(t))).collect();
     let mut events = Vec::new();
     let mut new_messages = Vec::with_capacity(fresh.len());
     let mut new_lines = Vec::with_capacity(fresh.len());
@@ -337,10 +339,7 @@ fn write_batch(
         let (Some(ticket), Some(was)) = (rows.get(ticket_id), before.get(ticket_id)) else {
             continue;
         };
-        let moved = ticket.status != was.status
-            || ticket.first_responded_at != was.first_responded_at
-            || ticket.solved_at != was.solved_at;
-        if moved {
+        if was.moved(ticket) {
             tickets::save_activity(conn, ticket)?;
         } else if now - was.updated_at >= TOUCH_EVERY {
             touched.push(*ticket_id);
@@ -383,6 +382,34 @@ fn write_batch(
         .map(|a| a.unwrap_or(Err(AppError::NotFound("chat"))))
         .collect();
     Ok(Outcome::new(results, events, changes))
+}
+
+/// What a line can change on its ticket.
+#[derive(Clone, Copy, PartialEq)]
+struct Activity {
+    status: Status,
+    first_responded_at: Option<chrono::DateTime<chrono::Utc>>,
+    solved_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Activity {
+    fn of(ticket: &Ticket) -> Self {
+        Activity {
+            status: ticket.status,
+            first_responded_at: ticket.first_responded_at,
+            solved_at: ticket.solved_at,
+            updated_at: ticket.updated_at,
+        }
+    }
+
+    /// Whether `ticket` moved beyond its "last changed" time since this.
+    fn moved(&self, ticket: &Ticket) -> bool {
+        Activity {
+            updated_at: self.updated_at,
+            ..Activity::of(ticket)
+        } != *self
+    }
 }
 
 /// The conversation each line is for: the one it names, or its visitor's current one.

@@ -38,107 +38,87 @@ pub struct StoredFile {
     pub created_at: DateTime<Utc>,
 }
 
-type Row = (
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    Option<i32>,
-    Option<i32>,
-    bool,
-    String,
-    chrono::NaiveDateTime,
-);
+/// A `chat_files` row as stored.
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = chat_files)]
+struct FileRow {
+    id: String,
+    ticket_id: String,
+    message_id: String,
+    sha256: String,
+    size: i64,
+    content_type: String,
+    name: String,
+    width: Option<i32>,
+    height: Option<i32>,
+    thumbnail: bool,
+    access_key: String,
+    created_at: chrono::NaiveDateTime,
+}
 
 fn pixels(value: Option<u32>) -> Option<i32> {
     value.and_then(|v| i32::try_from(v).ok())
 }
 
-fn read(row: Row) -> Result<StoredFile, StoreError> {
-    Ok(StoredFile {
-        id: parse(&row.0)?,
-        ticket: parse(&row.1)?,
-        message: parse(&row.2)?,
-        sha256: row.3,
-        size: u64::try_from(row.4)
-            .map_err(|_| StoreError::Corrupt(format!("file size {}", row.4)))?,
-        content_type: row.5,
-        name: row.6,
-        width: row.7.and_then(|v| u32::try_from(v).ok()),
-        height: row.8.and_then(|v| u32::try_from(v).ok()),
-        thumbnail: row.9,
-        access_key: row.10,
-        created_at: from_db(row.11),
-    })
+impl From<&StoredFile> for FileRow {
+    fn from(f: &StoredFile) -> Self {
+        FileRow {
+            id: f.id.to_string(),
+            ticket_id: f.ticket.to_string(),
+            message_id: f.message.to_string(),
+            sha256: f.sha256.clone(),
+            size: i64::try_from(f.size).unwrap_or(i64::MAX),
+            content_type: f.content_type.clone(),
+            name: f.name.clone(),
+            width: pixels(f.width),
+            height: pixels(f.height),
+            thumbnail: f.thumbnail,
+            access_key: f.access_key.clone(),
+            created_at: to_db(f.created_at),
+        }
+    }
+}
+
+impl TryFrom<FileRow> for StoredFile {
+    type Error = StoreError;
+
+    fn try_from(row: FileRow) -> Result<Self, StoreError> {
+        Ok(StoredFile {
+            id: parse(&row.id)?,
+            ticket: parse(&row.ticket_id)?,
+            message: parse(&row.message_id)?,
+            sha256: row.sha256,
+            size: u64::try_from(row.size)
+                .map_err(|_| StoreError::Corrupt(format!("file size {}", row.size)))?,
+            content_type: row.content_type,
+            name: row.name,
+            width: row.width.and_then(|v| u32::try_from(v).ok()),
+            height: row.height.and_then(|v| u32::try_from(v).ok()),
+            thumbnail: row.thumbnail,
+            access_key: row.access_key,
+            created_at: from_db(row.created_at),
+        })
+    }
 }
 
 /// Stores files (their messages must be stored first).
 pub fn insert_many(conn: &mut DbConnection, files: &[StoredFile]) -> Result<(), StoreError> {
     for chunk in files.chunks(crate::dialect::rows_per_statement(12)) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|f| {
-                (
-                    chat_files::id.eq(f.id.to_string()),
-                    chat_files::ticket_id.eq(f.ticket.to_string()),
-                    chat_files::message_id.eq(f.message.to_string()),
-                    chat_files::sha256.eq(f.sha256.clone()),
-                    chat_files::size.eq(i64::try_from(f.size).unwrap_or(i64::MAX)),
-                    chat_files::content_type.eq(f.content_type.clone()),
-                    chat_files::name.eq(f.name.clone()),
-                    chat_files::width.eq(pixels(f.width)),
-                    chat_files::height.eq(pixels(f.height)),
-                    chat_files::thumbnail.eq(f.thumbnail),
-                    chat_files::access_key.eq(f.access_key.clone()),
-                    chat_files::created_at.eq(to_db(f.created_at)),
-                )
-            })
-            .collect();
-        crate::with_backend!(conn, c => diesel::insert_into(chat_files::table).values(rows).execute(c))?;
+        let rows: Vec<FileRow> = chunk.iter().map(FileRow::from).collect();
+        crate::with_backend!(conn, c => diesel::insert_into(chat_files::table).values(&rows).execute(c))?;
     }
     Ok(())
 }
 
-type Columns = (
-    chat_files::id,
-    chat_files::ticket_id,
-    chat_files::message_id,
-    chat_files::sha256,
-    chat_files::size,
-    chat_files::content_type,
-    chat_files::name,
-    chat_files::width,
-    chat_files::height,
-    chat_files::thumbnail,
-    chat_files::access_key,
-    chat_files::created_at,
-);
-const COLUMNS: Columns = (
-    chat_files::id,
-    chat_files::ticket_id,
-    chat_files::message_id,
-    chat_files::sha256,
-    chat_files::size,
-    chat_files::content_type,
-    chat_files::name,
-    chat_files::width,
-    chat_files::height,
-    chat_files::thumbnail,
-    chat_files::access_key,
-    chat_files::created_at,
-);
-
 /// The file with `id`, if there is one.
 pub fn find(conn: &mut DbConnection, id: FileId) -> Result<Option<StoredFile>, StoreError> {
-    let row: Option<Row> = chat_files::table
+    chat_files::table
         .find(id.to_string())
-        .select(COLUMNS)
+        .select(FileRow::as_select())
         .first(conn)
-        .optional()?;
-    row.map(read).transpose()
+        .optional()?
+        .map(StoredFile::try_from)
+        .transpose()
 }
 
 /// The files a message carries, in the order they were stored.
@@ -146,10 +126,12 @@ pub fn of_message(
     conn: &mut DbConnection,
     message: MessageId,
 ) -> Result<Vec<StoredFile>, StoreError> {
-    let rows: Vec<Row> = chat_files::table
+    chat_files::table
         .filter(chat_files::message_id.eq(message.to_string()))
         .order(chat_files::created_at)
-        .select(COLUMNS)
-        .load(conn)?;
-    rows.into_iter().map(read).collect()
+        .select(FileRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(StoredFile::try_from)
+        .collect()
 }

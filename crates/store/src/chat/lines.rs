@@ -99,22 +99,11 @@ pub fn by_client_ids(
     ticket: TicketId,
     client_ids: &[&str],
 ) -> Result<HashMap<String, (Sequence, MessageId)>, StoreError> {
-    if client_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(Option<String>, i64, String)> = chat_lines::table
-        .filter(chat_lines::ticket_id.eq(ticket.to_string()))
-        .filter(chat_lines::client_id.eq_any(client_ids))
-        .select((
-            chat_lines::client_id,
-            chat_lines::seq,
-            chat_lines::message_id,
-        ))
-        .load(conn)?;
-    rows.into_iter()
-        .filter_map(|(client, seq, message)| client.map(|c| (c, seq, message)))
-        .map(|(client, seq, message)| Ok((client, (seq_value(seq)?, parse(&message)?))))
-        .collect()
+    let pairs: Vec<(TicketId, &str)> = client_ids.iter().map(|id| (ticket, *id)).collect();
+    Ok(by_client_ids_many(conn, &pairs)?
+        .into_iter()
+        .map(|((_, client), found)| (client, found))
+        .collect())
 }
 
 /// The lines of `ticket` after `after`, in order, at most `limit`, with their messages.
