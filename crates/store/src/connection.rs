@@ -130,11 +130,15 @@ impl ConnectionManager {
                 // memory map of the whole file (up to 64 GiB; the kernel's page cache, shared by
                 // every connection, see `.cargo/config.toml`), so each connection keeps only a
                 // small private cache (8 MiB), and large sorts spill to temporary files instead
-                // of the heap: the process stays small on a small server.
+                // of the heap: the process stays small on a small server. No connection
+                // checkpoints the log itself: the store's own thread does (see `checkpoint`),
+                // and a log that grew past 64 MiB is cut back to that size once copied.
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = NORMAL;
+                     PRAGMA wal_autocheckpoint = 0;
+                     PRAGMA journal_size_limit = 67108864;
                      PRAGMA foreign_keys = ON;
                      PRAGMA cache_size = -8192;
                      PRAGMA temp_store = FILE;

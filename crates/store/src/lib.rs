@@ -9,6 +9,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod calls;
 pub mod chat;
+mod checkpoint;
 pub mod config;
 pub mod connection;
 mod convert;
@@ -64,6 +65,8 @@ struct Inner {
     statistics: Mutex<Option<(Instant, Arc<TermStatistics>)>>,
     /// This node's own search index, once the server has opened it.
     node_index: std::sync::OnceLock<Arc<NodeIndex>>,
+    /// SQLite's checkpoints, run beside the writer (none on PostgreSQL).
+    _checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 /// How long PostgreSQL's statistics of the search index are used before they are read again
@@ -78,14 +81,19 @@ impl Store {
         let manager = ConnectionManager::new(target, config.busy_timeout_ms)?;
         let size = config.pool_size.max(1);
         let timeout = Duration::from_millis(config.acquire_timeout_ms.max(1));
-        let pool = tokio::task::spawn_blocking(move || {
-            Pool::builder()
+        let (pool, checkpointer) = tokio::task::spawn_blocking(move || {
+            let checkpointer = match backend {
+                Backend::Sqlite => Some(checkpoint::Checkpointer::start(&manager)?),
+                Backend::Postgres => None,
+            };
+            let pool = Pool::builder()
                 .max_size(size)
                 .min_idle(Some(1))
                 .connection_timeout(timeout)
                 .test_on_check_out(false)
                 .build(manager)
-                .map_err(|e| StoreError::unavailable("taking a pooled connection", e))
+                .map_err(|e| StoreError::unavailable("taking a pooled connection", e))?;
+            Ok::<_, StoreError>((pool, checkpointer))
         })
         .await
         .map_err(StoreError::Task)??;
@@ -101,6 +109,7 @@ impl Store {
                 writers: Semaphore::new(writers),
                 statistics: Mutex::new(None),
                 node_index: std::sync::OnceLock::new(),
+                _checkpointer: checkpointer,
             }),
         })
     }
