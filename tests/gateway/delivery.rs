@@ -133,3 +133,43 @@ test_both! {
         assert!(matches!(&line, ServerFrame::Message { seq: 2, text, .. } if text == "We will send a new kettle today."), "{line:?}: the note never reaches the visitor");
     }
 }
+
+/// The tickets a search for `q` finds, as the queue's search box asks.
+async fn searched(h: &Harness, q: &str) -> Vec<kefu_domain::ids::TicketId> {
+    let query = kefu_api_types::queries::ListQuery {
+        q: Some(q.into()),
+        ..Default::default()
+    };
+    let page = kefu_app::tickets::list::list(&h.app, h.admin, query)
+        .await
+        .unwrap();
+    page.items.into_iter().map(|t| t.id).collect()
+}
+
+test_both! {
+    async fn lines_are_found_by_search_once_indexed_even_if_the_node_that_wrote_them_stopped(db: TestDb) {
+        use kefu_app::chat::indexing::{index_left_behind, index_pending};
+        let h = Harness::start(db).await;
+        let mut visitor = h.visitor(&"x".repeat(43), Vec::new()).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (_agent, _) = h.agent_socket(li).await;
+        visitor.send(&start(None)).await;
+        let ServerFrame::Started { ticket, .. } = visitor.next_where(|f| matches!(f, ServerFrame::Started { .. })).await else { panic!() };
+        visitor.send(&line("s-1", "the kettle 漏水 at the base")).await;
+        visitor.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        assert_eq!(index_pending(&h.app).await.unwrap(), 1, "the line written on this node");
+        assert_eq!(searched(&h, "漏水").await, [ticket]);
+
+        // A line whose node stops before indexing it: another node's sweep finds it.
+        visitor.send(&line("s-2", "and the lid 裂缝 too")).await;
+        visitor.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        let other = kefu_app::App::new(h.app.store.clone(), None, Default::default()).unwrap();
+        assert_eq!(index_pending(&other).await.unwrap(), 0, "the other node wrote nothing");
+        assert_eq!(index_left_behind(&other).await.unwrap(), 1);
+        assert_eq!(searched(&h, "裂缝").await, [ticket]);
+        // Each line is indexed once: the node that wrote it finds nothing left to do.
+        assert_eq!(index_pending(&h.app).await.unwrap(), 0);
+        assert_eq!(index_left_behind(&h.app).await.unwrap(), 0);
+        assert_eq!(searched(&h, "漏水").await, [ticket]);
+    }
+}

@@ -72,6 +72,7 @@ pub struct App {
     chat: broadcast::Sender<Arc<ChatEvent>>,
     bus: Option<kefu_bus::Bus<Event>>,
     files: Option<files::FileStore>,
+    chat_index: Arc<chat::indexing::Pending>,
 }
 
 /// What one node tells the others over the bus.
@@ -115,6 +116,7 @@ impl App {
             chat: broadcast::channel(CHAT_BUFFER).0,
             bus: None,
             files: None,
+            chat_index: Arc::default(),
         })
     }
 

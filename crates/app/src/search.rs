@@ -14,6 +14,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use kefu_store::chat::conversations;
 use kefu_store::search::index as search_index;
 use kefu_store::search::node_index::JOURNAL_RETENTION;
 use kefu_store::search::{NodeIndex, SearchEntry, journal};
@@ -66,6 +67,7 @@ pub async fn reindex(app: &App, progress: impl Fn(u64, u64)) -> Result<u64, AppE
                 }
                 search_index::remove_tickets(conn, first, last)?;
                 search_index::write(conn, &entries)?;
+                conversations::mark_indexed(conn, &ids)?;
                 Ok(Some((last, list.len() as u64)))
             })
             .await?;

@@ -89,6 +89,7 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("opening the search index in {}", index_dir.display()))?;
     let indexer = tokio::spawn(keep_search_index(app.clone()));
+    let chat_indexer = tokio::spawn(kefu_app::chat::indexing::keep_indexed(app.clone()));
     let follower = tokio::spawn(keep_node_index(app.clone(), node_index));
     let sweeper = tokio::spawn(sweep_sessions(
         store.clone(),
@@ -143,6 +144,10 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
     sweeper.abort();
     follower.abort();
     indexer.abort();
+    chat_indexer.abort();
+    if let Err(error) = kefu_app::chat::indexing::index_pending(&app).await {
+        tracing::warn!(%error, "indexing the last chat lines failed; the next start does");
+    }
     tracing::info!("Kefu stopped");
     result
 }

@@ -336,6 +336,7 @@ diesel::table! {
         team_id -> Text,
         agent_id -> Nullable<Text>,
         last_seq -> BigInt,
+        indexed_seq -> BigInt,
         waiting_since -> Timestamp,
         offered_at -> Nullable<Timestamp>,
         served_at -> Nullable<Timestamp>,

@@ -25,7 +25,6 @@ use crate::chat::identity::Participant;
 use crate::chat::outcome::Outcome;
 use crate::chat::start::LINE_MAX;
 use crate::error::AppError;
-use crate::tickets::history;
 
 /// The longest client id for a line, in characters.
 pub const CLIENT_ID_MAX: usize = 64;
@@ -165,14 +164,24 @@ type LineResults = Vec<Result<Posted, AppError>>;
 /// The whole batch fails only if the database does; then nothing of it was stored.
 ///
 /// The batch costs a fixed number of statements whatever its size (one per kind: find the
-/// conversations, their tickets and the lines sent before; number, insert, index), plus one
-/// update per ticket written to, so a group commit of many sockets' lines is not many
-/// transactions' worth of work.
+/// conversations, their tickets and the lines sent before; number, insert), plus an update
+/// per ticket whose status moves, so a group commit of many sockets' lines is not many
+/// transactions' worth of work. The lines are indexed for search a moment later
+/// ([`super::indexing`]).
 pub async fn post_lines(app: &App, batch: Vec<LineIn>) -> Result<Outcome<LineResults>, AppError> {
     if batch.is_empty() {
         return Ok(Outcome::quiet(Vec::new()));
     }
-    app.store.write(move |conn| write_batch(conn, &batch)).await
+    let outcome = app
+        .store
+        .write(move |conn| write_batch(conn, &batch))
+        .await?;
+    app.chat_index
+        .add(outcome.changes.iter().filter_map(|c| match c {
+            Change::Ticket { id, .. } => Some(*id),
+            _ => None,
+        }));
+    Ok(outcome)
 }
 
 fn write_batch(
@@ -350,11 +359,6 @@ fn write_batch(
         });
     }
     tickets::touch_many(conn, &touched, now)?;
-    let indexed: Vec<(&Ticket, &Message)> = new_messages
-        .iter()
-        .filter_map(|m| rows.get(&m.ticket).map(|t| (t, m)))
-        .collect();
-    history::index_messages(conn, &indexed)?;
 
     // Every allowed line's answer: its own number, or the one it was stored under before.
     for &(i, ticket) in &allowed {

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod events;
 pub mod files;
 pub mod identity;
+pub mod indexing;
 pub mod lines;
 pub mod moves;
 pub mod outcome;

@@ -7,6 +7,7 @@ use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::permissions::Actor;
 use kefu_domain::role::Role;
 use kefu_domain::ticket::{FieldChange, Ticket, diff};
+use kefu_store::chat::conversations;
 use kefu_store::search::SearchEntry;
 use kefu_store::search::index as search_index;
 use kefu_store::{DbConnection, StoreError, messages, teams, users};
@@ -152,5 +153,7 @@ pub fn reindex(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreErro
         .unwrap_or_default();
     let number = ticket.number.get();
     search_index::remove_tickets(conn, number, number)?;
-    search_index::write(conn, &SearchEntry::all_of(ticket, &texts)?)
+    search_index::write(conn, &SearchEntry::all_of(ticket, &texts)?)?;
+    // Its chat lines are all in the index now.
+    conversations::mark_indexed(conn, &[ticket.id])
 }

@@ -295,6 +295,32 @@ pub fn reserve_seqs(
     Ok(Sequence::new(last - count + 1))
 }
 
+/// Conversations with lines not yet indexed for search (at most `limit`): those a node wrote
+/// and stopped before indexing.
+pub fn behind_on_index(conn: &mut DbConnection, limit: i64) -> Result<Vec<TicketId>, StoreError> {
+    let ids: Vec<String> = conversations::table
+        .filter(conversations::indexed_seq.lt(conversations::last_seq))
+        .select(conversations::ticket_id)
+        .limit(limit)
+        .load(conn)?;
+    ids.iter().map(|id| parse(id)).collect()
+}
+
+/// Records these conversations as indexed up to their last line.
+pub fn mark_indexed(conn: &mut DbConnection, tickets: &[TicketId]) -> Result<(), StoreError> {
+    for chunk in tickets.chunks(crate::dialect::rows_per_statement(1)) {
+        let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+        crate::with_backend!(conn, c => diesel::update(
+            conversations::table
+                .filter(conversations::ticket_id.eq_any(&ids))
+                .filter(conversations::indexed_seq.ne(conversations::last_seq)),
+        )
+        .set(conversations::indexed_seq.eq(conversations::last_seq))
+        .execute(c))?;
+    }
+    Ok(())
+}
+
 /// Reserves the next numbers of several conversations in one statement: `counts` says how
 /// many each takes; returns the first of each. Rows are locked until the transaction ends.
 pub fn reserve_seqs_many(

@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Nullable, Text};
 use kefu_domain::chat::Sequence;
 use kefu_domain::ids::{MessageId, TicketId};
 use kefu_domain::message::Message;
 
 use crate::convert::parse;
 use crate::messages::MessageRow;
-use crate::schema::{chat_lines, messages};
+use crate::schema::{chat_lines, conversations, messages};
 use crate::{DbConnection, StoreError};
 
 /// One numbered line.
@@ -58,6 +59,18 @@ pub fn insert_many(conn: &mut DbConnection, lines: &[Line]) -> Result<(), StoreE
 /// Lines found by (conversation, client id): their number and message.
 pub type StoredLines = HashMap<(TicketId, String), (Sequence, MessageId)>;
 
+#[derive(QueryableByName)]
+struct StoredRow {
+    #[diesel(sql_type = Text)]
+    ticket_id: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    client_id: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    seq: i64,
+    #[diesel(sql_type = Text)]
+    message_id: String,
+}
+
 /// The lines already stored under these (conversation, client id) pairs, by pair.
 pub fn by_client_ids_many(
     conn: &mut DbConnection,
@@ -66,24 +79,47 @@ pub fn by_client_ids_many(
     if pairs.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut tickets: Vec<String> = pairs.iter().map(|(t, _)| t.to_string()).collect();
-    tickets.sort_unstable();
-    tickets.dedup();
-    let ids: Vec<&str> = pairs.iter().map(|(_, id)| *id).collect();
-    let rows: Vec<(String, Option<String>, i64, String)> = chat_lines::table
-        .filter(chat_lines::ticket_id.eq_any(&tickets))
-        .filter(chat_lines::client_id.eq_any(&ids))
-        .select((
-            chat_lines::ticket_id,
-            chat_lines::client_id,
-            chat_lines::seq,
-            chat_lines::message_id,
-        ))
-        .load(conn)?;
+    // One lookup per pair: with `ticket_id IN (…) AND client_id IN (…)` the index would be
+    // probed for every ticket with every client id.
+    let mut rows: Vec<StoredRow> = Vec::with_capacity(pairs.len());
+    for chunk in pairs.chunks(crate::dialect::rows_per_statement(2)) {
+        let tickets: Vec<String> = chunk.iter().map(|(t, _)| t.to_string()).collect();
+        let ids: Vec<&str> = chunk.iter().map(|(_, id)| *id).collect();
+        match conn {
+            DbConnection::Postgres(pg) => rows.extend(
+                diesel::sql_query(
+                    "SELECT l.ticket_id, l.client_id, l.seq, l.message_id FROM chat_lines l \
+                     WHERE (l.ticket_id, l.client_id) IN \
+                       (SELECT * FROM unnest($1::text[], $2::text[]))",
+                )
+                .bind::<Array<Text>, _>(&tickets)
+                .bind::<Array<Text>, _>(&ids)
+                .load::<StoredRow>(pg)?,
+            ),
+            DbConnection::Sqlite(sqlite) => {
+                let values = vec!["(?, ?)"; chunk.len()].join(", ");
+                let mut query = diesel::sql_query(format!(
+                    "SELECT l.ticket_id, l.client_id, l.seq, l.message_id FROM chat_lines l \
+                     WHERE (l.ticket_id, l.client_id) IN (VALUES {values})"
+                ))
+                .into_boxed::<diesel::sqlite::Sqlite>();
+                for (ticket, id) in tickets.iter().zip(&ids) {
+                    query = query.bind::<Text, _>(ticket).bind::<Text, _>(*id);
+                }
+                rows.extend(query.load::<StoredRow>(sqlite)?);
+            }
+        }
+    }
     let asked: std::collections::HashSet<(TicketId, &str)> = pairs.iter().copied().collect();
     let mut found = HashMap::new();
-    for (ticket, client, seq, message) in rows {
-        let (Some(client), Ok(ticket)) = (client, parse::<TicketId>(&ticket)) else {
+    for StoredRow {
+        ticket_id,
+        client_id,
+        seq,
+        message_id: message,
+    } in rows
+    {
+        let (Some(client), Ok(ticket)) = (client_id, parse::<TicketId>(&ticket_id)) else {
             continue;
         };
         if asked.contains(&(ticket, client.as_str())) {
@@ -124,4 +160,23 @@ pub fn after(
     rows.into_iter()
         .map(|(seq, row)| Ok((seq_value(seq)?, row.try_into()?)))
         .collect()
+}
+
+/// The lines clients sent in these conversations that are not indexed for search yet, with
+/// their messages, in order. (Lines without a client id were indexed when written.)
+pub fn unindexed(
+    conn: &mut DbConnection,
+    tickets: &[TicketId],
+) -> Result<Vec<Message>, StoreError> {
+    let ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
+    let rows: Vec<MessageRow> = chat_lines::table
+        .inner_join(messages::table)
+        .inner_join(conversations::table)
+        .filter(chat_lines::ticket_id.eq_any(&ids))
+        .filter(chat_lines::seq.gt(conversations::indexed_seq))
+        .filter(chat_lines::client_id.is_not_null())
+        .order((chat_lines::ticket_id, chat_lines::seq))
+        .select(MessageRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(Message::try_from).collect()
 }
