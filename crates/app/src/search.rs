@@ -58,6 +58,8 @@ pub async fn reindex(app: &App, progress: impl Fn(u64, u64)) -> Result<u64, AppE
                 let (first, last) = (first.number.get(), last.number.get());
                 // New messages on these tickets wait, so none is indexed twice or lost.
                 dialect::lock_tickets_numbered(conn, first, last)?;
+                let numbers: Vec<i64> = list.iter().map(|t| t.number.get()).collect();
+                search_index::lock_entries(conn, &numbers)?;
                 let ids: Vec<_> = list.iter().map(|t| t.id).collect();
                 let mut texts = messages::searchable_texts(conn, &ids)?;
                 let mut entries = Vec::new();

@@ -68,8 +68,10 @@ async fn write_batches(
             }
         }
         let (lines, answers): (Vec<LineIn>, Vec<_>) = batch.into_iter().unzip();
+        let (count, started) = (lines.len(), std::time::Instant::now());
         match post_lines(&app, lines).await {
             Ok(outcome) => {
+                tracing::trace!(lines = count, elapsed = ?started.elapsed(), "group commit");
                 let results = app.announce(outcome);
                 for (answer, result) in answers.into_iter().zip(results) {
                     let _ = answer.send(result);

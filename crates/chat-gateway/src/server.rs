@@ -67,7 +67,7 @@ pub async fn serve(
         .collect();
     let workers = match app.store.backend() {
         Backend::Sqlite => 1,
-        Backend::Postgres => 2,
+        Backend::Postgres => 4,
     };
     let (committer, writers) = Committer::start(app.clone(), workers);
     let hub = Arc::new(Hub::default());

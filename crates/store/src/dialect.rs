@@ -82,6 +82,17 @@ pub fn lock_tickets(conn: &mut DbConnection, ids: &[String]) -> Result<(), Store
     Ok(())
 }
 
+/// Lets the current transaction commit without waiting for its log to reach the disk
+/// (PostgreSQL's `synchronous_commit = off`; SQLite in WAL mode never waits at commit): for
+/// what can be written again from the database itself, such as search entries, so a crash
+/// loses the transaction whole and nothing else.
+pub fn commit_without_waiting(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SET LOCAL synchronous_commit = off").execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Locks the rows of the tickets numbered `first..=last` until the transaction ends
 /// (PostgreSQL; SQLite's writers are serialised already).
 pub fn lock_tickets_numbered(

@@ -61,12 +61,33 @@ struct Inner {
     connections: Semaphore,
     /// SQLite has one writer at a time; PostgreSQL as many as connections.
     writers: Semaphore,
+    /// Writes queued or running, so background work can wait for a quiet moment.
+    writing: std::sync::atomic::AtomicUsize,
     /// PostgreSQL's statistics of the search index, and when they were read.
     statistics: Mutex<Option<(Instant, Arc<TermStatistics>)>>,
     /// This node's own search index, once the server has opened it.
     node_index: std::sync::OnceLock<Arc<NodeIndex>>,
     /// SQLite's checkpoints, run beside the writer (none on PostgreSQL).
     _checkpointer: Option<checkpoint::Checkpointer>,
+}
+
+/// How often a write that waits for a quiet moment looks again.
+const IDLE_POLL: Duration = Duration::from_millis(1);
+
+/// Counts a write from when it queues until it ends (or is dropped).
+struct Writing<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Writing<'a> {
+    fn start(count: &'a std::sync::atomic::AtomicUsize) -> Self {
+        count.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Self(count)
+    }
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
 }
 
 /// How long PostgreSQL's statistics of the search index are used before they are read again
@@ -107,6 +128,7 @@ impl Store {
                 backend,
                 connections: Semaphore::new(size as usize),
                 writers: Semaphore::new(writers),
+                writing: std::sync::atomic::AtomicUsize::new(0),
                 statistics: Mutex::new(None),
                 node_index: std::sync::OnceLock::new(),
                 _checkpointer: checkpointer,
@@ -201,6 +223,28 @@ impl Store {
             .await
     }
 
+    /// Runs `f` in one transaction like [`Store::write`], but first waits (up to
+    /// `patience`) until no other write is queued or running: for background work, such as
+    /// indexing, that should fill the writer's idle moments rather than delay people.
+    pub async fn write_when_idle<T, E, F>(&self, patience: Duration, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let deadline = Instant::now() + patience;
+        while self
+            .inner
+            .writing
+            .load(std::sync::atomic::Ordering::Acquire)
+            > 0
+            && Instant::now() < deadline
+        {
+            tokio::time::sleep(IDLE_POLL).await;
+        }
+        self.write(f).await
+    }
+
     /// Runs `f` with the write permit but without opening a transaction (migrations manage
     /// their own).
     async fn write_outside_transaction<T, E, F>(&self, f: F) -> Result<T, E>
@@ -209,6 +253,7 @@ impl Store {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
+        let _writing = Writing::start(&self.inner.writing);
         let _writer = self.inner.writers.acquire().await.map_err(closed)?;
         let _permit = self.inner.connections.acquire().await.map_err(closed)?;
         self.run_blocking(f).await

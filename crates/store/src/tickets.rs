@@ -193,6 +193,15 @@ pub fn find_many(conn: &mut DbConnection, ids: &[TicketId]) -> Result<Vec<Ticket
     with_tags(conn, rows)
 }
 
+/// The numbers of these tickets.
+pub fn numbers(conn: &mut DbConnection, ids: &[TicketId]) -> Result<Vec<i64>, StoreError> {
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    Ok(tickets::table
+        .filter(tickets::id.eq_any(&ids))
+        .select(tickets::number)
+        .load(conn)?)
+}
+
 /// Marks a ticket as changed at `now` (a message was added).
 pub fn touch(conn: &mut DbConnection, id: TicketId, now: DateTime<Utc>) -> Result<(), StoreError> {
     diesel::update(tickets::table.find(id.to_string()))

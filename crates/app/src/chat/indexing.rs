@@ -9,13 +9,14 @@
 //! (`indexed_seq`), so a node that stops before indexing leaves nothing out: the next pass of
 //! any node finds those lines.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use kefu_domain::ids::TicketId;
 use kefu_domain::message::Message;
 use kefu_store::chat::{conversations, lines};
+use kefu_store::search::index as search_index;
 use kefu_store::{dialect, tickets};
 
 use crate::App;
@@ -26,6 +27,8 @@ use crate::tickets::history;
 pub const INDEX_EVERY: Duration = Duration::from_secs(1);
 /// How often every conversation is checked for lines left unindexed (by a node that stopped).
 pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// How long a pass waits for the writer to be free of group commits before it writes anyway.
+const PATIENCE: Duration = Duration::from_millis(500);
 /// The most transactions one sweep takes.
 const SWEEP_PASSES_MAX: usize = 100;
 /// Conversations indexed per transaction.
@@ -90,20 +93,30 @@ async fn index_lines(app: &App, tickets: &[TicketId]) -> Result<usize, AppError>
         let started = std::time::Instant::now();
         let lines = app
             .store
-            .write(move |conn| {
-                let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
-                // Lines being written to these tickets wait, so each is indexed once.
-                dialect::lock_tickets(conn, &ids)?;
-                let found: Vec<Message> = lines::unindexed(conn, &chunk)?;
+            .write_when_idle(PATIENCE, move |conn| {
+                // The lock on the tickets' search entries, not on the tickets: lines keep
+                // being written meanwhile, and only those numbered when this pass looked are
+                // taken (later ones are not committed yet, or not seen).
+                let numbers = tickets::numbers(conn, &chunk)?;
+                search_index::lock_entries(conn, &numbers)?;
+                let cursors = conversations::index_cursors(conn, &chunk)?;
+                let found: Vec<Message> = lines::unindexed(conn, &chunk)?
+                    .into_iter()
+                    .filter(|(seq, m)| cursors.get(&m.ticket).is_some_and(|(_, last)| seq <= last))
+                    .map(|(_, m)| m)
+                    .collect();
                 let rows = tickets::find_many(conn, &chunk)?;
-                let by_id: std::collections::HashMap<TicketId, _> =
-                    rows.into_iter().map(|t| (t.id, t)).collect();
+                let by_id: HashMap<TicketId, _> = rows.into_iter().map(|t| (t.id, t)).collect();
                 let pairs: Vec<_> = found
                     .iter()
                     .filter_map(|m| by_id.get(&m.ticket).map(|t| (t, m)))
                     .collect();
                 history::index_messages(conn, &pairs)?;
-                conversations::mark_indexed(conn, &chunk)?;
+                // Entries and how far they reach commit together; lost in a crash, both are
+                // written again by the next sweep, so the commit need not wait for the disk.
+                let upto: Vec<_> = cursors.iter().map(|(t, (_, last))| (*t, *last)).collect();
+                conversations::set_indexed(conn, &upto)?;
+                dialect::commit_without_waiting(conn)?;
                 Ok::<_, AppError>(pairs.len())
             })
             .await?;

@@ -101,6 +101,7 @@ pub fn index_message(
     if message.kind == MessageKind::Event {
         return Ok(());
     }
+    search_index::lock_entries(conn, &[ticket.number.get()])?;
     let position = search_index::next_position(conn, ticket.number.get())?;
     let entry = SearchEntry::message(
         ticket,
@@ -129,6 +130,7 @@ pub fn index_messages(
     let mut numbers: Vec<i64> = indexed.iter().map(|(t, _)| t.number.get()).collect();
     numbers.sort_unstable();
     numbers.dedup();
+    search_index::lock_entries(conn, &numbers)?;
     let mut next = search_index::next_positions(conn, &numbers)?;
     let mut entries = Vec::with_capacity(indexed.len());
     for (ticket, message) in indexed {
@@ -148,10 +150,11 @@ pub fn index_messages(
 /// Writes a ticket's search entries again (after its subject, team or stage changed: every
 /// entry holds them).
 pub fn reindex(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), StoreError> {
+    let number = ticket.number.get();
+    search_index::lock_entries(conn, &[number])?;
     let texts = messages::searchable_texts(conn, &[ticket.id])?
         .remove(&ticket.id)
         .unwrap_or_default();
-    let number = ticket.number.get();
     search_index::remove_tickets(conn, number, number)?;
     search_index::write(conn, &SearchEntry::all_of(ticket, &texts)?)?;
     // Its chat lines are all in the index now.

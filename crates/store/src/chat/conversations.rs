@@ -306,7 +306,71 @@ pub fn behind_on_index(conn: &mut DbConnection, limit: i64) -> Result<Vec<Ticket
     ids.iter().map(|id| parse(id)).collect()
 }
 
-/// Records these conversations as indexed up to their last line.
+/// How far each of these conversations is indexed and its last number, for those with lines
+/// not indexed yet.
+pub fn index_cursors(
+    conn: &mut DbConnection,
+    tickets: &[TicketId],
+) -> Result<HashMap<TicketId, (Sequence, Sequence)>, StoreError> {
+    let ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
+    let rows: Vec<(String, i64, i64)> = conversations::table
+        .filter(conversations::ticket_id.eq_any(&ids))
+        .filter(conversations::indexed_seq.lt(conversations::last_seq))
+        .select((
+            conversations::ticket_id,
+            conversations::indexed_seq,
+            conversations::last_seq,
+        ))
+        .load(conn)?;
+    let seq = |v: i64| {
+        u64::try_from(v)
+            .map(Sequence::new)
+            .map_err(|_| StoreError::Corrupt("conversation seq".into()))
+    };
+    rows.into_iter()
+        .map(|(id, indexed, last)| Ok((parse(&id)?, (seq(indexed)?, seq(last)?))))
+        .collect()
+}
+
+/// Records each conversation as indexed up to the number given (its search entries locked), in one
+/// statement that takes the rows in the order of their ids, as the writer of lines does.
+pub fn set_indexed(
+    conn: &mut DbConnection,
+    upto: &[(TicketId, Sequence)],
+) -> Result<(), StoreError> {
+    let mut upto = upto.to_vec();
+    upto.sort_unstable_by_key(|(t, _)| t.to_string());
+    for chunk in upto.chunks(crate::dialect::rows_per_statement(2)) {
+        let mark = match conn.backend() {
+            crate::Backend::Postgres => '$',
+            crate::Backend::Sqlite => '?',
+        };
+        let cases: String = (0..chunk.len())
+            .map(|i| format!(" WHEN {mark}{} THEN {mark}{}", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let list: Vec<String> = (0..chunk.len())
+            .map(|i| format!("{mark}{}", 2 * i + 1))
+            .collect();
+        let sql = format!(
+            "UPDATE conversations SET indexed_seq = CASE ticket_id{cases} ELSE indexed_seq END \
+             WHERE ticket_id IN ({})",
+            list.join(", ")
+        );
+        crate::with_backend!(conn, c => {
+            let mut query = diesel::sql_query(sql.clone()).into_boxed();
+            for (ticket, seq) in chunk {
+                query = query
+                    .bind::<diesel::sql_types::Text, _>(ticket.to_string())
+                    .bind::<diesel::sql_types::BigInt, _>(i64::try_from(seq.get()).unwrap_or(i64::MAX));
+            }
+            query.execute(c)
+        })?;
+    }
+    Ok(())
+}
+
+/// Records these conversations as indexed up to their last line (by whoever holds their
+/// tickets' locks, so no line is being added).
 pub fn mark_indexed(conn: &mut DbConnection, tickets: &[TicketId]) -> Result<(), StoreError> {
     for chunk in tickets.chunks(crate::dialect::rows_per_statement(1)) {
         let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();

@@ -163,20 +163,23 @@ pub fn after(
 }
 
 /// The lines clients sent in these conversations that are not indexed for search yet, with
-/// their messages, in order. (Lines without a client id were indexed when written.)
+/// their numbers and messages, in order. (Lines without a client id were indexed when
+/// written.)
 pub fn unindexed(
     conn: &mut DbConnection,
     tickets: &[TicketId],
-) -> Result<Vec<Message>, StoreError> {
+) -> Result<Vec<(Sequence, Message)>, StoreError> {
     let ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
-    let rows: Vec<MessageRow> = chat_lines::table
+    let rows: Vec<(i64, MessageRow)> = chat_lines::table
         .inner_join(messages::table)
         .inner_join(conversations::table)
         .filter(chat_lines::ticket_id.eq_any(&ids))
         .filter(chat_lines::seq.gt(conversations::indexed_seq))
         .filter(chat_lines::client_id.is_not_null())
         .order((chat_lines::ticket_id, chat_lines::seq))
-        .select(MessageRow::as_select())
+        .select((chat_lines::seq, MessageRow::as_select()))
         .load(conn)?;
-    rows.into_iter().map(Message::try_from).collect()
+    rows.into_iter()
+        .map(|(seq, row)| Ok((seq_value(seq)?, row.try_into()?)))
+        .collect()
 }

@@ -278,6 +278,29 @@ fn changed_ranges(entries: &[SearchEntry]) -> Vec<(i64, i64)> {
     ranges
 }
 
+/// Where the keys of the search-entry locks start, clear of the other advisory locks.
+const ENTRY_LOCKS: i64 = 1 << 62;
+
+/// Locks the search entries of tickets `numbers` until the transaction ends (PostgreSQL;
+/// SQLite's writers are serialised already): whoever adds or rewrites a ticket's entries
+/// takes this first, so positions are handed out once. It is not the ticket's row lock, so
+/// indexing never holds up a chat line being written to the same ticket.
+pub fn lock_entries(conn: &mut DbConnection, numbers: &[i64]) -> Result<(), StoreError> {
+    if let DbConnection::Postgres(pg) = conn
+        && !numbers.is_empty()
+    {
+        let mut keys: Vec<i64> = numbers.iter().map(|n| ENTRY_LOCKS | n).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        diesel::sql_query(
+            "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k ORDER BY k",
+        )
+        .bind::<Array<BigInt>, _>(keys)
+        .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// The positions the next messages of tickets `numbers` take, by number, in one query.
 pub fn next_positions(
     conn: &mut DbConnection,
