@@ -332,6 +332,21 @@ pub fn index_cursors(
         .collect()
 }
 
+/// For an update of `n` conversations by (ticket id, value) parameter pairs: the `WHEN id
+/// THEN value` arms of a `CASE ticket_id` and the list of ids. `?N` (SQLite) and `$N`
+/// (PostgreSQL) both name a parameter by its position, so one serves in both.
+fn per_ticket_values(conn: &DbConnection, n: usize) -> (String, String) {
+    let mark = match conn.backend() {
+        crate::Backend::Postgres => '$',
+        crate::Backend::Sqlite => '?',
+    };
+    let cases = (0..n)
+        .map(|i| format!(" WHEN {mark}{} THEN {mark}{}", 2 * i + 1, 2 * i + 2))
+        .collect();
+    let list: Vec<String> = (0..n).map(|i| format!("{mark}{}", 2 * i + 1)).collect();
+    (cases, list.join(", "))
+}
+
 /// Records each conversation as indexed up to the number given (its search entries locked), in one
 /// statement that takes the rows in the order of their ids, as the writer of lines does.
 pub fn set_indexed(
@@ -341,20 +356,10 @@ pub fn set_indexed(
     let mut upto = upto.to_vec();
     upto.sort_unstable_by_key(|(t, _)| t.to_string());
     for chunk in upto.chunks(crate::dialect::rows_per_statement(2)) {
-        let mark = match conn.backend() {
-            crate::Backend::Postgres => '$',
-            crate::Backend::Sqlite => '?',
-        };
-        let cases: String = (0..chunk.len())
-            .map(|i| format!(" WHEN {mark}{} THEN {mark}{}", 2 * i + 1, 2 * i + 2))
-            .collect();
-        let list: Vec<String> = (0..chunk.len())
-            .map(|i| format!("{mark}{}", 2 * i + 1))
-            .collect();
+        let (cases, list) = per_ticket_values(conn, chunk.len());
         let sql = format!(
             "UPDATE conversations SET indexed_seq = CASE ticket_id{cases} ELSE indexed_seq END \
-             WHERE ticket_id IN ({})",
-            list.join(", ")
+             WHERE ticket_id IN ({list})"
         );
         crate::with_backend!(conn, c => {
             let mut query = diesel::sql_query(sql.clone()).into_boxed();
@@ -394,22 +399,10 @@ pub fn reserve_seqs_many(
     if counts.is_empty() {
         return Ok(HashMap::new());
     }
-    // `?N` (SQLite) and `$N` (PostgreSQL) both name a parameter by its position, so one
-    // parameter serves in the CASE and in the IN list.
-    let mark = match conn.backend() {
-        crate::Backend::Postgres => '$',
-        crate::Backend::Sqlite => '?',
-    };
-    let cases: String = (0..counts.len())
-        .map(|i| format!(" WHEN {mark}{} THEN {mark}{}", 2 * i + 1, 2 * i + 2))
-        .collect();
-    let list: Vec<String> = (0..counts.len())
-        .map(|i| format!("{mark}{}", 2 * i + 1))
-        .collect();
+    let (cases, list) = per_ticket_values(conn, counts.len());
     let sql = format!(
         "UPDATE conversations SET last_seq = last_seq + CASE ticket_id{cases} ELSE 0 END \
-         WHERE ticket_id IN ({}) RETURNING ticket_id, last_seq",
-        list.join(", ")
+         WHERE ticket_id IN ({list}) RETURNING ticket_id, last_seq"
     );
     let rows: Vec<Reserved> = crate::with_backend!(conn, c => {
         let mut query = diesel::sql_query(sql.clone()).into_boxed();
