@@ -29,6 +29,9 @@ pub struct GatewayConfig {
     pub ping_seconds: u32,
     /// Refused frames a socket may send before it is closed.
     pub max_strikes: u32,
+    /// Group commits written at once; by default one on SQLite (it has one writer) and two
+    /// on PostgreSQL. More commit sooner, fewer commit more lines each.
+    pub committers: Option<usize>,
 }
 
 impl Default for GatewayConfig {
@@ -47,6 +50,7 @@ impl Default for GatewayConfig {
             send_queue: 512,
             ping_seconds: 25,
             max_strikes: 10,
+            committers: None,
         }
     }
 }

@@ -65,10 +65,10 @@ pub async fn serve(
         .iter()
         .filter_map(|o| SiteOrigin::parse(o).ok())
         .collect();
-    let workers = match app.store.backend() {
+    let workers = config.committers.unwrap_or(match app.store.backend() {
         Backend::Sqlite => 1,
-        Backend::Postgres => 4,
-    };
+        Backend::Postgres => 2,
+    });
     let (committer, writers) = Committer::start(app.clone(), workers);
     let hub = Arc::new(Hub::default());
     let gateway = Arc::new(Gateway {
