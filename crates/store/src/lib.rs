@@ -223,22 +223,21 @@ impl Store {
             .await
     }
 
-    /// Runs `f` in one transaction like [`Store::write`], but first waits (up to
-    /// `patience`) until no other write is queued or running: for background work, such as
+    /// Runs `f` in one transaction like [`Store::write`], but first waits (until `patience`
+    /// runs out) for no other write to be queued or running: for background work, such as
     /// indexing, that should fill the writer's idle moments rather than delay people.
-    pub async fn write_when_idle<T, E, F>(&self, patience: Duration, f: F) -> Result<T, E>
+    pub async fn write_when_idle<T, E, F>(&self, patience: Instant, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        let deadline = Instant::now() + patience;
         while self
             .inner
             .writing
             .load(std::sync::atomic::Ordering::Acquire)
             > 0
-            && Instant::now() < deadline
+            && Instant::now() < patience
         {
             tokio::time::sleep(IDLE_POLL).await;
         }

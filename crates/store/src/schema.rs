@@ -242,6 +242,7 @@ diesel::joinable!(conversations -> visitors (visitor_id));
 diesel::joinable!(chat_lines -> messages (message_id));
 diesel::joinable!(chat_lines -> conversations (ticket_id));
 diesel::joinable!(chat_files -> messages (message_id));
+diesel::joinable!(chat_index_cursors -> conversations (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -268,6 +269,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     socket_tickets,
     agent_presence,
     conversations,
+    chat_index_cursors,
     chat_lines,
     chat_files,
 );
@@ -329,6 +331,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    chat_index_cursors (ticket_id) {
+        ticket_id -> Text,
+        indexed_seq -> BigInt,
+    }
+}
+
+diesel::table! {
     conversations (ticket_id) {
         ticket_id -> Text,
         visitor_id -> Text,
@@ -336,7 +345,6 @@ diesel::table! {
         team_id -> Text,
         agent_id -> Nullable<Text>,
         last_seq -> BigInt,
-        indexed_seq -> BigInt,
         waiting_since -> Timestamp,
         offered_at -> Nullable<Timestamp>,
         served_at -> Nullable<Timestamp>,

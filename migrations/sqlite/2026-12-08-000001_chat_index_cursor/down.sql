@@ -1,1 +1,1 @@
-ALTER TABLE conversations DROP COLUMN indexed_seq;
+DROP TABLE chat_index_cursors;

@@ -6,12 +6,13 @@
 //! the term index per commit; a busy gateway spent a third of its commit there. Done once a
 //! second, a conversation's lines of that second share their pages, and a line is searchable
 //! about a second after it is sent. Each conversation records how far it is indexed
-//! (`indexed_seq`), so a node that stops before indexing leaves nothing out: the next pass of
-//! any node finds those lines.
+//! (`chat_index_cursors`, written only under the ticket's search-entry lock, never a row a
+//! group commit holds), so a node that stops before indexing leaves nothing out: the next
+//! sweep of any node finds those lines.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kefu_domain::ids::TicketId;
 use kefu_domain::message::Message;
@@ -27,7 +28,8 @@ use crate::tickets::history;
 pub const INDEX_EVERY: Duration = Duration::from_secs(1);
 /// How often every conversation is checked for lines left unindexed (by a node that stopped).
 pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
-/// How long a pass waits for the writer to be free of group commits before it writes anyway.
+/// How long a pass (or a sweep) waits in all for the writer to be free of group commits
+/// before it writes anyway.
 const PATIENCE: Duration = Duration::from_millis(500);
 /// The most transactions one sweep takes.
 const SWEEP_PASSES_MAX: usize = 100;
@@ -59,7 +61,7 @@ impl Pending {
 /// Indexes the lines written on this node since the last pass; returns how many.
 pub async fn index_pending(app: &App) -> Result<usize, AppError> {
     let tickets = app.chat_index.take();
-    let result = index_lines(app, &tickets).await;
+    let result = index_lines(app, &tickets, Instant::now() + PATIENCE).await;
     if result.is_err() {
         app.chat_index.add(tickets);
     }
@@ -70,6 +72,7 @@ pub async fn index_pending(app: &App) -> Result<usize, AppError> {
 /// stopped before its pass); returns how many.
 pub async fn index_left_behind(app: &App) -> Result<usize, AppError> {
     let mut indexed = 0;
+    let patience = Instant::now() + PATIENCE;
     // Busy conversations fall behind again while this runs; the next sweep takes them.
     for _ in 0..SWEEP_PASSES_MAX {
         let behind = app
@@ -79,32 +82,37 @@ pub async fn index_left_behind(app: &App) -> Result<usize, AppError> {
         if behind.is_empty() {
             return Ok(indexed);
         }
-        indexed += index_lines(app, &behind).await?;
+        indexed += index_lines(app, &behind, patience).await?;
     }
     Ok(indexed)
 }
 
-/// Indexes the unindexed lines of these conversations, a transaction per few hundred.
-async fn index_lines(app: &App, tickets: &[TicketId]) -> Result<usize, AppError> {
+/// Indexes the unindexed lines of these conversations, a transaction per
+/// [`TICKETS_PER_PASS`], each in a quiet moment of the writer until `patience` runs out.
+async fn index_lines(
+    app: &App,
+    tickets: &[TicketId],
+    patience: Instant,
+) -> Result<usize, AppError> {
     let mut indexed = 0;
     for chunk in tickets.chunks(TICKETS_PER_PASS) {
         let mut chunk = chunk.to_vec();
         chunk.sort_unstable_by_key(ToString::to_string);
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let lines = app
             .store
-            .write_when_idle(PATIENCE, move |conn| {
+            .write_when_idle(patience, move |conn| {
                 // The lock on the tickets' search entries, not on the tickets: lines keep
                 // being written meanwhile, and only those numbered when this pass looked are
                 // taken (later ones are not committed yet, or not seen).
                 let numbers = tickets::numbers(conn, &chunk)?;
                 search_index::lock_entries(conn, &numbers)?;
                 let cursors = conversations::index_cursors(conn, &chunk)?;
-                let found: Vec<Message> = lines::unindexed(conn, &chunk)?
-                    .into_iter()
-                    .filter(|(seq, m)| cursors.get(&m.ticket).is_some_and(|(_, last)| seq <= last))
-                    .map(|(_, m)| m)
+                let ranges: Vec<_> = cursors
+                    .iter()
+                    .map(|(ticket, (indexed, last))| (*ticket, *indexed, *last))
                     .collect();
+                let found: Vec<Message> = lines::sent_between(conn, &ranges)?;
                 let rows = tickets::find_many(conn, &chunk)?;
                 let by_id: HashMap<TicketId, _> = rows.into_iter().map(|t| (t.id, t)).collect();
                 let pairs: Vec<_> = found

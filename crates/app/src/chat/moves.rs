@@ -33,6 +33,9 @@ pub(crate) fn move_chat(
     now: DateTime<Utc>,
     step: impl FnOnce(&Chat) -> Result<Chat, AppError>,
 ) -> Result<(Chat, Chat), AppError> {
+    // The ticket first, then its conversation, as a group commit of lines takes them, so the
+    // two never wait on each other in a circle.
+    kefu_store::dialect::lock_ticket(conn, &ticket.to_string())?;
     let before = conversations::find(conn, ticket)?.ok_or(AppError::NotFound("chat"))?;
     let mut after = step(&before)?;
     let state = after.conversation.state;

@@ -259,6 +259,8 @@ pub async fn start(
                         client_id: None,
                     }],
                 )?;
+                // Indexed with the ticket, below; a new ticket's entries are its own.
+                conversations::set_indexed(conn, &[(ticket.id, seq)])?;
                 events.extend(ChatEvent::both_sides(
                     ticket.id,
                     None,

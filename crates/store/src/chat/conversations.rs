@@ -11,7 +11,9 @@ use kefu_domain::ticket::Stage;
 use serde::{Deserialize, Serialize};
 
 use crate::convert::{from_db, parse, parse_opt, to_db};
-use crate::schema::{agent_presence, conversations, customers, team_members, tickets};
+use crate::schema::{
+    agent_presence, chat_index_cursors, conversations, customers, team_members, tickets,
+};
 use crate::{DbConnection, StoreError};
 
 /// Where the visitor was when the chat started.
@@ -296,10 +298,16 @@ pub fn reserve_seqs(
 }
 
 /// Conversations with lines not yet indexed for search (at most `limit`): those a node wrote
-/// and stopped before indexing.
+/// and stopped before indexing, and those whose last lines were indexed when written.
 pub fn behind_on_index(conn: &mut DbConnection, limit: i64) -> Result<Vec<TicketId>, StoreError> {
     let ids: Vec<String> = conversations::table
-        .filter(conversations::indexed_seq.lt(conversations::last_seq))
+        .left_join(chat_index_cursors::table)
+        .filter(
+            chat_index_cursors::indexed_seq
+                .is_null()
+                .or(chat_index_cursors::indexed_seq.lt(conversations::last_seq)),
+        )
+        .filter(conversations::last_seq.gt(0))
         .select(conversations::ticket_id)
         .limit(limit)
         .load(conn)?;
@@ -313,12 +321,12 @@ pub fn index_cursors(
     tickets: &[TicketId],
 ) -> Result<HashMap<TicketId, (Sequence, Sequence)>, StoreError> {
     let ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
-    let rows: Vec<(String, i64, i64)> = conversations::table
+    let rows: Vec<(String, Option<i64>, i64)> = conversations::table
+        .left_join(chat_index_cursors::table)
         .filter(conversations::ticket_id.eq_any(&ids))
-        .filter(conversations::indexed_seq.lt(conversations::last_seq))
         .select((
             conversations::ticket_id,
-            conversations::indexed_seq,
+            chat_index_cursors::indexed_seq.nullable(),
             conversations::last_seq,
         ))
         .load(conn)?;
@@ -327,9 +335,46 @@ pub fn index_cursors(
             .map(Sequence::new)
             .map_err(|_| StoreError::Corrupt("conversation seq".into()))
     };
-    rows.into_iter()
-        .map(|(id, indexed, last)| Ok((parse(&id)?, (seq(indexed)?, seq(last)?))))
-        .collect()
+    let mut behind = HashMap::new();
+    for (id, indexed, last) in rows {
+        let indexed = indexed.unwrap_or(0);
+        if indexed < last {
+            behind.insert(parse(&id)?, (seq(indexed)?, seq(last)?));
+        }
+    }
+    Ok(behind)
+}
+
+/// Records each conversation as indexed up to the number given. The caller holds the
+/// tickets' search-entry locks (`search::index::lock_entries`), or the tickets are its own.
+pub fn set_indexed(
+    conn: &mut DbConnection,
+    upto: &[(TicketId, Sequence)],
+) -> Result<(), StoreError> {
+    use diesel::upsert::excluded;
+    for (ticket, seq) in upto {
+        let row = (
+            chat_index_cursors::ticket_id.eq(ticket.to_string()),
+            chat_index_cursors::indexed_seq.eq(i64::try_from(seq.get()).unwrap_or(i64::MAX)),
+        );
+        crate::with_backend!(conn, c => diesel::insert_into(chat_index_cursors::table)
+            .values(row.clone())
+            .on_conflict(chat_index_cursors::ticket_id)
+            .do_update()
+            .set(chat_index_cursors::indexed_seq.eq(excluded(chat_index_cursors::indexed_seq)))
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Records these conversations as indexed up to their last line (by whoever holds their
+/// tickets' locks and search-entry locks, so no line is being added or indexed).
+pub fn mark_indexed(conn: &mut DbConnection, tickets: &[TicketId]) -> Result<(), StoreError> {
+    let upto: Vec<(TicketId, Sequence)> = index_cursors(conn, tickets)?
+        .into_iter()
+        .map(|(ticket, (_, last))| (ticket, last))
+        .collect();
+    set_indexed(conn, &upto)
 }
 
 /// For an update of `n` conversations by (ticket id, value) parameter pairs: the `WHEN id
@@ -345,49 +390,6 @@ fn per_ticket_values(conn: &DbConnection, n: usize) -> (String, String) {
         .collect();
     let list: Vec<String> = (0..n).map(|i| format!("{mark}{}", 2 * i + 1)).collect();
     (cases, list.join(", "))
-}
-
-/// Records each conversation as indexed up to the number given (its search entries locked), in one
-/// statement that takes the rows in the order of their ids, as the writer of lines does.
-pub fn set_indexed(
-    conn: &mut DbConnection,
-    upto: &[(TicketId, Sequence)],
-) -> Result<(), StoreError> {
-    let mut upto = upto.to_vec();
-    upto.sort_unstable_by_key(|(t, _)| t.to_string());
-    for chunk in upto.chunks(crate::dialect::rows_per_statement(2)) {
-        let (cases, list) = per_ticket_values(conn, chunk.len());
-        let sql = format!(
-            "UPDATE conversations SET indexed_seq = CASE ticket_id{cases} ELSE indexed_seq END \
-             WHERE ticket_id IN ({list})"
-        );
-        crate::with_backend!(conn, c => {
-            let mut query = diesel::sql_query(sql.clone()).into_boxed();
-            for (ticket, seq) in chunk {
-                query = query
-                    .bind::<diesel::sql_types::Text, _>(ticket.to_string())
-                    .bind::<diesel::sql_types::BigInt, _>(i64::try_from(seq.get()).unwrap_or(i64::MAX));
-            }
-            query.execute(c)
-        })?;
-    }
-    Ok(())
-}
-
-/// Records these conversations as indexed up to their last line (by whoever holds their
-/// tickets' locks, so no line is being added).
-pub fn mark_indexed(conn: &mut DbConnection, tickets: &[TicketId]) -> Result<(), StoreError> {
-    for chunk in tickets.chunks(crate::dialect::rows_per_statement(1)) {
-        let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
-        crate::with_backend!(conn, c => diesel::update(
-            conversations::table
-                .filter(conversations::ticket_id.eq_any(&ids))
-                .filter(conversations::indexed_seq.ne(conversations::last_seq)),
-        )
-        .set(conversations::indexed_seq.eq(conversations::last_seq))
-        .execute(c))?;
-    }
-    Ok(())
 }
 
 /// Reserves the next numbers of several conversations in one statement: `counts` says how

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Nullable, Text};
 use kefu_domain::chat::Sequence;
@@ -11,7 +12,7 @@ use kefu_domain::message::Message;
 
 use crate::convert::parse;
 use crate::messages::MessageRow;
-use crate::schema::{chat_lines, conversations, messages};
+use crate::schema::{chat_lines, messages};
 use crate::{DbConnection, StoreError};
 
 /// One numbered line.
@@ -162,24 +163,43 @@ pub fn after(
         .collect()
 }
 
-/// The lines clients sent in these conversations that are not indexed for search yet, with
-/// their numbers and messages, in order. (Lines without a client id were indexed when
-/// written.)
-pub fn unindexed(
+/// The lines clients sent in these conversations after `from` up to `to` (each
+/// conversation's range), with their messages, in order: the lines a pass of the search
+/// indexer takes. (Lines without a client id were indexed when written.)
+pub fn sent_between(
     conn: &mut DbConnection,
-    tickets: &[TicketId],
-) -> Result<Vec<(Sequence, Message)>, StoreError> {
-    let ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
-    let rows: Vec<(i64, MessageRow)> = chat_lines::table
-        .inner_join(messages::table)
-        .inner_join(conversations::table)
-        .filter(chat_lines::ticket_id.eq_any(&ids))
-        .filter(chat_lines::seq.gt(conversations::indexed_seq))
-        .filter(chat_lines::client_id.is_not_null())
-        .order((chat_lines::ticket_id, chat_lines::seq))
-        .select((chat_lines::seq, MessageRow::as_select()))
-        .load(conn)?;
-    rows.into_iter()
-        .map(|(seq, row)| Ok((seq_value(seq)?, row.try_into()?)))
-        .collect()
+    ranges: &[(TicketId, Sequence, Sequence)],
+) -> Result<Vec<Message>, StoreError> {
+    if ranges.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    // A hundred ranges per statement: each is a term of one OR, which SQLite nests.
+    for chunk in ranges.chunks(100) {
+        let rows: Vec<MessageRow> = crate::with_backend!(conn, c => {
+            let mut query = chat_lines::table
+                .inner_join(messages::table)
+                .filter(chat_lines::client_id.is_not_null())
+                .into_boxed();
+            let mut ranges = chunk.iter().map(|(ticket, from, to)| {
+                chat_lines::ticket_id
+                    .eq(ticket.to_string())
+                    .and(chat_lines::seq.gt(seq_column(*from)))
+                    .and(chat_lines::seq.le(seq_column(*to)))
+            });
+            if let Some(first) = ranges.next() {
+                let any: Box<dyn BoxableExpression<_, _, SqlType = diesel::sql_types::Bool>> =
+                    ranges.fold(Box::new(first), |any, next| Box::new(any.or(next)));
+                query = query.filter(any);
+            }
+            query
+                .order((chat_lines::ticket_id, chat_lines::seq))
+                .select(MessageRow::as_select())
+                .load(c)
+        })?;
+        for row in rows {
+            found.push(row.try_into()?);
+        }
+    }
+    Ok(found)
 }
