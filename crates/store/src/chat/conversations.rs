@@ -377,21 +377,6 @@ pub fn mark_indexed(conn: &mut DbConnection, tickets: &[TicketId]) -> Result<(),
     set_indexed(conn, &upto)
 }
 
-/// For an update of `n` conversations by (ticket id, value) parameter pairs: the `WHEN id
-/// THEN value` arms of a `CASE ticket_id` and the list of ids. `?N` (SQLite) and `$N`
-/// (PostgreSQL) both name a parameter by its position, so one serves in both.
-fn per_ticket_values(conn: &DbConnection, n: usize) -> (String, String) {
-    let mark = match conn.backend() {
-        crate::Backend::Postgres => '$',
-        crate::Backend::Sqlite => '?',
-    };
-    let cases = (0..n)
-        .map(|i| format!(" WHEN {mark}{} THEN {mark}{}", 2 * i + 1, 2 * i + 2))
-        .collect();
-    let list: Vec<String> = (0..n).map(|i| format!("{mark}{}", 2 * i + 1)).collect();
-    (cases, list.join(", "))
-}
-
 /// Reserves the next numbers of several conversations in one statement: `counts` says how
 /// many each takes; returns the first of each. Rows are locked until the transaction ends.
 pub fn reserve_seqs_many(
@@ -401,7 +386,19 @@ pub fn reserve_seqs_many(
     if counts.is_empty() {
         return Ok(HashMap::new());
     }
-    let (cases, list) = per_ticket_values(conn, counts.len());
+    // `?N` (SQLite) and `$N` (PostgreSQL) both name a parameter by its position, so one
+    // parameter serves in the CASE and in the IN list.
+    let mark = match conn.backend() {
+        crate::Backend::Postgres => '$',
+        crate::Backend::Sqlite => '?',
+    };
+    let cases: String = (0..counts.len())
+        .map(|i| format!(" WHEN {mark}{} THEN {mark}{}", 2 * i + 1, 2 * i + 2))
+        .collect();
+    let list: Vec<String> = (0..counts.len())
+        .map(|i| format!("{mark}{}", 2 * i + 1))
+        .collect();
+    let list = list.join(", ");
     let sql = format!(
         "UPDATE conversations SET last_seq = last_seq + CASE ticket_id{cases} ELSE 0 END \
          WHERE ticket_id IN ({list}) RETURNING ticket_id, last_seq"
