@@ -100,8 +100,43 @@ struct Session<S> {
     user_agent: Option<String>,
 }
 
-/// Runs a socket until it closes.
-pub async fn run<S: AsyncRead + AsyncWrite + Unpin>(gateway: Arc<Gateway>, socket: Socket<S>) {
+/// Serves a greeted socket until it closes.
+///
+/// Only the serve loop's state stays in the socket's task while it is idle: the greeting
+/// ([`greet`]), frame handling, catch-ups and the goodbye are boxed and live only while they
+/// run. (An async fn keeps a slot for every value that crosses an await, including ones it
+/// has moved on, so an unboxed greeting would triple an idle socket's task.)
+pub async fn live<S: AsyncRead + AsyncWrite + Unpin>(greeted: Box<Greeted<S>>) {
+    let Greeted {
+        mut session,
+        resume,
+        rx,
+        kill,
+    } = *greeted;
+    let result = match Box::pin(session.open(resume)).await {
+        Ok(()) => session.serve(rx, kill).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = result {
+        tracing::debug!(%error, "a chat socket ended");
+    }
+    Box::pin(session.leave()).await;
+}
+
+/// A socket that said a valid `hello`: its session, what it asked to resume, and its queue.
+pub struct Greeted<S> {
+    session: Box<Session<S>>,
+    resume: Vec<Resume>,
+    rx: mpsc::Receiver<Outbound>,
+    kill: Arc<Notify>,
+}
+
+/// Reads `hello`, checks the client and its origin, and registers the socket; `None` if the
+/// socket was refused (and closed).
+pub async fn greet<S: AsyncRead + AsyncWrite + Unpin>(
+    gateway: Arc<Gateway>,
+    socket: Socket<S>,
+) -> Option<Box<Greeted<S>>> {
     let Socket {
         mut ws,
         origin,
@@ -112,57 +147,47 @@ pub async fn run<S: AsyncRead + AsyncWrite + Unpin>(gateway: Arc<Gateway>, socke
         Ok(Some(Ok(Message::Text(text)))) => serde_json::from_str::<ClientFrame>(&text).ok(),
         _ => None,
     };
-    let Some(ClientFrame::Hello {
-        protocol,
-        token,
-        resume,
-    }) = hello
-    else {
-        let _ = send_frame(&mut ws, &refusal("hello_required", "send `hello` first")).await;
-        let _ = ws
-            .close(Some(close(CloseCode::Policy, "hello required")))
-            .await;
-        gateway.hub.release(ip);
-        return;
+    let checked = match hello {
+        Some(ClientFrame::Hello {
+            protocol,
+            token,
+            resume,
+        }) => {
+            if protocol == PROTOCOL {
+                match identity::authenticate(&gateway.app, &token).await {
+                    Ok(who) if origin_allowed(&gateway, &who, origin.as_deref()).await => {
+                        Ok((who, resume))
+                    }
+                    Ok(_) => Err((
+                        refusal("origin_refused", "this website may not open this chat"),
+                        "origin refused",
+                    )),
+                    Err(error) => Err((error_frame(&error, None), "not signed in")),
+                }
+            } else {
+                Err((
+                    refusal(
+                        "unsupported_protocol",
+                        format!("this gateway speaks protocol {PROTOCOL}"),
+                    ),
+                    "unsupported protocol",
+                ))
+            }
+        }
+        _ => Err((
+            refusal("hello_required", "send `hello` first"),
+            "hello required",
+        )),
     };
-    if protocol != PROTOCOL {
-        let _ = send_frame(
-            &mut ws,
-            &refusal(
-                "unsupported_protocol",
-                format!("this gateway speaks protocol {PROTOCOL}"),
-            ),
-        )
-        .await;
-        let _ = ws
-            .close(Some(close(CloseCode::Policy, "unsupported protocol")))
-            .await;
-        gateway.hub.release(ip);
-        return;
-    }
-    let who = match identity::authenticate(&gateway.app, &token).await {
-        Ok(who) => who,
-        Err(error) => {
-            let _ = send_frame(&mut ws, &error_frame(&error, None)).await;
-            let _ = ws
-                .close(Some(close(CloseCode::Policy, "not signed in")))
-                .await;
+    let (who, resume) = match checked {
+        Ok(pair) => pair,
+        Err((frame, reason)) => {
+            let _ = send_frame(&mut ws, &frame).await;
+            let _ = ws.close(Some(close(CloseCode::Policy, reason))).await;
             gateway.hub.release(ip);
-            return;
+            return None;
         }
     };
-    if !origin_allowed(&gateway, &who, origin.as_deref()).await {
-        let _ = send_frame(
-            &mut ws,
-            &refusal("origin_refused", "this website may not open this chat"),
-        )
-        .await;
-        let _ = ws
-            .close(Some(close(CloseCode::Policy, "origin refused")))
-            .await;
-        gateway.hub.release(ip);
-        return;
-    }
     let (tx, rx) = mpsc::channel(gateway.config.send_queue.max(8));
     let kill = Arc::new(Notify::new());
     let agent = match &who {
@@ -170,32 +195,21 @@ pub async fn run<S: AsyncRead + AsyncWrite + Unpin>(gateway: Arc<Gateway>, socke
         Participant::Visitor(_) => None,
     };
     let conn = gateway.hub.register(tx, kill.clone(), agent, ip);
-    let mut session = Session {
-        bucket: Bucket::new(gateway.config.frames_per_10s, Duration::from_secs(10)),
-        gateway: gateway.clone(),
-        ws,
-        who,
-        conn,
-        seen: HashMap::new(),
-        strikes: 0,
-        user_agent,
-    };
-    let result = match session.open(resume).await {
-        Ok(()) => session.serve(rx, kill).await,
-        Err(error) => Err(error),
-    };
-    if let Err(error) = result {
-        tracing::debug!(%error, "a chat socket ended");
-    }
-    let who = session.who.clone();
-    if let (Some((_, true)), Participant::Agent(agent)) = (gateway.hub.remove(conn), &who) {
-        match presence::disconnect(&gateway.app, agent).await {
-            Ok(outcome) => {
-                gateway.app.announce(outcome);
-            }
-            Err(error) => tracing::warn!(%error, "recording an agent's disconnection failed"),
-        }
-    }
+    Some(Box::new(Greeted {
+        session: Box::new(Session {
+            bucket: Bucket::new(gateway.config.frames_per_10s, Duration::from_secs(10)),
+            gateway,
+            ws,
+            who,
+            conn,
+            seen: HashMap::new(),
+            strikes: 0,
+            user_agent,
+        }),
+        resume,
+        rx,
+        kill,
+    }))
 }
 
 /// Whether `origin` may open a socket for `who`: a widget's websites for its visitors, the
@@ -233,6 +247,19 @@ type WsResult = Result<(), tokio_tungstenite::tungstenite::Error>;
 impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
     async fn send(&mut self, frame: &ServerFrame) -> WsResult {
         send_frame(&mut self.ws, frame).await
+    }
+
+    /// Unregisters the socket; an agent whose last socket this was is recorded as gone.
+    async fn leave(&self) {
+        let left = self.gateway.hub.remove(self.conn);
+        if let (Some((_, true)), Participant::Agent(agent)) = (left, &self.who) {
+            match presence::disconnect(&self.gateway.app, agent).await {
+                Ok(outcome) => {
+                    self.announce(outcome);
+                }
+                Err(error) => tracing::warn!(%error, "recording an agent's disconnection failed"),
+            }
+        }
     }
 
     fn announce<T>(&self, outcome: Outcome<T>) -> T {
@@ -371,40 +398,40 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                     last_heard = Instant::now();
                     match incoming {
                         Some(Ok(Message::Text(text))) => {
-                            if !self.handle_text(text.as_str()).await? {
+                            if !Box::pin(self.handle_text(text.as_str())).await? {
                                 return Ok(());
                             }
                         }
                         Some(Ok(Message::Binary(_))) => {
-                            self.strike(refusal("invalid_frame", "frames are JSON text")).await?;
+                            Box::pin(self.strike(refusal("invalid_frame", "frames are JSON text"))).await?;
                         }
                         Some(Ok(Message::Close(_))) | None => return Ok(()),
                         Some(Ok(_)) => {}
                         Some(Err(tokio_tungstenite::tungstenite::Error::Capacity(_))) => {
-                            return self.ws.close(Some(close(CloseCode::Size, "frame too large"))).await;
+                            return self.close(Some(close(CloseCode::Size, "frame too large"))).await;
                         }
                         Some(Err(error)) => return Err(error),
                     }
                     if self.strikes >= self.gateway.config.max_strikes {
-                        return self.ws.close(Some(close(CloseCode::Policy, "too many bad frames"))).await;
+                        return self.close(Some(close(CloseCode::Policy, "too many bad frames"))).await;
                     }
                 }
                 outbound = rx.recv() => match outbound {
                     Some(Outbound::Event(event, json)) => self.deliver(&event, json).await?,
                     Some(Outbound::CatchUp(ticket)) => {
                         if self.seen.contains_key(&ticket) {
-                            self.catch_up(ticket).await?;
+                            Box::pin(self.catch_up(ticket)).await?;
                         }
                     }
-                    Some(Outbound::Close(frame)) => return self.ws.close(Some(frame)).await,
-                    None => return self.ws.close(Some(close(CloseCode::Away, "going away"))).await,
+                    Some(Outbound::Close(frame)) => return self.close(Some(frame)).await,
+                    None => return self.close(Some(close(CloseCode::Away, "going away"))).await,
                 },
                 () = kill.notified() => {
-                    return self.ws.close(Some(close(CloseCode::Again, "too slow; reconnect and resume"))).await;
+                    return self.close(Some(close(CloseCode::Again, "too slow; reconnect and resume"))).await;
                 }
                 _ = check.tick() => {
                     if last_heard.elapsed() > silence {
-                        return self.ws.close(Some(close(CloseCode::Policy, "no ping"))).await;
+                        return self.close(Some(close(CloseCode::Policy, "no ping"))).await;
                     }
                 }
             }
@@ -421,13 +448,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             let last = self.seen.get(ticket).copied();
             match last {
                 Some(last) if *seq <= last => return Ok(()),
-                Some(last) if *seq > last + 1 => return self.catch_up(*ticket).await,
+                Some(last) if *seq > last + 1 => return Box::pin(self.catch_up(*ticket)).await,
                 _ => {
                     self.seen.insert(*ticket, *seq);
                 }
             }
         }
         self.ws.send(Message::Text(json)).await
+    }
+
+    /// Closes the socket (boxed: rare, and not worth a slot in every idle socket's task).
+    async fn close(&mut self, frame: Option<CloseFrame>) -> WsResult {
+        Box::pin(self.ws.close(frame)).await
     }
 
     async fn strike(&mut self, frame: ServerFrame) -> WsResult {

@@ -105,7 +105,14 @@ pub async fn serve(
                     drop(stream);
                     continue;
                 }
-                sockets.spawn(accept(gateway.clone(), stream, peer, socket_config));
+                let gateway = gateway.clone();
+                let fut = async move {
+                    // Boxed: the handshake and greeting are freed once the socket is served.
+                    if let Some(greeted) = Box::pin(accept(gateway, stream, peer, socket_config)).await {
+                        connection::live(greeted).await;
+                    }
+                };
+                sockets.spawn(fut);
             }
             Some(_) = sockets.join_next(), if !sockets.is_empty() => {}
         }
@@ -134,7 +141,7 @@ pub async fn serve(
     Ok(())
 }
 
-/// The handshake, then the socket's life.
+/// The handshake and the greeting; the socket, once it may be served.
 #[expect(
     clippy::result_large_err,
     reason = "tungstenite's handshake callback answers with its own (large) error response"
@@ -144,7 +151,7 @@ async fn accept(
     stream: TcpStream,
     peer: SocketAddr,
     config: WebSocketConfig,
-) {
+) -> Option<Box<connection::Greeted<TcpStream>>> {
     let _ = stream.set_nodelay(true);
     let origin = Arc::new(Mutex::new(None::<String>));
     let seen = origin.clone();
@@ -173,21 +180,22 @@ async fn accept(
         Ok(response)
     };
     let handshake = tokio_tungstenite::accept_hdr_async_with_config(stream, callback, Some(config));
-    let ws = match tokio::time::timeout(HANDSHAKE_DEADLINE, handshake).await {
+    // Boxed: the handshake's state is freed once it is done.
+    let ws = match tokio::time::timeout(HANDSHAKE_DEADLINE, Box::pin(handshake)).await {
         Ok(Ok(ws)) => ws,
         Ok(Err(error)) => {
             tracing::debug!(%error, %peer, "a chat handshake failed");
             gateway.hub.release(peer.ip());
-            return;
+            return None;
         }
         Err(_) => {
             gateway.hub.release(peer.ip());
-            return;
+            return None;
         }
     };
     let origin = origin.lock().unwrap_or_else(|e| e.into_inner()).take();
     let user_agent = user_agent.lock().unwrap_or_else(|e| e.into_inner()).take();
-    connection::run(gateway, Socket::new(ws, origin, peer.ip(), user_agent)).await;
+    connection::greet(gateway, Socket::new(ws, origin, peer.ip(), user_agent)).await
 }
 
 /// The router, every second, on every node (its moves never collide).
