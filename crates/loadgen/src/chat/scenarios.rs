@@ -362,6 +362,9 @@ pub async fn idle(
     Ok(held)
 }
 
+/// The pause between fan-out rounds.
+const ROUND_GAP: Duration = Duration::from_secs(1);
+
 /// Connects `sockets` agent sockets (spread over the fixtures' agents), then starts chats
 /// `rounds` times and measures how long each chat's queue update takes to reach every socket.
 pub async fn fanout(
@@ -492,15 +495,26 @@ pub async fn fanout(
                             .max(1),
                     )?;
                 }
+                let ms = |at: Option<&Instant>| {
+                    at.map_or(f64::NAN, |at| {
+                        at.duration_since(sent).as_secs_f64() * 1000.0
+                    })
+                };
                 eprintln!(
-                    "round {round}: {} of {sockets} agents got the queue update",
-                    firsts.len()
+                    "round {round}: {} of {sockets} agents got the queue update, the first after {:.1} ms, the last after {:.1} ms",
+                    firsts.len(),
+                    ms(firsts.first()),
+                    ms(firsts.get(sockets.min(firsts.len()).saturating_sub(1))),
                 );
                 break;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         socket::send(&mut sink, &ClientFrame::End { ticket: None }).await?;
+        // Ending the chat sends every agent socket its own frames (the queue update that
+        // removes it, the ticket's change); the next round starts once they are out, so each
+        // round times one queue update, not one queued behind the last round's.
+        tokio::time::sleep(ROUND_GAP).await;
     }
     for reader in readers {
         reader.abort();
