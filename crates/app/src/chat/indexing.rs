@@ -32,9 +32,9 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 /// before it writes anyway.
 const PATIENCE: Duration = Duration::from_millis(500);
 /// The most transactions one sweep takes.
-const SWEEP_PASSES_MAX: usize = 100;
+const SWEEP_PASSES_MAX: usize = 400;
 /// Conversations indexed per transaction.
-const TICKETS_PER_PASS: usize = 20;
+const TICKETS_PER_PASS: usize = 5;
 
 /// Conversations with lines written on this node and not indexed yet.
 #[derive(Debug, Default)]
