@@ -193,6 +193,35 @@ pub fn find_many(conn: &mut DbConnection, ids: &[TicketId]) -> Result<Vec<Ticket
     with_tags(conn, rows)
 }
 
+/// These tickets without their tags (left empty), each row locked until the transaction
+/// ends on PostgreSQL, in id order (SQLite's writers are serialised already): for writes that
+/// change only a ticket's activity (status, milestones, last change), such as chat lines.
+pub fn lock_for_activity(
+    conn: &mut DbConnection,
+    ids: &[TicketId],
+) -> Result<Vec<Ticket>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    ids.sort_unstable();
+    let rows = match conn {
+        DbConnection::Postgres(pg) => tickets::table
+            .filter(tickets::id.eq_any(&ids))
+            .order(tickets::id)
+            .select(TicketRow::as_select())
+            .for_update()
+            .load(pg)?,
+        DbConnection::Sqlite(lite) => tickets::table
+            .filter(tickets::id.eq_any(&ids))
+            .select(TicketRow::as_select())
+            .load(lite)?,
+    };
+    rows.into_iter()
+        .map(|row| ticket_of(row, Vec::new()))
+        .collect()
+}
+
 /// The numbers of these tickets.
 pub fn numbers(conn: &mut DbConnection, ids: &[TicketId]) -> Result<Vec<i64>, StoreError> {
     let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();

@@ -15,7 +15,7 @@ use kefu_domain::{DomainError, status, text, time};
 use kefu_store::chat::conversations::{self, Chat};
 use kefu_store::chat::files as chat_files;
 use kefu_store::chat::lines::{self, Line};
-use kefu_store::{DbConnection, customers, dialect, messages, tickets, users};
+use kefu_store::{DbConnection, customers, messages, tickets, users};
 
 use crate::App;
 use crate::changes::{Change, ChangeKind};
@@ -192,15 +192,15 @@ fn write_batch(
         (0..batch.len()).map(|_| None).collect();
     let tickets_of = conversations_of(conn, batch)?;
     let mut tickets: Vec<TicketId> = tickets_of.iter().flatten().copied().collect();
-    tickets.sort_unstable_by_key(|t| t.to_string());
+    tickets.sort_unstable();
     tickets.dedup();
-    let ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
-    dialect::lock_tickets(conn, &ids)?;
-    let chats = conversations::find_many(conn, &tickets)?;
-    let mut rows: HashMap<TicketId, Ticket> = tickets::find_many(conn, &tickets)?
+    // The tickets are locked first (in id order, as every writer of a chat locks them), then
+    // their conversations are read.
+    let mut rows: HashMap<TicketId, Ticket> = tickets::lock_for_activity(conn, &tickets)?
         .into_iter()
         .map(|t| (t.id, t))
         .collect();
+    let chats = conversations::find_many(conn, &tickets)?;
 
     // Who may write where.
     let mut allowed: Vec<(usize, TicketId)> = Vec::with_capacity(batch.len());
