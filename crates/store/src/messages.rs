@@ -11,7 +11,7 @@ use kefu_domain::message::{Message, MessageKind, Visibility};
 use serde::{Deserialize, Serialize};
 
 use crate::convert::{from_db, parse, parse_opt, to_db};
-use crate::prepared;
+use crate::prepared::{self, Statement};
 use crate::schema::messages;
 use crate::{DbConnection, StoreError};
 
@@ -81,11 +81,78 @@ pub fn insert_many(conn: &mut DbConnection, list: &[Message]) -> Result<(), Stor
         return Ok(());
     }
     let rows: Vec<MessageRow> = list.iter().map(MessageRow::from).collect();
+    if let DbConnection::Postgres(pg) = conn {
+        insert_unnested(pg, rows)?;
+        return Ok(());
+    }
     for chunk in rows.chunks(crate::dialect::rows_per_statement(11)) {
         crate::with_backend!(conn, c => diesel::insert_into(messages::table)
             .values(chunk)
             .execute(c))?;
     }
+    Ok(())
+}
+
+/// PostgreSQL: the rows as one array per column, in a statement whose text is the same however
+/// many rows there are, so it stays prepared (a multi-row `VALUES` is parsed anew each time).
+fn insert_unnested(pg: &mut diesel::PgConnection, rows: Vec<MessageRow>) -> Result<(), StoreError> {
+    use diesel::sql_types::{Array, Nullable, Text, Timestamp};
+    let n = rows.len();
+    let (mut id, mut ticket, mut kind, mut visibility, mut author_kind) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut user, mut customer, mut channel, mut body, mut data, mut created) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for row in rows {
+        id.push(row.id);
+        ticket.push(row.ticket_id);
+        kind.push(row.kind);
+        visibility.push(row.visibility);
+        author_kind.push(row.author_kind);
+        user.push(row.author_user_id);
+        customer.push(row.author_customer_id);
+        channel.push(row.channel);
+        body.push(row.body);
+        data.push(row.data);
+        created.push(row.created_at);
+    }
+    Statement::<diesel::pg::Pg>::new(
+        "INSERT INTO messages (id, ticket_id, kind, visibility, author_kind, author_user_id, \
+         author_customer_id, channel, body, data, created_at) SELECT * FROM unnest(",
+    )
+    .bind::<Array<Text>, _>(id)
+    .sql("::text[], ")
+    .bind::<Array<Text>, _>(ticket)
+    .sql("::text[], ")
+    .bind::<Array<Text>, _>(kind)
+    .sql("::text[], ")
+    .bind::<Array<Text>, _>(visibility)
+    .sql("::text[], ")
+    .bind::<Array<Text>, _>(author_kind)
+    .sql("::text[], ")
+    .bind::<Array<Nullable<Text>>, _>(user)
+    .sql("::text[], ")
+    .bind::<Array<Nullable<Text>>, _>(customer)
+    .sql("::text[], ")
+    .bind::<Array<Text>, _>(channel)
+    .sql("::text[], ")
+    .bind::<Array<Text>, _>(body)
+    .sql("::text[], ")
+    .bind::<Array<Nullable<Text>>, _>(data)
+    .sql("::text[], ")
+    .bind::<Array<Timestamp>, _>(created)
+    .sql("::timestamp[])")
+    .execute(pg)?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use kefu_domain::message::Message;
 
 use crate::convert::parse;
 use crate::messages::MessageRow;
+use crate::prepared::Statement;
 use crate::schema::{chat_lines, messages};
 use crate::{DbConnection, StoreError};
 
@@ -40,6 +41,41 @@ fn seq_value(value: i64) -> Result<Sequence, StoreError> {
 
 /// Stores numbered lines (their messages must be stored first).
 pub fn insert_many(conn: &mut DbConnection, lines: &[Line]) -> Result<(), StoreError> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    // PostgreSQL: one array per column, in a statement whose text is the same however many
+    // lines there are, so it stays prepared (a multi-row `VALUES` is parsed anew each time).
+    if let DbConnection::Postgres(pg) = conn {
+        Statement::<diesel::pg::Pg>::new(
+            "INSERT INTO chat_lines (ticket_id, seq, message_id, client_id) SELECT * FROM unnest(",
+        )
+        .bind::<Array<Text>, _>(
+            lines
+                .iter()
+                .map(|l| l.ticket.to_string())
+                .collect::<Vec<_>>(),
+        )
+        .sql("::text[], ")
+        .bind::<Array<BigInt>, _>(lines.iter().map(|l| seq_column(l.seq)).collect::<Vec<_>>())
+        .sql("::bigint[], ")
+        .bind::<Array<Text>, _>(
+            lines
+                .iter()
+                .map(|l| l.message.to_string())
+                .collect::<Vec<_>>(),
+        )
+        .sql("::text[], ")
+        .bind::<Array<Nullable<Text>>, _>(
+            lines
+                .iter()
+                .map(|l| l.client_id.clone())
+                .collect::<Vec<_>>(),
+        )
+        .sql("::text[])")
+        .execute(pg)?;
+        return Ok(());
+    }
     for chunk in lines.chunks(crate::dialect::rows_per_statement(4)) {
         let rows: Vec<_> = chunk
             .iter()
