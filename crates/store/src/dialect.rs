@@ -66,22 +66,6 @@ pub fn lock_ticket(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> 
     Ok(())
 }
 
-/// Locks the rows of these tickets until the transaction ends, in id order so that two
-/// writers locking overlapping sets never wait for each other in a circle (PostgreSQL;
-/// SQLite's writers are serialised already).
-pub fn lock_tickets(conn: &mut DbConnection, ids: &[String]) -> Result<(), StoreError> {
-    if let DbConnection::Postgres(pg) = conn
-        && !ids.is_empty()
-    {
-        let mut sorted = ids.to_vec();
-        sorted.sort_unstable();
-        diesel::sql_query("SELECT 1 FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE")
-            .bind::<diesel::sql_types::Array<Text>, _>(sorted)
-            .execute(pg)?;
-    }
-    Ok(())
-}
-
 /// Lets the current transaction commit without waiting for its log to reach the disk
 /// (PostgreSQL's `synchronous_commit = off`; SQLite in WAL mode never waits at commit): for
 /// what can be written again from the database itself, such as search entries, so a crash

@@ -73,15 +73,18 @@ pub async fn index_pending(app: &App) -> Result<usize, AppError> {
 pub async fn index_left_behind(app: &App) -> Result<usize, AppError> {
     let mut indexed = 0;
     let patience = Instant::now() + PATIENCE;
-    // Busy conversations fall behind again while this runs; the next sweep takes them.
+    // In conversation order, each once: busy conversations fall behind again while this runs,
+    // and must not keep the sweep from the ones a stopped node left (the next sweep takes them).
+    let mut after = None;
     for _ in 0..SWEEP_PASSES_MAX {
         let behind = app
             .store
-            .read(|conn| conversations::behind_on_index(conn, TICKETS_PER_PASS as i64))
+            .read(move |conn| conversations::behind_on_index(conn, after, TICKETS_PER_PASS as i64))
             .await?;
-        if behind.is_empty() {
+        let Some(last) = behind.last().copied() else {
             return Ok(indexed);
-        }
+        };
+        after = Some(last);
         indexed += index_lines(app, &behind, patience).await?;
     }
     Ok(indexed)

@@ -297,11 +297,18 @@ pub fn reserve_seqs(
     Ok(Sequence::new(last - count + 1))
 }
 
-/// Conversations with lines not yet indexed for search (at most `limit`): those a node wrote
-/// and stopped before indexing, and those whose last lines were indexed when written.
-pub fn behind_on_index(conn: &mut DbConnection, limit: i64) -> Result<Vec<TicketId>, StoreError> {
+/// Conversations with lines not yet indexed for search (at most `limit`, in ticket order,
+/// after `after`): those a node wrote and stopped before indexing, and those whose last lines
+/// were indexed when written.
+pub fn behind_on_index(
+    conn: &mut DbConnection,
+    after: Option<TicketId>,
+    limit: i64,
+) -> Result<Vec<TicketId>, StoreError> {
+    let after = after.map_or_else(String::new, |t| t.to_string());
     let ids: Vec<String> = conversations::table
         .left_join(chat_index_cursors::table)
+        .filter(conversations::ticket_id.gt(after))
         .filter(
             chat_index_cursors::indexed_seq
                 .is_null()
@@ -309,6 +316,7 @@ pub fn behind_on_index(conn: &mut DbConnection, limit: i64) -> Result<Vec<Ticket
         )
         .filter(conversations::last_seq.gt(0))
         .select(conversations::ticket_id)
+        .order(conversations::ticket_id)
         .limit(limit)
         .load(conn)?;
     ids.iter().map(|id| parse(id)).collect()
