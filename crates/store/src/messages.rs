@@ -82,7 +82,7 @@ pub fn insert_many(conn: &mut DbConnection, list: &[Message]) -> Result<(), Stor
     }
     let rows: Vec<MessageRow> = list.iter().map(MessageRow::from).collect();
     if let DbConnection::Postgres(pg) = conn {
-        insert_unnested(pg, rows)?;
+        insert_unnested(pg, &rows)?;
         return Ok(());
     }
     for chunk in rows.chunks(crate::dialect::rows_per_statement(11)) {
@@ -95,62 +95,36 @@ pub fn insert_many(conn: &mut DbConnection, list: &[Message]) -> Result<(), Stor
 
 /// PostgreSQL: the rows as one array per column, in a statement whose text is the same however
 /// many rows there are, so it stays prepared (a multi-row `VALUES` is parsed anew each time).
-fn insert_unnested(pg: &mut diesel::PgConnection, rows: Vec<MessageRow>) -> Result<(), StoreError> {
+fn insert_unnested(pg: &mut diesel::PgConnection, rows: &[MessageRow]) -> Result<(), StoreError> {
     use diesel::sql_types::{Array, Nullable, Text, Timestamp};
-    let n = rows.len();
-    let (mut id, mut ticket, mut kind, mut visibility, mut author_kind) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut user, mut customer, mut channel, mut body, mut data, mut created) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for row in rows {
-        id.push(row.id);
-        ticket.push(row.ticket_id);
-        kind.push(row.kind);
-        visibility.push(row.visibility);
-        author_kind.push(row.author_kind);
-        user.push(row.author_user_id);
-        customer.push(row.author_customer_id);
-        channel.push(row.channel);
-        body.push(row.body);
-        data.push(row.data);
-        created.push(row.created_at);
-    }
+    let text = |column: fn(&MessageRow) -> &str| rows.iter().map(column).collect::<Vec<_>>();
+    let maybe =
+        |column: fn(&MessageRow) -> Option<&str>| rows.iter().map(column).collect::<Vec<_>>();
     Statement::<diesel::pg::Pg>::new(
         "INSERT INTO messages (id, ticket_id, kind, visibility, author_kind, author_user_id, \
          author_customer_id, channel, body, data, created_at) SELECT * FROM unnest(",
     )
-    .bind::<Array<Text>, _>(id)
+    .bind::<Array<Text>, _>(text(|r| r.id.as_str()))
     .sql("::text[], ")
-    .bind::<Array<Text>, _>(ticket)
+    .bind::<Array<Text>, _>(text(|r| r.ticket_id.as_str()))
     .sql("::text[], ")
-    .bind::<Array<Text>, _>(kind)
+    .bind::<Array<Text>, _>(text(|r| r.kind.as_str()))
     .sql("::text[], ")
-    .bind::<Array<Text>, _>(visibility)
+    .bind::<Array<Text>, _>(text(|r| r.visibility.as_str()))
     .sql("::text[], ")
-    .bind::<Array<Text>, _>(author_kind)
+    .bind::<Array<Text>, _>(text(|r| r.author_kind.as_str()))
     .sql("::text[], ")
-    .bind::<Array<Nullable<Text>>, _>(user)
+    .bind::<Array<Nullable<Text>>, _>(maybe(|r| r.author_user_id.as_deref()))
     .sql("::text[], ")
-    .bind::<Array<Nullable<Text>>, _>(customer)
+    .bind::<Array<Nullable<Text>>, _>(maybe(|r| r.author_customer_id.as_deref()))
     .sql("::text[], ")
-    .bind::<Array<Text>, _>(channel)
+    .bind::<Array<Text>, _>(text(|r| r.channel.as_str()))
     .sql("::text[], ")
-    .bind::<Array<Text>, _>(body)
+    .bind::<Array<Text>, _>(text(|r| r.body.as_str()))
     .sql("::text[], ")
-    .bind::<Array<Nullable<Text>>, _>(data)
+    .bind::<Array<Nullable<Text>>, _>(maybe(|r| r.data.as_deref()))
     .sql("::text[], ")
-    .bind::<Array<Timestamp>, _>(created)
+    .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
     .sql("::timestamp[])")
     .execute(pg)?;
     Ok(())
