@@ -79,7 +79,10 @@ id_schema! {
     MessageId, "One entry on a ticket's timeline.";
     CallId, "A phone call logged on a ticket.";
     WidgetId, "A chat widget embedded on the business's websites.";
-    FileId, "A file sent in a chat.";
+    FileId, "A file on a message: sent in a chat or attached to mail.";
+    MailboxId, "An address Kefu receives mail on.";
+    OutboxId, "Something waiting in the outbox to leave Kefu (an email).";
+    QuarantineId, "A raw mail kept in quarantine because it could not be taken.";
 }
 
 /// The OpenAPI schema of `TicketNumber`: a positive integer.

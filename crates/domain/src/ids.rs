@@ -81,8 +81,14 @@ id_type! {
     WidgetId;
     /// An anonymous visitor of a widget, known by a key their browser keeps.
     VisitorId;
-    /// A file sent in a chat.
+    /// A file on a message: sent in a chat or attached to mail.
     FileId;
+    /// An address Kefu receives mail on.
+    MailboxId;
+    /// Something waiting in the outbox to leave Kefu (an email).
+    OutboxId;
+    /// A raw mail kept in quarantine because it could not be taken.
+    QuarantineId;
 }
 
 #[cfg(test)]

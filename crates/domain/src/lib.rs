@@ -17,6 +17,7 @@ pub mod error;
 pub mod file;
 pub mod ids;
 pub mod locale;
+pub mod mail;
 pub mod message;
 pub mod password;
 pub mod permissions;

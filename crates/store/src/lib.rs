@@ -17,6 +17,7 @@ pub mod customers;
 pub mod devices;
 pub mod dialect;
 pub mod error;
+pub mod mail;
 pub mod messages;
 pub mod migrate;
 pub mod password_resets;

@@ -241,7 +241,11 @@ diesel::joinable!(conversations -> tickets (ticket_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
 diesel::joinable!(chat_lines -> messages (message_id));
 diesel::joinable!(chat_lines -> conversations (ticket_id));
-diesel::joinable!(chat_files -> messages (message_id));
+diesel::joinable!(message_files -> messages (message_id));
+diesel::joinable!(mailbox_imap -> mailboxes (mailbox_id));
+diesel::joinable!(email_messages -> messages (message_id));
+diesel::joinable!(email_messages -> mailboxes (mailbox_id));
+diesel::joinable!(email_messages -> tickets (ticket_id));
 diesel::joinable!(chat_index_cursors -> conversations (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -271,7 +275,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversations,
     chat_index_cursors,
     chat_lines,
-    chat_files,
+    message_files,
+    mailboxes,
+    mailbox_imap,
+    email_messages,
+    ticket_participants,
+    outbox,
+    undeliverable_addresses,
+    mail_quarantine,
 );
 
 diesel::table! {
@@ -368,7 +379,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    chat_files (id) {
+    message_files (id) {
         id -> Text,
         ticket_id -> Text,
         message_id -> Text,
@@ -381,5 +392,114 @@ diesel::table! {
         thumbnail -> Bool,
         access_key -> Text,
         created_at -> Timestamp,
+        content_id -> Nullable<Text>,
+        inline -> Bool,
+    }
+}
+
+diesel::table! {
+    mailboxes (id) {
+        id -> Text,
+        name -> Text,
+        address -> Text,
+        address_key -> Text,
+        team_id -> Nullable<Text>,
+        stage -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mailbox_imap (mailbox_id) {
+        mailbox_id -> Text,
+        host -> Text,
+        port -> Integer,
+        security -> Text,
+        username -> Text,
+        password -> Text,
+        folder -> Text,
+        after_fetch -> Text,
+        move_to -> Nullable<Text>,
+        uid_validity -> Nullable<BigInt>,
+        last_uid -> BigInt,
+        checked_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    email_messages (message_id) {
+        message_id -> Text,
+        ticket_id -> Text,
+        mailbox_id -> Text,
+        direction -> Text,
+        header_id -> Text,
+        from_address -> Text,
+        from_name -> Nullable<Text>,
+        recipients -> Text,
+        subject -> Text,
+        thread_rule -> Text,
+        html -> Nullable<Text>,
+        quoted -> Nullable<Text>,
+        raw_sha256 -> Nullable<Text>,
+        automatic -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_participants (ticket_id, email_key) {
+        ticket_id -> Text,
+        email_key -> Text,
+        email -> Text,
+        name -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        ticket_id -> Nullable<Text>,
+        message_id -> Nullable<Text>,
+        payload -> Text,
+        automatic -> Bool,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    undeliverable_addresses (email_key) {
+        email_key -> Text,
+        email -> Text,
+        status -> Text,
+        diagnostic -> Nullable<Text>,
+        bounced_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_quarantine (id) {
+        id -> Text,
+        mailbox_id -> Nullable<Text>,
+        source -> Text,
+        raw_sha256 -> Text,
+        size -> BigInt,
+        reason -> Text,
+        detail -> Text,
+        sender -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        last_tried_at -> Timestamp,
     }
 }

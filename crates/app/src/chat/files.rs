@@ -84,6 +84,8 @@ pub(crate) fn stored(
         thumbnail: file.thumbnail,
         access_key: file.access_key.clone(),
         created_at: now,
+        content_id: None,
+        inline: false,
     }
 }
 

@@ -13,7 +13,7 @@ use kefu_domain::role::Role;
 use kefu_domain::ticket::{Channel, Status, Ticket};
 use kefu_domain::{DomainError, status, text, time};
 use kefu_store::chat::conversations::{self, Chat};
-use kefu_store::chat::files as chat_files;
+use kefu_store::chat::files as message_files;
 use kefu_store::chat::lines::{self, Line};
 use kefu_store::{DbConnection, customers, messages, tickets, users};
 
@@ -341,7 +341,7 @@ fn write_batch(
     }
     messages::insert_many(conn, &new_messages)?;
     lines::insert_many(conn, &new_lines)?;
-    chat_files::insert_many(conn, &new_files)?;
+    message_files::insert_many(conn, &new_files)?;
     let mut changes = Vec::with_capacity(counts.len());
     let mut touched = Vec::new();
     for (ticket_id, _) in &counts {

@@ -1,4 +1,5 @@
-//! Files sent in chats: which message carries each, what it is, and the key its links hold.
+//! Files on messages (sent in chats, attached to mail): which message carries each, what it
+//! is, and the key its links hold.
 //! The bytes themselves are kept outside the database, by their SHA-256.
 
 use chrono::{DateTime, Utc};
@@ -6,7 +7,7 @@ use diesel::prelude::*;
 use kefu_domain::ids::{FileId, MessageId, TicketId};
 
 use crate::convert::{from_db, parse, to_db};
-use crate::schema::chat_files;
+use crate::schema::message_files;
 use crate::{DbConnection, StoreError};
 
 /// A file as stored.
@@ -36,11 +37,15 @@ pub struct StoredFile {
     pub access_key: String,
     /// When it was sent.
     pub created_at: DateTime<Utc>,
+    /// The `Content-ID` an HTML mail body refers to it by.
+    pub content_id: Option<String>,
+    /// Whether it is shown within the body (an inline image of an HTML mail).
+    pub inline: bool,
 }
 
-/// A `chat_files` row as stored.
+/// A `message_files` row as stored.
 #[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = chat_files)]
+#[diesel(table_name = message_files)]
 struct FileRow {
     id: String,
     ticket_id: String,
@@ -54,6 +59,8 @@ struct FileRow {
     thumbnail: bool,
     access_key: String,
     created_at: chrono::NaiveDateTime,
+    content_id: Option<String>,
+    inline: bool,
 }
 
 fn pixels(value: Option<u32>) -> Option<i32> {
@@ -75,6 +82,8 @@ impl From<&StoredFile> for FileRow {
             thumbnail: f.thumbnail,
             access_key: f.access_key.clone(),
             created_at: to_db(f.created_at),
+            content_id: f.content_id.clone(),
+            inline: f.inline,
         }
     }
 }
@@ -97,22 +106,24 @@ impl TryFrom<FileRow> for StoredFile {
             thumbnail: row.thumbnail,
             access_key: row.access_key,
             created_at: from_db(row.created_at),
+            content_id: row.content_id,
+            inline: row.inline,
         })
     }
 }
 
 /// Stores files (their messages must be stored first).
 pub fn insert_many(conn: &mut DbConnection, files: &[StoredFile]) -> Result<(), StoreError> {
-    for chunk in files.chunks(crate::dialect::rows_per_statement(12)) {
+    for chunk in files.chunks(crate::dialect::rows_per_statement(14)) {
         let rows: Vec<FileRow> = chunk.iter().map(FileRow::from).collect();
-        crate::with_backend!(conn, c => diesel::insert_into(chat_files::table).values(&rows).execute(c))?;
+        crate::with_backend!(conn, c => diesel::insert_into(message_files::table).values(&rows).execute(c))?;
     }
     Ok(())
 }
 
 /// The file with `id`, if there is one.
 pub fn find(conn: &mut DbConnection, id: FileId) -> Result<Option<StoredFile>, StoreError> {
-    chat_files::table
+    message_files::table
         .find(id.to_string())
         .select(FileRow::as_select())
         .first(conn)
@@ -126,9 +137,9 @@ pub fn of_message(
     conn: &mut DbConnection,
     message: MessageId,
 ) -> Result<Vec<StoredFile>, StoreError> {
-    chat_files::table
-        .filter(chat_files::message_id.eq(message.to_string()))
-        .order(chat_files::created_at)
+    message_files::table
+        .filter(message_files::message_id.eq(message.to_string()))
+        .order(message_files::created_at)
         .select(FileRow::as_select())
         .load(conn)?
         .into_iter()

@@ -1,0 +1,10 @@
+DROP TABLE mail_quarantine;
+DROP TABLE undeliverable_addresses;
+DROP TABLE outbox;
+DROP TABLE ticket_participants;
+DROP TABLE email_messages;
+ALTER TABLE message_files DROP COLUMN inline;
+ALTER TABLE message_files DROP COLUMN content_id;
+ALTER TABLE message_files RENAME TO chat_files;
+DROP TABLE mailbox_imap;
+DROP TABLE mailboxes;
