@@ -8,6 +8,7 @@ pub mod auth;
 pub mod chat;
 pub mod customers;
 pub mod files;
+pub mod mail;
 pub mod nullable;
 pub mod object;
 pub mod problem;

@@ -13,6 +13,7 @@ pub mod chat;
 pub mod customers;
 pub mod error;
 pub mod files;
+pub mod mail;
 pub mod passwords;
 pub mod search;
 pub mod settings;
@@ -72,6 +73,7 @@ pub struct App {
     chat: broadcast::Sender<Arc<ChatEvent>>,
     bus: Option<kefu_bus::Bus<Event>>,
     files: Option<files::FileStore>,
+    mail: Arc<mail::MailSettings>,
     chat_index: Arc<chat::indexing::Pending>,
 }
 
@@ -116,6 +118,7 @@ impl App {
             chat: broadcast::channel(CHAT_BUFFER).0,
             bus: None,
             files: None,
+            mail: Arc::default(),
             chat_index: Arc::default(),
         })
     }
@@ -123,6 +126,12 @@ impl App {
     /// Keeps files sent in chats in `store`.
     pub fn with_files(mut self, store: files::FileStore) -> Self {
         self.files = Some(store);
+        self
+    }
+
+    /// Takes and sends mail as `config` says.
+    pub fn with_mail(mut self, config: mail::MailConfig) -> Self {
+        self.mail = Arc::new(mail::MailSettings::new(config));
         self
     }
 

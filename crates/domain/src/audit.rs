@@ -48,6 +48,14 @@ string_enum! {
         WidgetUpdated => "widget_updated",
         /// An admin deleted a chat widget.
         WidgetDeleted => "widget_deleted",
+        /// An admin added a mailbox.
+        MailboxCreated => "mailbox_created",
+        /// An admin changed a mailbox or its IMAP settings.
+        MailboxUpdated => "mailbox_updated",
+        /// An admin took a quarantined mail in again.
+        QuarantineRetried => "quarantine_retried",
+        /// An admin deleted a quarantined mail.
+        QuarantineDeleted => "quarantine_deleted",
     }
 }
 

@@ -40,7 +40,7 @@ enum Command {
     /// chat gateway beside them.
     Serve {
         /// The roles this node runs, comma-separated (all by default).
-        #[arg(long, value_delimiter = ',', default_value = "api,gateway")]
+        #[arg(long, value_delimiter = ',', default_value = serve::ALL_ROLES)]
         roles: Vec<serve::Role>,
     },
     /// Apply database migrations and exit.
@@ -59,6 +59,31 @@ enum Command {
     Search {
         #[command(subcommand)]
         command: SearchCommand,
+    },
+    /// The email channel.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// Take in one mail read from standard input (an MTA's pipe transport). Exits 0 when it
+    /// was taken, 65 when it was kept in quarantine instead, 75 when nothing could keep it
+    /// (the MTA should try again later); the reason goes to standard error.
+    Ingest {
+        /// The mailbox it came in on (by name); by default the one among its recipients.
+        #[arg(long)]
+        mailbox: Option<String>,
+    },
+    /// Take quarantined mail in again.
+    Retry {
+        /// The quarantine entries to retry.
+        ids: Vec<String>,
+        /// Retry every quarantined mail.
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
     },
 }
 
@@ -130,6 +155,12 @@ fn parse_role(value: &str) -> Result<Role, String> {
 /// Parses the command line and runs it; the process's exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Mail {
+        command: MailCommand::Ingest { mailbox },
+    } = &cli.command
+    {
+        return run_ingest(cli.config.as_deref(), mailbox.as_deref());
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -147,6 +178,35 @@ pub fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `kefu mail ingest`: its own exit codes, for MTAs.
+fn run_ingest(config: Option<&std::path::Path>, mailbox: Option<&str>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("kefu: cannot start the async runtime: {error}");
+            return ExitCode::from(75);
+        }
+    };
+    runtime.block_on(async {
+        let prepared = async {
+            let config = Config::load(config).context("reading the configuration")?;
+            telemetry::init(&config.log.filter);
+            let store = open_store(&config).await?;
+            crate::mail::app_of(&store, &config)
+        };
+        match prepared.await {
+            Ok(app) => crate::mail::ingest_stdin(&app, mailbox).await,
+            Err(error) => {
+                eprintln!("kefu: the mail could not be kept (try again later): {error:#}");
+                ExitCode::from(75)
+            }
+        }
+    })
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<Store> {
@@ -235,6 +295,23 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 None => println!("demo agents existed already; their password is unchanged"),
             }
             Ok(())
+        }
+        Command::Mail { command } => {
+            let store = open_store(&config).await?;
+            let app = crate::mail::app_of(&store, &config)?;
+            match command {
+                MailCommand::Ingest { .. } => Ok(()),
+                MailCommand::Retry { ids, all } => {
+                    if !all && ids.is_empty() {
+                        anyhow::bail!("name the quarantine entries to retry, or give --all");
+                    }
+                    if crate::mail::retry(&app, &ids, all).await? {
+                        Ok(())
+                    } else {
+                        anyhow::bail!("some mail is still in quarantine")
+                    }
+                }
+            }
         }
         Command::Search {
             command: SearchCommand::Reindex,

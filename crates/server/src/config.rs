@@ -24,8 +24,15 @@ pub struct Config {
     pub api: ApiConfig,
     /// The chat gateway (`[gateway]`).
     pub gateway: GatewayConfig,
-    /// Files sent in chats (`[files]`).
+    /// Files sent in chats and attached to mail (`[files]`).
     pub files: kefu_app::files::FilesConfig,
+    /// The email channel (`[mail]`).
+    pub mail: kefu_app::mail::MailConfig,
+    /// The SMTP server mail is handed to (`[smtp]`); without one, mail is written as `.eml`
+    /// files (`[notify] eml_dir`).
+    pub smtp: Option<kefu_notify::SmtpConfig>,
+    /// The outbox worker (`[notify]`).
+    pub notify: kefu_notify::NotifyConfig,
     /// The bus between nodes (`[redis]`).
     pub redis: RedisConfig,
     /// Logging (`[log]`).

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod mail;
 pub mod serve;
 pub mod telemetry;
 pub mod users;

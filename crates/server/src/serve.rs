@@ -25,7 +25,12 @@ pub enum Role {
     Api,
     /// The chat gateway (port 8081).
     Gateway,
+    /// The outbox worker: delivers mail (SMTP, or `.eml` files without a server).
+    Notify,
 }
+
+/// Every role: what `kefu serve` runs without `--roles`.
+pub const ALL_ROLES: &str = "api,gateway,notify";
 
 /// Runs the `roles` of Kefu with `config` until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
@@ -74,7 +79,10 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
         .unwrap_or_else(|| config.database.files_dir());
     let files = kefu_app::files::FileStore::open(&files_dir, config.files.max_bytes)
         .with_context(|| format!("opening the files directory {}", files_dir.display()))?;
-    api_state.app = api_state.app.with_files(files);
+    api_state.app = api_state
+        .app
+        .with_files(files)
+        .with_mail(config.mail.clone());
     if let Some(url) = &config.redis.url {
         api_state
             .app
@@ -134,6 +142,16 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
                 .context("serving HTTP")
         });
     }
+    if roles.contains(&Role::Notify) {
+        let transport = mail_transport(&config)?;
+        let app = app.clone();
+        let notify = config.notify.clone();
+        let stopping = stopping.clone();
+        roles_running.spawn(async move {
+            kefu_notify::run(app, notify, transport, stopping).await;
+            Ok(())
+        });
+    }
     let mut result = Ok(());
     while let Some(done) = roles_running.join_next().await {
         if let Ok(Err(error)) = done {
@@ -150,6 +168,22 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
     }
     tracing::info!("Kefu stopped");
     result
+}
+
+/// Where mail goes: the configured SMTP server, else `.eml` files.
+fn mail_transport(config: &Config) -> anyhow::Result<kefu_notify::Transport> {
+    if let Some(smtp) = &config.smtp {
+        tracing::info!(host = %smtp.host, "mail goes out through SMTP");
+        return kefu_notify::Transport::smtp(smtp).context("setting up SMTP ([smtp])");
+    }
+    let dir = config.notify.eml_dir.clone().unwrap_or_else(|| {
+        config
+            .database
+            .beside_database("mail-out", "./data/mail-out")
+    });
+    tracing::info!(dir = %dir.display(), "no SMTP server is configured: mail is written as .eml files");
+    kefu_notify::Transport::files(&dir)
+        .with_context(|| format!("opening the mail directory {}", dir.display()))
 }
 
 /// How often a little of the search index is merged.

@@ -27,13 +27,20 @@ impl StoreConfig {
     /// Where files sent in chats are kept unless `[files] dir` says otherwise: beside the
     /// SQLite file (`kefu.sqlite3.files`), or `./data/files` on PostgreSQL.
     pub fn files_dir(&self) -> PathBuf {
+        self.beside_database("files", "./data/files")
+    }
+
+    /// A path beside the SQLite database file (`kefu.sqlite3.<suffix>`), or `fallback` on
+    /// PostgreSQL.
+    pub fn beside_database(&self, suffix: &str, fallback: &str) -> PathBuf {
         match Target::parse(&self.url) {
             Ok(Target::Sqlite(file)) => {
                 let mut name = file.file_name().unwrap_or_default().to_owned();
-                name.push(".files");
+                name.push(".");
+                name.push(suffix);
                 file.with_file_name(name)
             }
-            _ => PathBuf::from("./data/files"),
+            _ => PathBuf::from(fallback),
         }
     }
 

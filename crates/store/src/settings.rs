@@ -65,3 +65,33 @@ pub fn set(
         other => other.map(|_| ()),
     }
 }
+
+/// The value under `key`, storing `value` there first if the key is absent: the first node
+/// to store it wins, and every node gets the same answer.
+pub fn get_or_insert(
+    conn: &mut DbConnection,
+    key: &str,
+    value: &str,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    if let Some(stored) = get(conn, key)? {
+        return Ok(stored);
+    }
+    let insert = |c: &mut DbConnection| {
+        diesel::insert_into(settings::table)
+            .values((
+                settings::key.eq(key),
+                settings::value.eq(value),
+                settings::updated_at.eq(to_db(now)),
+            ))
+            .execute(c)
+            .map_err(StoreError::from)
+    };
+    match savepoint(conn, insert) {
+        Ok(_) => Ok(value.to_owned()),
+        Err(StoreError::Conflict(_)) => {
+            get(conn, key)?.ok_or_else(|| StoreError::Corrupt(format!("setting {key} vanished")))
+        }
+        Err(other) => Err(other),
+    }
+}

@@ -108,6 +108,28 @@ impl FileStore {
         })
     }
 
+    /// Keeps `bytes` as they are, whatever they hold (a raw mail, an attachment of a type Kefu
+    /// does not read), and answers their SHA-256. Blocking: run it off the async threads.
+    pub fn keep_raw(&self, bytes: &[u8]) -> Result<String, AppError> {
+        let sha256 = hex(&Sha256::digest(bytes));
+        let path = self.path_of(&sha256);
+        if !path.exists() {
+            self.write_atomically(&path, bytes)?;
+        }
+        Ok(sha256)
+    }
+
+    /// Reads back bytes kept under `sha256`. Blocking.
+    pub fn read(&self, sha256: &str) -> Result<Vec<u8>, AppError> {
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AppError::NotFound("file"));
+        }
+        std::fs::read(self.path_of(sha256)).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => AppError::NotFound("file"),
+            _ => AppError::Internal(Box::new(e)),
+        })
+    }
+
     /// Where the bytes with this SHA-256 are kept.
     pub fn path_of(&self, sha256: &str) -> PathBuf {
         let (first, second) = (

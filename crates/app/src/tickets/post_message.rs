@@ -1,6 +1,7 @@
 //! Adding a public reply or an internal note to a ticket, optionally setting its status. A
 //! requester's reply reopens a solved ticket and ends waiting on them; an agent's public reply
-//! to an unassigned ticket makes them its assignee (unless the ticket's team turned that off).
+//! to an unassigned ticket makes them its assignee (unless the ticket's team turned that off),
+//! and on an email ticket goes out by mail through the outbox, in the same transaction.
 
 use kefu_api_types::tickets::{MessageResponse, PostMessageRequest};
 use kefu_domain::account::Team;
@@ -60,6 +61,7 @@ pub async fn post(
         channel,
     } = command;
     let region = app.phone_region().await?;
+    let mail = app.mail_context().await?;
     let (ticket, entry) = app
         .store
         .write(move |conn| {
@@ -122,6 +124,9 @@ pub async fn post(
             }
             after.updated_at = now;
             tickets::save(conn, &after)?;
+            if staff_public_reply {
+                crate::mail::outgoing::reply_by_mail(conn, &mail, &after, &message, now)?;
+            }
             if actor.is_staff() {
                 reads::mark_seen(conn, actor.user, after.id, now)?;
             }

@@ -1,0 +1,223 @@
+//! The email channel's HTTP bodies: mailboxes (admins), raw mail taken over HTTP, the
+//! quarantine, and the email details of timeline entries.
+
+use chrono::{DateTime, Utc};
+use kefu_domain::ids::{MailboxId, MessageId, QuarantineId, TeamId, TicketId};
+use kefu_domain::mail::{AfterFetch, ImapSecurity};
+use kefu_domain::ticket::Stage;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How a mailbox's mail is fetched over IMAP.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImapRequest {
+    /// The server's host name.
+    #[schema(min_length = 1, max_length = 253)]
+    pub host: String,
+    /// Its port (993 for TLS, 143 for STARTTLS).
+    pub port: u16,
+    /// `tls`, `starttls` or `none`.
+    #[schema(value_type = String, example = "tls")]
+    pub security: ImapSecurity,
+    /// The login.
+    pub username: String,
+    /// The password; leave it out when changing other settings to keep the stored one.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// The folder mail arrives in (`INBOX` if not given).
+    #[serde(default)]
+    pub folder: Option<String>,
+    /// `flag` (mark taken mail `\Seen`) or `move` (to `move_to`); `flag` if not given.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "flag")]
+    pub after_fetch: Option<AfterFetch>,
+    /// The folder taken mail is moved to.
+    #[serde(default)]
+    pub move_to: Option<String>,
+}
+
+/// `POST /api/v1/mailboxes` and `PUT /api/v1/mailboxes/{id}` (admins): a mailbox's setup.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxRequest {
+    /// A name for admins ("After-sales support").
+    #[schema(min_length = 1, max_length = 120)]
+    pub name: String,
+    /// The address (`support@shop.example`).
+    pub address: String,
+    /// The team new tickets from it go to.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::schema::TeamId>)]
+    pub team_id: Option<TeamId>,
+    /// The stage new tickets from it get (pre-sale if not given).
+    #[serde(default)]
+    #[schema(value_type = Option<crate::schema::Stage>)]
+    pub stage: Option<Stage>,
+    /// Whether mail is fetched from it (yes if not given).
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// IMAP fetching; leave it out for mailboxes fed over HTTP or a pipe.
+    #[serde(default)]
+    pub imap: Option<ImapRequest>,
+}
+
+/// A mailbox's IMAP settings as shown: never the password.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ImapResponse {
+    /// The server's host name.
+    pub host: String,
+    /// Its port.
+    pub port: u16,
+    /// `tls`, `starttls` or `none`.
+    #[schema(value_type = String)]
+    pub security: ImapSecurity,
+    /// The login.
+    pub username: String,
+    /// The folder mail arrives in.
+    pub folder: String,
+    /// `flag` or `move`.
+    #[schema(value_type = String)]
+    pub after_fetch: AfterFetch,
+    /// The folder taken mail is moved to.
+    pub move_to: Option<String>,
+    /// When the folder was last checked.
+    pub checked_at: Option<DateTime<Utc>>,
+    /// Why the last check failed, if it did.
+    pub last_error: Option<String>,
+}
+
+/// A mailbox.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MailboxResponse {
+    /// Its id.
+    #[schema(value_type = crate::schema::MailboxId)]
+    pub id: MailboxId,
+    /// Its name.
+    pub name: String,
+    /// Its address.
+    pub address: String,
+    /// The team new tickets from it go to.
+    #[schema(value_type = Option<crate::schema::TeamId>)]
+    pub team_id: Option<TeamId>,
+    /// The stage new tickets from it get.
+    #[schema(value_type = crate::schema::Stage)]
+    pub stage: Stage,
+    /// Whether mail is fetched from it.
+    pub active: bool,
+    /// IMAP fetching, if set up.
+    pub imap: Option<ImapResponse>,
+}
+
+/// How a connection test went.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ConnectionCheck {
+    /// Whether Kefu signed in and opened the folder.
+    pub ok: bool,
+    /// Messages in the folder, when it opened.
+    pub messages: Option<u32>,
+    /// What went wrong, when it did.
+    pub error: Option<String>,
+}
+
+/// `POST /api/v1/inbound/email`: what became of the mail.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct InboundResult {
+    /// `created`, `added`, `duplicate`, `bounce` or `quarantined`.
+    pub outcome: String,
+    /// The ticket it is on, if any.
+    #[schema(value_type = Option<crate::schema::TicketId>)]
+    pub ticket_id: Option<TicketId>,
+    /// The ticket's number, if any.
+    pub ticket_number: Option<i64>,
+    /// The timeline entry it became, if any.
+    #[schema(value_type = Option<crate::schema::MessageId>)]
+    pub message_id: Option<MessageId>,
+    /// The rule that threaded it (`reply_address`, `headers`, `subject_tag`, `new_ticket`,
+    /// `follow_up`).
+    pub rule: Option<String>,
+    /// The quarantine entry, when it was quarantined.
+    #[schema(value_type = Option<crate::schema::QuarantineId>)]
+    pub quarantine_id: Option<QuarantineId>,
+    /// Why it was quarantined.
+    pub reason: Option<String>,
+}
+
+/// A mail in quarantine.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct QuarantinedMail {
+    /// Its id.
+    #[schema(value_type = crate::schema::QuarantineId)]
+    pub id: QuarantineId,
+    /// The mailbox it came in on, if known.
+    #[schema(value_type = Option<crate::schema::MailboxId>)]
+    pub mailbox_id: Option<MailboxId>,
+    /// `imap`, `http` or `pipe`.
+    pub source: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Why it was not taken: `too_big`, `not_a_message`, `no_sender` or `failed`.
+    pub reason: String,
+    /// The explanation.
+    pub detail: String,
+    /// Its sender, if one could be read.
+    pub sender: Option<String>,
+    /// Its subject, if one could be read.
+    pub subject: Option<String>,
+    /// How often it was tried.
+    pub attempts: i32,
+    /// When it came.
+    pub created_at: DateTime<Utc>,
+    /// When it was last tried.
+    pub last_tried_at: DateTime<Utc>,
+    /// Where the raw mail is downloaded (admins).
+    pub raw_url: String,
+}
+
+/// A page of the quarantine, newest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct QuarantinePage {
+    /// The mails.
+    pub items: Vec<QuarantinedMail>,
+    /// The cursor of the next page, if there is one.
+    pub next_cursor: Option<String>,
+}
+
+/// A name and address on a mail.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct EmailParty {
+    /// The display name.
+    pub name: Option<String>,
+    /// The address.
+    pub address: String,
+}
+
+/// The email behind a timeline entry.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EmailDetails {
+    /// Received (`inbound`) or sent (`outbound`).
+    pub direction: String,
+    /// Its Message-ID.
+    pub message_id: String,
+    /// The sender.
+    pub from: EmailParty,
+    /// Its recipients.
+    pub to: Vec<EmailParty>,
+    /// Its copied recipients.
+    pub cc: Vec<EmailParty>,
+    /// Its subject.
+    pub subject: String,
+    /// Why it is on this ticket: `reply_address`, `headers`, `subject_tag`, `new_ticket`,
+    /// `follow_up`, `moved`, `split`, or `sent` for Kefu's own mail.
+    pub thread_rule: String,
+    /// The sanitised HTML body, if it had one.
+    pub html: Option<String>,
+    /// The quoted history cut from the text.
+    pub quoted: Option<String>,
+    /// Why it counts as automatic (auto-reply, list, bounce…), if it does.
+    pub automatic: Option<String>,
+    /// How delivery went, for mail Kefu sent: `pending`, `sent` or `failed`.
+    pub delivery: Option<String>,
+    /// Why delivery failed, if it did.
+    pub delivery_error: Option<String>,
+}

@@ -1,0 +1,95 @@
+//! The email channel's use cases: taking in mail (whatever way it came), replying by mail
+//! through the outbox, delivering what the outbox holds, mailboxes and the quarantine.
+
+pub mod delivery;
+pub mod ingest;
+pub mod mailboxes;
+pub mod outgoing;
+pub mod quarantine;
+
+use kefu_mail::reply_address::ReplyAddresses;
+use kefu_store::settings;
+use serde::Deserialize;
+use tokio::sync::OnceCell;
+
+use crate::App;
+use crate::error::AppError;
+
+/// The largest mail taken by default: 25 MiB, what most providers accept.
+pub const DEFAULT_MAX_BYTES: u64 = 25 * 1024 * 1024;
+
+/// The setting that holds the secret reply addresses are signed with (made on first use,
+/// shared by every node).
+const REPLY_SECRET: &str = "mail_reply_secret";
+
+/// The email channel's configuration (`[mail]`).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    /// The domain of Kefu's Message-IDs (`<id>@<domain>`): a domain of the business's, so
+    /// Kefu knows its own mail when it comes back.
+    pub domain: String,
+    /// The address mail comes from while no mailbox is configured.
+    pub default_address: String,
+    /// The largest mail taken, in bytes; bigger mail is quarantined and the sender told.
+    pub max_bytes: u64,
+    /// The secret MTAs send with raw mail over HTTP (`POST /api/v1/inbound/email`); unset,
+    /// that endpoint is off.
+    pub inbound_secret: Option<String>,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            domain: "kefu.localhost".into(),
+            default_address: "support@kefu.localhost".into(),
+            max_bytes: DEFAULT_MAX_BYTES,
+            inbound_secret: None,
+        }
+    }
+}
+
+/// The mail configuration with the secrets read from the database.
+#[derive(Debug, Default)]
+pub struct MailSettings {
+    /// The configuration.
+    pub config: MailConfig,
+    reply_addresses: OnceCell<ReplyAddresses>,
+}
+
+impl MailSettings {
+    /// Settings from `config`.
+    pub fn new(config: MailConfig) -> Self {
+        Self {
+            config,
+            reply_addresses: OnceCell::new(),
+        }
+    }
+}
+
+impl App {
+    /// The email channel's settings.
+    pub fn mail(&self) -> &MailSettings {
+        &self.mail
+    }
+
+    /// The signer of reply addresses, with the installation's secret (made and stored the
+    /// first time any node needs it).
+    pub async fn reply_addresses(&self) -> Result<ReplyAddresses, AppError> {
+        self.mail
+            .reply_addresses
+            .get_or_try_init(|| async {
+                let secret = self
+                    .store
+                    .write(|conn| {
+                        let made = crate::tokens::generate();
+                        let now = kefu_domain::time::now();
+                        Ok::<_, AppError>(settings::get_or_insert(conn, REPLY_SECRET, &made, now)?)
+                    })
+                    .await?;
+                Ok(ReplyAddresses::new(secret.as_bytes()))
+            })
+            .await
+            .cloned()
+    }
+}

@@ -1,0 +1,214 @@
+//! Replies by mail: an agent's public reply on an email ticket — or on a chat whose visitor
+//! left an address and is gone — becomes an outbox row in the same transaction as the
+//! message, carrying every header that threads it (`Message-ID`, `In-Reply-To`, `References`,
+//! the signed reply address, the subject tag, `Thread-Topic` / `Thread-Index`).
+
+use chrono::{DateTime, Utc};
+use kefu_domain::chat::ConversationState;
+use kefu_domain::email::EmailAddress;
+use kefu_domain::message::{Message, Visibility};
+use kefu_domain::ticket::{Channel, Ticket};
+use kefu_mail::outbound::{self, Outbound, Party};
+use kefu_mail::reply_address::ReplyAddresses;
+use kefu_store::chat::conversations;
+use kefu_store::mail::email_messages::{self, EmailRecord};
+use kefu_store::mail::participants;
+use kefu_store::mail::{outbox, undeliverable};
+use kefu_store::{DbConnection, customers, mail::mailboxes as stored_mailboxes};
+use serde_json::json;
+
+use crate::App;
+use crate::error::AppError;
+use crate::mail::mailboxes;
+
+/// The most Message-IDs a reply's `References` carries (the first and the newest).
+const REFERENCES_MAX: usize = 20;
+
+/// What composing mail needs that lives outside the transaction.
+#[derive(Clone, Debug)]
+pub struct MailContext {
+    replies: ReplyAddresses,
+    domain: String,
+    fallback: String,
+}
+
+impl App {
+    /// What composing mail needs, read before a transaction that may send mail.
+    pub async fn mail_context(&self) -> Result<MailContext, AppError> {
+        Ok(MailContext {
+            replies: self.reply_addresses().await?,
+            domain: self.mail().config.domain.clone(),
+            fallback: self.mail().config.default_address.clone(),
+        })
+    }
+}
+
+/// Whether a public reply on `ticket` goes out by mail: email tickets always, chats once the
+/// visitor is gone (the conversation ended).
+fn goes_by_mail(conn: &mut DbConnection, ticket: &Ticket) -> Result<bool, AppError> {
+    Ok(match ticket.channel {
+        Channel::Email => true,
+        Channel::Chat => conversations::find(conn, ticket.id)?
+            .is_some_and(|chat| chat.conversation.state == ConversationState::Ended),
+        _ => false,
+    })
+}
+
+/// Writes the mail of an agent's public reply to the outbox, if the ticket takes replies by
+/// mail and someone can receive it. Returns whether a mail was written.
+pub fn reply_by_mail(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    ticket: &Ticket,
+    message: &Message,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    if message.visibility != Visibility::Public || !goes_by_mail(conn, ticket)? {
+        return Ok(false);
+    }
+    let first = email_messages::first_of(conn, ticket.id)?;
+    let mailbox = match first
+        .as_ref()
+        .map(|f| stored_mailboxes::find(conn, f.mailbox))
+        .transpose()?
+        .flatten()
+    {
+        Some(mailbox) => mailbox,
+        None => mailboxes::default_mailbox(conn, &context.fallback, now)?,
+    };
+    let last = email_messages::last_received(conn, ticket.id)?;
+    let requester = customers::summaries(conn, &[ticket.requester])?.pop();
+    // The requester is answered where they last wrote from, else at their first address.
+    let to_address = last
+        .as_ref()
+        .filter(|l| {
+            requester
+                .as_ref()
+                .and_then(|r| r.email.as_deref())
+                .is_some_and(|e| e.eq_ignore_ascii_case(&l.from_address))
+        })
+        .map(|l| l.from_address.clone())
+        .or_else(|| requester.as_ref().and_then(|r| r.email.clone()));
+    let mut to: Vec<Party> = to_address
+        .map(|address| Party {
+            name: requester.as_ref().map(|r| r.name.clone()),
+            address,
+        })
+        .into_iter()
+        .collect();
+    let mut cc: Vec<Party> = participants::of_ticket(conn, ticket.id)?
+        .into_iter()
+        .filter(|p| {
+            !to.iter()
+                .any(|t| t.address.eq_ignore_ascii_case(p.email.as_str()))
+        })
+        .map(|p| Party {
+            name: p.name,
+            address: p.email.as_str().to_owned(),
+        })
+        .collect();
+    let everyone: Vec<EmailAddress> = to
+        .iter()
+        .chain(&cc)
+        .map(|p| EmailAddress::from_stored(p.address.clone()))
+        .collect();
+    let bounced = undeliverable::among(conn, &everyone)?;
+    let reachable = |p: &Party| {
+        !bounced
+            .iter()
+            .any(|b| b.email.eq_ignore_ascii_case(&p.address))
+    };
+    to.retain(reachable);
+    cc.retain(reachable);
+    if to.is_empty() && cc.is_empty() {
+        return Ok(false);
+    }
+    if to.is_empty() {
+        to = std::mem::take(&mut cc);
+    }
+    let mut references = email_messages::thread_of(conn, ticket.id)?;
+    if references.len() > REFERENCES_MAX {
+        let first = references[0].clone();
+        let keep = references.split_off(references.len() - (REFERENCES_MAX - 1));
+        references = std::iter::once(first).chain(keep).collect();
+    }
+    let header_id = format!("{}@{}", message.id, context.domain);
+    let mail = Outbound {
+        message_id: header_id.clone(),
+        from: Party {
+            name: Some(mailbox.name.clone()),
+            address: mailbox.address.as_str().to_owned(),
+        },
+        reply_to: Some(
+            context
+                .replies
+                .address(mailbox.address.as_str(), ticket.number),
+        ),
+        to: to.clone(),
+        cc: cc.clone(),
+        subject: outbound::tagged_subject(ticket.number, &ticket.subject),
+        in_reply_to: last.as_ref().map(|l| l.header_id.clone()),
+        references,
+        thread_topic: kefu_mail::threading::clean_subject(&ticket.subject),
+        thread_index: outbound::thread_index(ticket.id.as_uuid(), ticket.created_at, now),
+        automatic: false,
+        text: format!("{}\n\n-- \n{}", message.body, mailbox.name),
+        html: Some(html_body(&message.body, &mailbox.name)),
+        date: now,
+    };
+    let payload = serde_json::to_string(&mail).map_err(|e| AppError::Internal(Box::new(e)))?;
+    let list = |parties: &[Party]| {
+        parties
+            .iter()
+            .map(|p| json!({ "name": p.name, "address": p.address }))
+            .collect::<Vec<_>>()
+    };
+    email_messages::insert(
+        conn,
+        &EmailRecord {
+            message: message.id,
+            ticket: ticket.id,
+            mailbox: mailbox.id,
+            inbound: false,
+            header_id,
+            from_address: mailbox.address.as_str().to_owned(),
+            from_name: Some(mailbox.name.clone()),
+            recipients: json!({ "to": list(&to), "cc": list(&cc) }).to_string(),
+            subject: mail.subject.clone(),
+            thread_rule: "sent".to_owned(),
+            html: mail.html.clone(),
+            quoted: None,
+            raw_sha256: None,
+            automatic: None,
+            created_at: now,
+        },
+    )?;
+    outbox::enqueue(
+        conn,
+        Some(ticket.id),
+        Some(message.id),
+        &payload,
+        false,
+        now,
+    )?;
+    Ok(true)
+}
+
+/// A reply's HTML: its text escaped, paragraphs kept, and the mailbox's name below.
+fn html_body(text: &str, signature: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|p| format!("<p>{}</p>", escape(p).replace('\n', "<br>")))
+        .collect();
+    format!(
+        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">{}<p style=\"color: #666\">— {}</p></body></html>",
+        paragraphs.concat(),
+        escape(signature)
+    )
+}

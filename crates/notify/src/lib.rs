@@ -1,0 +1,12 @@
+//! Kefu's notification role: a worker that delivers the outbox. It claims due mails (so
+//! several nodes never send the same one at once), sends each through SMTP — or writes it as
+//! an `.eml` file when no SMTP server is configured — and records how it went: sent, due
+//! again with backoff, or failed for good (written on the ticket).
+
+pub mod config;
+pub mod transport;
+pub mod worker;
+
+pub use config::{NotifyConfig, SmtpConfig, SmtpSecurity};
+pub use transport::Transport;
+pub use worker::run;

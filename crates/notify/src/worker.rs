@@ -1,0 +1,130 @@
+//! The outbox worker: wakes when something is posted (or at the next due time, at least
+//! every second), claims due mails, sends them a few at a time, records each outcome.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kefu_app::mail::delivery::{self, Claimed};
+use kefu_app::{App, Change, ChangeKind};
+use tokio::sync::{Semaphore, broadcast, watch};
+
+use crate::config::NotifyConfig;
+use crate::transport::Transport;
+
+/// The longest the worker sleeps without looking at the outbox.
+const IDLE_WAIT: Duration = Duration::from_secs(1);
+
+/// Delivers the outbox until `shutdown` turns true; mails being sent then are finished.
+pub async fn run(
+    app: App,
+    config: NotifyConfig,
+    transport: Transport,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut changes = app.subscribe();
+    let sending = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    tracing::info!(?transport, "delivering the outbox");
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        // A read first: claiming is a write, and most wake-ups find nothing due.
+        let wait = match delivery::next_due(&app).await {
+            Ok(Some(at)) => (at - chrono::Utc::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .min(IDLE_WAIT),
+            Ok(None) => IDLE_WAIT,
+            Err(error) => {
+                tracing::warn!(%error, "the outbox could not be read");
+                IDLE_WAIT
+            }
+        };
+        if wait.is_zero() {
+            match delivery::claim(&app, config.batch.max(1)).await {
+                Ok(claimed) if !claimed.is_empty() => {
+                    send_all(&app, &transport, &sending, claimed).await;
+                    continue;
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "the outbox could not be claimed"),
+            }
+        }
+        let wait = if wait.is_zero() { IDLE_WAIT } else { wait };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = posted(&mut changes) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    tracing::info!("the outbox worker stopped");
+}
+
+/// Waits for a change that may have written to the outbox: a ticket created or a message
+/// posted (chat lines never do).
+async fn posted(changes: &mut broadcast::Receiver<Change>) {
+    loop {
+        match changes.recv().await {
+            Ok(Change::Ticket {
+                kind: ChangeKind::Created | ChangeKind::MessagePosted,
+                ..
+            })
+            | Err(broadcast::error::RecvError::Lagged(_)) => return,
+            Ok(_) => {}
+            Err(broadcast::error::RecvError::Closed) => std::future::pending().await,
+        }
+    }
+}
+
+/// Sends claimed mails, a few at a time, and waits for all of them.
+async fn send_all(
+    app: &App,
+    transport: &Transport,
+    sending: &Arc<Semaphore>,
+    claimed: Vec<Claimed>,
+) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for item in claimed {
+        let Ok(permit) = sending.clone().acquire_owned().await else {
+            break;
+        };
+        let (app, transport) = (app.clone(), transport.clone());
+        tasks.spawn(async move {
+            deliver(&app, &transport, item).await;
+            drop(permit);
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+/// Sends one claimed mail and records the outcome.
+async fn deliver(app: &App, transport: &Transport, item: Claimed) {
+    let Claimed { entry, mail } = item;
+    let built = mail.and_then(|m| m.build().map_err(|e| e.to_string()));
+    let outcome = match built {
+        Ok(message) => transport
+            .send(message, &entry.id.to_string())
+            .await
+            .map_err(|e| (e.message, e.permanent)),
+        // A mail that cannot be built never will be.
+        Err(why) => Err((why, true)),
+    };
+    let recorded = match outcome {
+        Ok(()) => {
+            tracing::debug!(outbox = %entry.id, "mail sent");
+            delivery::sent(app, entry.id).await
+        }
+        Err((error, permanent)) => {
+            tracing::warn!(outbox = %entry.id, %error, permanent, "mail not delivered");
+            delivery::failed(app, &entry, error, permanent)
+                .await
+                .map(|changed| {
+                    app.published(changed);
+                })
+        }
+    };
+    if let Err(error) = recorded {
+        // The lease runs out and the mail is claimed again: sent twice at worst, never lost.
+        tracing::warn!(outbox = %entry.id, %error, "a delivery could not be recorded");
+    }
+}
