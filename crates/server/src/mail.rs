@@ -23,16 +23,20 @@ const EXIT_TRY_LATER: u8 = 75;
 
 /// The use cases with the files directory and mail settings of `config`.
 pub fn app_of(store: &Store, config: &Config) -> anyhow::Result<App> {
-    let files_dir = config
+    Ok(crate::users::use_cases(store)?
+        .with_files(open_files(config)?)
+        .with_mail(config.mail.clone()))
+}
+
+/// The files directory of `config` (beside the SQLite database by default).
+pub fn open_files(config: &Config) -> anyhow::Result<kefu_app::files::FileStore> {
+    let dir = config
         .files
         .dir
         .clone()
         .unwrap_or_else(|| config.database.files_dir());
-    let files = kefu_app::files::FileStore::open(&files_dir, config.files.max_bytes)
-        .with_context(|| format!("opening the files directory {}", files_dir.display()))?;
-    Ok(crate::users::use_cases(store)?
-        .with_files(files)
-        .with_mail(config.mail.clone()))
+    kefu_app::files::FileStore::open(&dir, config.files.max_bytes)
+        .with_context(|| format!("opening the files directory {}", dir.display()))
 }
 
 /// What a mail became, in one line.

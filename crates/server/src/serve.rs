@@ -72,13 +72,7 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
     let mut api_state =
         kefu_api::state(config.api.clone(), store.clone()).map_err(anyhow::Error::msg)?;
     api_state.chat_socket_url = socket_url;
-    let files_dir = config
-        .files
-        .dir
-        .clone()
-        .unwrap_or_else(|| config.database.files_dir());
-    let files = kefu_app::files::FileStore::open(&files_dir, config.files.max_bytes)
-        .with_context(|| format!("opening the files directory {}", files_dir.display()))?;
+    let files = crate::mail::open_files(&config)?;
     api_state.app = api_state
         .app
         .with_files(files)

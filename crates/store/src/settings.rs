@@ -41,17 +41,7 @@ pub fn set(
     if updated > 0 {
         return Ok(());
     }
-    let insert = |c: &mut DbConnection| {
-        diesel::insert_into(settings::table)
-            .values((
-                settings::key.eq(key),
-                settings::value.eq(value),
-                settings::updated_at.eq(to_db(now)),
-            ))
-            .execute(c)
-            .map_err(StoreError::from)
-    };
-    match savepoint(conn, insert) {
+    match savepoint(conn, |c| insert_row(c, key, value, now)) {
         // Another node stored the key at the same moment: this write is the later one.
         Err(StoreError::Conflict(_)) => {
             diesel::update(settings::table.find(key))
@@ -77,21 +67,27 @@ pub fn get_or_insert(
     if let Some(stored) = get(conn, key)? {
         return Ok(stored);
     }
-    let insert = |c: &mut DbConnection| {
-        diesel::insert_into(settings::table)
-            .values((
-                settings::key.eq(key),
-                settings::value.eq(value),
-                settings::updated_at.eq(to_db(now)),
-            ))
-            .execute(c)
-            .map_err(StoreError::from)
-    };
-    match savepoint(conn, insert) {
-        Ok(_) => Ok(value.to_owned()),
+    match savepoint(conn, |c| insert_row(c, key, value, now)) {
+        Ok(()) => Ok(value.to_owned()),
         Err(StoreError::Conflict(_)) => {
             get(conn, key)?.ok_or_else(|| StoreError::Corrupt(format!("setting {key} vanished")))
         }
         Err(other) => Err(other),
     }
+}
+
+fn insert_row(
+    conn: &mut DbConnection,
+    key: &str,
+    value: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::insert_into(settings::table)
+        .values((
+            settings::key.eq(key),
+            settings::value.eq(value),
+            settings::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use kefu_api_types::files::ChatFile;
+use kefu_api_types::mail::EmailParty;
 use kefu_domain::email::EmailAddress;
 use kefu_domain::file::{self, FileType};
 use kefu_domain::ids::{FileId, MailboxId, MessageId, QuarantineId, TicketId};
@@ -30,7 +31,7 @@ use crate::changes::{Change, ChangeKind, Changed};
 use crate::customers::find_or_create::{self, RequesterSpec};
 use crate::error::AppError;
 use crate::files::FileStore;
-use crate::mail::mailboxes;
+use crate::mail::{Recipients, mailboxes};
 use crate::tickets::history;
 use crate::{App, chat};
 
@@ -742,10 +743,17 @@ fn recipients_json(mail: &InboundMail) -> String {
     let list = |boxes: &[kefu_mail::Mailbox]| {
         boxes
             .iter()
-            .map(|m| json!({ "name": m.name, "address": m.address }))
-            .collect::<Vec<_>>()
+            .map(|m| EmailParty {
+                name: m.name.clone(),
+                address: m.address.clone(),
+            })
+            .collect()
     };
-    json!({ "to": list(&mail.to), "cc": list(&mail.cc) }).to_string()
+    Recipients {
+        to: list(&mail.to),
+        cc: list(&mail.cc),
+    }
+    .to_json()
 }
 
 /// The HTML with `cid:` sources pointing at the message's own files.

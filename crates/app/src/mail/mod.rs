@@ -7,9 +7,10 @@ pub mod mailboxes;
 pub mod outgoing;
 pub mod quarantine;
 
+use kefu_api_types::mail::EmailParty;
 use kefu_mail::reply_address::ReplyAddresses;
 use kefu_store::settings;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 
 use crate::App;
@@ -91,5 +92,26 @@ impl App {
             })
             .await
             .cloned()
+    }
+}
+
+/// The To and Cc of a mail, as stored with it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Recipients {
+    /// Its recipients.
+    pub to: Vec<EmailParty>,
+    /// Its copied recipients.
+    pub cc: Vec<EmailParty>,
+}
+
+impl Recipients {
+    /// The stored form.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    /// Reads the stored form (nothing, if it cannot be read).
+    pub fn from_json(stored: &str) -> Self {
+        serde_json::from_str(stored).unwrap_or_default()
     }
 }

@@ -4,6 +4,7 @@
 //! the signed reply address, the subject tag, `Thread-Topic` / `Thread-Index`).
 
 use chrono::{DateTime, Utc};
+use kefu_api_types::mail::EmailParty;
 use kefu_domain::chat::ConversationState;
 use kefu_domain::email::EmailAddress;
 use kefu_domain::message::{Message, Visibility};
@@ -15,11 +16,10 @@ use kefu_store::mail::email_messages::{self, EmailRecord};
 use kefu_store::mail::participants;
 use kefu_store::mail::{outbox, undeliverable};
 use kefu_store::{DbConnection, customers, mail::mailboxes as stored_mailboxes};
-use serde_json::json;
 
 use crate::App;
 use crate::error::AppError;
-use crate::mail::mailboxes;
+use crate::mail::{Recipients, mailboxes};
 
 /// The most Message-IDs a reply's `References` carries (the first and the newest).
 const REFERENCES_MAX: usize = 20;
@@ -160,8 +160,11 @@ pub fn reply_by_mail(
     let list = |parties: &[Party]| {
         parties
             .iter()
-            .map(|p| json!({ "name": p.name, "address": p.address }))
-            .collect::<Vec<_>>()
+            .map(|p| EmailParty {
+                name: p.name.clone(),
+                address: p.address.clone(),
+            })
+            .collect()
     };
     email_messages::insert(
         conn,
@@ -173,7 +176,11 @@ pub fn reply_by_mail(
             header_id,
             from_address: mailbox.address.as_str().to_owned(),
             from_name: Some(mailbox.name.clone()),
-            recipients: json!({ "to": list(&to), "cc": list(&cc) }).to_string(),
+            recipients: Recipients {
+                to: list(&to),
+                cc: list(&cc),
+            }
+            .to_json(),
             subject: mail.subject.clone(),
             thread_rule: "sent".to_owned(),
             html: mail.html.clone(),
