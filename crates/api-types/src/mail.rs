@@ -193,7 +193,7 @@ pub struct EmailParty {
 }
 
 /// The email behind a timeline entry.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct EmailDetails {
     /// Received (`inbound`) or sent (`outbound`).
     pub direction: String,

@@ -378,6 +378,10 @@ pub struct MessageResponse {
     pub files: Vec<crate::files::ChatFile>,
     /// For call entries, the call.
     pub call: Option<CallResponse>,
+    /// For mail received or sent, the mail: addresses, HTML, quoted history, and why it is
+    /// on this ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<crate::mail::EmailDetails>,
     /// When it was written.
     pub created_at: DateTime<Utc>,
 }

@@ -36,6 +36,12 @@ pub async fn read_body_in_time(
             .files()
             .map_or(0, |f| usize::try_from(f.max_bytes).unwrap_or(usize::MAX));
         (max, state.config.upload_timeout_ms)
+    } else if request.path() == crate::mail::inbound::PATH {
+        // Raw mail: as big as mail may be, and then some (kept in quarantine, sender told).
+        (
+            crate::mail::inbound::body_limit(&state),
+            state.config.upload_timeout_ms,
+        )
     } else {
         (state.config.max_body_bytes, state.config.body_timeout_ms)
     };

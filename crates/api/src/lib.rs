@@ -15,6 +15,7 @@ pub mod deadline;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod settings;
@@ -89,6 +90,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(users::routes)
                 .configure(teams::routes)
                 .configure(chat::routes)
+                .configure(mail::routes)
                 .configure(customers::routes)
                 .configure(tickets::routes)
                 .default_service(web::to(extract::no_route))

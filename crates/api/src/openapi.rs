@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, chat, customers, settings, teams, tickets, users};
+use crate::{audit, auth, chat, customers, mail, settings, teams, tickets, users};
 
 /// Kefu's HTTP API.
 #[derive(OpenApi)]
@@ -48,6 +48,15 @@ use crate::{audit, auth, chat, customers, settings, teams, tickets, users};
         chat::files::send,
         chat::files::download,
         chat::files::thumbnail,
+        mail::inbound::receive,
+        mail::mailboxes::list,
+        mail::mailboxes::show,
+        mail::mailboxes::create,
+        mail::mailboxes::update,
+        mail::quarantine::list,
+        mail::quarantine::raw,
+        mail::quarantine::retry,
+        mail::quarantine::delete,
         customers::manage::search,
         customers::manage::show,
         customers::manage::update,
@@ -70,6 +79,7 @@ use crate::{audit, auth, chat, customers, settings, teams, tickets, users};
         (name = "users", description = "Accounts"),
         (name = "teams", description = "Queues of work"),
         (name = "chat", description = "Live chat: widgets, chat settings, visitor sessions and socket tickets (the chat itself is on the gateway's WebSocket)"),
+        (name = "mail", description = "The email channel: raw mail from MTAs, mailboxes and the quarantine"),
         (name = "customers", description = "The people asking for help"),
         (name = "tickets", description = "Inquiries on every channel"),
     )
@@ -92,6 +102,17 @@ impl Modify for Security {
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
                         "A chat visitor's session token (`v1.…`), from the widget",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "inbound_secret",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The `[mail] inbound_secret`, or instead an `X-Kefu-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">` header",
                     ))
                     .build(),
             ),

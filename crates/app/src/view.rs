@@ -10,10 +10,10 @@ use kefu_api_types::tickets::{AuthorResponse, CallResponse, MessageResponse, Tic
 use kefu_domain::account::{Customer, Team, User};
 use kefu_domain::call::CallLog;
 use kefu_domain::ids::{CustomerId, MessageId, TeamId, TicketId, UserId};
-use kefu_domain::message::{AuthorKind, Message};
+use kefu_domain::message::{AuthorKind, Message, MessageKind};
 use kefu_domain::permissions::Actor;
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
-use kefu_domain::ticket::Ticket;
+use kefu_domain::ticket::{Channel, Ticket};
 use kefu_store::ticket_names::{self, TicketNames};
 use kefu_store::{DbConnection, StoreError, calls, customers, users};
 
@@ -278,6 +278,12 @@ pub fn messages(
         .into_iter()
         .map(|c| (c.message, c))
         .collect();
+    let email_ids: Vec<MessageId> = list
+        .iter()
+        .filter(|m| m.channel == Channel::Email && m.kind != MessageKind::Event)
+        .map(|m| m.id)
+        .collect();
+    let mut emails = crate::mail::view::details(conn, &email_ids)?;
     Ok(list
         .into_iter()
         .map(|m| {
@@ -304,6 +310,7 @@ pub fn messages(
                 channel: m.channel,
                 call: calls.get(&m.id).map(|c| call(c, region)),
                 files: crate::chat::files::of_message(&m),
+                email: emails.remove(&m.id),
                 body: m.body,
                 data: m.data,
                 created_at: m.created_at,

@@ -6,6 +6,7 @@ pub mod ingest;
 pub mod mailboxes;
 pub mod outgoing;
 pub mod quarantine;
+pub mod view;
 
 use kefu_api_types::mail::EmailParty;
 use kefu_mail::reply_address::ReplyAddresses;
