@@ -7,6 +7,7 @@ mod chat;
 mod console;
 mod errors;
 mod exposure;
+mod mail;
 mod matrix;
 mod openapi;
 mod permissions;

@@ -90,6 +90,21 @@ test_both! {
         let widget = widget["id"].as_str().unwrap().to_owned();
         let (_, doomed) = desk.admin.post("/api/v1/widgets", &widget_body).await;
         let doomed = doomed["id"].as_str().unwrap().to_owned();
+        let mailbox_team = team.clone();
+        let mailbox_body = move |address: &str| json!({"name": "Support", "address": address, "team_id": mailbox_team, "stage": "after_sale"});
+        let (status, mailbox) = desk.admin.post("/api/v1/mailboxes", &mailbox_body("support@shop.example")).await;
+        assert_eq!(status, StatusCode::CREATED, "{mailbox}");
+        let mailbox = mailbox["id"].as_str().unwrap().to_owned();
+        let anonymous = desk.app.anonymous();
+        let quarantined = || async {
+            let request = anonymous.request(M::POST, "/api/v1/inbound/email")
+                .bearer_auth(kefu_testkit::INBOUND_SECRET)
+                .body("not a mail at all");
+            let (status, body) = anonymous.send(request).await;
+            assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+            body["quarantine_id"].as_str().unwrap().to_owned()
+        };
+        let (kept, doomed_mail) = (quarantined().await, quarantined().await);
         let call = json!({"direction": "inbound", "from": "+8613800138000", "to": "+862155550100", "duration_seconds": 30, "outcome": "answered"});
         let forbidden_to_outsiders = |staff: u16| [401, 403, 403, 403, staff, staff, 401];
         let admins_only = |ok: u16| [401, 403, 403, 403, 403, ok, 401];
@@ -132,6 +147,21 @@ test_both! {
             row("download_file", M::GET, "/api/v1/files/0193b8c0-0000-7000-8000-000000000000?key=nope".into(), None, [404; 7]),
             row("download_thumbnail", M::GET, "/api/v1/files/0193b8c0-0000-7000-8000-000000000000/thumbnail?key=nope".into(), None, [404; 7]),
             row("issue_socket_ticket", M::POST, "/api/v1/chat/socket-tickets".into(), None, forbidden_to_outsiders(201)),
+            // Raw mail needs the shared secret, which no session or token carries.
+            row("receive_email", M::POST, "/api/v1/inbound/email".into(), Some(json!({"not": "a mail"})), [401; 7]),
+            row("list_mailboxes", M::GET, "/api/v1/mailboxes".into(), None, admins_only(200)),
+            Row { operation: "create_mailbox", method: M::POST, path: "/api/v1/mailboxes".into(),
+                body: Box::new({
+                    let mailbox_body = mailbox_body.clone();
+                    move |who| Some(mailbox_body(&format!("{}@shop.example", who.replace(' ', "-"))))
+                }),
+                expect: admins_only(201) },
+            row("get_mailbox", M::GET, format!("/api/v1/mailboxes/{mailbox}"), None, admins_only(200)),
+            row("update_mailbox", M::PUT, format!("/api/v1/mailboxes/{mailbox}"), Some(mailbox_body("support@shop.example")), admins_only(200)),
+            row("list_quarantine", M::GET, "/api/v1/mail/quarantine".into(), None, admins_only(200)),
+            row("download_quarantined", M::GET, format!("/api/v1/mail/quarantine/{kept}/raw"), None, admins_only(200)),
+            row("retry_quarantined", M::POST, format!("/api/v1/mail/quarantine/{kept}/retry"), None, admins_only(200)),
+            row("delete_quarantined", M::DELETE, format!("/api/v1/mail/quarantine/{doomed_mail}"), None, admins_only(204)),
             row("get_settings", M::GET, "/api/v1/settings".into(), None, forbidden_to_outsiders(200)),
             row("update_settings", M::PATCH, "/api/v1/settings".into(), Some(json!({"phone_region": "CN"})), admins_only(200)),
             row("search_customers", M::GET, "/api/v1/customers?q=a".into(), None, forbidden_to_outsiders(200)),

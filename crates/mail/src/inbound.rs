@@ -203,6 +203,25 @@ pub fn parse(raw: &[u8], own_domain: Option<&str>) -> Result<InboundMail, MailEr
     })
 }
 
+/// What can be read of a mail that [`parse`] refused (its sender and subject), to show it in
+/// the quarantine.
+pub fn peek(raw: &[u8]) -> (Option<String>, Option<String>) {
+    let Some(message) = MessageParser::default().parse(raw) else {
+        return (None, None);
+    };
+    let sender = message
+        .from()
+        .or_else(|| message.sender())
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .map(headers::one_line);
+    let subject = message
+        .subject()
+        .map(headers::one_line)
+        .filter(|s| !s.is_empty());
+    (sender, subject)
+}
+
 fn first_mailbox(address: Option<&Address<'_>>) -> Option<Mailbox> {
     mailboxes(address).into_iter().next()
 }

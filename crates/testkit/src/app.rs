@@ -28,6 +28,9 @@ pub struct TestApp {
     stop: Option<oneshot::Sender<()>>,
 }
 
+/// The secret the test server takes raw mail over HTTP with (`[mail] inbound_secret`).
+pub const INBOUND_SECRET: &str = "test-inbound-secret";
+
 impl TestApp {
     /// Starts the API with the default configuration (one worker) on `db`.
     pub async fn start(db: TestDb) -> TestApp {
@@ -49,7 +52,13 @@ impl TestApp {
         let files =
             kefu_app::files::FileStore::open(&db.files_dir(), kefu_domain::file::DEFAULT_MAX_BYTES)
                 .expect("open the files directory");
-        state.app = state.app.with_files(files);
+        state.app = state
+            .app
+            .with_files(files)
+            .with_mail(kefu_app::mail::MailConfig {
+                inbound_secret: Some(INBOUND_SECRET.to_owned()),
+                ..kefu_app::mail::MailConfig::default()
+            });
         let state = web::Data::new(state);
         let app = state.app.clone();
         if app.store.node_index().is_none() {

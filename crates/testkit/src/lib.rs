@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::sync::Mutex;
 
-pub use app::{TestApp, TestClient};
+pub use app::{INBOUND_SECRET, TestApp, TestClient};
 pub use db::TestDb;
 
 /// Whether the person running the tests opted out of `what` with `variable=1`. An opt-out is

@@ -157,15 +157,15 @@ pub(crate) async fn ingest_as(
         } else {
             inbound::parse(&raw, Some(&own_domain))
         };
-        let kept = match &parsed {
-            Ok(mail) => keep_attachments(&files, mail)?,
-            Err(_) => Vec::new(),
+        let (kept, peeked) = match &parsed {
+            Ok(mail) => (keep_attachments(&files, mail)?, (None, None)),
+            Err(_) => (Vec::new(), inbound::peek(&raw)),
         };
-        Ok::<_, AppError>((raw_sha256, size, parsed, kept))
+        Ok::<_, AppError>((raw_sha256, size, parsed, kept, peeked))
     })
     .await
     .map_err(|e| AppError::Internal(Box::new(e)))??;
-    let (raw_sha256, size, parsed, kept) = prepared;
+    let (raw_sha256, size, parsed, kept, (peeked_sender, peeked_subject)) = prepared;
     let mail = match parsed {
         Ok(mail) => mail,
         Err(error) => {
@@ -181,8 +181,8 @@ pub(crate) async fn ingest_as(
                     source,
                     raw_sha256,
                     size,
-                    sender: None,
-                    subject: None,
+                    sender: peeked_sender,
+                    subject: peeked_subject,
                 },
                 reason,
                 error.to_string(),
