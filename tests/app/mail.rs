@@ -23,7 +23,7 @@ use kefu_store::mail::outbox;
 use kefu_testkit::{TestDb, test_both};
 
 /// The use cases with a files directory and mail settings, as `kefu serve` builds them.
-fn mail_app(db: &TestDb) -> App {
+pub(crate) fn mail_app(db: &TestDb) -> App {
     let files = FileStore::open(&db.files_dir(), 10 * 1024 * 1024).unwrap();
     App::new(db.store.clone(), None, SessionPolicy::default())
         .unwrap()
@@ -34,7 +34,7 @@ fn mail_app(db: &TestDb) -> App {
         })
 }
 
-async fn account(app: &App, email: &str, role: Role) -> Actor {
+pub(crate) async fn account(app: &App, email: &str, role: Role) -> Actor {
     let account = NewAccount::parse(email, "Staff", role, None).unwrap();
     let user = app.published(
         create_account(app, None, Origin::cli(), account, None)
@@ -49,7 +49,7 @@ async fn account(app: &App, email: &str, role: Role) -> Actor {
 }
 
 /// An admin, an agent, and the mailbox support@shop.example for After-sales support.
-async fn set_up(app: &App) -> (Actor, TeamId) {
+pub(crate) async fn set_up(app: &App) -> (Actor, TeamId) {
     let admin = account(app, "admin@shop.example", Role::Admin).await;
     let agent = account(app, "agent@shop.example", Role::Agent).await;
     let team: CreateTeamRequest = serde_json::from_value(serde_json::json!({
@@ -77,7 +77,7 @@ async fn set_up(app: &App) -> (Actor, TeamId) {
     (agent, team)
 }
 
-async fn take(app: &App, raw: &str) -> Ingested {
+pub(crate) async fn take(app: &App, raw: &str) -> Ingested {
     app.published(
         ingest(
             app,
@@ -92,27 +92,34 @@ async fn take(app: &App, raw: &str) -> Ingested {
     )
 }
 
-fn mail(from: &str, to: &str, id: &str, subject: &str, extra: &str, body: &str) -> String {
+pub(crate) fn mail(
+    from: &str,
+    to: &str,
+    id: &str,
+    subject: &str,
+    extra: &str,
+    body: &str,
+) -> String {
     format!(
         "From: {from}\nTo: {to}\nSubject: {subject}\nMessage-ID: <{id}>\nDate: Fri, 04 Dec 2026 10:00:00 +0000\n{extra}Content-Type: text/plain; charset=utf-8\n\n{body}\n"
     )
 }
 
-fn created(outcome: &Ingested) -> (TicketId, TicketNumber) {
+pub(crate) fn created(outcome: &Ingested) -> (TicketId, TicketNumber) {
     match outcome {
         Ingested::Created { ticket, number, .. } => (*ticket, *number),
         other => panic!("expected a new ticket, got {other:?}"),
     }
 }
 
-fn added(outcome: &Ingested) -> (TicketId, ThreadRule) {
+pub(crate) fn added(outcome: &Ingested) -> (TicketId, ThreadRule) {
     match outcome {
         Ingested::Added { ticket, rule, .. } => (*ticket, *rule),
         other => panic!("expected the mail to join a ticket, got {other:?}"),
     }
 }
 
-async fn reply(app: &App, agent: Actor, ticket: TicketId, body: &str) {
+pub(crate) async fn reply(app: &App, agent: Actor, ticket: TicketId, body: &str) {
     let command = PostMessage {
         body: body.into(),
         visibility: Visibility::Public,
@@ -127,7 +134,7 @@ async fn reply(app: &App, agent: Actor, ticket: TicketId, body: &str) {
 }
 
 /// The mails of `ticket` waiting in the outbox, oldest first.
-async fn outbox_of(app: &App, ticket: TicketId) -> Vec<Outbound> {
+pub(crate) async fn outbox_of(app: &App, ticket: TicketId) -> Vec<Outbound> {
     let entries = app
         .store
         .write(|conn| {

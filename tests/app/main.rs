@@ -3,3 +3,4 @@
 
 mod changes;
 mod mail;
+mod notify;

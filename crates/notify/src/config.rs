@@ -73,6 +73,9 @@ pub struct NotifyConfig {
     pub batch: i64,
     /// Mails sent at the same time.
     pub concurrency: usize,
+    /// Seconds a claimed mail is left to its worker: if the worker dies before sending it,
+    /// another sends it (with the same Message-ID) once this has passed.
+    pub lease_seconds: u32,
 }
 
 impl Default for NotifyConfig {
@@ -81,6 +84,7 @@ impl Default for NotifyConfig {
             eml_dir: None,
             batch: 50,
             concurrency: 8,
+            lease_seconds: 120,
         }
     }
 }

@@ -41,7 +41,8 @@ pub async fn run(
             }
         };
         if wait.is_zero() {
-            match delivery::claim(&app, config.batch.max(1)).await {
+            let lease = chrono::Duration::seconds(i64::from(config.lease_seconds.max(1)));
+            match delivery::claim(&app, config.batch.max(1), lease).await {
                 Ok(claimed) if !claimed.is_empty() => {
                     send_all(&app, &transport, &sending, claimed).await;
                     continue;

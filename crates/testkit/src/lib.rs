@@ -12,6 +12,7 @@
 
 mod app;
 mod db;
+pub mod mail_servers;
 
 use std::collections::HashSet;
 use std::io::Write;

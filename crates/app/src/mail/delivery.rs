@@ -16,9 +16,6 @@ use crate::changes::{Change, ChangeKind, Changed};
 use crate::error::AppError;
 use crate::mail::ingest::system_event;
 
-/// How long a claimed row is left to its worker before another may take it.
-pub const LEASE: Duration = Duration::minutes(2);
-
 /// A claimed outbox row and the mail it holds.
 #[derive(Clone, Debug)]
 pub struct Claimed {
@@ -28,11 +25,12 @@ pub struct Claimed {
     pub mail: Result<Outbound, String>,
 }
 
-/// Claims up to `limit` due mails for this worker.
-pub async fn claim(app: &App, limit: i64) -> Result<Vec<Claimed>, AppError> {
+/// Claims up to `limit` due mails for this worker for `lease`: if the worker dies, another
+/// takes them once the lease ends.
+pub async fn claim(app: &App, limit: i64, lease: Duration) -> Result<Vec<Claimed>, AppError> {
     let entries = app
         .store
-        .write(move |conn| Ok::<_, AppError>(outbox::claim_due(conn, time::now(), limit, LEASE)?))
+        .write(move |conn| Ok::<_, AppError>(outbox::claim_due(conn, time::now(), limit, lease)?))
         .await?;
     Ok(entries
         .into_iter()

@@ -1,0 +1,128 @@
+//! The outbox reaching a real SMTP server (aiosmtpd on loopback): a reply arrives with its
+//! threading headers, the customer's answer to it comes back onto the ticket, a worker that
+//! died after claiming a mail leaves it to be sent later with the same Message-ID, and a
+//! permanent refusal is written on the ticket.
+
+use std::time::Duration;
+
+use kefu_app::App;
+use kefu_domain::message::Visibility;
+use kefu_mail::inbound;
+use kefu_notify::{NotifyConfig, SmtpConfig, SmtpSecurity, Transport};
+use kefu_store::mail::outbox;
+use kefu_testkit::mail_servers::SmtpSink;
+use kefu_testkit::test_both;
+use tokio::sync::watch;
+
+use crate::mail::{added, created, mail, mail_app, reply, set_up, take};
+
+fn smtp_to(sink: &SmtpSink) -> Transport {
+    Transport::smtp(&SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(sink.port),
+        security: SmtpSecurity::None,
+        username: None,
+        password: None,
+        timeout_seconds: 10,
+        pool_size: 2,
+    })
+    .unwrap()
+}
+
+fn start_worker(app: &App, transport: Transport) -> watch::Sender<bool> {
+    let (stop, stopping) = watch::channel(false);
+    let config = NotifyConfig {
+        lease_seconds: 1,
+        ..NotifyConfig::default()
+    };
+    tokio::spawn(kefu_notify::run(app.clone(), config, transport, stopping));
+    stop
+}
+
+fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+    let head = raw.split("\r\n\r\n").next()?;
+    head.lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+        })
+        .map(|l| l[name.len() + 1..].trim())
+}
+
+test_both! {
+    async fn replies_reach_the_smtp_server_and_answers_come_back(db: TestDb) {
+        let sink = SmtpSink::start();
+        let app = mail_app(&db);
+        let (agent, _) = set_up(&app).await;
+        let (ticket, number) = created(&take(&app, &mail(
+            "Ana <ana@example.com>", "support@shop.example", "q1@example.com", "Broken hinge", "", "The hinge broke.",
+        )).await);
+
+        // A worker that claimed the first reply and died before sending it.
+        reply(&app, agent, ticket, "We are sending a new hinge.").await;
+        let claimed = app
+            .store
+            .write(|conn| Ok::<_, kefu_app::AppError>(outbox::claim_due(conn, kefu_domain::time::now(), 10, chrono::Duration::seconds(1))?))
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1);
+        let promised: kefu_mail::outbound::Outbound = serde_json::from_str(&claimed[0].payload).unwrap();
+
+        let stop = start_worker(&app, smtp_to(&sink));
+        let received = sink.wait_for(1, Duration::from_secs(15)).await;
+        assert_eq!(received.len(), 1, "the claimed mail is sent once its lease ends");
+        let raw = String::from_utf8(received[0].clone()).unwrap();
+        assert_eq!(header(&raw, "Message-ID"), Some(format!("<{}>", promised.message_id).as_str()), "with the Message-ID it was given when committed");
+        assert_eq!(header(&raw, "In-Reply-To"), Some("<q1@example.com>"));
+        assert!(header(&raw, "Subject").is_some_and(|s| s.contains(&format!("[#{}]", number.get()))), "{raw}");
+        let reply_to = header(&raw, "Reply-To").unwrap().to_owned();
+        assert!(reply_to.contains(&format!("support+t{}-", number.get())), "{reply_to}");
+        assert!(header(&raw, "Thread-Index").is_some() && header(&raw, "Thread-Topic").is_some());
+        let parsed = inbound::parse(raw.as_bytes(), None).unwrap();
+        assert!(parsed.text.starts_with("We are sending a new hinge."), "{}", parsed.text);
+
+        // The customer answers the mail as their client would.
+        let address = reply_to.rsplit('<').next().unwrap().trim_end_matches('>').to_owned();
+        let answer = take(&app, &mail(
+            "ana@example.com", &address, "q2@example.com", "Re: Broken hinge",
+            &format!("In-Reply-To: <{}>\nReferences: <q1@example.com> <{}>\n", promised.message_id, promised.message_id),
+            "Thanks!",
+        )).await;
+        assert_eq!(added(&answer).0, ticket);
+
+        // A later reply goes at once.
+        reply(&app, agent, ticket, "It is on its way.").await;
+        assert_eq!(sink.wait_for(2, Duration::from_secs(10)).await.len(), 2);
+        let _ = stop.send(true);
+    }
+}
+
+test_both! {
+    async fn a_refused_recipient_is_written_on_the_ticket(db: TestDb) {
+        let sink = SmtpSink::start();
+        let app = mail_app(&db);
+        let (agent, _) = set_up(&app).await;
+        let (ticket, _) = created(&take(&app, &mail(
+            "reject-me@example.org", "support@shop.example", "r1@example.org", "Refund", "", "Refund please.",
+        )).await);
+        let stop = start_worker(&app, smtp_to(&sink));
+        reply(&app, agent, ticket, "Refunded.").await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        let note = loop {
+            let timeline = app
+                .store
+                .read(move |conn| Ok::<_, kefu_app::AppError>(kefu_store::messages::list(conn, ticket, true, None, 100)?.0))
+                .await
+                .unwrap();
+            if let Some(note) = timeline.into_iter().find(|m| m.body.contains("could not be delivered")) {
+                break note;
+            }
+            assert!(std::time::Instant::now() < deadline, "the refusal never reached the ticket");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert_eq!(note.visibility, Visibility::Internal);
+        assert!(note.body.contains("reject-me@example.org"), "{}", note.body);
+        assert!(sink.received().is_empty());
+        let _ = stop.send(true);
+    }
+}
