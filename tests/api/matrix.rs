@@ -157,6 +157,8 @@ test_both! {
                 }),
                 expect: admins_only(201) },
             row("get_mailbox", M::GET, format!("/api/v1/mailboxes/{mailbox}"), None, admins_only(200)),
+            // This mailbox has no IMAP settings to check.
+            row("check_mailbox", M::POST, format!("/api/v1/mailboxes/{mailbox}/check"), None, admins_only(422)),
             row("update_mailbox", M::PUT, format!("/api/v1/mailboxes/{mailbox}"), Some(mailbox_body("support@shop.example")), admins_only(200)),
             row("list_quarantine", M::GET, "/api/v1/mail/quarantine".into(), None, admins_only(200)),
             row("download_quarantined", M::GET, format!("/api/v1/mail/quarantine/{kept}/raw"), None, admins_only(200)),

@@ -16,7 +16,7 @@ use tokio::sync::watch;
 
 use crate::mail::{added, created, mail, mail_app, reply, set_up, take};
 
-fn smtp_to(sink: &SmtpSink) -> Transport {
+pub(crate) fn smtp_to(sink: &SmtpSink) -> Transport {
     Transport::smtp(&SmtpConfig {
         host: "127.0.0.1".into(),
         port: Some(sink.port),
@@ -29,7 +29,7 @@ fn smtp_to(sink: &SmtpSink) -> Transport {
     .unwrap()
 }
 
-fn start_worker(app: &App, transport: Transport) -> watch::Sender<bool> {
+pub(crate) fn start_worker(app: &App, transport: Transport) -> watch::Sender<bool> {
     let (stop, stopping) = watch::channel(false);
     let config = NotifyConfig {
         lease_seconds: 1,

@@ -53,6 +53,7 @@ use crate::{audit, auth, chat, customers, mail, settings, teams, tickets, users}
         mail::mailboxes::show,
         mail::mailboxes::create,
         mail::mailboxes::update,
+        mail::mailboxes::check,
         mail::quarantine::list,
         mail::quarantine::raw,
         mail::quarantine::retry,

@@ -27,10 +27,12 @@ pub enum Role {
     Gateway,
     /// The outbox worker: delivers mail (SMTP, or `.eml` files without a server).
     Notify,
+    /// Fetches the IMAP mailboxes.
+    Mail,
 }
 
 /// Every role: what `kefu serve` runs without `--roles`.
-pub const ALL_ROLES: &str = "api,gateway,notify";
+pub const ALL_ROLES: &str = "api,gateway,notify,mail";
 
 /// Runs the `roles` of Kefu with `config` until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
@@ -143,6 +145,14 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
         let stopping = stopping.clone();
         roles_running.spawn(async move {
             kefu_notify::run(app, notify, transport, stopping).await;
+            Ok(())
+        });
+    }
+    if roles.contains(&Role::Mail) {
+        let app = app.clone();
+        let stopping = stopping.clone();
+        roles_running.spawn(async move {
+            kefu_app::mail::fetching::run(app, stopping).await;
             Ok(())
         });
     }

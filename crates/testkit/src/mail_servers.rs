@@ -1,5 +1,7 @@
 //! Real mail servers for the tests, on free loopback ports: an SMTP server that keeps what it
-//! receives (Python's aiosmtpd, from Debian's `python3-aiosmtpd`). They stop when dropped.
+//! receives (Python's aiosmtpd, from Debian's `python3-aiosmtpd`) and an IMAP server with
+//! mailboxes mail is delivered into (Dovecot, from Debian's `dovecot-imapd`). They stop when
+//! dropped.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -86,6 +88,115 @@ impl SmtpSink {
 }
 
 impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The uid Dovecot's mail users run as (nobody): Dovecot refuses root.
+const MAIL_UID: u32 = 65_534;
+
+/// A Dovecot IMAP server on 127.0.0.1 (plain IMAP, passwords in a file) whose mailboxes mail
+/// is delivered into as an MTA would (`dovecot-lda`).
+pub struct Dovecot {
+    /// Its IMAP port.
+    pub port: u16,
+    dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl Dovecot {
+    /// Starts one with these users and passwords; fails the test when Dovecot is missing
+    /// (`scripts/test-deps` installs it).
+    pub fn start(users: &[(&str, &str)]) -> Dovecot {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("a directory for Dovecot");
+        let root = dir.path();
+        std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755))
+            .expect("let the mail user in");
+        for sub in ["run", "state", "home"] {
+            std::fs::create_dir(root.join(sub)).expect("Dovecot's directories");
+        }
+        std::os::unix::fs::chown(root.join("home"), Some(MAIL_UID), Some(MAIL_UID))
+            .expect("the mail user owns the mail");
+        let passwords: String = users
+            .iter()
+            .map(|(user, password)| format!("{user}:{{PLAIN}}{password}::::::\n"))
+            .collect();
+        std::fs::write(root.join("users"), passwords).expect("the password file");
+        let port = free_port();
+        let r = root.display();
+        let config = format!(
+            "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {r}/run\nstate_dir = {r}/state\n\
+             log_path = {r}/dovecot.log\nssl = no\ndisable_plaintext_auth = no\n\
+             auth_mechanisms = plain login\nmail_location = maildir:{r}/home/%u/Maildir\n\
+             passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {r}/users\n}}\n\
+             userdb {{\n  driver = static\n  args = uid={MAIL_UID} gid={MAIL_UID} home={r}/home/%u\n}}\n\
+             service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
+             service pop3-login {{\n  inet_listener pop3 {{\n    port = 0\n  }}\n}}\n\
+             service submission-login {{\n  inet_listener submission {{\n    port = 0\n  }}\n}}\n"
+        );
+        std::fs::write(root.join("dovecot.conf"), config).expect("Dovecot's configuration");
+        let child = Command::new("/usr/sbin/dovecot")
+            .arg("-F")
+            .arg("-c")
+            .arg(root.join("dovecot.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start Dovecot (/usr/sbin/dovecot from dovecot-imapd)");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "Dovecot did not listen on {port}: {}",
+                std::fs::read_to_string(root.join("dovecot.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Dovecot { port, dir, child }
+    }
+
+    /// Delivers a mail into `user`'s inbox as an MTA does.
+    pub fn deliver(&self, user: &str, raw: &[u8]) {
+        use std::io::Write;
+        let mut lda = Command::new("/usr/lib/dovecot/dovecot-lda")
+            .arg("-c")
+            .arg(self.dir.path().join("dovecot.conf"))
+            .arg("-d")
+            .arg(user)
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("run dovecot-lda");
+        lda.stdin
+            .take()
+            .expect("its input")
+            .write_all(raw)
+            .expect("hand it the mail");
+        let status = lda.wait().expect("dovecot-lda finished");
+        assert!(status.success(), "dovecot-lda refused the mail: {status}");
+    }
+
+    /// How many of `user`'s messages carry the `\Seen` flag.
+    pub fn seen(&self, user: &str) -> usize {
+        let cur = self.dir.path().join("home").join(user).join("Maildir/cur");
+        std::fs::read_dir(cur)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| {
+                        let name = e.file_name().to_string_lossy().to_string();
+                        name.rsplit_once(":2,")
+                            .is_some_and(|(_, flags)| flags.contains('S'))
+                    })
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Dovecot {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use kefu_api_types::Problem;
-use kefu_api_types::mail::{MailboxRequest, MailboxResponse};
+use kefu_api_types::mail::{ConnectionCheck, MailboxRequest, MailboxResponse};
 use kefu_app::mail::mailboxes;
 use kefu_domain::ids::MailboxId;
 
@@ -87,5 +87,23 @@ pub async fn update(
     let id = mailbox_id(&path)?;
     Ok(web::Json(
         mailboxes::update(&state.app, auth.actor, auth.origin(), id, body.into_inner()).await?,
+    ))
+}
+
+/// Sign in to a mailbox's IMAP server and open its folder (admins): whether its settings work.
+#[utoipa::path(
+    post, path = "/api/v1/mailboxes/{id}/check", operation_id = "check_mailbox", tag = "mail",
+    params(("id" = String, Path)),
+    responses((status = 200, body = ConnectionCheck), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("session" = []), ("bearer" = []))
+)]
+pub async fn check(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> Result<web::Json<ConnectionCheck>, ApiError> {
+    let id = mailbox_id(&path)?;
+    Ok(web::Json(
+        kefu_app::mail::fetching::check_connection(&state.app, auth.actor, id).await?,
     ))
 }

@@ -15,6 +15,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/mailboxes", web::post().to(mailboxes::create))
         .route("/mailboxes/{id}", web::get().to(mailboxes::show))
         .route("/mailboxes/{id}", web::put().to(mailboxes::update))
+        .route("/mailboxes/{id}/check", web::post().to(mailboxes::check))
         .route("/mail/quarantine", web::get().to(quarantine::list))
         .route("/mail/quarantine/{id}/raw", web::get().to(quarantine::raw))
         .route(

@@ -2,6 +2,7 @@
 //! through the outbox, delivering what the outbox holds, mailboxes and the quarantine.
 
 pub mod delivery;
+pub mod fetching;
 pub mod ingest;
 pub mod mailboxes;
 pub mod outgoing;
