@@ -119,6 +119,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_example_configuration_reads() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kefu.example.toml");
+        let config = Config::load(Some(&example));
+        assert!(config.is_ok(), "kefu.example.toml: {config:?}");
+    }
+
+    #[test]
     fn variables_map_to_sections_and_keys() {
         assert_eq!(key_of("DATABASE_URL"), "database.url");
         assert_eq!(key_of("DATABASE_POOL_SIZE"), "database.pool_size");
