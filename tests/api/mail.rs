@@ -97,6 +97,18 @@ test_both! {
         assert_eq!(mails[2]["body"], "Great, thanks!", "the quoted history is cut from the timeline");
         assert!(mails[2]["email"]["quoted"].as_str().unwrap().contains("It ships today."), "and kept beside it");
 
+        let message = mails[0]["id"].as_str().unwrap();
+        let frame = desk.agent.request(Method::GET, &format!("/api/v1/tickets/{ticket}/messages/{message}/html")).send().await.unwrap();
+        assert_eq!(frame.status(), StatusCode::OK);
+        let policy = frame.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(policy.contains("sandbox") && policy.contains("img-src 'self' data:;"), "no scripts, no remote images: {policy}");
+        assert_eq!(frame.headers()["x-frame-options"], "SAMEORIGIN");
+        assert!(frame.text().await.unwrap().contains("<b>5521</b>"));
+        let asked = desk.agent.request(Method::GET, &format!("/api/v1/tickets/{ticket}/messages/{message}/html?remote_images=true")).send().await.unwrap();
+        assert!(asked.headers()["content-security-policy"].to_str().unwrap().contains("https:"), "remote images when asked");
+        let (status, _) = desk.app.anonymous().get(&format!("/api/v1/tickets/{ticket}/messages/{message}/html")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+
         let (_, audit) = desk.admin.get("/api/v1/audit").await;
         assert!(audit.to_string().contains("mailbox_created"), "adding a mailbox is audited");
     }

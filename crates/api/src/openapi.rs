@@ -67,6 +67,7 @@ use crate::{audit, auth, chat, customers, mail, settings, teams, tickets, users}
         tickets::update::update,
         tickets::messages::list,
         tickets::messages::post,
+        tickets::messages::html,
         tickets::calls::post,
         tickets::views::counts,
         tickets::bulk::update,

@@ -55,3 +55,48 @@ pub async fn post(
     let changed = post_message::post(&state.app, auth.actor, reference, command).await?;
     Ok(HttpResponse::Created().json(state.app.published(changed)))
 }
+
+/// `GET /api/v1/tickets/{id}/messages/{message}/html` query.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HtmlQuery {
+    /// Load the mail's remote images (off by default: they tell the sender it was read).
+    #[serde(default)]
+    pub remote_images: bool,
+}
+
+/// A mail's sanitised HTML as its own document, for a sandboxed frame: it runs nothing, loads
+/// nothing remote unless `remote_images` is asked for, and may only be framed by the console.
+#[utoipa::path(
+    get, path = "/api/v1/tickets/{id}/messages/{message}/html", operation_id = "get_message_html", tag = "tickets",
+    params(("id" = String, Path, description = "Ticket id, or number"), ("message" = String, Path), HtmlQuery),
+    responses((status = 200, description = "The sanitised HTML document", content_type = "text/html"), (status = 404, body = Problem)),
+    security(("session" = []), ("bearer" = []))
+)]
+pub async fn html(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<(String, String)>,
+    query: web::Query<HtmlQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (ticket, message) = path.into_inner();
+    let reference = TicketRef::parse(&ticket)?;
+    let message = message.parse().map_err(|_| ApiError::NotFound("mail"))?;
+    let document =
+        kefu_app::mail::view::html_of(&state.app, auth.actor, reference, message).await?;
+    let images = if query.remote_images {
+        "img-src 'self' data: https: http:"
+    } else {
+        "img-src 'self' data:"
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            format!("default-src 'none'; {images}; style-src 'unsafe-inline'; sandbox allow-popups allow-popups-to-escape-sandbox; frame-ancestors 'self'"),
+        ))
+        .insert_header(("X-Frame-Options", "SAMEORIGIN"))
+        .insert_header((actix_web::http::header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
+        .body(document))
+}

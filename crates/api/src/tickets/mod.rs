@@ -23,6 +23,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/tickets/{id}", web::patch().to(update::update))
         .route("/tickets/{id}/messages", web::get().to(messages::list))
         .route("/tickets/{id}/messages", web::post().to(messages::post))
+        .route(
+            "/tickets/{id}/messages/{message}/html",
+            web::get().to(messages::html),
+        )
         .route("/tickets/{id}/calls", web::post().to(calls::post))
         .route("/tickets/{id}/seen", web::post().to(seen::mark));
 }

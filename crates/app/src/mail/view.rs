@@ -67,3 +67,26 @@ pub fn details(
         })
         .collect())
 }
+
+/// The sanitised HTML of a mail on a ticket the caller may see, as a whole document (the
+/// console shows it in a sandboxed frame).
+pub async fn html_of(
+    app: &crate::App,
+    actor: kefu_domain::permissions::Actor,
+    reference: crate::tickets::TicketRef,
+    message: MessageId,
+) -> Result<String, crate::AppError> {
+    app.store
+        .read(move |conn| {
+            let (ticket, _) = crate::tickets::reference::load_visible(conn, &actor, reference)?;
+            let html = email_messages::of_messages(conn, &[message])?
+                .remove(&message)
+                .filter(|record| record.ticket == ticket.id)
+                .and_then(|record| record.html)
+                .ok_or(crate::AppError::NotFound("mail"))?;
+            Ok::<_, crate::AppError>(format!(
+                "<!doctype html><html><head><meta charset=\"utf-8\"><base target=\"_blank\"><style>body{{font-family:system-ui,sans-serif;font-size:14px;line-height:1.5;margin:8px;color:#222;word-wrap:break-word}}img{{max-width:100%;height:auto}}blockquote{{border-left:3px solid #ccc;margin:0 0 0 4px;padding-left:8px;color:#555}}</style></head><body>{html}</body></html>"
+            ))
+        })
+        .await
+}
