@@ -464,6 +464,79 @@ describe('the agent console', () => {
     await page.getByRole('heading', { name: 'Sign in to Kefu' }).waitFor();
   });
 
+  it('shows a mail with why it is on the ticket, and replies to it by mail', async () => {
+    const raw = [
+      'From: Mei Lin <mei.lin@example.cn>',
+      'To: support@kefu.localhost',
+      'Subject: =?UTF-8?B?' + Buffer.from('尺码问题 Size question').toString('base64') + '?=',
+      `Message-ID: <e2e-${Date.now()}@example.cn>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/alternative; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Do you have this in size 42?',
+      '',
+      'On Mon, 1 Dec 2026, Shop <support@kefu.localhost> wrote:',
+      '> Thanks for your order.',
+      '--b',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>Do you have this in <b>size 42</b>?</p><img src="https://tracker.example/p.gif"><script>alert(1)</script>',
+      '--b--',
+      '',
+    ].join('\r\n');
+    const taken = server.ingest(raw);
+    assert.equal(taken.status, 0, `kefu mail ingest: ${taken.stderr}`);
+    const number = /ticket #(\d+)/.exec(taken.stdout)[1];
+    page = await open(`/tickets/${number}`);
+    await page.getByText('Opened this ticket').waitFor();
+    await page.getByText('Mei Lin <mei.lin@example.cn>').waitFor();
+    const frame = page.frameLocator('iframe.email-frame');
+    await frame.locator('b', { hasText: 'size 42' }).waitFor();
+    assert.equal(await frame.locator('script').count(), 0, 'no script reaches the frame');
+    await page.getByRole('button', { name: 'Show as text' }).click();
+    await page.locator('.email .body').filter({ hasText: 'Do you have this in size 42?' }).waitFor();
+    await page.getByText('Quoted history').click();
+    await page.getByText('> Thanks for your order.').waitFor();
+    await page.getByText('This reply goes by mail to mei.lin@example.cn').waitFor();
+    await page.getByLabel('Reply', { exact: true }).fill('Yes, size 42 is in stock. 42 码有货。');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText('Sent by mail').waitFor();
+    await screenshot(page, 'ticket-email');
+    const timeline = await api.get(`/api/v1/tickets/${number}/messages`);
+    const sent = timeline.items.find((m) => m.email?.direction === 'outbound');
+    assert.deepEqual(sent.email.to.map((p) => p.address), ['mei.lin@example.cn']);
+    await assertAccessible('ticket with mail');
+  });
+
+  it('sets up a mailbox and shows quarantined mail to admins', async () => {
+    const junk = server.ingest('this is not a mail at all');
+    assert.equal(junk.status, 65, 'quarantined mail exits 65');
+    assert.match(junk.stderr, /not taken/);
+    page = await open('/admin/mail');
+    await page.getByRole('heading', { name: 'Mail', level: 1 }).waitFor();
+    const form = page.getByRole('form', { name: 'New mailbox' });
+    await form.getByLabel('Name').fill('Orders');
+    await form.getByLabel('Address').fill('orders@shop.example');
+    await form.getByLabel('Stage for new tickets').selectOption('in_sale');
+    await form.getByLabel('Fetch over IMAP').check();
+    await form.getByLabel('Server').fill('imap.shop.example');
+    await form.getByLabel('Password').fill('imap-password');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('form', { name: 'Orders' }).waitFor();
+    const mailboxes = await api.get('/api/v1/mailboxes');
+    const orders = mailboxes.find((m) => m.address === 'orders@shop.example');
+    assert.equal(orders.stage, 'in_sale');
+    assert.equal(orders.imap.host, 'imap.shop.example');
+    assert.ok(!JSON.stringify(orders).includes('imap-password'), 'the password never comes back');
+    const row = page.locator('table.list tbody tr').first();
+    await row.getByText('Not a mail').waitFor();
+    await screenshot(page, 'admin-mail');
+    await assertAccessible('mail admin');
+  });
+
   it('signs out', async () => {
     page = await openQueue();
     await page.getByRole('button', { name: 'Sign out' }).click();

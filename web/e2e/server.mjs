@@ -57,6 +57,8 @@ export async function startServer({ tickets = 120, url } = {}) {
     agentPassword,
     /** Runs a `kefu` command on this server's database and returns what it printed. */
     run: (args, input) => kefu(args, env, input),
+    /** Pipes a mail to `kefu mail ingest`, as an MTA would: { status, stdout, stderr }. */
+    ingest: (raw) => spawnSync(KEFU, ['mail', 'ingest'], { env, input: raw, encoding: 'utf8' }),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -100,7 +100,13 @@ pub fn parse(raw: &[u8], own_domain: Option<&str>) -> Result<InboundMail, MailEr
     let message = MessageParser::default()
         .parse(raw)
         .ok_or(MailError::NotAMessage)?;
-    if message.root_part().headers.is_empty() {
+    // Text with no header a mail carries (From, To, Subject, Date, Message-ID) is not mail.
+    let looks_like_mail = message.from().is_some()
+        || message.to().is_some()
+        || message.subject().is_some()
+        || message.date().is_some()
+        || message.message_id().is_some();
+    if message.root_part().headers.is_empty() || !looks_like_mail {
         return Err(MailError::NotAMessage);
     }
     let from = first_mailbox(message.from())

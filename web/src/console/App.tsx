@@ -13,6 +13,7 @@ import { UsersPage } from '../admin/UsersPage';
 import { TeamsPage } from '../admin/TeamsPage';
 import { AuditPage } from '../admin/AuditPage';
 import { ChatPage } from '../admin/ChatPage';
+import { MailPage } from '../admin/MailPage';
 import { TokensPage } from '../account/TokensPage';
 import { ResetPassword } from './ResetPassword';
 import { StaffOnly } from './StaffOnly';
@@ -170,6 +171,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (admin && path === '/admin/teams') return <TeamsPage />;
   if (admin && path === '/admin/audit') return <AuditPage />;
   if (admin && path === '/admin/chat') return <ChatPage />;
+  if (admin && path === '/admin/mail') return <MailPage />;
   if (path === '/settings/tokens') return <TokensPage />;
   return <NotFound />;
 }

@@ -39,6 +39,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
       ['/admin/users', t('nav.users')],
       ['/admin/teams', t('nav.teams')],
       ['/admin/chat', t('nav.chat')],
+      ['/admin/mail', t('nav.mail')],
       ['/admin/audit', t('nav.audit')],
     );
   }

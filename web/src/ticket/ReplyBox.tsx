@@ -5,7 +5,13 @@ import { useI18n } from '../i18n';
 import { ErrorBanner } from '../components/ui';
 
 /** Writes a public reply or an internal note; replies can set a status as they go. */
-export function ReplyBox(props: { ticketId: string; onSent: () => void; textRef: RefObject<HTMLTextAreaElement> }) {
+export function ReplyBox(props: {
+  ticketId: string;
+  onSent: () => void;
+  textRef: RefObject<HTMLTextAreaElement>;
+  /** Who a public reply goes to by mail, when it does. */
+  mailTo?: string | null;
+}) {
   const { t } = useI18n();
   const [internal, setInternal] = useState(false);
   const [body, setBody] = useState('');
@@ -67,6 +73,7 @@ export function ReplyBox(props: { ticketId: string; onSent: () => void; textRef:
           }
         }}
       />
+      {!internal && props.mailTo && <p class="mail-to">{t('email.replyGoesTo', { to: props.mailTo })}</p>}
       <ErrorBanner error={error} />
       <div class="actions">
         <button type="submit" class="primary" disabled={busy || !body.trim()}>

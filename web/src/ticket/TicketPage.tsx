@@ -98,8 +98,10 @@ export function TicketPage(props: { reference: string }) {
           <span class="muted">{t('ticket.created', { time: dateTime(new Date(ticket.created_at), locale) })}</span>
         </header>
         <ErrorBanner error={saveError} />
-        <Timeline messages={loaded.value.messages} />
-        {ticket.status !== 'closed' && <ReplyBox ticketId={ticket.id} textRef={reply} onSent={loaded.reload} />}
+        <Timeline messages={loaded.value.messages} ticket={ticket.id} />
+        {ticket.status !== 'closed' && (
+          <ReplyBox ticketId={ticket.id} textRef={reply} onSent={loaded.reload} mailTo={mailRecipients(loaded.value.messages)} />
+        )}
       </article>
       <aside class="ticket-side">
         <Properties ticket={ticket} onChange={update} />
@@ -112,4 +114,14 @@ export function TicketPage(props: { reference: string }) {
       </aside>
     </div>
   );
+}
+
+/** Who the next reply goes to by mail: the last mail's correspondents (the sender of the last
+ * mail received, or the recipients of the last one sent, with everyone copied). */
+function mailRecipients(messages: Message[]): string | null {
+  const last = [...messages].reverse().find((m) => m.email);
+  const email = last?.email;
+  if (!email) return null;
+  const people = email.direction === 'inbound' ? [email.from, ...email.cc] : [...email.to, ...email.cc];
+  return people.map((p) => p.address).join(', ');
 }

@@ -3,13 +3,14 @@ import { dateTime, duration } from '../format';
 import { type MessageKey, useI18n } from '../i18n';
 import { ChannelIcon, Icon } from '../components/ui';
 import { FileView } from '../chat/files';
+import { EmailView } from './EmailView';
 
 type Change = { field: string; from?: string | null; to?: string | null; from_name?: string | null; to_name?: string | null };
 
 const ENUM_FIELDS: Record<string, string> = { status: 'status', priority: 'priority', stage: 'stage' };
 
 /** Everything on the ticket, oldest first: replies, internal notes, calls and changes. */
-export function Timeline(props: { messages: Message[] }) {
+export function Timeline(props: { messages: Message[]; ticket: string }) {
   const { t, locale } = useI18n();
   const value = (change: Change, side: 'from' | 'to') => {
     const raw = change[side];
@@ -68,15 +69,18 @@ export function Timeline(props: { messages: Message[] }) {
               {internal && <span class="badge note-badge">{t('ticket.internalNote')}</span>}
               <ChannelIcon channel={message.channel} /> · {when}
             </header>
+            {message.email ? (
+              <EmailView message={message} ticket={props.ticket} />
+            ) : (
+              !message.files?.length && <p class="body">{message.body}</p>
+            )}
             {message.files?.length ? (
               <div class="chat-files" aria-label={t('ticket.files')}>
                 {message.files.map((f) => (
                   <FileView key={f.id} file={f} base="" />
                 ))}
               </div>
-            ) : (
-              <p class="body">{message.body}</p>
-            )}
+            ) : null}
           </li>
         );
       })}

@@ -22,6 +22,7 @@ pub const SEND_PATH: &str = "/api/v1/chat/files";
 
 /// `POST /api/v1/chat/files` query.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SendQuery {
     /// The sender's own id for the line (1–64 visible ASCII characters); sent again, the
@@ -36,6 +37,7 @@ pub struct SendQuery {
 
 /// `GET /api/v1/files/{id}` query.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DownloadQuery {
     /// The file's key, as its link carries it.

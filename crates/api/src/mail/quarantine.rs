@@ -21,6 +21,7 @@ fn quarantine_id(path: &str) -> Result<QuarantineId, ApiError> {
 
 /// `GET /api/v1/mail/quarantine` query.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// The `next_cursor` of the previous page.

@@ -58,6 +58,7 @@ pub async fn post(
 
 /// `GET /api/v1/tickets/{id}/messages/{message}/html` query.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HtmlQuery {
     /// Load the mail's remote images (off by default: they tell the sender it was read).

@@ -1,0 +1,79 @@
+/** A mail on the timeline: who sent it to whom, why it is on this ticket, its text (the
+ * quoted history folded away) or its sanitised HTML in a sandboxed frame that loads remote
+ * images only when asked, and how its delivery went. */
+import { useState } from 'preact/hooks';
+import type { Message, Schemas } from '../api/client';
+import { type MessageKey, useI18n } from '../i18n';
+
+type Email = Schemas['EmailDetails'];
+type Party = Schemas['EmailParty'];
+
+function party(p: Party): string {
+  return p.name ? `${p.name} <${p.address}>` : p.address;
+}
+
+/** The mail of `message`, whose `email` is set. */
+export function EmailView(props: { message: Message; ticket: string }) {
+  const { t } = useI18n();
+  const email = props.message.email as Email;
+  const [html, setHtml] = useState(Boolean(email.html));
+  const [remote, setRemote] = useState(false);
+  const src =
+    `/api/v1/tickets/${encodeURIComponent(props.ticket)}/messages/${props.message.id}/html` +
+    (remote ? '?remote_images=true' : '');
+  return (
+    <div class="email">
+      <dl class="email-parties">
+        <dt>{t('email.from')}</dt>
+        <dd>{party(email.from)}</dd>
+        {email.to.length > 0 && (
+          <>
+            <dt>{t('email.to')}</dt>
+            <dd>{email.to.map(party).join(', ')}</dd>
+          </>
+        )}
+        {email.cc.length > 0 && (
+          <>
+            <dt>{t('email.cc')}</dt>
+            <dd>{email.cc.map(party).join(', ')}</dd>
+          </>
+        )}
+      </dl>
+      <p class="email-meta">
+        <span class="badge thread-badge" title={t('email.threadHint')}>
+          {t(`email.rule.${email.thread_rule}` as MessageKey)}
+        </span>
+        {email.automatic && <span class="badge">{t('email.automatic')}</span>}
+        {email.delivery && (
+          <span class={`badge delivery-${email.delivery}`} title={email.delivery_error ?? undefined}>
+            {t(`email.delivery.${email.delivery}` as MessageKey)}
+          </span>
+        )}
+        {email.delivery_error && <span class="email-error">{email.delivery_error}</span>}
+      </p>
+      {email.html && (
+        <p class="email-switch">
+          <button type="button" class="link" onClick={() => setHtml(!html)}>
+            {html ? t('email.showText') : t('email.showHtml')}
+          </button>
+          {html && !remote && (
+            <button type="button" class="link" onClick={() => setRemote(true)}>
+              {t('email.loadImages')}
+            </button>
+          )}
+        </p>
+      )}
+      {html && email.html ? (
+        <iframe class="email-frame" sandbox="allow-popups allow-popups-to-escape-sandbox" src={src} title={t('email.frameTitle', { subject: email.subject })} />
+      ) : (
+        <p class="body">{props.message.body}</p>
+      )}
+      {email.quoted && (
+        <details class="email-quoted">
+          <summary>{t('email.quoted')}</summary>
+          <p class="body">{email.quoted}</p>
+        </details>
+      )}
+    </div>
+  );
+}
