@@ -16,7 +16,8 @@ function party(p: Party): string {
 export function EmailView(props: { message: Message; ticket: string }) {
   const { t } = useI18n();
   const email = props.message.email as Email;
-  const [html, setHtml] = useState(Boolean(email.html));
+  // Mail received is shown as sent; Kefu's own replies as the text the agent wrote.
+  const [html, setHtml] = useState(Boolean(email.html) && email.direction === 'inbound');
   const [remote, setRemote] = useState(false);
   const src =
     `/api/v1/tickets/${encodeURIComponent(props.ticket)}/messages/${props.message.id}/html` +
