@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use base64::Engine;
 use clap::Parser;
-use kefu_app::mail::ingest::{Delivery, Ingested, Source, ingest};
 use kefu_app::mail::MailConfig;
+use kefu_app::mail::ingest::{Delivery, Ingested, Source, ingest};
 use kefu_app::{App, SessionPolicy};
 use kefu_store::{Store, StoreConfig};
 
@@ -57,9 +57,8 @@ struct Args {
 /// A mix like a support mailbox's: new questions in several charsets, answers that thread by
 /// headers or by tag, HTML mail, and a photo attached to one mail in ten.
 fn corpus(count: usize) -> Vec<Vec<u8>> {
-    let png = base64::engine::general_purpose::STANDARD.encode(
-        [b"\x89PNG\r\n\x1a\n".as_slice(), &[0_u8; 2_000]].concat(),
-    );
+    let png = base64::engine::general_purpose::STANDARD
+        .encode([b"\x89PNG\r\n\x1a\n".as_slice(), &[0_u8; 2_000]].concat());
     let gbk_subject = "=?GBK?B?tPLTobv6v6jWvQ==?="; // 打印机卡纸
     (0..count)
         .map(|i| {
@@ -142,7 +141,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(raw) = mails.get(i) else { break };
-                let changed = ingest(&app, Delivery { raw: raw.clone(), source: Source::Pipe, mailbox: None }).await?;
+                let changed = ingest(
+                    &app,
+                    Delivery {
+                        raw: raw.clone(),
+                        source: Source::Pipe,
+                        mailbox: None,
+                    },
+                )
+                .await?;
                 match app.published(changed) {
                     Ingested::Created { .. } => outcomes[0] += 1,
                     Ingested::Added { .. } => outcomes[1] += 1,
@@ -165,7 +172,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
         "corpus: {} mails, {:.1} MB, {parts} MIME parts; database {}",
         mails.len(),
         bytes as f64 / 1e6,
-        if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }
+        if url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
     );
     println!("bare mail-parser:      {bare:>9.0} mails/s (one thread)");
     println!(
@@ -177,7 +188,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
         outcomes[2],
         queue.load(std::sync::atomic::Ordering::Relaxed)
     );
-    println!("ratio:                 {:.1} % of bare parsing", 100.0 * taken / bare);
+    println!(
+        "ratio:                 {:.1} % of bare parsing",
+        100.0 * taken / bare
+    );
     std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
@@ -210,10 +224,12 @@ async fn imap_latency(args: ImapArgs) -> anyhow::Result<()> {
         role: kefu_domain::role::Role::Admin,
         customer: None,
     };
-    let request: kefu_api_types::mail::MailboxRequest = serde_json::from_value(serde_json::json!({
-        "name": "Support", "address": USER,
-        "imap": {"host": "127.0.0.1", "port": dovecot.port, "security": "none", "username": USER, "password": "bench-password"},
-    }))?;
+    let request: kefu_api_types::mail::MailboxRequest = serde_json::from_value(
+        serde_json::json!({
+            "name": "Support", "address": USER,
+            "imap": {"host": "127.0.0.1", "port": dovecot.port, "security": "none", "username": USER, "password": "bench-password"},
+        }),
+    )?;
     kefu_app::mail::mailboxes::create(&app, admin, kefu_app::audit::Origin::cli(), request).await?;
     let mut changes = app.subscribe();
     let (stop, stopping) = tokio::sync::watch::channel(false);
@@ -232,9 +248,14 @@ async fn imap_latency(args: ImapArgs) -> anyhow::Result<()> {
                 if let Some(wait) = due.checked_duration_since(Instant::now()) {
                     std::thread::sleep(wait);
                 }
-                let raw = format!("From: c{i}@example.com\r\nTo: {USER}\r\nSubject: Question {i}\r\nMessage-ID: <imap-bench-{i}@example.com>\r\n\r\nHello {i}\r\n");
+                let raw = format!(
+                    "From: c{i}@example.com\r\nTo: {USER}\r\nSubject: Question {i}\r\nMessage-ID: <imap-bench-{i}@example.com>\r\n\r\nHello {i}\r\n"
+                );
                 dovecot.deliver(USER, raw.as_bytes());
-                delivered.lock().unwrap_or_else(|e| e.into_inner()).push(Instant::now());
+                delivered
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(Instant::now());
             }
         })
     };
@@ -242,7 +263,10 @@ async fn imap_latency(args: ImapArgs) -> anyhow::Result<()> {
     let deadline = Instant::now() + std::time::Duration::from_secs(args.seconds + 30);
     while announced.len() < total && Instant::now() < deadline {
         match tokio::time::timeout(std::time::Duration::from_secs(1), changes.recv()).await {
-            Ok(Ok(kefu_app::Change::Ticket { kind: kefu_app::ChangeKind::Created, .. })) => announced.push(Instant::now()),
+            Ok(Ok(kefu_app::Change::Ticket {
+                kind: kefu_app::ChangeKind::Created,
+                ..
+            })) => announced.push(Instant::now()),
             Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => break,
             _ => {}
         }
@@ -271,7 +295,10 @@ async fn imap_latency(args: ImapArgs) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("kefu-mail-bench: {error}");
