@@ -96,6 +96,11 @@ test_both! {
         assert!(check.ok, "{check:?}");
         assert_eq!(check.messages, Some(0));
 
+        // Old mail deleted before Kefu starts leaves a gap of UIDs wider than one fetch.
+        for i in 0..60 {
+            dovecot.deliver(USER, mail("old@example.com", USER, &format!("old{i}@example.com"), "old", "", "old").replace('\n', "\r\n").as_bytes());
+        }
+        dovecot.expunge_all(USER);
         // Mail that came before Kefu started fetching is taken too.
         dovecot.deliver(USER, mail("Ana <ana@example.com>", USER, "i1@example.com", "Screen flickers", "", "My screen flickers.").replace('\n', "\r\n").as_bytes());
         let (stop, stopping) = watch::channel(false);

@@ -220,6 +220,16 @@ test_both! {
         )).await;
         assert_eq!(added(&colleague), (ticket, ThreadRule::Headers), "a CC'd person's answer threads like the requester's");
 
+        // A subject tag with a forged sender joins, but copies nobody new onto the ticket.
+        let forged_from = take(&app, &mail(
+            "lilei@example.cn", "support@shop.example", "a5@example.cn",
+            &format!("Re: [#{}] 打印机卡纸", number.get()), "Cc: spy@evil.example\n", "看看。",
+        )).await;
+        assert_eq!(added(&forged_from), (ticket, ThreadRule::SubjectTag));
+        reply(&app, agent, ticket, "Fixed?").await;
+        let later = outbox_of(&app, ticket).await;
+        assert!(later.iter().all(|m| m.cc.iter().chain(&m.to).all(|p| p.address != "spy@evil.example")), "{later:?}");
+
         // What must not thread.
         let stranger = take(&app, &mail(
             "mallory@evil.example", "support@shop.example", "s1@evil.example",
@@ -245,7 +255,7 @@ test_both! {
             .await
             .unwrap();
         let from_mail = timeline.iter().filter(|m| m.channel == Channel::Email && m.author_customer.is_some()).count();
-        assert_eq!(from_mail, 5, "the first mail and four answers, each once");
+        assert_eq!(from_mail, 6, "the first mail and five answers, each once");
     }
 }
 
@@ -302,6 +312,25 @@ test_both! {
         assert!(notes.iter().any(|m| m.body.contains("could not be delivered") && m.visibility == Visibility::Internal), "the agent sees the bounce");
         reply(&app, agent, ticket, "Are you there?").await;
         assert!(outbox_of(&app, ticket).await.is_empty(), "no more mail to an undeliverable address");
+        let notes = app
+            .store
+            .read(move |conn| Ok::<_, kefu_app::AppError>(kefu_store::messages::list(conn, ticket, true, None, 100)?.0))
+            .await
+            .unwrap();
+        assert!(notes.iter().any(|m| m.body.contains("was not mailed")), "and the ticket says the reply was not mailed");
+
+        // Anyone can write a delivery report; one about mail Kefu never sent changes nothing.
+        let forged = bounce
+            .replace(&sent[0].message_id, "never-sent@mail.shop.example")
+            .replace("nobody@example.org", "someone@example.org")
+            .replace("<dsn@mx.shop.example>", "<dsn2@mx.shop.example>");
+        let outcome = take(&app, &forged).await;
+        assert!(matches!(outcome, Ingested::Created { .. }), "kept as an automatic mail: {outcome:?}");
+        let (other, _) = created(&take(&app, &mail(
+            "someone@example.org", "support@shop.example", "b2@example.org", "Hello", "", "Hi.",
+        )).await);
+        reply(&app, agent, other, "Hello back.").await;
+        assert_eq!(outbox_of(&app, other).await.len(), 1, "someone@ was not switched off by a forged report");
     }
 }
 

@@ -13,7 +13,7 @@ use kefu_domain::ids::{CustomerId, MessageId, TeamId, TicketId, UserId};
 use kefu_domain::message::{AuthorKind, Message, MessageKind};
 use kefu_domain::permissions::Actor;
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
-use kefu_domain::ticket::{Channel, Ticket};
+use kefu_domain::ticket::Ticket;
 use kefu_store::ticket_names::{self, TicketNames};
 use kefu_store::{DbConnection, StoreError, calls, customers, users};
 
@@ -280,7 +280,7 @@ pub fn messages(
         .collect();
     let email_ids: Vec<MessageId> = list
         .iter()
-        .filter(|m| m.channel == Channel::Email && m.kind != MessageKind::Event)
+        .filter(|m| m.kind == MessageKind::Reply)
         .map(|m| m.id)
         .collect();
     let mut emails = crate::mail::view::details(conn, &email_ids)?;

@@ -121,6 +121,10 @@ impl ImapSettings {
     }
 }
 
+/// The most people copied on one ticket: a mail copying thousands must not turn every reply
+/// into bulk mail.
+pub const MAX_PARTICIPANTS: usize = 20;
+
 /// How many automatic mails (acknowledgements) one ticket may send in [`AUTOMATIC_WINDOW`]:
 /// more means two systems are answering each other.
 pub const AUTOMATIC_CAP: i64 = 10;

@@ -198,30 +198,47 @@ impl Connection {
         })
     }
 
-    /// Up to `limit` messages with a UID above `last_uid`, oldest first. Messages are read
-    /// with `BODY.PEEK[]`, so reading marks nothing: only [`Connection::taken`] does.
-    pub async fn fetch_after(
-        &mut self,
-        last_uid: u32,
-        limit: u32,
-    ) -> Result<Vec<Fetched>, ImapError> {
-        let first = last_uid.saturating_add(1);
-        let range = format!("{first}:{}", first.saturating_add(limit.max(1) - 1));
+    /// The UIDs above `last_uid` in the open folder, oldest first (`UID SEARCH`, so gaps
+    /// left by deleted mail are stepped over).
+    pub async fn new_uids(&mut self, last_uid: u32) -> Result<Vec<u32>, ImapError> {
         within(async {
-            let stream = self.session.uid_fetch(&range, "(UID BODY.PEEK[])").await?;
+            let query = format!("UID {}:*", last_uid.saturating_add(1));
+            let found = self.session.uid_search(&query).await?;
+            // `n:*` also matches the newest message when every UID is below `n`.
+            let mut uids: Vec<u32> = found.into_iter().filter(|u| *u > last_uid).collect();
+            uids.sort_unstable();
+            Ok(uids)
+        })
+        .await
+    }
+
+    /// The messages with these UIDs, oldest first. They are read with `BODY.PEEK[]`, so
+    /// reading marks nothing: only [`Connection::taken`] does. Answers without a body (a flag
+    /// change the server reports meanwhile) and UIDs not asked for are left out.
+    pub async fn fetch(&mut self, uids: &[u32]) -> Result<Vec<Fetched>, ImapError> {
+        if uids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let set: Vec<String> = uids.iter().map(ToString::to_string).collect();
+        within(async {
+            let stream = self
+                .session
+                .uid_fetch(set.join(","), "(UID BODY.PEEK[])")
+                .await?;
             let messages: Vec<_> = stream.try_collect().await?;
             let mut fetched: Vec<Fetched> = messages
                 .iter()
                 .filter_map(|m| {
                     let uid = m.uid?;
-                    // `n:m` may answer with the last message even when its UID is lower.
-                    (uid > last_uid).then(|| Fetched {
+                    let raw = m.body()?;
+                    uids.contains(&uid).then(|| Fetched {
                         uid,
-                        raw: m.body().unwrap_or_default().to_vec(),
+                        raw: raw.to_vec(),
                     })
                 })
                 .collect();
             fetched.sort_by_key(|f| f.uid);
+            fetched.dedup_by_key(|f| f.uid);
             Ok(fetched)
         })
         .await

@@ -73,8 +73,12 @@ pub fn to_text(html: &str) -> String {
         if skip_until.is_none() {
             push_text(&mut out, &rest[..open]);
         }
-        let tag_end = rest[open..].find('>').map_or(rest.len(), |e| open + e + 1);
-        let tag = rest[open + 1..tag_end.saturating_sub(1).max(open + 1)].trim();
+        // The tag runs to its `>`, or to the end of a text cut short.
+        let (tag, tag_end) = match rest[open..].find('>') {
+            Some(close) => (&rest[open + 1..open + close], open + close + 1),
+            None => (&rest[open + 1..], rest.len()),
+        };
+        let tag = tag.trim();
         let name: String = tag
             .trim_start_matches('/')
             .chars()
@@ -161,7 +165,10 @@ pub fn decode_entities(text: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // `;` is ASCII, so the byte where it is found is a character boundary.
+        let end = rest.as_bytes()[..rest.len().min(12)]
+            .iter()
+            .position(|b| *b == b';');
         let decoded = end.and_then(|end| {
             let entity = &rest[1..end];
             let c = match entity {
@@ -243,5 +250,12 @@ mod tests {
             "<html><head><style>p{}</style></head><body><p>Hello&nbsp;there &amp; welcome</p><div>Line&#32;2<br>Line 3</div><ul><li>one</li><li>two</li></ul></body></html>",
         );
         assert_eq!(text, "Hello there & welcome\nLine 2\nLine 3\n- one\n- two");
+    }
+
+    #[test]
+    fn text_cut_in_the_middle_of_a_tag_or_entity_reads_without_panicking() {
+        assert_eq!(to_text("你好<b 中文"), "你好");
+        assert_eq!(decode_entities("&abc中文中文中文"), "&abc中文中文中文");
+        assert_eq!(decode_entities("&#20013;文"), "中文");
     }
 }

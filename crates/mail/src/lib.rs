@@ -32,6 +32,9 @@ pub enum MailError {
         /// The limit.
         max: usize,
     },
+    /// The message could not be read (a fault in reading it, or its files could not be kept).
+    #[error("the message could not be read: {0}")]
+    Unreadable(String),
     /// An outbound message could not be built.
     #[error("the reply could not be built: {0}")]
     Build(String),

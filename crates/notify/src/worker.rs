@@ -42,7 +42,12 @@ pub async fn run(
         };
         if wait.is_zero() {
             let lease = chrono::Duration::seconds(i64::from(config.lease_seconds.max(1)));
-            match delivery::claim(&app, config.batch.max(1), lease).await {
+            // No more than can be sent at once: a claim's lease must not run out while its
+            // mails wait for a free connection.
+            let batch = config
+                .batch
+                .clamp(1, i64::try_from(config.concurrency.max(1)).unwrap_or(1));
+            match delivery::claim(&app, batch, lease).await {
                 Ok(claimed) if !claimed.is_empty() => {
                     send_all(&app, &transport, &sending, claimed).await;
                     continue;

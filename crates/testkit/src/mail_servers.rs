@@ -178,6 +178,17 @@ impl Dovecot {
         assert!(status.success(), "dovecot-lda refused the mail: {status}");
     }
 
+    /// Deletes every message in `user`'s inbox (their UIDs are never used again).
+    pub fn expunge_all(&self, user: &str) {
+        let status = Command::new("/usr/bin/doveadm")
+            .arg("-c")
+            .arg(self.dir.path().join("dovecot.conf"))
+            .args(["expunge", "-u", user, "mailbox", "INBOX", "all"])
+            .status()
+            .expect("run doveadm");
+        assert!(status.success(), "doveadm expunge failed: {status}");
+    }
+
     /// How many of `user`'s messages carry the `\Seen` flag.
     pub fn seen(&self, user: &str) -> usize {
         let cur = self.dir.path().join("home").join(user).join("Maildir/cur");

@@ -21,7 +21,7 @@ pub const PATH: &str = "/api/v1/inbound/email";
 /// The endpoint's path within the `/api/v1` scope.
 pub const PATH_IN_SCOPE: &str = "/inbound/email";
 /// How far a signature's time may be from now, in seconds.
-const SIGNATURE_TOLERANCE: i64 = 300;
+const SIGNATURE_TOLERANCE: u64 = 300;
 
 /// The most bytes taken: twice the mail limit, so a mail somewhat over it is still kept (in
 /// quarantine) and its sender told.
@@ -32,7 +32,7 @@ pub fn body_limit(state: &AppState) -> usize {
 /// Take in a raw mail (MTAs and mail providers, with the shared secret or a signature).
 #[utoipa::path(
     post, path = "/api/v1/inbound/email", operation_id = "receive_email", tag = "mail",
-    request_body(content = Vec<u8>, content_type = "message/rfc822"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The RFC 5322 message as received; any Content-Type is taken (`message/rfc822` is usual)"),
     responses(
         (status = 200, body = InboundResult, description = "Taken, a duplicate, or a delivery report"),
         (status = 202, body = InboundResult, description = "Kept in quarantine: it could not be taken"),
@@ -163,7 +163,7 @@ fn authorised(request: &HttpRequest, secret: &str, body: &[u8]) -> bool {
     let Ok(seconds) = time.parse::<i64>() else {
         return false;
     };
-    if (chrono::Utc::now().timestamp() - seconds).abs() > SIGNATURE_TOLERANCE {
+    if chrono::Utc::now().timestamp().abs_diff(seconds) > SIGNATURE_TOLERANCE {
         return false;
     }
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {

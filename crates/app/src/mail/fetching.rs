@@ -30,7 +30,7 @@ pub const RETRY_AFTER: Duration = Duration::from_secs(30);
 /// How often the list of mailboxes to fetch is read again.
 const MAILBOXES_EVERY: Duration = Duration::from_secs(30);
 /// Messages fetched per command.
-const BATCH: u32 = 50;
+const BATCH: usize = 50;
 
 /// Signs in to a saved mailbox's server and opens its folder (admins): the console's "test
 /// connection".
@@ -81,15 +81,16 @@ pub async fn fetch_new(
     {
         return Ok(0);
     }
+    let uids = connection
+        .new_uids(last)
+        .await
+        .map_err(|e| AppError::invalid("imap_failed", e.to_string()))?;
     let mut taken = 0;
-    loop {
+    for chunk in uids.chunks(BATCH) {
         let batch = connection
-            .fetch_after(last, BATCH)
+            .fetch(chunk)
             .await
             .map_err(|e| AppError::invalid("imap_failed", e.to_string()))?;
-        if batch.is_empty() {
-            break;
-        }
         for message in batch {
             let outcome = ingest::ingest(
                 app,

@@ -145,33 +145,49 @@ pub(crate) async fn ingest_as(
         source,
         mailbox,
     } = delivery;
-    // Reading and keeping files is blocking work: off the async threads, with the write.
+    // Reading and keeping files is blocking work: off the async threads, with the write. The
+    // raw mail is kept first; whatever happens to the rest, it can be quarantined.
     let prepared = tokio::task::spawn_blocking(move || {
         let raw_sha256 = files.keep_raw(&raw)?;
         let size = raw.len();
-        let parsed = if size as u64 > max_bytes {
-            Err(MailError::TooBig {
-                size,
-                max: usize::try_from(max_bytes).unwrap_or(usize::MAX),
-            })
-        } else {
-            inbound::parse(&raw, Some(&own_domain))
+        let read = || {
+            if size as u64 > max_bytes {
+                return Err(MailError::TooBig {
+                    size,
+                    max: usize::try_from(max_bytes).unwrap_or(usize::MAX),
+                });
+            }
+            let mail = inbound::parse(&raw, Some(&own_domain))?;
+            let kept = keep_attachments(&files, &mail)
+                .map_err(|e| MailError::Unreadable(e.to_string()))?;
+            Ok((mail, kept))
         };
-        let (kept, peeked) = match &parsed {
-            Ok(mail) => (keep_attachments(&files, mail)?, (None, None)),
-            Err(_) => (Vec::new(), inbound::peek(&raw)),
+        // A fault in reading one mail must not lose it: it is caught and the mail quarantined.
+        let parsed =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+                Err(MailError::Unreadable(
+                    "reading it failed unexpectedly".into(),
+                ))
+            });
+        let peeked = match &parsed {
+            Ok(_) => (None, None),
+            Err(_) => {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inbound::peek(&raw)))
+                    .unwrap_or((None, None))
+            }
         };
-        Ok::<_, AppError>((raw_sha256, size, parsed, kept, peeked))
+        Ok::<_, AppError>((raw_sha256, size, parsed, peeked))
     })
     .await
     .map_err(|e| AppError::Internal(Box::new(e)))??;
-    let (raw_sha256, size, parsed, kept, (peeked_sender, peeked_subject)) = prepared;
-    let mail = match parsed {
-        Ok(mail) => mail,
+    let (raw_sha256, size, parsed, (peeked_sender, peeked_subject)) = prepared;
+    let (mail, kept) = match parsed {
+        Ok(read) => read,
         Err(error) => {
             let reason = match error {
                 MailError::TooBig { .. } => "too_big",
                 MailError::NoSender => "no_sender",
+                MailError::Unreadable(_) => "failed",
                 _ => "not_a_message",
             };
             return quarantine_mail(
@@ -199,6 +215,11 @@ pub(crate) async fn ingest_as(
         sender: Some(mail.from.address.clone()),
         subject: Some(mail.subject.clone()),
     };
+    let again = (
+        mailbox,
+        mail.message_id.clone(),
+        mail.recipients().map(str::to_owned).collect::<Vec<_>>(),
+    );
     let written = app
         .store
         .write(move |conn| {
@@ -214,10 +235,58 @@ pub(crate) async fn ingest_as(
         // The database is down: the caller keeps the mail and tries again.
         Err(AppError::Unavailable(e)) => Err(AppError::Unavailable(e)),
         Err(error) => {
+            // Another node or delivery took the same mail at the same moment.
+            if let Some((ticket, message)) = duplicate_of(app, &again).await {
+                tracing::debug!(%error, "the same mail was taken twice at once");
+                return Ok(Changed::new(
+                    Ingested::Duplicate { ticket, message },
+                    Vec::new(),
+                ));
+            }
             tracing::warn!(%error, "a mail could not be stored; it is kept in quarantine");
             quarantine_mail(app, raw_for_quarantine, "failed", error.to_string(), retry).await
         }
     }
+}
+
+/// The message already stored for a mail that was just refused, if the refusal was because
+/// the same mail was being taken at the same moment.
+async fn duplicate_of(
+    app: &App,
+    again: &(Option<MailboxId>, Option<String>, Vec<String>),
+) -> Option<(TicketId, MessageId)> {
+    let (hint, header_id, recipients) = again.clone();
+    let header_id = header_id?;
+    app.store
+        .read(move |conn| {
+            let keys: Vec<String> = recipients
+                .iter()
+                .map(|r| kefu_mail::reply_address::base_address(r))
+                .collect();
+            let mut candidates: Vec<MailboxId> = hint.into_iter().collect();
+            candidates.extend(
+                kefu_store::mail::mailboxes::by_address_keys(conn, &keys)?
+                    .into_iter()
+                    .map(|m| m.id),
+            );
+            candidates.extend(
+                kefu_store::mail::mailboxes::list(conn)?
+                    .into_iter()
+                    .next()
+                    .map(|m| m.id),
+            );
+            for mailbox in candidates {
+                if let Some((message, ticket)) =
+                    email_messages::received(conn, mailbox, &header_id)?
+                {
+                    return Ok::<_, AppError>(Some((ticket, message)));
+                }
+            }
+            Ok(None)
+        })
+        .await
+        .ok()
+        .flatten()
 }
 
 /// A raw mail kept in the files directory, and what could be read of it.
@@ -423,8 +492,10 @@ fn take(
             Vec::new(),
         ));
     }
-    if let Some(bounce) = &mail.bounce {
-        return record_bounce(conn, bounce, now);
+    if let Some(bounce) = &mail.bounce
+        && let Some(ticket) = bounced_mail(conn, bounce)?
+    {
+        return record_bounce(conn, bounce, ticket, now);
     }
     let sender = EmailAddress::parse(&mail.from.address)
         .map_err(|_| AppError::invalid("no_sender", "the sender's address cannot be read"))?;
@@ -443,6 +514,8 @@ fn take(
     let message_id = MessageId::new();
     let (ticket, created) = match decision {
         ThreadDecision::Join { ticket, .. } => {
+            // Locked, so an agent's change at the same moment is not overwritten.
+            dialect::lock_ticket(conn, &ticket.to_string())?;
             let before = tickets::find(conn, ticket)?;
             let mut after = before.clone();
             after.status = status::after_customer_reply(before.status).unwrap_or(Status::Open);
@@ -554,8 +627,17 @@ fn take(
             created_at: now,
         },
     )?;
-    // Everyone else on the mail takes part from now on: their replies thread, and they
-    // receive the agents' replies.
+    // Everyone else on the mail takes part from now on (their replies thread, and they
+    // receive the agents' replies) — but only when the mail proved where it belongs: a new
+    // ticket, the signed reply address, or a Message-ID of the thread. A subject tag is easy
+    // to guess, and a sender easy to forge, so such a mail adds nobody.
+    let proven = matches!(
+        decision.rule(),
+        ThreadRule::NewTicket
+            | ThreadRule::FollowUp
+            | ThreadRule::ReplyAddress
+            | ThreadRule::Headers
+    );
     let copied: Vec<Participant> = mail
         .to
         .iter()
@@ -571,7 +653,8 @@ fn take(
             })
         })
         .collect();
-    if !created && ticket.requester != customer.id {
+    let copied = if proven { copied } else { Vec::new() };
+    if !created && proven && ticket.requester != customer.id {
         // Someone other than the requester answered (a CC'd colleague): they take part.
         {
             participants::add(
@@ -660,11 +743,30 @@ fn evidence(
     Ok(found)
 }
 
-/// A bounce: the address is marked undeliverable (when permanent), and the ticket whose mail
-/// bounced gets an internal note saying so.
+/// The ticket of the mail a delivery report is about: only a report on a mail Kefu sent, to
+/// the address it names, counts (anyone can write a report; it must not switch mail off).
+fn bounced_mail(conn: &mut DbConnection, bounce: &Bounce) -> Result<Option<TicketId>, AppError> {
+    let Some(id) = &bounce.original_message_id else {
+        return Ok(None);
+    };
+    let Some(sent) = email_messages::sent(conn, id)? else {
+        return Ok(None);
+    };
+    let recipients = Recipients::from_json(&sent.recipients);
+    let named = recipients
+        .to
+        .iter()
+        .chain(&recipients.cc)
+        .any(|p| p.address.eq_ignore_ascii_case(&bounce.recipient));
+    Ok(named.then_some(sent.ticket))
+}
+
+/// A bounce of Kefu's mail: the address is marked undeliverable (when permanent), and the
+/// ticket gets an internal note saying so.
 fn record_bounce(
     conn: &mut DbConnection,
     bounce: &Bounce,
+    ticket: TicketId,
     now: DateTime<Utc>,
 ) -> Result<Changed<Ingested>, AppError> {
     if bounce.permanent
@@ -678,41 +780,33 @@ fn record_bounce(
             now,
         )?;
     }
-    let ticket = match &bounce.original_message_id {
-        Some(id) => email_messages::ticket_of_ids(conn, std::slice::from_ref(id))?.map(|(t, _)| t),
-        None => None,
-    };
-    let mut changes = Vec::new();
-    if let Some(id) = ticket {
-        let ticket = tickets::find(conn, id)?;
-        let body = format!(
-            "Mail to {} could not be delivered ({}{}). / 发往 {} 的邮件无法投递。",
-            bounce.recipient,
-            bounce.status,
-            bounce
-                .diagnostic
-                .as_deref()
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default(),
-            bounce.recipient
-        );
-        messages::insert(
-            conn,
-            &system_event(&ticket, body, json!({ "bounce": bounce }), now),
-        )?;
-        tickets::touch(conn, id, now)?;
-        changes.push(Change::Ticket {
-            id,
-            kind: ChangeKind::MessagePosted,
-        });
-    }
+    let found = tickets::find(conn, ticket)?;
+    let body = format!(
+        "Mail to {} could not be delivered ({}{}). / 发往 {} 的邮件无法投递。",
+        bounce.recipient,
+        bounce.status,
+        bounce
+            .diagnostic
+            .as_deref()
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default(),
+        bounce.recipient
+    );
+    messages::insert(
+        conn,
+        &system_event(&found, body, json!({ "bounce": bounce }), now),
+    )?;
+    tickets::touch(conn, ticket, now)?;
     Ok(Changed::new(
         Ingested::Bounce {
             recipient: bounce.recipient.clone(),
             permanent: bounce.permanent,
-            ticket,
+            ticket: Some(ticket),
         },
-        changes,
+        vec![Change::Ticket {
+            id: ticket,
+            kind: ChangeKind::MessagePosted,
+        }],
     ))
 }
 

@@ -131,13 +131,21 @@ fn imap_of(
     let Some(imap) = &request.imap else {
         return Ok(None);
     };
+    // The saved password is kept only for the same server and login: it is never sent to a
+    // server it was not given for.
+    let same_server = stored.is_some_and(|s| {
+        s.host == imap.host.trim()
+            && s.port == imap.port
+            && s.security == imap.security
+            && s.username == imap.username
+    });
     let password = match (&imap.password, stored) {
         (Some(p), _) if !p.is_empty() => p.clone(),
-        (_, Some(s)) => s.password.clone(),
+        (_, Some(s)) if same_server => s.password.clone(),
         _ => {
             return Err(AppError::invalid(
                 "password_required",
-                "give the IMAP password",
+                "give the IMAP password (again, when the server or login changes)",
             ));
         }
     };

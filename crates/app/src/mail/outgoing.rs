@@ -15,7 +15,7 @@ use kefu_store::chat::conversations;
 use kefu_store::mail::email_messages::{self, EmailRecord};
 use kefu_store::mail::participants;
 use kefu_store::mail::{outbox, undeliverable};
-use kefu_store::{DbConnection, customers, mail::mailboxes as stored_mailboxes};
+use kefu_store::{DbConnection, customers, mail::mailboxes as stored_mailboxes, messages};
 
 use crate::App;
 use crate::error::AppError;
@@ -121,6 +121,22 @@ pub fn reply_by_mail(
     to.retain(reachable);
     cc.retain(reachable);
     if to.is_empty() && cc.is_empty() {
+        if !bounced.is_empty() {
+            // Said on the ticket, so nobody believes the customer was answered.
+            let addresses: Vec<&str> = bounced.iter().map(|b| b.email.as_str()).collect();
+            let list = addresses.join(", ");
+            messages::insert(
+                conn,
+                &crate::mail::ingest::system_event(
+                    ticket,
+                    format!(
+                        "This reply was not mailed: {list} bounced before. / 此回复未发送邮件：{list} 此前已退信。"
+                    ),
+                    serde_json::json!({ "not_mailed": addresses }),
+                    now,
+                ),
+            )?;
+        }
         return Ok(false);
     }
     if to.is_empty() {

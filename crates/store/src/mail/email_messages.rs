@@ -163,6 +163,18 @@ pub fn ticket_of_ids(
     Ok(None)
 }
 
+/// The mail Kefu sent with this Message-ID, if it did.
+pub fn sent(conn: &mut DbConnection, header_id: &str) -> Result<Option<EmailRecord>, StoreError> {
+    email_messages::table
+        .filter(email_messages::header_id.eq(header_id))
+        .filter(email_messages::direction.eq("outbound"))
+        .select(EmailRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(EmailRecord::try_from)
+        .transpose()
+}
+
 /// The Message-IDs of a ticket's emails, oldest first (for `References`).
 pub fn thread_of(conn: &mut DbConnection, ticket: TicketId) -> Result<Vec<String>, StoreError> {
     Ok(email_messages::table

@@ -213,14 +213,19 @@ pub fn mark_attempt_failed(
     } else {
         DeliveryState::Failed
     };
-    diesel::update(outbox::table.find(id.to_string()))
-        .set((
-            outbox::state.eq(state.as_str()),
-            outbox::attempts.eq(attempts),
-            outbox::last_error.eq(Some(error)),
-            outbox::claimed_until.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)?;
+    // A mail another worker delivered meanwhile stays delivered.
+    diesel::update(
+        outbox::table
+            .find(id.to_string())
+            .filter(outbox::state.ne(DeliveryState::Sent.as_str())),
+    )
+    .set((
+        outbox::state.eq(state.as_str()),
+        outbox::attempts.eq(attempts),
+        outbox::last_error.eq(Some(error)),
+        outbox::claimed_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
     if let Some(at) = retry_at {
         diesel::update(outbox::table.find(id.to_string()))
             .set(outbox::next_attempt_at.eq(to_db(at)))

@@ -37,6 +37,7 @@ pub fn add(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let known = keys_of(conn, ticket)?;
+    let room = kefu_domain::mail::MAX_PARTICIPANTS.saturating_sub(known.len());
     let mut seen = std::collections::HashSet::new();
     let rows: Vec<ParticipantRow> = people
         .iter()
@@ -48,9 +49,18 @@ pub fn add(
             name: p.name.clone(),
             created_at: to_db(now),
         })
+        .take(room)
         .collect();
-    if !rows.is_empty() {
-        crate::with_backend!(conn, c => diesel::insert_into(ticket_participants::table).values(&rows).execute(c))?;
+    for row in &rows {
+        // Someone added by a mail taken at the same moment is there already: that is fine.
+        let inserted = crate::savepoint(conn, |c| {
+            crate::with_backend!(c, c => diesel::insert_into(ticket_participants::table).values(row).execute(c))?;
+            Ok(())
+        });
+        match inserted {
+            Ok(()) | Err(StoreError::Conflict(_)) => {}
+            Err(other) => return Err(other),
+        }
     }
     Ok(())
 }
