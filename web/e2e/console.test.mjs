@@ -12,6 +12,8 @@ let page;
 let api;
 let contexts = [];
 const cspErrors = [];
+/** Remote images a mail's frame refused to load (as it must until the agent asks). */
+const blockedRemoteImages = [];
 
 /** A new browser context on `path`, signed in as `as` (through the API, so the browser holds
  * the session cookie) or signed out; every step starts from its own page, not the previous
@@ -25,7 +27,9 @@ async function open(path, { as = ADMIN } = {}) {
   }
   const p = await context.newPage();
   p.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspErrors.push(message.text());
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      (/tracker\.example/.test(message.text()) ? blockedRemoteImages : cspErrors).push(message.text());
+    }
   });
   await p.goto(`${server.base}${path}`);
   return p;
@@ -496,6 +500,8 @@ describe('the agent console', () => {
     const frame = page.frameLocator('iframe.email-frame');
     await frame.locator('b', { hasText: 'size 42' }).waitFor();
     assert.equal(await frame.locator('script').count(), 0, 'no script reaches the frame');
+    for (let i = 0; i < 50 && blockedRemoteImages.length === 0; i += 1) await page.waitForTimeout(100);
+    assert.ok(blockedRemoteImages.length > 0, 'the tracking image is not loaded until the agent asks');
     await page.getByRole('button', { name: 'Show as text' }).click();
     await page.locator('.email .body').filter({ hasText: 'Do you have this in size 42?' }).waitFor();
     await page.getByText('Quoted history').click();
