@@ -80,3 +80,29 @@ pub struct Message {
     /// When it was written.
     pub created_at: DateTime<Utc>,
 }
+
+impl Message {
+    /// A public reply the customer wrote, on `channel`.
+    pub fn from_customer(
+        ticket: TicketId,
+        customer: CustomerId,
+        channel: Channel,
+        body: String,
+        data: Option<serde_json::Value>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: MessageId::new(),
+            ticket,
+            kind: MessageKind::Reply,
+            visibility: Visibility::Public,
+            author_kind: AuthorKind::Customer,
+            author_user: None,
+            author_customer: Some(customer),
+            channel,
+            body,
+            data,
+            created_at: now,
+        }
+    }
+}

@@ -174,6 +174,37 @@ pub struct Ticket {
 }
 
 impl Ticket {
+    /// A new ticket a customer opened themselves (a chat, a mail): unassigned, normal
+    /// priority, no tags, created by no user.
+    pub fn opened_by_customer(
+        number: TicketNumber,
+        subject: String,
+        stage: Stage,
+        channel: Channel,
+        requester: CustomerId,
+        team: Option<TeamId>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: TicketId::new(),
+            number,
+            subject,
+            stage,
+            channel,
+            status: Status::New,
+            priority: Priority::Normal,
+            requester,
+            assignee: None,
+            team,
+            tags: Vec::new(),
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+            first_responded_at: None,
+            solved_at: None,
+        }
+    }
+
     /// Stamps the milestones a change reached: the first public answer from an agent, and
     /// the moment the ticket became solved (again).
     pub fn stamp_milestones(

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use kefu_domain::chat::{ConversationState, team_takes_chats};
 use kefu_domain::email::EmailAddress;
-use kefu_domain::ids::{MessageId, TicketId, VisitorId, WidgetId};
-use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
-use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
+use kefu_domain::ids::{TicketId, VisitorId, WidgetId};
+use kefu_domain::message::Message;
+use kefu_domain::ticket::{Channel, Stage, Ticket, TicketNumber};
 use kefu_domain::{text, time};
 use kefu_store::chat::conversations::{self, Chat, VisitorContext};
 use kefu_store::chat::visitors::{self, Visitor};
@@ -156,37 +156,25 @@ fn open_ticket(
         }
         None => format!("Chat: {}", form.name),
     };
-    let ticket = Ticket {
-        id: TicketId::new(),
-        number: TicketNumber::new(number)?,
+    let ticket = Ticket::opened_by_customer(
+        TicketNumber::new(number)?,
         subject,
-        stage: form.stage,
-        channel: Channel::Chat,
-        status: Status::New,
-        priority: Priority::Normal,
-        requester: requester.id,
-        assignee: None,
-        team: Some(team),
-        tags: Vec::new(),
-        created_by: None,
-        created_at: now,
-        updated_at: now,
-        first_responded_at: None,
-        solved_at: None,
-    };
+        form.stage,
+        Channel::Chat,
+        requester.id,
+        Some(team),
+        now,
+    );
     tickets::insert(conn, &ticket)?;
-    let first = form.text.as_ref().map(|body| Message {
-        id: MessageId::new(),
-        ticket: ticket.id,
-        kind: MessageKind::Reply,
-        visibility: Visibility::Public,
-        author_kind: AuthorKind::Customer,
-        author_user: None,
-        author_customer: Some(requester.id),
-        channel: Channel::Chat,
-        body: body.clone(),
-        data: None,
-        created_at: now,
+    let first = form.text.as_ref().map(|body| {
+        Message::from_customer(
+            ticket.id,
+            requester.id,
+            Channel::Chat,
+            body.clone(),
+            None,
+            now,
+        )
     });
     let mut texts = Vec::new();
     if let Some(m) = &first {

@@ -10,7 +10,7 @@ use kefu_domain::email::EmailAddress;
 use kefu_domain::file::{self, FileType};
 use kefu_domain::ids::{FileId, MailboxId, MessageId, QuarantineId, TicketId};
 use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
-use kefu_domain::ticket::{Channel, Priority, Status, Ticket, TicketNumber};
+use kefu_domain::ticket::{Channel, Status, Ticket, TicketNumber};
 use kefu_domain::{status, text, time};
 use kefu_mail::automatic::Bounce;
 use kefu_mail::inbound::{self, InboundMail};
@@ -511,7 +511,6 @@ fn take(
         organisation: None,
     };
     let customer = find_or_create::resolve(conn, requester_spec, now)?;
-    let message_id = MessageId::new();
     let (ticket, created) = match decision {
         ThreadDecision::Join { ticket, .. } => {
             // Locked, so an agent's change at the same moment is not overwritten.
@@ -527,24 +526,15 @@ fn take(
             let number = dialect::next_ticket_numbers(conn, 1)?
                 .pop()
                 .ok_or_else(|| AppError::internal("no ticket number was reserved"))?;
-            let ticket = Ticket {
-                id: TicketId::new(),
-                number: TicketNumber::new(number)?,
-                subject: ticket_subject(&mail),
-                stage: mailbox.stage,
-                channel: Channel::Email,
-                status: Status::New,
-                priority: Priority::Normal,
-                requester: customer.id,
-                assignee: None,
-                team: mailbox.team,
-                tags: Vec::new(),
-                created_by: None,
-                created_at: now,
-                updated_at: now,
-                first_responded_at: None,
-                solved_at: None,
-            };
+            let ticket = Ticket::opened_by_customer(
+                TicketNumber::new(number)?,
+                ticket_subject(&mail),
+                mailbox.stage,
+                Channel::Email,
+                customer.id,
+                mailbox.team,
+                now,
+            );
             tickets::insert(conn, &ticket)?;
             if let Some(closed) = follow_up_of {
                 let closed = tickets::find(conn, closed)?;
@@ -566,19 +556,14 @@ fn take(
         }
     };
     let files_data: Vec<&ChatFile> = kept.iter().map(|k| &k.shown).collect();
-    let message = Message {
-        id: message_id,
-        ticket: ticket.id,
-        kind: MessageKind::Reply,
-        visibility: Visibility::Public,
-        author_kind: AuthorKind::Customer,
-        author_user: None,
-        author_customer: Some(customer.id),
-        channel: Channel::Email,
-        body: timeline_text(&mail),
-        data: (!files_data.is_empty()).then(|| json!({ "files": files_data })),
-        created_at: now,
-    };
+    let message = Message::from_customer(
+        ticket.id,
+        customer.id,
+        Channel::Email,
+        timeline_text(&mail),
+        (!files_data.is_empty()).then(|| json!({ "files": files_data })),
+        now,
+    );
     messages::insert(conn, &message)?;
     let stored: Vec<StoredFile> = kept
         .iter()
