@@ -30,6 +30,36 @@ pub struct Mailbox {
 }
 
 string_enum! {
+    /// The mails Kefu writes from a template, each in English and Chinese.
+    "mail template", TemplateKind {
+        /// An agent's reply to a customer.
+        Reply => "reply",
+        /// The automatic answer to a customer's mail that opened a ticket.
+        Acknowledgement => "acknowledgement",
+        /// The automatic answer to mail too big to take.
+        Oversized => "oversized",
+        /// Tells an agent a ticket was assigned to them.
+        Assigned => "assigned",
+        /// Tells an agent the customer answered on their ticket.
+        CustomerReplied => "customer_replied",
+        /// A password-reset link.
+        PasswordReset => "password_reset",
+    }
+}
+
+impl TemplateKind {
+    /// Whether the mail goes to a customer (rather than to an agent or user).
+    pub fn to_customer(self) -> bool {
+        matches!(self, Self::Reply | Self::Acknowledgement | Self::Oversized)
+    }
+
+    /// Whether a machine sends it on its own (marked `Auto-Submitted`, capped per ticket).
+    pub fn automatic(self) -> bool {
+        !matches!(self, Self::Reply)
+    }
+}
+
+string_enum! {
     /// How the IMAP connection is secured.
     "IMAP security", ImapSecurity {
         /// TLS from the first byte (port 993).

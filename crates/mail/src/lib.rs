@@ -10,6 +10,7 @@ pub mod inbound;
 pub mod outbound;
 pub mod quotes;
 pub mod reply_address;
+pub mod templates;
 pub mod threading;
 
 pub use inbound::{Attachment, InboundMail, Mailbox};
