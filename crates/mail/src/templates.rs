@@ -383,6 +383,7 @@ fn layout(body: &str, locale: Locale) -> String {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 mod tests {
     use super::*;
 
