@@ -198,3 +198,23 @@ pub struct AuditList {
     /// Pass as `cursor` for the next (older) page; absent on the last page.
     pub next_cursor: Option<String>,
 }
+
+/// `GET` and `PUT /api/v1/me/notifications`: which mail notifications the signed-in agent
+/// gets.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettingsBody {
+    /// Mail when someone else assigns a ticket to them.
+    pub assigned: bool,
+    /// Mail when the customer answers on a ticket assigned to them.
+    pub customer_replied: bool,
+}
+
+/// `POST /api/v1/auth/forgot-password`: mail a reset link to this account's address.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForgotPasswordRequest {
+    /// The account's email address.
+    #[schema(max_length = 254)]
+    pub email: String,
+}

@@ -2,8 +2,9 @@
 //! quarantine, and the email details of timeline entries.
 
 use chrono::{DateTime, Utc};
+use kefu_domain::ids::UserId;
 use kefu_domain::ids::{MailboxId, MessageId, QuarantineId, TeamId, TicketId};
-use kefu_domain::mail::{AfterFetch, ImapSecurity};
+use kefu_domain::mail::{AfterFetch, ImapSecurity, TemplateKind};
 use kefu_domain::ticket::Stage;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -57,6 +58,10 @@ pub struct MailboxRequest {
     /// Whether mail is fetched from it (yes if not given).
     #[serde(default)]
     pub active: Option<bool>,
+    /// Whether a customer whose mail opens a ticket gets an automatic acknowledgement (yes if
+    /// not given).
+    #[serde(default)]
+    pub acknowledge: Option<bool>,
     /// IMAP fetching; leave it out for mailboxes fed over HTTP or a pipe.
     #[serde(default)]
     pub imap: Option<ImapRequest>,
@@ -105,6 +110,8 @@ pub struct MailboxResponse {
     pub stage: Stage,
     /// Whether mail is fetched from it.
     pub active: bool,
+    /// Whether new tickets from it get an automatic acknowledgement.
+    pub acknowledge: bool,
     /// IMAP fetching, if set up.
     pub imap: Option<ImapResponse>,
 }
@@ -220,4 +227,56 @@ pub struct EmailDetails {
     pub delivery: Option<String>,
     /// Why delivery failed, if it did.
     pub delivery_error: Option<String>,
+}
+
+/// `PUT /api/v1/mail/templates/{kind}/{locale}` and its preview: a template's three parts,
+/// in MiniJinja (`{{ ticket.number }}`).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailTemplateRequest {
+    /// The subject line.
+    #[schema(max_length = 65536)]
+    pub subject: String,
+    /// The plain-text body.
+    #[schema(max_length = 65536)]
+    pub text: String,
+    /// The HTML body: what goes inside `<body>`; values are HTML-escaped in it.
+    #[schema(max_length = 65536)]
+    pub html: String,
+}
+
+/// A mail template as admins edit it.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MailTemplateResponse {
+    /// Which mail it writes.
+    #[schema(value_type = crate::schema::TemplateKind)]
+    pub kind: TemplateKind,
+    /// Its language (`en`, `zh-CN`).
+    pub locale: String,
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The HTML body.
+    pub html: String,
+    /// Whether an admin changed it (otherwise it is the one Kefu ships).
+    pub customized: bool,
+    /// The variables it may use.
+    pub variables: Vec<String>,
+    /// Who changed it last.
+    #[schema(value_type = Option<crate::schema::UserId>)]
+    pub updated_by: Option<UserId>,
+    /// When.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// A template rendered with sample values.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MailTemplatePreview {
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The whole HTML document.
+    pub html: String,
 }

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use kefu_domain::{call, message, role, ticket, widget};
+use kefu_domain::{call, mail, message, role, ticket, widget};
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
@@ -69,6 +69,7 @@ enum_schema! {
     CallDirection => call::CallDirection, "Who called whom.";
     CallOutcome => call::CallOutcome, "How the call ended.";
     WidgetPosition => widget::WidgetPosition, "Which bottom corner of the page the chat launcher sits in.";
+    TemplateKind => mail::TemplateKind, "A mail Kefu writes from a template.";
 }
 
 id_schema! {

@@ -131,7 +131,13 @@ impl App {
 
     /// Takes and sends mail as `config` says.
     pub fn with_mail(mut self, config: mail::MailConfig) -> Self {
-        self.mail = Arc::new(mail::MailSettings::new(config));
+        self.mail = Arc::new(mail::MailSettings::new(config, &self.mail.console_url));
+        self
+    }
+
+    /// Links mail to the console at `url` (`https://help.shop.example`).
+    pub fn with_console_url(mut self, url: &str) -> Self {
+        self.mail = Arc::new(mail::MailSettings::new(self.mail.config.clone(), url));
         self
     }
 

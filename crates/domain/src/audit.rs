@@ -56,6 +56,10 @@ string_enum! {
         QuarantineRetried => "quarantine_retried",
         /// An admin deleted a quarantined mail.
         QuarantineDeleted => "quarantine_deleted",
+        /// An admin changed a mail template.
+        MailTemplateChanged => "mail_template_changed",
+        /// An admin went back to the mail template Kefu ships.
+        MailTemplateReset => "mail_template_reset",
     }
 }
 

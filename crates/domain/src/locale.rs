@@ -33,6 +33,15 @@ impl Locale {
         Ok(Self::parse(tag)?.as_str().to_owned())
     }
 
+    /// The language a customer most likely reads, from what they wrote: Chinese when the
+    /// text has Chinese characters, else English.
+    pub fn guess(text: &str) -> Self {
+        let han = text.chars().any(|c| {
+            matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
+        });
+        if han { Locale::ZhCn } else { Locale::En }
+    }
+
     /// The tag as stored and sent (`en`, `zh-CN`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,6 +60,14 @@ impl fmt::Display for Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_customer_writing_chinese_is_answered_in_chinese() {
+        assert_eq!(Locale::guess("打印机卡纸了"), Locale::ZhCn);
+        assert_eq!(Locale::guess("Re: 订单 1042 where is it?"), Locale::ZhCn);
+        assert_eq!(Locale::guess("Where is my order?"), Locale::En);
+        assert_eq!(Locale::guess(""), Locale::En);
+    }
 
     #[test]
     fn tags_are_read_as_the_language_kefu_speaks() {

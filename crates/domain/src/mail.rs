@@ -25,6 +25,8 @@ pub struct Mailbox {
     pub stage: Stage,
     /// Whether mail is fetched from it.
     pub active: bool,
+    /// Whether a customer whose mail opens a ticket gets an automatic acknowledgement.
+    pub acknowledge: bool,
     /// When it was added.
     pub created_at: DateTime<Utc>,
 }
@@ -155,14 +157,14 @@ impl ImapSettings {
 /// into bulk mail.
 pub const MAX_PARTICIPANTS: usize = 20;
 
-/// How many automatic mails (acknowledgements) one ticket may send in [`AUTOMATIC_WINDOW`]:
-/// more means two systems are answering each other.
+/// How many automatic mails (acknowledgements, notices) one address may receive in
+/// [`AUTOMATIC_WINDOW`]: more means two systems are answering each other.
 pub const AUTOMATIC_CAP: i64 = 10;
 
 /// The window of [`AUTOMATIC_CAP`].
 pub const AUTOMATIC_WINDOW: Duration = Duration::minutes(10);
 
-/// Whether another automatic mail may go out on a ticket that sent `recent` in the window.
+/// Whether another automatic mail may go to an address that received `recent` in the window.
 pub fn may_send_automatic(recent: i64) -> bool {
     recent < AUTOMATIC_CAP
 }

@@ -211,9 +211,9 @@ pub fn parse(raw: &[u8], own_domain: Option<&str>) -> Result<InboundMail, MailEr
 
 /// What can be read of a mail that [`parse`] refused (its sender and subject), to show it in
 /// the quarantine.
-pub fn peek(raw: &[u8]) -> (Option<String>, Option<String>) {
+pub fn peek(raw: &[u8]) -> Peeked {
     let Some(message) = MessageParser::default().parse(raw) else {
-        return (None, None);
+        return Peeked::default();
     };
     let sender = message
         .from()
@@ -225,7 +225,32 @@ pub fn peek(raw: &[u8]) -> (Option<String>, Option<String>) {
         .subject()
         .map(headers::one_line)
         .filter(|s| !s.is_empty());
-    (sender, subject)
+    let sender_name = message
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.name())
+        .map(headers::one_line)
+        .filter(|n| !n.is_empty());
+    Peeked {
+        automatic: automatic::detect(&message, None).is_some()
+            || automatic::bounce(&message).is_some(),
+        sender,
+        sender_name,
+        subject,
+    }
+}
+
+/// What could be read of a mail that was not taken.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Peeked {
+    /// The sender's address.
+    pub sender: Option<String>,
+    /// The sender's name.
+    pub sender_name: Option<String>,
+    /// The subject.
+    pub subject: Option<String>,
+    /// Whether a machine sent it (never answered).
+    pub automatic: bool,
 }
 
 fn first_mailbox(address: Option<&Address<'_>>) -> Option<Mailbox> {

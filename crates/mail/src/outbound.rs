@@ -86,10 +86,12 @@ impl Outbound {
         if !references.is_empty() {
             builder = builder.references(references.join(" "));
         }
-        builder = builder
-            .raw_header(raw("Thread-Topic", &headers::one_line(&self.thread_topic))?)
-            .raw_header(raw("Thread-Index", &headers::one_line(&self.thread_index))?)
-            .raw_header(raw("X-Mailer", "Kefu")?);
+        if !self.thread_index.is_empty() {
+            builder = builder
+                .raw_header(raw("Thread-Topic", &headers::one_line(&self.thread_topic))?)
+                .raw_header(raw("Thread-Index", &headers::one_line(&self.thread_index))?);
+        }
+        builder = builder.raw_header(raw("X-Mailer", "Kefu")?);
         if self.automatic {
             builder = builder
                 .raw_header(raw("Auto-Submitted", "auto-replied")?)

@@ -25,7 +25,8 @@ const EXIT_TRY_LATER: u8 = 75;
 pub fn app_of(store: &Store, config: &Config) -> anyhow::Result<App> {
     Ok(crate::users::use_cases(store)?
         .with_files(open_files(config)?)
-        .with_mail(config.mail.clone()))
+        .with_mail(config.mail.clone())
+        .with_console_url(&config.api.public_url()))
 }
 
 /// The files directory of `config` (beside the SQLite database by default).

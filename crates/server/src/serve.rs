@@ -78,7 +78,8 @@ pub async fn serve(config: Config, roles: &[Role]) -> anyhow::Result<()> {
     api_state.app = api_state
         .app
         .with_files(files)
-        .with_mail(config.mail.clone());
+        .with_mail(config.mail.clone())
+        .with_console_url(&config.api.public_url());
     if let Some(url) = &config.redis.url {
         api_state
             .app

@@ -193,6 +193,32 @@ pub fn find_by_user(
     parse_opt(id.as_deref())
 }
 
+/// The language mail to the customer is written in, if known (`en`, `zh-CN`).
+pub fn locale_of(conn: &mut DbConnection, id: CustomerId) -> Result<Option<String>, StoreError> {
+    Ok(customers::table
+        .find(id.to_string())
+        .select(customers::locale)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// Records the customer's language unless one is known already.
+pub fn learn_locale(
+    conn: &mut DbConnection,
+    id: CustomerId,
+    locale: &str,
+) -> Result<(), StoreError> {
+    diesel::update(
+        customers::table
+            .find(id.to_string())
+            .filter(customers::locale.is_null()),
+    )
+    .set(customers::locale.eq(locale))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Links a customer record to a login.
 pub fn link_user(conn: &mut DbConnection, id: CustomerId, user: UserId) -> Result<(), StoreError> {
     diesel::update(customers::table.find(id.to_string()))

@@ -20,6 +20,7 @@ pub mod error;
 pub mod mail;
 pub mod messages;
 pub mod migrate;
+pub mod notification_settings;
 pub mod password_resets;
 pub mod prepared;
 pub mod reads;

@@ -135,6 +135,7 @@ diesel::table! {
         user_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        locale -> Nullable<Text>,
     }
 }
 
@@ -283,6 +284,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     undeliverable_addresses,
     mail_quarantine,
+    mail_templates,
+    notification_settings,
 );
 
 diesel::table! {
@@ -408,6 +411,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        acknowledge -> Bool,
     }
 }
 
@@ -460,6 +464,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_templates (kind, locale) {
+        kind -> Text,
+        locale -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_settings (user_id) {
+        user_id -> Text,
+        assigned -> Bool,
+        customer_replied -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> Text,
         kind -> Text,
@@ -474,6 +499,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        recipient -> Nullable<Text>,
     }
 }
 

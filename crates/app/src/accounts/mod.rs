@@ -6,6 +6,7 @@ pub mod change_password;
 pub mod create_user;
 pub mod credential_cache;
 pub mod list_users;
+pub mod notifications;
 pub mod password_reset;
 pub mod sign_in;
 pub mod sign_out;

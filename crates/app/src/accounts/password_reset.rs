@@ -1,6 +1,6 @@
-//! Password reset by link: single use, valid for 30 minutes. The operator issues a link with
-//! `kefu users reset-link` (the email channel will send it); whoever holds it sets a new
-//! password, and every session of the account ends.
+//! Password reset by link: single use, valid for 30 minutes. A user asks for one by mail from
+//! the sign-in page (or the operator issues one with `kefu users reset-link`); whoever holds
+//! it sets a new password, and every session of the account ends.
 
 use chrono::{DateTime, Duration, Utc};
 use kefu_domain::audit::AuditAction;
@@ -13,6 +13,7 @@ use kefu_domain::throttle::Policy;
 use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
 use crate::error::AppError;
+use crate::mail::notices;
 use crate::throttle::{self, Buckets};
 use crate::{App, tokens};
 
@@ -78,6 +79,60 @@ pub async fn issue(
         })
         .await?;
     Ok(Changed::new(link, vec![Change::User { id: user }]))
+}
+
+/// Mails a reset link to the account with `email`, if there is an active one. The answer is
+/// the same whether or not there is (so nobody learns which addresses have accounts); asking
+/// is throttled per client address.
+pub async fn mail_link(app: &App, origin: Origin, email: &str) -> Result<(), AppError> {
+    let address = origin
+        .address
+        .clone()
+        .unwrap_or_else(|| "unknown".to_owned());
+    let buckets = Buckets::single(
+        format!("forgot:{}", tokens::hash(&address)),
+        Policy::ADDRESS,
+    );
+    throttle::take(app, &buckets).await?;
+    let Ok(email) = EmailAddress::parse(email) else {
+        return Ok(());
+    };
+    let context = app.mail_context().await?;
+    let token = tokens::generate();
+    let hash = tokens::hash(&token);
+    app.store
+        .write(move |conn| {
+            let now = kefu_domain::time::now();
+            let Some(found) = users::credentials(conn, &email)? else {
+                return Ok::<_, AppError>(());
+            };
+            let user = found.user;
+            if !user.active {
+                return Ok(());
+            }
+            let expires_at = now + Duration::minutes(VALID_FOR_MINUTES);
+            password_resets::issue(conn, &hash, user.id, now, expires_at)?;
+            let link = ResetLink { token, expires_at };
+            notices::reset_link(
+                conn,
+                &context,
+                &user,
+                &link.url(context.console_url()),
+                VALID_FOR_MINUTES,
+                now,
+            )?;
+            audit::record(
+                conn,
+                &origin,
+                AuditAction::PasswordResetIssued,
+                None,
+                Some(Target::new("user", user.id, user.email.to_string())),
+                Some(serde_json::json!({ "expires_at": expires_at, "mailed": true })),
+                now,
+            )?;
+            Ok(())
+        })
+        .await
 }
 
 fn invalid_link() -> AppError {

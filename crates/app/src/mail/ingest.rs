@@ -9,29 +9,33 @@ use kefu_api_types::mail::EmailParty;
 use kefu_domain::email::EmailAddress;
 use kefu_domain::file::{self, FileType};
 use kefu_domain::ids::{FileId, MailboxId, MessageId, QuarantineId, TicketId};
+use kefu_domain::locale::Locale;
 use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::ticket::{Channel, Status, Ticket, TicketNumber};
 use kefu_domain::{status, text, time};
 use kefu_mail::automatic::Bounce;
-use kefu_mail::inbound::{self, InboundMail};
+use kefu_mail::inbound::{self, InboundMail, Peeked};
+use kefu_mail::outbound::Party;
 use kefu_mail::reply_address::ReplyAddresses;
 use kefu_mail::threading::{self, Candidate, Evidence, ThreadDecision, ThreadRule};
 use kefu_mail::{MailError, headers};
 use kefu_store::chat::files::{self as stored_files, StoredFile};
 use kefu_store::mail::email_messages::{self, EmailRecord};
+use kefu_store::mail::mailboxes as stored_mailboxes;
 use kefu_store::mail::participants::{self, Participant};
 use kefu_store::mail::quarantine::{self, Quarantined};
 use kefu_store::mail::undeliverable;
 use kefu_store::search::SearchEntry;
 use kefu_store::search::index as search_index;
-use kefu_store::{DbConnection, StoreError, dialect, messages, tickets};
+use kefu_store::{DbConnection, StoreError, customers, dialect, messages, tickets};
 use serde_json::json;
 
 use crate::changes::{Change, ChangeKind, Changed};
 use crate::customers::find_or_create::{self, RequesterSpec};
 use crate::error::AppError;
 use crate::files::FileStore;
-use crate::mail::{Recipients, mailboxes};
+use crate::mail::outgoing::MailContext;
+use crate::mail::{Recipients, mailboxes, notices};
 use crate::tickets::history;
 use crate::{App, chat};
 
@@ -138,8 +142,7 @@ pub(crate) async fn ingest_as(
     let files = app.files()?.clone();
     let own_domain = app.mail().config.domain.clone();
     let max_bytes = app.mail().config.max_bytes;
-    let replies = app.reply_addresses().await?;
-    let fallback = app.mail().config.default_address.clone();
+    let context = app.mail_context().await?;
     let Delivery {
         raw,
         source,
@@ -170,17 +173,17 @@ pub(crate) async fn ingest_as(
                 ))
             });
         let peeked = match &parsed {
-            Ok(_) => (None, None),
+            Ok(_) => Peeked::default(),
             Err(_) => {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inbound::peek(&raw)))
-                    .unwrap_or((None, None))
+                    .unwrap_or_default()
             }
         };
         Ok::<_, AppError>((raw_sha256, size, parsed, peeked))
     })
     .await
     .map_err(|e| AppError::Internal(Box::new(e)))??;
-    let (raw_sha256, size, parsed, (peeked_sender, peeked_subject)) = prepared;
+    let (raw_sha256, size, parsed, peeked) = prepared;
     let (mail, kept) = match parsed {
         Ok(read) => read,
         Err(error) => {
@@ -190,6 +193,9 @@ pub(crate) async fn ingest_as(
                 MailError::Unreadable(_) => "failed",
                 _ => "not_a_message",
             };
+            // The sender of mail too big to take is told (once, not on a retry).
+            let tell =
+                (reason == "too_big" && retry.is_none()).then(|| (context.clone(), peeked.clone()));
             return quarantine_mail(
                 app,
                 Kept {
@@ -197,12 +203,13 @@ pub(crate) async fn ingest_as(
                     source,
                     raw_sha256,
                     size,
-                    sender: peeked_sender,
-                    subject: peeked_subject,
+                    sender: peeked.sender,
+                    subject: peeked.subject,
                 },
                 reason,
                 error.to_string(),
                 retry,
+                tell,
             )
             .await;
         }
@@ -223,7 +230,7 @@ pub(crate) async fn ingest_as(
     let written = app
         .store
         .write(move |conn| {
-            let ingested = take(conn, &replies, &fallback, mailbox, mail, raw_sha256, kept)?;
+            let ingested = take(conn, &context, mailbox, mail, raw_sha256, kept)?;
             if let Some(id) = retry {
                 quarantine::delete(conn, id)?;
             }
@@ -244,7 +251,15 @@ pub(crate) async fn ingest_as(
                 ));
             }
             tracing::warn!(%error, "a mail could not be stored; it is kept in quarantine");
-            quarantine_mail(app, raw_for_quarantine, "failed", error.to_string(), retry).await
+            quarantine_mail(
+                app,
+                raw_for_quarantine,
+                "failed",
+                error.to_string(),
+                retry,
+                None,
+            )
+            .await
         }
     }
 }
@@ -305,15 +320,26 @@ async fn quarantine_mail(
     reason: &'static str,
     detail: String,
     retry: Option<QuarantineId>,
+    tell: Option<(MailContext, Peeked)>,
 ) -> Result<Changed<Ingested>, AppError> {
-    let shown = detail.clone();
-    let id = app
+    let (id, shown) = app
         .store
         .write(move |conn| {
             let now = time::now();
+            let mut detail = detail;
+            if let Some((context, peeked)) = &tell {
+                let mailbox = match kept.mailbox {
+                    Some(id) => stored_mailboxes::find(conn, id)?,
+                    None => None,
+                };
+                if notices::tell_oversized(conn, context, mailbox, peeked, now)? {
+                    detail.push_str("; the sender was told");
+                }
+            }
+            let shown = detail.clone();
             if let Some(id) = retry {
                 quarantine::record_retry(conn, id, reason, &detail, now)?;
-                return Ok::<_, AppError>(id);
+                return Ok::<_, AppError>((id, shown));
             }
             let id = QuarantineId::new();
             quarantine::insert(
@@ -333,7 +359,7 @@ async fn quarantine_mail(
                     last_tried_at: now,
                 },
             )?;
-            Ok(id)
+            Ok((id, shown))
         })
         .await?;
     Ok(Changed::new(
@@ -472,15 +498,15 @@ fn ticket_subject(mail: &InboundMail) -> String {
 /// The write: everything about one mail, in one transaction.
 fn take(
     conn: &mut DbConnection,
-    replies: &ReplyAddresses,
-    fallback: &str,
+    context: &MailContext,
     hint: Option<MailboxId>,
     mail: InboundMail,
     raw_sha256: String,
     kept: Vec<KeptFile>,
 ) -> Result<Changed<Ingested>, AppError> {
     let now = time::now();
-    let mailbox = mailboxes::resolve(conn, hint, &mail, fallback, now)?;
+    let replies = context.replies();
+    let mailbox = mailboxes::resolve(conn, hint, &mail, context.fallback(), now)?;
     // Mail without a Message-ID gets one from its bytes, so delivering it again is noticed.
     let header_id = mail
         .message_id
@@ -656,6 +682,27 @@ fn take(
     participants::add(conn, ticket.id, &copied, now)?;
     // Mail from an address proves it works again.
     undeliverable::clear(conn, &sender)?;
+    // What people write, not what machines send, answers Kefu's mail and tells agents.
+    let from_a_person = mail.automatic.is_none() && mail.bounce.is_none();
+    if from_a_person {
+        let locale = Locale::guess(&format!("{}\n{}", mail.subject, mail.reply));
+        customers::learn_locale(conn, customer.id, locale.as_str())?;
+        if created {
+            notices::acknowledge(
+                conn,
+                context,
+                &ticket,
+                &mailbox,
+                Party {
+                    name: mail.from.name.clone(),
+                    address: sender.as_str().to_owned(),
+                },
+                now,
+            )?;
+        } else {
+            notices::customer_replied(conn, context, &ticket, &message, now)?;
+        }
+    }
     if created {
         let texts = vec![(
             message.id.to_string(),

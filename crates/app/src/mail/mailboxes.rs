@@ -62,6 +62,7 @@ pub(crate) fn default_mailbox(
         team: None,
         stage: Stage::PreSale,
         active: true,
+        acknowledge: true,
         created_at: now,
     };
     match kefu_store::savepoint(conn, |c| stored::insert(c, &mailbox)) {
@@ -95,6 +96,7 @@ fn view(conn: &mut DbConnection, mailbox: Mailbox) -> Result<MailboxResponse, Ap
         team_id: mailbox.team,
         stage: mailbox.stage,
         active: mailbox.active,
+        acknowledge: mailbox.acknowledge,
         imap,
     })
 }
@@ -179,6 +181,7 @@ fn mailbox_of(
         team: request.team_id,
         stage: request.stage.unwrap_or(Stage::PreSale),
         active: request.active.unwrap_or(true),
+        acknowledge: request.acknowledge.unwrap_or(true),
         created_at,
     })
 }

@@ -5,8 +5,10 @@ pub mod delivery;
 pub mod fetching;
 pub mod ingest;
 pub mod mailboxes;
+pub mod notices;
 pub mod outgoing;
 pub mod quarantine;
+pub mod templates;
 pub mod view;
 
 use kefu_api_types::mail::EmailParty;
@@ -53,18 +55,30 @@ impl Default for MailConfig {
 }
 
 /// The mail configuration with the secrets read from the database.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MailSettings {
     /// The configuration.
     pub config: MailConfig,
+    /// The console's public address, for links in mail (`https://help.shop.example`).
+    pub console_url: String,
     reply_addresses: OnceCell<ReplyAddresses>,
 }
 
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self::new(MailConfig::default(), DEFAULT_CONSOLE_URL)
+    }
+}
+
+/// The console's address in mail when none is configured.
+pub const DEFAULT_CONSOLE_URL: &str = "http://127.0.0.1:8080";
+
 impl MailSettings {
-    /// Settings from `config`.
-    pub fn new(config: MailConfig) -> Self {
+    /// Settings from `config`, linking to the console at `console_url`.
+    pub fn new(config: MailConfig, console_url: &str) -> Self {
         Self {
             config,
+            console_url: console_url.trim_end_matches('/').to_owned(),
             reply_addresses: OnceCell::new(),
         }
     }

@@ -7,19 +7,24 @@ use chrono::{DateTime, Utc};
 use kefu_api_types::mail::EmailParty;
 use kefu_domain::chat::ConversationState;
 use kefu_domain::email::EmailAddress;
+use kefu_domain::ids::{MessageId, OutboxId};
+use kefu_domain::locale::Locale;
+use kefu_domain::mail::{Mailbox, TemplateKind};
 use kefu_domain::message::{Message, Visibility};
-use kefu_domain::ticket::{Channel, Ticket};
+use kefu_domain::ticket::{Channel, Ticket, TicketNumber};
 use kefu_mail::outbound::{self, Outbound, Party};
 use kefu_mail::reply_address::ReplyAddresses;
+use kefu_mail::templates::Rendered;
 use kefu_store::chat::conversations;
 use kefu_store::mail::email_messages::{self, EmailRecord};
-use kefu_store::mail::participants;
-use kefu_store::mail::{outbox, undeliverable};
-use kefu_store::{DbConnection, customers, mail::mailboxes as stored_mailboxes, messages};
+use kefu_store::mail::outbox::{self, Audience};
+use kefu_store::mail::{participants, undeliverable};
+use kefu_store::{DbConnection, customers, mail::mailboxes as stored_mailboxes, messages, users};
+use serde_json::json;
 
 use crate::App;
 use crate::error::AppError;
-use crate::mail::{Recipients, mailboxes};
+use crate::mail::{Recipients, mailboxes, templates};
 
 /// The most Message-IDs a reply's `References` carries (the first and the newest).
 const REFERENCES_MAX: usize = 20;
@@ -30,6 +35,40 @@ pub struct MailContext {
     replies: ReplyAddresses,
     domain: String,
     fallback: String,
+    console_url: String,
+    max_bytes: u64,
+}
+
+impl MailContext {
+    /// The console's address of ticket `number`.
+    pub(crate) fn ticket_url(&self, number: TicketNumber) -> String {
+        format!("{}/tickets/{}", self.console_url, number.get())
+    }
+
+    /// The console's public address.
+    pub(crate) fn console_url(&self) -> &str {
+        &self.console_url
+    }
+
+    /// The domain of Kefu's Message-IDs.
+    pub(crate) fn domain(&self) -> &str {
+        &self.domain
+    }
+
+    /// The address mail comes from while no mailbox is configured.
+    pub(crate) fn fallback(&self) -> &str {
+        &self.fallback
+    }
+
+    /// The signer of reply addresses.
+    pub(crate) fn replies(&self) -> &ReplyAddresses {
+        &self.replies
+    }
+
+    /// The largest mail taken, in whole megabytes.
+    pub(crate) fn max_megabytes(&self) -> u64 {
+        self.max_bytes.div_ceil(1024 * 1024)
+    }
 }
 
 impl App {
@@ -39,6 +78,8 @@ impl App {
             replies: self.reply_addresses().await?,
             domain: self.mail().config.domain.clone(),
             fallback: self.mail().config.default_address.clone(),
+            console_url: self.mail().console_url.clone(),
+            max_bytes: self.mail().config.max_bytes,
         })
     }
 }
@@ -142,14 +183,103 @@ pub fn reply_by_mail(
     if to.is_empty() {
         to = std::mem::take(&mut cc);
     }
+    let locale = customer_locale(conn, ticket)?;
+    let agent = match message.author_user {
+        Some(user) => users::find(conn, user)?.name,
+        None => mailbox.name.clone(),
+    };
+    let rendered = templates::render(
+        conn,
+        TemplateKind::Reply,
+        locale,
+        &json!({
+            "customer": { "name": requester.as_ref().map(|r| r.name.clone()).unwrap_or_default() },
+            "ticket": { "number": ticket.number.get(), "subject": ticket.subject },
+            "message": { "body": message.body },
+            "agent": { "name": agent },
+            "mailbox": { "name": mailbox.name },
+        }),
+    )?;
+    to_customer(
+        conn,
+        context,
+        CustomerMail {
+            ticket,
+            mailbox: &mailbox,
+            to,
+            cc,
+            rendered,
+            automatic: false,
+            message: Some(message.id),
+            record: true,
+        },
+        now,
+    )?;
+    Ok(true)
+}
+
+/// The language mail to a ticket's requester is written in: theirs if known, else the one
+/// the ticket's subject is written in.
+pub(crate) fn customer_locale(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+) -> Result<Locale, AppError> {
+    Ok(customers::locale_of(conn, ticket.requester)?
+        .and_then(|tag| Locale::parse(&tag).ok())
+        .unwrap_or_else(|| Locale::guess(&ticket.subject)))
+}
+
+/// A mail to a ticket's customers, written from a template.
+pub(crate) struct CustomerMail<'a> {
+    /// The ticket it is about.
+    pub ticket: &'a Ticket,
+    /// The mailbox it comes from.
+    pub mailbox: &'a Mailbox,
+    /// Its recipients.
+    pub to: Vec<Party>,
+    /// Its copied recipients.
+    pub cc: Vec<Party>,
+    /// What it says.
+    pub rendered: Rendered,
+    /// Whether a machine sends it (acknowledgements).
+    pub automatic: bool,
+    /// The timeline entry it carries, if any.
+    pub message: Option<MessageId>,
+    /// Whether it is kept as the email of that entry (replies are; notices are not).
+    pub record: bool,
+}
+
+/// Writes a mail to a ticket's customers to the outbox, threaded like every mail of the
+/// ticket: its Message-ID, `In-Reply-To` the customer's last mail, `References`, the signed
+/// reply address, the subject tag and Outlook's thread headers.
+pub(crate) fn to_customer(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    mail: CustomerMail<'_>,
+    now: DateTime<Utc>,
+) -> Result<OutboxId, AppError> {
+    let CustomerMail {
+        ticket,
+        mailbox,
+        to,
+        cc,
+        rendered,
+        automatic,
+        message,
+        record,
+    } = mail;
+    let last = email_messages::last_received(conn, ticket.id)?;
     let mut references = email_messages::thread_of(conn, ticket.id)?;
     if references.len() > REFERENCES_MAX {
         let first = references[0].clone();
         let keep = references.split_off(references.len() - (REFERENCES_MAX - 1));
         references = std::iter::once(first).chain(keep).collect();
     }
-    let header_id = format!("{}@{}", message.id, context.domain);
-    let mail = Outbound {
+    let header_id = format!("{}@{}", message.unwrap_or_default(), context.domain);
+    let recipient = to
+        .first()
+        .map(|p| EmailAddress::from_stored(p.address.clone()).lookup_key());
+    let outbound = Outbound {
         message_id: header_id.clone(),
         from: Party {
             name: Some(mailbox.name.clone()),
@@ -162,76 +292,60 @@ pub fn reply_by_mail(
         ),
         to: to.clone(),
         cc: cc.clone(),
-        subject: outbound::tagged_subject(ticket.number, &ticket.subject),
+        subject: outbound::tagged_subject(ticket.number, &rendered.subject),
         in_reply_to: last.as_ref().map(|l| l.header_id.clone()),
         references,
         thread_topic: kefu_mail::threading::clean_subject(&ticket.subject),
         thread_index: outbound::thread_index(ticket.id.as_uuid(), ticket.created_at, now),
-        automatic: false,
-        text: format!("{}\n\n-- \n{}", message.body, mailbox.name),
-        html: Some(html_body(&message.body, &mailbox.name)),
+        automatic,
+        text: rendered.text,
+        html: Some(rendered.html),
         date: now,
     };
-    let payload = serde_json::to_string(&mail).map_err(|e| AppError::Internal(Box::new(e)))?;
-    let list = |parties: &[Party]| {
-        parties
-            .iter()
-            .map(|p| EmailParty {
-                name: p.name.clone(),
-                address: p.address.clone(),
-            })
-            .collect()
-    };
-    email_messages::insert(
+    let payload = serde_json::to_string(&outbound).map_err(|e| AppError::Internal(Box::new(e)))?;
+    if record && let Some(message) = message {
+        let list = |parties: &[Party]| {
+            parties
+                .iter()
+                .map(|p| EmailParty {
+                    name: p.name.clone(),
+                    address: p.address.clone(),
+                })
+                .collect()
+        };
+        email_messages::insert(
+            conn,
+            &EmailRecord {
+                message,
+                ticket: ticket.id,
+                mailbox: mailbox.id,
+                inbound: false,
+                header_id,
+                from_address: mailbox.address.as_str().to_owned(),
+                from_name: Some(mailbox.name.clone()),
+                recipients: Recipients {
+                    to: list(&to),
+                    cc: list(&cc),
+                }
+                .to_json(),
+                subject: outbound.subject.clone(),
+                thread_rule: "sent".to_owned(),
+                html: outbound.html.clone(),
+                quoted: None,
+                raw_sha256: None,
+                automatic: None,
+                created_at: now,
+            },
+        )?;
+    }
+    Ok(outbox::enqueue(
         conn,
-        &EmailRecord {
-            message: message.id,
-            ticket: ticket.id,
-            mailbox: mailbox.id,
-            inbound: false,
-            header_id,
-            from_address: mailbox.address.as_str().to_owned(),
-            from_name: Some(mailbox.name.clone()),
-            recipients: Recipients {
-                to: list(&to),
-                cc: list(&cc),
-            }
-            .to_json(),
-            subject: mail.subject.clone(),
-            thread_rule: "sent".to_owned(),
-            html: mail.html.clone(),
-            quoted: None,
-            raw_sha256: None,
-            automatic: None,
-            created_at: now,
-        },
-    )?;
-    outbox::enqueue(
-        conn,
+        Audience::Customer,
         Some(ticket.id),
-        Some(message.id),
+        message,
+        recipient.as_deref(),
         &payload,
-        false,
+        automatic,
         now,
-    )?;
-    Ok(true)
-}
-
-/// A reply's HTML: its text escaped, paragraphs kept, and the mailbox's name below.
-fn html_body(text: &str, signature: &str) -> String {
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
-    let paragraphs: Vec<String> = text
-        .split("\n\n")
-        .map(|p| format!("<p>{}</p>", escape(p).replace('\n', "<br>")))
-        .collect();
-    format!(
-        "<!doctype html><html><body style=\"font-family: sans-serif; line-height: 1.5\">{}<p style=\"color: #666\">— {}</p></body></html>",
-        paragraphs.concat(),
-        escape(signature)
-    )
+    )?)
 }

@@ -33,6 +33,7 @@ pub async fn update(
         ));
     }
     let region = app.phone_region().await?;
+    let mail = app.mail_context().await?;
     let mut response = BulkUpdateResponse {
         updated: Vec::new(),
         failed: Vec::new(),
@@ -40,11 +41,12 @@ pub async fn update(
     let mut changes = Vec::new();
     for id in ids {
         let change = change.clone();
+        let mail = mail.clone();
         let outcome = app
             .store
             .write(move |conn| {
                 let (before, access) = load_for_update(conn, &actor, TicketRef::Id(id))?;
-                let after = apply(conn, &actor, before, access, &change, time::now())?;
+                let after = apply(conn, &actor, before, access, &change, &mail, time::now())?;
                 Ok::<_, AppError>(view::ticket(conn, after, &actor, region)?)
             })
             .await;

@@ -19,6 +19,7 @@ use kefu_store::{customers, dialect, messages, reads, tickets};
 use crate::changes::{ChangeKind, Changed};
 use crate::customers::find_or_create::{self, RequesterSpec};
 use crate::error::AppError;
+use crate::mail::notices;
 use crate::tickets::{log_call, triage};
 use crate::{App, view};
 
@@ -137,6 +138,7 @@ pub async fn create(
 ) -> Result<Changed<TicketResponse>, AppError> {
     actor.may_create_ticket(command.channel)?;
     let region = app.phone_region().await?;
+    let mail = app.mail_context().await?;
     actor.may_set_on_new_ticket(command.fields())?;
     let is_customer = actor.role == Role::Customer;
     if let Some(first) = &command.first {
@@ -224,6 +226,9 @@ pub async fn create(
                 ticket.status = status::after_assignment(ticket.status);
             }
             tickets::insert(conn, &ticket)?;
+            if let Some(assignee) = assignee {
+                notices::assigned(conn, &mail, &ticket, assignee, actor.user, now)?;
+            }
             let mut texts = Vec::new();
             if let Some(first) = first {
                 let from_customer = first.author == AuthorKind::Customer;

@@ -11,6 +11,8 @@ use kefu_store::{DbConnection, reads, tickets};
 
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
+use crate::mail::notices;
+use crate::mail::outgoing::MailContext;
 use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::tickets::{history, triage};
 use crate::{App, view};
@@ -77,6 +79,7 @@ pub(crate) fn apply(
     before: Ticket,
     access: TicketAccess,
     change: &TicketChange,
+    mail: &MailContext,
     now: DateTime<Utc>,
 ) -> Result<Ticket, AppError> {
     let touched = change.touched();
@@ -129,6 +132,11 @@ pub(crate) fn apply(
         reads::mark_seen(conn, actor.user, after.id, now)?;
     }
     history::record(conn, actor, &before, &after, now)?;
+    if let Some(assignee) = after.assignee
+        && after.assignee != before.assignee
+    {
+        notices::assigned(conn, mail, &after, assignee, actor.user, now)?;
+    }
     // Every entry holds the subject, the team and the stage.
     if (&after.subject, after.team, after.stage) != (&before.subject, before.team, before.stage) {
         history::reindex(conn, &after)?;
@@ -144,11 +152,12 @@ pub async fn update(
     change: TicketChange,
 ) -> Result<Changed<TicketResponse>, AppError> {
     let region = app.phone_region().await?;
+    let mail = app.mail_context().await?;
     let ticket = app
         .store
         .write(move |conn| {
             let (before, access) = load_for_update(conn, &actor, reference)?;
-            let after = apply(conn, &actor, before, access, &change, time::now())?;
+            let after = apply(conn, &actor, before, access, &change, &mail, time::now())?;
             Ok::<_, AppError>(view::ticket(conn, after, &actor, region)?)
         })
         .await?;

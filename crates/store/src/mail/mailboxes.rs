@@ -22,6 +22,7 @@ struct MailboxRow {
     active: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    acknowledge: bool,
 }
 
 impl TryFrom<MailboxRow> for Mailbox {
@@ -35,6 +36,7 @@ impl TryFrom<MailboxRow> for Mailbox {
             team: parse_opt(row.team_id.as_deref())?,
             stage: parse(&row.stage)?,
             active: row.active,
+            acknowledge: row.acknowledge,
             created_at: from_db(row.created_at),
         })
     }
@@ -51,6 +53,7 @@ fn row_of(mailbox: &Mailbox, now: DateTime<Utc>) -> MailboxRow {
         active: mailbox.active,
         created_at: to_db(mailbox.created_at),
         updated_at: to_db(now),
+        acknowledge: mailbox.acknowledge,
     }
 }
 

@@ -1,9 +1,11 @@
 //! The email channel's rows: mailboxes and their IMAP cursors, the email behind each message,
-//! the people copied on tickets, the outbox, bounced addresses and the quarantine.
+//! the people copied on tickets, the outbox, bounced addresses, the quarantine and the
+//! templates admins changed.
 
 pub mod email_messages;
 pub mod mailboxes;
 pub mod outbox;
 pub mod participants;
 pub mod quarantine;
+pub mod templates;
 pub mod undeliverable;

@@ -41,6 +41,24 @@ impl DeliveryState {
     }
 }
 
+/// Who an outbox mail is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Customers (replies, acknowledgements): automatic ones count against the ticket's cap.
+    Customer,
+    /// Agents and users of Kefu (notifications, password resets).
+    Staff,
+}
+
+impl Audience {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "email",
+            Self::Staff => "notice",
+        }
+    }
+}
+
 /// An email waiting in (or gone from) the outbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxEntry {
@@ -84,6 +102,7 @@ struct OutboxRow {
     last_error: Option<String>,
     sent_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
+    recipient: Option<String>,
 }
 
 impl TryFrom<OutboxRow> for OutboxEntry {
@@ -109,8 +128,10 @@ impl TryFrom<OutboxRow> for OutboxEntry {
 /// Writes an email to the outbox, due now.
 pub fn enqueue(
     conn: &mut DbConnection,
+    audience: Audience,
     ticket: Option<TicketId>,
     message: Option<MessageId>,
+    recipient: Option<&str>,
     payload: &str,
     automatic: bool,
     now: DateTime<Utc>,
@@ -118,7 +139,7 @@ pub fn enqueue(
     let id = OutboxId::new();
     let row = OutboxRow {
         id: id.to_string(),
-        kind: "email".to_owned(),
+        kind: audience.as_str().to_owned(),
         ticket_id: ticket.map(|t| t.to_string()),
         message_id: message.map(|m| m.to_string()),
         payload: payload.to_owned(),
@@ -130,6 +151,7 @@ pub fn enqueue(
         last_error: None,
         sent_at: None,
         created_at: to_db(now),
+        recipient: recipient.map(str::to_owned),
     };
     crate::with_backend!(conn, c => diesel::insert_into(outbox::table).values(&row).execute(c))?;
     Ok(id)
@@ -234,15 +256,17 @@ pub fn mark_attempt_failed(
     Ok(())
 }
 
-/// How many automatic mails a ticket wrote to the outbox since `since`.
-pub fn automatic_since(
+/// How many automatic mails to customers went to the address with lookup key `recipient`
+/// since `since`, whatever ticket they were about.
+pub fn automatic_to(
     conn: &mut DbConnection,
-    ticket: TicketId,
+    recipient: &str,
     since: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     Ok(outbox::table
-        .filter(outbox::ticket_id.eq(ticket.to_string()))
+        .filter(outbox::recipient.eq(recipient))
         .filter(outbox::automatic.eq(true))
+        .filter(outbox::kind.eq(Audience::Customer.as_str()))
         .filter(outbox::created_at.ge(to_db(since)))
         .count()
         .get_result(conn)?)

@@ -1,0 +1,389 @@
+//! Mail Kefu sends on its own: the acknowledgement of a ticket a customer's mail opened, the
+//! answer to mail too big to take, agents' notifications (assigned to you, customer replied)
+//! as each agent chose, and password-reset links. Each is written from its template in its
+//! reader's language. Automatic mail to customers is never sent to an address that bounced
+//! and is capped per address, so Kefu cannot ping-pong with another helpdesk.
+
+use chrono::{DateTime, Utc};
+use kefu_domain::account::User;
+use kefu_domain::email::EmailAddress;
+use kefu_domain::ids::UserId;
+use kefu_domain::locale::Locale;
+use kefu_domain::mail::{self as rules, Mailbox, TemplateKind};
+use kefu_domain::message::Message;
+use kefu_domain::role::Role;
+use kefu_domain::ticket::Ticket;
+use kefu_mail::inbound::Peeked;
+use kefu_mail::outbound::{Outbound, Party};
+use kefu_mail::templates::Rendered;
+use kefu_store::mail::mailboxes as stored_mailboxes;
+use kefu_store::mail::outbox::{self, Audience};
+use kefu_store::mail::undeliverable;
+use kefu_store::{DbConnection, customers, messages, notification_settings, users};
+use serde_json::json;
+
+use crate::error::AppError;
+use crate::mail::ingest::system_event;
+use crate::mail::outgoing::{self, CustomerMail, MailContext};
+use crate::mail::templates;
+
+/// Whether automatic mail may go to `address` now: it never bounced and has not had its
+/// share of automatic mail in the window.
+fn may_mail_automatically(
+    conn: &mut DbConnection,
+    address: &EmailAddress,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    if !undeliverable::among(conn, std::slice::from_ref(address))?.is_empty() {
+        return Ok(false);
+    }
+    let recent = outbox::automatic_to(conn, &address.lookup_key(), now - rules::AUTOMATIC_WINDOW)?;
+    Ok(rules::may_send_automatic(recent))
+}
+
+/// Mails the customer whose mail opened `ticket` that it was received, with its number —
+/// when the mailbox says so and the cap allows; the timeline says it was sent, or why not.
+pub(crate) fn acknowledge(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    ticket: &Ticket,
+    mailbox: &Mailbox,
+    to: Party,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    if !mailbox.acknowledge {
+        return Ok(false);
+    }
+    let address = EmailAddress::from_stored(to.address.clone());
+    if !may_mail_automatically(conn, &address, now)? {
+        let shown = address.as_str();
+        messages::insert(
+            conn,
+            &system_event(
+                ticket,
+                format!(
+                    "No acknowledgement was mailed: {shown} bounced before or had too much automatic mail. / 未发送确认邮件：{shown} 曾退信或自动邮件过多。"
+                ),
+                json!({ "not_acknowledged": shown }),
+                now,
+            ),
+        )?;
+        return Ok(false);
+    }
+    let locale = outgoing::customer_locale(conn, ticket)?;
+    let rendered = templates::render(
+        conn,
+        TemplateKind::Acknowledgement,
+        locale,
+        &json!({
+            "customer": { "name": to.name.clone().unwrap_or_else(|| address.as_str().to_owned()) },
+            "ticket": { "number": ticket.number.get(), "subject": ticket.subject },
+            "mailbox": { "name": mailbox.name },
+        }),
+    )?;
+    let shown = address.as_str();
+    let event = system_event(
+        ticket,
+        format!("Acknowledgement mailed to {shown} / 已向 {shown} 发送确认邮件"),
+        json!({ "acknowledged": shown }),
+        now,
+    );
+    messages::insert(conn, &event)?;
+    outgoing::to_customer(
+        conn,
+        context,
+        CustomerMail {
+            ticket,
+            mailbox,
+            to: vec![to],
+            cc: Vec::new(),
+            rendered,
+            automatic: true,
+            message: Some(event.id),
+            record: false,
+        },
+        now,
+    )?;
+    Ok(true)
+}
+
+/// Tells the sender of a mail too big to take that it was not taken (unless a machine sent
+/// it, or the cap says no). Returns whether a mail was written.
+pub(crate) fn tell_oversized(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    mailbox: Option<Mailbox>,
+    peeked: &Peeked,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    if peeked.automatic {
+        return Ok(false);
+    }
+    let Some(address) = peeked
+        .sender
+        .as_deref()
+        .and_then(|s| EmailAddress::parse(s).ok())
+    else {
+        return Ok(false);
+    };
+    if !may_mail_automatically(conn, &address, now)? {
+        return Ok(false);
+    }
+    let from = match mailbox {
+        Some(mailbox) => party_of(&mailbox),
+        None => sender_of(conn, context)?,
+    };
+    let subject = peeked.subject.clone().unwrap_or_default();
+    let locale = Locale::guess(&subject);
+    let rendered = templates::render(
+        conn,
+        TemplateKind::Oversized,
+        locale,
+        &json!({
+            "sender": { "name": peeked.sender_name.clone().unwrap_or_else(|| address.as_str().to_owned()) },
+            "original": { "subject": subject },
+            "limit_megabytes": context.max_megabytes(),
+            "mailbox": { "name": from.name.clone().unwrap_or_default() },
+        }),
+    )?;
+    let to = Party {
+        name: peeked.sender_name.clone(),
+        address: address.as_str().to_owned(),
+    };
+    enqueue_plain(
+        conn,
+        context,
+        Audience::Customer,
+        from,
+        to,
+        rendered,
+        None,
+        now,
+    )?;
+    Ok(true)
+}
+
+/// Tells `assignee` that `by` assigned them `ticket`, if they want such mail.
+pub(crate) fn assigned(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    ticket: &Ticket,
+    assignee: UserId,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    if assignee == by {
+        return Ok(false);
+    }
+    let Some(agent) = staff(conn, assignee)? else {
+        return Ok(false);
+    };
+    if !notification_settings::of(conn, assignee)?.assigned {
+        return Ok(false);
+    }
+    let assigned_by = users::find(conn, by)?.name;
+    let customer = customer_name(conn, ticket)?;
+    let locale = user_locale(&agent);
+    let rendered = templates::render(
+        conn,
+        TemplateKind::Assigned,
+        locale,
+        &json!({
+            "agent": { "name": agent.name },
+            "assigned_by": { "name": assigned_by },
+            "customer": { "name": customer },
+            "ticket": ticket_values(context, ticket),
+        }),
+    )?;
+    notify_staff(conn, context, &agent, rendered, ticket, now)?;
+    Ok(true)
+}
+
+/// Tells the assignee of `ticket` the customer answered with `message`, if they want such
+/// mail.
+pub(crate) fn customer_replied(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    ticket: &Ticket,
+    message: &Message,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let Some(assignee) = ticket.assignee else {
+        return Ok(false);
+    };
+    let Some(agent) = staff(conn, assignee)? else {
+        return Ok(false);
+    };
+    if !notification_settings::of(conn, assignee)?.customer_replied {
+        return Ok(false);
+    }
+    let customer = customer_name(conn, ticket)?;
+    let locale = user_locale(&agent);
+    let rendered = templates::render(
+        conn,
+        TemplateKind::CustomerReplied,
+        locale,
+        &json!({
+            "agent": { "name": agent.name },
+            "customer": { "name": customer },
+            "ticket": ticket_values(context, ticket),
+            "message": { "body": message.body },
+        }),
+    )?;
+    notify_staff(conn, context, &agent, rendered, ticket, now)?;
+    Ok(true)
+}
+
+/// Mails `user` a password-reset link valid for `minutes`.
+pub(crate) fn reset_link(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    user: &User,
+    url: &str,
+    minutes: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let rendered = templates::render(
+        conn,
+        TemplateKind::PasswordReset,
+        user_locale(user),
+        &json!({
+            "user": { "name": user.name },
+            "reset": { "url": url, "minutes": minutes },
+        }),
+    )?;
+    let from = sender_of(conn, context)?;
+    let to = Party {
+        name: Some(user.name.clone()),
+        address: user.email.as_str().to_owned(),
+    };
+    enqueue_plain(
+        conn,
+        context,
+        Audience::Staff,
+        from,
+        to,
+        rendered,
+        None,
+        now,
+    )?;
+    Ok(())
+}
+
+/// An active agent or admin, who can be sent notifications.
+fn staff(conn: &mut DbConnection, id: UserId) -> Result<Option<User>, AppError> {
+    let user = users::find(conn, id)?;
+    Ok((user.active && matches!(user.role, Role::Agent | Role::Admin)).then_some(user))
+}
+
+fn user_locale(user: &User) -> Locale {
+    user.locale
+        .as_deref()
+        .and_then(|tag| Locale::parse(tag).ok())
+        .unwrap_or(Locale::En)
+}
+
+fn customer_name(conn: &mut DbConnection, ticket: &Ticket) -> Result<String, AppError> {
+    Ok(customers::summaries(conn, &[ticket.requester])?
+        .pop()
+        .map(|c| c.name)
+        .unwrap_or_default())
+}
+
+fn ticket_values(context: &MailContext, ticket: &Ticket) -> serde_json::Value {
+    json!({
+        "number": ticket.number.get(),
+        "subject": ticket.subject,
+        "url": context.ticket_url(ticket.number),
+    })
+}
+
+fn party_of(mailbox: &Mailbox) -> Party {
+    Party {
+        name: Some(mailbox.name.clone()),
+        address: mailbox.address.as_str().to_owned(),
+    }
+}
+
+/// Who Kefu's own mail comes from: the first mailbox, else `[mail] default_address`.
+fn sender_of(conn: &mut DbConnection, context: &MailContext) -> Result<Party, AppError> {
+    Ok(match stored_mailboxes::list(conn)?.into_iter().next() {
+        Some(mailbox) => party_of(&mailbox),
+        None => Party {
+            name: Some("Kefu".to_owned()),
+            address: context.fallback().to_owned(),
+        },
+    })
+}
+
+fn notify_staff(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    agent: &User,
+    rendered: Rendered,
+    ticket: &Ticket,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let from = sender_of(conn, context)?;
+    let to = Party {
+        name: Some(agent.name.clone()),
+        address: agent.email.as_str().to_owned(),
+    };
+    enqueue_plain(
+        conn,
+        context,
+        Audience::Staff,
+        from,
+        to,
+        rendered,
+        Some(ticket),
+        now,
+    )
+}
+
+/// Writes a mail that threads on nothing (a notice) to the outbox, marked automatic.
+#[expect(clippy::too_many_arguments, reason = "one mail's parts")]
+fn enqueue_plain(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    audience: Audience,
+    from: Party,
+    to: Party,
+    rendered: Rendered,
+    ticket: Option<&Ticket>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let recipient = EmailAddress::from_stored(to.address.clone()).lookup_key();
+    let mail = Outbound {
+        message_id: format!(
+            "{}@{}",
+            kefu_domain::ids::MessageId::new(),
+            context.domain()
+        ),
+        from,
+        reply_to: None,
+        to: vec![to],
+        cc: Vec::new(),
+        subject: rendered.subject,
+        in_reply_to: None,
+        references: Vec::new(),
+        thread_topic: String::new(),
+        thread_index: String::new(),
+        automatic: true,
+        text: rendered.text,
+        html: Some(rendered.html),
+        date: now,
+    };
+    let payload = serde_json::to_string(&mail).map_err(|e| AppError::Internal(Box::new(e)))?;
+    outbox::enqueue(
+        conn,
+        audience,
+        ticket.map(|t| t.id),
+        None,
+        Some(&recipient),
+        &payload,
+        true,
+        now,
+    )?;
+    Ok(())
+}
