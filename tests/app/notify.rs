@@ -58,20 +58,26 @@ test_both! {
             "Ana <ana@example.com>", "support@shop.example", "q1@example.com", "Broken hinge", "", "The hinge broke.",
         )).await);
 
-        // A worker that claimed the first reply and died before sending it.
+        // A worker that claimed the acknowledgement and the first reply and died before
+        // sending them.
         reply(&app, agent, ticket, "We are sending a new hinge.").await;
         let claimed = app
             .store
             .write(|conn| Ok::<_, kefu_app::AppError>(outbox::claim_due(conn, kefu_domain::time::now(), 10, chrono::Duration::seconds(1))?))
             .await
             .unwrap();
-        assert_eq!(claimed.len(), 1);
-        let promised: kefu_mail::outbound::Outbound = serde_json::from_str(&claimed[0].payload).unwrap();
+        assert_eq!(claimed.len(), 2, "the acknowledgement and the reply");
+        let promised: Vec<kefu_mail::outbound::Outbound> = claimed.iter().map(|c| serde_json::from_str(&c.payload).unwrap()).collect();
+        let promised = promised.into_iter().find(|m| !m.automatic).unwrap();
 
         let stop = start_worker(&app, smtp_to(&sink));
-        let received = sink.wait_for(1, Duration::from_secs(15)).await;
-        assert_eq!(received.len(), 1, "the claimed mail is sent once its lease ends");
-        let raw = String::from_utf8(received[0].clone()).unwrap();
+        let received = sink.wait_for(2, Duration::from_secs(15)).await;
+        assert_eq!(received.len(), 2, "the claimed mail is sent once its lease ends");
+        let texts: Vec<String> = received.iter().map(|r| String::from_utf8(r.clone()).unwrap()).collect();
+        let ack = texts.iter().find(|r| header(r, "Auto-Submitted").is_some()).expect("the acknowledgement was sent");
+        assert_eq!(header(ack, "Auto-Submitted"), Some("auto-replied"));
+        assert!(header(ack, "Subject").is_some_and(|s| s.contains("We received your request")), "{ack}");
+        let raw = texts.iter().find(|r| header(r, "Auto-Submitted").is_none()).unwrap().clone();
         assert_eq!(header(&raw, "Message-ID"), Some(format!("<{}>", promised.message_id).as_str()), "with the Message-ID it was given when committed");
         assert_eq!(header(&raw, "In-Reply-To"), Some("<q1@example.com>"));
         assert!(header(&raw, "Subject").is_some_and(|s| s.contains(&format!("[#{}]", number.get()))), "{raw}");
@@ -90,9 +96,21 @@ test_both! {
         )).await;
         assert_eq!(added(&answer).0, ticket);
 
+        // The agent, now the ticket's assignee, is told the customer answered.
+        let received = sink.wait_for(3, Duration::from_secs(10)).await;
+        assert_eq!(received.len(), 3, "a notification reached the agent");
+        let notice = received
+            .iter()
+            .map(|r| String::from_utf8(r.clone()).unwrap())
+            .find(|r| header(r, "To").is_some_and(|to| to.contains("agent@shop.example")))
+            .expect("a mail to the agent");
+        let notice = inbound::parse(notice.as_bytes(), None).unwrap();
+        assert_eq!(notice.subject, format!("Ana replied on ticket {}: Broken hinge", number.get()));
+        assert!(notice.text.contains("Thanks!") && notice.text.contains(&format!("/tickets/{}", number.get())), "{}", notice.text);
+
         // A later reply goes at once.
         reply(&app, agent, ticket, "It is on its way.").await;
-        assert_eq!(sink.wait_for(2, Duration::from_secs(10)).await.len(), 2);
+        assert_eq!(sink.wait_for(4, Duration::from_secs(10)).await.len(), 4);
         let _ = stop.send(true);
     }
 }

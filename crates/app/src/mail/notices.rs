@@ -17,7 +17,7 @@ use kefu_mail::inbound::Peeked;
 use kefu_mail::outbound::{Outbound, Party};
 use kefu_mail::templates::Rendered;
 use kefu_store::mail::mailboxes as stored_mailboxes;
-use kefu_store::mail::outbox::{self, Audience};
+use kefu_store::mail::outbox;
 use kefu_store::mail::undeliverable;
 use kefu_store::{DbConnection, customers, messages, notification_settings, users};
 use serde_json::json;
@@ -100,7 +100,7 @@ pub(crate) fn acknowledge(
             rendered,
             automatic: true,
             message: Some(event.id),
-            record: false,
+            record: true,
         },
         now,
     )?;
@@ -150,16 +150,7 @@ pub(crate) fn tell_oversized(
         name: peeked.sender_name.clone(),
         address: address.as_str().to_owned(),
     };
-    enqueue_plain(
-        conn,
-        context,
-        Audience::Customer,
-        from,
-        to,
-        rendered,
-        None,
-        now,
-    )?;
+    enqueue_plain(conn, context, true, from, to, rendered, None, now)?;
     Ok(true)
 }
 
@@ -257,16 +248,7 @@ pub(crate) fn reset_link(
         name: Some(user.name.clone()),
         address: user.email.as_str().to_owned(),
     };
-    enqueue_plain(
-        conn,
-        context,
-        Audience::Staff,
-        from,
-        to,
-        rendered,
-        None,
-        now,
-    )?;
+    enqueue_plain(conn, context, false, from, to, rendered, None, now)?;
     Ok(())
 }
 
@@ -329,24 +311,16 @@ fn notify_staff(
         name: Some(agent.name.clone()),
         address: agent.email.as_str().to_owned(),
     };
-    enqueue_plain(
-        conn,
-        context,
-        Audience::Staff,
-        from,
-        to,
-        rendered,
-        Some(ticket),
-        now,
-    )
+    enqueue_plain(conn, context, false, from, to, rendered, Some(ticket), now)
 }
 
-/// Writes a mail that threads on nothing (a notice) to the outbox, marked automatic.
+/// Writes a mail that threads on nothing (a notice) to the outbox, marked automatic; a
+/// `capped` one (to a customer) counts against its recipient's cap.
 #[expect(clippy::too_many_arguments, reason = "one mail's parts")]
 fn enqueue_plain(
     conn: &mut DbConnection,
     context: &MailContext,
-    audience: Audience,
+    capped: bool,
     from: Party,
     to: Party,
     rendered: Rendered,
@@ -377,10 +351,9 @@ fn enqueue_plain(
     let payload = serde_json::to_string(&mail).map_err(|e| AppError::Internal(Box::new(e)))?;
     outbox::enqueue(
         conn,
-        audience,
         ticket.map(|t| t.id),
         None,
-        Some(&recipient),
+        capped.then_some(recipient.as_str()),
         &payload,
         true,
         now,

@@ -17,7 +17,7 @@ use kefu_mail::reply_address::ReplyAddresses;
 use kefu_mail::templates::Rendered;
 use kefu_store::chat::conversations;
 use kefu_store::mail::email_messages::{self, EmailRecord};
-use kefu_store::mail::outbox::{self, Audience};
+use kefu_store::mail::outbox;
 use kefu_store::mail::{participants, undeliverable};
 use kefu_store::{DbConnection, customers, mail::mailboxes as stored_mailboxes, messages, users};
 use serde_json::json;
@@ -340,7 +340,6 @@ pub(crate) fn to_customer(
     }
     Ok(outbox::enqueue(
         conn,
-        Audience::Customer,
         Some(ticket.id),
         message,
         recipient.as_deref(),

@@ -41,24 +41,6 @@ impl DeliveryState {
     }
 }
 
-/// Who an outbox mail is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Audience {
-    /// Customers (replies, acknowledgements): automatic ones count against the ticket's cap.
-    Customer,
-    /// Agents and users of Kefu (notifications, password resets).
-    Staff,
-}
-
-impl Audience {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Customer => "email",
-            Self::Staff => "notice",
-        }
-    }
-}
-
 /// An email waiting in (or gone from) the outbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxEntry {
@@ -125,10 +107,10 @@ impl TryFrom<OutboxRow> for OutboxEntry {
     }
 }
 
-/// Writes an email to the outbox, due now.
+/// Writes an email to the outbox, due now. `recipient` is the lookup key of the customer
+/// address an automatic mail counts against (see [`automatic_to`]); staff mail has none.
 pub fn enqueue(
     conn: &mut DbConnection,
-    audience: Audience,
     ticket: Option<TicketId>,
     message: Option<MessageId>,
     recipient: Option<&str>,
@@ -139,7 +121,7 @@ pub fn enqueue(
     let id = OutboxId::new();
     let row = OutboxRow {
         id: id.to_string(),
-        kind: audience.as_str().to_owned(),
+        kind: "email".to_owned(),
         ticket_id: ticket.map(|t| t.to_string()),
         message_id: message.map(|m| m.to_string()),
         payload: payload.to_owned(),
@@ -266,7 +248,6 @@ pub fn automatic_to(
     Ok(outbox::table
         .filter(outbox::recipient.eq(recipient))
         .filter(outbox::automatic.eq(true))
-        .filter(outbox::kind.eq(Audience::Customer.as_str()))
         .filter(outbox::created_at.ge(to_db(since)))
         .count()
         .get_result(conn)?)
