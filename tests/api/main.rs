@@ -8,6 +8,7 @@ mod console;
 mod errors;
 mod exposure;
 mod mail;
+mod mail_templates;
 mod matrix;
 mod openapi;
 mod permissions;

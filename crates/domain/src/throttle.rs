@@ -30,6 +30,12 @@ impl Policy {
         capacity: 10.0,
         per_hour: 90.0,
     };
+    /// Reset links mailed to one address: enough for a user who lost the first mail, too
+    /// few to flood anyone's inbox.
+    pub const RESET_MAILS: Policy = Policy {
+        capacity: 3.0,
+        per_hour: 6.0,
+    };
     /// Per client address: room for an office behind one address.
     pub const ADDRESS: Policy = Policy {
         capacity: 50.0,

@@ -228,6 +228,12 @@ impl TestClient {
             .await
     }
 
+    /// PUT with a JSON body.
+    pub async fn put(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(self.request(reqwest::Method::PUT, path).json(body))
+            .await
+    }
+
     /// DELETE.
     pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
         self.send(self.request(reqwest::Method::DELETE, path)).await

@@ -1,9 +1,10 @@
 //! The email channel over HTTP: raw mail from MTAs and mail providers, mailboxes (admins),
-//! and the quarantine (admins).
+//! the quarantine and mail templates (admins).
 
 pub mod inbound;
 pub mod mailboxes;
 pub mod quarantine;
+pub mod templates;
 
 use actix_web::web;
 
@@ -25,5 +26,22 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/mail/quarantine/{id}",
             web::delete().to(quarantine::delete),
+        )
+        .route("/mail/templates", web::get().to(templates::list))
+        .route(
+            "/mail/templates/{kind}/{locale}",
+            web::get().to(templates::show),
+        )
+        .route(
+            "/mail/templates/{kind}/{locale}",
+            web::put().to(templates::save),
+        )
+        .route(
+            "/mail/templates/{kind}/{locale}",
+            web::delete().to(templates::reset),
+        )
+        .route(
+            "/mail/templates/{kind}/{locale}/preview",
+            web::post().to(templates::preview),
         );
 }

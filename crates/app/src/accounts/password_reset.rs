@@ -89,14 +89,35 @@ pub async fn mail_link(app: &App, origin: Origin, email: &str) -> Result<(), App
         .address
         .clone()
         .unwrap_or_else(|| "unknown".to_owned());
-    let buckets = Buckets::single(
-        format!("forgot:{}", tokens::hash(&address)),
-        Policy::ADDRESS,
-    );
-    throttle::take(app, &buckets).await?;
     let Ok(email) = EmailAddress::parse(email) else {
+        throttle::take(
+            app,
+            &Buckets::single(
+                format!("forgot:{}", tokens::hash(&address)),
+                Policy::ADDRESS,
+            ),
+        )
+        .await?;
         return Ok(());
     };
+    let buckets = [
+        (
+            format!("forgot:{}", tokens::hash(&address)),
+            Policy::ADDRESS,
+        ),
+        (
+            format!("forgot-to:{}", tokens::hash(&email.lookup_key())),
+            Policy::RESET_MAILS,
+        ),
+    ];
+    throttle::take(
+        app,
+        &Buckets {
+            required: buckets.to_vec(),
+            spent: buckets.to_vec(),
+        },
+    )
+    .await?;
     let context = app.mail_context().await?;
     let token = tokens::generate();
     let hash = tokens::hash(&token);
