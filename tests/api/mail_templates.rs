@@ -79,6 +79,17 @@ test_both! {
         assert_eq!(preview["subject"], "Ticket 1042 is open");
         assert!(preview["html"].as_str().unwrap().contains("<p>Dear <b>Dana Li</b></p>"), "{preview}");
 
+        // The editor's frame shows the draft's HTML under its own policy: no scripts, nothing
+        // remote.
+        let encoded = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, draft.to_string());
+        let response = desk.admin.request(Method::GET, &format!("/api/v1/mail/templates/acknowledgement/en/preview.html?draft={encoded}")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let policy = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(policy.contains("default-src 'none'") && policy.contains("sandbox"), "{policy}");
+        assert!(response.text().await.unwrap().contains("<p>Dear <b>Dana Li</b></p>"));
+        let response = desk.agent.request(Method::GET, "/api/v1/mail/templates/acknowledgement/en/preview.html").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "admins only");
+
         let (status, saved) = desk.admin.put("/api/v1/mail/templates/acknowledgement/en", &draft).await;
         assert_eq!(status, StatusCode::OK, "{saved}");
         assert_eq!(saved["customized"], true);

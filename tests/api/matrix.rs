@@ -172,6 +172,7 @@ test_both! {
             row("get_mail_template", M::GET, "/api/v1/mail/templates/acknowledgement/zh-CN".into(), None, admins_only(200)),
             row("save_mail_template", M::PUT, "/api/v1/mail/templates/acknowledgement/en".into(), Some(json!({"subject": "Got it: {{ ticket.subject }}", "text": "Hello {{ customer.name }}", "html": "<p>Hello {{ customer.name }}</p>"})), admins_only(200)),
             row("preview_mail_template", M::POST, "/api/v1/mail/templates/reply/en/preview".into(), Some(json!({"subject": "{{ ticket.subject }}", "text": "{{ message.body }}", "html": "{{ message.body | paragraphs }}"})), admins_only(200)),
+            row("preview_mail_template_html", M::GET, "/api/v1/mail/templates/assigned/zh-CN/preview.html".into(), None, admins_only(200)),
             row("reset_mail_template", M::DELETE, "/api/v1/mail/templates/acknowledgement/en".into(), None, admins_only(200)),
             row("get_settings", M::GET, "/api/v1/settings".into(), None, forbidden_to_outsiders(200)),
             row("update_settings", M::PATCH, "/api/v1/settings".into(), Some(json!({"phone_region": "CN"})), admins_only(200)),

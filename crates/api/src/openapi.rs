@@ -66,6 +66,7 @@ use crate::{audit, auth, chat, customers, mail, settings, teams, tickets, users}
         mail::templates::save,
         mail::templates::reset,
         mail::templates::preview,
+        mail::templates::frame,
         customers::manage::search,
         customers::manage::show,
         customers::manage::update,

@@ -43,5 +43,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/mail/templates/{kind}/{locale}/preview",
             web::post().to(templates::preview),
+        )
+        .route(
+            "/mail/templates/{kind}/{locale}/preview.html",
+            web::get().to(templates::frame),
         );
 }

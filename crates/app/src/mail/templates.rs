@@ -174,6 +174,34 @@ pub fn preview(
     })
 }
 
+/// The HTML of a draft (or, without one, of the template in use) rendered with sample values,
+/// for the editor's preview frame (admins).
+pub async fn preview_html(
+    app: &App,
+    actor: Actor,
+    kind: TemplateKind,
+    locale: Locale,
+    draft: Option<MailTemplateRequest>,
+) -> Result<String, AppError> {
+    actor.may_administer()?;
+    let template = match draft {
+        Some(draft) => template_from(draft),
+        None => {
+            app.store
+                .read(move |conn| {
+                    Ok::<_, AppError>(match stored::find(conn, kind.as_str(), locale.as_str())? {
+                        Some(found) => template_of(&found),
+                        None => templates::default_template(kind, locale),
+                    })
+                })
+                .await?
+        }
+    };
+    Ok(templates::check(kind, &template, locale)
+        .map_err(refused)?
+        .html)
+}
+
 /// Saves an admin's template, once it renders with sample values (admins; audited).
 pub async fn save(
     app: &App,
