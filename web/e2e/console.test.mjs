@@ -543,6 +543,68 @@ describe('the agent console', () => {
     await assertAccessible('mail admin');
   });
 
+  it('edits a mail template with a preview, and refuses a broken one', async () => {
+    page = await open('/admin/mail');
+    const editor = page.getByRole('form', { name: 'Mail templates' });
+    await editor.getByLabel('Mail', { exact: true }).selectOption('acknowledgement');
+    await editor.getByLabel('Language').selectOption('en');
+    await editor.getByText("Kefu's own").waitFor();
+    await editor.getByLabel('Subject').fill('Got it, {{ custmer.name }}');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').filter({ hasText: 'the subject' }).waitFor();
+    await editor.getByLabel('Subject').fill('Got it: {{ ticket.subject }}');
+    await editor.getByLabel('HTML').fill('<p style="color: #1a5fd0">Dear <b>{{ customer.name }}</b>, ticket {{ ticket.number }} is open.</p>');
+    await editor.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('region', { name: 'Preview with sample values' });
+    await preview.getByText('Got it: The printer jams').waitFor();
+    await page.frameLocator('iframe[title="Preview with sample values"]').getByText('Dana Li').waitFor();
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await editor.getByText('Changed by an admin').waitFor();
+    const saved = await api.get('/api/v1/mail/templates/acknowledgement/en');
+    assert.equal(saved.subject, 'Got it: {{ ticket.subject }}');
+    await screenshot(page, 'admin-mail-templates');
+    await assertAccessible('mail templates');
+    await editor.getByLabel('Language').selectOption('zh-CN');
+    await editor.getByLabel('Subject').waitFor();
+    assert.match(await editor.getByLabel('Subject').inputValue(), /我们已收到您的请求/);
+  });
+
+  it('chooses which mail notifications an agent gets', async () => {
+    page = await open('/settings/notifications');
+    await page.getByRole('heading', { name: 'Mail notifications' }).waitFor();
+    await page.getByLabel(/A customer replied/).uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved').first().waitFor();
+    const settings = await api.get('/api/v1/me/notifications');
+    assert.deepEqual(settings, { assigned: true, customer_replied: false });
+    await assertAccessible('notifications');
+  });
+
+  it('mails a reset link from the sign-in page, and the link sets a new password', async () => {
+    const email = `forgot.${Date.now()}@example.com`;
+    await api.post('/api/v1/users', { email, name: 'Fei Forgot', role: 'agent', password: 'old-password-1', locale: 'zh-CN' });
+    page = await open('/', { as: null });
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Mail me a link' }).click();
+    await page.getByRole('status').filter({ hasText: 'a link is on its way' }).waitFor();
+    await assertAccessible('forgot password');
+    let mail;
+    for (let i = 0; i < 50 && !mail; i += 1) {
+      mail = server.sentMail().find((m) => m.head.includes(email));
+      if (!mail) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(mail, 'the reset mail was written');
+    assert.match(mail.text, /重置您的 Kefu 账户密码|有人申请重置/, 'in the user\'s language');
+    const link = /(http:\/\/\S+\/reset-password\?token=\S+)/.exec(mail.text)?.[1];
+    assert.ok(link, mail.text);
+    page = await open(new URL(link).pathname + new URL(link).search, { as: null });
+    await page.getByLabel('New password', { exact: true }).fill('forgot-password-7');
+    await page.getByLabel('New password again').fill('forgot-password-7');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByText('Your password is set').waitFor();
+  });
+
   it('signs out', async () => {
     page = await openQueue();
     await page.getByRole('button', { name: 'Sign out' }).click();

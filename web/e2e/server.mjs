@@ -1,7 +1,7 @@
 // Starts a real `kefu` server for end-to-end tests: a fresh SQLite database in a temporary
 // folder, an admin, demo data, and `kefu serve` on a free loopback port.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -59,10 +59,28 @@ export async function startServer({ tickets = 120, url } = {}) {
     run: (args, input) => kefu(args, env, input),
     /** Pipes a mail to `kefu mail ingest`, as an MTA would: { status, stdout, stderr }. */
     ingest: (raw) => spawnSync(KEFU, ['mail', 'ingest'], { env, input: raw, encoding: 'utf8' }),
+    /** The mail Kefu wrote as `.eml` files (no SMTP server is configured), each with its
+     * headers and its decoded plain-text body. */
+    sentMail: () => {
+      const folder = join(dir, 'kefu.sqlite3.mail-out');
+      if (!existsSync(folder)) return [];
+      return readdirSync(folder)
+        .filter((name) => name.endsWith('.eml'))
+        .map((name) => readEml(readFileSync(join(folder, name), 'utf8')));
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Reads an `.eml` Kefu wrote: its header block, and its text/plain part decoded from base64. */
+function readEml(raw) {
+  const head = raw.split(/\r?\n\r?\n/)[0];
+  const part = /Content-Type: text\/plain[^]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)/.exec(raw);
+  const text = part ? Buffer.from(part[1].replace(/\s+/g, ''), 'base64').toString('utf8') : '';
+  const subject = /^Subject: (.*)$/m.exec(head)?.[1] ?? '';
+  return { head, subject, text };
 }

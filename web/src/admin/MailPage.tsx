@@ -1,6 +1,6 @@
 /** Email for admins: the mailboxes Kefu receives mail on (address, team, stage, IMAP fetching
- * with a connection test; the password is never shown), and the quarantine of mail that
- * could not be taken (download, take in again, delete). */
+ * with a connection test; the password is never shown), the mail templates, and the
+ * quarantine of mail that could not be taken (download, take in again, delete). */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, STAGES, api, ok, type Schemas, type Team } from '../api/client';
 import { dateTime } from '../format';
@@ -8,13 +8,14 @@ import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { ErrorBanner, Field, Loading } from '../components/ui';
+import { MailTemplates } from './MailTemplates';
 
 type Mailbox = Schemas['MailboxResponse'];
 type MailboxRequest = Schemas['MailboxRequest'];
 type Imap = NonNullable<MailboxRequest['imap']>;
 
 function blank(): MailboxRequest {
-  return { name: '', address: '', stage: 'pre_sale', active: true, imap: null };
+  return { name: '', address: '', stage: 'pre_sale', active: true, acknowledge: true, imap: null };
 }
 
 function requestOf(m: Mailbox): MailboxRequest {
@@ -24,6 +25,7 @@ function requestOf(m: Mailbox): MailboxRequest {
     team_id: m.team_id ?? null,
     stage: m.stage,
     active: m.active,
+    acknowledge: m.acknowledge,
     imap: m.imap
       ? {
           host: m.imap.host,
@@ -55,6 +57,7 @@ export function MailPage() {
         <MailboxForm key={m.id} mailbox={m} teams={teams} onSaved={mailboxes.reload} onError={setError} />
       ))}
       <MailboxForm mailbox={null} teams={teams} onSaved={mailboxes.reload} onError={setError} />
+      <MailTemplates onError={setError} />
       <Quarantine onError={setError} />
     </div>
   );
@@ -129,6 +132,10 @@ function MailboxForm(props: { mailbox: Mailbox | null; teams: Team[]; onSaved: (
         <label class="toggle">
           <input type="checkbox" checked={draft.active ?? true} onChange={(e) => set({ active: e.currentTarget.checked })} />
           {t('mail.active')}
+        </label>
+        <label class="toggle">
+          <input type="checkbox" checked={draft.acknowledge ?? true} onChange={(e) => set({ acknowledge: e.currentTarget.checked })} />
+          {t('mail.acknowledge')}
         </label>
         <label class="toggle">
           <input

@@ -14,6 +14,7 @@ import { TeamsPage } from '../admin/TeamsPage';
 import { AuditPage } from '../admin/AuditPage';
 import { ChatPage } from '../admin/ChatPage';
 import { MailPage } from '../admin/MailPage';
+import { NotificationsPage } from '../account/NotificationsPage';
 import { TokensPage } from '../account/TokensPage';
 import { ResetPassword } from './ResetPassword';
 import { StaffOnly } from './StaffOnly';
@@ -173,6 +174,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (admin && path === '/admin/chat') return <ChatPage />;
   if (admin && path === '/admin/mail') return <MailPage />;
   if (path === '/settings/tokens') return <TokensPage />;
+  if (path === '/settings/notifications') return <NotificationsPage />;
   return <NotFound />;
 }
 

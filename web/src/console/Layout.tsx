@@ -33,6 +33,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
     ['/tickets/new', t('nav.newTicket')],
     ['/calls', t('nav.logCall')],
     ['/settings/tokens', t('nav.tokens')],
+    ['/settings/notifications', t('nav.notifications')],
   ];
   if (session.user.role === 'admin') {
     links.push(

@@ -10,6 +10,8 @@ export function Login(props: { expired: boolean; onSignedIn: (user: User, csrf: 
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [forgot, setForgot] = useState(false);
+  const [linkSent, setLinkSent] = useState(false);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -24,6 +26,65 @@ export function Login(props: { expired: boolean; onSignedIn: (user: User, csrf: 
       setBusy(false);
     }
   };
+
+  const sendLink = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await ok(api.POST('/api/v1/auth/forgot-password', { body: { email } }));
+      setLinkSent(true);
+    } catch (cause) {
+      setError(cause instanceof ApiError ? describeError(cause, t) : String(cause));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (forgot) {
+    return (
+      <main class="login">
+        <form class="card" onSubmit={sendLink} aria-labelledby="forgot-title">
+          <div class="login-brand" aria-hidden="true">
+            客
+          </div>
+          <h1 id="forgot-title">{t('login.forgotTitle')}</h1>
+          {error && (
+            <p class="banner banner-error" role="alert">
+              {error}
+            </p>
+          )}
+          {linkSent ? (
+            <p class="banner banner-info" role="status">
+              {t('login.linkSent')}
+            </p>
+          ) : (
+            <>
+              <p class="muted">{t('login.forgotHint')}</p>
+              <div class="field">
+                <label for="forgot-email">{t('login.email')}</label>
+                <input id="forgot-email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+              </div>
+              <button type="submit" class="primary" disabled={busy}>
+                {t('login.sendLink')}
+              </button>
+            </>
+          )}
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              setForgot(false);
+              setLinkSent(false);
+              setError(null);
+            }}
+          >
+            {t('login.backToSignIn')}
+          </button>
+        </form>
+      </main>
+    );
+  }
 
   return (
     <main class="login">
@@ -66,6 +127,16 @@ export function Login(props: { expired: boolean; onSignedIn: (user: User, csrf: 
         </div>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('login.signingIn') : t('login.submit')}
+        </button>
+        <button
+          type="button"
+          class="link"
+          onClick={() => {
+            setForgot(true);
+            setError(null);
+          }}
+        >
+          {t('login.forgot')}
         </button>
         <div class="field login-language">
           <label for="login-language">{t('nav.language')}</label>
