@@ -8,7 +8,7 @@ mod console;
 mod errors;
 mod exposure;
 mod mail;
-mod mail_templates;
+mod mail_handling;
 mod matrix;
 mod openapi;
 mod permissions;

@@ -280,3 +280,25 @@ pub struct MailTemplatePreview {
     /// The whole HTML document.
     pub html: String,
 }
+
+/// `POST /api/v1/tickets/{id}/messages/{message}/move`: where a customer's mail belongs.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RethreadRequest {
+    /// The ticket it belongs on (id, or number as `1042` or `#1042`); leave it out to split
+    /// the mail off into a new ticket.
+    #[serde(default)]
+    pub to_ticket: Option<String>,
+}
+
+/// Where a mail went.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RethreadResponse {
+    /// The ticket it is on now.
+    #[schema(value_type = crate::schema::TicketId)]
+    pub ticket_id: TicketId,
+    /// That ticket's number.
+    pub ticket_number: i64,
+    /// Whether that ticket was made for it (a split).
+    pub created: bool,
+}

@@ -77,6 +77,7 @@ use crate::{audit, auth, chat, customers, mail, settings, teams, tickets, users}
         tickets::messages::list,
         tickets::messages::post,
         tickets::messages::html,
+        tickets::rethread::rethread,
         tickets::calls::post,
         tickets::views::counts,
         tickets::bulk::update,

@@ -75,6 +75,36 @@ impl TryFrom<MessageRow> for Message {
     }
 }
 
+/// The entry with this id, if it is on `ticket`.
+pub fn find_on(
+    conn: &mut DbConnection,
+    ticket: TicketId,
+    id: MessageId,
+) -> Result<Option<Message>, StoreError> {
+    messages::table
+        .find(id.to_string())
+        .filter(messages::ticket_id.eq(ticket.to_string()))
+        .select(MessageRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Message::try_from)
+        .transpose()
+}
+
+/// Moves an entry, with its files, to another ticket.
+pub fn move_to(conn: &mut DbConnection, id: MessageId, ticket: TicketId) -> Result<(), StoreError> {
+    diesel::update(messages::table.find(id.to_string()))
+        .set(messages::ticket_id.eq(ticket.to_string()))
+        .execute(conn)?;
+    diesel::update(
+        crate::schema::message_files::table
+            .filter(crate::schema::message_files::message_id.eq(id.to_string())),
+    )
+    .set(crate::schema::message_files::ticket_id.eq(ticket.to_string()))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Inserts timeline entries in one statement.
 pub fn insert_many(conn: &mut DbConnection, list: &[Message]) -> Result<(), StoreError> {
     if list.is_empty() {

@@ -5,6 +5,7 @@ pub mod calls;
 pub mod create;
 pub mod list;
 pub mod messages;
+pub mod rethread;
 pub mod seen;
 pub mod show;
 pub mod update;
@@ -26,6 +27,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route(
             "/tickets/{id}/messages/{message}/html",
             web::get().to(messages::html),
+        )
+        .route(
+            "/tickets/{id}/messages/{message}/move",
+            web::post().to(rethread::rethread),
         )
         .route("/tickets/{id}/calls", web::post().to(calls::post))
         .route("/tickets/{id}/seen", web::post().to(seen::mark));

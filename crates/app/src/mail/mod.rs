@@ -8,6 +8,7 @@ pub mod mailboxes;
 pub mod notices;
 pub mod outgoing;
 pub mod quarantine;
+pub mod rethread;
 pub mod templates;
 pub mod view;
 

@@ -30,7 +30,7 @@ impl TicketRef {
     }
 }
 
-fn find(conn: &mut DbConnection, reference: TicketRef) -> Result<Ticket, AppError> {
+pub(crate) fn find(conn: &mut DbConnection, reference: TicketRef) -> Result<Ticket, AppError> {
     let found = match reference {
         TicketRef::Id(id) => tickets::find(conn, id),
         TicketRef::Number(number) => tickets::find_by_number(conn, number),

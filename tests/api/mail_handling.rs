@@ -1,6 +1,7 @@
-//! Mail written from templates, over HTTP: admins edit a template with a preview and a broken
-//! one is refused on save; customers get the acknowledgement in their language; agents choose
-//! their notifications; a forgotten password is mailed as a link that works once.
+//! Handling mail over HTTP: admins edit a template with a preview and a broken one is refused
+//! on save; customers get the acknowledgement in their language; agents choose their
+//! notifications; a forgotten password is mailed as a link that works once; an agent moves a
+//! mail to the ticket it belongs on or splits it off.
 
 use kefu_mail::outbound::Outbound;
 use kefu_store::mail::outbox;
@@ -199,5 +200,61 @@ test_both! {
             statuses.push(anyone.post("/api/v1/auth/forgot-password", &json!({"email": "agent@example.com"})).await.0);
         }
         assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    }
+}
+
+test_both! {
+    async fn an_agent_moves_a_mail_to_its_ticket_or_splits_it_off(db: TestDb) {
+        let desk = desk(db).await;
+        let anyone = desk.app.anonymous();
+        let first = send_raw(&anyone, &mail("Ana <ana@example.com>", "s1@example.com", "Broken hinge", "The hinge broke.")).await;
+        let hinge = first["ticket_id"].as_str().unwrap().to_owned();
+        // Ana answers the thread about something else entirely.
+        let other = send_raw(&anyone, &format!("In-Reply-To: <s1@example.com>\n{}", mail("Ana <ana@example.com>", "s2@example.com", "Re: Broken hinge", "Also, where is my invoice for order 88?"))).await;
+        assert_eq!(other["ticket_id"].as_str(), Some(hinge.as_str()), "threaded by its headers");
+        let invoice_mail = other["message_id"].as_str().unwrap().to_owned();
+
+        let (status, split) = desk.agent.post(&format!("/api/v1/tickets/{hinge}/messages/{invoice_mail}/move"), &json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{split}");
+        assert_eq!(split["created"], true);
+        let invoice = split["ticket_id"].as_str().unwrap().to_owned();
+        let (_, shown) = desk.agent.get(&format!("/api/v1/tickets/{invoice}")).await;
+        assert_eq!(shown["subject"], "Broken hinge", "the new ticket takes the mail's subject");
+        assert_eq!(shown["requester"]["name"], "Ana");
+        let (_, timeline) = desk.agent.get(&format!("/api/v1/tickets/{invoice}/messages")).await;
+        let items = timeline["items"].as_array().unwrap();
+        let moved = items.iter().find(|m| m["id"] == invoice_mail.as_str()).expect("the mail is on the new ticket");
+        assert_eq!(moved["email"]["thread_rule"], "split");
+        assert!(items.iter().any(|m| m["body"].as_str().unwrap_or_default().contains("moved a mail here from")), "{timeline}");
+        let (_, old) = desk.agent.get(&format!("/api/v1/tickets/{hinge}/messages")).await;
+        let old = old["items"].as_array().unwrap();
+        assert!(old.iter().all(|m| m["id"] != invoice_mail.as_str()), "gone from the old ticket");
+        assert!(old.iter().any(|m| m["body"].as_str().unwrap_or_default().contains(&format!("moved a mail to #{}", split["ticket_number"]))));
+        let (_, found) = desk.agent.get("/api/v1/tickets?q=invoice").await;
+        let hits: Vec<&str> = found["items"].as_array().unwrap().iter().filter_map(|h| h["id"].as_str()).collect();
+        assert_eq!(hits, [invoice.as_str()], "search finds the mail on its new ticket only: {found}");
+
+        // Bob's mail about the hinge opened a ticket of its own; it belongs on Ana's.
+        let bob = send_raw(&anyone, &mail("Bob <bob@example.com>", "b1@example.com", "Hinge for Ana", "I am Ana's colleague; the hinge is for her.")).await;
+        let bob_ticket = bob["ticket_id"].as_str().unwrap().to_owned();
+        let bob_mail = bob["message_id"].as_str().unwrap().to_owned();
+        let (status, moved) = desk.agent.post(&format!("/api/v1/tickets/{bob_ticket}/messages/{bob_mail}/move"), &json!({"to_ticket": format!("#{}", first["ticket_number"])})).await;
+        assert_eq!(status, StatusCode::OK, "{moved}");
+        assert_eq!(moved["ticket_id"].as_str(), Some(hinge.as_str()));
+        assert_eq!(moved["created"], false);
+        // Bob now takes part: the agent's reply goes to him too.
+        let (status, posted) = desk.agent.post(&format!("/api/v1/tickets/{hinge}/messages"), &json!({"body": "A new hinge is on its way."})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let everyone: Vec<&str> = posted["email"]["to"].as_array().unwrap().iter().chain(posted["email"]["cc"].as_array().unwrap()).filter_map(|p| p["address"].as_str()).collect();
+        assert!(everyone.contains(&"ana@example.com") && everyone.contains(&"bob@example.com"), "{everyone:?}");
+
+        // What cannot be moved says why.
+        let sent = posted["id"].as_str().unwrap();
+        let (status, problem) = desk.agent.post(&format!("/api/v1/tickets/{hinge}/messages/{sent}/move"), &json!({})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an agent's own reply stays: {problem}");
+        let (status, _) = desk.agent.post(&format!("/api/v1/tickets/{hinge}/messages/{bob_mail}/move"), &json!({"to_ticket": hinge})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not onto its own ticket");
+        let (status, _) = desk.agent.post(&format!("/api/v1/tickets/{hinge}/messages/{bob_mail}/move"), &json!({"to_ticket": "#999999"})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
