@@ -517,6 +517,25 @@ describe('the agent console', () => {
     await assertAccessible('ticket with mail');
   });
 
+  it('moves a mail to the ticket it belongs on', async () => {
+    const mail = (id, subject, body) =>
+      ['From: Tom Wu <tom.wu@example.com>', 'To: support@kefu.localhost', `Subject: ${subject}`, `Message-ID: <${id}-${Date.now()}@example.com>`, 'Content-Type: text/plain; charset=utf-8', '', body, ''].join('\r\n');
+    const first = server.ingest(mail('move-a', 'Coffee machine leaks', 'My coffee machine leaks water.'));
+    const second = server.ingest(mail('move-b', 'Photos', 'Here are the photos of the leak you asked for.'));
+    const [into, stray] = [first, second].map((taken) => /ticket #(\d+)/.exec(taken.stdout)[1]);
+    page = await open(`/tickets/${stray}`);
+    await page.getByText('Opened this ticket').waitFor();
+    await page.getByText('Move or split this mail').click();
+    await page.getByLabel('Ticket number').fill(into);
+    await page.getByRole('button', { name: 'Move to that ticket' }).click();
+    await page.waitForURL(new RegExp(`/tickets/${into}$`));
+    await page.getByText('Moved here by an agent').waitFor();
+    await page.getByText(`moved a mail here from #${stray}`).waitFor();
+    await assertAccessible('moved mail');
+    const left = await api.get(`/api/v1/tickets/${stray}/messages`);
+    assert.ok(left.items.some((m) => m.body.includes(`moved a mail to #${into}`)), 'the old ticket says where it went');
+  });
+
   it('sets up a mailbox and shows quarantined mail to admins', async () => {
     const junk = server.ingest('this is not a mail at all');
     assert.equal(junk.status, 65, 'quarantined mail exits 65');

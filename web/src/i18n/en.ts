@@ -508,6 +508,10 @@ export const en = {
   'audit.action.quarantine_deleted': "Deleted a quarantined mail",
   'audit.action.mail_template_changed': "Changed a mail template",
   'audit.action.mail_template_reset': "Reset a mail template",
+  'email.move': "Move or split this mail",
+  'email.moveTo': "Ticket number",
+  'email.moveButton': "Move to that ticket",
+  'email.split': "Split into a new ticket",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -510,4 +510,8 @@ export const zhCN: Record<MessageKey, string> = {
   'audit.action.quarantine_deleted': "删除了隔离的邮件",
   'audit.action.mail_template_changed': "修改了邮件模板",
   'audit.action.mail_template_reset': "恢复了邮件模板",
+  'email.move': "移动或拆分此邮件",
+  'email.moveTo': "工单编号",
+  'email.moveButton': "移至该工单",
+  'email.split': "拆分为新工单",
 };

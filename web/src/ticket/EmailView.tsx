@@ -2,8 +2,10 @@
  * quoted history folded away) or its sanitised HTML in a sandboxed frame that loads remote
  * images only when asked, and how its delivery went. */
 import { useState } from 'preact/hooks';
-import type { Message, Schemas } from '../api/client';
+import { ApiError, api, ok, type Message, type Schemas } from '../api/client';
+import { describeError } from '../errors';
 import { type MessageKey, useI18n } from '../i18n';
+import { navigate } from '../router';
 
 type Email = Schemas['EmailDetails'];
 type Party = Schemas['EmailParty'];
@@ -75,6 +77,59 @@ export function EmailView(props: { message: Message; ticket: string }) {
           <p class="body">{email.quoted}</p>
         </details>
       )}
+      {email.direction === 'inbound' && <MoveMail message={props.message.id} ticket={props.ticket} />}
     </div>
+  );
+}
+
+/** Moves a customer's mail to the ticket it belongs on, or splits it off into a new one. */
+function MoveMail(props: { message: string; ticket: string }) {
+  const { t } = useI18n();
+  const [target, setTarget] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const move = async (to: string | null) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const moved = await ok(
+        api.POST('/api/v1/tickets/{id}/messages/{message}/move', {
+          params: { path: { id: props.ticket, message: props.message } },
+          body: { to_ticket: to },
+        }),
+      );
+      navigate(`/tickets/${moved.ticket_number}`);
+    } catch (cause) {
+      setError(cause instanceof ApiError ? describeError(cause, t) : String(cause));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const id = `move-${props.message}`;
+  return (
+    <details class="email-move">
+      <summary>{t('email.move')}</summary>
+      <form
+        class="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void move(target.trim());
+        }}
+      >
+        <label for={id}>{t('email.moveTo')}</label>
+        <input id={id} required inputMode="numeric" placeholder="1042" value={target} onInput={(e) => setTarget(e.currentTarget.value)} />
+        <button type="submit" disabled={busy}>
+          {t('email.moveButton')}
+        </button>
+        <button type="button" disabled={busy} onClick={() => void move(null)}>
+          {t('email.split')}
+        </button>
+      </form>
+      {error && (
+        <p class="banner banner-error" role="alert">
+          {error}
+        </p>
+      )}
+    </details>
   );
 }

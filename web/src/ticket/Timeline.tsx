@@ -5,6 +5,13 @@ import { ChannelIcon, Icon } from '../components/ui';
 import { FileView } from '../chat/files';
 import { EmailView } from './EmailView';
 
+/** The half of a system event's "English / 中文" text in the reader's language. */
+export function inLocale(text: string, locale: string): string {
+  const halves = text.split(' / ');
+  if (halves.length !== 2) return text;
+  return (locale === 'zh-CN' ? halves[1] : halves[0]) ?? text;
+}
+
 type Change = { field: string; from?: string | null; to?: string | null; from_name?: string | null; to_name?: string | null };
 
 const ENUM_FIELDS: Record<string, string> = { status: 'status', priority: 'priority', stage: 'stage' };
@@ -34,10 +41,14 @@ export function Timeline(props: { messages: Message[]; ticket: string }) {
               to: value(change, 'to'),
             }),
           );
+          // Events without field changes (a mail moved, an acknowledgement mailed) carry
+          // their words, English and Chinese, as "English / 中文".
+          const said = changes.length || !message.body
+            ? t('ticket.event', { who: message.author.name, changes: changes.join(locale === 'zh-CN' ? '；' : '; ') })
+            : inLocale(message.body, locale);
           return (
             <li key={message.id} class="entry event">
-              {t('ticket.event', { who: message.author.name, changes: changes.join(locale === 'zh-CN' ? '；' : '; ') })}{' '}
-              · {when}
+              {said} · {when}
             </li>
           );
         }
