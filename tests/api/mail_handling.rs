@@ -258,3 +258,49 @@ test_both! {
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
+
+test_both! {
+    async fn the_agent_sees_and_edits_who_a_reply_is_mailed_to(db: TestDb) {
+        let desk = desk(db).await;
+        let anyone = desk.app.anonymous();
+        let first = send_raw(&anyone, &format!("Cc: Han <han@example.cn>\n{}", mail("Li Lei <lilei@example.cn>", "r1@example.cn", "Invoice", "Please send the invoice."))).await;
+        let ticket = first["ticket_id"].as_str().unwrap().to_owned();
+
+        let (status, shown) = desk.agent.get(&format!("/api/v1/tickets/{ticket}/mail-recipients")).await;
+        assert_eq!(status, StatusCode::OK, "{shown}");
+        assert_eq!(shown["by_mail"], true);
+        assert_eq!(shown["to"][0]["address"], "lilei@example.cn");
+        assert_eq!(shown["cc"][0]["address"], "han@example.cn");
+
+        // The agent drops Han and copies the accountant instead.
+        let (status, posted) = desk.agent.post(&format!("/api/v1/tickets/{ticket}/messages"), &json!({
+            "body": "The invoice is attached.", "mail_to": ["lilei@example.cn"], "mail_cc": ["accounts@shop.example", "LiLei@example.cn"],
+        })).await;
+        assert_eq!(status, StatusCode::CREATED, "{posted}");
+        assert_eq!(posted["email"]["to"][0]["address"], "lilei@example.cn");
+        assert_eq!(posted["email"]["to"][0]["name"], "Li Lei", "a known person keeps their name");
+        let cc: Vec<&str> = posted["email"]["cc"].as_array().unwrap().iter().filter_map(|p| p["address"].as_str()).collect();
+        assert_eq!(cc, ["accounts@shop.example"], "Han is left out, the requester is not copied twice");
+        let (_, shown) = desk.agent.get(&format!("/api/v1/tickets/{ticket}/mail-recipients")).await;
+        let cc: Vec<&str> = shown["cc"].as_array().unwrap().iter().filter_map(|p| p["address"].as_str()).collect();
+        assert!(cc.contains(&"accounts@shop.example") && cc.contains(&"han@example.cn"), "the newcomer takes part from now on: {cc:?}");
+
+        for (body, code) in [
+            (json!({"body": "x", "mail_to": ["not an address"]}), "invalid_recipient"),
+            (json!({"body": "x", "mail_to": [], "mail_cc": []}), "no_recipient"),
+            (json!({"body": "x", "visibility": "internal", "mail_to": ["lilei@example.cn"]}), "recipients_not_allowed"),
+            (json!({"body": "x", "mail_to": (0..21).map(|i| format!("p{i}@example.com")).collect::<Vec<_>>()}), "too_many_recipients"),
+        ] {
+            let (status, problem) = desk.agent.post(&format!("/api/v1/tickets/{ticket}/messages"), &body).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {problem}");
+            assert_eq!(problem["code"], code, "{problem}");
+        }
+        let (status, phone) = desk.agent.post("/api/v1/tickets", &json!({"subject": "Question from the shop page", "channel": "web", "requester": {"name": "Wang", "email": "wang@example.com"}})).await;
+        assert_eq!(status, StatusCode::CREATED, "{phone}");
+        let phone = phone["id"].as_str().unwrap();
+        let (_, shown) = desk.agent.get(&format!("/api/v1/tickets/{phone}/mail-recipients")).await;
+        assert_eq!(shown["by_mail"], false);
+        let (status, problem) = desk.agent.post(&format!("/api/v1/tickets/{phone}/messages"), &json!({"body": "x", "mail_to": ["wang@example.com"]})).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("not_by_mail")));
+    }
+}

@@ -194,6 +194,7 @@ test_both! {
             row("list_messages", M::GET, format!("/api/v1/tickets/{tid}/messages"), None, requester_and_staff(200)),
             row("post_message", M::POST, format!("/api/v1/tickets/{tid}/messages"), Some(json!({"body": "Any news?"})), requester_and_staff(201)),
             // The matrix's ticket was typed in by an agent: it has no mail to show.
+            row("get_mail_recipients", M::GET, format!("/api/v1/tickets/{tid}/mail-recipients"), None, [401, 403, 403, 403, 200, 200, 401]),
             row("move_message", M::POST, format!("/api/v1/tickets/{tid}/messages/0193b8c0-0000-7000-8000-000000000000/move"), Some(json!({})), [401, 403, 403, 403, 404, 404, 401]),
             row("get_message_html", M::GET, format!("/api/v1/tickets/{tid}/messages/0193b8c0-0000-7000-8000-000000000000/html"), None, [401, 404, 404, 404, 404, 404, 401]),
             row("log_call", M::POST, format!("/api/v1/tickets/{tid}/calls"), Some(call), forbidden_to_outsiders(201)),

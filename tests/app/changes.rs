@@ -66,6 +66,7 @@ test_both! {
             visibility: Visibility::Public,
             status: Some(Status::Pending),
             channel: Some(Channel::Chat),
+            recipients: None,
         };
         let posted = app.published(post(&app, actor, TicketRef::Number(ticket.number), reply).await.unwrap());
         assert_eq!(posted.channel, Channel::Chat, "a role says which channel a line came by");
@@ -95,6 +96,8 @@ test_both! {
         ));
         let vendor = Actor { role: Role::Vendor, ..actor };
         let note = PostMessage::parse(PostMessageRequest {
+            mail_to: None,
+            mail_cc: None,
             body: "internal".into(),
             visibility: Some(Visibility::Internal),
             status: None,

@@ -125,6 +125,7 @@ pub(crate) async fn reply(app: &App, agent: Actor, ticket: TicketId, body: &str)
         visibility: Visibility::Public,
         status: None,
         channel: None,
+        recipients: None,
     };
     app.published(
         post(app, agent, TicketRef::Id(ticket), command)

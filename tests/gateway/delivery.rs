@@ -118,12 +118,14 @@ test_both! {
             visibility: kefu_domain::message::Visibility::Public,
             status: None,
             channel: None,
+            recipients: None,
         };
         let note = kefu_app::tickets::post_message::PostMessage {
             body: "Internal: check stock".into(),
             visibility: kefu_domain::message::Visibility::Internal,
             status: None,
             channel: None,
+            recipients: None,
         };
         for command in [note, reply] {
             let posted = kefu_app::tickets::post_message::post(&h.app, li, kefu_app::tickets::TicketRef::Id(ticket), command).await.unwrap();

@@ -507,13 +507,19 @@ describe('the agent console', () => {
     await page.getByText('Quoted history').click();
     await page.getByText('> Thanks for your order.').waitFor();
     await page.getByText('This reply goes by mail to mei.lin@example.cn').waitFor();
+    await page.getByRole('button', { name: 'Change' }).click();
+    await page.getByLabel('Cc', { exact: true }).fill('stock@shop.example');
     await page.getByLabel('Reply', { exact: true }).fill('Yes, size 42 is in stock. 42 码有货。');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByText('Sent by mail').waitFor();
     await screenshot(page, 'ticket-email');
     const timeline = await api.get(`/api/v1/tickets/${number}/messages`);
-    const sent = timeline.items.find((m) => m.email?.direction === 'outbound');
+    const sent = timeline.items.find((m) => m.email?.direction === 'outbound' && m.kind === 'reply');
     assert.deepEqual(sent.email.to.map((p) => p.address), ['mei.lin@example.cn']);
+    assert.deepEqual(sent.email.cc.map((p) => p.address), ['stock@shop.example'], 'the agent copied the stock room');
+    const acknowledged = timeline.items.find((m) => m.kind === 'event' && m.email?.direction === 'outbound');
+    assert.ok(acknowledged, 'the customer was acknowledged by mail');
+    await page.getByText('This reply goes by mail to mei.lin@example.cn, stock@shop.example').waitFor();
     await assertAccessible('ticket with mail');
   });
 

@@ -414,6 +414,28 @@ pub struct PostMessageRequest {
     #[serde(default)]
     #[schema(value_type = Option<crate::schema::Status>)]
     pub status: Option<Status>,
+    /// Who a public reply is mailed to, instead of the ticket's usual recipients (agents;
+    /// new addresses are copied on the ticket from then on).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub mail_to: Option<Vec<String>>,
+    /// Who a public reply is copied to by mail, with `mail_to`.
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub mail_cc: Option<Vec<String>>,
+}
+
+/// `GET /api/v1/tickets/{id}/mail-recipients`: who a public reply would be mailed to.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MailRecipients {
+    /// Whether public replies on the ticket go by mail at all.
+    pub by_mail: bool,
+    /// Its recipients.
+    pub to: Vec<crate::mail::EmailParty>,
+    /// Its copied recipients.
+    pub cc: Vec<crate::mail::EmailParty>,
+    /// Addresses among them that bounced before: mail to them is not sent.
+    pub undeliverable: Vec<String>,
 }
 
 /// `POST /api/v1/tickets/{id}/calls`.

@@ -280,7 +280,7 @@ pub fn messages(
         .collect();
     let email_ids: Vec<MessageId> = list
         .iter()
-        .filter(|m| m.kind == MessageKind::Reply)
+        .filter(|m| matches!(m.kind, MessageKind::Reply | MessageKind::Event))
         .map(|m| m.id)
         .collect();
     let mut emails = crate::mail::view::details(conn, &email_ids)?;

@@ -512,6 +512,10 @@ export const en = {
   'email.moveTo': "Ticket number",
   'email.moveButton': "Move to that ticket",
   'email.split': "Split into a new ticket",
+  'email.editRecipients': "Change",
+  'email.recipients': "Mail this reply to",
+  'email.recipientsHint': "Separate addresses with commas. Anyone new is copied on this ticket from now on.",
+  'email.undeliverable': "Not mailed to {list}: it bounced before.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -514,4 +514,8 @@ export const zhCN: Record<MessageKey, string> = {
   'email.moveTo': "工单编号",
   'email.moveButton': "移至该工单",
   'email.split': "拆分为新工单",
+  'email.editRecipients': "修改",
+  'email.recipients': "此回复的收件人",
+  'email.recipientsHint': "多个地址用逗号分隔。新加入的人此后会抄送此工单的邮件。",
+  'email.undeliverable': "不会发送给 {list}：此前已退信。",
 };

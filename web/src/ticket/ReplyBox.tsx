@@ -1,22 +1,39 @@
 import type { RefObject } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, api, ok, type Status } from '../api/client';
+import { ApiError, api, ok, type Schemas, type Status } from '../api/client';
+import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { ErrorBanner } from '../components/ui';
 
-/** Writes a public reply or an internal note; replies can set a status as they go. */
+type Party = Schemas['EmailParty'];
+
+const addresses = (parties: Party[]) => parties.map((p) => p.address).join(', ');
+const split = (typed: string) =>
+  typed
+    .split(/[,;\s]+/)
+    .map((a) => a.trim())
+    .filter(Boolean);
+
+/** Writes a public reply or an internal note; replies can set a status as they go. On a
+ * ticket answered by mail it shows who the reply goes to, and the agent may change that. */
 export function ReplyBox(props: {
   ticketId: string;
   onSent: () => void;
   textRef: RefObject<HTMLTextAreaElement>;
-  /** Who a public reply goes to by mail, when it does. */
-  mailTo?: string | null;
+  /** Changes when the timeline does, so the recipients are read again. */
+  revision: number;
 }) {
   const { t } = useI18n();
   const [internal, setInternal] = useState(false);
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const recipients = useLoad(
+    () => ok(api.GET('/api/v1/tickets/{id}/mail-recipients', { params: { path: { id: props.ticketId } } })),
+    [props.ticketId, props.revision],
+  );
+  const [editing, setEditing] = useState<{ to: string; cc: string } | null>(null);
+  const byMail = recipients.value?.by_mail ? recipients.value : null;
   const send = async (status?: Status) => {
     if (!body.trim()) return;
     setBusy(true);
@@ -25,10 +42,16 @@ export function ReplyBox(props: {
       await ok(
         api.POST('/api/v1/tickets/{id}/messages', {
           params: { path: { id: props.ticketId } },
-          body: { body, visibility: internal ? 'internal' : 'public', status: status ?? null },
+          body: {
+            body,
+            visibility: internal ? 'internal' : 'public',
+            status: status ?? null,
+            ...(editing && !internal ? { mail_to: split(editing.to), mail_cc: split(editing.cc) } : {}),
+          },
         }),
       );
       setBody('');
+      setEditing(null);
       // A note is the exception: the next entry is a public reply unless chosen again.
       setInternal(false);
       props.onSent();
@@ -73,7 +96,27 @@ export function ReplyBox(props: {
           }
         }}
       />
-      {!internal && props.mailTo && <p class="mail-to">{t('email.replyGoesTo', { to: props.mailTo })}</p>}
+      {!internal && byMail && !editing && (
+        <p class="mail-to">
+          {t('email.replyGoesTo', { to: addresses([...byMail.to, ...byMail.cc]) })}{' '}
+          <button type="button" class="link" onClick={() => setEditing({ to: addresses(byMail.to), cc: addresses(byMail.cc) })}>
+            {t('email.editRecipients')}
+          </button>
+        </p>
+      )}
+      {!internal && byMail && byMail.undeliverable.length > 0 && (
+        <p class="mail-to warning">{t('email.undeliverable', { list: byMail.undeliverable.join(', ') })}</p>
+      )}
+      {!internal && editing && (
+        <fieldset class="recipients">
+          <legend>{t('email.recipients')}</legend>
+          <label for="reply-to">{t('email.to')}</label>
+          <input id="reply-to" value={editing.to} onInput={(e) => setEditing({ ...editing, to: e.currentTarget.value })} />
+          <label for="reply-cc">{t('email.cc')}</label>
+          <input id="reply-cc" value={editing.cc} onInput={(e) => setEditing({ ...editing, cc: e.currentTarget.value })} />
+          <p class="muted">{t('email.recipientsHint')}</p>
+        </fieldset>
+      )}
       <ErrorBanner error={error} />
       <div class="actions">
         <button type="submit" class="primary" disabled={busy || !body.trim()}>

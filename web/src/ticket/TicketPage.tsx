@@ -100,7 +100,7 @@ export function TicketPage(props: { reference: string }) {
         <ErrorBanner error={saveError} />
         <Timeline messages={loaded.value.messages} ticket={ticket.id} />
         {ticket.status !== 'closed' && (
-          <ReplyBox ticketId={ticket.id} textRef={reply} onSent={loaded.reload} mailTo={mailRecipients(loaded.value.messages)} />
+          <ReplyBox ticketId={ticket.id} textRef={reply} onSent={loaded.reload} revision={loaded.value.messages.length} />
         )}
       </article>
       <aside class="ticket-side">
@@ -116,12 +116,3 @@ export function TicketPage(props: { reference: string }) {
   );
 }
 
-/** Who the next reply goes to by mail: the last mail's correspondents (the sender of the last
- * mail received, or the recipients of the last one sent, with everyone copied). */
-function mailRecipients(messages: Message[]): string | null {
-  const last = [...messages].reverse().find((m) => m.email);
-  const email = last?.email;
-  if (!email) return null;
-  const people = email.direction === 'inbound' ? [email.from, ...email.cc] : [...email.to, ...email.cc];
-  return people.map((p) => p.address).join(', ');
-}

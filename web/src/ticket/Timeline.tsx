@@ -46,9 +46,18 @@ export function Timeline(props: { messages: Message[]; ticket: string }) {
           const said = changes.length || !message.body
             ? t('ticket.event', { who: message.author.name, changes: changes.join(locale === 'zh-CN' ? '；' : '; ') })
             : inLocale(message.body, locale);
+          const delivery = message.email?.delivery;
           return (
             <li key={message.id} class="entry event">
               {said} · {when}
+              {delivery && (
+                <>
+                  {' '}
+                  <span class={`badge delivery-${delivery}`} title={message.email?.delivery_error ?? undefined}>
+                    {t(`email.delivery.${delivery}` as MessageKey)}
+                  </span>
+                </>
+              )}
             </li>
           );
         }

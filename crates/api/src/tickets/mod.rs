@@ -4,8 +4,8 @@ pub mod bulk;
 pub mod calls;
 pub mod create;
 pub mod list;
+pub mod mail;
 pub mod messages;
-pub mod rethread;
 pub mod seen;
 pub mod show;
 pub mod update;
@@ -30,7 +30,11 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .route(
             "/tickets/{id}/messages/{message}/move",
-            web::post().to(rethread::rethread),
+            web::post().to(mail::rethread),
+        )
+        .route(
+            "/tickets/{id}/mail-recipients",
+            web::get().to(mail::recipients),
         )
         .route("/tickets/{id}/calls", web::post().to(calls::post))
         .route("/tickets/{id}/seen", web::post().to(seen::mark));

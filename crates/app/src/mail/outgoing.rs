@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use kefu_api_types::mail::EmailParty;
+use kefu_api_types::tickets::MailRecipients;
 use kefu_domain::chat::ConversationState;
 use kefu_domain::email::EmailAddress;
 use kefu_domain::ids::{MessageId, OutboxId};
@@ -18,7 +19,8 @@ use kefu_mail::templates::Rendered;
 use kefu_store::chat::conversations;
 use kefu_store::mail::email_messages::{self, EmailRecord};
 use kefu_store::mail::outbox;
-use kefu_store::mail::{participants, undeliverable};
+use kefu_store::mail::participants::{self, Participant};
+use kefu_store::mail::undeliverable;
 use kefu_store::{DbConnection, customers, mail::mailboxes as stored_mailboxes, messages, users};
 use serde_json::json;
 
@@ -95,31 +97,73 @@ fn goes_by_mail(conn: &mut DbConnection, ticket: &Ticket) -> Result<bool, AppErr
     })
 }
 
-/// Writes the mail of an agent's public reply to the outbox, if the ticket takes replies by
-/// mail and someone can receive it. Returns whether a mail was written.
-pub fn reply_by_mail(
-    conn: &mut DbConnection,
-    context: &MailContext,
-    ticket: &Ticket,
-    message: &Message,
-    now: DateTime<Utc>,
-) -> Result<bool, AppError> {
-    if message.visibility != Visibility::Public || !goes_by_mail(conn, ticket)? {
-        return Ok(false);
+/// The people a reply is mailed to, chosen by the agent instead of the ticket's defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChosenRecipients {
+    /// Its recipients.
+    pub to: Vec<EmailAddress>,
+    /// Its copied recipients.
+    pub cc: Vec<EmailAddress>,
+}
+
+impl ChosenRecipients {
+    /// Reads the addresses an agent typed: each must be an address, at least one is needed,
+    /// and no more than a ticket's participants in all.
+    pub fn parse(to: &[String], cc: &[String]) -> Result<Self, AppError> {
+        let read = |list: &[String]| -> Result<Vec<EmailAddress>, AppError> {
+            let mut seen: Vec<EmailAddress> = Vec::new();
+            for raw in list.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+                let address = EmailAddress::parse(raw).map_err(|_| {
+                    AppError::invalid(
+                        "invalid_recipient",
+                        format!("`{raw}` is not an email address"),
+                    )
+                })?;
+                if !seen.iter().any(|s| s.lookup_key() == address.lookup_key()) {
+                    seen.push(address);
+                }
+            }
+            Ok(seen)
+        };
+        let to = read(to)?;
+        let cc: Vec<EmailAddress> = read(cc)?
+            .into_iter()
+            .filter(|c| !to.iter().any(|t| t.lookup_key() == c.lookup_key()))
+            .collect();
+        if to.is_empty() && cc.is_empty() {
+            return Err(AppError::invalid(
+                "no_recipient",
+                "name at least one person to mail the reply to",
+            ));
+        }
+        if to.len() + cc.len() > kefu_domain::mail::MAX_PARTICIPANTS {
+            return Err(AppError::invalid(
+                "too_many_recipients",
+                format!(
+                    "a reply goes to at most {} people",
+                    kefu_domain::mail::MAX_PARTICIPANTS
+                ),
+            ));
+        }
+        Ok(Self { to, cc })
     }
-    let first = email_messages::first_of(conn, ticket.id)?;
-    let mailbox = match first
-        .as_ref()
-        .map(|f| stored_mailboxes::find(conn, f.mailbox))
-        .transpose()?
-        .flatten()
-    {
-        Some(mailbox) => mailbox,
-        None => mailboxes::default_mailbox(conn, &context.fallback, now)?,
-    };
+}
+
+/// A mail's recipients and copied recipients.
+pub type ToAndCc = (Vec<Party>, Vec<Party>);
+
+/// Who a public reply on `ticket` is mailed to by default: the requester where they last
+/// wrote from (else at their first address), and everyone taking part; `None` when the
+/// ticket takes no replies by mail.
+pub fn default_recipients(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+) -> Result<Option<ToAndCc>, AppError> {
+    if !goes_by_mail(conn, ticket)? {
+        return Ok(None);
+    }
     let last = email_messages::last_received(conn, ticket.id)?;
     let requester = customers::summaries(conn, &[ticket.requester])?.pop();
-    // The requester is answered where they last wrote from, else at their first address.
     let to_address = last
         .as_ref()
         .filter(|l| {
@@ -130,14 +174,14 @@ pub fn reply_by_mail(
         })
         .map(|l| l.from_address.clone())
         .or_else(|| requester.as_ref().and_then(|r| r.email.clone()));
-    let mut to: Vec<Party> = to_address
+    let to: Vec<Party> = to_address
         .map(|address| Party {
             name: requester.as_ref().map(|r| r.name.clone()),
             address,
         })
         .into_iter()
         .collect();
-    let mut cc: Vec<Party> = participants::of_ticket(conn, ticket.id)?
+    let cc: Vec<Party> = participants::of_ticket(conn, ticket.id)?
         .into_iter()
         .filter(|p| {
             !to.iter()
@@ -148,6 +192,87 @@ pub fn reply_by_mail(
             address: p.email.as_str().to_owned(),
         })
         .collect();
+    Ok(Some((to, cc)))
+}
+
+/// The agent's chosen recipients as parties, named where Kefu knows them; anyone new is
+/// copied onto the ticket from now on.
+fn chosen_parties(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+    chosen: &ChosenRecipients,
+    known: &[Party],
+    now: DateTime<Utc>,
+) -> Result<ToAndCc, AppError> {
+    let party = |address: &EmailAddress| Party {
+        name: known
+            .iter()
+            .find(|k| k.address.eq_ignore_ascii_case(address.as_str()))
+            .and_then(|k| k.name.clone()),
+        address: address.as_str().to_owned(),
+    };
+    let newcomers: Vec<Participant> = chosen
+        .to
+        .iter()
+        .chain(&chosen.cc)
+        .filter(|a| {
+            !known
+                .iter()
+                .any(|k| k.address.eq_ignore_ascii_case(a.as_str()))
+        })
+        .map(|a| Participant {
+            email: a.clone(),
+            name: None,
+        })
+        .collect();
+    participants::add(conn, ticket.id, &newcomers, now)?;
+    Ok((
+        chosen.to.iter().map(party).collect(),
+        chosen.cc.iter().map(party).collect(),
+    ))
+}
+
+/// Writes the mail of an agent's public reply to the outbox, if the ticket takes replies by
+/// mail and someone can receive it — to the people the agent chose, else to the ticket's
+/// defaults. Returns whether a mail was written.
+pub fn reply_by_mail(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    ticket: &Ticket,
+    message: &Message,
+    chosen: Option<&ChosenRecipients>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    if message.visibility != Visibility::Public {
+        return Ok(false);
+    }
+    let Some((default_to, default_cc)) = default_recipients(conn, ticket)? else {
+        if chosen.is_some() {
+            return Err(AppError::invalid(
+                "not_by_mail",
+                "replies on this ticket do not go by mail",
+            ));
+        }
+        return Ok(false);
+    };
+    let (mut to, mut cc) = match chosen {
+        Some(chosen) => {
+            let known: Vec<Party> = default_to.iter().chain(&default_cc).cloned().collect();
+            chosen_parties(conn, ticket, chosen, &known, now)?
+        }
+        None => (default_to, default_cc),
+    };
+    let first = email_messages::first_of(conn, ticket.id)?;
+    let mailbox = match first
+        .as_ref()
+        .map(|f| stored_mailboxes::find(conn, f.mailbox))
+        .transpose()?
+        .flatten()
+    {
+        Some(mailbox) => mailbox,
+        None => mailboxes::default_mailbox(conn, &context.fallback, now)?,
+    };
+    let requester = customers::summaries(conn, &[ticket.requester])?.pop();
     let everyone: Vec<EmailAddress> = to
         .iter()
         .chain(&cc)
@@ -347,4 +472,50 @@ pub(crate) fn to_customer(
         automatic,
         now,
     )?)
+}
+
+/// Who a public reply on the ticket would be mailed to, for the reply box (agents).
+pub async fn reply_recipients(
+    app: &App,
+    actor: kefu_domain::permissions::Actor,
+    reference: crate::tickets::TicketRef,
+) -> Result<MailRecipients, AppError> {
+    actor.may_work_tickets()?;
+    app.store
+        .read(move |conn| {
+            let (ticket, _) = crate::tickets::reference::load_visible(conn, &actor, reference)?;
+            let Some((to, cc)) = default_recipients(conn, &ticket)? else {
+                return Ok(MailRecipients {
+                    by_mail: false,
+                    to: Vec::new(),
+                    cc: Vec::new(),
+                    undeliverable: Vec::new(),
+                });
+            };
+            let everyone: Vec<EmailAddress> = to
+                .iter()
+                .chain(&cc)
+                .map(|p| EmailAddress::from_stored(p.address.clone()))
+                .collect();
+            let undeliverable = undeliverable::among(conn, &everyone)?
+                .into_iter()
+                .map(|b| b.email.as_str().to_owned())
+                .collect();
+            let shown = |parties: Vec<Party>| {
+                parties
+                    .into_iter()
+                    .map(|p| EmailParty {
+                        name: p.name,
+                        address: p.address,
+                    })
+                    .collect()
+            };
+            Ok::<_, AppError>(MailRecipients {
+                by_mail: true,
+                to: shown(to),
+                cc: shown(cc),
+                undeliverable,
+            })
+        })
+        .await
 }

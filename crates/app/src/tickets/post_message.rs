@@ -15,6 +15,7 @@ use kefu_store::{messages, reads, teams, tickets};
 
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
+use crate::mail::outgoing::ChosenRecipients;
 use crate::tickets::history;
 use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::{App, view};
@@ -31,6 +32,8 @@ pub struct PostMessage {
     /// The channel it came by; if not given, the web for customers and the ticket's own
     /// channel for agents.
     pub channel: Option<Channel>,
+    /// Who a public reply is mailed to, when the agent chose.
+    pub recipients: Option<ChosenRecipients>,
 }
 
 impl PostMessage {
@@ -41,6 +44,13 @@ impl PostMessage {
             visibility: request.visibility.unwrap_or(Visibility::Public),
             status: request.status,
             channel: None,
+            recipients: match (&request.mail_to, &request.mail_cc) {
+                (None, None) => None,
+                (to, cc) => Some(ChosenRecipients::parse(
+                    to.as_deref().unwrap_or_default(),
+                    cc.as_deref().unwrap_or_default(),
+                )?),
+            },
         })
     }
 }
@@ -59,7 +69,14 @@ pub async fn post(
         visibility,
         status: requested_status,
         channel,
+        recipients,
     } = command;
+    if recipients.is_some() && (!actor.is_staff() || visibility != Visibility::Public) {
+        return Err(AppError::invalid(
+            "recipients_not_allowed",
+            "only an agent's public reply is mailed to chosen recipients",
+        ));
+    }
     let region = app.phone_region().await?;
     let mail = app.mail_context().await?;
     let (ticket, entry) = app
@@ -125,7 +142,14 @@ pub async fn post(
             after.updated_at = now;
             tickets::save(conn, &after)?;
             if staff_public_reply {
-                crate::mail::outgoing::reply_by_mail(conn, &mail, &after, &message, now)?;
+                crate::mail::outgoing::reply_by_mail(
+                    conn,
+                    &mail,
+                    &after,
+                    &message,
+                    recipients.as_ref(),
+                    now,
+                )?;
             }
             if actor.is_staff() {
                 reads::mark_seen(conn, actor.user, after.id, now)?;
