@@ -112,9 +112,11 @@ test_both! {
 
         // The agent replies; it reaches the SMTP server.
         reply(&app, agent, ticket, "Please update the driver.").await;
-        let sent = sink.wait_for(1, Duration::from_secs(20)).await;
-        assert_eq!(sent.len(), 1, "the reply reached the SMTP server");
-        let sent = kefu_mail::inbound::parse(&sent[0], None).unwrap();
+        let sent = sink.wait_for(2, Duration::from_secs(20)).await;
+        assert_eq!(sent.len(), 2, "the acknowledgement and the reply reached the SMTP server");
+        let sent: Vec<_> = sent.iter().map(|raw| kefu_mail::inbound::parse(raw, None).unwrap()).collect();
+        assert!(sent.iter().any(|m| m.automatic.is_some() && m.subject.contains("We received your request")), "the acknowledgement is marked automatic");
+        let sent = sent.into_iter().find(|m| m.automatic.is_none()).expect("the agent's reply");
         assert_eq!(sent.in_reply_to, ["i1@example.com"]);
         let reply_to = sent.reply_to.clone().map(|r| r.address).unwrap();
 

@@ -2,8 +2,11 @@
 //! and its attachments, announce the change) on a fresh database, beside bare `mail-parser`
 //! reading the same mails in the same run, and the ratio of the two (`ingest`); and the time
 //! from a mail's delivery into a Dovecot mailbox to its ticket being announced to the queue,
-//! at a fixed rate, through IMAP (`imap`).
+//! at a fixed rate, through IMAP (`imap`); and mail handed to a local SMTP server by the outbox
+//! worker while agents reply (`send`).
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
+
+mod mail_send;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -29,6 +32,8 @@ enum Command {
     Ingest(Args),
     /// Delivery-to-queue latency through IMAP at a fixed rate (starts its own Dovecot).
     Imap(ImapArgs),
+    /// Mails per second to a local SMTP server, and the reply API's latency meanwhile.
+    Send(mail_send::SendArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -308,6 +313,7 @@ fn main() -> ExitCode {
     let done = match cli.command {
         Command::Ingest(args) => runtime.block_on(run(args)),
         Command::Imap(args) => runtime.block_on(imap_latency(args)),
+        Command::Send(args) => runtime.block_on(mail_send::run(args)),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,

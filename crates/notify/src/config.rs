@@ -71,11 +71,16 @@ pub struct NotifyConfig {
     pub eml_dir: Option<PathBuf>,
     /// Mails claimed at once.
     pub batch: i64,
-    /// Mails sent at the same time.
+    /// Mails in hand at the same time (they wait for one of `[smtp] pool_size` connections):
+    /// the worker claims this many at once, and records them in one write.
     pub concurrency: usize,
     /// Seconds a claimed mail is left to its worker: if the worker dies before sending it,
     /// another sends it (with the same Message-ID) once this has passed.
     pub lease_seconds: u32,
+    /// The most mails handed to the SMTP server per second (none: as fast as it takes them).
+    /// Relays often set a rate (Amazon SES, Exchange Online); under it, a burst of mail
+    /// also leaves the database and the processor to the agents.
+    pub max_per_second: Option<u32>,
 }
 
 impl Default for NotifyConfig {
@@ -83,8 +88,9 @@ impl Default for NotifyConfig {
         Self {
             eml_dir: None,
             batch: 50,
-            concurrency: 8,
+            concurrency: 32,
             lease_seconds: 120,
+            max_per_second: None,
         }
     }
 }

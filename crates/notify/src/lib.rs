@@ -4,6 +4,7 @@
 //! again with backoff, or failed for good (written on the ticket).
 
 pub mod config;
+pub mod smtp;
 pub mod transport;
 pub mod worker;
 

@@ -1,14 +1,14 @@
-//! How a mail leaves: an SMTP server (STARTTLS or TLS, AUTH, a pool of connections), or an
-//! `.eml` file per mail in a directory, for development and for machines with no mail server.
+//! How a mail leaves: an SMTP server (STARTTLS or TLS, AUTH, a pool of connections; see
+//! [`crate::smtp`]), or an `.eml` file per mail in a directory, for development and for
+//! machines with no mail server.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::Arc;
 
-use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::Message;
 
-use crate::config::{SmtpConfig, SmtpSecurity};
+use crate::config::SmtpConfig;
+use crate::smtp::SmtpPool;
 
 /// Why a mail was not delivered.
 #[derive(Debug)]
@@ -24,7 +24,7 @@ pub struct SendError {
 #[derive(Clone)]
 pub enum Transport {
     /// An SMTP server.
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Arc<SmtpPool>),
     /// `.eml` files in a directory.
     Files(PathBuf),
 }
@@ -32,7 +32,7 @@ pub enum Transport {
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Smtp(_) => f.write_str("Transport::Smtp"),
+            Self::Smtp(pool) => write!(f, "Transport::Smtp({pool:?})"),
             Self::Files(dir) => write!(f, "Transport::Files({})", dir.display()),
         }
     }
@@ -41,27 +41,7 @@ impl std::fmt::Debug for Transport {
 impl Transport {
     /// A pooled SMTP transport for `config`.
     pub fn smtp(config: &SmtpConfig) -> anyhow::Result<Self> {
-        let mut builder = match config.security {
-            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)?,
-            SmtpSecurity::Starttls => {
-                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)?
-            }
-            SmtpSecurity::None => {
-                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
-            }
-        };
-        if let Some(port) = config.port {
-            builder = builder.port(port);
-        }
-        if let (Some(user), Some(password)) = (&config.username, &config.password) {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-        }
-        Ok(Self::Smtp(
-            builder
-                .timeout(Some(Duration::from_secs(config.timeout_seconds.max(1))))
-                .pool_config(PoolConfig::new().max_size(config.pool_size.max(1)))
-                .build(),
-        ))
+        Ok(Self::Smtp(Arc::new(SmtpPool::new(config)?)))
     }
 
     /// Writes mail as `.eml` files into `dir` (made if missing).
@@ -73,9 +53,9 @@ impl Transport {
     /// Hands one mail over. `name` names its file (the outbox row's id).
     pub async fn send(&self, message: Message, name: &str) -> Result<(), SendError> {
         match self {
-            Self::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| SendError {
-                permanent: e.is_permanent(),
-                message: e.to_string(),
+            Self::Smtp(pool) => pool.send(&message).await.map_err(|e| SendError {
+                permanent: e.permanent,
+                message: e.message,
             }),
             Self::Files(dir) => {
                 let dir = dir.clone();

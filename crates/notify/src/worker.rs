@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use kefu_app::mail::delivery::{self, Claimed};
 use kefu_app::{App, Change, ChangeKind};
+use kefu_domain::ids::OutboxId;
 use tokio::sync::{Semaphore, broadcast, watch};
 
 use crate::config::NotifyConfig;
@@ -23,6 +24,7 @@ pub async fn run(
 ) {
     let mut changes = app.subscribe();
     let sending = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    let mut pace = Pace::new(config.max_per_second);
     tracing::info!(?transport, "delivering the outbox");
     loop {
         if *shutdown.borrow() {
@@ -49,7 +51,7 @@ pub async fn run(
                 .clamp(1, i64::try_from(config.concurrency.max(1)).unwrap_or(1));
             match delivery::claim(&app, batch, lease).await {
                 Ok(claimed) if !claimed.is_empty() => {
-                    send_all(&app, &transport, &sending, claimed).await;
+                    send_all(&app, &transport, &sending, &mut pace, claimed).await;
                     continue;
                 }
                 Ok(_) => {}
@@ -64,6 +66,31 @@ pub async fn run(
         }
     }
     tracing::info!("the outbox worker stopped");
+}
+
+/// Spaces mails out to at most `max_per_second`.
+struct Pace {
+    gap: Option<Duration>,
+    next: tokio::time::Instant,
+}
+
+impl Pace {
+    fn new(max_per_second: Option<u32>) -> Self {
+        Self {
+            gap: max_per_second
+                .filter(|n| *n > 0)
+                .map(|n| Duration::from_secs_f64(1.0 / f64::from(n))),
+            next: tokio::time::Instant::now(),
+        }
+    }
+
+    /// Waits for the next mail's turn.
+    async fn wait(&mut self) {
+        let Some(gap) = self.gap else { return };
+        let slot = self.next.max(tokio::time::Instant::now());
+        self.next = slot + gap;
+        tokio::time::sleep_until(slot).await;
+    }
 }
 
 /// Waits for a change that may have written to the outbox: a ticket created or a message
@@ -82,11 +109,13 @@ async fn posted(changes: &mut broadcast::Receiver<Change>) {
     }
 }
 
-/// Sends claimed mails, a few at a time, and waits for all of them.
+/// Sends claimed mails, a few at a time, waits for all of them, and records the delivered
+/// ones in one write (a write per mail would keep the database busy for the agents).
 async fn send_all(
     app: &App,
     transport: &Transport,
     sending: &Arc<Semaphore>,
+    pace: &mut Pace,
     claimed: Vec<Claimed>,
 ) {
     let mut tasks = tokio::task::JoinSet::new();
@@ -94,17 +123,29 @@ async fn send_all(
         let Ok(permit) = sending.clone().acquire_owned().await else {
             break;
         };
+        pace.wait().await;
         let (app, transport) = (app.clone(), transport.clone());
         tasks.spawn(async move {
-            deliver(&app, &transport, item).await;
+            let sent = deliver(&app, &transport, item).await;
             drop(permit);
+            sent
         });
     }
-    while tasks.join_next().await.is_some() {}
+    let mut sent = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(Some(id)) = done {
+            sent.push(id);
+        }
+    }
+    let count = sent.len();
+    if let Err(error) = delivery::sent(app, sent).await {
+        // The leases run out and the mails are claimed again: sent twice at worst, never lost.
+        tracing::warn!(%error, count, "deliveries could not be recorded");
+    }
 }
 
-/// Sends one claimed mail and records the outcome.
-async fn deliver(app: &App, transport: &Transport, item: Claimed) {
+/// Sends one claimed mail; records a failure, and returns the row if it was delivered.
+async fn deliver(app: &App, transport: &Transport, item: Claimed) -> Option<OutboxId> {
     let Claimed { entry, mail } = item;
     let built = mail.and_then(|m| m.build().map_err(|e| e.to_string()));
     let outcome = match built {
@@ -115,22 +156,23 @@ async fn deliver(app: &App, transport: &Transport, item: Claimed) {
         // A mail that cannot be built never will be.
         Err(why) => Err((why, true)),
     };
-    let recorded = match outcome {
+    match outcome {
         Ok(()) => {
             tracing::debug!(outbox = %entry.id, "mail sent");
-            delivery::sent(app, entry.id).await
+            Some(entry.id)
         }
         Err((error, permanent)) => {
             tracing::warn!(outbox = %entry.id, %error, permanent, "mail not delivered");
-            delivery::failed(app, &entry, error, permanent)
-                .await
-                .map(|changed| {
+            match delivery::failed(app, &entry, error, permanent).await {
+                Ok(changed) => {
                     app.published(changed);
-                })
+                }
+                // The lease runs out and the mail is tried again.
+                Err(error) => {
+                    tracing::warn!(outbox = %entry.id, %error, "a failure could not be recorded");
+                }
+            }
+            None
         }
-    };
-    if let Err(error) = recorded {
-        // The lease runs out and the mail is claimed again: sent twice at worst, never lost.
-        tracing::warn!(outbox = %entry.id, %error, "a delivery could not be recorded");
     }
 }

@@ -89,6 +89,11 @@ impl TestApp {
         }
     }
 
+    /// The server's own use cases (for workers a test or benchmark runs beside it).
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
     /// Creates an account directly in the store (as `kefu users create` does).
     pub async fn create_user(
         &self,

@@ -94,6 +94,59 @@ impl Drop for SmtpSink {
     }
 }
 
+/// Postfix's `smtp-sink` on 127.0.0.1: an SMTP server in C that accepts and discards every
+/// mail, fast enough that a benchmark measures the sender rather than the server.
+pub struct PostfixSink {
+    /// Its port.
+    pub port: u16,
+    child: Child,
+}
+
+impl PostfixSink {
+    /// Starts one (`scripts/bench-deps` installs Postfix); fails when `smtp-sink` is missing.
+    pub fn start() -> PostfixSink {
+        let port = free_port();
+        let mut command = Command::new("/usr/sbin/smtp-sink");
+        // It refuses to run as root without a user to drop to.
+        if std::env::var("USER").is_ok_and(|u| u == "root") || is_root() {
+            command.arg("-u").arg("nobody");
+        }
+        let child = command
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("512")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect(
+                "start Postfix's smtp-sink (/usr/sbin/smtp-sink from postfix; scripts/bench-deps)",
+            );
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "smtp-sink did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        PostfixSink { port, child }
+    }
+}
+
+impl Drop for PostfixSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+        s.lines()
+            .find(|l| l.starts_with("Uid:"))
+            .is_some_and(|l| l.split_whitespace().nth(1) == Some("0"))
+    })
+}
+
 /// The uid Dovecot's mail users run as (nobody): Dovecot refuses root.
 const MAIL_UID: u32 = 65_534;
 

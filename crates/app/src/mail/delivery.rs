@@ -25,12 +25,18 @@ pub struct Claimed {
     pub mail: Result<Outbound, String>,
 }
 
+/// How long the worker's own writes wait for people's writes to pass first: on SQLite, one
+/// writer at a time, mail going out must not make agents wait.
+const YIELD: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Claims up to `limit` due mails for this worker for `lease`: if the worker dies, another
 /// takes them once the lease ends.
 pub async fn claim(app: &App, limit: i64, lease: Duration) -> Result<Vec<Claimed>, AppError> {
     let entries = app
         .store
-        .write(move |conn| Ok::<_, AppError>(outbox::claim_due(conn, time::now(), limit, lease)?))
+        .write_when_idle(std::time::Instant::now() + YIELD, move |conn| {
+            Ok::<_, AppError>(outbox::claim_due(conn, time::now(), limit, lease)?)
+        })
         .await?;
     Ok(entries
         .into_iter()
@@ -48,10 +54,15 @@ pub async fn next_due(app: &App) -> Result<Option<chrono::DateTime<chrono::Utc>>
         .await
 }
 
-/// Records a delivered mail.
-pub async fn sent(app: &App, id: OutboxId) -> Result<(), AppError> {
+/// Records delivered mails, in one write however many.
+pub async fn sent(app: &App, ids: Vec<OutboxId>) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     app.store
-        .write(move |conn| Ok::<_, AppError>(outbox::mark_sent(conn, id, time::now())?))
+        .write_when_idle(std::time::Instant::now() + YIELD, move |conn| {
+            Ok::<_, AppError>(outbox::mark_sent(conn, &ids, time::now())?)
+        })
         .await
 }
 

@@ -187,13 +187,17 @@ pub fn next_due(conn: &mut DbConnection) -> Result<Option<DateTime<Utc>>, StoreE
         .map(from_db))
 }
 
-/// Marks a row delivered.
+/// Marks rows delivered.
 pub fn mark_sent(
     conn: &mut DbConnection,
-    id: OutboxId,
+    ids: &[OutboxId],
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    diesel::update(outbox::table.find(id.to_string()))
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
         .set((
             outbox::state.eq(DeliveryState::Sent.as_str()),
             outbox::sent_at.eq(Some(to_db(at))),
@@ -236,6 +240,14 @@ pub fn mark_attempt_failed(
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// How many outbox rows were delivered.
+pub fn sent_count(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(outbox::table
+        .filter(outbox::state.eq(DeliveryState::Sent.as_str()))
+        .count()
+        .get_result(conn)?)
 }
 
 /// How many automatic mails to customers went to the address with lookup key `recipient`

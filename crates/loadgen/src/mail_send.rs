@@ -1,0 +1,250 @@
+//! `kefu-mail-bench send`: how fast the outbox worker hands mail to a local SMTP server
+//! (Postfix's smtp-sink), and how much agents' replies slow down meanwhile.
+//!
+//! In one run, on one SQLite database behind the real HTTP API:
+//! 1. the bare client: lettre alone sending the same mails to the same server, without Kefu;
+//! 2. the baseline: agents' replies at a fixed rate with no mail being sent;
+//! 3. the load: the same replies while the worker drains a backlog of mails.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+use kefu_app::mail::ingest::{Delivery, Source, ingest};
+use kefu_domain::role::Role;
+use kefu_mail::outbound::{Outbound, Party};
+use kefu_notify::{NotifyConfig, SmtpConfig, SmtpSecurity, Transport};
+use kefu_testkit::mail_servers::PostfixSink;
+use kefu_testkit::{TestApp, TestClient, TestDb};
+use lettre::AsyncTransport;
+
+/// The benchmark's knobs.
+#[derive(Debug, clap::Args)]
+pub struct SendArgs {
+    /// Mails waiting in the outbox when sending starts.
+    #[arg(long, default_value_t = 8_000)]
+    pub backlog: usize,
+    /// Agents' replies per second, in both phases.
+    #[arg(long, default_value_t = 20)]
+    pub reply_rate: u64,
+    /// Seconds each reply phase lasts.
+    #[arg(long, default_value_t = 20)]
+    pub seconds: u64,
+    /// Tickets the replies are spread over.
+    #[arg(long, default_value_t = 100)]
+    pub tickets: usize,
+    /// The worker's `[notify] max_per_second` (0: as fast as the server takes them).
+    #[arg(long, default_value_t = 0)]
+    pub max_per_second: u32,
+}
+
+fn mail(i: usize) -> Outbound {
+    Outbound {
+        message_id: format!("send-bench-{i}@kefu.localhost"),
+        from: Party {
+            name: Some("After-sales support".into()),
+            address: "support@kefu.localhost".into(),
+        },
+        reply_to: Some(format!("support+t{i}-0123456789@kefu.localhost")),
+        to: vec![Party {
+            name: Some(format!("Customer {i}")),
+            address: format!("customer{i}@example.cn"),
+        }],
+        cc: Vec::new(),
+        subject: format!("[#{i}] 订单 {i} 的发货时间"),
+        in_reply_to: Some(format!("bench-{i}@example.cn")),
+        references: vec![format!("bench-{i}@example.cn")],
+        thread_topic: format!("订单 {i} 的发货时间"),
+        thread_index: "AdqE1fM0Nzg5MDEyMzQ1Njc4OTA=".into(),
+        automatic: false,
+        text: format!(
+            "您好，\n\n您的订单 {i} 今天发货，快递单号 SF{i:010}。\n\n-- \n王伟\n售后支持\n"
+        ),
+        html: Some(format!(
+            "<!doctype html><html><body><p>您好，</p><p>您的订单 {i} 今天发货，快递单号 SF{i:010}。</p></body></html>"
+        )),
+        date: kefu_domain::time::now(),
+    }
+}
+
+fn smtp(sink: &PostfixSink) -> SmtpConfig {
+    SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(sink.port),
+        security: SmtpSecurity::None,
+        username: None,
+        password: None,
+        timeout_seconds: 30,
+        pool_size: 8,
+    }
+}
+
+/// Replies at `rate` per second for `seconds`, each timed from when it was due (so a slow
+/// server is not hidden by sending fewer).
+async fn replies(
+    agent: &TestClient,
+    tickets: &[String],
+    rate: u64,
+    seconds: u64,
+    label: &str,
+) -> anyhow::Result<Histogram<u64>> {
+    let total = (rate * seconds) as usize;
+    let gap = Duration::from_secs_f64(1.0 / rate.max(1) as f64);
+    let start = Instant::now();
+    let mut running = tokio::task::JoinSet::new();
+    for i in 0..total {
+        let due = start + gap * i as u32;
+        tokio::time::sleep_until(due.into()).await;
+        let agent = agent.clone();
+        let ticket = tickets[i % tickets.len()].clone();
+        let label = label.to_owned();
+        running.spawn(async move {
+            let (status, body) = agent
+                .post(
+                    &format!("/api/v1/tickets/{ticket}/messages"),
+                    &serde_json::json!({"body": format!("{label}: your order ships today ({i}).")}),
+                )
+                .await;
+            anyhow::ensure!(status.is_success(), "a reply failed: {status} {body}");
+            Ok(due.elapsed())
+        });
+    }
+    let mut histogram = Histogram::<u64>::new(3)?;
+    while let Some(done) = running.join_next().await {
+        histogram.record(done??.as_micros() as u64)?;
+    }
+    Ok(histogram)
+}
+
+fn ms(h: &Histogram<u64>, q: f64) -> f64 {
+    h.value_at_quantile(q) as f64 / 1000.0
+}
+
+/// Runs the three measurements and prints them.
+pub async fn run(args: SendArgs) -> anyhow::Result<()> {
+    let sink = PostfixSink::start();
+
+    // 1. The bare client: lettre's pooled SMTP client alone, eight at a time.
+    let direct =
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous("127.0.0.1")
+            .port(sink.port)
+            .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(8))
+            .build();
+    let sample = 1_000;
+    let started = Instant::now();
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(8));
+    let mut sending = tokio::task::JoinSet::new();
+    for i in 0..sample {
+        let message = mail(1_000_000 + i).build()?;
+        let (direct, permit) = (direct.clone(), semaphore.clone().acquire_owned().await?);
+        sending.spawn(async move {
+            let sent = direct.send(message).await;
+            drop(permit);
+            sent
+        });
+    }
+    while let Some(done) = sending.join_next().await {
+        done??;
+    }
+    let capacity = sample as f64 / started.elapsed().as_secs_f64();
+
+    // The helpdesk: the HTTP API on SQLite, an agent, and tickets opened by mail.
+    let server = TestApp::start(TestDb::sqlite().await).await;
+    let app = server.app().clone();
+    let (_, agent) = server.user(Role::Agent, "agent@shop.example").await;
+    let mut tickets = Vec::with_capacity(args.tickets);
+    for i in 0..args.tickets {
+        let raw = format!(
+            "From: Customer {i} <customer{i}@example.cn>\r\nTo: support@kefu.localhost\r\nSubject: Order {i}\r\nMessage-ID: <send-bench-ticket-{i}@example.cn>\r\n\r\nWhen does order {i} ship?\r\n"
+        );
+        let changed = ingest(
+            &app,
+            Delivery {
+                raw: raw.into_bytes(),
+                source: Source::Pipe,
+                mailbox: None,
+            },
+        )
+        .await?;
+        match app.published(changed) {
+            kefu_app::mail::ingest::Ingested::Created { ticket, .. } => {
+                tickets.push(ticket.to_string());
+            }
+            other => anyhow::bail!("a ticket was not opened: {other:?}"),
+        }
+    }
+
+    // 2. The baseline: replies with no mail leaving (their mail waits in the outbox).
+    let quiet = replies(&agent, &tickets, args.reply_rate, args.seconds, "quiet").await?;
+
+    // The backlog, written as replies' mail is: rows in the outbox, due now.
+    let payloads: Vec<String> = (0..args.backlog)
+        .map(|i| serde_json::to_string(&mail(i)))
+        .collect::<Result<_, _>>()?;
+    app.store
+        .write(move |conn| {
+            let now = kefu_domain::time::now();
+            for payload in &payloads {
+                kefu_store::mail::outbox::enqueue(conn, None, None, None, payload, false, now)?;
+            }
+            Ok::<_, kefu_store::StoreError>(())
+        })
+        .await?;
+    let waiting = args.backlog + args.tickets + (args.reply_rate * args.seconds) as usize;
+
+    // 3. The load: the worker drains the outbox while agents reply at the same rate.
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let transport = Transport::smtp(&smtp(&sink))?;
+    let worker = tokio::spawn(kefu_notify::run(
+        app.clone(),
+        NotifyConfig {
+            max_per_second: (args.max_per_second > 0).then_some(args.max_per_second),
+            ..NotifyConfig::default()
+        },
+        transport,
+        stopping,
+    ));
+    let sent = || async {
+        app.store
+            .read(kefu_store::mail::outbox::sent_count)
+            .await
+            .map(|n| usize::try_from(n).unwrap_or(0))
+    };
+    let started = Instant::now();
+    let busy = replies(&agent, &tickets, args.reply_rate, args.seconds, "busy").await?;
+    let during = sent().await?;
+    let during_seconds = started.elapsed().as_secs_f64();
+    let expected = waiting + (args.reply_rate * args.seconds) as usize;
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while sent().await? < expected && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let drained = sent().await?;
+    let drain_seconds = started.elapsed().as_secs_f64();
+    let _ = stop.send(true);
+    let _ = worker.await;
+
+    println!(
+        "SMTP server (Postfix smtp-sink on loopback): lettre alone sends {capacity:.0} mails/s (8 connections)"
+    );
+    println!(
+        "Kefu's worker (max_per_second {}): {during} mails in {during_seconds:.1} s while agents replied ({:.0} mails/s); all {drained} of {expected} in {drain_seconds:.1} s ({:.0} mails/s)",
+        if args.max_per_second > 0 {
+            args.max_per_second.to_string()
+        } else {
+            "none".to_owned()
+        },
+        during as f64 / during_seconds,
+        drained as f64 / drain_seconds,
+    );
+    println!(
+        "reply API (SQLite, {} replies/s): p50 {:.1} ms, p99 {:.1} ms without sending; p50 {:.1} ms, p99 {:.1} ms while sending; p99 ratio {:.2}×",
+        args.reply_rate,
+        ms(&quiet, 0.5),
+        ms(&quiet, 0.99),
+        ms(&busy, 0.5),
+        ms(&busy, 0.99),
+        ms(&busy, 0.99) / ms(&quiet, 0.99).max(0.001),
+    );
+    Ok(())
+}
