@@ -10,7 +10,7 @@ ALTER TABLE mailboxes ADD COLUMN acknowledge BOOLEAN NOT NULL DEFAULT TRUE;
 -- The address an outbox mail is for (its lookup key), so automatic mail to one address can
 -- be capped whichever ticket it is about.
 ALTER TABLE outbox ADD COLUMN recipient TEXT;
-CREATE INDEX outbox_automatic_recipient ON outbox (recipient, created_at) WHERE automatic;
+CREATE INDEX outbox_recipient ON outbox (recipient, created_at);
 
 -- Templates an admin changed; a kind and language without a row uses the one Kefu ships.
 CREATE TABLE mail_templates (
