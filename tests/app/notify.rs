@@ -144,3 +144,50 @@ test_both! {
         let _ = stop.send(true);
     }
 }
+
+test_both! {
+    async fn an_admin_sets_the_smtp_server_in_the_console_and_a_test_mail_arrives(db: TestDb) {
+        let sink = SmtpSink::start();
+        let app = mail_app(&db);
+        set_up(&app).await;
+        let admin = kefu_domain::permissions::Actor {
+            user: app.store.read(|conn| Ok::<_, kefu_app::AppError>(kefu_store::users::credentials(conn, &kefu_domain::email::EmailAddress::parse("admin@shop.example").unwrap())?.unwrap().user.id)).await.unwrap(),
+            role: kefu_domain::role::Role::Admin,
+            customer: None,
+        };
+        // The node's own transport writes files; the console's server wins once it is set.
+        let files = tempfile::tempdir().unwrap();
+        let stop = start_worker(&app, Transport::files(files.path()).unwrap());
+        let request: kefu_api_types::mail::SmtpRequest = serde_json::from_value(serde_json::json!({
+            "host": "127.0.0.1", "port": sink.port, "security": "none",
+        })).unwrap();
+        let shown = kefu_app::mail::smtp::save(&app, admin, kefu_app::audit::Origin::cli(), request).await.unwrap();
+        assert!(shown.set_in_console && !shown.password_set);
+        kefu_app::mail::smtp::send_test(&app, admin, "it@shop.example").await.unwrap();
+        let received = sink.wait_for(1, Duration::from_secs(15)).await;
+        assert_eq!(received.len(), 1, "the test mail went through the console's server");
+        let test = inbound::parse(&received[0], None).unwrap();
+        assert_eq!(test.subject, "Kefu test mail / Kefu 测试邮件");
+        assert_eq!(std::fs::read_dir(files.path()).unwrap().count(), 0, "no .eml file was written");
+
+        // A saved password is never sent to another server; cleared, mail goes the node's way.
+        let login: kefu_api_types::mail::SmtpRequest = serde_json::from_value(serde_json::json!({
+            "host": "127.0.0.1", "port": sink.port, "security": "none", "username": "kefu", "password": "s3cret",
+        })).unwrap();
+        kefu_app::mail::smtp::save(&app, admin, kefu_app::audit::Origin::cli(), login).await.unwrap();
+        let elsewhere: kefu_api_types::mail::SmtpRequest = serde_json::from_value(serde_json::json!({
+            "host": "smtp.elsewhere.example", "port": 587, "security": "starttls", "username": "kefu",
+        })).unwrap();
+        let refused = kefu_app::mail::smtp::save(&app, admin, kefu_app::audit::Origin::cli(), elsewhere).await;
+        assert!(matches!(refused, Err(kefu_app::AppError::Invalid { code: "password_required", .. })), "{refused:?}");
+        kefu_app::mail::smtp::clear(&app, admin, kefu_app::audit::Origin::cli()).await.unwrap();
+        kefu_app::mail::smtp::send_test(&app, admin, "it@shop.example").await.unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while std::fs::read_dir(files.path()).unwrap().filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "eml"))).count() == 0 {
+            assert!(std::time::Instant::now() < deadline, "the second test mail was written as a file");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(sink.received().len(), 1);
+        let _ = stop.send(true);
+    }
+}

@@ -594,6 +594,32 @@ describe('the agent console', () => {
     assert.match(await editor.getByLabel('Subject').inputValue(), /我们已收到您的请求/);
   });
 
+  it('sets the outgoing SMTP server, goes back to the file, and sends a test mail', async () => {
+    page = await open('/admin/mail');
+    const smtp = page.getByRole('form', { name: 'Outgoing mail (SMTP)' });
+    await page.getByText('Not set here').waitFor();
+    await smtp.getByLabel('SMTP server').fill('smtp.shop.example');
+    await smtp.getByLabel('User name').fill('kefu');
+    await smtp.getByLabel('Password').fill('smtp-secret-1');
+    await smtp.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Mail goes out through the server set here').waitFor();
+    const shown = await api.get('/api/v1/mail/smtp');
+    assert.equal(shown.host, 'smtp.shop.example');
+    assert.ok(shown.password_set && !JSON.stringify(shown).includes('smtp-secret-1'), 'the password never comes back');
+    await assertAccessible('smtp settings');
+    await smtp.getByRole('button', { name: 'Use the configuration file instead' }).click();
+    await page.getByText('Not set here').waitFor();
+    await page.getByLabel('Test mail to').fill('it@shop.example');
+    await page.getByRole('button', { name: 'Send a test mail' }).click();
+    let mail;
+    for (let i = 0; i < 50 && !mail; i += 1) {
+      mail = server.sentMail().find((m) => m.head.includes('it@shop.example'));
+      if (!mail) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(mail, 'the test mail was written where mail goes (.eml files here)');
+    assert.match(mail.text, /sent this test mail from Kefu's console/);
+  });
+
   it('chooses which mail notifications an agent gets', async () => {
     page = await open('/settings/notifications');
     await page.getByRole('heading', { name: 'Mail notifications' }).waitFor();

@@ -302,3 +302,53 @@ pub struct RethreadResponse {
     /// Whether that ticket was made for it (a split).
     pub created: bool,
 }
+
+/// `PUT /api/v1/mail/smtp` (admins): the SMTP server mail goes out through, set in the console
+/// (it wins over `[smtp]` in the configuration file).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpRequest {
+    /// Its host name.
+    #[schema(min_length = 1, max_length = 253)]
+    pub host: String,
+    /// Its port (587 for STARTTLS, 465 for TLS, 25 for a relay).
+    pub port: u16,
+    /// `starttls`, `tls` or `none` (only for a relay on the same machine).
+    #[schema(example = "starttls")]
+    pub security: String,
+    /// The login, if the server asks for one.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// The password; leave it out to keep the saved one (same server and login only).
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// The outgoing SMTP server as admins see it (the password never comes back).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SmtpResponse {
+    /// Whether it was set in the console; otherwise the notify role uses `[smtp]` from its
+    /// configuration file, or writes `.eml` files.
+    pub set_in_console: bool,
+    /// Its host name.
+    pub host: Option<String>,
+    /// Its port.
+    pub port: Option<u16>,
+    /// `starttls`, `tls` or `none`.
+    pub security: Option<String>,
+    /// The login.
+    pub username: Option<String>,
+    /// Whether a password is saved.
+    pub password_set: bool,
+    /// When it was last changed.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /api/v1/mail/smtp/test` (admins): send a test mail.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpTestRequest {
+    /// Where to send it.
+    #[schema(max_length = 254)]
+    pub to: String,
+}

@@ -60,6 +60,8 @@ string_enum! {
         MailTemplateChanged => "mail_template_changed",
         /// An admin went back to the mail template Kefu ships.
         MailTemplateReset => "mail_template_reset",
+        /// An admin set or cleared the outgoing SMTP server.
+        SmtpChanged => "smtp_changed",
     }
 }
 

@@ -9,23 +9,26 @@ use kefu_app::{App, Change, ChangeKind};
 use kefu_domain::ids::OutboxId;
 use tokio::sync::{Semaphore, broadcast, watch};
 
-use crate::config::NotifyConfig;
+use crate::config::{NotifyConfig, SmtpConfig, SmtpSecurity};
 use crate::transport::Transport;
 
 /// The longest the worker sleeps without looking at the outbox.
 const IDLE_WAIT: Duration = Duration::from_secs(1);
 
-/// Delivers the outbox until `shutdown` turns true; mails being sent then are finished.
+/// Delivers the outbox until `shutdown` turns true; mails being sent then are finished. Mail
+/// goes through the SMTP server an admin set in the console, else through `own` (this node's
+/// `[smtp]`, or `.eml` files).
 pub async fn run(
     app: App,
     config: NotifyConfig,
-    transport: Transport,
+    own: Transport,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let mut console: Option<(chrono::DateTime<chrono::Utc>, Transport)> = None;
     let mut changes = app.subscribe();
     let sending = Arc::new(Semaphore::new(config.concurrency.max(1)));
     let mut pace = Pace::new(config.max_per_second);
-    tracing::info!(?transport, "delivering the outbox");
+    tracing::info!(?own, "delivering the outbox");
     loop {
         if *shutdown.borrow() {
             break;
@@ -51,6 +54,7 @@ pub async fn run(
                 .clamp(1, i64::try_from(config.concurrency.max(1)).unwrap_or(1));
             match delivery::claim(&app, batch, lease).await {
                 Ok(claimed) if !claimed.is_empty() => {
+                    let transport = transport_now(&app, &own, &mut console).await;
                     send_all(&app, &transport, &sending, &mut pace, claimed).await;
                     continue;
                 }
@@ -66,6 +70,57 @@ pub async fn run(
         }
     }
     tracing::info!("the outbox worker stopped");
+}
+
+/// The transport for the next mails: the console's SMTP server (built again when an admin
+/// changes it), else this node's own.
+async fn transport_now(
+    app: &App,
+    own: &Transport,
+    console: &mut Option<(chrono::DateTime<chrono::Utc>, Transport)>,
+) -> Transport {
+    match kefu_app::mail::smtp::current(app).await {
+        Ok(Some(smtp)) => {
+            if console.as_ref().map(|(at, _)| *at) != Some(smtp.updated_at) {
+                let config = SmtpConfig {
+                    host: smtp.host.clone(),
+                    port: Some(smtp.port),
+                    security: match smtp.security.as_str() {
+                        "tls" => SmtpSecurity::Tls,
+                        "none" => SmtpSecurity::None,
+                        _ => SmtpSecurity::Starttls,
+                    },
+                    username: smtp.username.clone(),
+                    password: smtp.password.clone(),
+                    timeout_seconds: 30,
+                    pool_size: 4,
+                };
+                match Transport::smtp(&config) {
+                    Ok(transport) => {
+                        tracing::info!(host = %smtp.host, port = smtp.port, "mail goes out through the SMTP server set in the console");
+                        *console = Some((smtp.updated_at, transport));
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "the SMTP server set in the console cannot be used");
+                        return own.clone();
+                    }
+                }
+            }
+            console
+                .as_ref()
+                .map_or_else(|| own.clone(), |(_, t)| t.clone())
+        }
+        Ok(None) => {
+            *console = None;
+            own.clone()
+        }
+        Err(error) => {
+            tracing::warn!(%error, "the SMTP settings could not be read");
+            console
+                .as_ref()
+                .map_or_else(|| own.clone(), |(_, t)| t.clone())
+        }
+    }
 }
 
 /// Spaces mails out to at most `max_per_second`.

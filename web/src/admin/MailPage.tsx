@@ -1,6 +1,7 @@
 /** Email for admins: the mailboxes Kefu receives mail on (address, team, stage, IMAP fetching
- * with a connection test; the password is never shown), the mail templates, and the
- * quarantine of mail that could not be taken (download, take in again, delete). */
+ * with a connection test; the password is never shown), the outgoing SMTP server, the mail
+ * templates, and the quarantine of mail that could not be taken (download, take in again,
+ * delete). */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, STAGES, api, ok, type Schemas, type Team } from '../api/client';
 import { dateTime } from '../format';
@@ -9,6 +10,7 @@ import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { ErrorBanner, Field, Loading } from '../components/ui';
 import { MailTemplates } from './MailTemplates';
+import { SmtpSettings } from './SmtpSettings';
 
 type Mailbox = Schemas['MailboxResponse'];
 type MailboxRequest = Schemas['MailboxRequest'];
@@ -57,6 +59,7 @@ export function MailPage() {
         <MailboxForm key={m.id} mailbox={m} teams={teams} onSaved={mailboxes.reload} onError={setError} />
       ))}
       <MailboxForm mailbox={null} teams={teams} onSaved={mailboxes.reload} onError={setError} />
+      <SmtpSettings onError={setError} />
       <MailTemplates onError={setError} />
       <Quarantine onError={setError} />
     </div>

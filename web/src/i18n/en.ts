@@ -516,6 +516,16 @@ export const en = {
   'email.recipients': "Mail this reply to",
   'email.recipientsHint': "Separate addresses with commas. Anyone new is copied on this ticket from now on.",
   'email.undeliverable': "Not mailed to {list}: it bounced before.",
+  'smtp.title': "Outgoing mail (SMTP)",
+  'smtp.setHere': "Mail goes out through the server set here; it wins over the configuration file.",
+  'smtp.fromFile': "Not set here: mail goes out through [smtp] in the configuration file, or is written as .eml files when there is none.",
+  'smtp.host': "SMTP server",
+  'smtp.useFile': "Use the configuration file instead",
+  'smtp.cleared': "Mail goes as the configuration file says",
+  'smtp.test': "Send a test mail",
+  'smtp.testTo': "Test mail to",
+  'smtp.testQueued': "A test mail to {to} is on its way",
+  'audit.action.smtp_changed': "Changed the outgoing mail server",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,7 @@
 pub mod inbound;
 pub mod mailboxes;
 pub mod quarantine;
+pub mod smtp;
 pub mod templates;
 
 use actix_web::web;
@@ -27,6 +28,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
             "/mail/quarantine/{id}",
             web::delete().to(quarantine::delete),
         )
+        .route("/mail/smtp", web::get().to(smtp::show))
+        .route("/mail/smtp", web::put().to(smtp::save))
+        .route("/mail/smtp", web::delete().to(smtp::clear))
+        .route("/mail/smtp/test", web::post().to(smtp::test))
         .route("/mail/templates", web::get().to(templates::list))
         .route(
             "/mail/templates/{kind}/{locale}",

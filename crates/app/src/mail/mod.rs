@@ -9,6 +9,7 @@ pub mod notices;
 pub mod outgoing;
 pub mod quarantine;
 pub mod rethread;
+pub mod smtp;
 pub mod templates;
 pub mod view;
 

@@ -252,6 +252,33 @@ pub(crate) fn reset_link(
     Ok(())
 }
 
+/// Writes a test mail from `admin` to `to` (the console's "send a test mail").
+pub(crate) fn test_mail(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    admin: &User,
+    to: &EmailAddress,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let name = templates::escape(&admin.name);
+    let rendered = Rendered {
+        subject: "Kefu test mail / Kefu 测试邮件".to_owned(),
+        text: format!(
+            "{} sent this test mail from Kefu's console: mail leaves Kefu the way it is set up.\n\n{} 从 Kefu 控制台发送了这封测试邮件：邮件能按当前设置从 Kefu 发出。\n",
+            admin.name, admin.name
+        ),
+        html: format!(
+            "<!doctype html><html><body><p>{name} sent this test mail from Kefu's console: mail leaves Kefu the way it is set up.</p><p>{name} 从 Kefu 控制台发送了这封测试邮件：邮件能按当前设置从 Kefu 发出。</p></body></html>"
+        ),
+    };
+    let from = sender_of(conn, context)?;
+    let to = Party {
+        name: None,
+        address: to.as_str().to_owned(),
+    };
+    enqueue_plain(conn, context, false, from, to, rendered, None, now)
+}
+
 /// An active agent or admin, who can be sent notifications.
 fn staff(conn: &mut DbConnection, id: UserId) -> Result<Option<User>, AppError> {
     let user = users::find(conn, id)?;

@@ -83,6 +83,11 @@ fn response(
     }
 }
 
+/// Text made safe inside HTML.
+pub(crate) fn escape(text: &str) -> String {
+    templates::escape_html(text)
+}
+
 /// Reads a locale from a path: only the tags Kefu stores (`en`, `zh-CN`).
 pub fn locale_of(tag: &str) -> Result<Locale, AppError> {
     let locale = Locale::parse(tag)?;
