@@ -433,3 +433,55 @@ test_both! {
         }
     }
 }
+
+/// Everything waiting in the outbox now, whatever it is about (claimed, so each call sees only
+/// what is new).
+async fn outbox_all(app: &App) -> Vec<Outbound> {
+    app.store
+        .write(|conn| {
+            outbox::claim_due(
+                conn,
+                kefu_domain::time::now() + chrono::Duration::hours(1),
+                100,
+                chrono::Duration::hours(1),
+            )
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| serde_json::from_str(&e.payload).unwrap())
+        .collect()
+}
+
+test_both! {
+    async fn the_sender_of_mail_too_big_to_take_is_told_once_and_machines_never(db: TestDb) {
+        let files = FileStore::open(&db.files_dir(), 10 * 1024 * 1024).unwrap();
+        let app = App::new(db.store.clone(), None, SessionPolicy::default())
+            .unwrap()
+            .with_files(files)
+            .with_mail(MailConfig { max_bytes: 2 * 1024 * 1024, ..MailConfig::default() });
+        set_up(&app).await;
+        let huge = "x".repeat(3 * 1024 * 1024);
+        let oversized = mail("Zhang Wei <zhangwei@example.cn>", "support@shop.example", "big1@example.cn", "=?UTF-8?B?5Y+R56Wo54Wn54mH?=", "", &huge);
+        let outcome = take(&app, &oversized).await;
+        let Ingested::Quarantined { id, reason, detail } = outcome else { panic!("{outcome:?}") };
+        assert_eq!(reason, "too_big");
+        assert!(detail.contains("the sender was told"), "{detail}");
+        let told = outbox_all(&app).await;
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert_eq!(told[0].to[0].address, "zhangwei@example.cn");
+        assert!(told[0].automatic);
+        assert!(told[0].subject.contains("您的邮件过大"), "in the sender's language: {}", told[0].subject);
+        assert!(told[0].text.contains("2 MB"), "{}", told[0].text);
+
+        // Taken in again by an admin, it is not told twice.
+        let again = app.published(quarantine::retry(&app, None, id).await.unwrap());
+        assert!(matches!(again, Ingested::Quarantined { .. }), "{again:?}");
+        assert!(outbox_all(&app).await.is_empty());
+
+        // A machine's oversized mail gets no answer.
+        let bounce = format!("Auto-Submitted: auto-generated\n{}", mail("robot@example.org", "support@shop.example", "big2@example.org", "Report", "", &huge));
+        assert!(matches!(take(&app, &bounce).await, Ingested::Quarantined { .. }));
+        assert!(outbox_all(&app).await.is_empty(), "no answer to automatic mail");
+    }
+}
