@@ -111,8 +111,32 @@ pub fn variables(kind: TemplateKind) -> &'static [&'static str] {
     }
 }
 
-/// Made-up values for every variable of a kind, for checking and previewing templates.
+/// Made-up values for every variable of a kind — and none it does not have, so a template
+/// that names one is refused — for checking and previewing templates.
 pub fn sample(kind: TemplateKind, locale: Locale) -> serde_json::Value {
+    only(&all_samples(kind, locale), variables(kind), "")
+}
+
+/// `value` with only the paths in `keep` (`ticket.number`), under `prefix`.
+fn only(value: &serde_json::Value, keep: &[&str], prefix: &str) -> serde_json::Value {
+    match value.as_object() {
+        Some(fields) => serde_json::Value::Object(
+            fields
+                .iter()
+                .filter_map(|(key, inner)| {
+                    let path = format!("{prefix}{key}");
+                    let wanted = keep
+                        .iter()
+                        .any(|k| *k == path || k.starts_with(&format!("{path}.")));
+                    wanted.then(|| (key.clone(), only(inner, keep, &format!("{path}."))))
+                })
+                .collect(),
+        ),
+        None => value.clone(),
+    }
+}
+
+fn all_samples(kind: TemplateKind, locale: Locale) -> serde_json::Value {
     let zh = locale == Locale::ZhCn;
     let customer = if zh { "李娜" } else { "Dana Li" };
     let agent = if zh { "王伟" } else { "Wei Wang" };
@@ -428,6 +452,18 @@ mod tests {
         template.html = "<p>{% if ticket.number %}open</p>".into();
         let error = check(TemplateKind::Acknowledgement, &template, Locale::En).unwrap_err();
         assert_eq!(error.part, Part::Html);
+    }
+
+    #[test]
+    fn a_link_only_agents_get_is_refused_in_a_customer_mail() {
+        let mut template = default_template(TemplateKind::Reply, Locale::En);
+        template.text = "{{ message.body }} {{ ticket.url }}".into();
+        assert!(check(TemplateKind::Reply, &template, Locale::En).is_err());
+        let sample = sample(TemplateKind::Assigned, Locale::En);
+        assert!(
+            sample["ticket"]["url"].is_string(),
+            "agents' mail has it: {sample}"
+        );
     }
 
     #[test]

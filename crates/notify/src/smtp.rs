@@ -36,6 +36,13 @@ pub struct SmtpError {
     pub message: String,
     /// Whether the server refused for good (trying again cannot help).
     pub permanent: bool,
+    /// Whether the server answered (the session is still in step), rather than the
+    /// connection failing or the time running out (the session is lost, and the server may
+    /// or may not have taken the mail).
+    answered: bool,
+    /// Whether the connection failed before the mail was handed over, so another connection
+    /// may try it at once.
+    lost_connection: bool,
 }
 
 impl SmtpError {
@@ -43,6 +50,8 @@ impl SmtpError {
         Self {
             message: message.into(),
             permanent: false,
+            answered: false,
+            lost_connection: false,
         }
     }
 }
@@ -51,6 +60,11 @@ impl From<lettre::transport::smtp::Error> for SmtpError {
     fn from(error: lettre::transport::smtp::Error) -> Self {
         Self {
             permanent: error.is_permanent(),
+            answered: error.is_response() || error.is_permanent() || error.is_transient(),
+            lost_connection: !error.is_response()
+                && !error.is_permanent()
+                && !error.is_transient()
+                && !error.is_timeout(),
             message: error.to_string(),
         }
     }
@@ -123,28 +137,39 @@ impl SmtpPool {
         let envelope = message.envelope().clone();
         let bytes = message.formatted();
         if let Some(mut connection) = self.reusable().await {
-            match self
+            let sent = self
                 .within(connection.send(&envelope, &bytes))
                 .await
-                .map(|_| ())
-            {
-                Ok(()) => {
-                    self.put_back(connection).await;
-                    return Ok(());
-                }
-                // The server refused this mail: the connection is fine, the mail is not.
-                Err(refused) if refused.permanent => {
-                    self.put_back(connection).await;
-                    return Err(refused);
-                }
+                .map(|_| ());
+            match sent {
                 // The connection went stale between mails: try once on a new one.
-                Err(_) => {}
+                Err(error) if error.lost_connection => {}
+                other => {
+                    self.keep_if_in_step(connection, &other).await;
+                    return other;
+                }
             }
         }
         let mut connection = self.within(self.connect()).await?;
-        let sent = self.within(connection.send(&envelope, &bytes)).await;
-        self.put_back(connection).await;
-        sent.map(|_| ())
+        let sent = self
+            .within(connection.send(&envelope, &bytes))
+            .await
+            .map(|_| ());
+        self.keep_if_in_step(connection, &sent).await;
+        sent
+    }
+
+    /// Keeps a connection for the next mail only when its session is in step: the mail went,
+    /// or the server answered with a refusal. After a timeout or a lost connection, a late
+    /// answer would be read as the next mail's.
+    async fn keep_if_in_step(&self, connection: AsyncSmtpConnection, sent: &Result<(), SmtpError>) {
+        let in_step = match sent {
+            Ok(()) => true,
+            Err(error) => error.answered,
+        };
+        if in_step {
+            self.put_back(connection).await;
+        }
     }
 
     async fn within<T, E: Into<SmtpError>>(

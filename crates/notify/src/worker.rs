@@ -45,17 +45,26 @@ pub async fn run(
                 IDLE_WAIT
             }
         };
-        if wait.is_zero() {
-            let lease = chrono::Duration::seconds(i64::from(config.lease_seconds.max(1)));
-            // No more than can be sent at once: a claim's lease must not run out while its
-            // mails wait for a free connection.
+        // Which way mail leaves is settled before claiming: if it cannot be read, nothing is
+        // claimed (mail must not go to `.eml` files because a read failed).
+        let transport = if wait.is_zero() {
+            transport_now(&app, &own, &mut console).await
+        } else {
+            None
+        };
+        if let Some(transport) = transport {
+            let lease_seconds = config.lease_seconds.max(1);
+            let lease = chrono::Duration::seconds(i64::from(lease_seconds));
+            // No more than it has in hand at once; a mail whose lease is nearly over when its
+            // turn comes is left to be claimed again, so it is never sent twice.
             let batch = config
                 .batch
                 .clamp(1, i64::try_from(config.concurrency.max(1)).unwrap_or(1));
+            let send_by = tokio::time::Instant::now()
+                + Duration::from_secs(u64::from(lease_seconds)).mul_f64(0.4);
             match delivery::claim(&app, batch, lease).await {
                 Ok(claimed) if !claimed.is_empty() => {
-                    let transport = transport_now(&app, &own, &mut console).await;
-                    send_all(&app, &transport, &sending, &mut pace, claimed).await;
+                    send_all(&app, &transport, &sending, &mut pace, send_by, claimed).await;
                     continue;
                 }
                 Ok(_) => {}
@@ -73,12 +82,12 @@ pub async fn run(
 }
 
 /// The transport for the next mails: the console's SMTP server (built again when an admin
-/// changes it), else this node's own.
+/// changes it), else this node's own; none when the setting cannot be read.
 async fn transport_now(
     app: &App,
     own: &Transport,
     console: &mut Option<(chrono::DateTime<chrono::Utc>, Transport)>,
-) -> Transport {
+) -> Option<Transport> {
     match kefu_app::mail::smtp::current(app).await {
         Ok(Some(smtp)) => {
             if console.as_ref().map(|(at, _)| *at) != Some(smtp.updated_at) {
@@ -102,23 +111,19 @@ async fn transport_now(
                     }
                     Err(error) => {
                         tracing::warn!(%error, "the SMTP server set in the console cannot be used");
-                        return own.clone();
+                        return None;
                     }
                 }
             }
-            console
-                .as_ref()
-                .map_or_else(|| own.clone(), |(_, t)| t.clone())
+            console.as_ref().map(|(_, t)| t.clone())
         }
         Ok(None) => {
             *console = None;
-            own.clone()
+            Some(own.clone())
         }
         Err(error) => {
-            tracing::warn!(%error, "the SMTP settings could not be read");
-            console
-                .as_ref()
-                .map_or_else(|| own.clone(), |(_, t)| t.clone())
+            tracing::warn!(%error, "the SMTP settings could not be read; mail waits");
+            None
         }
     }
 }
@@ -171,6 +176,7 @@ async fn send_all(
     transport: &Transport,
     sending: &Arc<Semaphore>,
     pace: &mut Pace,
+    send_by: tokio::time::Instant,
     claimed: Vec<Claimed>,
 ) {
     let mut tasks = tokio::task::JoinSet::new();
@@ -179,6 +185,10 @@ async fn send_all(
             break;
         };
         pace.wait().await;
+        if tokio::time::Instant::now() > send_by {
+            // Its lease is running out: another claim sends it, once.
+            continue;
+        }
         let (app, transport) = (app.clone(), transport.clone());
         tasks.spawn(async move {
             let sent = deliver(&app, &transport, item).await;

@@ -126,9 +126,19 @@ const MAX_DRAFT_CHARS: usize = 24 * 1024;
 pub async fn frame(
     state: web::Data<AppState>,
     auth: Auth,
+    request: actix_web::HttpRequest,
     path: web::Path<(String, String)>,
     query: web::Query<FrameQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    // Only the editor's frame shows it: a link that opens it as a page (someone's crafted
+    // draft, at Kefu's own address) is refused.
+    if request
+        .headers()
+        .get("sec-fetch-dest")
+        .is_some_and(|dest| dest.as_bytes() != b"iframe")
+    {
+        return Err(ApiError::NotFound("mail template preview"));
+    }
     let (kind, locale) = key(&path)?;
     let draft = query
         .into_inner()

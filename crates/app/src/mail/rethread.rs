@@ -89,20 +89,40 @@ pub async fn rethread(
             };
             messages::move_to(conn, message, target.id)?;
             email_messages::move_to(conn, message, target.id, rule.as_str())?;
-            // Its sender answers on the ticket it now belongs to.
-            if let Ok(sender) = EmailAddress::parse(&email.from_address)
-                && moved.author_customer != Some(target.requester)
+            // Its sender, and the people it was copied to, answer on the ticket it now belongs
+            // to (Kefu's own addresses aside).
+            let copied = crate::mail::Recipients::from_json(&email.recipients);
+            let keys: Vec<String> = copied
+                .to
+                .iter()
+                .chain(&copied.cc)
+                .map(|p| kefu_mail::reply_address::base_address(&p.address))
+                .collect();
+            let ours: Vec<String> = kefu_store::mail::mailboxes::by_address_keys(conn, &keys)?
+                .into_iter()
+                .map(|m| m.address.lookup_key())
+                .collect();
+            let mut joining: Vec<Participant> = copied
+                .to
+                .iter()
+                .chain(&copied.cc)
+                .filter(|p| !ours.contains(&kefu_mail::reply_address::base_address(&p.address)))
+                .filter_map(|p| {
+                    Some(Participant {
+                        email: EmailAddress::parse(&p.address).ok()?,
+                        name: p.name.clone(),
+                    })
+                })
+                .collect();
+            if moved.author_customer != Some(target.requester)
+                && let Ok(sender) = EmailAddress::parse(&email.from_address)
             {
-                participants::add(
-                    conn,
-                    target.id,
-                    &[Participant {
-                        email: sender,
-                        name: email.from_name.clone(),
-                    }],
-                    now,
-                )?;
+                joining.push(Participant {
+                    email: sender,
+                    name: email.from_name.clone(),
+                });
             }
+            participants::add(conn, target.id, &joining, now)?;
             let agent = users::find(conn, actor.user)?.name;
             let (to_number, from_number) = (target.number.get(), source.number.get());
             messages::insert(

@@ -77,7 +77,8 @@ pub async fn show(app: &App, actor: Actor) -> Result<SmtpResponse, AppError> {
 }
 
 /// Sets the SMTP server (admins; audited). A password left out keeps the saved one, but only
-/// for the same server and login: a password is never sent to a server it was not given for.
+/// for the same server, login and security: a password is never sent to a server it was not
+/// given for, nor in clear text.
 pub async fn save(
     app: &App,
     actor: Actor,
@@ -127,8 +128,13 @@ pub async fn save(
             let before = read(conn)?;
             let password = match (given, &before) {
                 (Some(p), _) => Some(p),
+                // The same server, login and security only: never to another server, and never
+                // in clear text after it was given for an encrypted one.
                 (None, Some(b))
-                    if b.host == host && b.port == request.port && b.username == username =>
+                    if b.host == host
+                        && b.port == request.port
+                        && b.username == username
+                        && b.security == security =>
                 {
                     b.password.clone()
                 }
