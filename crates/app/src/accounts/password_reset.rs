@@ -64,17 +64,7 @@ pub async fn issue(
                     format!("{email} is deactivated; activate it before resetting its password"),
                 ));
             }
-            let expires_at = now + Duration::minutes(VALID_FOR_MINUTES);
-            password_resets::issue(conn, &hash, user.id, now, expires_at)?;
-            audit::record(
-                conn,
-                &origin,
-                AuditAction::PasswordResetIssued,
-                None,
-                Some(Target::new("user", user.id, user.email.to_string())),
-                Some(serde_json::json!({ "expires_at": expires_at })),
-                now,
-            )?;
+            let expires_at = store_link(conn, &origin, &user, &hash, false, now)?;
             Ok::<_, AppError>((ResetLink { token, expires_at }, user.id))
         })
         .await?;
@@ -131,8 +121,7 @@ pub async fn mail_link(app: &App, origin: Origin, email: &str) -> Result<(), App
             if !user.active {
                 return Ok(());
             }
-            let expires_at = now + Duration::minutes(VALID_FOR_MINUTES);
-            password_resets::issue(conn, &hash, user.id, now, expires_at)?;
+            let expires_at = store_link(conn, &origin, &user, &hash, true, now)?;
             let link = ResetLink { token, expires_at };
             notices::reset_link(
                 conn,
@@ -142,18 +131,37 @@ pub async fn mail_link(app: &App, origin: Origin, email: &str) -> Result<(), App
                 VALID_FOR_MINUTES,
                 now,
             )?;
-            audit::record(
-                conn,
-                &origin,
-                AuditAction::PasswordResetIssued,
-                None,
-                Some(Target::new("user", user.id, user.email.to_string())),
-                Some(serde_json::json!({ "expires_at": expires_at, "mailed": true })),
-                now,
-            )?;
             Ok(())
         })
         .await
+}
+
+/// Stores a new link for `user` by its token's hash (earlier links stop working) and audits
+/// it; returns when it stops working.
+fn store_link(
+    conn: &mut kefu_store::DbConnection,
+    origin: &Origin,
+    user: &kefu_domain::account::User,
+    hash: &str,
+    mailed: bool,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, AppError> {
+    let expires_at = now + Duration::minutes(VALID_FOR_MINUTES);
+    password_resets::issue(conn, hash, user.id, now, expires_at)?;
+    audit::record(
+        conn,
+        origin,
+        AuditAction::PasswordResetIssued,
+        None,
+        Some(Target::new("user", user.id, user.email.to_string())),
+        Some(if mailed {
+            serde_json::json!({ "expires_at": expires_at, "mailed": true })
+        } else {
+            serde_json::json!({ "expires_at": expires_at })
+        }),
+        now,
+    )?;
+    Ok(expires_at)
 }
 
 fn invalid_link() -> AppError {

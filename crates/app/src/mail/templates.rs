@@ -207,6 +207,15 @@ pub async fn preview_html(
         .html)
 }
 
+/// A template as the audit log names it.
+fn audit_target(kind: TemplateKind, locale: Locale) -> Target {
+    Target::new(
+        "mail_template",
+        format!("{kind}/{locale}"),
+        format!("{kind} ({locale})"),
+    )
+}
+
 /// Saves an admin's template, once it renders with sample values (admins; audited).
 pub async fn save(
     app: &App,
@@ -237,11 +246,7 @@ pub async fn save(
                 &origin,
                 AuditAction::MailTemplateChanged,
                 &actor,
-                Some(Target::new(
-                    "mail_template",
-                    format!("{kind}/{locale}"),
-                    format!("{kind} ({locale})"),
-                )),
+                Some(audit_target(kind, locale)),
                 None,
                 now,
             )?;
@@ -268,11 +273,7 @@ pub async fn reset(
                     &origin,
                     AuditAction::MailTemplateReset,
                     &actor,
-                    Some(Target::new(
-                        "mail_template",
-                        format!("{kind}/{locale}"),
-                        format!("{kind} ({locale})"),
-                    )),
+                    Some(audit_target(kind, locale)),
                     None,
                     now,
                 )?;
