@@ -188,12 +188,15 @@ impl From<AppError> for ApiError {
                     DomainError::InvalidTransition { .. }
                     | DomainError::TicketClosed
                     | DomainError::LastAdmin
-                    | DomainError::InvalidConversationMove { .. } => {
-                        ApiError::Conflict { code, message }
-                    }
+                    | DomainError::InvalidConversationMove { .. }
+                    | DomainError::InvalidEscalationMove { .. }
+                    | DomainError::EscalationEnded(_) => ApiError::Conflict { code, message },
                     DomainError::TransitionNotPermitted { .. }
                     | DomainError::CustomerFieldsNotAllowed
-                    | DomainError::StaffOnlyListing => ApiError::Forbidden(message),
+                    | DomainError::StaffOnlyListing
+                    | DomainError::EscalationMoveNotPermitted { .. } => {
+                        ApiError::Forbidden(message)
+                    }
                     _ => ApiError::Invalid { code, message },
                 }
             }

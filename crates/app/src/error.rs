@@ -134,6 +134,10 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::InvalidWidget(_) => "invalid_widget",
         DomainError::InvalidFile(_) => "invalid_file",
         DomainError::FileTooLarge { .. } => "file_too_large",
+        DomainError::InvalidVendor(_) => "invalid_vendor",
+        DomainError::InvalidEscalationMove { .. } => "invalid_transition",
+        DomainError::EscalationMoveNotPermitted { .. } => "forbidden",
+        DomainError::EscalationEnded(_) => "escalation_ended",
     }
 }
 

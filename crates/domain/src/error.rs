@@ -93,4 +93,22 @@ pub enum DomainError {
     /// A file over the size limit.
     #[error("the file is larger than {max} bytes")]
     FileTooLarge { max: u64 },
+    /// A vendor's setting is out of its range.
+    #[error("{0}")]
+    InvalidVendor(String),
+    /// An escalation move the lifecycle does not have at all.
+    #[error("an escalation cannot go from `{from}` to `{to}`")]
+    InvalidEscalationMove {
+        from: crate::escalation::EscalationStatus,
+        to: crate::escalation::EscalationStatus,
+    },
+    /// An escalation move that exists, but not for this side.
+    #[error("you may not move an escalation from `{from}` to `{to}`")]
+    EscalationMoveNotPermitted {
+        from: crate::escalation::EscalationStatus,
+        to: crate::escalation::EscalationStatus,
+    },
+    /// An escalation that is closed or cancelled takes no more messages.
+    #[error("the escalation is `{0}`; it takes no more messages")]
+    EscalationEnded(crate::escalation::EscalationStatus),
 }

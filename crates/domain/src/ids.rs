@@ -89,6 +89,12 @@ id_type! {
     OutboxId;
     /// A raw mail kept in quarantine because it could not be taken.
     QuarantineId;
+    /// A vendor organisation cases are escalated to.
+    VendorId;
+    /// A case handed to a vendor.
+    EscalationId;
+    /// One entry in an escalation's thread.
+    EscalationMessageId;
 }
 
 #[cfg(test)]

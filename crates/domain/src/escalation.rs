@@ -1,0 +1,369 @@
+//! Escalations: cases handed to a vendor, their lifecycle and who may move it.
+//!
+//! ```text
+//!  requested ──► acknowledged ──► in_progress ──► answered ──► closed
+//!      │              │      ▲         │    ▲         │
+//!      │              ▼      │         ▼    └─────────┘ (reopened by the agent)
+//!      ├──────────► info_requested ◄───┘
+//!      └──────────► returned ──► requested (sent again) / closed
+//!  (any but closed) ──► cancelled (by the agent)
+//! ```
+//!
+//! The vendor acknowledges, works, answers, asks for information or returns the case; the
+//! agent closes it, reopens an answer, sends a returned case again or cancels it.
+
+use chrono::{DateTime, Utc};
+
+use crate::DomainError;
+use crate::ids::{EscalationId, TicketId, UserId, VendorId};
+use crate::role::Role;
+use crate::string_enum::string_enum;
+
+string_enum! {
+    /// Where an escalation stands.
+    "escalation status", EscalationStatus {
+        /// Handed to the vendor; they have not responded yet.
+        Requested => "requested",
+        /// The vendor has seen it.
+        Acknowledged => "acknowledged",
+        /// The vendor works on it.
+        InProgress => "in_progress",
+        /// The vendor asks the agent a question.
+        InfoRequested => "info_requested",
+        /// The vendor has answered.
+        Answered => "answered",
+        /// The vendor handed it back (for example: not their product).
+        Returned => "returned",
+        /// The agent accepted the answer; final.
+        Closed => "closed",
+        /// The agent withdrew it; final.
+        Cancelled => "cancelled",
+    }
+}
+
+/// Which side of an escalation someone is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The business: its agents and admins.
+    Staff,
+    /// The vendor's users (or its systems).
+    Vendor,
+}
+
+impl Side {
+    /// The side a role works on, or `None` for customers.
+    pub fn of(role: Role) -> Option<Side> {
+        match role {
+            Role::Admin | Role::Agent => Some(Side::Staff),
+            Role::Vendor => Some(Side::Vendor),
+            Role::Customer => None,
+        }
+    }
+}
+
+impl EscalationStatus {
+    /// Whether the escalation is over: nothing more happens on it.
+    pub fn is_final(self) -> bool {
+        matches!(self, EscalationStatus::Closed | EscalationStatus::Cancelled)
+    }
+
+    /// Whether the vendor is expected to act next.
+    pub fn awaits_vendor(self) -> bool {
+        use EscalationStatus::*;
+        matches!(self, Requested | Acknowledged | InProgress)
+    }
+
+    /// Whether moving here hands the case back to the agent (and the ticket back to `open`).
+    pub fn hands_back(self) -> bool {
+        use EscalationStatus::*;
+        matches!(self, Answered | Returned | InfoRequested)
+    }
+
+    /// The statuses a vendor's queue shows by default: everything not over.
+    pub fn open() -> Vec<EscalationStatus> {
+        EscalationStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| !s.is_final())
+            .collect()
+    }
+}
+
+/// The side that may make the move from `from` to `to`, or `None` if the lifecycle has no
+/// such move.
+pub fn mover(from: EscalationStatus, to: EscalationStatus) -> Option<Side> {
+    use EscalationStatus::*;
+    match (from, to) {
+        (Requested, Acknowledged) => Some(Side::Vendor),
+        (Requested | Acknowledged | InfoRequested, InProgress) => Some(Side::Vendor),
+        (Requested | Acknowledged | InProgress, Answered | InfoRequested | Returned) => {
+            Some(Side::Vendor)
+        }
+        (InfoRequested, Returned) => Some(Side::Vendor),
+        (Answered, InProgress | Closed) => Some(Side::Staff),
+        (Returned, Requested | Closed) => Some(Side::Staff),
+        (from, Cancelled) if !from.is_final() => Some(Side::Staff),
+        _ => None,
+    }
+}
+
+/// Checks a move asked for by `side`.
+pub fn check_move(
+    from: EscalationStatus,
+    to: EscalationStatus,
+    side: Side,
+) -> Result<(), DomainError> {
+    match mover(from, to) {
+        None => Err(DomainError::InvalidEscalationMove { from, to }),
+        Some(allowed) if allowed == side => Ok(()),
+        Some(_) => Err(DomainError::EscalationMoveNotPermitted { from, to }),
+    }
+}
+
+/// An escalation: a case handed to one vendor, with its own thread and due times.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Escalation {
+    /// Its id.
+    pub id: EscalationId,
+    /// The ticket it was made from (never shown to the vendor).
+    pub ticket: TicketId,
+    /// The vendor it was handed to.
+    pub vendor: VendorId,
+    /// Where it stands.
+    pub status: EscalationStatus,
+    /// The title the vendor sees (the ticket's subject, redacted).
+    pub subject: String,
+    /// What the customer needs, what was tried, what is asked of the vendor (redacted).
+    pub brief: String,
+    /// The customer's details, when sharing them was chosen.
+    pub contact: Option<SharedContact>,
+    /// The agent who escalated.
+    pub requested_by: Option<UserId>,
+    /// When it was handed over (or last sent again).
+    pub requested_at: DateTime<Utc>,
+    /// When the vendor is due to acknowledge it.
+    pub acknowledge_by: DateTime<Utc>,
+    /// When the vendor is due to answer it.
+    pub answer_by: DateTime<Utc>,
+    /// When the vendor first responded.
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// When the vendor first answered.
+    pub answered_at: Option<DateTime<Utc>>,
+    /// When the vendor handed it back.
+    pub returned_at: Option<DateTime<Utc>>,
+    /// When it was closed or cancelled.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// How often the agent reopened an answer.
+    pub reopened: i32,
+    /// When anything last happened on it.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The customer's details shared with a vendor.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SharedContact {
+    /// Their name.
+    pub name: Option<String>,
+    /// Their email address.
+    pub email: Option<String>,
+    /// Their phone number.
+    pub phone: Option<String>,
+}
+
+impl Escalation {
+    /// The next time the vendor is due to act, or `None` when the case is not in their hands.
+    pub fn due_at(&self) -> Option<DateTime<Utc>> {
+        match self.status {
+            EscalationStatus::Requested => Some(self.acknowledge_by),
+            EscalationStatus::Acknowledged | EscalationStatus::InProgress => Some(self.answer_by),
+            _ => None,
+        }
+    }
+
+    /// Whether the vendor is late at `now`.
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.due_at().is_some_and(|due| due < now)
+    }
+
+    /// Moves the escalation to `to` on behalf of `side` at `now`, stamping the milestones the
+    /// scorecard measures. Returns the status it left.
+    pub fn move_to(
+        &mut self,
+        to: EscalationStatus,
+        side: Side,
+        now: DateTime<Utc>,
+    ) -> Result<EscalationStatus, DomainError> {
+        let from = self.status;
+        check_move(from, to, side)?;
+        if side == Side::Vendor && self.acknowledged_at.is_none() {
+            self.acknowledged_at = Some(now);
+        }
+        match to {
+            EscalationStatus::Answered if self.answered_at.is_none() => {
+                self.answered_at = Some(now)
+            }
+            EscalationStatus::Returned => self.returned_at = Some(now),
+            EscalationStatus::InProgress if from == EscalationStatus::Answered => {
+                self.reopened += 1
+            }
+            EscalationStatus::Closed | EscalationStatus::Cancelled => self.ended_at = Some(now),
+            _ => {}
+        }
+        self.status = to;
+        self.updated_at = now;
+        Ok(from)
+    }
+
+    /// Puts the case back in the vendor's hands after the agent answered their question: it
+    /// was acknowledged, so the vendor works on it.
+    pub fn question_answered(&mut self, now: DateTime<Utc>) -> bool {
+        if self.status != EscalationStatus::InfoRequested {
+            return false;
+        }
+        self.status = EscalationStatus::InProgress;
+        self.updated_at = now;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EscalationStatus::*;
+    use super::*;
+    use crate::vendor::ResponseTargets;
+
+    fn escalation(status: EscalationStatus) -> Escalation {
+        let now = Utc::now();
+        let (acknowledge_by, answer_by) = ResponseTargets::new(60, 600).unwrap().due_times(now);
+        Escalation {
+            id: EscalationId::new(),
+            ticket: TicketId::new(),
+            vendor: VendorId::new(),
+            status,
+            subject: "Printer prints blank pages".into(),
+            brief: "Firmware fault?".into(),
+            contact: None,
+            requested_by: None,
+            requested_at: now,
+            acknowledge_by,
+            answer_by,
+            acknowledged_at: None,
+            answered_at: None,
+            returned_at: None,
+            ended_at: None,
+            reopened: 0,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn each_move_belongs_to_one_side() {
+        let vendor = [
+            (Requested, Acknowledged),
+            (Requested, InProgress),
+            (Acknowledged, InProgress),
+            (InfoRequested, InProgress),
+            (Requested, Answered),
+            (Acknowledged, Answered),
+            (InProgress, Answered),
+            (InProgress, InfoRequested),
+            (Acknowledged, InfoRequested),
+            (Requested, InfoRequested),
+            (Acknowledged, Returned),
+            (Requested, Returned),
+            (InProgress, Returned),
+            (InfoRequested, Returned),
+        ];
+        let staff = [
+            (Answered, Closed),
+            (Answered, InProgress),
+            (Returned, Requested),
+            (Returned, Closed),
+            (Requested, Cancelled),
+            (InProgress, Cancelled),
+            (Answered, Cancelled),
+            (Returned, Cancelled),
+        ];
+        for from in EscalationStatus::ALL {
+            for to in EscalationStatus::ALL {
+                let expected = if vendor.contains(&(*from, *to)) {
+                    Some(Side::Vendor)
+                } else if staff.contains(&(*from, *to)) || (*to == Cancelled && !from.is_final()) {
+                    Some(Side::Staff)
+                } else {
+                    None
+                };
+                assert_eq!(mover(*from, *to), expected, "{from} → {to}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_wrong_side_is_refused_and_missing_moves_are_invalid() {
+        assert_eq!(
+            check_move(Requested, Answered, Side::Staff),
+            Err(DomainError::EscalationMoveNotPermitted {
+                from: Requested,
+                to: Answered
+            })
+        );
+        assert_eq!(
+            check_move(Answered, Closed, Side::Vendor),
+            Err(DomainError::EscalationMoveNotPermitted {
+                from: Answered,
+                to: Closed
+            })
+        );
+        assert_eq!(
+            check_move(Closed, InProgress, Side::Staff),
+            Err(DomainError::InvalidEscalationMove {
+                from: Closed,
+                to: InProgress
+            })
+        );
+        assert!(check_move(Cancelled, Cancelled, Side::Staff).is_err());
+    }
+
+    #[test]
+    fn milestones_are_stamped_once() {
+        let mut e = escalation(Requested);
+        let t1 = e.requested_at + chrono::Duration::minutes(5);
+        e.move_to(InProgress, Side::Vendor, t1).unwrap();
+        assert_eq!(e.acknowledged_at, Some(t1));
+        let t2 = t1 + chrono::Duration::minutes(5);
+        e.move_to(Answered, Side::Vendor, t2).unwrap();
+        assert_eq!(e.answered_at, Some(t2));
+        e.move_to(InProgress, Side::Staff, t2).unwrap();
+        assert_eq!(e.reopened, 1);
+        let t3 = t2 + chrono::Duration::minutes(5);
+        e.move_to(Answered, Side::Vendor, t3).unwrap();
+        assert_eq!(e.answered_at, Some(t2), "the first answer counts");
+        assert_eq!(e.acknowledged_at, Some(t1));
+        e.move_to(Closed, Side::Staff, t3).unwrap();
+        assert_eq!(e.ended_at, Some(t3));
+    }
+
+    #[test]
+    fn due_time_follows_whose_turn_it_is() {
+        let mut e = escalation(Requested);
+        assert_eq!(e.due_at(), Some(e.acknowledge_by));
+        assert!(!e.is_overdue(e.requested_at));
+        assert!(e.is_overdue(e.acknowledge_by + chrono::Duration::seconds(1)));
+        e.move_to(Acknowledged, Side::Vendor, e.requested_at)
+            .unwrap();
+        assert_eq!(e.due_at(), Some(e.answer_by));
+        e.move_to(InfoRequested, Side::Vendor, e.requested_at)
+            .unwrap();
+        assert_eq!(e.due_at(), None, "the agent's turn");
+        assert!(e.question_answered(e.requested_at));
+        assert_eq!(e.status, InProgress);
+        assert!(!e.question_answered(e.requested_at));
+    }
+
+    #[test]
+    fn customers_are_on_no_side() {
+        assert_eq!(Side::of(Role::Customer), None);
+        assert_eq!(Side::of(Role::Agent), Some(Side::Staff));
+        assert_eq!(Side::of(Role::Vendor), Some(Side::Vendor));
+    }
+}
