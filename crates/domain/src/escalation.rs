@@ -234,7 +234,11 @@ mod tests {
 
     fn escalation(status: EscalationStatus) -> Escalation {
         let now = Utc::now();
-        let (acknowledge_by, answer_by) = ResponseTargets::new(60, 600).unwrap().due_times(now);
+        let targets = ResponseTargets {
+            acknowledge_minutes: 60,
+            answer_minutes: 600,
+        };
+        let (acknowledge_by, answer_by) = targets.due_times(now);
         Escalation {
             id: EscalationId::new(),
             ticket: TicketId::new(),
@@ -325,39 +329,39 @@ mod tests {
     }
 
     #[test]
-    fn milestones_are_stamped_once() {
+    fn milestones_are_stamped_once() -> Result<(), DomainError> {
         let mut e = escalation(Requested);
         let t1 = e.requested_at + chrono::Duration::minutes(5);
-        e.move_to(InProgress, Side::Vendor, t1).unwrap();
+        e.move_to(InProgress, Side::Vendor, t1)?;
         assert_eq!(e.acknowledged_at, Some(t1));
         let t2 = t1 + chrono::Duration::minutes(5);
-        e.move_to(Answered, Side::Vendor, t2).unwrap();
+        e.move_to(Answered, Side::Vendor, t2)?;
         assert_eq!(e.answered_at, Some(t2));
-        e.move_to(InProgress, Side::Staff, t2).unwrap();
+        e.move_to(InProgress, Side::Staff, t2)?;
         assert_eq!(e.reopened, 1);
         let t3 = t2 + chrono::Duration::minutes(5);
-        e.move_to(Answered, Side::Vendor, t3).unwrap();
+        e.move_to(Answered, Side::Vendor, t3)?;
         assert_eq!(e.answered_at, Some(t2), "the first answer counts");
         assert_eq!(e.acknowledged_at, Some(t1));
-        e.move_to(Closed, Side::Staff, t3).unwrap();
+        e.move_to(Closed, Side::Staff, t3)?;
         assert_eq!(e.ended_at, Some(t3));
+        Ok(())
     }
 
     #[test]
-    fn due_time_follows_whose_turn_it_is() {
+    fn due_time_follows_whose_turn_it_is() -> Result<(), DomainError> {
         let mut e = escalation(Requested);
         assert_eq!(e.due_at(), Some(e.acknowledge_by));
         assert!(!e.is_overdue(e.requested_at));
         assert!(e.is_overdue(e.acknowledge_by + chrono::Duration::seconds(1)));
-        e.move_to(Acknowledged, Side::Vendor, e.requested_at)
-            .unwrap();
+        e.move_to(Acknowledged, Side::Vendor, e.requested_at)?;
         assert_eq!(e.due_at(), Some(e.answer_by));
-        e.move_to(InfoRequested, Side::Vendor, e.requested_at)
-            .unwrap();
+        e.move_to(InfoRequested, Side::Vendor, e.requested_at)?;
         assert_eq!(e.due_at(), None, "the agent's turn");
         assert!(e.question_answered(e.requested_at));
         assert_eq!(e.status, InProgress);
         assert!(!e.question_answered(e.requested_at));
+        Ok(())
     }
 
     #[test]

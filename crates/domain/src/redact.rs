@@ -56,36 +56,40 @@ enum Kind {
     Name,
 }
 
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}").expect("regex")
-});
+/// Compiles one of the constant patterns below.
+#[allow(
+    clippy::expect_used,
+    reason = "the patterns are constants, compiled by every test of this module"
+)]
+fn pattern(source: &str) -> Regex {
+    Regex::new(source).expect("a constant pattern compiles")
+}
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}"));
 /// Numbers with an order-like prefix: `ORD-2024-00123`, `SO123456`, `INV_88812`.
-static PREFIXED_ORDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:ord|order|so|po|inv)[-_#]?\d[0-9a-z\-]{3,}(?-u:\b)").expect("regex")
-});
+static PREFIXED_ORDER: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)(?-u:\b)(?:ord|order|so|po|inv)[-_#]?\d[0-9a-z\-]{3,}(?-u:\b)"));
 /// `#` and at least four digits: `#100234`, `#A-20931`.
 static HASH_ORDER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"#[A-Za-z]{0,3}-?\d{4,}[0-9A-Za-z\-]*").expect("regex"));
+    LazyLock::new(|| pattern(r"#[A-Za-z]{0,3}-?\d{4,}[0-9A-Za-z\-]*"));
 /// A number after a word that names it an order or invoice: `order no. 5512345`,
 /// `订单号：2024112300123`, `发票 8812-3341`.
 static NAMED_ORDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    pattern(
         r"(?i)(?:order|invoice|订单|发票)(?:\s*(?:no\.?|number|nr\.?|#|号|编号|号码))?\s*[:：]?\s*([0-9a-z][0-9a-z\-]{4,})",
     )
-    .expect("regex")
 });
 /// Anything that may be a phone number: digits with spaces, dashes, dots and brackets.
-static PHONE_LIKE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\+?\(?\d[\d \-().]{5,22}\d").expect("regex"));
+static PHONE_LIKE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\+?\(?\d[\d \-().]{5,22}\d"));
 /// A long run of digits alone: order numbers of online shops (`2024112312345678`).
-static LONG_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)\d{10,}(?-u:\b)").expect("regex"));
+static LONG_NUMBER: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?-u:\b)\d{10,}(?-u:\b)"));
 
 /// Masks what `sharing` does not share in `text`; `customer_name` is masked as a whole
 /// phrase wherever it appears, unless the contact details are shared.
 pub fn redact(text: &str, sharing: Sharing, customer_name: Option<&str>) -> Redacted {
     let mut spans: Vec<(usize, usize, Kind)> = Vec::new();
-    let mut add = |start: usize, end: usize, kind: Kind, spans: &mut Vec<(usize, usize, Kind)>| {
+    let add = |start: usize, end: usize, kind: Kind, spans: &mut Vec<(usize, usize, Kind)>| {
         if !spans.iter().any(|&(s, e, _)| start < e && s < end) {
             spans.push((start, end, kind));
         }
@@ -103,7 +107,7 @@ pub fn redact(text: &str, sharing: Sharing, customer_name: Option<&str>) -> Reda
             add(m.start(), m.end(), Kind::Order, &mut spans);
         }
         for c in NAMED_ORDER.captures_iter(text) {
-            let m = c.get(1).expect("group 1");
+            let Some(m) = c.get(1) else { continue };
             if m.as_str().bytes().filter(u8::is_ascii_digit).count() >= 4 {
                 add(m.start(), m.end(), Kind::Order, &mut spans);
             }
@@ -200,8 +204,8 @@ fn looks_like_date(candidate: &str) -> bool {
 
 /// Where `phrase` appears in `text`, regardless of case, not inside a longer word.
 fn phrase_matches(text: &str, phrase: &str) -> Vec<(usize, usize)> {
-    let pattern = format!("(?i){}", regex::escape(phrase));
-    let Ok(re) = Regex::new(&pattern) else {
+    let source = format!("(?i){}", regex::escape(phrase));
+    let Ok(re) = Regex::new(&source) else {
         return Vec::new();
     };
     re.find_iter(text)

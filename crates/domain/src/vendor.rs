@@ -175,24 +175,22 @@ mod tests {
     }
 
     #[test]
-    fn due_times_follow_the_targets() {
-        let at = DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        let (ack, answer) = ResponseTargets::new(60, 1440).unwrap().due_times(at);
+    fn due_times_follow_the_targets() -> Result<(), Box<dyn std::error::Error>> {
+        let at = DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z")?.with_timezone(&Utc);
+        let (ack, answer) = ResponseTargets::new(60, 1440)?.due_times(at);
         assert_eq!(ack.to_rfc3339(), "2026-12-01T10:00:00+00:00");
         assert_eq!(answer.to_rfc3339(), "2026-12-02T09:00:00+00:00");
+        Ok(())
     }
 
     #[test]
-    fn coverage_is_cleaned_and_matched_regardless_of_case() {
+    fn coverage_is_cleaned_and_matched_regardless_of_case() -> Result<(), DomainError> {
         let list = coverage(&[
             " LaserJet ".into(),
             "laserjet".into(),
             "".into(),
             "打印机".into(),
-        ])
-        .unwrap();
+        ])?;
         assert_eq!(list, vec!["LaserJet".to_owned(), "打印机".to_owned()]);
         let vendor = Vendor {
             id: VendorId::new(),
@@ -209,16 +207,17 @@ mod tests {
         assert_eq!(vendor.fit("My LASERJET M404 prints blank pages"), 1);
         assert_eq!(vendor.fit("我的打印机不工作, laserjet"), 2);
         assert_eq!(vendor.fit("Parcel lost"), 0);
+        Ok(())
     }
 
     #[test]
-    fn contacts_drop_duplicates() {
+    fn contacts_drop_duplicates() -> Result<(), DomainError> {
         let list = contacts(&[
             "Support@PrintCo.example".into(),
             "support@printco.example".into(),
-        ])
-        .unwrap();
+        ])?;
         assert_eq!(list.len(), 1);
         assert!(contacts(&["not an address".into()]).is_err());
+        Ok(())
     }
 }
