@@ -6,6 +6,7 @@ mod auth;
 mod chat;
 mod console;
 mod errors;
+mod escalations;
 mod exposure;
 mod mail;
 mod mail_handling;

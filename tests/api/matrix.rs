@@ -67,11 +67,19 @@ test_both! {
         let desk = desk(db).await;
         let (a_user, customer_a) = desk.app.user(Role::Customer, "a@example.com").await;
         let (_, customer_b) = desk.app.user(Role::Customer, "b@example.com").await;
-        let (vendor_user, vendor) = desk.app.user(Role::Vendor, "vendor@example.com").await;
+        let (status, vendor_a) = desk.admin.post("/api/v1/vendors", &json!({"name": "PrintCo", "kind": "oem", "coverage": ["LaserJet"]})).await;
+        assert_eq!(status, StatusCode::CREATED, "{vendor_a}");
+        let vendor_a = vendor_a["id"].as_str().unwrap().to_owned();
+        let (_, vendor_b) = desk.admin.post("/api/v1/vendors", &json!({"name": "ShipFast", "kind": "logistics", "contacts": ["cases@shipfast.example"]})).await;
+        let vendor_b = vendor_b["id"].as_str().unwrap().to_owned();
+        let (status, vendor_user) = desk.admin.post("/api/v1/users", &json!({"email": "vendor@example.com", "name": "Vendor", "role": "vendor", "vendor": vendor_a, "password": "correct-horse-9"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{vendor_user}");
+        let vendor_user: kefu_api_types::accounts::UserResponse = serde_json::from_value(vendor_user).unwrap();
+        let vendor = desk.app.login("vendor@example.com", "correct-horse-9").await;
         let (gone_user, gone) = desk.app.user(Role::Agent, "gone@example.com").await;
         let (status, _) = desk.admin.patch(&format!("/api/v1/users/{}", gone_user.id), &json!({"active": false})).await;
         assert_eq!(status, StatusCode::OK);
-        let callers = [desk.app.anonymous(), customer_a.clone(), customer_b, vendor, desk.agent.clone(), desk.admin.clone(), gone];
+        let callers = [desk.app.anonymous(), customer_a.clone(), customer_b, vendor.clone(), desk.agent.clone(), desk.admin.clone(), gone];
 
         let t = ticket(&desk.agent, json!({
             "subject": "Warranty claim", "channel": "email",
@@ -105,6 +113,16 @@ test_both! {
             body["quarantine_id"].as_str().unwrap().to_owned()
         };
         let (kept, doomed_mail) = (quarantined().await, quarantined().await);
+        let escalate = |vendor: &str| json!({"vendor": vendor, "brief": "Blank pages after the firmware update", "hold_ticket": false});
+        let escalated = |body: Value| body["escalation"]["id"].as_str().unwrap().to_owned();
+        let (status, esc_a) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &escalate(&vendor_a)).await;
+        assert_eq!(status, StatusCode::CREATED, "{esc_a}");
+        let esc_a = escalated(esc_a);
+        let (_, esc_copy) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &escalate(&vendor_a)).await;
+        let esc_copy = escalated(esc_copy);
+        let (status, answered) = vendor.post(&format!("/api/v1/escalations/{esc_copy}/status"), &json!({"status": "answered", "body": "Roll back to firmware 2.01"})).await;
+        assert_eq!(status, StatusCode::OK, "{answered}");
+        let answer = answered["thread"].as_array().unwrap().iter().find(|e| e["kind"] == "reply").unwrap()["id"].as_str().unwrap().to_owned();
         let call = json!({"direction": "inbound", "from": "+8613800138000", "to": "+862155550100", "duration_seconds": 30, "outcome": "answered"});
         let forbidden_to_outsiders = |staff: u16| [401, 403, 403, 403, staff, staff, 401];
         let admins_only = |ok: u16| [401, 403, 403, 403, 403, ok, 401];
@@ -183,6 +201,26 @@ test_both! {
             row("search_customers", M::GET, "/api/v1/customers?q=a".into(), None, forbidden_to_outsiders(200)),
             row("get_customer", M::GET, format!("/api/v1/customers/{customer}"), None, requester_and_staff(200)),
             row("update_customer", M::PATCH, format!("/api/v1/customers/{customer}"), Some(json!({"organisation": "Acme"})), forbidden_to_outsiders(200)),
+            row("list_vendors", M::GET, format!("/api/v1/vendors?ticket={tid}"), None, forbidden_to_outsiders(200)),
+            row("get_vendor", M::GET, format!("/api/v1/vendors/{vendor_a}"), None, forbidden_to_outsiders(200)),
+            Row { operation: "create_vendor", method: M::POST, path: "/api/v1/vendors".into(),
+                body: Box::new(|who| Some(json!({"name": format!("Vendor of {who}"), "kind": "isv"}))),
+                expect: admins_only(201) },
+            row("update_vendor", M::PATCH, format!("/api/v1/vendors/{vendor_b}"), Some(json!({"targets": {"acknowledge_minutes": 60, "answer_minutes": 480}})), admins_only(200)),
+            row("list_vendor_users", M::GET, format!("/api/v1/vendors/{vendor_a}/users"), None, admins_only(200)),
+            row("preview_escalation", M::POST, format!("/api/v1/tickets/{tid}/escalations/preview"), Some(escalate(&vendor_b)), forbidden_to_outsiders(200)),
+            row("escalate_ticket", M::POST, format!("/api/v1/tickets/{tid}/escalations"), Some(escalate(&vendor_b)), forbidden_to_outsiders(201)),
+            row("list_ticket_escalations", M::GET, format!("/api/v1/tickets/{tid}/escalations"), None, forbidden_to_outsiders(200)),
+            // Vendor users see their organisation's queue; customers have no escalations.
+            row("list_escalations", M::GET, "/api/v1/escalations".into(), None, [401, 404, 404, 200, 200, 200, 401]),
+            row("get_escalation", M::GET, format!("/api/v1/escalations/{esc_a}"), None, [401, 404, 404, 200, 200, 200, 401]),
+            row("post_escalation_message", M::POST, format!("/api/v1/escalations/{esc_a}/messages"), Some(json!({"body": "Which firmware exactly?"})), [401, 404, 404, 201, 201, 201, 401]),
+            // Each side makes its own moves: the vendor works on it, and agents cannot answer for it.
+            Row { operation: "move_escalation", method: M::POST, path: format!("/api/v1/escalations/{esc_a}/status"),
+                body: Box::new(|who| Some(json!({"status": if who == "vendor" { "in_progress" } else { "returned" }}))),
+                expect: [401, 404, 404, 200, 403, 403, 401] },
+            row("copy_escalation_reply", M::POST, format!("/api/v1/escalations/{esc_copy}/messages/{answer}/copy"), Some(json!({})), forbidden_to_outsiders(201)),
+            row("download_escalation_file", M::GET, format!("/api/v1/escalations/{esc_a}/files/0193b8c0-0000-7000-8000-000000000000"), None, [401, 404, 404, 404, 404, 404, 401]),
             row("list_tickets", M::GET, "/api/v1/tickets".into(), None, [401, 200, 200, 403, 200, 200, 401]),
             Row { operation: "create_ticket", method: M::POST, path: "/api/v1/tickets".into(),
                 body: Box::new(|who| Some(if who.starts_with("customer") {

@@ -1,7 +1,7 @@
 //! Users and teams.
 
 use chrono::{DateTime, Utc};
-use kefu_domain::ids::{TeamId, UserId};
+use kefu_domain::ids::{TeamId, UserId, VendorId};
 use kefu_domain::role::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -62,6 +62,10 @@ pub struct CreateUserRequest {
     #[serde(default)]
     #[schema(pattern = "^(en|zh)([-_][A-Za-z]+)*$")]
     pub locale: Option<String>,
+    /// For a vendor user (and only for one): the vendor organisation they work for.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::schema::VendorId>)]
+    pub vendor: Option<VendorId>,
 }
 
 /// `PATCH /api/v1/users/{id}` (admins); absent fields stay as they are.

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod auth;
 pub mod chat;
 pub mod customers;
+pub mod escalations;
 pub mod files;
 pub mod mail;
 pub mod nullable;
@@ -15,6 +16,7 @@ pub mod problem;
 pub mod queries;
 pub mod schema;
 pub mod tickets;
+pub mod vendors;
 pub mod whole;
 pub mod widgets;
 

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use kefu_domain::{call, mail, message, role, ticket, widget};
+use kefu_domain::{call, escalation, mail, message, role, ticket, vendor, widget};
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
@@ -70,6 +70,9 @@ enum_schema! {
     CallOutcome => call::CallOutcome, "How the call ended.";
     WidgetPosition => widget::WidgetPosition, "Which bottom corner of the page the chat launcher sits in.";
     TemplateKind => mail::TemplateKind, "A mail Kefu writes from a template.";
+    VendorKind => vendor::VendorKind, "What a vendor is to the business: software maker, manufacturer, supplier, courier or service partner.";
+    EscalationStatus => escalation::EscalationStatus, "Where an escalation stands.";
+    EscalationEntryKind => escalation::EntryKind, "What an entry in an escalation's thread is: a reply, a note among the vendor's users, an event or a shared ticket message.";
 }
 
 id_schema! {
@@ -84,6 +87,9 @@ id_schema! {
     MailboxId, "An address Kefu receives mail on.";
     OutboxId, "Something waiting in the outbox to leave Kefu (an email).";
     QuarantineId, "A raw mail kept in quarantine because it could not be taken.";
+    VendorId, "A vendor organisation cases are escalated to.";
+    EscalationId, "A case handed to a vendor.";
+    EscalationMessageId, "One entry in an escalation's thread.";
 }
 
 /// The OpenAPI schema of `TicketNumber`: a positive integer.

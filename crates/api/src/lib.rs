@@ -13,6 +13,7 @@ pub mod config;
 pub mod customers;
 pub mod deadline;
 pub mod error;
+pub mod escalations;
 pub mod extract;
 pub mod health;
 pub mod mail;
@@ -23,6 +24,7 @@ pub mod state;
 pub mod teams;
 pub mod tickets;
 pub mod users;
+pub mod vendors;
 
 use std::future::Future;
 use std::net::TcpListener;
@@ -93,6 +95,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(mail::routes)
                 .configure(customers::routes)
                 .configure(tickets::routes)
+                .configure(vendors::routes)
+                .configure(escalations::routes)
                 .default_service(web::to(extract::no_route))
                 .wrap(from_fn(deadline::read_body_in_time)),
         );

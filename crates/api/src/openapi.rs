@@ -4,7 +4,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, chat, customers, mail, settings, teams, tickets, users};
+use crate::{
+    audit, auth, chat, customers, escalations, mail, settings, teams, tickets, users, vendors,
+};
 
 /// Kefu's HTTP API.
 #[derive(OpenApi)]
@@ -74,6 +76,20 @@ use crate::{audit, auth, chat, customers, mail, settings, teams, tickets, users}
         customers::manage::search,
         customers::manage::show,
         customers::manage::update,
+        vendors::list,
+        vendors::show,
+        vendors::create,
+        vendors::update,
+        vendors::users,
+        escalations::preview,
+        escalations::escalate,
+        escalations::for_ticket,
+        escalations::list,
+        escalations::detail,
+        escalations::post_message,
+        escalations::move_status,
+        escalations::copy_to_reply,
+        escalations::download,
         tickets::list::list,
         tickets::create::create,
         tickets::show::show,
@@ -99,6 +115,8 @@ use crate::{audit, auth, chat, customers, mail, settings, teams, tickets, users}
         (name = "mail", description = "The email channel: raw mail from MTAs, mailboxes and the quarantine"),
         (name = "customers", description = "The people asking for help"),
         (name = "tickets", description = "Inquiries on every channel"),
+        (name = "vendors", description = "Vendor organisations cases are escalated to"),
+        (name = "escalations", description = "Cases handed to vendors: what is shared, their threads and lifecycle"),
     )
 )]
 pub struct ApiDoc;

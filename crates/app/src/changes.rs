@@ -32,6 +32,8 @@ pub enum ChangeKind {
     ChatLine,
     /// A call was logged on it.
     CallLogged,
+    /// One of its escalations changed: made, moved, or written in.
+    Escalation,
 }
 
 /// A use case's result with the changes it committed.

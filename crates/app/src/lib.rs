@@ -12,6 +12,7 @@ pub mod changes;
 pub mod chat;
 pub mod customers;
 pub mod error;
+pub mod escalations;
 pub mod files;
 pub mod mail;
 pub mod passwords;
@@ -21,6 +22,7 @@ pub mod teams;
 pub mod throttle;
 pub mod tickets;
 pub mod tokens;
+pub mod vendors;
 pub mod view;
 
 use std::sync::{Arc, Mutex};

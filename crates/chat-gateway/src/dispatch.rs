@@ -106,6 +106,7 @@ pub async fn ticket_changes(app: App, hub: Arc<Hub>) {
             ChangeKind::Updated => "updated",
             ChangeKind::MessagePosted | ChangeKind::ChatLine => "message_posted",
             ChangeKind::CallLogged => "call_logged",
+            ChangeKind::Escalation => "escalation",
         };
         if gathered.insert((id, name)) {
             pending.push((id, name));

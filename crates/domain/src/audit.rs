@@ -62,6 +62,16 @@ string_enum! {
         MailTemplateReset => "mail_template_reset",
         /// An admin set or cleared the outgoing SMTP server.
         SmtpChanged => "smtp_changed",
+        /// An admin added a vendor organisation.
+        VendorCreated => "vendor_created",
+        /// An admin changed a vendor organisation.
+        VendorUpdated => "vendor_updated",
+        /// An agent escalated a ticket: what was shared with which vendor.
+        EscalationShared => "escalation_shared",
+        /// An escalation's status was moved (by an agent or a vendor user).
+        EscalationMoved => "escalation_moved",
+        /// A vendor user wrote in an escalation's thread.
+        EscalationVendorReply => "escalation_vendor_reply",
     }
 }
 

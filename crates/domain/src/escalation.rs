@@ -15,7 +15,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::DomainError;
-use crate::ids::{EscalationId, TicketId, UserId, VendorId};
+use crate::ids::{EscalationId, EscalationMessageId, MessageId, TicketId, UserId, VendorId};
+use crate::message::AuthorKind;
 use crate::role::Role;
 use crate::string_enum::string_enum;
 
@@ -38,6 +39,50 @@ string_enum! {
         Closed => "closed",
         /// The agent withdrew it; final.
         Cancelled => "cancelled",
+    }
+}
+
+string_enum! {
+    /// What an entry in an escalation's thread is.
+    "escalation entry kind", EntryKind {
+        /// A message between the agent and the vendor.
+        Reply => "reply",
+        /// A note among the vendor's own users; agents never see it.
+        Note => "note",
+        /// A change of status or another step, written by Kefu.
+        Event => "event",
+        /// A redacted copy of a ticket message the agent shared.
+        Shared => "shared",
+    }
+}
+
+/// One entry in an escalation's thread.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EscalationMessage {
+    /// Its id.
+    pub id: EscalationMessageId,
+    /// The escalation it belongs to.
+    pub escalation: EscalationId,
+    /// What it is.
+    pub kind: EntryKind,
+    /// Who wrote it: an agent, a vendor user or Kefu.
+    pub author_kind: AuthorKind,
+    /// The user who wrote it, if a user did.
+    pub author_user: Option<UserId>,
+    /// Its text, as the vendor sees it.
+    pub body: String,
+    /// Details of an event (the move it records).
+    pub data: Option<serde_json::Value>,
+    /// For a shared entry, the ticket message it copies.
+    pub source_message: Option<MessageId>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}
+
+impl EntryKind {
+    /// Whether the agent's side sees entries of this kind.
+    pub fn seen_by_staff(self) -> bool {
+        self != EntryKind::Note
     }
 }
 
@@ -137,8 +182,6 @@ pub struct Escalation {
     pub brief: String,
     /// The customer's details, when sharing them was chosen.
     pub contact: Option<SharedContact>,
-    /// The agent who escalated.
-    pub requested_by: Option<UserId>,
     /// When it was handed over (or last sent again).
     pub requested_at: DateTime<Utc>,
     /// When the vendor is due to acknowledge it.
@@ -151,8 +194,6 @@ pub struct Escalation {
     pub answered_at: Option<DateTime<Utc>>,
     /// When the vendor handed it back.
     pub returned_at: Option<DateTime<Utc>>,
-    /// When it was closed or cancelled.
-    pub ended_at: Option<DateTime<Utc>>,
     /// How often the agent reopened an answer.
     pub reopened: i32,
     /// When anything last happened on it.
@@ -160,7 +201,7 @@ pub struct Escalation {
 }
 
 /// The customer's details shared with a vendor.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SharedContact {
     /// Their name.
     pub name: Option<String>,
@@ -206,7 +247,6 @@ impl Escalation {
             EscalationStatus::InProgress if from == EscalationStatus::Answered => {
                 self.reopened += 1
             }
-            EscalationStatus::Closed | EscalationStatus::Cancelled => self.ended_at = Some(now),
             _ => {}
         }
         self.status = to;
@@ -247,14 +287,12 @@ mod tests {
             subject: "Printer prints blank pages".into(),
             brief: "Firmware fault?".into(),
             contact: None,
-            requested_by: None,
             requested_at: now,
             acknowledge_by,
             answer_by,
             acknowledged_at: None,
             answered_at: None,
             returned_at: None,
-            ended_at: None,
             reopened: 0,
             updated_at: now,
         }
@@ -344,7 +382,7 @@ mod tests {
         assert_eq!(e.answered_at, Some(t2), "the first answer counts");
         assert_eq!(e.acknowledged_at, Some(t1));
         e.move_to(Closed, Side::Staff, t3)?;
-        assert_eq!(e.ended_at, Some(t3));
+        assert_eq!((e.status, e.updated_at), (Closed, t3));
         Ok(())
     }
 

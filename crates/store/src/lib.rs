@@ -17,6 +17,7 @@ pub mod customers;
 pub mod devices;
 pub mod dialect;
 pub mod error;
+pub mod escalations;
 pub mod mail;
 pub mod messages;
 pub mod migrate;
@@ -33,6 +34,7 @@ pub mod throttle;
 pub mod ticket_names;
 pub mod tickets;
 pub mod users;
+pub mod vendors;
 pub mod view_counts;
 
 use std::sync::{Arc, Mutex, PoisonError};

@@ -279,3 +279,14 @@ pub fn bodies(
         .load(conn)?;
     Ok(rows.into_iter().collect())
 }
+
+/// The text of a ticket's first public reply (what the customer first asked), if any.
+pub fn first_body(conn: &mut DbConnection, ticket: TicketId) -> Result<Option<String>, StoreError> {
+    Ok(messages::table
+        .filter(messages::ticket_id.eq(ticket.to_string()))
+        .filter(messages::kind.eq("reply"))
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .select(messages::body)
+        .first(conn)
+        .optional()?)
+}

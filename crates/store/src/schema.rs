@@ -249,6 +249,11 @@ diesel::joinable!(email_messages -> mailboxes (mailbox_id));
 diesel::joinable!(email_messages -> tickets (ticket_id));
 diesel::joinable!(chat_index_cursors -> conversations (ticket_id));
 
+diesel::joinable!(vendor_users -> vendors (vendor_id));
+diesel::joinable!(escalations -> vendors (vendor_id));
+diesel::joinable!(escalations -> tickets (ticket_id));
+diesel::joinable!(escalation_messages -> escalations (escalation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -286,6 +291,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_quarantine,
     mail_templates,
     notification_settings,
+    vendors,
+    vendor_users,
+    escalations,
+    escalation_messages,
+    escalation_files,
 );
 
 diesel::table! {
@@ -527,5 +537,78 @@ diesel::table! {
         attempts -> Integer,
         created_at -> Timestamp,
         last_tried_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vendors (id) {
+        id -> Text,
+        name -> Text,
+        name_key -> Text,
+        kind -> Text,
+        contacts -> Text,
+        coverage -> Text,
+        acknowledge_minutes -> Integer,
+        answer_minutes -> Integer,
+        share_contact -> Bool,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vendor_users (user_id) {
+        user_id -> Text,
+        vendor_id -> Text,
+    }
+}
+
+diesel::table! {
+    escalations (id) {
+        id -> Text,
+        ticket_id -> Text,
+        vendor_id -> Text,
+        status -> Text,
+        subject -> Text,
+        brief -> Text,
+        contact -> Nullable<Text>,
+        requested_at -> Timestamp,
+        acknowledge_by -> Timestamp,
+        answer_by -> Timestamp,
+        due_at -> Nullable<Timestamp>,
+        acknowledged_at -> Nullable<Timestamp>,
+        answered_at -> Nullable<Timestamp>,
+        returned_at -> Nullable<Timestamp>,
+        reopened -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    escalation_messages (id) {
+        id -> Text,
+        escalation_id -> Text,
+        kind -> Text,
+        author_kind -> Text,
+        author_user -> Nullable<Text>,
+        body -> Text,
+        data -> Nullable<Text>,
+        source_message_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    escalation_files (id) {
+        id -> Text,
+        escalation_id -> Text,
+        message_id -> Text,
+        source_file_id -> Nullable<Text>,
+        sha256 -> Text,
+        size -> BigInt,
+        content_type -> Text,
+        name -> Text,
+        created_at -> Timestamp,
     }
 }

@@ -70,3 +70,37 @@ macro_rules! test_both {
         }
     };
 }
+
+/// Makes escalation `id` look `minutes` older: it was requested, and falls due, that much
+/// earlier. Tests cannot wait for a vendor to be late.
+pub fn age_escalation(
+    conn: &mut kefu_store::DbConnection,
+    id: &str,
+    minutes: i64,
+) -> Result<(), kefu_store::StoreError> {
+    use diesel::prelude::*;
+    use kefu_store::schema::escalations as e;
+    let shift = chrono_minutes(minutes);
+    let row: (
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+        Option<chrono::NaiveDateTime>,
+    ) = e::table
+        .find(id)
+        .select((e::requested_at, e::acknowledge_by, e::answer_by, e::due_at))
+        .first(conn)?;
+    diesel::update(e::table.find(id))
+        .set((
+            e::requested_at.eq(row.0 - shift),
+            e::acknowledge_by.eq(row.1 - shift),
+            e::answer_by.eq(row.2 - shift),
+            e::due_at.eq(row.3.map(|d| d - shift)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn chrono_minutes(minutes: i64) -> chrono::Duration {
+    chrono::Duration::minutes(minutes)
+}

@@ -216,6 +216,14 @@ async fn serve(
 ) -> Result<HttpResponse, ApiError> {
     let id: FileId = id.parse().map_err(|_| ApiError::NotFound("file"))?;
     let found = files::download(&state.app, id, key, thumbnail).await?;
+    respond(request, found).await
+}
+
+/// Sends a kept file back, so that it can never run as a page of Kefu's.
+pub(crate) async fn respond(
+    request: &HttpRequest,
+    found: files::Download,
+) -> Result<HttpResponse, ApiError> {
     let unchanged = request
         .headers()
         .get(header::IF_NONE_MATCH)

@@ -4,13 +4,13 @@ use kefu_api_types::accounts::{CreateUserRequest, UserResponse};
 use kefu_domain::account::{Customer, User};
 use kefu_domain::audit::AuditAction;
 use kefu_domain::email::{self, EmailAddress};
-use kefu_domain::ids::{CustomerId, UserId};
+use kefu_domain::ids::{CustomerId, UserId, VendorId};
 use kefu_domain::locale::Locale;
 use kefu_domain::password::Password;
 use kefu_domain::permissions::Actor;
 use kefu_domain::role::Role;
 use kefu_domain::{text, time};
-use kefu_store::{DbConnection, StoreError, customers, users};
+use kefu_store::{DbConnection, StoreError, customers, users, vendors};
 
 use crate::audit::{self, Origin, Target};
 use crate::changes::{Change, Changed};
@@ -27,6 +27,8 @@ pub struct NewAccount {
     pub role: Role,
     /// The preferred language.
     pub locale: Option<String>,
+    /// For a vendor user, the vendor organisation they work for.
+    pub vendor: Option<VendorId>,
 }
 
 impl NewAccount {
@@ -42,7 +44,28 @@ impl NewAccount {
             name: text::name("name", name)?,
             role,
             locale: locale.map(Locale::normalise).transpose()?,
+            vendor: None,
         })
+    }
+
+    /// Makes the account one of `vendor`'s users: it must be a vendor account, and a vendor
+    /// account must belong to a vendor.
+    pub fn for_vendor(mut self, vendor: Option<VendorId>) -> Result<Self, AppError> {
+        match (self.role, vendor) {
+            (Role::Vendor, None) => Err(AppError::invalid(
+                "vendor_required",
+                "a vendor user belongs to a vendor organisation: give `vendor`",
+            )),
+            (Role::Vendor, Some(_)) => {
+                self.vendor = vendor;
+                Ok(self)
+            }
+            (_, Some(_)) => Err(AppError::invalid(
+                "vendor_not_allowed",
+                "only vendor users belong to a vendor organisation",
+            )),
+            (_, None) => Ok(self),
+        }
     }
 }
 
@@ -74,6 +97,11 @@ fn insert(
     if account.role != Role::Customer {
         refuse_look_alikes(conn, &account.email)?;
     }
+    let vendor = account.vendor;
+    if let Some(id) = vendor {
+        vendors::find(conn, id)
+            .map_err(|_| AppError::invalid("invalid_vendor", format!("there is no vendor {id}")))?;
+    }
     let user = User {
         id: UserId::new(),
         email: account.email,
@@ -90,6 +118,9 @@ fn insert(
         ),
         other => other.into(),
     })?;
+    if let Some(id) = vendor {
+        vendors::add_user(conn, id, user.id)?;
+    }
     if user.role == Role::Customer {
         match customers::find_by_email(conn, &user.email)? {
             Some(existing) => {
@@ -131,7 +162,8 @@ pub async fn create_user(
         &request.name,
         request.role,
         request.locale.as_deref(),
-    )?;
+    )?
+    .for_vendor(request.vendor)?;
     let password = request
         .password
         .as_deref()

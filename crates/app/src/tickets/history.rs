@@ -46,10 +46,10 @@ pub fn record(
         ticket: after.id,
         kind: MessageKind::Event,
         visibility: Visibility::Internal,
-        author_kind: if actor.role == Role::Customer {
-            AuthorKind::Customer
-        } else {
-            AuthorKind::Agent
+        author_kind: match actor.role {
+            Role::Customer => AuthorKind::Customer,
+            Role::Vendor => AuthorKind::Vendor,
+            Role::Admin | Role::Agent => AuthorKind::Agent,
         },
         author_user: Some(actor.user),
         author_customer: None,

@@ -5,17 +5,17 @@
 
 use kefu_api_types::tickets::{MessageResponse, PostMessageRequest};
 use kefu_domain::account::Team;
-use kefu_domain::ids::MessageId;
+use kefu_domain::ids::{MessageId, TicketId};
 use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::permissions::Actor;
 use kefu_domain::role::Role;
 use kefu_domain::ticket::{Channel, Status};
 use kefu_domain::{DomainError, status, text, time};
-use kefu_store::{messages, reads, teams, tickets};
+use kefu_store::{DbConnection, messages, reads, teams, tickets};
 
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
-use crate::mail::outgoing::ChosenRecipients;
+use crate::mail::outgoing::{ChosenRecipients, MailContext};
 use crate::tickets::history;
 use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::{App, view};
@@ -64,6 +64,45 @@ pub async fn post(
     reference: TicketRef,
     command: PostMessage,
 ) -> Result<Changed<MessageResponse>, AppError> {
+    check_recipients(&actor, &command)?;
+    let region = app.phone_region().await?;
+    let mail = app.mail_context().await?;
+    let (ticket, entry) = app
+        .store
+        .write(move |conn| {
+            let (ticket, message) = write(conn, &actor, reference, command, &mail, None)?;
+            let entry = view::messages(conn, vec![message], region)?
+                .pop()
+                .ok_or_else(|| AppError::internal("the new entry went missing"))?;
+            Ok::<_, AppError>((ticket, entry))
+        })
+        .await?;
+    Ok(Changed::ticket(entry, ticket, ChangeKind::MessagePosted))
+}
+
+/// Chosen recipients belong to an agent's public reply only.
+pub(crate) fn check_recipients(actor: &Actor, command: &PostMessage) -> Result<(), AppError> {
+    if command.recipients.is_some()
+        && (!actor.is_staff() || command.visibility != Visibility::Public)
+    {
+        return Err(AppError::invalid(
+            "recipients_not_allowed",
+            "only an agent's public reply is mailed to chosen recipients",
+        ));
+    }
+    Ok(())
+}
+
+/// Writes the entry in the caller's transaction (see [`post`]), with `data` attached; returns
+/// the ticket's id and the entry.
+pub(crate) fn write(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    reference: TicketRef,
+    command: PostMessage,
+    mail: &MailContext,
+    data: Option<serde_json::Value>,
+) -> Result<(TicketId, Message), AppError> {
     let PostMessage {
         body,
         visibility,
@@ -71,96 +110,79 @@ pub async fn post(
         channel,
         recipients,
     } = command;
-    if recipients.is_some() && (!actor.is_staff() || visibility != Visibility::Public) {
-        return Err(AppError::invalid(
-            "recipients_not_allowed",
-            "only an agent's public reply is mailed to chosen recipients",
-        ));
+    let now = time::now();
+    let (before, access) = load_for_update(conn, actor, reference)?;
+    actor.may_post(access, visibility)?;
+    if before.status == Status::Closed {
+        return Err(DomainError::TicketClosed.into());
     }
-    let region = app.phone_region().await?;
-    let mail = app.mail_context().await?;
-    let (ticket, entry) = app
-        .store
-        .write(move |conn| {
-            let now = time::now();
-            let (before, access) = load_for_update(conn, &actor, reference)?;
-            actor.may_post(access, visibility)?;
-            if before.status == Status::Closed {
-                return Err(DomainError::TicketClosed.into());
+    let from_customer = actor.role == Role::Customer;
+    let mut after = before.clone();
+    if from_customer {
+        after.status = status::after_customer_reply(before.status)?;
+    }
+    if let Some(to) = requested_status.filter(|to| *to != after.status) {
+        status::check_transition(after.status, to, actor.role)?;
+        after.status = to;
+    }
+    let staff_public_reply = !from_customer && visibility == Visibility::Public;
+    if staff_public_reply && after.assignee.is_none() {
+        let setting = after
+            .team
+            .map(|id| teams::assigns_on_reply(conn, id))
+            .transpose()?;
+        if Team::assigns_on_reply(setting) {
+            after.assignee = Some(actor.user);
+            if requested_status.is_none() {
+                after.status = status::after_assignment(after.status);
             }
-            let from_customer = actor.role == Role::Customer;
-            let mut after = before.clone();
-            if from_customer {
-                after.status = status::after_customer_reply(before.status)?;
-            }
-            if let Some(to) = requested_status.filter(|to| *to != after.status) {
-                status::check_transition(after.status, to, actor.role)?;
-                after.status = to;
-            }
-            let staff_public_reply = !from_customer && visibility == Visibility::Public;
-            if staff_public_reply && after.assignee.is_none() {
-                let setting = after
-                    .team
-                    .map(|id| teams::assigns_on_reply(conn, id))
-                    .transpose()?;
-                if Team::assigns_on_reply(setting) {
-                    after.assignee = Some(actor.user);
-                    if requested_status.is_none() {
-                        after.status = status::after_assignment(after.status);
-                    }
-                }
-            }
-            after.stamp_milestones(before.status, staff_public_reply, now);
-            let message = Message {
-                id: MessageId::new(),
-                ticket: before.id,
-                kind: match visibility {
-                    Visibility::Public => MessageKind::Reply,
-                    Visibility::Internal => MessageKind::Note,
-                },
-                visibility,
-                author_kind: if from_customer {
-                    AuthorKind::Customer
-                } else {
-                    AuthorKind::Agent
-                },
-                author_user: (!from_customer).then_some(actor.user),
-                author_customer: if from_customer { actor.customer } else { None },
-                channel: channel.unwrap_or(if from_customer {
-                    Channel::Web
-                } else {
-                    before.channel
-                }),
-                body,
-                data: None,
-                created_at: now,
-            };
-            messages::insert(conn, &message)?;
-            if visibility == Visibility::Public {
-                crate::chat::lines::number_reply(conn, &message)?;
-            }
-            after.updated_at = now;
-            tickets::save(conn, &after)?;
-            if staff_public_reply {
-                crate::mail::outgoing::reply_by_mail(
-                    conn,
-                    &mail,
-                    &after,
-                    &message,
-                    recipients.as_ref(),
-                    now,
-                )?;
-            }
-            if actor.is_staff() {
-                reads::mark_seen(conn, actor.user, after.id, now)?;
-            }
-            history::record(conn, &actor, &before, &after, now)?;
-            history::index_message(conn, &after, &message)?;
-            let entry = view::messages(conn, vec![message], region)?
-                .pop()
-                .ok_or_else(|| AppError::internal("the new entry went missing"))?;
-            Ok::<_, AppError>((after.id, entry))
-        })
-        .await?;
-    Ok(Changed::ticket(entry, ticket, ChangeKind::MessagePosted))
+        }
+    }
+    after.stamp_milestones(before.status, staff_public_reply, now);
+    let message = Message {
+        id: MessageId::new(),
+        ticket: before.id,
+        kind: match visibility {
+            Visibility::Public => MessageKind::Reply,
+            Visibility::Internal => MessageKind::Note,
+        },
+        visibility,
+        author_kind: if from_customer {
+            AuthorKind::Customer
+        } else {
+            AuthorKind::Agent
+        },
+        author_user: (!from_customer).then_some(actor.user),
+        author_customer: if from_customer { actor.customer } else { None },
+        channel: channel.unwrap_or(if from_customer {
+            Channel::Web
+        } else {
+            before.channel
+        }),
+        body,
+        data,
+        created_at: now,
+    };
+    messages::insert(conn, &message)?;
+    if visibility == Visibility::Public {
+        crate::chat::lines::number_reply(conn, &message)?;
+    }
+    after.updated_at = now;
+    tickets::save(conn, &after)?;
+    if staff_public_reply {
+        crate::mail::outgoing::reply_by_mail(
+            conn,
+            mail,
+            &after,
+            &message,
+            recipients.as_ref(),
+            now,
+        )?;
+    }
+    if actor.is_staff() {
+        reads::mark_seen(conn, actor.user, after.id, now)?;
+    }
+    history::record(conn, actor, &before, &after, now)?;
+    history::index_message(conn, &after, &message)?;
+    Ok((after.id, message))
 }

@@ -1,0 +1,146 @@
+//! Vendor organisations.
+
+use chrono::{DateTime, Utc};
+use kefu_domain::ids::{UserId, VendorId};
+use kefu_domain::vendor::VendorKind;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How quickly a vendor promises to respond, in wall-clock minutes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseTargetsBody {
+    /// Acknowledge a new escalation within this many minutes (1 to 129600).
+    #[schema(minimum = 1, maximum = 129600)]
+    pub acknowledge_minutes: i32,
+    /// Answer within this many minutes of the escalation (1 to 129600, not less than the
+    /// acknowledge target).
+    #[schema(minimum = 1, maximum = 129600)]
+    pub answer_minutes: i32,
+}
+
+/// A vendor organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VendorResponse {
+    /// Its id.
+    #[schema(value_type = crate::schema::VendorId)]
+    pub id: VendorId,
+    /// Its name.
+    pub name: String,
+    /// What it is to the business.
+    #[schema(value_type = crate::schema::VendorKind)]
+    pub kind: VendorKind,
+    /// Where its escalations are mailed when it has no portal users.
+    pub contacts: Vec<String>,
+    /// The products or categories it covers.
+    pub coverage: Vec<String>,
+    /// How quickly it promises to respond.
+    pub targets: ResponseTargetsBody,
+    /// Whether the customer's name and contact details are shared by default.
+    pub share_contact_by_default: bool,
+    /// Whether it takes new escalations.
+    pub active: bool,
+    /// How many active portal users it has; with none, escalations go by email.
+    pub portal_users: i64,
+    /// For the escalation form of a ticket: how many of its products or categories the
+    /// ticket names (0 when no ticket was given or none fit).
+    pub fit: usize,
+    /// When it was added.
+    pub created_at: DateTime<Utc>,
+    /// When it was last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A vendor as shown beside an escalation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VendorSummary {
+    /// Its id.
+    #[schema(value_type = crate::schema::VendorId)]
+    pub id: VendorId,
+    /// Its name.
+    pub name: String,
+    /// What it is to the business.
+    #[schema(value_type = crate::schema::VendorKind)]
+    pub kind: VendorKind,
+}
+
+/// `GET /api/v1/vendors`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VendorList {
+    /// The vendors: by fit to the ticket asked about (best first), then by name.
+    pub items: Vec<VendorResponse>,
+}
+
+/// `POST /api/v1/vendors` (admins).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateVendorRequest {
+    /// Its name; unique regardless of case.
+    #[schema(min_length = 1, max_length = 120)]
+    pub name: String,
+    /// What it is to the business.
+    #[schema(value_type = crate::schema::VendorKind)]
+    pub kind: VendorKind,
+    /// Contact addresses (at most 10).
+    #[serde(default)]
+    pub contacts: Vec<String>,
+    /// Products or categories it covers (at most 50, each up to 60 characters).
+    #[serde(default)]
+    pub coverage: Vec<String>,
+    /// Response targets; one business day to acknowledge and three to answer if absent.
+    #[serde(default)]
+    pub targets: Option<ResponseTargetsBody>,
+    /// Whether the customer's name and contact details are shared by default (no if absent).
+    #[serde(default)]
+    pub share_contact_by_default: bool,
+}
+
+/// `PATCH /api/v1/vendors/{id}` (admins); absent fields stay as they are.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateVendorRequest {
+    /// A new name.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 120)]
+    pub name: Option<String>,
+    /// A new kind.
+    #[serde(default)]
+    #[schema(value_type = Option<crate::schema::VendorKind>)]
+    pub kind: Option<VendorKind>,
+    /// New contact addresses (replacing the old ones).
+    #[serde(default)]
+    pub contacts: Option<Vec<String>>,
+    /// New products or categories (replacing the old ones).
+    #[serde(default)]
+    pub coverage: Option<Vec<String>>,
+    /// New response targets.
+    #[serde(default)]
+    pub targets: Option<ResponseTargetsBody>,
+    /// Whether the customer's details are shared by default.
+    #[serde(default)]
+    pub share_contact_by_default: Option<bool>,
+    /// Whether it takes new escalations.
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// One of a vendor's users.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VendorUserResponse {
+    /// Their account.
+    #[schema(value_type = crate::schema::UserId)]
+    pub id: UserId,
+    /// Their name.
+    pub name: String,
+    /// Their sign-in address.
+    pub email: String,
+    /// Whether they may sign in.
+    pub active: bool,
+}
+
+/// `GET /api/v1/vendors/{id}/users` (admins).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VendorUserList {
+    /// The vendor's users, by name.
+    pub items: Vec<VendorUserResponse>,
+}

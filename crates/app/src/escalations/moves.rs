@@ -1,0 +1,152 @@
+//! Moving an escalation through its lifecycle. The vendor acknowledges, works, answers, asks
+//! or returns; the agent closes, reopens, sends again or cancels. A move that hands the case
+//! back (answered, returned, information requested) brings the ticket back to `open`; a move
+//! that hands it to the vendor again puts an open ticket back on hold.
+
+use kefu_api_types::escalations::{EscalationDetail, MoveEscalationRequest};
+use kefu_domain::audit::AuditAction;
+use kefu_domain::escalation::{EntryKind, Escalation, EscalationStatus, Side};
+use kefu_domain::ids::{EscalationId, TicketId};
+use kefu_domain::permissions::Actor;
+use kefu_domain::ticket::Status;
+use kefu_domain::{status, text, time};
+use kefu_store::{DbConnection, dialect, escalations, messages, tickets, vendors};
+use serde_json::json;
+
+use super::{entry, load, reference, status_words, ticket_event};
+use crate::App;
+use crate::audit::{self, Origin, Target};
+use crate::changes::{ChangeKind, Changed};
+use crate::error::AppError;
+
+/// Moves escalation `id` to the status `request` asks for, posting its reply first if it
+/// carries one.
+pub async fn move_to(
+    app: &App,
+    actor: Actor,
+    origin: Origin,
+    id: EscalationId,
+    request: MoveEscalationRequest,
+) -> Result<Changed<EscalationDetail>, AppError> {
+    let body = request
+        .body
+        .as_deref()
+        .filter(|b| !b.trim().is_empty())
+        .map(text::body)
+        .transpose()?;
+    let (ticket, detail) = app
+        .store
+        .write(move |conn| {
+            let now = time::now();
+            let ticket_id = locked_ticket(conn, id)?;
+            let (mut escalation, side) = load(conn, &actor, id, true)?;
+            let from = escalation.move_to(request.status, side, now)?;
+            escalations::save(conn, &escalation)?;
+            let mut thread = Vec::new();
+            if let Some(body) = body.clone() {
+                thread.push(entry(
+                    id,
+                    EntryKind::Reply,
+                    Some((&actor, side)),
+                    body,
+                    None,
+                    now,
+                ));
+            }
+            thread.push(entry(
+                id,
+                EntryKind::Event,
+                Some((&actor, side)),
+                String::new(),
+                Some(json!({ "from": from, "to": escalation.status })),
+                now,
+            ));
+            escalations::insert_messages(conn, &thread)?;
+            follow_on_ticket(conn, &actor, side, &escalation, from, body.as_deref(), now)?;
+            audit::record_by(
+                conn,
+                &origin,
+                AuditAction::EscalationMoved,
+                &actor,
+                Some(Target::new("escalation", id, reference(id))),
+                Some(json!({ "from": from, "to": escalation.status })),
+                now,
+            )?;
+            let detail = super::show::detail(conn, escalation, side)?;
+            Ok::<_, AppError>((ticket_id, detail))
+        })
+        .await?;
+    Ok(Changed::ticket(detail, ticket, ChangeKind::Escalation))
+}
+
+/// Locks the ticket of escalation `id` before the escalation itself, so a change to the
+/// ticket and one to its escalation never wait on each other in opposite orders.
+pub(crate) fn locked_ticket(
+    conn: &mut DbConnection,
+    id: EscalationId,
+) -> Result<TicketId, AppError> {
+    let ticket = escalations::find(conn, id)
+        .map_err(AppError::not_found_as("escalation"))?
+        .ticket;
+    dialect::lock_ticket(conn, &ticket.to_string())?;
+    Ok(ticket)
+}
+
+/// What an escalation's move does to its ticket: an event on the timeline, and the status
+/// change the move implies.
+pub(crate) fn follow_on_ticket(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    side: Side,
+    escalation: &Escalation,
+    from: EscalationStatus,
+    body: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let before = tickets::find(conn, escalation.ticket)?;
+    let vendor = vendors::find(conn, escalation.vendor)?;
+    let mut after = before.clone();
+    let to = escalation.status;
+    let wanted = if side == Side::Vendor && to.hands_back() {
+        Some(Status::Open)
+    } else if side == Side::Staff && to.awaits_vendor() && before.status == Status::Open {
+        Some(Status::OnHold)
+    } else if to.is_final() && before.status == Status::OnHold && !others_await(conn, escalation)? {
+        Some(Status::Open)
+    } else {
+        None
+    };
+    if let Some(next) = wanted.filter(|s| status::transition_exists(before.status, *s)) {
+        after.status = next;
+    }
+    let event = ticket_event(
+        &after,
+        escalation,
+        &vendor.name,
+        Some(actor),
+        format!(
+            "Escalation {reference} to {vendor}: {words}",
+            reference = reference(escalation.id),
+            vendor = vendor.name,
+            words = status_words(to),
+        ),
+        json!({ "from": from, "to": to, "body": body }),
+        now,
+    );
+    messages::insert(conn, &event)?;
+    after.updated_at = now;
+    if after.status != before.status {
+        tickets::save(conn, &after)?;
+        crate::tickets::history::record(conn, actor, &before, &after, now)?;
+    } else {
+        tickets::touch(conn, after.id, now)?;
+    }
+    Ok(())
+}
+
+/// Whether another escalation of the same ticket still waits on its vendor.
+fn others_await(conn: &mut DbConnection, escalation: &Escalation) -> Result<bool, AppError> {
+    Ok(escalations::for_ticket(conn, escalation.ticket)?
+        .iter()
+        .any(|e| e.id != escalation.id && e.status.awaits_vendor()))
+}

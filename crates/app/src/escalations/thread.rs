@@ -1,0 +1,118 @@
+//! Writing in an escalation's thread: replies between agent and vendor, and notes among the
+//! vendor's own users. A vendor's first word acknowledges a new escalation; an agent's reply
+//! to the vendor's question puts the case back in the vendor's hands.
+
+use kefu_api_types::escalations::{EscalationDetail, PostEscalationMessageRequest};
+use kefu_domain::audit::AuditAction;
+use kefu_domain::escalation::{EntryKind, EscalationStatus, Side};
+use kefu_domain::ids::EscalationId;
+use kefu_domain::permissions::Actor;
+use kefu_domain::{DomainError, text, time};
+use kefu_store::{escalations, messages, tickets, vendors};
+use serde_json::json;
+
+use super::moves::{follow_on_ticket, locked_ticket};
+use super::{entry, load, reference, ticket_event};
+use crate::App;
+use crate::audit::{self, Origin, Target};
+use crate::changes::{ChangeKind, Changed};
+use crate::error::AppError;
+
+/// Adds `actor`'s reply or note to escalation `id`.
+pub async fn post(
+    app: &App,
+    actor: Actor,
+    origin: Origin,
+    id: EscalationId,
+    request: PostEscalationMessageRequest,
+) -> Result<Changed<EscalationDetail>, AppError> {
+    let body = text::body(&request.body)?;
+    let kind = request.kind.unwrap_or(EntryKind::Reply);
+    if !matches!(kind, EntryKind::Reply | EntryKind::Note) {
+        return Err(AppError::invalid(
+            "invalid_entry_kind",
+            "write a `reply` or a `note`",
+        ));
+    }
+    let (ticket, detail) = app
+        .store
+        .write(move |conn| {
+            let now = time::now();
+            let ticket_id = locked_ticket(conn, id)?;
+            let (mut escalation, side) = load(conn, &actor, id, true)?;
+            if kind == EntryKind::Note && side == Side::Staff {
+                return Err(AppError::invalid(
+                    "invalid_entry_kind",
+                    "notes are for the vendor's own users; agents write internal notes on the ticket",
+                ));
+            }
+            if escalation.status.is_final() {
+                return Err(DomainError::EscalationEnded(escalation.status).into());
+            }
+            let written = entry(id, kind, Some((&actor, side)), body.clone(), None, now);
+            escalations::insert_messages(conn, std::slice::from_ref(&written))?;
+            if kind == EntryKind::Reply {
+                let from = escalation.status;
+                let moved = match side {
+                    Side::Vendor if from == EscalationStatus::Requested => {
+                        escalation.move_to(EscalationStatus::Acknowledged, side, now)?;
+                        true
+                    }
+                    Side::Staff => escalation.question_answered(now),
+                    Side::Vendor => false,
+                };
+                escalation.updated_at = now;
+                escalations::save(conn, &escalation)?;
+                if moved {
+                    let event = entry(
+                        id,
+                        EntryKind::Event,
+                        Some((&actor, side)),
+                        String::new(),
+                        Some(json!({ "from": from, "to": escalation.status })),
+                        now,
+                    );
+                    escalations::insert_messages(conn, &[event])?;
+                    follow_on_ticket(conn, &actor, side, &escalation, from, Some(&body), now)?;
+                } else {
+                    let ticket = tickets::find(conn, ticket_id)?;
+                    let vendor = vendors::find(conn, escalation.vendor)?;
+                    let who = if side == Side::Vendor { "The vendor" } else { "An agent" };
+                    let who_zh = if side == Side::Vendor { "供应商" } else { "客服" };
+                    let event = ticket_event(
+                        &ticket,
+                        &escalation,
+                        &vendor.name,
+                        Some(&actor),
+                        format!(
+                            "{who} wrote on escalation {r} to {v} / {who_zh}在升级 {r}（{v}）中留言",
+                            r = reference(id),
+                            v = vendor.name,
+                        ),
+                        json!({ "body": body }),
+                        now,
+                    );
+                    messages::insert(conn, &event)?;
+                    tickets::touch(conn, ticket_id, now)?;
+                }
+            } else {
+                escalation.updated_at = now;
+                escalations::save(conn, &escalation)?;
+            }
+            if side == Side::Vendor {
+                audit::record_by(
+                    conn,
+                    &origin,
+                    AuditAction::EscalationVendorReply,
+                    &actor,
+                    Some(Target::new("escalation", id, reference(id))),
+                    Some(json!({ "kind": kind, "entry": written.id })),
+                    now,
+                )?;
+            }
+            let detail = super::show::detail(conn, escalation, side)?;
+            Ok::<_, AppError>((ticket_id, detail))
+        })
+        .await?;
+    Ok(Changed::ticket(detail, ticket, ChangeKind::Escalation))
+}

@@ -1,0 +1,82 @@
+-- Vendor organisations, their users, escalations with their threads, what was shared with
+-- them and the files they may read (SQLite). Kept in step with ../../postgres/ of the same name.
+
+-- A company cases are escalated to. `contacts` and `coverage` are JSON arrays of text.
+CREATE TABLE vendors (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('isv', 'oem', 'supplier', 'logistics', 'service_partner')),
+    contacts TEXT NOT NULL,
+    coverage TEXT NOT NULL,
+    acknowledge_minutes INTEGER NOT NULL,
+    answer_minutes INTEGER NOT NULL,
+    share_contact BOOLEAN NOT NULL,
+    active BOOLEAN NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+
+-- The organisation a vendor user works for: one each.
+CREATE TABLE vendor_users (
+    user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    vendor_id TEXT NOT NULL REFERENCES vendors (id)
+);
+CREATE INDEX vendor_users_vendor ON vendor_users (vendor_id);
+
+-- A case handed to a vendor. `contact` holds the customer's details as JSON when sharing
+-- them was chosen. `due_at` is the next time the vendor is due to act (NULL when it is not in
+-- their hands), kept so a vendor's queue reads overdue first from an index. Who escalated is
+-- the author of the thread's first event; a closed or cancelled one ended at `updated_at`.
+CREATE TABLE escalations (
+    id TEXT PRIMARY KEY,
+    ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    vendor_id TEXT NOT NULL REFERENCES vendors (id),
+    status TEXT NOT NULL CHECK (status IN ('requested', 'acknowledged', 'in_progress',
+        'info_requested', 'answered', 'returned', 'closed', 'cancelled')),
+    subject TEXT NOT NULL,
+    brief TEXT NOT NULL,
+    contact TEXT,
+    requested_at TIMESTAMP NOT NULL,
+    acknowledge_by TIMESTAMP NOT NULL,
+    answer_by TIMESTAMP NOT NULL,
+    due_at TIMESTAMP,
+    acknowledged_at TIMESTAMP,
+    answered_at TIMESTAMP,
+    returned_at TIMESTAMP,
+    reopened INTEGER NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX escalations_ticket ON escalations (ticket_id, requested_at);
+CREATE INDEX escalations_vendor_queue ON escalations (vendor_id, status, due_at, updated_at);
+CREATE INDEX escalations_vendor_period ON escalations (vendor_id, requested_at);
+CREATE INDEX escalations_due ON escalations (due_at) WHERE due_at IS NOT NULL;
+
+-- The thread of an escalation: replies between agent and vendor, notes among the vendor's
+-- users, events, and the shared items (a redacted copy of a ticket message).
+CREATE TABLE escalation_messages (
+    id TEXT PRIMARY KEY,
+    escalation_id TEXT NOT NULL REFERENCES escalations (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('reply', 'note', 'event', 'shared')),
+    author_kind TEXT NOT NULL CHECK (author_kind IN ('agent', 'vendor', 'system')),
+    author_user TEXT REFERENCES users (id) ON DELETE SET NULL,
+    body TEXT NOT NULL,
+    data TEXT,
+    source_message_id TEXT,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX escalation_messages_thread ON escalation_messages (escalation_id, created_at);
+
+-- The files a vendor may read: shared from the ticket, or attached in the thread.
+CREATE TABLE escalation_files (
+    id TEXT PRIMARY KEY,
+    escalation_id TEXT NOT NULL REFERENCES escalations (id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL REFERENCES escalation_messages (id) ON DELETE CASCADE,
+    source_file_id TEXT,
+    sha256 TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    content_type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX escalation_files_escalation ON escalation_files (escalation_id);

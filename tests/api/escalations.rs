@@ -1,0 +1,276 @@
+//! Vendor escalation over HTTP, on both backends: vendors, the redacted preview, what a vendor
+//! user may see, the lifecycle's effect on the ticket, and copying an answer to the customer.
+
+use kefu_testkit::{TestClient, test_both};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{Desk, desk, ticket};
+
+async fn vendor(desk: &Desk, name: &str, kind: &str, coverage: &[&str]) -> String {
+    let (status, body) = desk
+        .admin
+        .post(
+            "/api/v1/vendors",
+            &json!({"name": name, "kind": kind, "coverage": coverage,
+                    "contacts": [format!("cases@{}.example", name.to_lowercase())],
+                    "targets": {"acknowledge_minutes": 60, "answer_minutes": 1440}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_str().unwrap().to_owned()
+}
+
+async fn vendor_user(desk: &Desk, vendor: &str, email: &str) -> TestClient {
+    let (status, body) = desk
+        .admin
+        .post(
+            "/api/v1/users",
+            &json!({"email": email, "name": email, "role": "vendor", "vendor": vendor, "password": "correct-horse-9"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    desk.app.login(email, "correct-horse-9").await
+}
+
+async fn printer_ticket(desk: &Desk) -> Value {
+    ticket(
+        &desk.agent,
+        json!({
+            "subject": "LaserJet M404 prints blank pages, order ORD-2024-00123",
+            "channel": "email",
+            "requester": {"name": "Li Wei", "email": "li.wei@example.com", "phone": "+8613800138000"},
+            "message": {"body": "Hi, I am Li Wei. Since the update my LaserJet prints blank pages. Call me on 138 0013 8000 or mail li.wei@example.com. Order ORD-2024-00123."},
+        }),
+    )
+    .await
+}
+
+fn first_message(desk_ticket: &Value) -> String {
+    desk_ticket["id"].as_str().unwrap().to_owned()
+}
+
+test_both! {
+    async fn the_preview_is_what_the_vendor_sees(db: TestDb) {
+        let desk = desk(db).await;
+        let printco = vendor(&desk, "PrintCo", "oem", &["LaserJet"]).await;
+        let courier = vendor(&desk, "ShipFast", "logistics", &["parcel"]).await;
+        let t = printer_ticket(&desk).await;
+        let tid = first_message(&t);
+        // The form suggests the vendor whose products the ticket names.
+        let (status, list) = desk.agent.get(&format!("/api/v1/vendors?ticket={}", t["number"])).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        assert_eq!(list["items"][0]["id"], printco.as_str());
+        assert_eq!(list["items"][0]["fit"], 1);
+        assert_eq!(list["items"][1]["fit"], 0);
+        assert_eq!(list["items"][1]["id"], courier.as_str());
+
+        let (_, messages) = desk.agent.get(&format!("/api/v1/tickets/{tid}/messages")).await;
+        let first = messages["items"][0]["id"].as_str().unwrap().to_owned();
+        let request = json!({
+            "vendor": printco,
+            "brief": "Customer Li Wei (li.wei@example.com) sees blank pages since firmware 2.01.7. We tried a reset.",
+            "share": {"messages": [first]},
+        });
+        let (status, preview) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations/preview"), &request).await;
+        assert_eq!(status, StatusCode::OK, "{preview}");
+        assert_eq!(preview["subject"], "LaserJet M404 prints blank pages, order [# •••]");
+        assert_eq!(preview["brief"], "Customer [👤 •••] ([✉ •••]) sees blank pages since firmware 2.01.7. We tried a reset.");
+        assert_eq!(
+            preview["shared"][0]["body"],
+            "Hi, I am [👤 •••]. Since the update my LaserJet prints blank pages. Call me on [☎ •••] or mail [✉ •••]. Order [# •••]."
+        );
+        assert_eq!(preview["contact"], Value::Null);
+        assert_eq!(preview["masked"], json!({"emails": 2, "phones": 1, "order_numbers": 2, "names": 2}));
+        assert_eq!(preview["delivery"], "email", "no portal users yet");
+
+        // What the vendor is then shown is exactly the preview.
+        vendor_user(&desk, &printco, "tech@printco.example").await;
+        let (status, created) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &request).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let escalation = &created["escalation"];
+        assert_eq!(escalation["brief"], preview["brief"]);
+        assert_eq!(escalation["subject"], preview["subject"]);
+        let shared: Vec<&Value> = created["thread"].as_array().unwrap().iter().filter(|e| e["kind"] == "shared").collect();
+        assert_eq!(shared.len(), 1);
+        assert_eq!(shared[0]["body"], preview["shared"][0]["body"]);
+
+        // Sharing the contact details leaves them readable, and hands them over.
+        let (_, shared_contact) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations/preview"), &json!({
+            "vendor": courier, "brief": "Mail li.wei@example.com", "share": {"contact": true},
+        })).await;
+        assert_eq!(shared_contact["brief"], "Mail li.wei@example.com");
+        assert_eq!(shared_contact["contact"]["email"], "li.wei@example.com");
+        assert_eq!(shared_contact["contact"]["name"], "Li Wei");
+
+        // A message of another ticket cannot be shared.
+        let other = ticket(&desk.agent, json!({"subject": "Other", "channel": "web", "requester": {"email": "x@example.com"}, "message": {"body": "Secret"}})).await;
+        let (_, other_messages) = desk.agent.get(&format!("/api/v1/tickets/{}/messages", other["id"].as_str().unwrap())).await;
+        let foreign = other_messages["items"][0]["id"].as_str().unwrap();
+        let (status, problem) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations/preview"), &json!({
+            "vendor": printco, "brief": "x", "share": {"messages": [foreign]},
+        })).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["code"], "invalid_share");
+    }
+}
+
+test_both! {
+    async fn vendors_see_only_their_own_escalations_and_never_the_ticket(db: TestDb) {
+        let desk = desk(db).await;
+        let printco = vendor(&desk, "PrintCo", "oem", &["LaserJet"]).await;
+        let courier = vendor(&desk, "ShipFast", "logistics", &[]).await;
+        let tech = vendor_user(&desk, &printco, "tech@printco.example").await;
+        let driver = vendor_user(&desk, &courier, "desk@shipfast.example").await;
+        let t = printer_ticket(&desk).await;
+        let tid = first_message(&t);
+        let escalate = |vendor: &str| json!({"vendor": vendor, "brief": "Please look at this"});
+        let (_, to_printco) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &escalate(&printco)).await;
+        let (_, to_courier) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &escalate(&courier)).await;
+        let printco_case = to_printco["escalation"]["id"].as_str().unwrap().to_owned();
+        let courier_case = to_courier["escalation"]["id"].as_str().unwrap().to_owned();
+
+        let (status, queue) = tech.get("/api/v1/escalations").await;
+        assert_eq!(status, StatusCode::OK, "{queue}");
+        assert_eq!(queue["total"], 1);
+        assert_eq!(queue["items"][0]["id"], printco_case.as_str());
+        assert_eq!(queue["items"][0]["ticket"], Value::Null, "vendors never see the ticket");
+        assert_eq!(queue["items"][0]["vendor"]["name"], "PrintCo");
+        // Asking for another vendor's queue still shows only their own.
+        let (_, asked) = tech.get(&format!("/api/v1/escalations?vendor={courier}")).await;
+        assert_eq!(asked["total"], 1);
+        assert_eq!(asked["items"][0]["id"], printco_case.as_str());
+
+        for path in [
+            format!("/api/v1/escalations/{courier_case}"),
+            format!("/api/v1/tickets/{tid}"),
+            format!("/api/v1/tickets/{tid}/escalations"),
+            format!("/api/v1/customers/{}", t["requester"]["id"].as_str().unwrap()),
+        ] {
+            let (status, body) = tech.get(&path).await;
+            assert!(status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN, "{path}: {status} {body}");
+        }
+        let (status, _) = tech.post(&format!("/api/v1/escalations/{courier_case}/messages"), &json!({"body": "Mine?"})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, theirs) = driver.get("/api/v1/escalations").await;
+        assert_eq!(theirs["items"][0]["id"], courier_case.as_str());
+
+        // Once the agent cancels it, the vendor no longer sees it at all.
+        let (status, body) = desk.agent.post(&format!("/api/v1/escalations/{printco_case}/status"), &json!({"status": "cancelled"})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, _) = tech.get(&format!("/api/v1/escalations/{printco_case}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, queue) = tech.get("/api/v1/escalations?status=all").await;
+        assert_eq!(queue["total"], 0);
+        // Notes among the vendor's users stay with them.
+        let (status, noted) = driver.post(&format!("/api/v1/escalations/{courier_case}/messages"), &json!({"body": "Depot says lost", "kind": "note"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{noted}");
+        let (_, agent_view) = desk.agent.get(&format!("/api/v1/escalations/{courier_case}")).await;
+        assert!(agent_view["thread"].as_array().unwrap().iter().all(|e| e["kind"] != "note"), "{agent_view}");
+        let (status, _) = desk.agent.post(&format!("/api/v1/escalations/{courier_case}/messages"), &json!({"body": "x", "kind": "note"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+test_both! {
+    async fn the_lifecycle_moves_the_ticket_and_the_answer_reaches_the_customer(db: TestDb) {
+        let desk = desk(db).await;
+        let printco = vendor(&desk, "PrintCo", "oem", &["LaserJet"]).await;
+        let tech = vendor_user(&desk, &printco, "tech@printco.example").await;
+        let t = printer_ticket(&desk).await;
+        let tid = first_message(&t);
+        let (status, created) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &json!({"vendor": printco, "brief": "Blank pages"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let case = created["escalation"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(created["escalation"]["status"], "requested");
+        assert_eq!(created["moves"], json!(["cancelled"]), "the agent may only cancel a new one");
+        let (_, on_hold) = desk.agent.get(&format!("/api/v1/tickets/{tid}")).await;
+        assert_eq!(on_hold["status"], "on_hold");
+
+        // The vendor's first word acknowledges it.
+        let (status, replied) = tech.post(&format!("/api/v1/escalations/{case}/messages"), &json!({"body": "Looking into it"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{replied}");
+        assert_eq!(replied["escalation"]["status"], "acknowledged");
+        assert!(replied["escalation"]["acknowledged_at"].is_string());
+        // Agents cannot answer for the vendor; a move the lifecycle lacks is a conflict.
+        let (status, _) = desk.agent.post(&format!("/api/v1/escalations/{case}/status"), &json!({"status": "answered"})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = tech.post(&format!("/api/v1/escalations/{case}/status"), &json!({"status": "cancelled"})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, problem) = tech.post(&format!("/api/v1/escalations/{case}/status"), &json!({"status": "requested"})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+
+        // The vendor asks; the ticket comes back to the agent; the agent's reply hands it back.
+        let (status, asked) = tech.post(&format!("/api/v1/escalations/{case}/status"), &json!({"status": "info_requested", "body": "Which firmware?"})).await;
+        assert_eq!(status, StatusCode::OK, "{asked}");
+        let (_, open) = desk.agent.get(&format!("/api/v1/tickets/{tid}")).await;
+        assert_eq!(open["status"], "open");
+        let (_, answered_question) = desk.agent.post(&format!("/api/v1/escalations/{case}/messages"), &json!({"body": "2.01.7"})).await;
+        assert_eq!(answered_question["escalation"]["status"], "in_progress");
+
+        // The answer: the ticket is open again, its timeline says so, and the agent copies it.
+        let (status, answered) = tech.post(&format!("/api/v1/escalations/{case}/status"), &json!({"status": "answered", "body": "Install firmware 2.02; it fixes blank pages."})).await;
+        assert_eq!(status, StatusCode::OK, "{answered}");
+        assert_eq!(answered["moves"], json!([]), "the vendor waits for the agent now");
+        let answer = answered["thread"].as_array().unwrap().iter().rev()
+            .find(|e| e["kind"] == "reply" && e["author"]["kind"] == "vendor").unwrap()["id"].as_str().unwrap().to_owned();
+        let (_, timeline) = desk.agent.get(&format!("/api/v1/tickets/{tid}/messages")).await;
+        let events: Vec<&str> = timeline["items"].as_array().unwrap().iter()
+            .filter(|m| m["kind"] == "event" && m["data"]["escalation"].is_object())
+            .map(|m| m["body"].as_str().unwrap()).collect();
+        assert!(events.iter().any(|b| b.starts_with("Escalated to PrintCo")), "{events:?}");
+        assert!(events.iter().any(|b| b.contains("answered / 已答复")), "{events:?}");
+        let (status, reply) = desk.agent.post(&format!("/api/v1/escalations/{case}/messages/{answer}/copy"), &json!({})).await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+        assert_eq!(reply["body"], "Install firmware 2.02; it fixes blank pages.");
+        assert_eq!(reply["visibility"], "public");
+        assert_eq!(reply["data"]["copied_from"]["escalation"], case.as_str());
+        let (_, detail) = desk.agent.get(&format!("/api/v1/escalations/{case}")).await;
+        assert!(detail["thread"].as_array().unwrap().iter().any(|e| e["data"]["copied"]["message"] == reply["id"]), "{detail}");
+        // A shared item or the agent's own words cannot be copied as the vendor's.
+        let own = detail["thread"].as_array().unwrap().iter().find(|e| e["author"]["kind"] == "agent" && e["kind"] == "reply").unwrap()["id"].as_str().unwrap().to_owned();
+        let (status, _) = desk.agent.post(&format!("/api/v1/escalations/{case}/messages/{own}/copy"), &json!({})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Reopened once, answered again, closed: the record keeps the first answer and the count.
+        desk.agent.post(&format!("/api/v1/escalations/{case}/status"), &json!({"status": "in_progress", "body": "Still blank"})).await;
+        tech.post(&format!("/api/v1/escalations/{case}/status"), &json!({"status": "answered"})).await;
+        let (status, closed) = desk.agent.post(&format!("/api/v1/escalations/{case}/status"), &json!({"status": "closed"})).await;
+        assert_eq!(status, StatusCode::OK, "{closed}");
+        assert_eq!(closed["escalation"]["reopened"], 1);
+        assert_eq!(closed["escalation"]["answered_at"], answered["escalation"]["answered_at"]);
+        let (status, problem) = tech.post(&format!("/api/v1/escalations/{case}/messages"), &json!({"body": "One more thing"})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+        assert_eq!(problem["code"], "escalation_ended");
+
+        // Every share and move is in the audit log.
+        let (_, audit) = desk.admin.get("/api/v1/audit").await;
+        let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert!(actions.contains(&"escalation_shared") && actions.contains(&"escalation_moved") && actions.contains(&"vendor_created"), "{actions:?}");
+    }
+}
+
+test_both! {
+    async fn overdue_escalations_lead_the_queue(db: TestDb) {
+        let desk = desk(db).await;
+        let quick = vendor(&desk, "QuickSoft", "isv", &[]).await;
+        let (status, _) = desk.admin.patch(&format!("/api/v1/vendors/{quick}"), &json!({"targets": {"acknowledge_minutes": 1, "answer_minutes": 1}})).await;
+        assert_eq!(status, StatusCode::OK);
+        let t = printer_ticket(&desk).await;
+        let tid = first_message(&t);
+        let (_, made) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &json!({"vendor": quick, "brief": "Crash on start"})).await;
+        let case = made["escalation"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(made["escalation"]["overdue"], false);
+        let (_, none) = desk.agent.get("/api/v1/escalations?overdue=true").await;
+        assert_eq!(none["total"], 0);
+        // Shift the clock by ageing the record: nothing else can make a minute pass in a test.
+        desk.app.app().store.write(move |conn| kefu_testkit::age_escalation(conn, &case, 5)).await.unwrap();
+        let (_, overdue) = desk.agent.get("/api/v1/escalations?overdue=true").await;
+        assert_eq!(overdue["total"], 1, "{overdue}");
+        assert_eq!(overdue["items"][0]["overdue"], true);
+        let (status, problem) = desk.agent.get("/api/v1/escalations?status=lost").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+        let (status, _) = desk.agent.get("/api/v1/escalations?limit=1000").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    }
+}
