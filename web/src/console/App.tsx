@@ -19,6 +19,10 @@ import { TokensPage } from '../account/TokensPage';
 import { ResetPassword } from './ResetPassword';
 import { StaffOnly } from './StaffOnly';
 import { LiveChatProvider } from '../livechat/LiveChat';
+import { Portal } from '../vendor/Portal';
+import { VendorsPage } from '../admin/VendorsPage';
+import { EscalationQueue } from '../escalations/EscalationQueue';
+import { EscalationPage } from '../escalations/EscalationPage';
 
 const LOCALE_KEY = 'kefu.locale';
 
@@ -125,9 +129,28 @@ export function App() {
           onSignedIn={(user, csrf) => {
             signedIn(user, csrf);
             const next = new URLSearchParams(place.search).get('next');
-            navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/queue', { replace: true });
+            const home = user.role === 'vendor' ? '/vendor' : '/queue';
+            navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : home, { replace: true });
           }}
         />
+      </I18nContext.Provider>
+    );
+  }
+  if (state.user.role === 'vendor') {
+    const vendorSession: Session = {
+      user: state.user,
+      staff: [],
+      teams: [],
+      refreshDirectory: () => {},
+      notify: setNotice,
+      signOut,
+    };
+    if (!place.path.startsWith('/vendor')) navigate('/vendor', { replace: true });
+    return (
+      <I18nContext.Provider value={i18n}>
+        <SessionContext.Provider value={vendorSession}>
+          <Portal name={state.user.name} path={place.path} onSignOut={signOut} notice={notice} />
+        </SessionContext.Provider>
       </I18nContext.Provider>
     );
   }
@@ -168,6 +191,10 @@ function Route(props: { path: string; admin: boolean }) {
   const ticket = match('/tickets/:ref', path);
   if (ticket) return <TicketPage reference={ticket.ref ?? ''} />;
   if (path === '/calls') return <LogCallPage />;
+  if (path === '/escalations') return <EscalationsRoute />;
+  const escalation = match('/escalations/:id', path);
+  if (escalation) return <EscalationRoute id={escalation.id ?? ''} />;
+  if (admin && path === '/admin/vendors') return <VendorsPage />;
   if (admin && path === '/admin/users') return <UsersPage />;
   if (admin && path === '/admin/teams') return <TeamsPage />;
   if (admin && path === '/admin/audit') return <AuditPage />;
@@ -176,6 +203,23 @@ function Route(props: { path: string; admin: boolean }) {
   if (path === '/settings/tokens') return <TokensPage />;
   if (path === '/settings/notifications') return <NotificationsPage />;
   return <NotFound />;
+}
+
+function EscalationsRoute() {
+  const { t } = useI18n();
+  const overdue = new URLSearchParams(window.location.search).get('overdue') === 'true';
+  return (
+    <EscalationQueue
+      base="/escalations"
+      title={overdue ? t('esc.overdueTitle') : t('esc.title')}
+      overdueOnly={overdue}
+    />
+  );
+}
+
+function EscalationRoute(props: { id: string }) {
+  const { t } = useI18n();
+  return <EscalationPage id={props.id} back="/escalations" backLabel={t('esc.title')} staff />;
 }
 
 function NotFound() {

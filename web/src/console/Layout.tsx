@@ -32,6 +32,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
     ['/queue', t('nav.queue')],
     ['/tickets/new', t('nav.newTicket')],
     ['/calls', t('nav.logCall')],
+    ['/escalations', t('nav.escalations')],
     ['/settings/tokens', t('nav.tokens')],
     ['/settings/notifications', t('nav.notifications')],
   ];
@@ -39,6 +40,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
     links.push(
       ['/admin/users', t('nav.users')],
       ['/admin/teams', t('nav.teams')],
+      ['/admin/vendors', t('nav.vendors')],
       ['/admin/chat', t('nav.chat')],
       ['/admin/mail', t('nav.mail')],
       ['/admin/audit', t('nav.audit')],

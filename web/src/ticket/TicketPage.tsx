@@ -13,6 +13,7 @@ import { Timeline } from './Timeline';
 import { ReplyBox } from './ReplyBox';
 import { Properties } from './Properties';
 import { RequesterPanel } from './RequesterPanel';
+import { EscalationsPanel } from '../escalations/EscalationsPanel';
 
 async function allMessages(id: string): Promise<Message[]> {
   const out: Message[] = [];
@@ -102,6 +103,12 @@ export function TicketPage(props: { reference: string }) {
         {ticket.status !== 'closed' && (
           <ReplyBox ticketId={ticket.id} textRef={reply} onSent={loaded.reload} revision={loaded.value.messages.length} />
         )}
+        <EscalationsPanel
+          ticketId={ticket.id}
+          messages={loaded.value.messages}
+          revision={loaded.value.messages.length}
+          onChanged={loaded.reload}
+        />
       </article>
       <aside class="ticket-side">
         <Properties ticket={ticket} onChange={update} />
