@@ -656,6 +656,81 @@ describe('the agent console', () => {
     await page.getByText('Your password is set').waitFor();
   });
 
+  it('escalates with a preview; the vendor answers in the portal at phone width; the agent copies the answer', async () => {
+    const stamp = Date.now();
+    const vendor = await api.post('/api/v1/vendors', {
+      name: `PrintCo ${stamp}`, kind: 'oem', coverage: ['LaserJet'], contacts: ['cases@printco.example'],
+      targets: { acknowledge_minutes: 60, answer_minutes: 1440 },
+    });
+    const tech = { email: `tech.${stamp}@printco.example`, password: 'vendor-password-1' };
+    await api.post('/api/v1/users', { email: tech.email, name: 'Wang Tech', role: 'vendor', vendor: vendor.id, password: tech.password });
+    const ticket = await api.post('/api/v1/tickets', {
+      subject: `LaserJet prints blank pages, case ${stamp.toString(36)}`, channel: 'email', stage: 'after_sale',
+      requester: { name: 'Lena Park', email: `lena.${stamp}@example.com` },
+      message: { body: `Hi, Lena Park here. Mail me at lena.${stamp}@example.com or call 138 0013 8000.` },
+    });
+    page = await open(`/tickets/${ticket.number}`);
+    await page.getByRole('button', { name: 'Escalate to a vendor' }).click();
+    const vendorChoice = page.getByLabel('Vendor');
+    assert.match(await vendorChoice.locator('option:checked').textContent(), new RegExp(`PrintCo ${stamp} \\(covers this\\)`));
+    await page.getByLabel('Brief').fill(`Lena Park (lena.${stamp}@example.com) sees blank pages since the update. Please advise.`);
+    await page.locator('.share-item input').first().check();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('region', { name: `What PrintCo ${stamp} will see` });
+    await preview.waitFor();
+    const shown = await preview.textContent();
+    assert.ok(!shown.includes('Lena Park') && !shown.includes(`lena.${stamp}`) && !shown.includes('138 0013'), shown);
+    assert.match(shown, /\[👤 •••\] \(\[✉ •••\]\) sees blank pages/);
+    assert.match(shown, /call \[☎ •••\]/);
+    await assertAccessible('escalation preview');
+    await screenshot(page, 'escalate-preview');
+    await preview.getByRole('button', { name: 'Escalate' }).click();
+    const panel = page.getByRole('region', { name: 'Escalations' });
+    await panel.getByRole('button', { name: new RegExp(`E-\\w+ · PrintCo ${stamp}`) }).waitFor();
+    assert.equal((await api.get(`/api/v1/tickets/${ticket.id}`)).status, 'on_hold');
+
+    // The vendor's technician, on a phone.
+    const phone = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    contexts.push(phone);
+    const signedIn = await phone.request.post(`${server.base}/api/v1/auth/login`, { data: tech });
+    assert.equal(signedIn.status(), 200);
+    page = await phone.newPage();
+    await page.goto(`${server.base}/vendor`);
+    await page.getByRole('heading', { name: 'Escalated cases' }).waitFor();
+    await assertAccessible('vendor portal queue');
+    // Long numbers read as order numbers and are masked: the case's title uses letters too.
+    await page.getByRole('link', { name: new RegExp(`LaserJet prints blank pages, case ${stamp.toString(36)}`) }).click();
+    await page.getByText('sees blank pages since the update').waitFor();
+    const caseText = await page.locator('main').textContent();
+    assert.ok(!caseText.includes('Lena Park') && !caseText.includes(`#${ticket.number}`), 'the vendor sees neither the customer nor the ticket');
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'nothing wider than the phone');
+    await page.getByLabel('Write to the other side').fill('Install firmware 2.02: it fixes blank pages.');
+    await page.getByRole('button', { name: 'Answer' }).click();
+    await page.locator('section.escalation[data-status="answered"]').waitFor();
+    await assertAccessible('vendor portal case');
+    await screenshot(page, 'vendor-portal-phone');
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('heading', { name: 'LaserJet' }).or(page.getByText('往来记录')).first().waitFor();
+    await assertAccessible('vendor portal case in Chinese');
+    await page.getByRole('link', { name: '返回案例列表' }).click();
+    await page.getByRole('heading', { name: '升级案例' }).waitFor();
+    await assertAccessible('vendor portal queue in Chinese');
+
+    // Back on the ticket: open again, the answer is there, and the agent copies it.
+    assert.equal((await api.get(`/api/v1/tickets/${ticket.id}`)).status, 'open');
+    page = await open(`/tickets/${ticket.number}`);
+    const escalations = page.getByRole('region', { name: 'Escalations' });
+    await escalations.getByRole('button', { name: new RegExp(`PrintCo ${stamp}`) }).click();
+    await escalations.getByText('Install firmware 2.02').waitFor();
+    await escalations.getByRole('button', { name: 'Copy into a customer reply' }).click();
+    await page.getByText('Copied into a reply to the customer').waitFor();
+    const timeline = await api.get(`/api/v1/tickets/${ticket.id}/messages`);
+    const copied = timeline.items.find((m) => m.kind === 'reply' && m.data?.copied_from);
+    assert.ok(copied, 'the copy is a reply that names its escalation');
+    assert.equal(copied.body, 'Install firmware 2.02: it fixes blank pages.');
+    assert.equal(copied.visibility, 'public');
+  });
+
   it('signs out', async () => {
     page = await openQueue();
     await page.getByRole('button', { name: 'Sign out' }).click();
