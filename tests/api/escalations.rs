@@ -274,3 +274,47 @@ test_both! {
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
 }
+
+test_both! {
+    async fn each_side_hears_of_the_other_by_mail_in_their_language(db: TestDb) {
+        let desk = desk(db).await;
+        let store = desk.app.app().store.clone();
+        let printco = vendor(&desk, "PrintCo", "oem", &["LaserJet"]).await;
+        let (status, _) = desk.admin.post("/api/v1/users", &json!({"email": "wang@printco.example", "name": "王工", "role": "vendor", "vendor": printco, "password": "correct-horse-9", "locale": "zh-CN"})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let wang = desk.app.login("wang@printco.example", "correct-horse-9").await;
+        let quiet = vendor_user(&desk, &printco, "quiet@printco.example").await;
+        let (status, _) = quiet.put("/api/v1/me/notifications", &json!({"assigned": true, "customer_replied": true, "escalation_new": false, "escalation_reply": false})).await;
+        assert_eq!(status, StatusCode::OK);
+        let t = printer_ticket(&desk).await;
+        let tid = first_message(&t);
+        let (status, body) = desk.agent.patch(&format!("/api/v1/tickets/{tid}"), &json!({"assignee_id": desk.agent_user.id})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        crate::mail_handling::outbox_now(&store).await;
+
+        let (_, made) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &json!({"vendor": printco, "brief": "Blank pages since the update"})).await;
+        let case = made["escalation"]["id"].as_str().unwrap().to_owned();
+        let reference = made["escalation"]["reference"].as_str().unwrap().to_owned();
+        let sent = crate::mail_handling::outbox_now(&store).await;
+        assert_eq!(sent.len(), 1, "only the user who wants new cases hears: {sent:?}");
+        assert_eq!(sent[0].to[0].address, "wang@printco.example");
+        assert!(sent[0].subject.contains(&reference) && sent[0].subject.contains("新案例"), "{}", sent[0].subject);
+        assert!(sent[0].text.contains(&format!("/vendor/{case}")), "{}", sent[0].text);
+        assert!(!sent[0].text.contains("Li Wei") && !sent[0].text.contains(&format!("#{}", t["number"])), "no customer, no ticket: {}", sent[0].text);
+
+        // The vendor answers: the ticket's assignee hears, with the answer.
+        wang.post(&format!("/api/v1/escalations/{case}/status"), &json!({"status": "answered", "body": "请安装 2.02 版固件"})).await;
+        let sent = crate::mail_handling::outbox_now(&store).await;
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0].to[0].address, desk.agent_user.email);
+        assert!(sent[0].subject.starts_with("PrintCo answered on ticket"), "{}", sent[0].subject);
+        assert!(sent[0].text.contains("请安装 2.02 版固件"));
+
+        // The agent writes back: the vendor's users hear.
+        desk.agent.post(&format!("/api/v1/escalations/{case}/status"), &json!({"status": "in_progress", "body": "Still blank after 2.02"})).await;
+        let sent = crate::mail_handling::outbox_now(&store).await;
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0].to[0].address, "wang@printco.example");
+        assert!(sent[0].text.contains("Still blank after 2.02"));
+    }
+}

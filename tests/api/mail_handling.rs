@@ -23,7 +23,7 @@ async fn send_raw(client: &TestClient, raw: &str) -> Value {
 }
 
 /// Everything waiting in the outbox now (claimed, so each call sees only what is new).
-async fn outbox_now(store: &kefu_store::Store) -> Vec<Outbound> {
+pub(crate) async fn outbox_now(store: &kefu_store::Store) -> Vec<Outbound> {
     store
         .write(|conn| {
             outbox::claim_due(
@@ -138,7 +138,7 @@ test_both! {
 
         let (status, settings) = desk.agent.get("/api/v1/me/notifications").await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(settings, json!({"assigned": true, "customer_replied": true}), "every notification until chosen");
+        assert_eq!(settings, json!({"assigned": true, "customer_replied": true, "vendor_update": true, "escalation_new": true, "escalation_reply": true}), "every notification until chosen");
 
         // The admin assigns the ticket: the agent is told, in their language, with a link.
         let (status, _) = desk.agent.patch("/api/v1/me", &json!({"locale": "zh-CN"})).await;

@@ -208,6 +208,20 @@ pub struct NotificationSettingsBody {
     pub assigned: bool,
     /// Mail when the customer answers on a ticket assigned to them.
     pub customer_replied: bool,
+    /// Mail when a vendor answers, asks, returns or writes on the escalation of a ticket
+    /// assigned to them (yes if absent).
+    #[serde(default = "yes")]
+    pub vendor_update: bool,
+    /// (Vendor users) mail when a new case is escalated to their organisation (yes if absent).
+    #[serde(default = "yes")]
+    pub escalation_new: bool,
+    /// (Vendor users) mail when the business writes on one of their cases (yes if absent).
+    #[serde(default = "yes")]
+    pub escalation_reply: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `POST /api/v1/auth/forgot-password`: mail a reset link to this account's address.

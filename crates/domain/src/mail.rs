@@ -46,6 +46,13 @@ string_enum! {
         CustomerReplied => "customer_replied",
         /// A password-reset link.
         PasswordReset => "password_reset",
+        /// Tells an agent a vendor answered, asked, returned or wrote on their ticket's
+        /// escalation.
+        VendorUpdate => "vendor_update",
+        /// Tells a vendor user a new case was escalated to their organisation.
+        EscalationNew => "escalation_new",
+        /// Tells a vendor user the business wrote on one of their cases.
+        EscalationReply => "escalation_reply",
     }
 }
 

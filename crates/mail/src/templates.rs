@@ -108,6 +108,32 @@ pub fn variables(kind: TemplateKind) -> &'static [&'static str] {
             "message.body",
         ],
         TemplateKind::PasswordReset => &["user.name", "reset.url", "reset.minutes"],
+        TemplateKind::VendorUpdate => &[
+            "agent.name",
+            "vendor.name",
+            "escalation.reference",
+            "escalation.status",
+            "ticket.number",
+            "ticket.subject",
+            "ticket.url",
+            "message.body",
+        ],
+        TemplateKind::EscalationNew => &[
+            "user.name",
+            "vendor.name",
+            "escalation.reference",
+            "escalation.subject",
+            "escalation.brief",
+            "escalation.answer_by",
+            "escalation.url",
+        ],
+        TemplateKind::EscalationReply => &[
+            "user.name",
+            "escalation.reference",
+            "escalation.subject",
+            "escalation.url",
+            "message.body",
+        ],
     }
 }
 
@@ -145,6 +171,7 @@ fn all_samples(kind: TemplateKind, locale: Locale) -> serde_json::Value {
     } else {
         "The printer jams"
     };
+    let vendor = if zh { "印通科技" } else { "PrintCo" };
     let mailbox = if zh {
         "售后支持"
     } else {
@@ -190,6 +217,36 @@ fn all_samples(kind: TemplateKind, locale: Locale) -> serde_json::Value {
             "ticket": ticket,
             "message": { "body": if zh { "还是卡纸，怎么办？" } else { "It still jams, what now?" } },
         }),
+        TemplateKind::VendorUpdate => json!({
+            "agent": { "name": agent },
+            "vendor": { "name": vendor },
+            "escalation": {
+                "reference": "E-3F9A21C7",
+                "status": if zh { "已答复" } else { "answered" },
+            },
+            "ticket": ticket,
+            "message": { "body": if zh { "请安装 2.02 版固件。" } else { "Please install firmware 2.02." } },
+        }),
+        TemplateKind::EscalationNew => json!({
+            "user": { "name": agent },
+            "vendor": { "name": vendor },
+            "escalation": {
+                "reference": "E-3F9A21C7",
+                "subject": subject,
+                "brief": if zh { "客户的打印机在固件更新后卡纸。" } else { "The customer's printer jams since the firmware update." },
+                "answer_by": "2026-12-08 09:00 UTC",
+                "url": "https://help.shop.example/vendor/0193b8c0-0000-7000-8000-000000000000",
+            },
+        }),
+        TemplateKind::EscalationReply => json!({
+            "user": { "name": agent },
+            "escalation": {
+                "reference": "E-3F9A21C7",
+                "subject": subject,
+                "url": "https://help.shop.example/vendor/0193b8c0-0000-7000-8000-000000000000",
+            },
+            "message": { "body": if zh { "固件版本是 2.01.7。" } else { "The firmware is 2.01.7." } },
+        }),
         TemplateKind::PasswordReset => json!({
             "user": { "name": agent },
             "reset": {
@@ -230,6 +287,24 @@ pub fn default_template(kind: TemplateKind, locale: Locale) -> Template {
         }
         (TemplateKind::PasswordReset, Locale::ZhCn) => {
             include_str!("../templates/zh-CN/password_reset.tmpl")
+        }
+        (TemplateKind::VendorUpdate, Locale::En) => {
+            include_str!("../templates/en/vendor_update.tmpl")
+        }
+        (TemplateKind::VendorUpdate, Locale::ZhCn) => {
+            include_str!("../templates/zh-CN/vendor_update.tmpl")
+        }
+        (TemplateKind::EscalationNew, Locale::En) => {
+            include_str!("../templates/en/escalation_new.tmpl")
+        }
+        (TemplateKind::EscalationNew, Locale::ZhCn) => {
+            include_str!("../templates/zh-CN/escalation_new.tmpl")
+        }
+        (TemplateKind::EscalationReply, Locale::En) => {
+            include_str!("../templates/en/escalation_reply.tmpl")
+        }
+        (TemplateKind::EscalationReply, Locale::ZhCn) => {
+            include_str!("../templates/zh-CN/escalation_reply.tmpl")
         }
     };
     split_source(source)

@@ -491,6 +491,9 @@ diesel::table! {
         assigned -> Bool,
         customer_replied -> Bool,
         updated_at -> Timestamp,
+        vendor_update -> Bool,
+        escalation_new -> Bool,
+        escalation_reply -> Bool,
     }
 }
 

@@ -80,3 +80,9 @@ CREATE TABLE escalation_files (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX escalation_files_escalation ON escalation_files (escalation_id);
+
+-- Mail notifications about escalations: agents hear when a vendor answers, asks, returns or
+-- writes on their ticket; vendor users hear of new cases and of the business's replies.
+ALTER TABLE notification_settings ADD COLUMN vendor_update BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE notification_settings ADD COLUMN escalation_new BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE notification_settings ADD COLUMN escalation_reply BOOLEAN NOT NULL DEFAULT TRUE;

@@ -7,9 +7,10 @@ import { ErrorBanner, Loading } from '../components/ui';
 
 type Settings = Schemas['NotificationSettingsBody'];
 
-/** Staff: which mail notifications Kefu sends them (a ticket assigned to them, a customer's
- * reply on their ticket). */
-export function NotificationsPage() {
+/** Which mail notifications Kefu sends: staff hear of tickets assigned to them, customers'
+ * replies and vendors' updates; vendor users (`vendor`) of new cases and the business's
+ * replies. */
+export function NotificationsPage(props: { vendor?: boolean }) {
   const { t } = useI18n();
   const { notify } = useSession();
   const loaded = useLoad(() => ok(api.GET('/api/v1/me/notifications')), []);
@@ -43,8 +44,18 @@ export function NotificationsPage() {
       <p class="muted">{t('notifications.intro')}</p>
       <ErrorBanner error={error} />
       <form class="panel" onSubmit={save} aria-label={t('notifications.title')}>
-        {option('assigned', t('notifications.assigned'), t('notifications.assignedHint'))}
-        {option('customer_replied', t('notifications.customerReplied'), t('notifications.customerRepliedHint'))}
+        {props.vendor ? (
+          <>
+            {option('escalation_new', t('notifications.escalationNew'), t('notifications.escalationNewHint'))}
+            {option('escalation_reply', t('notifications.escalationReply'), t('notifications.escalationReplyHint'))}
+          </>
+        ) : (
+          <>
+            {option('assigned', t('notifications.assigned'), t('notifications.assignedHint'))}
+            {option('customer_replied', t('notifications.customerReplied'), t('notifications.customerRepliedHint'))}
+            {option('vendor_update', t('notifications.vendorUpdate'), t('notifications.vendorUpdateHint'))}
+          </>
+        )}
         <div class="actions">
           <button type="submit" class="primary">
             {t('common.save')}

@@ -627,6 +627,14 @@ export const en = {
   'audit.action.escalation_shared': "Escalated a ticket to a vendor",
   'audit.action.escalation_moved': "Moved an escalation",
   'audit.action.escalation_vendor_reply': "Wrote in an escalation (vendor)",
+  'notifications.vendorUpdate': "A vendor answered",
+  'notifications.vendorUpdateHint': "When a vendor answers, asks, returns or writes on an escalation of a ticket assigned to you.",
+  'notifications.escalationNew': "A new case for us",
+  'notifications.escalationNewHint': "When a case is escalated to your organisation.",
+  'notifications.escalationReply': "A reply on our cases",
+  'notifications.escalationReplyHint': "When the business writes on one of your organisation's cases.",
+  'portal.notifications': "Notifications",
+  'portal.cases': "Cases",
 } as const;
 
 export type MessageKey = keyof typeof en;

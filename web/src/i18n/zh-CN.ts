@@ -629,4 +629,12 @@ export const zhCN: Record<MessageKey, string> = {
   'audit.action.escalation_shared': "将工单升级给供应商",
   'audit.action.escalation_moved': "变更了升级状态",
   'audit.action.escalation_vendor_reply': "在升级中留言（供应商）",
+  'notifications.vendorUpdate': "供应商有回复",
+  'notifications.vendorUpdateHint': "当供应商在分配给您的工单的升级中答复、提问、退回或留言时。",
+  'notifications.escalationNew': "有新案例",
+  'notifications.escalationNewHint': "当有案例升级给您的组织时。",
+  'notifications.escalationReply': "案例有回复",
+  'notifications.escalationReplyHint': "当企业在您组织的案例中留言时。",
+  'portal.notifications': "通知",
+  'portal.cases': "案例",
 };

@@ -2,6 +2,8 @@ import { LOCALES, useI18n } from '../i18n';
 import { match } from '../router';
 import { EscalationQueue } from '../escalations/EscalationQueue';
 import { EscalationPage } from '../escalations/EscalationPage';
+import { NotificationsPage } from '../account/NotificationsPage';
+import { Link } from '../components/ui';
 
 /** The vendor portal: a vendor user's queue of escalated cases and each case, at any width
  * down to a phone's. They see nothing of the business beyond what was shared with them. */
@@ -12,6 +14,10 @@ export function Portal(props: { name: string; path: string; onSignOut: () => voi
     <div class="portal">
       <header class="portal-bar">
         <strong>{t('portal.title')}</strong>
+        <nav aria-label={t('nav.main')}>
+          <Link href="/vendor">{t('portal.cases')}</Link> ·{' '}
+          <Link href="/vendor/notifications">{t('portal.notifications')}</Link>
+        </nav>
         <span class="muted">{t('nav.signedInAs', { name: props.name })}</span>
         <label>
           <span class="visually-hidden">{t('nav.language')}</span>
@@ -30,7 +36,9 @@ export function Portal(props: { name: string; path: string; onSignOut: () => voi
             {props.notice}
           </p>
         )}
-        {opened?.id ? (
+        {props.path === '/vendor/notifications' ? (
+          <NotificationsPage vendor />
+        ) : opened?.id ? (
           <EscalationPage id={opened.id} back="/vendor" backLabel={t('portal.back')} staff={false} />
         ) : (
           <EscalationQueue base="/vendor" title={t('portal.queue')} />

@@ -1,5 +1,6 @@
-//! Which mail notifications an agent gets (a ticket assigned to them, the customer replied):
-//! each agent chooses their own; an agent who never chose gets both.
+//! Which mail notifications a user gets (agents: a ticket assigned to them, the customer
+//! replied, a vendor's update; vendor users: new cases, the business's replies): each chooses
+//! their own; someone who never chose gets them all.
 
 use kefu_api_types::auth::NotificationSettingsBody;
 use kefu_domain::permissions::Actor;
@@ -13,12 +14,23 @@ fn body_of(settings: NotificationSettings) -> NotificationSettingsBody {
     NotificationSettingsBody {
         assigned: settings.assigned,
         customer_replied: settings.customer_replied,
+        vendor_update: settings.vendor_update,
+        escalation_new: settings.escalation_new,
+        escalation_reply: settings.escalation_reply,
     }
+}
+
+/// Agents, admins and vendor users get mail notifications; customers hear by mail anyway.
+fn may_choose(actor: &Actor) -> Result<(), AppError> {
+    if actor.role == kefu_domain::role::Role::Vendor {
+        return Ok(());
+    }
+    Ok(actor.may_work_tickets()?)
 }
 
 /// The signed-in agent's notification settings.
 pub async fn show(app: &App, actor: Actor) -> Result<NotificationSettingsBody, AppError> {
-    actor.may_work_tickets()?;
+    may_choose(&actor)?;
     app.store
         .read(move |conn| Ok(body_of(notification_settings::of(conn, actor.user)?)))
         .await
@@ -30,10 +42,13 @@ pub async fn save(
     actor: Actor,
     body: NotificationSettingsBody,
 ) -> Result<NotificationSettingsBody, AppError> {
-    actor.may_work_tickets()?;
+    may_choose(&actor)?;
     let settings = NotificationSettings {
         assigned: body.assigned,
         customer_replied: body.customer_replied,
+        vendor_update: body.vendor_update,
+        escalation_new: body.escalation_new,
+        escalation_reply: body.escalation_reply,
     };
     app.store
         .write(move |conn| {

@@ -105,6 +105,7 @@ pub async fn escalate(
     request: CreateEscalationRequest,
 ) -> Result<Changed<EscalationDetail>, AppError> {
     actor.may_work_tickets()?;
+    let mail = app.mail_context().await?;
     let (ticket_id, id) = app
         .store
         .write(move |conn| {
@@ -116,6 +117,7 @@ pub async fn escalate(
             let vendor = active_vendor(conn, request.vendor)?;
             let shared = share::prepare(conn, &before, &vendor, &request.brief, &request.share)?;
             let escalation = write(conn, &actor, &before, &vendor, &shared, now)?;
+            crate::mail::notices::escalation_new(conn, &mail, &escalation, &vendor.name, now)?;
             let mut after = before.clone();
             if request.hold_ticket.unwrap_or(true)
                 && status::transition_exists(before.status, Status::OnHold)

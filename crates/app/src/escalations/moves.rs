@@ -18,6 +18,8 @@ use crate::App;
 use crate::audit::{self, Origin, Target};
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
+use crate::mail::notices;
+use crate::mail::outgoing::MailContext;
 
 /// Moves escalation `id` to the status `request` asks for, posting its reply first if it
 /// carries one.
@@ -34,6 +36,7 @@ pub async fn move_to(
         .filter(|b| !b.trim().is_empty())
         .map(text::body)
         .transpose()?;
+    let mail = app.mail_context().await?;
     let (ticket, detail) = app
         .store
         .write(move |conn| {
@@ -62,7 +65,13 @@ pub async fn move_to(
                 now,
             ));
             escalations::insert_messages(conn, &thread)?;
-            follow_on_ticket(conn, &actor, side, &escalation, from, body.as_deref(), now)?;
+            let step = Step {
+                actor: &actor,
+                side,
+                from,
+                body: body.as_deref(),
+            };
+            follow_on_ticket(conn, &mail, &step, &escalation, now)?;
             audit::record_by(
                 conn,
                 &origin,
@@ -92,17 +101,33 @@ pub(crate) fn locked_ticket(
     Ok(ticket)
 }
 
-/// What an escalation's move does to its ticket: an event on the timeline, and the status
-/// change the move implies.
+/// One step on an escalation: who took it, from which status, with what words.
+pub(crate) struct Step<'a> {
+    /// Who took it.
+    pub actor: &'a Actor,
+    /// Their side.
+    pub side: Side,
+    /// The status it left.
+    pub from: EscalationStatus,
+    /// The reply posted with it.
+    pub body: Option<&'a str>,
+}
+
+/// What an escalation's move does to its ticket: an event on the timeline, the status change
+/// the move implies, and mail to whoever waits on the other side.
 pub(crate) fn follow_on_ticket(
     conn: &mut DbConnection,
-    actor: &Actor,
-    side: Side,
+    mail: &MailContext,
+    step: &Step<'_>,
     escalation: &Escalation,
-    from: EscalationStatus,
-    body: Option<&str>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
+    let Step {
+        actor,
+        side,
+        from,
+        body,
+    } = *step;
     let before = tickets::find(conn, escalation.ticket)?;
     let vendor = vendors::find(conn, escalation.vendor)?;
     let mut after = before.clone();
@@ -140,6 +165,46 @@ pub(crate) fn follow_on_ticket(
         crate::tickets::history::record(conn, actor, &before, &after, now)?;
     } else {
         tickets::touch(conn, after.id, now)?;
+    }
+    let handed_back = (side == Side::Vendor && to.hands_back()).then_some(to);
+    if handed_back.is_some() || body.is_some() {
+        tell_other_side(
+            conn,
+            mail,
+            side,
+            &after,
+            escalation,
+            &vendor.name,
+            handed_back,
+            body,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// Mails the other side of an escalation: the ticket's assignee when the vendor acted, the
+/// vendor's portal users when an agent wrote. Each reader's own settings decide.
+#[expect(clippy::too_many_arguments, reason = "one notice's parts")]
+pub(crate) fn tell_other_side(
+    conn: &mut DbConnection,
+    mail: &MailContext,
+    side: Side,
+    ticket: &kefu_domain::ticket::Ticket,
+    escalation: &Escalation,
+    vendor: &str,
+    status: Option<EscalationStatus>,
+    body: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    match (side, body) {
+        (Side::Vendor, _) => {
+            notices::vendor_update(conn, mail, ticket, escalation, vendor, status, body, now)?;
+        }
+        (Side::Staff, Some(body)) => {
+            notices::escalation_reply(conn, mail, escalation, body, now)?;
+        }
+        (Side::Staff, None) => {}
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use kefu_domain::{DomainError, text, time};
 use kefu_store::{escalations, messages, tickets, vendors};
 use serde_json::json;
 
-use super::moves::{follow_on_ticket, locked_ticket};
+use super::moves::{Step, follow_on_ticket, locked_ticket, tell_other_side};
 use super::{entry, load, reference, ticket_event};
 use crate::App;
 use crate::audit::{self, Origin, Target};
@@ -34,6 +34,7 @@ pub async fn post(
             "write a `reply` or a `note`",
         ));
     }
+    let mail = app.mail_context().await?;
     let (ticket, detail) = app
         .store
         .write(move |conn| {
@@ -73,7 +74,13 @@ pub async fn post(
                         now,
                     );
                     escalations::insert_messages(conn, &[event])?;
-                    follow_on_ticket(conn, &actor, side, &escalation, from, Some(&body), now)?;
+                    let step = Step {
+                        actor: &actor,
+                        side,
+                        from,
+                        body: Some(&body),
+                    };
+                    follow_on_ticket(conn, &mail, &step, &escalation, now)?;
                 } else {
                     let ticket = tickets::find(conn, ticket_id)?;
                     let vendor = vendors::find(conn, escalation.vendor)?;
@@ -94,6 +101,17 @@ pub async fn post(
                     );
                     messages::insert(conn, &event)?;
                     tickets::touch(conn, ticket_id, now)?;
+                    tell_other_side(
+                        conn,
+                        &mail,
+                        side,
+                        &ticket,
+                        &escalation,
+                        &vendor.name,
+                        None,
+                        Some(&body),
+                        now,
+                    )?;
                 }
             } else {
                 escalation.updated_at = now;

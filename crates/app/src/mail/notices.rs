@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 use kefu_domain::account::User;
 use kefu_domain::email::EmailAddress;
+use kefu_domain::escalation::{Escalation, EscalationStatus};
 use kefu_domain::ids::UserId;
 use kefu_domain::locale::Locale;
 use kefu_domain::mail::{self as rules, Mailbox, TemplateKind};
@@ -386,4 +387,175 @@ fn enqueue_plain(
         now,
     )?;
     Ok(())
+}
+
+/// What a vendor did, as the agent's notification says it.
+fn vendor_action(status: Option<EscalationStatus>, locale: Locale) -> &'static str {
+    let zh = locale == Locale::ZhCn;
+    match status {
+        Some(EscalationStatus::Answered) if zh => "已答复",
+        Some(EscalationStatus::Answered) => "answered",
+        Some(EscalationStatus::Returned) if zh => "退回了案例",
+        Some(EscalationStatus::Returned) => "returned the case",
+        Some(EscalationStatus::InfoRequested) if zh => "请求补充信息",
+        Some(EscalationStatus::InfoRequested) => "asked for information",
+        _ if zh => "留言了",
+        _ => "wrote",
+    }
+}
+
+/// Tells the assignee of `ticket` that `vendor` moved its escalation to `status` (or, with
+/// none, wrote on it), if they want such mail.
+#[expect(clippy::too_many_arguments, reason = "one notice's parts")]
+pub(crate) fn vendor_update(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    ticket: &Ticket,
+    escalation: &Escalation,
+    vendor: &str,
+    status: Option<EscalationStatus>,
+    body: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let Some(assignee) = ticket.assignee else {
+        return Ok(false);
+    };
+    let Some(agent) = staff(conn, assignee)? else {
+        return Ok(false);
+    };
+    if !notification_settings::of(conn, assignee)?.vendor_update {
+        return Ok(false);
+    }
+    let locale = user_locale(&agent);
+    let rendered = templates::render(
+        conn,
+        TemplateKind::VendorUpdate,
+        locale,
+        &json!({
+            "agent": { "name": agent.name },
+            "vendor": { "name": vendor },
+            "escalation": {
+                "reference": crate::escalations::reference(escalation.id),
+                "status": vendor_action(status, locale),
+            },
+            "ticket": ticket_values(context, ticket),
+            "message": { "body": body.unwrap_or_default() },
+        }),
+    )?;
+    notify_staff(conn, context, &agent, rendered, ticket, now)?;
+    Ok(true)
+}
+
+/// The vendor's active portal users who want this notification.
+fn vendor_readers(
+    conn: &mut DbConnection,
+    escalation: &Escalation,
+    wants: fn(&notification_settings::NotificationSettings) -> bool,
+) -> Result<Vec<kefu_store::vendors::VendorUser>, AppError> {
+    let mut out = Vec::new();
+    for user in kefu_store::vendors::users(conn, escalation.vendor)? {
+        if user.active && wants(&notification_settings::of(conn, user.id)?) {
+            out.push(user);
+        }
+    }
+    Ok(out)
+}
+
+fn vendor_party(user: &kefu_store::vendors::VendorUser) -> Party {
+    Party {
+        name: Some(user.name.clone()),
+        address: user.email.as_str().to_owned(),
+    }
+}
+
+fn escalation_url(context: &MailContext, escalation: &Escalation) -> String {
+    format!("{}/vendor/{}", context.console_url(), escalation.id)
+}
+
+fn reader_locale(user: &kefu_store::vendors::VendorUser) -> Locale {
+    user.locale
+        .as_deref()
+        .and_then(|tag| Locale::parse(tag).ok())
+        .unwrap_or(Locale::En)
+}
+
+/// Tells the vendor's portal users a new case was escalated to them; returns how many were
+/// told.
+pub(crate) fn escalation_new(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    escalation: &Escalation,
+    vendor: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let readers = vendor_readers(conn, escalation, |s| s.escalation_new)?;
+    for user in &readers {
+        let rendered = templates::render(
+            conn,
+            TemplateKind::EscalationNew,
+            reader_locale(user),
+            &json!({
+                "user": { "name": user.name },
+                "vendor": { "name": vendor },
+                "escalation": {
+                    "reference": crate::escalations::reference(escalation.id),
+                    "subject": escalation.subject,
+                    "brief": escalation.brief,
+                    "answer_by": escalation.answer_by.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    "url": escalation_url(context, escalation),
+                },
+            }),
+        )?;
+        let from = sender_of(conn, context)?;
+        enqueue_plain(
+            conn,
+            context,
+            false,
+            from,
+            vendor_party(user),
+            rendered,
+            None,
+            now,
+        )?;
+    }
+    Ok(readers.len())
+}
+
+/// Tells the vendor's portal users the business wrote `body` on their case.
+pub(crate) fn escalation_reply(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    escalation: &Escalation,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let readers = vendor_readers(conn, escalation, |s| s.escalation_reply)?;
+    for user in &readers {
+        let rendered = templates::render(
+            conn,
+            TemplateKind::EscalationReply,
+            reader_locale(user),
+            &json!({
+                "user": { "name": user.name },
+                "escalation": {
+                    "reference": crate::escalations::reference(escalation.id),
+                    "subject": escalation.subject,
+                    "url": escalation_url(context, escalation),
+                },
+                "message": { "body": body },
+            }),
+        )?;
+        let from = sender_of(conn, context)?;
+        enqueue_plain(
+            conn,
+            context,
+            false,
+            from,
+            vendor_party(user),
+            rendered,
+            None,
+            now,
+        )?;
+    }
+    Ok(readers.len())
 }
