@@ -294,6 +294,17 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 ),
                 None => println!("demo agents existed already; their password is unchanged"),
             }
+            println!(
+                "{} vendors, {} escalations; the vendor portal is at /vendor",
+                report.vendors.vendors, report.vendors.escalations
+            );
+            match report.vendors.password {
+                Some(password) => println!(
+                    "demo vendor users sign in as {} (and the others) with password {password}",
+                    report.vendors.user_email
+                ),
+                None => println!("demo vendor users existed already; their password is unchanged"),
+            }
             Ok(())
         }
         Command::Mail { command } => {

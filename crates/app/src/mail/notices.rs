@@ -479,33 +479,20 @@ fn reader_locale(user: &kefu_store::vendors::VendorUser) -> Locale {
         .unwrap_or(Locale::En)
 }
 
-/// Tells the vendor's portal users a new case was escalated to them; returns how many were
-/// told.
-pub(crate) fn escalation_new(
+/// Mails `kind` to each of the escalation's vendor users who `wants` it, with the values
+/// `values` gives for them; returns how many were mailed.
+fn mail_readers(
     conn: &mut DbConnection,
     context: &MailContext,
     escalation: &Escalation,
-    vendor: &str,
+    wants: fn(&notification_settings::NotificationSettings) -> bool,
+    kind: TemplateKind,
+    values: impl Fn(&kefu_store::vendors::VendorUser) -> serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let readers = vendor_readers(conn, escalation, |s| s.escalation_new)?;
+    let readers = vendor_readers(conn, escalation, wants)?;
     for user in &readers {
-        let rendered = templates::render(
-            conn,
-            TemplateKind::EscalationNew,
-            reader_locale(user),
-            &json!({
-                "user": { "name": user.name },
-                "vendor": { "name": vendor },
-                "escalation": {
-                    "reference": crate::escalations::reference(escalation.id),
-                    "subject": escalation.subject,
-                    "brief": escalation.brief,
-                    "answer_by": escalation.answer_by.format("%Y-%m-%d %H:%M UTC").to_string(),
-                    "url": escalation_url(context, escalation),
-                },
-            }),
-        )?;
+        let rendered = templates::render(conn, kind, reader_locale(user), &values(user))?;
         let from = sender_of(conn, context)?;
         enqueue_plain(
             conn,
@@ -521,6 +508,41 @@ pub(crate) fn escalation_new(
     Ok(readers.len())
 }
 
+/// Tells the vendor's portal users a new case was escalated to them; returns how many were
+/// told.
+pub(crate) fn escalation_new(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    escalation: &Escalation,
+    vendor: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let url = escalation_url(context, escalation);
+    let values = |user: &kefu_store::vendors::VendorUser| {
+        json!({
+            "user": { "name": user.name },
+            "vendor": { "name": vendor },
+            "escalation": {
+                "reference": crate::escalations::reference(escalation.id),
+                "subject": escalation.subject,
+                "brief": escalation.brief,
+                "answer_by": escalation.answer_by.format("%Y-%m-%d %H:%M UTC").to_string(),
+                "url": url,
+            },
+        })
+    };
+    let wants = |s: &notification_settings::NotificationSettings| s.escalation_new;
+    mail_readers(
+        conn,
+        context,
+        escalation,
+        wants,
+        TemplateKind::EscalationNew,
+        values,
+        now,
+    )
+}
+
 /// Tells the vendor's portal users the business wrote `body` on their case.
 pub(crate) fn escalation_reply(
     conn: &mut DbConnection,
@@ -529,33 +551,26 @@ pub(crate) fn escalation_reply(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let readers = vendor_readers(conn, escalation, |s| s.escalation_reply)?;
-    for user in &readers {
-        let rendered = templates::render(
-            conn,
-            TemplateKind::EscalationReply,
-            reader_locale(user),
-            &json!({
-                "user": { "name": user.name },
-                "escalation": {
-                    "reference": crate::escalations::reference(escalation.id),
-                    "subject": escalation.subject,
-                    "url": escalation_url(context, escalation),
-                },
-                "message": { "body": body },
-            }),
-        )?;
-        let from = sender_of(conn, context)?;
-        enqueue_plain(
-            conn,
-            context,
-            false,
-            from,
-            vendor_party(user),
-            rendered,
-            None,
-            now,
-        )?;
-    }
-    Ok(readers.len())
+    let url = escalation_url(context, escalation);
+    let values = |user: &kefu_store::vendors::VendorUser| {
+        json!({
+            "user": { "name": user.name },
+            "escalation": {
+                "reference": crate::escalations::reference(escalation.id),
+                "subject": escalation.subject,
+                "url": url,
+            },
+            "message": { "body": body },
+        })
+    };
+    let wants = |s: &notification_settings::NotificationSettings| s.escalation_reply;
+    mail_readers(
+        conn,
+        context,
+        escalation,
+        wants,
+        TemplateKind::EscalationReply,
+        values,
+        now,
+    )
 }

@@ -4,6 +4,7 @@
 //! Tickets are written in batches, one transaction and a few multi-row statements per batch,
 //! so a million tickets load in minutes.
 
+mod vendors;
 mod words;
 
 use anyhow::Context;
@@ -61,6 +62,8 @@ pub struct SeedReport {
     pub messages: u64,
     /// Call logs created.
     pub calls: u64,
+    /// Vendors, their users and escalations.
+    pub vendors: vendors::VendorReport,
 }
 
 /// A team of the demo business, with the stage it mostly handles.
@@ -173,6 +176,9 @@ pub async fn seed(
         progress(written);
     }
     report.tickets = written;
+    if let Some((first_agent, _)) = agents.first() {
+        report.vendors = vendors::seed(store, *first_agent).await?;
+    }
     store
         .write(search_index::optimize)
         .await
