@@ -318,3 +318,62 @@ test_both! {
         assert!(sent[0].text.contains("Still blank after 2.02"));
     }
 }
+
+test_both! {
+    async fn the_scorecard_measures_each_vendor(db: TestDb) {
+        let desk = desk(db).await;
+        let printco = vendor(&desk, "PrintCo", "oem", &[]).await;
+        let courier = vendor(&desk, "ShipFast", "logistics", &[]).await;
+        let tech = vendor_user(&desk, &printco, "tech@printco.example").await;
+        let t = printer_ticket(&desk).await;
+        let tid = first_message(&t);
+        let escalate = |v: &str| json!({"vendor": v, "brief": "Please help", "hold_ticket": false});
+        let mut cases = Vec::new();
+        for _ in 0..3 {
+            let (_, made) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &escalate(&printco)).await;
+            cases.push(made["escalation"]["id"].as_str().unwrap().to_owned());
+        }
+        // One answered at once, one returned, one reopened after its answer; one cancelled.
+        tech.post(&format!("/api/v1/escalations/{}/status", cases[0]), &json!({"status": "answered"})).await;
+        tech.post(&format!("/api/v1/escalations/{}/status", cases[1]), &json!({"status": "returned"})).await;
+        tech.post(&format!("/api/v1/escalations/{}/status", cases[2]), &json!({"status": "answered"})).await;
+        desk.agent.post(&format!("/api/v1/escalations/{}/status", cases[2]), &json!({"status": "in_progress"})).await;
+        let (_, cancelled) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &escalate(&printco)).await;
+        desk.agent.post(&format!("/api/v1/escalations/{}/status", cancelled["escalation"]["id"].as_str().unwrap()), &json!({"status": "cancelled"})).await;
+        // The first case was answered late: ten days after it was made, past its one-day target.
+        let first = cases[0].clone();
+        desk.app.app().store.write(move |conn| kefu_testkit::age_escalation(conn, &first, 10 * 24 * 60)).await.unwrap();
+
+        let (status, card) = desk.agent.get("/api/v1/vendor-scorecard").await;
+        assert_eq!(status, StatusCode::OK, "{card}");
+        let items = card["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "every vendor, with or without escalations");
+        let p = items.iter().find(|i| i["vendor"]["id"] == printco.as_str()).unwrap();
+        assert_eq!(p["opened"], 4);
+        assert_eq!(p["acknowledged"], 3);
+        assert_eq!(p["answered"], 2);
+        assert!((p["answered_within_target"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-9, "{p}");
+        assert!((p["returned"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-9, "{p}");
+        assert!((p["reopened_after_answer"].as_f64().unwrap() - 0.5).abs() < 1e-9, "{p}");
+        // The late answer took ten days: the 90th percentile is it, the median the quick one.
+        assert!(p["answer_p90_minutes"].as_f64().unwrap() >= 10.0 * 24.0 * 60.0 - 1.0, "{p}");
+        assert!(p["answer_median_minutes"].as_f64().unwrap() < 5.0, "{p}");
+        let c = items.iter().find(|i| i["vendor"]["id"] == courier.as_str()).unwrap();
+        assert_eq!(c["opened"], 0);
+        assert_eq!(c["answered_within_target"], Value::Null);
+
+        // Outside the period, nothing counts; a bad period is refused.
+        let (_, old) = desk.agent.get("/api/v1/vendor-scorecard?from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z").await;
+        assert!(old["items"].as_array().unwrap().iter().all(|i| i["opened"] == 0));
+        let (status, _) = desk.agent.get("/api/v1/vendor-scorecard?from=2026-02-01T00:00:00Z&to=2020-02-01T00:00:00Z").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+        let response = desk.agent.request(reqwest::Method::GET, "/api/v1/vendor-scorecard.csv").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let text = response.text().await.unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("vendor,kind,opened,"));
+        assert!(lines.iter().any(|l| l.starts_with("PrintCo,oem,4,3,2,")), "{text}");
+    }
+}

@@ -208,6 +208,8 @@ test_both! {
                 body: Box::new(|who| Some(json!({"name": format!("Vendor of {who}"), "kind": "isv"}))),
                 expect: admins_only(201) },
             row("update_vendor", M::PATCH, format!("/api/v1/vendors/{vendor_b}"), Some(json!({"targets": {"acknowledge_minutes": 60, "answer_minutes": 480}})), admins_only(200)),
+            row("vendor_scorecard", M::GET, "/api/v1/vendor-scorecard".into(), None, forbidden_to_outsiders(200)),
+            row("vendor_scorecard_csv", M::GET, "/api/v1/vendor-scorecard.csv".into(), None, forbidden_to_outsiders(200)),
             row("list_vendor_users", M::GET, format!("/api/v1/vendors/{vendor_a}/users"), None, admins_only(200)),
             row("preview_escalation", M::POST, format!("/api/v1/tickets/{tid}/escalations/preview"), Some(escalate(&vendor_b)), forbidden_to_outsiders(200)),
             row("escalate_ticket", M::POST, format!("/api/v1/tickets/{tid}/escalations"), Some(escalate(&vendor_b)), forbidden_to_outsiders(201)),

@@ -144,3 +144,56 @@ pub struct VendorUserList {
     /// The vendor's users, by name.
     pub items: Vec<VendorUserResponse>,
 }
+
+/// `GET /api/v1/vendor-scorecard` (and `.csv`): the period and vendor.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ScorecardQuery {
+    /// The period's start (RFC 3339); 30 days before `to` if absent.
+    pub from: Option<DateTime<Utc>>,
+    /// The period's end, exclusive (RFC 3339); now if absent.
+    pub to: Option<DateTime<Utc>>,
+    /// Only this vendor.
+    pub vendor: Option<String>,
+}
+
+/// One vendor's figures over the escalations made in the period (cancelled ones count as
+/// opened only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VendorScoreBody {
+    /// The vendor.
+    pub vendor: VendorSummary,
+    /// Escalations made in the period.
+    pub opened: i64,
+    /// Of those not cancelled, how many the vendor acknowledged.
+    pub acknowledged: i64,
+    /// Of those not cancelled, how many the vendor answered.
+    pub answered: i64,
+    /// Median minutes to acknowledge.
+    pub acknowledge_median_minutes: Option<f64>,
+    /// 90th percentile minutes to acknowledge.
+    pub acknowledge_p90_minutes: Option<f64>,
+    /// Median minutes to the first answer.
+    pub answer_median_minutes: Option<f64>,
+    /// 90th percentile minutes to the first answer.
+    pub answer_p90_minutes: Option<f64>,
+    /// Share (0 to 1) of the escalations not cancelled that were answered by their answer-by
+    /// time; `null` with none.
+    pub answered_within_target: Option<f64>,
+    /// Share of the escalations not cancelled that the vendor returned.
+    pub returned: Option<f64>,
+    /// Share of the answered ones whose answer the agent reopened.
+    pub reopened_after_answer: Option<f64>,
+}
+
+/// The vendor scorecard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ScorecardResponse {
+    /// The period's start.
+    pub from: DateTime<Utc>,
+    /// The period's end (exclusive).
+    pub to: DateTime<Utc>,
+    /// Every vendor (or the one asked for), by name.
+    pub items: Vec<VendorScoreBody>,
+}

@@ -81,6 +81,8 @@ use crate::{
         vendors::create,
         vendors::update,
         vendors::users,
+        vendors::scorecard,
+        vendors::scorecard_csv,
         escalations::preview,
         escalations::escalate,
         escalations::for_ticket,

@@ -26,6 +26,7 @@ pub mod password_resets;
 pub mod prepared;
 pub mod reads;
 pub mod schema;
+pub mod scorecard;
 pub mod search;
 pub mod sessions;
 pub mod settings;

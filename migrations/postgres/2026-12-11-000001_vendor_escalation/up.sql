@@ -50,6 +50,7 @@ CREATE TABLE escalations (
 CREATE INDEX escalations_ticket ON escalations (ticket_id, requested_at);
 CREATE INDEX escalations_vendor_queue ON escalations (vendor_id, status, due_at, updated_at);
 CREATE INDEX escalations_vendor_period ON escalations (vendor_id, requested_at);
+CREATE INDEX escalations_requested ON escalations (requested_at);
 CREATE INDEX escalations_due ON escalations (due_at) WHERE due_at IS NOT NULL;
 
 -- The thread of an escalation: replies between agent and vendor, notes among the vendor's

@@ -4,8 +4,10 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use kefu_api_types::Problem;
 use kefu_api_types::vendors::{
-    CreateVendorRequest, UpdateVendorRequest, VendorList, VendorResponse, VendorUserList,
+    CreateVendorRequest, ScorecardQuery, ScorecardResponse, UpdateVendorRequest, VendorList,
+    VendorResponse, VendorUserList,
 };
+use kefu_app::escalations::scorecard as card;
 use kefu_app::tickets::TicketRef;
 use kefu_app::vendors::manage;
 use kefu_domain::ids::VendorId;
@@ -19,6 +21,8 @@ use crate::state::AppState;
 /// Routes under `/api/v1`.
 pub fn routes(config: &mut web::ServiceConfig) {
     config
+        .route("/vendor-scorecard", web::get().to(scorecard))
+        .route("/vendor-scorecard.csv", web::get().to(scorecard_csv))
         .route("/vendors", web::get().to(list))
         .route("/vendors", web::post().to(create))
         .route("/vendors/{id}", web::get().to(show))
@@ -131,4 +135,47 @@ pub async fn users(
 ) -> Result<web::Json<VendorUserList>, ApiError> {
     let id = vendor_id(&path)?;
     Ok(web::Json(manage::users(&state.app, auth.actor, id).await?))
+}
+
+/// The vendor scorecard over a period (agents): escalations opened, time to acknowledge and
+/// to answer (median and 90th percentile), answered within target, returned, reopened.
+#[utoipa::path(
+    get, path = "/api/v1/vendor-scorecard", operation_id = "vendor_scorecard", tag = "vendors",
+    params(ScorecardQuery),
+    responses((status = 200, body = ScorecardResponse), (status = 400, body = Problem), (status = 403, body = Problem)),
+    security(("session" = []), ("bearer" = []))
+)]
+pub async fn scorecard(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<ScorecardQuery>,
+) -> Result<web::Json<ScorecardResponse>, ApiError> {
+    Ok(web::Json(
+        card::scorecard(&state.app, auth.actor, query.into_inner()).await?,
+    ))
+}
+
+/// The vendor scorecard as CSV (agents), one line per vendor.
+#[utoipa::path(
+    get, path = "/api/v1/vendor-scorecard.csv", operation_id = "vendor_scorecard_csv", tag = "vendors",
+    params(ScorecardQuery),
+    responses((status = 200, description = "text/csv, UTF-8", content_type = "text/csv"), (status = 400, body = Problem), (status = 403, body = Problem)),
+    security(("session" = []), ("bearer" = []))
+)]
+pub async fn scorecard_csv(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: web::Query<ScorecardQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let scores = card::scorecard(&state.app, auth.actor, query.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"vendor-scorecard-{}.csv\"",
+                scores.to.format("%Y-%m-%d")
+            ),
+        ))
+        .body(card::csv(&scores)))
 }

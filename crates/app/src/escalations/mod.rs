@@ -8,6 +8,7 @@ pub mod copy;
 pub mod create;
 pub mod moves;
 pub mod queue;
+pub mod scorecard;
 pub mod share;
 pub mod show;
 pub mod thread;
