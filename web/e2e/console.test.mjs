@@ -729,6 +729,13 @@ describe('the agent console', () => {
     assert.ok(copied, 'the copy is a reply that names its escalation');
     assert.equal(copied.body, 'Install firmware 2.02: it fixes blank pages.');
     assert.equal(copied.visibility, 'public');
+
+    // The scorecard counts the case for its vendor.
+    page = await open('/escalations/scorecard');
+    const row = page.getByRole('row', { name: new RegExp(`PrintCo ${stamp}`) });
+    await row.waitFor();
+    assert.match(await row.textContent(), /100%/, 'answered within target');
+    await assertAccessible('vendor scorecard');
   });
 
   it('signs out', async () => {

@@ -23,6 +23,7 @@ import { Portal } from '../vendor/Portal';
 import { VendorsPage } from '../admin/VendorsPage';
 import { EscalationQueue } from '../escalations/EscalationQueue';
 import { EscalationPage } from '../escalations/EscalationPage';
+import { ScorecardPage } from '../escalations/ScorecardPage';
 
 const LOCALE_KEY = 'kefu.locale';
 
@@ -192,6 +193,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (ticket) return <TicketPage reference={ticket.ref ?? ''} />;
   if (path === '/calls') return <LogCallPage />;
   if (path === '/escalations') return <EscalationsRoute />;
+  if (path === '/escalations/scorecard') return <ScorecardPage />;
   const escalation = match('/escalations/:id', path);
   if (escalation) return <EscalationRoute id={escalation.id ?? ''} />;
   if (admin && path === '/admin/vendors') return <VendorsPage />;
@@ -210,6 +212,7 @@ function EscalationsRoute() {
   const overdue = new URLSearchParams(window.location.search).get('overdue') === 'true';
   return (
     <EscalationQueue
+      key={String(overdue)}
       base="/escalations"
       title={overdue ? t('esc.overdueTitle') : t('esc.title')}
       overdueOnly={overdue}

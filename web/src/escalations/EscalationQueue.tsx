@@ -26,6 +26,12 @@ export function EscalationQueue(props: { base: string; title: string; overdueOnl
   return (
     <section class="escalation-queue" aria-labelledby="esc-queue-title">
       <h1 id="esc-queue-title">{props.title}</h1>
+      {props.base === '/escalations' && (
+        <p>
+          <Link href="/escalations">{t('esc.title')}</Link> · <Link href="/escalations?overdue=true">{t('esc.overdueTitle')}</Link> ·{' '}
+          <Link href="/escalations/scorecard">{t('esc.scorecardLink')}</Link>
+        </p>
+      )}
       <form
         class="esc-filters"
         role="search"

@@ -635,6 +635,19 @@ export const en = {
   'notifications.escalationReplyHint': "When the business writes on one of your organisation's cases.",
   'portal.notifications': "Notifications",
   'portal.cases': "Cases",
+  'score.title': "Vendor scorecard",
+  'score.from': "From",
+  'score.to': "To",
+  'score.csv': "Download CSV",
+  'score.opened': "Opened",
+  'score.ackMedian': "Acknowledge (median)",
+  'score.ackP90': "Acknowledge (p90)",
+  'score.answerMedian': "Answer (median)",
+  'score.answerP90': "Answer (p90)",
+  'score.inTarget': "Answered within target",
+  'score.returned': "Returned",
+  'score.reopened': "Reopened after answer",
+  'esc.scorecardLink': "Vendor scorecard",
 } as const;
 
 export type MessageKey = keyof typeof en;
