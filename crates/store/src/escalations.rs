@@ -15,6 +15,18 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+/// The `due_at` of an escalation not in its vendor's hands: after every real due time, so a
+/// queue in `due_at` order lists those last.
+fn not_due() -> DateTime<Utc> {
+    NOT_DUE.and_utc()
+}
+
+/// 9999-12-31, the end of the calendar both backends store.
+const NOT_DUE: NaiveDateTime = match chrono::NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(day) => day.and_time(chrono::NaiveTime::MIN),
+    None => NaiveDateTime::MIN,
+};
+
 /// A row of `escalations`.
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Debug)]
 #[diesel(table_name = escalations, treat_none_as_null = true)]
@@ -50,7 +62,7 @@ impl From<&Escalation> for EscalationRow {
             requested_at: to_db(e.requested_at),
             acknowledge_by: to_db(e.acknowledge_by),
             answer_by: to_db(e.answer_by),
-            due_at: e.due_at().map(to_db),
+            due_at: Some(to_db(e.due_at().unwrap_or_else(not_due))),
             acknowledged_at: e.acknowledged_at.map(to_db),
             answered_at: e.answered_at.map(to_db),
             returned_at: e.returned_at.map(to_db),
@@ -210,14 +222,14 @@ fn filtered<'a>(filter: &QueueFilter) -> escalations::BoxedQuery<'a, Db> {
 }
 
 /// A queue of escalations: the next due first (so overdue ones lead), then those not in the
-/// vendor's hands, most recently changed first; with the number matching in all.
+/// vendor's hands, most recently changed first — the order of the queue indexes; with the
+/// number matching in all.
 pub fn queue(
     conn: &mut DbConnection,
     filter: &QueueFilter,
 ) -> Result<(Vec<Escalation>, i64), StoreError> {
     let rows: Vec<EscalationRow> = filtered(filter)
         .order((
-            escalations::due_at.is_null().asc(),
             escalations::due_at.asc(),
             escalations::updated_at.desc(),
             escalations::id.desc(),

@@ -1,11 +1,16 @@
 //! The vendor scorecard, computed by the database: per vendor, over the escalations made in a
 //! period, how many there were, how fast the vendor acknowledged and answered (median and
-//! 90th percentile, nearest rank, the same on both backends), and how often they answered
-//! within target, returned the case, or had an answer reopened.
+//! 90th percentile, nearest rank: the first value at or above that share of the sorted ones),
+//! and how often they answered within target, returned the case, or had an answer reopened.
+//!
+//! PostgreSQL does it in one statement (`percentile_disc`). SQLite has no percentile
+//! aggregate and sorts slowly in window functions, so it counts first, then reads each
+//! vendor's percentiles by walking an index of their response times to the right rank.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Nullable, Text, Timestamp};
+use diesel::sqlite::SqliteConnection;
 use kefu_domain::ids::VendorId;
 
 use crate::convert::{parse, to_db};
@@ -68,60 +73,63 @@ struct Row {
     answer_p90: Option<f64>,
 }
 
-/// The query, with the backend's parts left as placeholders: `{ACK_SECONDS}` and
-/// `{ANSWER_SECONDS}` (seconds from the request), `{FROM}`, `{TO}` and `{VENDOR}` (the
-/// parameters).
-const QUERY: &str = "
-WITH period AS (
-    SELECT vendor_id, status, answer_by, answered_at, returned_at, reopened,
-           {ACK_SECONDS} AS ack_seconds,
-           {ANSWER_SECONDS} AS answer_seconds
-    FROM escalations
-    WHERE requested_at >= {FROM} AND requested_at < {TO} {VENDOR}
-),
-ranked AS (
-    SELECT vendor_id, ack_seconds, answer_seconds,
-           CASE WHEN ack_seconds IS NULL THEN NULL ELSE
-               ROW_NUMBER() OVER (PARTITION BY vendor_id, ack_seconds IS NULL ORDER BY ack_seconds) END AS ack_rank,
-           COUNT(ack_seconds) OVER (PARTITION BY vendor_id) AS ack_count,
-           CASE WHEN answer_seconds IS NULL THEN NULL ELSE
-               ROW_NUMBER() OVER (PARTITION BY vendor_id, answer_seconds IS NULL ORDER BY answer_seconds) END AS answer_rank,
-           COUNT(answer_seconds) OVER (PARTITION BY vendor_id) AS answer_count
-    FROM period
-    WHERE status <> 'cancelled'
-),
-percentiles AS (
-    SELECT vendor_id,
-           MIN(CASE WHEN ack_rank >= 0.5 * ack_count THEN ack_seconds END) AS acknowledge_p50,
-           MIN(CASE WHEN ack_rank >= 0.9 * ack_count THEN ack_seconds END) AS acknowledge_p90,
-           MIN(CASE WHEN answer_rank >= 0.5 * answer_count THEN answer_seconds END) AS answer_p50,
-           MIN(CASE WHEN answer_rank >= 0.9 * answer_count THEN answer_seconds END) AS answer_p90
-    FROM ranked
-    GROUP BY vendor_id
-),
-counts AS (
-    SELECT vendor_id,
-           COUNT(*) AS opened,
-           SUM(CASE WHEN status <> 'cancelled' THEN 1 ELSE 0 END) AS counted,
-           SUM(CASE WHEN status <> 'cancelled' AND ack_seconds IS NOT NULL THEN 1 ELSE 0 END) AS acknowledged,
-           SUM(CASE WHEN status <> 'cancelled' AND answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered,
-           SUM(CASE WHEN status <> 'cancelled' AND answered_at IS NOT NULL AND answered_at <= answer_by THEN 1 ELSE 0 END) AS answered_in_time,
-           SUM(CASE WHEN status <> 'cancelled' AND returned_at IS NOT NULL THEN 1 ELSE 0 END) AS returned,
-           SUM(CASE WHEN status <> 'cancelled' AND answered_at IS NOT NULL AND reopened > 0 THEN 1 ELSE 0 END) AS reopened
-    FROM period
-    GROUP BY vendor_id
-)
-SELECT counts.vendor_id AS vendor_id,
-       CAST(opened AS BIGINT) AS opened, CAST(counted AS BIGINT) AS counted,
-       CAST(acknowledged AS BIGINT) AS acknowledged, CAST(answered AS BIGINT) AS answered,
-       CAST(answered_in_time AS BIGINT) AS answered_in_time, CAST(returned AS BIGINT) AS returned,
-       CAST(reopened AS BIGINT) AS reopened,
-       CAST(acknowledge_p50 AS DOUBLE PRECISION) AS acknowledge_p50,
-       CAST(acknowledge_p90 AS DOUBLE PRECISION) AS acknowledge_p90,
-       CAST(answer_p50 AS DOUBLE PRECISION) AS answer_p50,
-       CAST(answer_p90 AS DOUBLE PRECISION) AS answer_p90
-FROM counts LEFT JOIN percentiles ON percentiles.vendor_id = counts.vendor_id
-ORDER BY counts.vendor_id";
+/// The counts, per vendor; `{PERCENTILES}` adds PostgreSQL's percentile columns.
+const COUNTS: &str = "
+SELECT vendor_id,
+       CAST(COUNT(*) AS BIGINT) AS opened,
+       CAST(SUM(CASE WHEN status <> 'cancelled' THEN 1 ELSE 0 END) AS BIGINT) AS counted,
+       CAST(SUM(CASE WHEN status <> 'cancelled' AND acknowledged_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS acknowledged,
+       CAST(SUM(CASE WHEN status <> 'cancelled' AND answered_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS answered,
+       CAST(SUM(CASE WHEN status <> 'cancelled' AND answered_at IS NOT NULL AND answered_at <= answer_by THEN 1 ELSE 0 END) AS BIGINT) AS answered_in_time,
+       CAST(SUM(CASE WHEN status <> 'cancelled' AND returned_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS returned,
+       CAST(SUM(CASE WHEN status <> 'cancelled' AND answered_at IS NOT NULL AND reopened > 0 THEN 1 ELSE 0 END) AS BIGINT) AS reopened
+       {PERCENTILES}
+FROM escalations {INDEX}
+WHERE requested_at >= {FROM} AND requested_at < {TO} {VENDOR}
+GROUP BY vendor_id
+ORDER BY vendor_id";
+
+const PG_PERCENTILES: &str = ",
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY acknowledge_seconds) FILTER (WHERE status <> 'cancelled') AS acknowledge_p50,
+       percentile_disc(0.9) WITHIN GROUP (ORDER BY acknowledge_seconds) FILTER (WHERE status <> 'cancelled') AS acknowledge_p90,
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY answer_seconds) FILTER (WHERE status <> 'cancelled') AS answer_p50,
+       percentile_disc(0.9) WITHIN GROUP (ORDER BY answer_seconds) FILTER (WHERE status <> 'cancelled') AS answer_p90";
+
+/// `COUNTS` with the backend's parts filled in.
+fn counts_sql(percentiles: &str, index: &str, from: &str, to: &str, vendor: &str) -> String {
+    COUNTS
+        .replace("{PERCENTILES}", percentiles)
+        .replace("{INDEX}", index)
+        .replace("{FROM}", from)
+        .replace("{TO}", to)
+        .replace("{VENDOR}", vendor)
+}
+
+#[derive(QueryableByName)]
+struct Counts {
+    #[diesel(sql_type = Text)]
+    vendor_id: String,
+    #[diesel(sql_type = BigInt)]
+    opened: i64,
+    #[diesel(sql_type = BigInt)]
+    counted: i64,
+    #[diesel(sql_type = BigInt)]
+    acknowledged: i64,
+    #[diesel(sql_type = BigInt)]
+    answered: i64,
+    #[diesel(sql_type = BigInt)]
+    answered_in_time: i64,
+    #[diesel(sql_type = BigInt)]
+    returned: i64,
+    #[diesel(sql_type = BigInt)]
+    reopened: i64,
+}
+
+#[derive(QueryableByName)]
+struct Value {
+    #[diesel(sql_type = Nullable<Double>)]
+    value: Option<f64>,
+}
 
 /// Each vendor's figures (or only `vendor`'s) over escalations made in `[from, to)`.
 pub fn scores(
@@ -132,55 +140,106 @@ pub fn scores(
 ) -> Result<Vec<VendorScore>, StoreError> {
     let (from, to) = (to_db(from), to_db(to));
     let vendor_key = vendor.map(|v| v.to_string()).unwrap_or_default();
-    let rows: Vec<Row> = match conn {
+    match conn {
         DbConnection::Postgres(pg) => {
-            let seconds = |column: &str| format!("EXTRACT(EPOCH FROM ({column} - requested_at))");
-            let sql = QUERY
-                .replace("{ACK_SECONDS}", &seconds("acknowledged_at"))
-                .replace("{ANSWER_SECONDS}", &seconds("answered_at"))
-                .replace("{FROM}", "$1")
-                .replace("{TO}", "$2")
-                .replace("{VENDOR}", "AND ($3 = '' OR vendor_id = $3)");
-            diesel::sql_query(sql)
+            let sql = counts_sql(
+                PG_PERCENTILES,
+                "",
+                "$1",
+                "$2",
+                "AND ($3 = '' OR vendor_id = $3)",
+            );
+            let rows: Vec<Row> = diesel::sql_query(sql)
                 .bind::<Timestamp, _>(from)
                 .bind::<Timestamp, _>(to)
                 .bind::<Text, _>(&vendor_key)
-                .load(pg)?
+                .load(pg)?;
+            rows.into_iter().map(score_of).collect()
         }
         DbConnection::Sqlite(lite) => {
-            let seconds =
-                |column: &str| format!("(julianday({column}) - julianday(requested_at)) * 86400.0");
-            let sql = QUERY
-                .replace("{ACK_SECONDS}", &seconds("acknowledged_at"))
-                .replace("{ANSWER_SECONDS}", &seconds("answered_at"))
-                .replace("{FROM}", "?1")
-                .replace("{TO}", "?2")
-                .replace("{VENDOR}", "AND (?3 = '' OR vendor_id = ?3)")
-                .replace("DOUBLE PRECISION", "REAL")
-                .replace("BIGINT", "INTEGER");
-            diesel::sql_query(sql)
+            let sql = counts_sql(
+                "",
+                "INDEXED BY escalations_scorecard",
+                "?1",
+                "?2",
+                "AND (?3 = '' OR vendor_id = ?3)",
+            );
+            let counts: Vec<Counts> = diesel::sql_query(sql)
                 .bind::<Timestamp, _>(from)
                 .bind::<Timestamp, _>(to)
                 .bind::<Text, _>(&vendor_key)
-                .load(lite)?
+                .load(lite)?;
+            counts
+                .into_iter()
+                .map(|c| {
+                    let mut rank = |column: &str, n: i64, share: f64| {
+                        sqlite_rank(lite, column, &c.vendor_id, (from, to), n, share)
+                    };
+                    let score = VendorScore {
+                        vendor: parse(&c.vendor_id)?,
+                        acknowledge_p50: rank("acknowledge", c.acknowledged, 0.5)?,
+                        acknowledge_p90: rank("acknowledge", c.acknowledged, 0.9)?,
+                        answer_p50: rank("answer", c.answered, 0.5)?,
+                        answer_p90: rank("answer", c.answered, 0.9)?,
+                        opened: c.opened,
+                        counted: c.counted,
+                        acknowledged: c.acknowledged,
+                        answered: c.answered,
+                        answered_in_time: c.answered_in_time,
+                        returned: c.returned,
+                        reopened: c.reopened,
+                    };
+                    Ok(score)
+                })
+                .collect()
         }
-    };
-    rows.into_iter()
-        .map(|r| {
-            Ok(VendorScore {
-                vendor: parse(&r.vendor_id)?,
-                opened: r.opened,
-                counted: r.counted,
-                acknowledged: r.acknowledged,
-                answered: r.answered,
-                answered_in_time: r.answered_in_time,
-                returned: r.returned,
-                reopened: r.reopened,
-                acknowledge_p50: r.acknowledge_p50,
-                acknowledge_p90: r.acknowledge_p90,
-                answer_p50: r.answer_p50,
-                answer_p90: r.answer_p90,
-            })
-        })
-        .collect()
+    }
+}
+
+/// The nearest-rank `share` percentile of a vendor's `{what}_seconds` among its `n`
+/// escalations in the period that were not cancelled: the value at rank ⌈share·n⌉, read by
+/// walking the vendor's index of them in order.
+fn sqlite_rank(
+    lite: &mut SqliteConnection,
+    what: &str,
+    vendor: &str,
+    (from, to): (chrono::NaiveDateTime, chrono::NaiveDateTime),
+    n: i64,
+    share: f64,
+) -> Result<Option<f64>, StoreError> {
+    if n <= 0 {
+        return Ok(None);
+    }
+    // ⌈share·n⌉ − 1 rows come before it; n is at most the table's size, far below 2^52.
+    let skip = ((share * n as f64).ceil() as i64 - 1).max(0);
+    let sql = format!(
+        "SELECT {what}_seconds AS value FROM escalations INDEXED BY escalations_{what}_time \
+         WHERE vendor_id = ?1 AND {what}_seconds IS NOT NULL \
+           AND requested_at >= ?2 AND requested_at < ?3 AND status <> 'cancelled' \
+         ORDER BY {what}_seconds LIMIT 1 OFFSET ?4"
+    );
+    let found: Vec<Value> = diesel::sql_query(sql)
+        .bind::<Text, _>(vendor)
+        .bind::<Timestamp, _>(from)
+        .bind::<Timestamp, _>(to)
+        .bind::<BigInt, _>(skip)
+        .load(lite)?;
+    Ok(found.into_iter().next().and_then(|v| v.value))
+}
+
+fn score_of(r: Row) -> Result<VendorScore, StoreError> {
+    Ok(VendorScore {
+        vendor: parse(&r.vendor_id)?,
+        opened: r.opened,
+        counted: r.counted,
+        acknowledged: r.acknowledged,
+        answered: r.answered,
+        answered_in_time: r.answered_in_time,
+        returned: r.returned,
+        reopened: r.reopened,
+        acknowledge_p50: r.acknowledge_p50,
+        acknowledge_p90: r.acknowledge_p90,
+        answer_p50: r.answer_p50,
+        answer_p90: r.answer_p90,
+    })
 }

@@ -208,3 +208,14 @@ pub struct VendorUser {
     /// Whether they may sign in.
     pub active: bool,
 }
+
+/// The vendor a user works for, whole, if any.
+pub fn of_user_whole(conn: &mut DbConnection, user: UserId) -> Result<Option<Vendor>, StoreError> {
+    let found: Option<VendorRow> = vendor_users::table
+        .inner_join(vendors::table)
+        .filter(vendor_users::user_id.eq(user.to_string()))
+        .select(VendorRow::as_select())
+        .first(conn)
+        .optional()?;
+    found.map(Vendor::try_from).transpose()
+}

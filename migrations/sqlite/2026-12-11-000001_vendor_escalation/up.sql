@@ -25,8 +25,8 @@ CREATE TABLE vendor_users (
 CREATE INDEX vendor_users_vendor ON vendor_users (vendor_id);
 
 -- A case handed to a vendor. `contact` holds the customer's details as JSON when sharing
--- them was chosen. `due_at` is the next time the vendor is due to act (NULL when it is not in
--- their hands), kept so a vendor's queue reads overdue first from an index. Who escalated is
+-- them was chosen. `due_at` is the next time the vendor is due to act (9999-12-31 when it is
+-- not in their hands), kept so a queue reads next due first, overdue leading, in index order. Who escalated is
 -- the author of the thread's first event; a closed or cancelled one ended at `updated_at`.
 CREATE TABLE escalations (
     id TEXT PRIMARY KEY,
@@ -45,13 +45,25 @@ CREATE TABLE escalations (
     answered_at TIMESTAMP,
     returned_at TIMESTAMP,
     reopened INTEGER NOT NULL,
-    updated_at TIMESTAMP NOT NULL
+    updated_at TIMESTAMP NOT NULL,
+    -- Seconds from the request to the first acknowledgement and answer, for the scorecard.
+    acknowledge_seconds REAL GENERATED ALWAYS AS
+        ((julianday(acknowledged_at) - julianday(requested_at)) * 86400.0) VIRTUAL,
+    answer_seconds REAL GENERATED ALWAYS AS
+        ((julianday(answered_at) - julianday(requested_at)) * 86400.0) VIRTUAL
 );
 CREATE INDEX escalations_ticket ON escalations (ticket_id, requested_at);
-CREATE INDEX escalations_vendor_queue ON escalations (vendor_id, status, due_at, updated_at);
-CREATE INDEX escalations_vendor_period ON escalations (vendor_id, requested_at);
-CREATE INDEX escalations_requested ON escalations (requested_at);
-CREATE INDEX escalations_due ON escalations (due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX escalations_vendor_queue ON escalations (vendor_id, due_at, updated_at DESC, id DESC);
+CREATE INDEX escalations_vendor_status ON escalations (vendor_id, status);
+CREATE INDEX escalations_queue ON escalations (due_at, updated_at DESC, id DESC);
+-- The scorecard's counts read this index alone.
+CREATE INDEX escalations_scorecard ON escalations (vendor_id, requested_at, status,
+    acknowledged_at, answered_at, answer_by, returned_at, reopened);
+-- SQLite finds each vendor's percentiles by walking these in order (PostgreSQL sorts).
+CREATE INDEX escalations_acknowledge_time ON escalations (vendor_id, acknowledge_seconds,
+    requested_at, status);
+CREATE INDEX escalations_answer_time ON escalations (vendor_id, answer_seconds, requested_at,
+    status);
 
 -- The thread of an escalation: replies between agent and vendor, notes among the vendor's
 -- users, events, and the shared items (a redacted copy of a ticket message).

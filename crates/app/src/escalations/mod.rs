@@ -74,11 +74,6 @@ pub(crate) fn load(
     Ok((escalation, side))
 }
 
-/// The vendor a vendor user works for; a vendor account without one sees nothing.
-pub(crate) fn own_vendor(conn: &mut DbConnection, actor: &Actor) -> Result<VendorId, AppError> {
-    vendors::of_user(conn, actor.user)?.ok_or(AppError::NotFound("escalation"))
-}
-
 /// A short reference for mail and phone calls: `E-` and the id's last eight characters.
 pub fn reference(id: EscalationId) -> String {
     let simple = id.as_uuid().simple().to_string().to_uppercase();
@@ -100,13 +95,27 @@ pub(crate) fn responses(
     side: Side,
     now: DateTime<Utc>,
 ) -> Result<Vec<EscalationResponse>, AppError> {
+    responses_with(conn, list, side, now, None)
+}
+
+/// Like [`responses`], with the vendor of them all already at hand (a vendor user's queue).
+pub(crate) fn responses_with(
+    conn: &mut DbConnection,
+    list: Vec<Escalation>,
+    side: Side,
+    now: DateTime<Utc>,
+    known: Option<&kefu_domain::vendor::Vendor>,
+) -> Result<Vec<EscalationResponse>, AppError> {
     let mut vendor_ids: Vec<VendorId> = list.iter().map(|e| e.vendor).collect();
     vendor_ids.sort();
     vendor_ids.dedup();
     let mut vendor_list: HashMap<VendorId, kefu_api_types::vendors::VendorSummary> = HashMap::new();
     for id in vendor_ids {
-        let vendor = vendors::find(conn, id)?;
-        vendor_list.insert(id, crate::vendors::summary(&vendor));
+        let summary = match known.filter(|v| v.id == id) {
+            Some(vendor) => crate::vendors::summary(vendor),
+            None => crate::vendors::summary(&vendors::find(conn, id)?),
+        };
+        vendor_list.insert(id, summary);
     }
     let tickets: HashMap<TicketId, Ticket> = if side == Side::Staff {
         let ids: Vec<TicketId> = list.iter().map(|e| e.ticket).collect();

@@ -7,7 +7,7 @@ use kefu_domain::permissions::Actor;
 use kefu_domain::time;
 use kefu_store::escalations::{self, QueueFilter};
 
-use super::{own_vendor, responses, side_of};
+use super::{responses, responses_with, side_of};
 use crate::App;
 use crate::error::AppError;
 
@@ -69,10 +69,15 @@ pub async fn list(
     app.store
         .read(move |conn| {
             let now = time::now();
-            let vendor = match side {
-                Side::Vendor => Some(own_vendor(conn, &actor)?),
-                Side::Staff => asked_vendor,
+            // A vendor user's organisation, read once for the filter and the answers.
+            let own = match side {
+                Side::Vendor => Some(
+                    kefu_store::vendors::of_user_whole(conn, actor.user)?
+                        .ok_or(AppError::NotFound("escalation"))?,
+                ),
+                Side::Staff => None,
             };
+            let vendor = own.as_ref().map(|v| v.id).or(asked_vendor);
             let mut statuses = statuses;
             if side == Side::Vendor {
                 statuses.retain(|s| *s != EscalationStatus::Cancelled);
@@ -94,7 +99,7 @@ pub async fn list(
             };
             let (list, total) = escalations::queue(conn, &filter)?;
             Ok::<_, AppError>(EscalationList {
-                items: responses(conn, list, side, now)?,
+                items: responses_with(conn, list, side, now, own.as_ref())?,
                 total,
             })
         })
