@@ -224,9 +224,11 @@ test_both! {
         assert_eq!(status, StatusCode::CREATED, "{reply}");
         assert_eq!(reply["body"], "Install firmware 2.02; it fixes blank pages.");
         assert_eq!(reply["visibility"], "public");
-        assert_eq!(reply["data"]["copied_from"]["escalation"], case.as_str());
+        assert_eq!(reply["data"], Value::Null, "the customer's reply says nothing of the vendor");
+        let (_, timeline) = desk.agent.get(&format!("/api/v1/tickets/{tid}/messages")).await;
+        assert!(timeline["items"].as_array().unwrap().iter().any(|m| m["kind"] == "event" && m["visibility"] == "internal" && m["data"]["copied_from"]["message"] == reply["id"]), "{timeline}");
         let (_, detail) = desk.agent.get(&format!("/api/v1/escalations/{case}")).await;
-        assert!(detail["thread"].as_array().unwrap().iter().any(|e| e["data"]["copied"]["message"] == reply["id"]), "{detail}");
+        assert!(detail["thread"].as_array().unwrap().iter().any(|e| e["data"]["copied"]["entry"] == answer.as_str()), "{detail}");
         // A shared item or the agent's own words cannot be copied as the vendor's.
         let own = detail["thread"].as_array().unwrap().iter().find(|e| e["author"]["kind"] == "agent" && e["kind"] == "reply").unwrap()["id"].as_str().unwrap().to_owned();
         let (status, _) = desk.agent.post(&format!("/api/v1/escalations/{case}/messages/{own}/copy"), &json!({})).await;
@@ -316,6 +318,14 @@ test_both! {
         assert_eq!(sent.len(), 1, "{sent:?}");
         assert_eq!(sent[0].to[0].address, "wang@printco.example");
         assert!(sent[0].text.contains("Still blank after 2.02"));
+
+        // A vendor without portal users gets the case at its contact addresses.
+        let courier = vendor(&desk, "ShipFast", "logistics", &[]).await;
+        desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &json!({"vendor": courier, "brief": "Parcel lost"})).await;
+        let sent = crate::mail_handling::outbox_now(&store).await;
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0].to[0].address, "cases@shipfast.example");
+        assert!(sent[0].text.contains("Parcel lost"), "{}", sent[0].text);
     }
 }
 

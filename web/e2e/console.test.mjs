@@ -725,10 +725,13 @@ describe('the agent console', () => {
     await escalations.getByRole('button', { name: 'Copy into a customer reply' }).click();
     await page.getByText('Copied into a reply to the customer').waitFor();
     const timeline = await api.get(`/api/v1/tickets/${ticket.id}/messages`);
-    const copied = timeline.items.find((m) => m.kind === 'reply' && m.data?.copied_from);
-    assert.ok(copied, 'the copy is a reply that names its escalation');
+    const noted = timeline.items.find((m) => m.kind === 'event' && m.data?.copied_from);
+    assert.ok(noted, 'an internal event records the copy');
+    assert.equal(noted.visibility, 'internal');
+    const copied = timeline.items.find((m) => m.id === noted.data.copied_from.message);
     assert.equal(copied.body, 'Install firmware 2.02: it fixes blank pages.');
     assert.equal(copied.visibility, 'public');
+    assert.equal(copied.data, null, 'the customer sees nothing of the escalation');
 
     // The scorecard counts the case for its vendor.
     page = await open('/escalations/scorecard');

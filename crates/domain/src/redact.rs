@@ -83,7 +83,7 @@ static NAMED_ORDER: LazyLock<Regex> = LazyLock::new(|| {
 /// Anything that may be a phone number: digits with spaces, dashes, dots and brackets.
 static PHONE_LIKE: LazyLock<Regex> = LazyLock::new(|| pattern(r"\+?\(?\d[\d \-().]{5,22}\d"));
 /// A long run of digits alone: order numbers of online shops (`2024112312345678`).
-static LONG_NUMBER: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?-u:\b)\d{10,}(?-u:\b)"));
+static LONG_NUMBER: LazyLock<Regex> = LazyLock::new(|| pattern(r"\d{10,}"));
 
 /// Masks what `sharing` does not share in `text`; `customer_name` is masked as a whole
 /// phrase wherever it appears, unless the contact details are shared.
@@ -117,8 +117,10 @@ pub fn redact(text: &str, sharing: Sharing, customer_name: Option<&str>) -> Reda
         for m in PHONE_LIKE.find_iter(text) {
             let before = text[..m.start()].chars().next_back();
             let after = text[m.end()..].chars().next();
-            let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-            if !glued(before) && !glued(after) && is_phone(m.as_str()) {
+            // A number may follow a word ("Tel13800138000", "手机１３８…") but not be the
+            // middle of a longer one.
+            let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !is_cjk(c));
+            if before.is_none_or(|c| digit(c).is_none()) && !glued(after) && is_phone(m.as_str()) {
                 add(m.start(), m.end(), Kind::Phone, &mut spans);
             }
         }
@@ -133,7 +135,13 @@ pub fn redact(text: &str, sharing: Sharing, customer_name: Option<&str>) -> Reda
     }
     if !sharing.order_numbers {
         for m in LONG_NUMBER.find_iter(text) {
-            add(m.start(), m.end(), Kind::Order, &mut spans);
+            // Not the digits of a serial or tracking number such as `SF1234567890123`.
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() && !is_cjk(c));
+            if !glued(before) && !glued(after) {
+                add(m.start(), m.end(), Kind::Order, &mut spans);
+            }
         }
     }
     spans.sort_unstable_by_key(|&(start, _, _)| start);
@@ -174,7 +182,7 @@ pub fn redact(text: &str, sharing: Sharing, customer_name: Option<&str>) -> Reda
 /// (`0`, a 2–3 digit area code and a 7–8 digit number) or a North American number written
 /// with separators.
 fn is_phone(candidate: &str) -> bool {
-    let digits: String = candidate.chars().filter(char::is_ascii_digit).collect();
+    let digits: String = candidate.chars().filter_map(digit).collect();
     let n = digits.len();
     let separated = candidate
         .chars()
@@ -194,6 +202,22 @@ fn is_phone(candidate: &str) -> bool {
         return true;
     }
     n == 10 && separated && !looks_like_date(candidate)
+}
+
+/// A decimal digit, ASCII or full width (`１`, typed on Chinese keyboards), as ASCII.
+fn digit(c: char) -> Option<char> {
+    match c {
+        '0'..='9' => Some(c),
+        '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
+        _ => None,
+    }
+}
+
+/// A Chinese, Japanese or Korean character: text in those languages runs words together, so
+/// a number right after one is not part of a longer word.
+fn is_cjk(c: char) -> bool {
+    matches!(u32::from(c), 0x3000..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+        && digit(c).is_none()
 }
 
 /// `2024-11-23` and `2024.11.23` are dates, not numbers to mask.
@@ -278,6 +302,11 @@ mod tests {
             ),
             ("it costs 1,299.00 yuan", "it costs 1,299.00 yuan"),
             ("tracking SF1234567890123", "tracking SF1234567890123"),
+            // Full-width digits, and numbers glued to the word before them.
+            ("电话１３８００１３８０００", "电话[☎ •••]"),
+            ("手机：１３８ ００１３ ８０００", "手机：[☎ •••]"),
+            ("Tel13800138000 or 010-12345678", "Tel[☎ •••] or [☎ •••]"),
+            ("订单号２０２４１１２３００１２３", "订单号[# •••]"),
         ];
         for (shared, seen) in cases {
             assert_eq!(redact(shared, NONE, None).text, *seen, "{shared}");

@@ -9,11 +9,11 @@ use kefu_domain::ids::{EscalationId, EscalationMessageId};
 use kefu_domain::message::{AuthorKind, Visibility};
 use kefu_domain::permissions::Actor;
 use kefu_domain::{text, time};
-use kefu_store::escalations;
+use kefu_store::{escalations, messages, tickets, vendors};
 use serde_json::json;
 
 use super::moves::locked_ticket;
-use super::{entry, load, reference};
+use super::{entry, load, reference, ticket_event};
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
 use crate::tickets::TicketRef;
@@ -42,6 +42,7 @@ pub async fn copy_to_reply(
         .store
         .write(move |conn| {
             let now = time::now();
+            super::side_of(&actor)?;
             locked_ticket(conn, id)?;
             let (escalation, side) = load(conn, &actor, id, true)?;
             debug_assert_eq!(side, Side::Staff);
@@ -62,27 +63,38 @@ pub async fn copy_to_reply(
                 channel: None,
                 recipients: None,
             };
-            let data = json!({
-                "copied_from": {
-                    "escalation": id,
-                    "reference": reference(id),
-                    "entry": entry_id,
-                },
-            });
+            // The customer's reply carries nothing of the escalation: the copy is recorded in
+            // an internal event beside it, and in the escalation's thread.
             let (ticket, message) = post_message::write(
                 conn,
                 &actor,
                 TicketRef::Id(escalation.ticket),
                 command,
                 &mail,
-                Some(data),
+                None,
             )?;
+            let after = tickets::find(conn, ticket)?;
+            let vendor = vendors::find(conn, escalation.vendor)?;
+            let noted = ticket_event(
+                &after,
+                &escalation,
+                &vendor.name,
+                Some(&actor),
+                format!(
+                    "Copied {vendor}'s answer ({r}) into a reply / 已将 {vendor} 的答复（{r}）复制到回复中",
+                    vendor = vendor.name,
+                    r = reference(id),
+                ),
+                json!({ "copied_from": { "entry": entry_id, "message": message.id } }),
+                now,
+            );
+            messages::insert(conn, &noted)?;
             let copied = entry(
                 id,
                 EntryKind::Event,
                 Some((&actor, Side::Staff)),
                 String::new(),
-                Some(json!({ "copied": { "entry": entry_id, "message": message.id } })),
+                Some(json!({ "copied": { "entry": entry_id } })),
                 now,
             );
             escalations::insert_messages(conn, &[copied])?;

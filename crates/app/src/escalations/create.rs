@@ -55,7 +55,7 @@ fn preview_files(shared: &Shared) -> Vec<EscalationFile> {
         .iter()
         .map(|f| EscalationFile {
             id: f.id,
-            name: f.name.clone(),
+            name: shared.file_name(f),
             content_type: f.content_type.clone(),
             size: i64::try_from(f.size).unwrap_or(i64::MAX),
             url: String::new(),
@@ -117,7 +117,7 @@ pub async fn escalate(
             let vendor = active_vendor(conn, request.vendor)?;
             let shared = share::prepare(conn, &before, &vendor, &request.brief, &request.share)?;
             let escalation = write(conn, &actor, &before, &vendor, &shared, now)?;
-            crate::mail::notices::escalation_new(conn, &mail, &escalation, &vendor.name, now)?;
+            crate::mail::notices::escalation_new(conn, &mail, &escalation, &vendor, now)?;
             let mut after = before.clone();
             if request.hold_ticket.unwrap_or(true)
                 && status::transition_exists(before.status, Status::OnHold)
@@ -240,7 +240,7 @@ pub(crate) fn write(
             sha256: f.sha256.clone(),
             size: i64::try_from(f.size).unwrap_or(i64::MAX),
             content_type: f.content_type.clone(),
-            name: f.name.clone(),
+            name: shared.file_name(f),
             created_at: now.naive_utc(),
         })
         .collect();

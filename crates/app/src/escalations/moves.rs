@@ -41,9 +41,21 @@ pub async fn move_to(
         .store
         .write(move |conn| {
             let now = time::now();
+            super::side_of(&actor)?;
             let ticket_id = locked_ticket(conn, id)?;
             let (mut escalation, side) = load(conn, &actor, id, true)?;
             let from = escalation.move_to(request.status, side, now)?;
+            let sent_again = from == EscalationStatus::Returned
+                && escalation.status == EscalationStatus::Requested;
+            if sent_again {
+                // A case sent again is a new request: its clock starts now.
+                let vendor = vendors::find(conn, escalation.vendor)?;
+                let (acknowledge_by, answer_by) = vendor.targets.due_times(now);
+                escalation.requested_at = now;
+                escalation.acknowledge_by = acknowledge_by;
+                escalation.answer_by = answer_by;
+                notices::escalation_new(conn, &mail, &escalation, &vendor, now)?;
+            }
             escalations::save(conn, &escalation)?;
             let mut thread = Vec::new();
             if let Some(body) = body.clone() {

@@ -1,7 +1,7 @@
 //! The vendor scorecard (agents): which vendors keep their promises, over a chosen period,
 //! as figures for the console or as CSV.
 
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 use kefu_api_types::vendors::{ScorecardQuery, ScorecardResponse, VendorScoreBody};
 use kefu_domain::ids::VendorId;
 use kefu_domain::permissions::Actor;
@@ -31,7 +31,16 @@ pub async fn scorecard(
 ) -> Result<ScorecardResponse, AppError> {
     actor.may_work_tickets()?;
     let to = query.to.unwrap_or_else(time::now);
-    let from = query.from.unwrap_or(to - Duration::days(30));
+    let from = match query.from {
+        Some(from) => Some(from),
+        None => to.checked_sub_signed(Duration::days(30)),
+    };
+    let in_calendar = |t: chrono::DateTime<chrono::Utc>| (1970..=9999).contains(&t.year());
+    let from = from
+        .filter(|f| in_calendar(*f) && in_calendar(to))
+        .ok_or_else(|| {
+            AppError::InvalidQuery("`from` and `to` must fall in the years 1970 to 9999".into())
+        })?;
     if from >= to || to - from > Duration::days(MAX_DAYS) {
         return Err(AppError::InvalidQuery(format!(
             "`from` must come before `to`, at most {MAX_DAYS} days apart"

@@ -37,6 +37,8 @@ pub struct Shared {
     pub masked: MaskCounts,
     /// What the agent chose to share.
     pub sharing: Sharing,
+    /// The customer's name, for redacting what is added later (file names).
+    customer_name: String,
 }
 
 fn count(masked: &mut MaskCounts, r: &Redacted) {
@@ -70,6 +72,12 @@ pub fn prepare(
             "the brief must say what the customer needs and what is asked of the vendor",
         )
     })?;
+    if choice.messages.len() > 2 * MESSAGES_MAX || choice.files.len() > 2 * FILES_MAX {
+        return Err(AppError::invalid(
+            "too_many",
+            format!("share at most {MESSAGES_MAX} messages and {FILES_MAX} files"),
+        ));
+    }
     let message_ids: Vec<MessageId> = unique(&choice.messages);
     let file_ids: Vec<FileId> = unique(&choice.files);
     if message_ids.len() > MESSAGES_MAX {
@@ -135,10 +143,17 @@ pub fn prepare(
         files,
         masked,
         sharing,
+        customer_name: customer.name,
     })
 }
 
 impl Shared {
+    /// A shared file's name as the vendor sees it (`13800138000_receipt.jpg` is a phone
+    /// number, too).
+    pub fn file_name(&self, file: &StoredFile) -> String {
+        redact::redact(&file.name, self.sharing, Some(&self.customer_name)).text
+    }
+
     /// The shared messages as the vendor sees them.
     pub fn shared_entries(&self) -> Vec<SharedEntry> {
         self.entries

@@ -39,6 +39,7 @@ pub async fn post(
         .store
         .write(move |conn| {
             let now = time::now();
+            super::side_of(&actor)?;
             let ticket_id = locked_ticket(conn, id)?;
             let (mut escalation, side) = load(conn, &actor, id, true)?;
             if kind == EntryKind::Note && side == Side::Staff {

@@ -508,28 +508,43 @@ fn mail_readers(
     Ok(readers.len())
 }
 
-/// Tells the vendor's portal users a new case was escalated to them; returns how many were
-/// told.
+/// The values of the `escalation_new` template for `reader` at `vendor`.
+fn new_case_values(
+    context: &MailContext,
+    escalation: &Escalation,
+    reader: &str,
+    vendor: &str,
+) -> serde_json::Value {
+    json!({
+        "user": { "name": reader },
+        "vendor": { "name": vendor },
+        "escalation": {
+            "reference": crate::escalations::reference(escalation.id),
+            "subject": escalation.subject,
+            "brief": escalation.brief,
+            "answer_by": escalation.answer_by.format("%Y-%m-%d %H:%M UTC").to_string(),
+            "url": escalation_url(context, escalation),
+        },
+    })
+}
+
+/// Tells the vendor's portal users a new case was escalated to them — or, when it has none,
+/// its contact addresses; returns how many were told.
 pub(crate) fn escalation_new(
     conn: &mut DbConnection,
     context: &MailContext,
     escalation: &Escalation,
-    vendor: &str,
+    vendor: &kefu_domain::vendor::Vendor,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let url = escalation_url(context, escalation);
+    if !kefu_store::vendors::users(conn, vendor.id)?
+        .iter()
+        .any(|u| u.active)
+    {
+        return mail_contacts(conn, context, escalation, vendor, now);
+    }
     let values = |user: &kefu_store::vendors::VendorUser| {
-        json!({
-            "user": { "name": user.name },
-            "vendor": { "name": vendor },
-            "escalation": {
-                "reference": crate::escalations::reference(escalation.id),
-                "subject": escalation.subject,
-                "brief": escalation.brief,
-                "answer_by": escalation.answer_by.format("%Y-%m-%d %H:%M UTC").to_string(),
-                "url": url,
-            },
-        })
+        new_case_values(context, escalation, &user.name, &vendor.name)
     };
     let wants = |s: &notification_settings::NotificationSettings| s.escalation_new;
     mail_readers(
@@ -573,4 +588,30 @@ pub(crate) fn escalation_reply(
         values,
         now,
     )
+}
+
+/// Mails a new case to a vendor without portal users, at its contact addresses, in English
+/// (the language of a company's shared inbox is not known).
+fn mail_contacts(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    escalation: &Escalation,
+    vendor: &kefu_domain::vendor::Vendor,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    for address in &vendor.contacts {
+        let rendered = templates::render(
+            conn,
+            TemplateKind::EscalationNew,
+            Locale::En,
+            &new_case_values(context, escalation, &vendor.name, &vendor.name),
+        )?;
+        let from = sender_of(conn, context)?;
+        let to = Party {
+            name: Some(vendor.name.clone()),
+            address: address.as_str().to_owned(),
+        };
+        enqueue_plain(conn, context, false, from, to, rendered, None, now)?;
+    }
+    Ok(vendor.contacts.len())
 }
