@@ -59,6 +59,12 @@ CREATE INDEX escalations_queue ON escalations (due_at, updated_at DESC, id DESC)
 -- The scorecard's counts read this index alone.
 CREATE INDEX escalations_scorecard ON escalations (vendor_id, requested_at, status,
     acknowledged_at, answered_at, answer_by, returned_at, reopened);
+-- SQLite finds each vendor's percentiles by walking these in order; PostgreSQL has
+-- percentile_disc, and keeps them so that both backends have one schema.
+CREATE INDEX escalations_acknowledge_time ON escalations (vendor_id, acknowledge_seconds,
+    requested_at, status);
+CREATE INDEX escalations_answer_time ON escalations (vendor_id, answer_seconds, requested_at,
+    status);
 
 -- The thread of an escalation: replies between agent and vendor, notes among the vendor's
 -- users, events, and the shared items (a redacted copy of a ticket message).
