@@ -12,7 +12,17 @@ type Template = Schemas['MailTemplateResponse'];
 type Draft = Schemas['MailTemplateRequest'];
 type Preview = Schemas['MailTemplatePreview'];
 
-const KINDS = ['reply', 'acknowledgement', 'oversized', 'assigned', 'customer_replied', 'password_reset'] as const;
+const KINDS = [
+  'reply',
+  'acknowledgement',
+  'oversized',
+  'assigned',
+  'customer_replied',
+  'password_reset',
+  'vendor_update',
+  'escalation_new',
+  'escalation_reply',
+] as const;
 const LANGUAGES = ['en', 'zh-CN'] as const;
 
 /** The longest encoded draft the preview frame takes (the server's limit). */

@@ -648,6 +648,9 @@ export const en = {
   'score.returned': "Returned",
   'score.reopened': "Reopened after answer",
   'esc.scorecardLink': "Vendor scorecard",
+  'mail.template.kind.vendor_update': "Agent: a vendor answered",
+  'mail.template.kind.escalation_new': "Vendor: a new case",
+  'mail.template.kind.escalation_reply': "Vendor: a reply on a case",
 } as const;
 
 export type MessageKey = keyof typeof en;

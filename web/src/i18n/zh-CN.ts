@@ -650,4 +650,7 @@ export const zhCN: Record<MessageKey, string> = {
   'score.returned': "退回",
   'score.reopened': "答复后重开",
   'esc.scorecardLink': "供应商评分卡",
+  'mail.template.kind.vendor_update': "客服：供应商有回复",
+  'mail.template.kind.escalation_new': "供应商：新案例",
+  'mail.template.kind.escalation_reply': "供应商：案例有回复",
 };
