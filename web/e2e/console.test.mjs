@@ -624,10 +624,18 @@ describe('the agent console', () => {
     page = await open('/settings/notifications');
     await page.getByRole('heading', { name: 'Mail notifications' }).waitFor();
     await page.getByLabel(/A customer replied/).uncheck();
+    await page.getByLabel(/A vendor answered/).uncheck();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved').first().waitFor();
     const settings = await api.get('/api/v1/me/notifications');
-    assert.deepEqual(settings, { assigned: true, customer_replied: false });
+    // The vendor users' two settings are not on an agent's page, and stay as they were.
+    assert.deepEqual(settings, {
+      assigned: true,
+      customer_replied: false,
+      vendor_update: false,
+      escalation_new: true,
+      escalation_reply: true,
+    });
     await assertAccessible('notifications');
   });
 
