@@ -45,24 +45,11 @@ pub struct VendorScore {
     pub answer_p90: Option<f64>,
 }
 
+/// PostgreSQL's row: the counts with the percentiles beside them.
 #[derive(QueryableByName)]
 struct Row {
-    #[diesel(sql_type = Text)]
-    vendor_id: String,
-    #[diesel(sql_type = BigInt)]
-    opened: i64,
-    #[diesel(sql_type = BigInt)]
-    counted: i64,
-    #[diesel(sql_type = BigInt)]
-    acknowledged: i64,
-    #[diesel(sql_type = BigInt)]
-    answered: i64,
-    #[diesel(sql_type = BigInt)]
-    answered_in_time: i64,
-    #[diesel(sql_type = BigInt)]
-    returned: i64,
-    #[diesel(sql_type = BigInt)]
-    reopened: i64,
+    #[diesel(embed)]
+    counts: Counts,
     #[diesel(sql_type = Nullable<Double>)]
     acknowledge_p50: Option<f64>,
     #[diesel(sql_type = Nullable<Double>)]
@@ -154,7 +141,17 @@ pub fn scores(
                 .bind::<Timestamp, _>(to)
                 .bind::<Text, _>(&vendor_key)
                 .load(pg)?;
-            rows.into_iter().map(score_of).collect()
+            rows.into_iter()
+                .map(|r| {
+                    let percentiles = [
+                        r.acknowledge_p50,
+                        r.acknowledge_p90,
+                        r.answer_p50,
+                        r.answer_p90,
+                    ];
+                    score_of(r.counts, percentiles)
+                })
+                .collect()
         }
         DbConnection::Sqlite(lite) => {
             let sql = counts_sql(
@@ -175,21 +172,13 @@ pub fn scores(
                     let mut rank = |column: &str, n: i64, share: f64| {
                         sqlite_rank(lite, column, &c.vendor_id, (from, to), n, share)
                     };
-                    let score = VendorScore {
-                        vendor: parse(&c.vendor_id)?,
-                        acknowledge_p50: rank("acknowledge", c.acknowledged, 0.5)?,
-                        acknowledge_p90: rank("acknowledge", c.acknowledged, 0.9)?,
-                        answer_p50: rank("answer", c.answered, 0.5)?,
-                        answer_p90: rank("answer", c.answered, 0.9)?,
-                        opened: c.opened,
-                        counted: c.counted,
-                        acknowledged: c.acknowledged,
-                        answered: c.answered,
-                        answered_in_time: c.answered_in_time,
-                        returned: c.returned,
-                        reopened: c.reopened,
-                    };
-                    Ok(score)
+                    let percentiles = [
+                        rank("acknowledge", c.acknowledged, 0.5)?,
+                        rank("acknowledge", c.acknowledged, 0.9)?,
+                        rank("answer", c.answered, 0.5)?,
+                        rank("answer", c.answered, 0.9)?,
+                    ];
+                    score_of(c, percentiles)
                 })
                 .collect()
         }
@@ -227,19 +216,24 @@ fn sqlite_rank(
     Ok(found.into_iter().next().and_then(|v| v.value))
 }
 
-fn score_of(r: Row) -> Result<VendorScore, StoreError> {
+/// A vendor's score from its counts and its four percentiles (acknowledge p50 and p90,
+/// answer p50 and p90).
+fn score_of(
+    c: Counts,
+    [ack50, ack90, answer50, answer90]: [Option<f64>; 4],
+) -> Result<VendorScore, StoreError> {
     Ok(VendorScore {
-        vendor: parse(&r.vendor_id)?,
-        opened: r.opened,
-        counted: r.counted,
-        acknowledged: r.acknowledged,
-        answered: r.answered,
-        answered_in_time: r.answered_in_time,
-        returned: r.returned,
-        reopened: r.reopened,
-        acknowledge_p50: r.acknowledge_p50,
-        acknowledge_p90: r.acknowledge_p90,
-        answer_p50: r.answer_p50,
-        answer_p90: r.answer_p90,
+        vendor: parse(&c.vendor_id)?,
+        opened: c.opened,
+        counted: c.counted,
+        acknowledged: c.acknowledged,
+        answered: c.answered,
+        answered_in_time: c.answered_in_time,
+        returned: c.returned,
+        reopened: c.reopened,
+        acknowledge_p50: ack50,
+        acknowledge_p90: ack90,
+        answer_p50: answer50,
+        answer_p90: answer90,
     })
 }

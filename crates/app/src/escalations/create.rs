@@ -106,7 +106,7 @@ pub async fn escalate(
 ) -> Result<Changed<EscalationDetail>, AppError> {
     actor.may_work_tickets()?;
     let mail = app.mail_context().await?;
-    let (ticket_id, id) = app
+    let (ticket_id, detail) = app
         .store
         .write(move |conn| {
             let now = time::now();
@@ -171,10 +171,10 @@ pub async fn escalate(
                 })),
                 now,
             )?;
-            Ok::<_, AppError>((before.id, escalation.id))
+            let detail = super::show::detail(conn, escalation, Side::Staff)?;
+            Ok::<_, AppError>((before.id, detail))
         })
         .await?;
-    let detail = super::show::show(app, actor, id).await?;
     Ok(Changed::ticket(detail, ticket_id, ChangeKind::Escalation))
 }
 

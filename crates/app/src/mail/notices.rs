@@ -191,6 +191,21 @@ pub(crate) fn assigned(
     Ok(true)
 }
 
+/// The assignee of `ticket`, when they are active staff who want this notification.
+fn assignee_wanting(
+    conn: &mut DbConnection,
+    ticket: &Ticket,
+    wants: fn(&notification_settings::NotificationSettings) -> bool,
+) -> Result<Option<User>, AppError> {
+    let Some(assignee) = ticket.assignee else {
+        return Ok(None);
+    };
+    let Some(agent) = staff(conn, assignee)? else {
+        return Ok(None);
+    };
+    Ok(wants(&notification_settings::of(conn, assignee)?).then_some(agent))
+}
+
 /// Tells the assignee of `ticket` the customer answered with `message`, if they want such
 /// mail.
 pub(crate) fn customer_replied(
@@ -200,15 +215,9 @@ pub(crate) fn customer_replied(
     message: &Message,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let Some(assignee) = ticket.assignee else {
+    let Some(agent) = assignee_wanting(conn, ticket, |s| s.customer_replied)? else {
         return Ok(false);
     };
-    let Some(agent) = staff(conn, assignee)? else {
-        return Ok(false);
-    };
-    if !notification_settings::of(conn, assignee)?.customer_replied {
-        return Ok(false);
-    }
     let customer = customer_name(conn, ticket)?;
     let locale = user_locale(&agent);
     let rendered = templates::render(
@@ -417,15 +426,9 @@ pub(crate) fn vendor_update(
     body: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let Some(assignee) = ticket.assignee else {
+    let Some(agent) = assignee_wanting(conn, ticket, |s| s.vendor_update)? else {
         return Ok(false);
     };
-    let Some(agent) = staff(conn, assignee)? else {
-        return Ok(false);
-    };
-    if !notification_settings::of(conn, assignee)?.vendor_update {
-        return Ok(false);
-    }
     let locale = user_locale(&agent);
     let rendered = templates::render(
         conn,
@@ -449,11 +452,11 @@ pub(crate) fn vendor_update(
 /// The vendor's active portal users who want this notification.
 fn vendor_readers(
     conn: &mut DbConnection,
-    escalation: &Escalation,
+    users: Vec<kefu_store::vendors::VendorUser>,
     wants: fn(&notification_settings::NotificationSettings) -> bool,
 ) -> Result<Vec<kefu_store::vendors::VendorUser>, AppError> {
     let mut out = Vec::new();
-    for user in kefu_store::vendors::users(conn, escalation.vendor)? {
+    for user in users {
         if user.active && wants(&notification_settings::of(conn, user.id)?) {
             out.push(user);
         }
@@ -484,13 +487,13 @@ fn reader_locale(user: &kefu_store::vendors::VendorUser) -> Locale {
 fn mail_readers(
     conn: &mut DbConnection,
     context: &MailContext,
-    escalation: &Escalation,
+    users: Vec<kefu_store::vendors::VendorUser>,
     wants: fn(&notification_settings::NotificationSettings) -> bool,
     kind: TemplateKind,
     values: impl Fn(&kefu_store::vendors::VendorUser) -> serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let readers = vendor_readers(conn, escalation, wants)?;
+    let readers = vendor_readers(conn, users, wants)?;
     for user in &readers {
         let rendered = templates::render(conn, kind, reader_locale(user), &values(user))?;
         let from = sender_of(conn, context)?;
@@ -537,10 +540,8 @@ pub(crate) fn escalation_new(
     vendor: &kefu_domain::vendor::Vendor,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    if !kefu_store::vendors::users(conn, vendor.id)?
-        .iter()
-        .any(|u| u.active)
-    {
+    let users = kefu_store::vendors::users(conn, vendor.id)?;
+    if !users.iter().any(|u| u.active) {
         return mail_contacts(conn, context, escalation, vendor, now);
     }
     let values = |user: &kefu_store::vendors::VendorUser| {
@@ -550,7 +551,7 @@ pub(crate) fn escalation_new(
     mail_readers(
         conn,
         context,
-        escalation,
+        users,
         wants,
         TemplateKind::EscalationNew,
         values,
@@ -579,10 +580,11 @@ pub(crate) fn escalation_reply(
         })
     };
     let wants = |s: &notification_settings::NotificationSettings| s.escalation_reply;
+    let users = kefu_store::vendors::users(conn, escalation.vendor)?;
     mail_readers(
         conn,
         context,
-        escalation,
+        users,
         wants,
         TemplateKind::EscalationReply,
         values,
