@@ -18,10 +18,15 @@ use tokio::sync::watch;
 use crate::mail::{account, mail, mail_app, reply, set_up};
 use crate::notify::{smtp_to, start_worker};
 
-const USER: &str = "support@shop.example";
-const PASSWORD: &str = "imap-secret-1";
+pub(crate) const USER: &str = "support@shop.example";
+pub(crate) const PASSWORD: &str = "imap-secret-1";
 
-async fn fetch_from(app: &App, admin: Actor, dovecot: &Dovecot, password: &str) -> MailboxId {
+pub(crate) async fn fetch_from(
+    app: &App,
+    admin: Actor,
+    dovecot: &Dovecot,
+    password: &str,
+) -> MailboxId {
     let list = mailboxes::list(app, admin).await.unwrap();
     let mailbox = list.iter().find(|m| m.address == USER).unwrap();
     let request: MailboxRequest = serde_json::from_value(serde_json::json!({
@@ -63,7 +68,7 @@ async fn email_tickets(app: &App) -> Vec<(TicketId, usize)> {
         .unwrap()
 }
 
-async fn wait_until<F, Fut>(what: &str, mut check: F)
+pub(crate) async fn wait_until<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,

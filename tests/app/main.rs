@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 mod changes;
+mod escalation_mail;
 mod imap;
 mod mail;
 mod notify;

@@ -130,7 +130,8 @@ pub struct ConnectionCheck {
 /// `POST /api/v1/inbound/email`: what became of the mail.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct InboundResult {
-    /// `created`, `added`, `duplicate`, `bounce` or `quarantined`.
+    /// `created`, `added`, `duplicate`, `bounce`, `escalation` (a vendor's reply, threaded
+    /// into its escalation) or `quarantined`.
     pub outcome: String,
     /// The ticket it is on, if any.
     #[schema(value_type = Option<crate::schema::TicketId>)]
@@ -148,6 +149,9 @@ pub struct InboundResult {
     pub quarantine_id: Option<QuarantineId>,
     /// Why it was quarantined.
     pub reason: Option<String>,
+    /// The escalation a vendor's reply joined.
+    #[schema(value_type = Option<crate::schema::EscalationId>)]
+    pub escalation_id: Option<kefu_domain::ids::EscalationId>,
 }
 
 /// A mail in quarantine.

@@ -29,6 +29,14 @@ impl Origin {
         }
     }
 
+    /// A mail that came in (a vendor's reply by mail).
+    pub fn mail() -> Self {
+        Self {
+            address: None,
+            agent: Some("email"),
+        }
+    }
+
     /// The operator's command line on the server.
     pub fn cli() -> Self {
         Self {

@@ -165,6 +165,39 @@ pub fn check_move(
     }
 }
 
+/// The words a vendor who works by mail may start a reply with, and the move each asks for.
+/// The mail to such a vendor lists them; a reply without one is the vendor's answer.
+pub const MAIL_KEYWORDS: &[(&str, EscalationStatus)] = &[
+    ("#ack", EscalationStatus::Acknowledged),
+    ("#收到", EscalationStatus::Acknowledged),
+    ("#working", EscalationStatus::InProgress),
+    ("#处理中", EscalationStatus::InProgress),
+    ("#question", EscalationStatus::InfoRequested),
+    ("#提问", EscalationStatus::InfoRequested),
+    ("#return", EscalationStatus::Returned),
+    ("#退回", EscalationStatus::Returned),
+];
+
+/// The move a vendor's mailed reply asks for: the keyword its first line starts with
+/// (`#ack`, `#working`, `#question`, `#return`, or the Chinese words), else `answered`.
+pub fn mailed_move(reply: &str) -> EscalationStatus {
+    let first = reply
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .replace('＃', "#")
+        .to_lowercase();
+    MAIL_KEYWORDS
+        .iter()
+        .find(|(word, _)| {
+            first.strip_prefix(word).is_some_and(|rest| {
+                !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+        })
+        .map_or(EscalationStatus::Answered, |(_, status)| *status)
+}
+
 /// An escalation: a case handed to one vendor, with its own thread and due times.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Escalation {
@@ -269,6 +302,19 @@ impl Escalation {
 #[cfg(test)]
 mod tests {
     use super::EscalationStatus::*;
+
+    #[test]
+    fn a_mailed_reply_answers_unless_its_first_line_says_otherwise() {
+        use super::mailed_move;
+        assert_eq!(mailed_move("The fix is firmware 2.1.4."), Answered);
+        assert_eq!(mailed_move("\n  #ACK we are on it"), Acknowledged);
+        assert_eq!(mailed_move("#working: parts ordered"), InProgress);
+        assert_eq!(mailed_move("＃提问 请提供序列号"), InfoRequested);
+        assert_eq!(mailed_move("#return not our product"), Returned);
+        assert_eq!(mailed_move("#退回"), Returned);
+        assert_eq!(mailed_move("#acknowledgement of receipt"), Answered);
+        assert_eq!(mailed_move("Thanks.\n#return"), Answered);
+    }
     use super::*;
     use crate::vendor::ResponseTargets;
 

@@ -53,6 +53,12 @@ string_enum! {
         EscalationNew => "escalation_new",
         /// Tells a vendor user the business wrote on one of their cases.
         EscalationReply => "escalation_reply",
+        /// Hands a case to a vendor who works by mail: everything shared, and how to reply.
+        EscalationMail => "escalation_mail",
+        /// The business's reply on a case, to a vendor who works by mail.
+        EscalationMailReply => "escalation_mail_reply",
+        /// Reminds a vendor that a case is nearly due, or overdue.
+        EscalationReminder => "escalation_reminder",
     }
 }
 
@@ -64,7 +70,10 @@ impl TemplateKind {
 
     /// Whether a machine sends it on its own (marked `Auto-Submitted`, capped per ticket).
     pub fn automatic(self) -> bool {
-        !matches!(self, Self::Reply)
+        !matches!(
+            self,
+            Self::Reply | Self::EscalationMail | Self::EscalationMailReply
+        )
     }
 }
 

@@ -1,8 +1,11 @@
 //! Per-ticket reply addresses: `support+t1042-3f9a0c61d2@shop.example`. The part after `+`
 //! names the ticket and carries an HMAC of its number under the installation's secret, so a
 //! sender cannot make up an address that files their mail on someone else's ticket.
+//! Escalations mailed to a vendor have their own: `support+e<escalation id>-<signature>@…`,
+//! so a vendor's answer lands in the escalation, never in the customer's thread.
 
 use hmac::{Hmac, Mac};
+use kefu_domain::ids::EscalationId;
 use kefu_domain::ticket::TicketNumber;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -61,13 +64,54 @@ impl ReplyAddresses {
         .then_some(number)
     }
 
+    /// The reply address of escalation `id` on `mailbox`, for a vendor who works by mail.
+    pub fn escalation_address(&self, mailbox: &str, id: EscalationId) -> String {
+        match mailbox.rsplit_once('@') {
+            Some((local, domain)) => {
+                let local = local.split('+').next().unwrap_or(local);
+                let simple = id.as_uuid().simple().to_string();
+                let signature = self.escalation_signature(&simple);
+                format!("{local}+e{simple}-{signature}@{domain}")
+            }
+            None => mailbox.to_owned(),
+        }
+    }
+
+    /// The escalation a recipient address names, when it carries a valid signature.
+    pub fn escalation_of(&self, address: &str) -> Option<EscalationId> {
+        let (local, _domain) = address.rsplit_once('@')?;
+        let (_, tag) = local.split_once('+')?;
+        let tag = tag.to_ascii_lowercase();
+        let (simple, signature) = tag.strip_prefix('e')?.split_once('-')?;
+        if simple.len() != 32 || !simple.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let expected = self.escalation_signature(simple);
+        if signature.len() != expected.len()
+            || !bool::from(signature.as_bytes().ct_eq(expected.as_bytes()))
+        {
+            return None;
+        }
+        uuid::Uuid::parse_str(simple)
+            .ok()
+            .map(EscalationId::from_uuid)
+    }
+
     fn signature(&self, number: TicketNumber) -> String {
+        self.sign(b"kefu-reply-address\0", number.get().to_string().as_bytes())
+    }
+
+    fn escalation_signature(&self, simple_id: &str) -> String {
+        self.sign(b"kefu-escalation-address\0", simple_id.as_bytes())
+    }
+
+    fn sign(&self, purpose: &[u8], value: &[u8]) -> String {
         // HMAC takes keys of any length, so this cannot fail.
         let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.secret) else {
             return String::new();
         };
-        mac.update(b"kefu-reply-address\0");
-        mac.update(number.get().to_string().as_bytes());
+        mac.update(purpose);
+        mac.update(value);
         let digest = mac.finalize().into_bytes();
         digest
             .iter()
@@ -122,6 +166,22 @@ mod tests {
         assert_eq!(addresses.ticket_of(&other_secret), None);
         assert_eq!(addresses.ticket_of("support+t7@shop.example"), None);
         assert_eq!(addresses.ticket_of("support@shop.example"), None);
+    }
+
+    #[test]
+    fn an_escalation_address_names_its_escalation_and_no_ticket() {
+        let addresses = ReplyAddresses::new(b"secret");
+        let id = EscalationId::new();
+        let address = addresses.escalation_address("support@shop.example", id);
+        assert!(address.starts_with("support+e"), "{address}");
+        assert_eq!(addresses.escalation_of(&address), Some(id));
+        assert_eq!(addresses.escalation_of(&address.to_uppercase()), Some(id));
+        assert_eq!(addresses.ticket_of(&address), None);
+        let ticket = addresses.address("support@shop.example", number(7));
+        assert_eq!(addresses.escalation_of(&ticket), None);
+        let other = EscalationId::new().as_uuid().simple().to_string();
+        let forged = address.replace(&id.as_uuid().simple().to_string(), &other);
+        assert_eq!(addresses.escalation_of(&forged), None);
     }
 
     #[test]

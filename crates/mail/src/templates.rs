@@ -134,6 +134,31 @@ pub fn variables(kind: TemplateKind) -> &'static [&'static str] {
             "escalation.url",
             "message.body",
         ],
+        TemplateKind::EscalationMail => &[
+            "vendor.name",
+            "escalation.reference",
+            "escalation.subject",
+            "escalation.brief",
+            "escalation.shared",
+            "escalation.acknowledge_by",
+            "escalation.answer_by",
+        ],
+        TemplateKind::EscalationMailReply => &[
+            "escalation.reference",
+            "escalation.subject",
+            "escalation.status",
+            "message.body",
+        ],
+        TemplateKind::EscalationReminder => &[
+            "user.name",
+            "vendor.name",
+            "escalation.reference",
+            "escalation.subject",
+            "reminder.headline",
+            "reminder.step",
+            "reminder.due_at",
+            "reminder.how",
+        ],
     }
 }
 
@@ -247,6 +272,40 @@ fn all_samples(kind: TemplateKind, locale: Locale) -> serde_json::Value {
             },
             "message": { "body": if zh { "固件版本是 2.01.7。" } else { "The firmware is 2.01.7." } },
         }),
+        TemplateKind::EscalationMail => json!({
+            "vendor": { "name": vendor },
+            "escalation": {
+                "reference": "E-3F9A21C7",
+                "subject": subject,
+                "brief": if zh { "客户的打印机在固件更新后卡纸。" } else { "The customer's printer jams since the firmware update." },
+                "shared": if zh {
+                    "客户写道（12月3日）：\n更新到 2.01.7 后每页都卡纸。"
+                } else {
+                    "The customer wrote (3 Dec):\nSince the update to 2.01.7 every page jams."
+                },
+                "acknowledge_by": "2026-12-05 09:00 UTC",
+                "answer_by": "2026-12-08 09:00 UTC",
+            },
+        }),
+        TemplateKind::EscalationMailReply => json!({
+            "escalation": {
+                "reference": "E-3F9A21C7",
+                "subject": subject,
+                "status": if zh { "处理中" } else { "in progress" },
+            },
+            "message": { "body": if zh { "序列号是 CN-7731。" } else { "The serial number is CN-7731." } },
+        }),
+        TemplateKind::EscalationReminder => json!({
+            "user": { "name": vendor },
+            "vendor": { "name": vendor },
+            "escalation": { "reference": "E-3F9A21C7", "subject": subject },
+            "reminder": {
+                "headline": if zh { "即将到期" } else { "Due soon" },
+                "step": if zh { "答复" } else { "answered" },
+                "due_at": "2026-12-08 09:00 UTC",
+                "how": if zh { "直接回复此邮件即可答复。" } else { "Reply to this mail to answer." },
+            },
+        }),
         TemplateKind::PasswordReset => json!({
             "user": { "name": agent },
             "reset": {
@@ -305,6 +364,24 @@ pub fn default_template(kind: TemplateKind, locale: Locale) -> Template {
         }
         (TemplateKind::EscalationReply, Locale::ZhCn) => {
             include_str!("../templates/zh-CN/escalation_reply.tmpl")
+        }
+        (TemplateKind::EscalationMail, Locale::En) => {
+            include_str!("../templates/en/escalation_mail.tmpl")
+        }
+        (TemplateKind::EscalationMail, Locale::ZhCn) => {
+            include_str!("../templates/zh-CN/escalation_mail.tmpl")
+        }
+        (TemplateKind::EscalationMailReply, Locale::En) => {
+            include_str!("../templates/en/escalation_mail_reply.tmpl")
+        }
+        (TemplateKind::EscalationMailReply, Locale::ZhCn) => {
+            include_str!("../templates/zh-CN/escalation_mail_reply.tmpl")
+        }
+        (TemplateKind::EscalationReminder, Locale::En) => {
+            include_str!("../templates/en/escalation_reminder.tmpl")
+        }
+        (TemplateKind::EscalationReminder, Locale::ZhCn) => {
+            include_str!("../templates/zh-CN/escalation_reminder.tmpl")
         }
     };
     split_source(source)

@@ -62,6 +62,19 @@ pub fn describe(outcome: &Ingested) -> String {
                 "failed for now"
             }
         ),
+        Ingested::Escalation {
+            escalation,
+            rule,
+            status,
+            ..
+        } => format!(
+            "a vendor's reply, added to escalation {} (by {}){}",
+            kefu_app::escalations::reference(*escalation),
+            rule.as_str(),
+            status
+                .map(|s| format!("; it is now {s}"))
+                .unwrap_or_default()
+        ),
         Ingested::Quarantined { id, reason, detail } => {
             format!("kept in quarantine {id} ({reason}): {detail}")
         }

@@ -296,6 +296,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     escalations,
     escalation_messages,
     escalation_files,
+    escalation_emails,
 );
 
 diesel::table! {
@@ -598,6 +599,22 @@ diesel::table! {
         body -> Text,
         data -> Nullable<Text>,
         source_message_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    escalation_emails (id) {
+        id -> Text,
+        escalation_id -> Text,
+        entry_id -> Nullable<Text>,
+        inbound -> Bool,
+        header_id -> Text,
+        from_address -> Text,
+        subject -> Text,
+        thread_rule -> Text,
+        automatic -> Nullable<Text>,
+        raw_sha256 -> Nullable<Text>,
         created_at -> Timestamp,
     }
 }

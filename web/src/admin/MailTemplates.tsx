@@ -22,6 +22,9 @@ const KINDS = [
   'vendor_update',
   'escalation_new',
   'escalation_reply',
+  'escalation_mail',
+  'escalation_mail_reply',
+  'escalation_reminder',
 ] as const;
 const LANGUAGES = ['en', 'zh-CN'] as const;
 

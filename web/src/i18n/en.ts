@@ -651,6 +651,9 @@ export const en = {
   'mail.template.kind.vendor_update': "Agent: a vendor answered",
   'mail.template.kind.escalation_new': "Vendor: a new case",
   'mail.template.kind.escalation_reply': "Vendor: a reply on a case",
+  'mail.template.kind.escalation_mail': "Vendor by mail: a new case",
+  'mail.template.kind.escalation_mail_reply': "Vendor by mail: a reply on a case",
+  'mail.template.kind.escalation_reminder': "Vendor: a case is due",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -653,4 +653,7 @@ export const zhCN: Record<MessageKey, string> = {
   'mail.template.kind.vendor_update': "客服：供应商有回复",
   'mail.template.kind.escalation_new': "供应商：新案例",
   'mail.template.kind.escalation_reply': "供应商：案例有回复",
+  'mail.template.kind.escalation_mail': "邮件供应商：新案例",
+  'mail.template.kind.escalation_mail_reply': "邮件供应商：案例回复",
+  'mail.template.kind.escalation_reminder': "供应商：案例即将到期",
 };

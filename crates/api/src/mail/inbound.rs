@@ -93,6 +93,7 @@ pub fn result_of(outcome: Ingested) -> InboundResult {
         rule: None,
         quarantine_id: None,
         reason: None,
+        escalation_id: None,
     };
     match outcome {
         Ingested::Created {
@@ -126,6 +127,13 @@ pub fn result_of(outcome: Ingested) -> InboundResult {
         Ingested::Bounce { ticket, .. } => {
             result.outcome = "bounce".into();
             result.ticket_id = ticket;
+        }
+        Ingested::Escalation {
+            escalation, rule, ..
+        } => {
+            result.outcome = "escalation".into();
+            result.escalation_id = Some(escalation);
+            result.rule = Some(rule.as_str().into());
         }
         Ingested::Quarantined { id, reason, .. } => {
             result.outcome = "quarantined".into();

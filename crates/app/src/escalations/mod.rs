@@ -4,6 +4,7 @@
 //! it is cancelled. Anything else is "not found", exactly like an escalation that does not
 //! exist.
 
+pub(crate) mod by_mail;
 pub mod copy;
 pub mod create;
 pub mod moves;

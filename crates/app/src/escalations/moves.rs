@@ -78,7 +78,7 @@ pub async fn move_to(
             ));
             escalations::insert_messages(conn, &thread)?;
             let step = Step {
-                actor: &actor,
+                actor: Some(&actor),
                 side,
                 from,
                 body: body.as_deref(),
@@ -115,8 +115,8 @@ pub(crate) fn locked_ticket(
 
 /// One step on an escalation: who took it, from which status, with what words.
 pub(crate) struct Step<'a> {
-    /// Who took it.
-    pub actor: &'a Actor,
+    /// Who took it; `None` when the vendor acted by mail.
+    pub actor: Option<&'a Actor>,
     /// Their side.
     pub side: Side,
     /// The status it left.
@@ -160,7 +160,7 @@ pub(crate) fn follow_on_ticket(
         &after,
         escalation,
         &vendor.name,
-        Some(actor),
+        actor,
         format!(
             "Escalation {reference} to {vendor}: {words}",
             reference = reference(escalation.id),
@@ -174,9 +174,26 @@ pub(crate) fn follow_on_ticket(
     after.updated_at = now;
     if after.status != before.status {
         tickets::save(conn, &after)?;
-        crate::tickets::history::record(conn, actor, &before, &after, now)?;
+        match actor {
+            Some(actor) => crate::tickets::history::record(conn, actor, &before, &after, now)?,
+            None => crate::tickets::history::record_as(
+                conn,
+                kefu_domain::message::AuthorKind::Vendor,
+                None,
+                &before,
+                &after,
+                now,
+            )?,
+        };
     } else {
         tickets::touch(conn, after.id, now)?;
+    }
+    if side == Side::Staff
+        && body.is_none()
+        && to.is_final()
+        && super::by_mail::works_by_mail(conn, &vendor)?
+    {
+        super::by_mail::send_ended(conn, mail, escalation, &vendor, now)?;
     }
     let handed_back = (side == Side::Vendor && to.hands_back()).then_some(to);
     if handed_back.is_some() || body.is_some() {

@@ -24,6 +24,22 @@ pub async fn show(app: &App, actor: Actor, id: EscalationId) -> Result<Escalatio
         .await
 }
 
+/// Who wrote a vendor's entry that no user wrote: the sender of the mail it came in, else
+/// the vendor's own system.
+fn mailed_by(data: Option<&serde_json::Value>) -> String {
+    let email = data.and_then(|d| d.get("email"));
+    let named = |key: &str| {
+        email
+            .and_then(|e| e.get(key))
+            .and_then(serde_json::Value::as_str)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    named("name")
+        .or_else(|| named("from"))
+        .unwrap_or_else(|| "Vendor".to_owned())
+}
+
 /// The detail of an escalation the caller already may see.
 pub(crate) fn detail(
     conn: &mut DbConnection,
@@ -42,6 +58,7 @@ pub(crate) fn detail(
             continue;
         }
         let name = match (m.author_kind, m.author_user) {
+            (AuthorKind::Vendor, None) => mailed_by(m.data.as_ref()),
             (AuthorKind::System, _) | (_, None) => "Kefu".to_owned(),
             (_, Some(user)) => names.get(&user).cloned().unwrap_or_default(),
         };

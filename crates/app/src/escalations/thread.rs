@@ -76,7 +76,7 @@ pub async fn post(
                     );
                     escalations::insert_messages(conn, &[event])?;
                     let step = Step {
-                        actor: &actor,
+                        actor: Some(&actor),
                         side,
                         from,
                         body: Some(&body),

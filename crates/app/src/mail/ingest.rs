@@ -33,6 +33,7 @@ use serde_json::json;
 use crate::changes::{Change, ChangeKind, Changed};
 use crate::customers::find_or_create::{self, RequesterSpec};
 use crate::error::AppError;
+use crate::escalations::by_mail;
 use crate::files::FileStore;
 use crate::mail::outgoing::MailContext;
 use crate::mail::{Recipients, mailboxes, notices};
@@ -114,6 +115,17 @@ pub enum Ingested {
         permanent: bool,
         /// The ticket the bounced mail belonged to, if known.
         ticket: Option<TicketId>,
+    },
+    /// A vendor's reply, threaded into its escalation (never into the customer's thread).
+    Escalation {
+        /// The escalation.
+        escalation: kefu_domain::ids::EscalationId,
+        /// The thread entry it became (the one it became before, for a mail taken twice).
+        entry: Option<kefu_domain::ids::EscalationMessageId>,
+        /// The rule that found the escalation.
+        rule: ThreadRule,
+        /// The status its first word moved the escalation to, if it moved.
+        status: Option<kefu_domain::escalation::EscalationStatus>,
     },
     /// It could not be taken and is kept raw in the quarantine.
     Quarantined {
@@ -374,9 +386,11 @@ async fn quarantine_mail(
 
 /// An attachment kept in the files directory, ready to be recorded on its message.
 #[derive(Clone, Debug)]
-struct KeptFile {
-    shown: ChatFile,
-    sha256: String,
+pub(crate) struct KeptFile {
+    /// How the timeline lists it.
+    pub(crate) shown: ChatFile,
+    /// Its bytes' SHA-256 in the files directory.
+    pub(crate) sha256: String,
     thumbnail: bool,
     access_key: String,
     content_id: Option<String>,
@@ -522,6 +536,17 @@ fn take(
         && let Some(ticket) = bounced_mail(conn, bounce)?
     {
         return record_bounce(conn, bounce, ticket, now);
+    }
+    if let Some(found) = by_mail::escalation_of(conn, replies, &mail)? {
+        let vendor_mail = by_mail::VendorMail {
+            escalation: found,
+            mail: &mail,
+            header_id,
+            raw_sha256,
+            kept: &kept,
+            body: timeline_text(&mail),
+        };
+        return by_mail::take(conn, context, vendor_mail, now);
     }
     let sender = EmailAddress::parse(&mail.from.address)
         .map_err(|_| AppError::invalid("no_sender", "the sender's address cannot be read"))?;

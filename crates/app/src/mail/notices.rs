@@ -325,7 +325,7 @@ fn party_of(mailbox: &Mailbox) -> Party {
 }
 
 /// Who Kefu's own mail comes from: the first mailbox, else `[mail] default_address`.
-fn sender_of(conn: &mut DbConnection, context: &MailContext) -> Result<Party, AppError> {
+pub(crate) fn sender_of(conn: &mut DbConnection, context: &MailContext) -> Result<Party, AppError> {
     Ok(match stored_mailboxes::list(conn)?.into_iter().next() {
         Some(mailbox) => party_of(&mailbox),
         None => Party {
@@ -532,7 +532,7 @@ fn new_case_values(
 }
 
 /// Tells the vendor's portal users a new case was escalated to them — or, when it has none,
-/// its contact addresses; returns how many were told.
+/// mails the whole case to its contact addresses; returns how many were told.
 pub(crate) fn escalation_new(
     conn: &mut DbConnection,
     context: &MailContext,
@@ -542,7 +542,7 @@ pub(crate) fn escalation_new(
 ) -> Result<usize, AppError> {
     let users = kefu_store::vendors::users(conn, vendor.id)?;
     if !users.iter().any(|u| u.active) {
-        return mail_contacts(conn, context, escalation, vendor, now);
+        return crate::escalations::by_mail::send_case(conn, context, escalation, vendor, now);
     }
     let values = |user: &kefu_store::vendors::VendorUser| {
         new_case_values(context, escalation, &user.name, &vendor.name)
@@ -559,7 +559,8 @@ pub(crate) fn escalation_new(
     )
 }
 
-/// Tells the vendor's portal users the business wrote `body` on their case.
+/// Tells the vendor's portal users the business wrote `body` on their case — or, when it
+/// has none, mails `body` to its contact addresses in the case's thread.
 pub(crate) fn escalation_reply(
     conn: &mut DbConnection,
     context: &MailContext,
@@ -581,6 +582,12 @@ pub(crate) fn escalation_reply(
     };
     let wants = |s: &notification_settings::NotificationSettings| s.escalation_reply;
     let users = kefu_store::vendors::users(conn, escalation.vendor)?;
+    if !users.iter().any(|u| u.active) {
+        let vendor = kefu_store::vendors::find(conn, escalation.vendor)?;
+        return crate::escalations::by_mail::send_reply(
+            conn, context, escalation, &vendor, None, body, now,
+        );
+    }
     mail_readers(
         conn,
         context,
@@ -590,30 +597,4 @@ pub(crate) fn escalation_reply(
         values,
         now,
     )
-}
-
-/// Mails a new case to a vendor without portal users, at its contact addresses, in English
-/// (the language of a company's shared inbox is not known).
-fn mail_contacts(
-    conn: &mut DbConnection,
-    context: &MailContext,
-    escalation: &Escalation,
-    vendor: &kefu_domain::vendor::Vendor,
-    now: DateTime<Utc>,
-) -> Result<usize, AppError> {
-    for address in &vendor.contacts {
-        let rendered = templates::render(
-            conn,
-            TemplateKind::EscalationNew,
-            Locale::En,
-            &new_case_values(context, escalation, &vendor.name, &vendor.name),
-        )?;
-        let from = sender_of(conn, context)?;
-        let to = Party {
-            name: Some(vendor.name.clone()),
-            address: address.as_str().to_owned(),
-        };
-        enqueue_plain(conn, context, false, from, to, rendered, None, now)?;
-    }
-    Ok(vendor.contacts.len())
 }

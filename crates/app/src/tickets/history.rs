@@ -22,6 +22,24 @@ pub fn record(
     after: &Ticket,
     now: DateTime<Utc>,
 ) -> Result<Option<Message>, StoreError> {
+    let kind = match actor.role {
+        Role::Customer => AuthorKind::Customer,
+        Role::Vendor => AuthorKind::Vendor,
+        Role::Admin | Role::Agent => AuthorKind::Agent,
+    };
+    record_as(conn, kind, Some(actor.user), before, after, now)
+}
+
+/// Like [`record`], for a change no user made (a vendor's mail, Kefu itself): `kind` says
+/// who, `user` names the account when there is one.
+pub fn record_as(
+    conn: &mut DbConnection,
+    kind: AuthorKind,
+    user: Option<kefu_domain::ids::UserId>,
+    before: &Ticket,
+    after: &Ticket,
+    now: DateTime<Utc>,
+) -> Result<Option<Message>, StoreError> {
     let changes = diff(before, after);
     if changes.is_empty() {
         return Ok(None);
@@ -46,12 +64,8 @@ pub fn record(
         ticket: after.id,
         kind: MessageKind::Event,
         visibility: Visibility::Internal,
-        author_kind: match actor.role {
-            Role::Customer => AuthorKind::Customer,
-            Role::Vendor => AuthorKind::Vendor,
-            Role::Admin | Role::Agent => AuthorKind::Agent,
-        },
-        author_user: Some(actor.user),
+        author_kind: kind,
+        author_user: user,
         author_customer: None,
         channel: after.channel,
         body: summary(&changes),
