@@ -387,3 +387,68 @@ test_both! {
         assert!(lines.iter().any(|l| l.starts_with("PrintCo,oem,4,3,2,")), "{text}");
     }
 }
+
+test_both! {
+    async fn a_vendors_api_key_reads_and_answers_only_its_own_escalations(db: TestDb) {
+        let desk = desk(db).await;
+        let printco = vendor(&desk, "PrintCo", "oem", &["LaserJet"]).await;
+        let courier = vendor(&desk, "ShipFast", "logistics", &[]).await;
+        let t = printer_ticket(&desk).await;
+        let tid = first_message(&t);
+        let escalate = |vendor: &str| json!({"vendor": vendor, "brief": "Please look at this"});
+        let (_, mine) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &escalate(&printco)).await;
+        let (_, theirs) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &escalate(&courier)).await;
+        let mine = mine["escalation"]["id"].as_str().unwrap().to_owned();
+        let theirs = theirs["escalation"]["id"].as_str().unwrap().to_owned();
+
+        let (status, none) = desk.admin.get(&format!("/api/v1/vendors/{printco}/api-key")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(none["active"], false);
+        let (status, made) = desk.admin.post(&format!("/api/v1/vendors/{printco}/api-key"), &json!({})).await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        let key = made["key"].as_str().unwrap().to_owned();
+        let (_, shown) = desk.admin.get(&format!("/api/v1/vendors/{printco}/api-key")).await;
+        assert_eq!(shown["active"], true);
+        assert_eq!(shown["key"], Value::Null, "the key is shown once");
+
+        // The key acts for PrintCo: its queue, its case, and it may answer it.
+        let system = desk.app.anonymous().with_bearer(&key);
+        let (status, queue) = system.get("/api/v1/escalations").await;
+        assert_eq!(status, StatusCode::OK, "{queue}");
+        assert_eq!(queue["total"], 1);
+        assert_eq!(queue["items"][0]["id"], mine.as_str());
+        let (status, answered) = system.post(&format!("/api/v1/escalations/{mine}/status"), &json!({"status": "answered", "body": "Fixed in firmware 2.02."})).await;
+        assert_eq!(status, StatusCode::OK, "{answered}");
+        let (_, agent_view) = desk.agent.get(&format!("/api/v1/escalations/{mine}")).await;
+        assert_eq!(agent_view["escalation"]["status"], "answered");
+        let reply = agent_view["thread"].as_array().unwrap().iter().rfind(|e| e["kind"] == "reply").unwrap().clone();
+        assert_eq!(reply["author"]["name"], "PrintCo · API");
+
+        // Nothing else: another vendor's case, the ticket, the customer, the agents.
+        for path in [
+            format!("/api/v1/escalations/{theirs}"),
+            format!("/api/v1/tickets/{tid}"),
+            format!("/api/v1/customers/{}", t["requester"]["id"].as_str().unwrap()),
+            "/api/v1/users".to_owned(),
+            "/api/v1/tickets".to_owned(),
+        ] {
+            let (status, body) = system.get(&path).await;
+            assert!(status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN, "{path}: {status} {body}");
+        }
+        // The account the key acts as gets no mail, and counts as no portal user.
+        let (_, vendors) = desk.admin.get(&format!("/api/v1/vendors/{printco}")).await;
+        assert_eq!(vendors["portal_users"], 0, "{vendors}");
+
+        // Revoked (or replaced), the key is refused.
+        let (status, _) = desk.admin.post(&format!("/api/v1/vendors/{printco}/api-key"), &json!({})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, _) = system.get("/api/v1/escalations").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "the replaced key no longer works");
+        let (status, revoked) = desk.admin.delete(&format!("/api/v1/vendors/{printco}/api-key")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(revoked["active"], false);
+        let (_, audit) = desk.admin.get("/api/v1/audit?limit=20").await;
+        let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+        assert!(actions.contains(&"vendor_api_key_created") && actions.contains(&"vendor_api_key_revoked"), "{actions:?}");
+    }
+}

@@ -6,3 +6,4 @@ mod escalation_mail;
 mod imap;
 mod mail;
 mod notify;
+mod webhooks;

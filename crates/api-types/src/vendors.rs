@@ -197,3 +197,71 @@ pub struct ScorecardResponse {
     /// Every vendor (or the one asked for), by name.
     pub items: Vec<VendorScoreBody>,
 }
+
+/// `PUT /api/v1/vendors/{id}/webhook`: where to call the vendor's own helpdesk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookRequest {
+    /// The address called on each escalation event (`https://…`).
+    #[schema(max_length = 2000)]
+    pub url: String,
+    /// Whether a private, loopback or link-local target is allowed (for a helpdesk on the
+    /// business's own network); no if absent.
+    #[serde(default)]
+    pub allow_private: bool,
+    /// Whether to make a new signing secret; a webhook set for the first time always gets one.
+    #[serde(default)]
+    pub new_secret: bool,
+}
+
+/// One call of a vendor's webhook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookDeliveryResponse {
+    /// Its id, sent as `Kefu-Delivery`.
+    #[schema(value_type = String)]
+    pub id: kefu_domain::ids::WebhookDeliveryId,
+    /// The event.
+    pub event: String,
+    /// `pending`, `sent` or `failed`.
+    pub state: String,
+    /// Failed attempts so far.
+    pub attempts: i32,
+    /// The HTTP status of the last answer, if one came.
+    pub last_status: Option<i32>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When it is next tried, while pending.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// When it was delivered.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/vendors/{id}/webhook`: the vendor's webhook (without its secret) and its
+/// latest calls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WebhookResponse {
+    /// The address called, if one is set.
+    pub url: Option<String>,
+    /// Whether a private target is allowed.
+    pub allow_private: bool,
+    /// The signing secret: only in the answer that made it.
+    pub secret: Option<String>,
+    /// The latest 20 calls, newest first.
+    pub deliveries: Vec<WebhookDeliveryResponse>,
+}
+
+/// `GET/POST /api/v1/vendors/{id}/api-key`: the vendor's API key. The key itself is in the
+/// answer that made it, and never again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VendorApiKeyResponse {
+    /// Whether the vendor holds a live key.
+    pub active: bool,
+    /// The key (`Authorization: Bearer …`): only in the answer that made it.
+    pub key: Option<String>,
+    /// When the live key was made.
+    pub created_at: Option<DateTime<Utc>>,
+    /// When it was last used.
+    pub last_used_at: Option<DateTime<Utc>>,
+}

@@ -135,6 +135,7 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::InvalidFile(_) => "invalid_file",
         DomainError::FileTooLarge { .. } => "file_too_large",
         DomainError::InvalidVendor(_) => "invalid_vendor",
+        DomainError::InvalidWebhook(_) => "invalid_webhook",
         DomainError::InvalidEscalationMove { .. } => "invalid_transition",
         DomainError::EscalationMoveNotPermitted { .. } => "forbidden",
         DomainError::EscalationEnded(_) => "escalation_ended",

@@ -66,6 +66,12 @@ string_enum! {
         VendorCreated => "vendor_created",
         /// An admin changed a vendor organisation.
         VendorUpdated => "vendor_updated",
+        /// An admin set, changed or removed a vendor's webhook.
+        VendorWebhookChanged => "vendor_webhook_changed",
+        /// An admin made a vendor's API key (replacing any before it).
+        VendorApiKeyCreated => "vendor_api_key_created",
+        /// An admin revoked a vendor's API key.
+        VendorApiKeyRevoked => "vendor_api_key_revoked",
         /// An agent escalated a ticket: what was shared with which vendor.
         EscalationShared => "escalation_shared",
         /// An escalation's status was moved (by an agent or a vendor user).

@@ -96,6 +96,9 @@ pub enum DomainError {
     /// A vendor's setting is out of its range.
     #[error("{0}")]
     InvalidVendor(String),
+    /// A webhook address Kefu will not call.
+    #[error("{0}")]
+    InvalidWebhook(String),
     /// An escalation move the lifecycle does not have at all.
     #[error("an escalation cannot go from `{from}` to `{to}`")]
     InvalidEscalationMove {

@@ -95,6 +95,8 @@ id_type! {
     EscalationId;
     /// One entry in an escalation's thread.
     EscalationMessageId;
+    /// One call of a vendor's webhook.
+    WebhookDeliveryId;
 }
 
 #[cfg(test)]

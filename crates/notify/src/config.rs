@@ -81,6 +81,11 @@ pub struct NotifyConfig {
     /// Relays often set a rate (Amazon SES, Exchange Online); under it, a burst of mail
     /// also leaves the database and the processor to the agents.
     pub max_per_second: Option<u32>,
+    /// Seconds before a failed webhook call is tried again; the wait doubles with each
+    /// failure, up to an hour, over eight attempts.
+    pub webhook_retry_seconds: u32,
+    /// Webhook calls in flight at the same time.
+    pub webhook_concurrency: usize,
 }
 
 impl Default for NotifyConfig {
@@ -91,6 +96,8 @@ impl Default for NotifyConfig {
             concurrency: 32,
             lease_seconds: 120,
             max_per_second: None,
+            webhook_retry_seconds: 30,
+            webhook_concurrency: 4,
         }
     }
 }

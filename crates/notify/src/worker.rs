@@ -28,6 +28,11 @@ pub async fn run(
     let mut changes = app.subscribe();
     let sending = Arc::new(Semaphore::new(config.concurrency.max(1)));
     let mut pace = Pace::new(config.max_per_second);
+    let hooks = tokio::spawn(crate::webhooks::run(
+        app.clone(),
+        crate::webhooks::Settings::of(&config),
+        shutdown.clone(),
+    ));
     tracing::info!(?own, "delivering the outbox");
     loop {
         if *shutdown.borrow() {
@@ -77,6 +82,9 @@ pub async fn run(
             _ = posted(&mut changes) => {}
             _ = shutdown.changed() => {}
         }
+    }
+    if let Err(error) = hooks.await {
+        tracing::warn!(%error, "the webhook worker ended abnormally");
     }
     tracing::info!("the outbox worker stopped");
 }

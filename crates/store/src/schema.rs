@@ -297,6 +297,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     escalation_messages,
     escalation_files,
     escalation_emails,
+    webhook_deliveries,
 );
 
 diesel::table! {
@@ -558,6 +559,9 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        webhook_url -> Nullable<Text>,
+        webhook_secret -> Nullable<Text>,
+        webhook_private -> Bool,
     }
 }
 
@@ -565,6 +569,26 @@ diesel::table! {
     vendor_users (user_id) {
         user_id -> Text,
         vendor_id -> Text,
+        integration -> Bool,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        vendor_id -> Text,
+        escalation_id -> Nullable<Text>,
+        event -> Text,
+        url -> Text,
+        body -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 

@@ -144,6 +144,84 @@ pub fn add_user(conn: &mut DbConnection, vendor: VendorId, user: UserId) -> Resu
     Ok(())
 }
 
+/// Makes `user` the account vendor `vendor`'s API key acts as.
+pub fn add_integration_user(
+    conn: &mut DbConnection,
+    vendor: VendorId,
+    user: UserId,
+) -> Result<(), StoreError> {
+    diesel::insert_into(vendor_users::table)
+        .values((
+            vendor_users::user_id.eq(user.to_string()),
+            vendor_users::vendor_id.eq(vendor.to_string()),
+            vendor_users::integration.eq(true),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The account vendor `vendor`'s API key acts as, if it has had one.
+pub fn integration_user(
+    conn: &mut DbConnection,
+    vendor: VendorId,
+) -> Result<Option<UserId>, StoreError> {
+    vendor_users::table
+        .filter(vendor_users::vendor_id.eq(vendor.to_string()))
+        .filter(vendor_users::integration.eq(true))
+        .select(vendor_users::user_id)
+        .first::<String>(conn)
+        .optional()?
+        .map(|id| parse(&id))
+        .transpose()
+}
+
+/// Where a vendor's webhook is and how its calls are signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookTarget {
+    /// The address called.
+    pub url: String,
+    /// The secret calls are signed with.
+    pub secret: String,
+    /// Whether an admin allowed a private, loopback or link-local target.
+    pub allow_private: bool,
+}
+
+/// A vendor's webhook, if it has one.
+pub fn webhook(
+    conn: &mut DbConnection,
+    vendor: VendorId,
+) -> Result<Option<WebhookTarget>, StoreError> {
+    let (url, secret, allow_private): (Option<String>, Option<String>, bool) = vendors::table
+        .find(vendor.to_string())
+        .select((
+            vendors::webhook_url,
+            vendors::webhook_secret,
+            vendors::webhook_private,
+        ))
+        .first(conn)?;
+    Ok(url.zip(secret).map(|(url, secret)| WebhookTarget {
+        url,
+        secret,
+        allow_private,
+    }))
+}
+
+/// Sets (or with `None`, removes) a vendor's webhook.
+pub fn set_webhook(
+    conn: &mut DbConnection,
+    vendor: VendorId,
+    target: Option<&WebhookTarget>,
+) -> Result<(), StoreError> {
+    diesel::update(vendors::table.find(vendor.to_string()))
+        .set((
+            vendors::webhook_url.eq(target.map(|t| t.url.clone())),
+            vendors::webhook_secret.eq(target.map(|t| t.secret.clone())),
+            vendors::webhook_private.eq(target.is_some_and(|t| t.allow_private)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The vendor a user works for, if any.
 pub fn of_user(conn: &mut DbConnection, user: UserId) -> Result<Option<VendorId>, StoreError> {
     let found: Option<String> = vendor_users::table
@@ -156,7 +234,8 @@ pub fn of_user(conn: &mut DbConnection, user: UserId) -> Result<Option<VendorId>
 
 /// A vendor's users: id, name, email, language and whether they may sign in.
 pub fn users(conn: &mut DbConnection, vendor: VendorId) -> Result<Vec<VendorUser>, StoreError> {
-    let rows: Vec<(String, String, String, Option<String>, bool)> = vendor_users::table
+    type Row = (String, String, String, Option<String>, bool, bool);
+    let rows: Vec<Row> = vendor_users::table
         .inner_join(users::table.on(users::id.eq(vendor_users::user_id)))
         .filter(vendor_users::vendor_id.eq(vendor.to_string()))
         .order(users::name)
@@ -166,26 +245,29 @@ pub fn users(conn: &mut DbConnection, vendor: VendorId) -> Result<Vec<VendorUser
             users::email,
             users::locale,
             users::active,
+            vendor_users::integration,
         ))
         .load(conn)?;
     rows.into_iter()
-        .map(|(id, name, email, locale, active)| {
+        .map(|(id, name, email, locale, active, integration)| {
             Ok(VendorUser {
                 id: parse(&id)?,
                 name,
                 email: EmailAddress::from_stored(email),
                 locale,
                 active,
+                integration,
             })
         })
         .collect()
 }
 
-/// Counts each vendor's active users.
+/// Counts each vendor's active portal users (not the accounts API keys act as).
 pub fn active_user_counts(conn: &mut DbConnection) -> Result<HashMap<VendorId, i64>, StoreError> {
     let rows: Vec<(String, i64)> = vendor_users::table
         .inner_join(users::table.on(users::id.eq(vendor_users::user_id)))
         .filter(users::active.eq(true))
+        .filter(vendor_users::integration.eq(false))
         .group_by(vendor_users::vendor_id)
         .select((vendor_users::vendor_id, diesel::dsl::count_star()))
         .load(conn)?;
@@ -207,6 +289,15 @@ pub struct VendorUser {
     pub locale: Option<String>,
     /// Whether they may sign in.
     pub active: bool,
+    /// Whether this is the account the vendor's API key acts as, not a person.
+    pub integration: bool,
+}
+
+impl VendorUser {
+    /// Whether this is a person who works in the portal now.
+    pub fn in_portal(&self) -> bool {
+        self.active && !self.integration
+    }
 }
 
 /// The vendor a user works for, whole, if any.

@@ -36,6 +36,12 @@ export function Due(props: { escalation: Escalation }) {
   );
 }
 
+/** The mail an entry came in, for a vendor who answers by mail. */
+function mailed(e: Entry): { automatic?: boolean } | undefined {
+  const data = e.data as { email?: { automatic?: boolean } } | null | undefined;
+  return data?.email;
+}
+
 function EntryView(props: { entry: Entry; staff: boolean; onCopy?: (entry: Entry) => void }) {
   const { t, locale } = useI18n();
   const e = props.entry;
@@ -61,7 +67,9 @@ function EntryView(props: { entry: Entry; staff: boolean; onCopy?: (entry: Entry
     <li class={`esc-entry esc-entry-${e.kind} esc-by-${e.author.kind}`}>
       <header>
         <strong>{e.kind === 'shared' ? t('esc.shared') : e.author.name}</strong>
-        {e.kind === 'note' && <span class="badge">{t('esc.note')}</span>} <time class="muted">{when}</time>
+        {e.kind === 'note' && <span class="badge">{t('esc.note')}</span>}
+        {mailed(e) && <span class="badge">{mailed(e)?.automatic ? t('esc.autoReply') : t('esc.byEmail')}</span>}{' '}
+        <time class="muted">{when}</time>
       </header>
       <p class="esc-body">{e.body}</p>
       {e.files.length > 0 && (

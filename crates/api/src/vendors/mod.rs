@@ -1,4 +1,7 @@
-//! Vendor organisations: agents list them to escalate, admins add and change them.
+//! Vendor organisations: agents list them to escalate, admins add and change them and
+//! connect their own systems ([`systems`]).
+
+pub mod systems;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -27,10 +30,35 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/vendors", web::post().to(create))
         .route("/vendors/{id}", web::get().to(show))
         .route("/vendors/{id}", web::patch().to(update))
-        .route("/vendors/{id}/users", web::get().to(users));
+        .route("/vendors/{id}/users", web::get().to(users))
+        .route(
+            "/vendors/{id}/webhook",
+            web::get().to(systems::show_webhook),
+        )
+        .route("/vendors/{id}/webhook", web::put().to(systems::set_webhook))
+        .route(
+            "/vendors/{id}/webhook",
+            web::delete().to(systems::remove_webhook),
+        )
+        .route(
+            "/vendors/{id}/webhook/ping",
+            web::post().to(systems::ping_webhook),
+        )
+        .route(
+            "/vendors/{id}/api-key",
+            web::get().to(systems::show_api_key),
+        )
+        .route(
+            "/vendors/{id}/api-key",
+            web::post().to(systems::create_api_key),
+        )
+        .route(
+            "/vendors/{id}/api-key",
+            web::delete().to(systems::revoke_api_key),
+        );
 }
 
-fn vendor_id(path: &str) -> Result<VendorId, ApiError> {
+pub(crate) fn vendor_id(path: &str) -> Result<VendorId, ApiError> {
     path.parse().map_err(|_| ApiError::NotFound("vendor"))
 }
 

@@ -129,9 +129,10 @@ async fn api_token(app: &App, token_hash: String) -> Result<Authenticated, AppEr
         .read(move |conn| api_tokens::find_by_hash(conn, &token_hash))
         .await?;
     let now = kefu_domain::time::now();
-    let Some((token, user, customer)) =
-        found.filter(|(token, user, _)| token.is_live(now) && user.active && user.role.is_staff())
-    else {
+    let Some((token, user, customer)) = found.filter(|(token, user, _)| {
+        // Staff hold their own tokens; a vendor's API key acts as the vendor's account.
+        token.is_live(now) && user.active && (user.role.is_staff() || user.role == Role::Vendor)
+    }) else {
         return Err(AppError::Unauthenticated);
     };
     let actor = actor_of(&user, customer);

@@ -42,7 +42,9 @@ const VENDOR_LOCALE: Locale = Locale::En;
 
 /// Whether `vendor` works by mail: it has no active portal user.
 pub(crate) fn works_by_mail(conn: &mut DbConnection, vendor: &Vendor) -> Result<bool, AppError> {
-    Ok(!vendors::users(conn, vendor.id)?.iter().any(|u| u.active))
+    Ok(!vendors::users(conn, vendor.id)?
+        .iter()
+        .any(vendors::VendorUser::in_portal))
 }
 
 /// Mails the case to the vendor's contact addresses: the brief, what was shared, the due

@@ -118,6 +118,13 @@ pub async fn escalate(
             let shared = share::prepare(conn, &before, &vendor, &request.brief, &request.share)?;
             let escalation = write(conn, &actor, &before, &vendor, &shared, now)?;
             crate::mail::notices::escalation_new(conn, &mail, &escalation, &vendor, now)?;
+            crate::webhooks::announce(
+                conn,
+                &escalation,
+                kefu_domain::webhook::WebhookEvent::Created,
+                None,
+                now,
+            )?;
             let mut after = before.clone();
             if request.hold_ticket.unwrap_or(true)
                 && status::transition_exists(before.status, Status::OnHold)

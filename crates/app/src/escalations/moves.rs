@@ -9,6 +9,7 @@ use kefu_domain::escalation::{EntryKind, Escalation, EscalationStatus, Side};
 use kefu_domain::ids::{EscalationId, TicketId};
 use kefu_domain::permissions::Actor;
 use kefu_domain::ticket::Status;
+use kefu_domain::webhook::WebhookEvent;
 use kefu_domain::{status, text, time};
 use kefu_store::{DbConnection, dialect, escalations, messages, tickets, vendors};
 use serde_json::json;
@@ -84,6 +85,15 @@ pub async fn move_to(
                 body: body.as_deref(),
             };
             follow_on_ticket(conn, &mail, &step, &escalation, now)?;
+            if side == Side::Staff {
+                crate::webhooks::announce(
+                    conn,
+                    &escalation,
+                    WebhookEvent::StatusChanged,
+                    body.as_deref(),
+                    now,
+                )?;
+            }
             audit::record_by(
                 conn,
                 &origin,

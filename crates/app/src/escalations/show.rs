@@ -25,8 +25,8 @@ pub async fn show(app: &App, actor: Actor, id: EscalationId) -> Result<Escalatio
 }
 
 /// Who wrote a vendor's entry that no user wrote: the sender of the mail it came in, else
-/// the vendor's own system.
-fn mailed_by(data: Option<&serde_json::Value>) -> String {
+/// the vendor.
+fn mailed_by(data: Option<&serde_json::Value>, vendor: &str) -> String {
     let email = data.and_then(|d| d.get("email"));
     let named = |key: &str| {
         email
@@ -37,7 +37,7 @@ fn mailed_by(data: Option<&serde_json::Value>) -> String {
     };
     named("name")
         .or_else(|| named("from"))
-        .unwrap_or_else(|| "Vendor".to_owned())
+        .unwrap_or_else(|| vendor.to_owned())
 }
 
 /// The detail of an escalation the caller already may see.
@@ -52,13 +52,14 @@ pub(crate) fn detail(
     authors.sort();
     authors.dedup();
     let names: HashMap<UserId, String> = users::names(conn, &authors)?;
+    let vendor_name = kefu_store::vendors::find(conn, escalation.vendor)?.name;
     let mut entries = Vec::with_capacity(thread.len());
     for m in thread {
         if side == Side::Staff && !m.kind.seen_by_staff() {
             continue;
         }
         let name = match (m.author_kind, m.author_user) {
-            (AuthorKind::Vendor, None) => mailed_by(m.data.as_ref()),
+            (AuthorKind::Vendor, None) => mailed_by(m.data.as_ref(), &vendor_name),
             (AuthorKind::System, _) | (_, None) => "Kefu".to_owned(),
             (_, Some(user)) => names.get(&user).cloned().unwrap_or_default(),
         };

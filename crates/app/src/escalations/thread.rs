@@ -118,6 +118,15 @@ pub async fn post(
                 escalation.updated_at = now;
                 escalations::save(conn, &escalation)?;
             }
+            if side == Side::Staff && kind == EntryKind::Reply {
+                crate::webhooks::announce(
+                    conn,
+                    &escalation,
+                    kefu_domain::webhook::WebhookEvent::Message,
+                    Some(&body),
+                    now,
+                )?;
+            }
             if side == Side::Vendor {
                 audit::record_by(
                     conn,

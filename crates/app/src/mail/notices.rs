@@ -457,7 +457,7 @@ fn vendor_readers(
 ) -> Result<Vec<kefu_store::vendors::VendorUser>, AppError> {
     let mut out = Vec::new();
     for user in users {
-        if user.active && wants(&notification_settings::of(conn, user.id)?) {
+        if user.in_portal() && wants(&notification_settings::of(conn, user.id)?) {
             out.push(user);
         }
     }
@@ -541,7 +541,7 @@ pub(crate) fn escalation_new(
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let users = kefu_store::vendors::users(conn, vendor.id)?;
-    if !users.iter().any(|u| u.active) {
+    if !users.iter().any(kefu_store::vendors::VendorUser::in_portal) {
         return crate::escalations::by_mail::send_case(conn, context, escalation, vendor, now);
     }
     let values = |user: &kefu_store::vendors::VendorUser| {
@@ -582,7 +582,7 @@ pub(crate) fn escalation_reply(
     };
     let wants = |s: &notification_settings::NotificationSettings| s.escalation_reply;
     let users = kefu_store::vendors::users(conn, escalation.vendor)?;
-    if !users.iter().any(|u| u.active) {
+    if !users.iter().any(kefu_store::vendors::VendorUser::in_portal) {
         let vendor = kefu_store::vendors::find(conn, escalation.vendor)?;
         return crate::escalations::by_mail::send_reply(
             conn, context, escalation, &vendor, None, body, now,

@@ -1,0 +1,85 @@
+//! Vendor webhooks: each escalation event the business causes (a new case, a move, a reply,
+//! a reminder) becomes a signed call of the vendor's own helpdesk, written in the event's
+//! transaction and delivered by the notification role with retries. What a call carries is
+//! what the vendor's portal users would see, nothing more.
+
+pub mod delivery;
+pub mod manage;
+pub mod sign;
+
+use chrono::{DateTime, Utc};
+use kefu_domain::escalation::{Escalation, Side};
+use kefu_domain::ids::WebhookDeliveryId;
+use kefu_domain::webhook::WebhookEvent;
+use kefu_store::webhooks::{self, WebhookDelivery};
+use kefu_store::{DbConnection, vendors};
+use serde_json::json;
+
+use crate::error::AppError;
+
+/// Writes a call of `escalation`'s vendor's webhook for `event`, if the vendor has one; a
+/// reply's text goes in `message`.
+pub(crate) fn announce(
+    conn: &mut DbConnection,
+    escalation: &Escalation,
+    event: WebhookEvent,
+    message: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(target) = vendors::webhook(conn, escalation.vendor)? else {
+        return Ok(());
+    };
+    let seen = crate::escalations::response(conn, escalation.clone(), Side::Vendor, now)?;
+    let id = WebhookDeliveryId::new();
+    let body = json!({
+        "id": id,
+        "type": event.as_str(),
+        "created_at": now,
+        "data": {
+            "escalation": seen,
+            "message": message.map(|body| json!({ "body": body })),
+        },
+    });
+    enqueue(
+        conn,
+        escalation.vendor,
+        Some(escalation.id),
+        id,
+        event,
+        &target.url,
+        &body,
+        now,
+    )
+}
+
+#[expect(clippy::too_many_arguments, reason = "one call's parts")]
+fn enqueue(
+    conn: &mut DbConnection,
+    vendor: kefu_domain::ids::VendorId,
+    escalation: Option<kefu_domain::ids::EscalationId>,
+    id: WebhookDeliveryId,
+    event: WebhookEvent,
+    url: &str,
+    body: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    webhooks::enqueue(
+        conn,
+        &WebhookDelivery {
+            id,
+            vendor,
+            escalation,
+            event: event.as_str().to_owned(),
+            url: url.to_owned(),
+            body: body.to_string(),
+            state: "pending".to_owned(),
+            attempts: 0,
+            next_attempt_at: now,
+            last_status: None,
+            last_error: None,
+            sent_at: None,
+            created_at: now,
+        },
+    )?;
+    Ok(())
+}
