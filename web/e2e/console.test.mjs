@@ -749,6 +749,37 @@ describe('the agent console', () => {
     await assertAccessible('vendor scorecard');
   });
 
+  it("connects a vendor's own helpdesk: a webhook with its secret shown once, a test call, and an API key", async () => {
+    const stamp = Date.now();
+    const vendor = await api.post('/api/v1/vendors', { name: `CloudSoft ${stamp}`, kind: 'isv', contacts: ['desk@cloudsoft.example'] });
+    page = await open('/admin/vendors');
+    const card = page.getByRole('region', { name: new RegExp(`CloudSoft ${stamp}`) });
+    await card.getByText("The vendor's own helpdesk: webhook and API key").click();
+    await card.getByLabel('Webhook address').fill('http://127.0.0.1:9/hooks/kefu');
+    await card.getByRole('button', { name: 'Save' }).last().click();
+    const secret = card.locator('.shown-once code');
+    await secret.waitFor();
+    assert.match(await secret.textContent(), /^whsec_/);
+    // A loopback address is refused unless allowed: the test call says so.
+    await card.getByRole('button', { name: 'Send a test call' }).click();
+    await card.getByText(/a private, loopback or link-local address/).waitFor({ timeout: 15000 });
+    await card.getByRole('button', { name: 'Make an API key' }).click();
+    const key = card.locator('.vendor-api-key .shown-once code');
+    await key.waitFor();
+    const bearer = (await key.textContent()).trim();
+    const queue = await fetch(`${server.base}/api/v1/escalations`, { headers: { authorization: `Bearer ${bearer}` } });
+    assert.equal(queue.status, 200, 'the key reads the vendor\'s queue');
+    const tickets = await fetch(`${server.base}/api/v1/tickets`, { headers: { authorization: `Bearer ${bearer}` } });
+    assert.equal(tickets.status, 403, 'and nothing else');
+    await assertAccessible('vendor webhook and API key');
+    await screenshot(page, 'vendor-systems');
+    await card.getByRole('button', { name: 'Revoke the key' }).click();
+    await card.getByRole('button', { name: 'Make an API key' }).waitFor();
+    const revoked = await fetch(`${server.base}/api/v1/escalations`, { headers: { authorization: `Bearer ${bearer}` } });
+    assert.equal(revoked.status, 401);
+    assert.equal(vendor.name, `CloudSoft ${stamp}`);
+  });
+
   it('signs out', async () => {
     page = await openQueue();
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -4,6 +4,7 @@ import { useLoad } from '../hooks';
 import { type MessageKey, useI18n } from '../i18n';
 import { useSession } from '../session';
 import { ErrorBanner, Field, Loading } from '../components/ui';
+import { VendorSystems } from './VendorSystems';
 
 type Vendor = Schemas['VendorResponse'];
 type VendorKind = Schemas['VendorKind'];
@@ -222,6 +223,7 @@ export function VendorsPage() {
             </h2>
             <VendorForm vendor={v} onSaved={vendors.reload} />
             <PortalUsers vendor={v} onChanged={vendors.reload} />
+            <VendorSystems vendor={v} />
           </section>
         ))
       )}
