@@ -436,7 +436,7 @@ test_both! {
 
 /// Everything waiting in the outbox now, whatever it is about (claimed, so each call sees only
 /// what is new).
-async fn outbox_all(app: &App) -> Vec<Outbound> {
+pub(crate) async fn outbox_all(app: &App) -> Vec<Outbound> {
     app.store
         .write(|conn| {
             outbox::claim_due(

@@ -6,4 +6,5 @@ mod escalation_mail;
 mod imap;
 mod mail;
 mod notify;
+mod reminders;
 mod webhooks;

@@ -198,6 +198,25 @@ pub fn mailed_move(reply: &str) -> EscalationStatus {
         .map_or(EscalationStatus::Answered, |(_, status)| *status)
 }
 
+/// A reminder to the vendor about the step it is due to take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reminder {
+    /// The due time is near: a quarter of the time allowed remains (at least 5 minutes'
+    /// and at most 4 hours' notice).
+    DueSoon,
+    /// The due time has passed.
+    Overdue,
+}
+
+/// How long before a step's due time the vendor is reminded: a quarter of the time it was
+/// given, between 5 minutes and 4 hours.
+pub fn reminder_lead(given: chrono::Duration) -> chrono::Duration {
+    (given / 4).clamp(chrono::Duration::minutes(5), chrono::Duration::hours(4))
+}
+
+/// The longest [`reminder_lead`] gives: how far ahead a sweep for reminders looks.
+pub const REMINDER_LEAD_MAX_HOURS: i64 = 4;
+
 /// An escalation: a case handed to one vendor, with its own thread and due times.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Escalation {
@@ -254,6 +273,23 @@ impl Escalation {
         }
     }
 
+    /// The reminder due at `now`, if any: `reminded` holds the due times a due-soon and an
+    /// overdue reminder were last sent for, so each is sent once per due time.
+    pub fn reminder(
+        &self,
+        reminded: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+        now: DateTime<Utc>,
+    ) -> Option<Reminder> {
+        let due = self.due_at()?;
+        let (soon_for, late_for) = reminded;
+        if now >= due {
+            return (late_for != Some(due)).then_some(Reminder::Overdue);
+        }
+        let lead = reminder_lead(due - self.requested_at);
+        (now >= due - lead && soon_for != Some(due) && late_for != Some(due))
+            .then_some(Reminder::DueSoon)
+    }
+
     /// Whether the vendor is late at `now`.
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
         self.due_at().is_some_and(|due| due < now)
@@ -302,6 +338,71 @@ impl Escalation {
 #[cfg(test)]
 mod tests {
     use super::EscalationStatus::*;
+
+    #[test]
+    fn the_vendor_is_reminded_once_before_and_once_at_each_due_time() {
+        use super::Reminder;
+        use chrono::{Duration, TimeZone, Utc};
+        let start = Utc.timestamp_opt(1_796_461_200, 0).single().unwrap_or_default();
+        let mut e = super::Escalation {
+            id: crate::ids::EscalationId::new(),
+            ticket: crate::ids::TicketId::new(),
+            vendor: crate::ids::VendorId::new(),
+            status: Requested,
+            subject: "s".into(),
+            brief: "b".into(),
+            contact: None,
+            requested_at: start,
+            acknowledge_by: start + Duration::hours(1),
+            answer_by: start + Duration::hours(48),
+            acknowledged_at: None,
+            answered_at: None,
+            returned_at: None,
+            reopened: 0,
+            updated_at: start,
+        };
+        let ack = e.acknowledge_by;
+        // An hour to acknowledge: reminded 15 minutes before, then at the hour.
+        assert_eq!(
+            e.reminder((None, None), start + Duration::minutes(44)),
+            None
+        );
+        assert_eq!(
+            e.reminder((None, None), start + Duration::minutes(45)),
+            Some(Reminder::DueSoon)
+        );
+        assert_eq!(
+            e.reminder((Some(ack), None), start + Duration::minutes(50)),
+            None
+        );
+        assert_eq!(e.reminder((Some(ack), None), ack), Some(Reminder::Overdue));
+        assert_eq!(
+            e.reminder((Some(ack), Some(ack)), ack + Duration::hours(3)),
+            None
+        );
+        // A sweep that first looks after the due time sends only the overdue reminder.
+        assert_eq!(
+            e.reminder((None, Some(ack)), ack + Duration::minutes(1)),
+            None
+        );
+        // Acknowledged, the answer's due time counts: 4 hours' notice at most.
+        e.status = Acknowledged;
+        let answer = e.answer_by;
+        assert_eq!(
+            e.reminder((Some(ack), Some(ack)), answer - Duration::hours(5)),
+            None
+        );
+        assert_eq!(
+            e.reminder((Some(ack), Some(ack)), answer - Duration::hours(4)),
+            Some(Reminder::DueSoon)
+        );
+        e.status = Answered;
+        assert_eq!(
+            e.reminder((None, None), answer + Duration::hours(1)),
+            None,
+            "nothing is due"
+        );
+    }
 
     #[test]
     fn a_mailed_reply_answers_unless_its_first_line_says_otherwise() {

@@ -86,6 +86,8 @@ pub struct NotifyConfig {
     pub webhook_retry_seconds: u32,
     /// Webhook calls in flight at the same time.
     pub webhook_concurrency: usize,
+    /// Seconds between sweeps for escalation reminders due.
+    pub reminder_interval_seconds: u64,
 }
 
 impl Default for NotifyConfig {
@@ -98,6 +100,7 @@ impl Default for NotifyConfig {
             max_per_second: None,
             webhook_retry_seconds: 30,
             webhook_concurrency: 4,
+            reminder_interval_seconds: 30,
         }
     }
 }

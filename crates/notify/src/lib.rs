@@ -2,9 +2,11 @@
 //! several nodes never send the same one at once), sends each through SMTP — or writes it as
 //! an `.eml` file when no SMTP server is configured — and records how it went: sent, due
 //! again with backoff, or failed for good (written on the ticket). Beside it, a second
-//! worker calls vendors' webhooks the same way (see [`webhooks`]).
+//! worker calls vendors' webhooks the same way (see [`webhooks`]), and a sweep reminds vendors
+//! of escalations due ([`reminders`]).
 
 pub mod config;
+pub mod reminders;
 pub mod smtp;
 pub mod transport;
 pub mod webhooks;

@@ -33,6 +33,11 @@ pub async fn run(
         crate::webhooks::Settings::of(&config),
         shutdown.clone(),
     ));
+    let sweep = tokio::spawn(crate::reminders::run(
+        app.clone(),
+        Duration::from_secs(config.reminder_interval_seconds.max(1)),
+        shutdown.clone(),
+    ));
     tracing::info!(?own, "delivering the outbox");
     loop {
         if *shutdown.borrow() {
@@ -83,8 +88,10 @@ pub async fn run(
             _ = shutdown.changed() => {}
         }
     }
-    if let Err(error) = hooks.await {
-        tracing::warn!(%error, "the webhook worker ended abnormally");
+    for (name, task) in [("webhook worker", hooks), ("reminder sweep", sweep)] {
+        if let Err(error) = task.await {
+            tracing::warn!(%error, "the {name} ended abnormally");
+        }
     }
     tracing::info!("the outbox worker stopped");
 }

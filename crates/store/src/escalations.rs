@@ -7,7 +7,7 @@ use kefu_domain::ids::{EscalationId, FileId, TicketId, VendorId};
 
 use crate::connection::Db;
 use crate::convert::{from_db, parse, parse_opt, to_db};
-use crate::schema::{escalation_files, escalation_messages, escalations};
+use crate::schema::{escalation_files, escalation_messages, escalation_reminders, escalations};
 use crate::{DbConnection, StoreError};
 
 diesel::define_sql_function! {
@@ -383,4 +383,77 @@ pub fn file(
         .filter(escalation_files::escalation_id.eq(escalation.to_string()))
         .select(EscalationFileRow::as_select())
         .first(conn)?)
+}
+
+/// An escalation with the due times its due-soon and overdue reminders were last sent for.
+pub type Reminded = (Escalation, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// Escalations in their vendor's hands due before `until` (the next reminders are among
+/// them), with the due times their reminders were last sent for.
+pub fn due_before(
+    conn: &mut DbConnection,
+    until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Reminded>, StoreError> {
+    type Row = (EscalationRow, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    let rows: Vec<Row> = escalations::table
+        .left_join(escalation_reminders::table)
+        .filter(escalations::due_at.le(to_db(until)))
+        .filter(escalations::status.eq_any(["requested", "acknowledged", "in_progress"]))
+        .order((escalations::due_at.asc(), escalations::id.asc()))
+        .limit(limit)
+        .select((
+            EscalationRow::as_select(),
+            escalation_reminders::soon_for.nullable(),
+            escalation_reminders::late_for.nullable(),
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(row, soon, late)| {
+            Ok((
+                Escalation::try_from(row)?,
+                soon.map(from_db),
+                late.map(from_db),
+            ))
+        })
+        .collect()
+}
+
+/// Records that the due-soon (`late` false) or overdue reminder for due time `due` was sent;
+/// `false` when it had been already (another node was first).
+pub fn mark_reminded(
+    conn: &mut DbConnection,
+    id: EscalationId,
+    late: bool,
+    due: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let key = id.to_string();
+    crate::with_backend!(conn, c => diesel::insert_into(escalation_reminders::table)
+        .values(escalation_reminders::escalation_id.eq(&key))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    let due = to_db(due);
+    let target = escalation_reminders::table.find(&key);
+    let changed = if late {
+        diesel::update(
+            target.filter(
+                escalation_reminders::late_for
+                    .is_null()
+                    .or(escalation_reminders::late_for.ne(due)),
+            ),
+        )
+        .set(escalation_reminders::late_for.eq(Some(due)))
+        .execute(conn)?
+    } else {
+        diesel::update(
+            target.filter(
+                escalation_reminders::soon_for
+                    .is_null()
+                    .or(escalation_reminders::soon_for.ne(due)),
+            ),
+        )
+        .set(escalation_reminders::soon_for.eq(Some(due)))
+        .execute(conn)?
+    };
+    Ok(changed == 1)
 }

@@ -253,6 +253,7 @@ diesel::joinable!(vendor_users -> vendors (vendor_id));
 diesel::joinable!(escalations -> vendors (vendor_id));
 diesel::joinable!(escalations -> tickets (ticket_id));
 diesel::joinable!(escalation_messages -> escalations (escalation_id));
+diesel::joinable!(escalation_reminders -> escalations (escalation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -298,6 +299,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     escalation_files,
     escalation_emails,
     webhook_deliveries,
+    escalation_reminders,
 );
 
 diesel::table! {
@@ -610,6 +612,14 @@ diesel::table! {
         returned_at -> Nullable<Timestamp>,
         reopened -> Integer,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    escalation_reminders (escalation_id) {
+        escalation_id -> Text,
+        soon_for -> Nullable<Timestamp>,
+        late_for -> Nullable<Timestamp>,
     }
 }
 

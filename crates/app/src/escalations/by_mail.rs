@@ -110,6 +110,22 @@ pub(crate) fn send_reply(
     Ok(vendor.contacts.len())
 }
 
+/// Mails a reminder (already rendered) to a vendor who works by mail, in the case's thread.
+pub(crate) fn send_reminder(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    escalation: &Escalation,
+    vendor: &Vendor,
+    rendered: kefu_mail::templates::Rendered,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    if vendor.contacts.is_empty() {
+        return Ok(0);
+    }
+    enqueue(conn, context, escalation, vendor, None, rendered, now)?;
+    Ok(vendor.contacts.len())
+}
+
 /// Tells a vendor who works by mail that the business ended the case (closed or cancelled).
 pub(crate) fn send_ended(
     conn: &mut DbConnection,

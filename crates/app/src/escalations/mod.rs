@@ -9,6 +9,7 @@ pub mod copy;
 pub mod create;
 pub mod moves;
 pub mod queue;
+pub mod reminders;
 pub mod scorecard;
 pub mod share;
 pub mod show;

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use kefu_domain::account::User;
 use kefu_domain::email::EmailAddress;
-use kefu_domain::escalation::{Escalation, EscalationStatus};
+use kefu_domain::escalation::{Escalation, EscalationStatus, Reminder};
 use kefu_domain::ids::UserId;
 use kefu_domain::locale::Locale;
 use kefu_domain::mail::{self as rules, Mailbox, TemplateKind};
@@ -595,6 +595,95 @@ pub(crate) fn escalation_reply(
         wants,
         TemplateKind::EscalationReply,
         values,
+        now,
+    )
+}
+
+/// The words of a reminder in `locale`: its headline and the step due ("acknowledged",
+/// "answered").
+fn reminder_words(
+    reminder: Reminder,
+    acknowledging: bool,
+    locale: Locale,
+) -> (&'static str, &'static str) {
+    let zh = locale == Locale::ZhCn;
+    let headline = match (reminder, zh) {
+        (Reminder::DueSoon, false) => "Due soon",
+        (Reminder::DueSoon, true) => "即将到期",
+        (Reminder::Overdue, false) => "Overdue",
+        (Reminder::Overdue, true) => "已逾期",
+    };
+    let step = match (acknowledging, zh) {
+        (true, false) => "acknowledged",
+        (true, true) => "确认",
+        (false, false) => "answered",
+        (false, true) => "答复",
+    };
+    (headline, step)
+}
+
+/// Reminds the vendor that `escalation` is nearly due or overdue: its portal users who want
+/// new cases and reminders, or — for a vendor who works by mail — its contact addresses, in
+/// the case's mail thread. Returns how many were told.
+pub(crate) fn escalation_reminder(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    escalation: &Escalation,
+    vendor: &kefu_domain::vendor::Vendor,
+    reminder: Reminder,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let acknowledging = escalation.status == EscalationStatus::Requested;
+    let due_at = escalation
+        .due_at()
+        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default();
+    let values = |reader: &str, locale: Locale, how: String| {
+        let (headline, step) = reminder_words(reminder, acknowledging, locale);
+        json!({
+            "user": { "name": reader },
+            "vendor": { "name": vendor.name },
+            "escalation": {
+                "reference": crate::escalations::reference(escalation.id),
+                "subject": escalation.subject,
+            },
+            "reminder": { "headline": headline, "step": step, "due_at": due_at, "how": how },
+        })
+    };
+    let users = kefu_store::vendors::users(conn, vendor.id)?;
+    if !users.iter().any(kefu_store::vendors::VendorUser::in_portal) {
+        let rendered = templates::render(
+            conn,
+            TemplateKind::EscalationReminder,
+            Locale::En,
+            &values(
+                &vendor.name,
+                Locale::En,
+                "Reply to this mail to answer.".to_owned(),
+            ),
+        )?;
+        return crate::escalations::by_mail::send_reminder(
+            conn, context, escalation, vendor, rendered, now,
+        );
+    }
+    let url = escalation_url(context, escalation);
+    let portal = move |user: &kefu_store::vendors::VendorUser| {
+        let locale = reader_locale(user);
+        let how = if locale == Locale::ZhCn {
+            format!("在门户中打开：{url}")
+        } else {
+            format!("Open it in the portal: {url}")
+        };
+        values(&user.name, locale, how)
+    };
+    let wants = |s: &notification_settings::NotificationSettings| s.escalation_new;
+    mail_readers(
+        conn,
+        context,
+        users,
+        wants,
+        TemplateKind::EscalationReminder,
+        portal,
         now,
     )
 }

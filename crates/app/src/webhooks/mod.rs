@@ -26,6 +26,18 @@ pub(crate) fn announce(
     message: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let message = message.map(|body| json!({ "body": body }));
+    announce_with(conn, escalation, event, ("message", message), now)
+}
+
+/// Like [`announce`], with `extra` (a name and a value) beside the escalation in `data`.
+pub(crate) fn announce_with(
+    conn: &mut DbConnection,
+    escalation: &Escalation,
+    event: WebhookEvent,
+    extra: (&str, Option<serde_json::Value>),
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let Some(target) = vendors::webhook(conn, escalation.vendor)? else {
         return Ok(());
     };
@@ -37,7 +49,7 @@ pub(crate) fn announce(
         "created_at": now,
         "data": {
             "escalation": seen,
-            "message": message.map(|body| json!({ "body": body })),
+            extra.0: extra.1,
         },
     });
     enqueue(

@@ -1,0 +1,58 @@
+//! Reminding vendors of what is due: once when a step's due time is near (a quarter of the
+//! time given remains, 5 minutes to 4 hours ahead) and once when it has passed — by mail to
+//! the portal users who want it (or to the contact addresses of a vendor who works by mail)
+//! and by webhook. Each reminder goes once per due time, whichever node sweeps.
+
+use chrono::Duration;
+use kefu_domain::escalation::{REMINDER_LEAD_MAX_HOURS, Reminder};
+use kefu_domain::time;
+use kefu_domain::webhook::WebhookEvent;
+use kefu_store::{escalations, vendors};
+use serde_json::json;
+
+use crate::App;
+use crate::error::AppError;
+use crate::mail::notices;
+
+/// The most escalations one sweep looks at; the rest wait for the next.
+const SWEEP: i64 = 500;
+
+/// Sends the reminders due now; returns how many went.
+pub async fn send_due(app: &App) -> Result<usize, AppError> {
+    let mail = app.mail_context().await?;
+    app.store
+        .write(move |conn| {
+            let now = time::now();
+            let until = now + Duration::hours(REMINDER_LEAD_MAX_HOURS);
+            let mut sent = 0;
+            for (escalation, soon, late) in escalations::due_before(conn, until, SWEEP)? {
+                let (Some(reminder), Some(due)) =
+                    (escalation.reminder((soon, late), now), escalation.due_at())
+                else {
+                    continue;
+                };
+                let late = reminder == Reminder::Overdue;
+                if !escalations::mark_reminded(conn, escalation.id, late, due)? {
+                    continue;
+                }
+                let vendor = vendors::find(conn, escalation.vendor)?;
+                notices::escalation_reminder(conn, &mail, &escalation, &vendor, reminder, now)?;
+                crate::webhooks::announce_with(
+                    conn,
+                    &escalation,
+                    WebhookEvent::Reminder,
+                    (
+                        "reminder",
+                        Some(json!({
+                            "kind": if late { "overdue" } else { "due_soon" },
+                            "due_at": due,
+                        })),
+                    ),
+                    now,
+                )?;
+                sent += 1;
+            }
+            Ok::<_, AppError>(sent)
+        })
+        .await
+}
