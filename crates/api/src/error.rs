@@ -190,7 +190,8 @@ impl From<AppError> for ApiError {
                     | DomainError::LastAdmin
                     | DomainError::InvalidConversationMove { .. }
                     | DomainError::InvalidEscalationMove { .. }
-                    | DomainError::EscalationEnded(_) => ApiError::Conflict { code, message },
+                    | DomainError::EscalationEnded(_)
+                    | DomainError::InvalidVisitMove(_) => ApiError::Conflict { code, message },
                     DomainError::TransitionNotPermitted { .. }
                     | DomainError::CustomerFieldsNotAllowed
                     | DomainError::StaffOnlyListing

@@ -136,6 +136,8 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::FileTooLarge { .. } => "file_too_large",
         DomainError::InvalidVendor(_) => "invalid_vendor",
         DomainError::InvalidWebhook(_) => "invalid_webhook",
+        DomainError::InvalidVisit(_) => "invalid_visit",
+        DomainError::InvalidVisitMove(_) => "invalid_transition",
         DomainError::InvalidEscalationMove { .. } => "invalid_transition",
         DomainError::EscalationMoveNotPermitted { .. } => "forbidden",
         DomainError::EscalationEnded(_) => "escalation_ended",

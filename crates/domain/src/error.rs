@@ -99,6 +99,12 @@ pub enum DomainError {
     /// A webhook address Kefu will not call.
     #[error("{0}")]
     InvalidWebhook(String),
+    /// A visit's setting or move that is not allowed.
+    #[error("{0}")]
+    InvalidVisit(String),
+    /// A visit move the lifecycle does not allow (now, or to this side).
+    #[error("{0}")]
+    InvalidVisitMove(String),
     /// An escalation move the lifecycle does not have at all.
     #[error("an escalation cannot go from `{from}` to `{to}`")]
     InvalidEscalationMove {

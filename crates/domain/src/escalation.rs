@@ -343,7 +343,10 @@ mod tests {
     fn the_vendor_is_reminded_once_before_and_once_at_each_due_time() {
         use super::Reminder;
         use chrono::{Duration, TimeZone, Utc};
-        let start = Utc.timestamp_opt(1_796_461_200, 0).single().unwrap_or_default();
+        let start = Utc
+            .timestamp_opt(1_796_461_200, 0)
+            .single()
+            .unwrap_or_default();
         let mut e = super::Escalation {
             id: crate::ids::EscalationId::new(),
             ticket: crate::ids::TicketId::new(),

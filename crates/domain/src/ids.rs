@@ -97,6 +97,8 @@ id_type! {
     EscalationMessageId;
     /// One call of a vendor's webhook.
     WebhookDeliveryId;
+    /// A field-service visit.
+    VisitId;
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ pub mod throttle;
 pub mod ticket;
 pub mod time;
 pub mod vendor;
+pub mod visit;
 pub mod webhook;
 pub mod widget;
 

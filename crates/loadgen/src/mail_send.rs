@@ -64,6 +64,7 @@ fn mail(i: usize) -> Outbound {
             "<!doctype html><html><body><p>您好，</p><p>您的订单 {i} 今天发货，快递单号 SF{i:010}。</p></body></html>"
         )),
         date: kefu_domain::time::now(),
+        attachments: Vec::new(),
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod automatic;
 pub mod headers;
 pub mod html;
+pub mod ical;
 pub mod inbound;
 pub mod outbound;
 pub mod quotes;

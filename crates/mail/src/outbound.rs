@@ -52,6 +52,20 @@ pub struct Outbound {
     pub html: Option<String>,
     /// When it was written.
     pub date: DateTime<Utc>,
+    /// Files sent with it (an iCalendar invitation), kept in the outbox with the mail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<OutboundFile>,
+}
+
+/// A small file sent with a mail, its content kept with it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OutboundFile {
+    /// Its name.
+    pub name: String,
+    /// Its MIME type (`text/calendar; method=REQUEST`).
+    pub content_type: String,
+    /// Its text.
+    pub content: String,
 }
 
 impl Outbound {
@@ -103,7 +117,7 @@ impl Outbound {
                 Body::new_with_encoding(self.text.clone(), ContentTransferEncoding::Base64)
                     .map_err(|_| MailError::Build("the text body".into()))?,
             );
-        let message = match &self.html {
+        let body = match &self.html {
             Some(html) => {
                 let html = SinglePart::builder()
                     .content_type(ContentType::TEXT_HTML)
@@ -111,9 +125,40 @@ impl Outbound {
                         Body::new_with_encoding(html.clone(), ContentTransferEncoding::Base64)
                             .map_err(|_| MailError::Build("the HTML body".into()))?,
                     );
-                builder.multipart(MultiPart::alternative().singlepart(text).singlepart(html))
+                Some(
+                    MultiPart::alternative()
+                        .singlepart(text.clone())
+                        .singlepart(html),
+                )
             }
-            None => builder.singlepart(text),
+            None => None,
+        };
+        let message = if self.attachments.is_empty() {
+            match body {
+                Some(alternative) => builder.multipart(alternative),
+                None => builder.singlepart(text),
+            }
+        } else {
+            let mut mixed = match body {
+                Some(alternative) => MultiPart::mixed().multipart(alternative),
+                None => MultiPart::mixed().singlepart(text),
+            };
+            for file in &self.attachments {
+                let kind = ContentType::parse(&headers::one_line(&file.content_type))
+                    .map_err(|_| MailError::Build(format!("the type of {}", file.name)))?;
+                let name = headers::one_line(&file.name);
+                mixed = mixed.singlepart(
+                    lettre::message::Attachment::new(name).body(
+                        Body::new_with_encoding(
+                            file.content.clone(),
+                            ContentTransferEncoding::Base64,
+                        )
+                        .map_err(|_| MailError::Build(format!("the file {}", file.name)))?,
+                        kind,
+                    ),
+                );
+            }
+            builder.multipart(mixed)
         };
         message.map_err(|e| MailError::Build(e.to_string()))
     }
@@ -200,6 +245,7 @@ mod tests {
             text: ".\nA line that is only a dot, above.\n".into(),
             html: None,
             date: DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
+            attachments: Vec::new(),
         }
     }
 

@@ -51,6 +51,7 @@ proptest! {
             text: body.clone(),
             html: None,
             date: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+            attachments: Vec::new(),
         };
         let bytes = mail.to_bytes().unwrap();
         let raw = String::from_utf8(bytes.clone()).unwrap();

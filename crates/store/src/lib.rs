@@ -37,6 +37,7 @@ pub mod tickets;
 pub mod users;
 pub mod vendors;
 pub mod view_counts;
+pub mod visits;
 pub mod webhooks;
 
 use std::sync::{Arc, Mutex, PoisonError};

@@ -300,6 +300,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     escalation_emails,
     webhook_deliveries,
     escalation_reminders,
+    visits,
 );
 
 diesel::table! {
@@ -611,6 +612,25 @@ diesel::table! {
         answered_at -> Nullable<Timestamp>,
         returned_at -> Nullable<Timestamp>,
         reopened -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> Text,
+        ticket_id -> Text,
+        vendor_id -> Nullable<Text>,
+        technician_id -> Nullable<Text>,
+        address -> Text,
+        window_start -> Timestamp,
+        window_end -> Timestamp,
+        task -> Text,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        sequence -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
         updated_at -> Timestamp,
     }
 }

@@ -384,6 +384,7 @@ fn enqueue_plain(
         text: rendered.text,
         html: Some(rendered.html),
         date: now,
+        attachments: Vec::new(),
     };
     let payload = serde_json::to_string(&mail).map_err(|e| AppError::Internal(Box::new(e)))?;
     outbox::enqueue(

@@ -426,6 +426,7 @@ pub(crate) fn to_customer(
         text: rendered.text,
         html: Some(rendered.html),
         date: now,
+        attachments: Vec::new(),
     };
     let payload = serde_json::to_string(&outbound).map_err(|e| AppError::Internal(Box::new(e)))?;
     if record && let Some(message) = message {
