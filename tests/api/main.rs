@@ -18,3 +18,4 @@ mod probes;
 mod search;
 mod support;
 mod tickets;
+mod visits;

@@ -86,6 +86,17 @@ test_both! {
             "requester": {"email": "a@example.com"}, "message": {"body": "Cracked screen"},
         })).await;
         let tid = t["id"].as_str().unwrap().to_owned();
+        let install = ticket(&desk.agent, json!({
+            "subject": "Install the washer", "channel": "email", "stage": "after_sale",
+            "requester": {"email": "a@example.com"}, "message": {"body": "Please install it"},
+        })).await;
+        let install = install["id"].as_str().unwrap().to_owned();
+        let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+        let window = json!({"start": tomorrow, "end": tomorrow + chrono::Duration::hours(2)});
+        let visit_body = json!({"technician": {"user": desk.agent_user.id}, "address": "1 Main St", "start": window["start"], "end": window["end"], "task": "Install"});
+        let (status, visit) = desk.agent.post(&format!("/api/v1/tickets/{install}/visits"), &visit_body).await;
+        assert_eq!(status, StatusCode::CREATED, "{visit}");
+        let visit = visit["id"].as_str().unwrap().to_owned();
         let customer = t["requester"]["id"].as_str().unwrap().to_owned();
         assert_eq!(t["requester"]["email"], a_user.email);
         let (_, admin_token) = desk.admin.post("/api/v1/me/tokens", &json!({"name": "Matrix", "scope": "read"})).await;
@@ -210,6 +221,12 @@ test_both! {
             row("update_vendor", M::PATCH, format!("/api/v1/vendors/{vendor_b}"), Some(json!({"targets": {"acknowledge_minutes": 60, "answer_minutes": 480}})), admins_only(200)),
             row("vendor_scorecard", M::GET, "/api/v1/vendor-scorecard".into(), None, forbidden_to_outsiders(200)),
             row("vendor_scorecard_csv", M::GET, "/api/v1/vendor-scorecard.csv".into(), None, forbidden_to_outsiders(200)),
+            row("list_ticket_visits", M::GET, format!("/api/v1/tickets/{install}/visits"), None, forbidden_to_outsiders(200)),
+            row("schedule_visit", M::POST, format!("/api/v1/tickets/{install}/visits"), Some(visit_body.clone()), forbidden_to_outsiders(201)),
+            // Vendors see their own service partner's visits only; customers have none.
+            row("visit_calendar", M::GET, "/api/v1/visits".into(), None, [401, 404, 404, 200, 200, 200, 401]),
+            row("get_visit", M::GET, format!("/api/v1/visits/{visit}"), None, [401, 404, 404, 404, 200, 200, 401]),
+            row("change_visit", M::PATCH, format!("/api/v1/visits/{visit}"), Some(window.clone()), [401, 404, 404, 404, 200, 200, 401]),
             row("list_vendor_users", M::GET, format!("/api/v1/vendors/{vendor_a}/users"), None, admins_only(200)),
             row("get_vendor_webhook", M::GET, format!("/api/v1/vendors/{vendor_b}/webhook"), None, admins_only(200)),
             row("set_vendor_webhook", M::PUT, format!("/api/v1/vendors/{vendor_b}/webhook"), Some(json!({"url": "https://desk.shipfast.example/hooks/kefu"})), admins_only(200)),

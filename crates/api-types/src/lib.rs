@@ -17,6 +17,7 @@ pub mod queries;
 pub mod schema;
 pub mod tickets;
 pub mod vendors;
+pub mod visits;
 pub mod whole;
 pub mod widgets;
 

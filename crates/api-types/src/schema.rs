@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use kefu_domain::{call, escalation, mail, message, role, ticket, vendor, widget};
+use kefu_domain::{call, escalation, mail, message, role, ticket, vendor, visit, widget};
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
@@ -72,6 +72,7 @@ enum_schema! {
     TemplateKind => mail::TemplateKind, "A mail Kefu writes from a template.";
     VendorKind => vendor::VendorKind, "What a vendor is to the business: software maker, manufacturer, supplier, courier or service partner.";
     EscalationStatus => escalation::EscalationStatus, "Where an escalation stands.";
+    VisitStatus => visit::VisitStatus, "Where a field-service visit stands: proposed, confirmed, en route, done, no show (nobody was there) or cancelled.";
     EscalationEntryKind => escalation::EntryKind, "What an entry in an escalation's thread is: a reply, a note among the vendor's users, an event or a shared ticket message.";
 }
 
@@ -90,6 +91,7 @@ id_schema! {
     VendorId, "A vendor organisation cases are escalated to.";
     EscalationId, "A case handed to a vendor.";
     EscalationMessageId, "One entry in an escalation's thread.";
+    VisitId, "A field-service visit.";
 }
 
 /// The OpenAPI schema of `TicketNumber`: a positive integer.

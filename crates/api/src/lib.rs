@@ -25,6 +25,7 @@ pub mod teams;
 pub mod tickets;
 pub mod users;
 pub mod vendors;
+pub mod visits;
 
 use std::future::Future;
 use std::net::TcpListener;
@@ -97,6 +98,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(tickets::routes)
                 .configure(vendors::routes)
                 .configure(escalations::routes)
+                .configure(visits::routes)
                 .default_service(web::to(extract::no_route))
                 .wrap(from_fn(deadline::read_body_in_time)),
         );

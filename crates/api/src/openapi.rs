@@ -6,6 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::{
     audit, auth, chat, customers, escalations, mail, settings, teams, tickets, users, vendors,
+    visits,
 };
 
 /// Kefu's HTTP API.
@@ -90,6 +91,11 @@ use crate::{
         vendors::systems::revoke_api_key,
         vendors::scorecard,
         vendors::scorecard_csv,
+        visits::for_ticket,
+        visits::create,
+        visits::list,
+        visits::show,
+        visits::update,
         escalations::preview,
         escalations::escalate,
         escalations::for_ticket,
@@ -126,6 +132,7 @@ use crate::{
         (name = "tickets", description = "Inquiries on every channel"),
         (name = "vendors", description = "Vendor organisations cases are escalated to"),
         (name = "escalations", description = "Cases handed to vendors: what is shared, their threads and lifecycle"),
+        (name = "visits", description = "Field-service visits: scheduling, the calendar, and what the technician recorded"),
     )
 )]
 pub struct ApiDoc;

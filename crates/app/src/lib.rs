@@ -24,6 +24,7 @@ pub mod tickets;
 pub mod tokens;
 pub mod vendors;
 pub mod view;
+pub mod visits;
 pub mod webhooks;
 
 use std::sync::{Arc, Mutex};

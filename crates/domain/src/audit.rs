@@ -72,6 +72,8 @@ string_enum! {
         VendorApiKeyCreated => "vendor_api_key_created",
         /// An admin revoked a vendor's API key.
         VendorApiKeyRevoked => "vendor_api_key_revoked",
+        /// A service partner's technician moved a visit or recorded how it ended.
+        VisitChanged => "visit_changed",
         /// An agent escalated a ticket: what was shared with which vendor.
         EscalationShared => "escalation_shared",
         /// An escalation's status was moved (by an agent or a vendor user).

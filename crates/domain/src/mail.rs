@@ -59,13 +59,19 @@ string_enum! {
         EscalationMailReply => "escalation_mail_reply",
         /// Reminds a vendor that a case is nearly due, or overdue.
         EscalationReminder => "escalation_reminder",
+        /// Tells a customer of a field-service visit: proposed, confirmed, moved or cancelled,
+        /// with a calendar invitation.
+        Visit => "visit",
     }
 }
 
 impl TemplateKind {
     /// Whether the mail goes to a customer (rather than to an agent or user).
     pub fn to_customer(self) -> bool {
-        matches!(self, Self::Reply | Self::Acknowledgement | Self::Oversized)
+        matches!(
+            self,
+            Self::Reply | Self::Acknowledgement | Self::Oversized | Self::Visit
+        )
     }
 
     /// Whether a machine sends it on its own (marked `Auto-Submitted`, capped per ticket).

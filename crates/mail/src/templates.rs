@@ -149,6 +149,16 @@ pub fn variables(kind: TemplateKind) -> &'static [&'static str] {
             "escalation.status",
             "message.body",
         ],
+        TemplateKind::Visit => &[
+            "customer.name",
+            "ticket.number",
+            "visit.headline",
+            "visit.window",
+            "visit.address",
+            "visit.technician",
+            "visit.task",
+            "mailbox.name",
+        ],
         TemplateKind::EscalationReminder => &[
             "user.name",
             "vendor.name",
@@ -295,6 +305,18 @@ fn all_samples(kind: TemplateKind, locale: Locale) -> serde_json::Value {
             },
             "message": { "body": if zh { "序列号是 CN-7731。" } else { "The serial number is CN-7731." } },
         }),
+        TemplateKind::Visit => json!({
+            "customer": { "name": customer },
+            "ticket": ticket,
+            "visit": {
+                "headline": if zh { "上门服务已确认" } else { "Your visit is confirmed" },
+                "window": if zh { "2026年12月8日 09:00–11:00（UTC+8）" } else { "Tue 8 Dec 2026, 09:00–11:00 (UTC+08:00)" },
+                "address": if zh { "上海市徐汇区漕溪北路 88 号 1201 室" } else { "1201, 88 Caoxi North Road, Shanghai" },
+                "technician": if zh { "家安装 · 刘师傅" } else { "HomeFix Installation" },
+                "task": if zh { "安装洗衣机并试运行。" } else { "Install the washing machine and run a test cycle." },
+            },
+            "mailbox": { "name": mailbox },
+        }),
         TemplateKind::EscalationReminder => json!({
             "user": { "name": vendor },
             "vendor": { "name": vendor },
@@ -377,6 +399,8 @@ pub fn default_template(kind: TemplateKind, locale: Locale) -> Template {
         (TemplateKind::EscalationMailReply, Locale::ZhCn) => {
             include_str!("../templates/zh-CN/escalation_mail_reply.tmpl")
         }
+        (TemplateKind::Visit, Locale::En) => include_str!("../templates/en/visit.tmpl"),
+        (TemplateKind::Visit, Locale::ZhCn) => include_str!("../templates/zh-CN/visit.tmpl"),
         (TemplateKind::EscalationReminder, Locale::En) => {
             include_str!("../templates/en/escalation_reminder.tmpl")
         }

@@ -25,6 +25,7 @@ const KINDS = [
   'escalation_mail',
   'escalation_mail_reply',
   'escalation_reminder',
+  'visit',
 ] as const;
 const LANGUAGES = ['en', 'zh-CN'] as const;
 

@@ -650,6 +650,7 @@ export const en = {
   'portal.empty': "No cases here.",
   'portal.noVendor': "Your account belongs to no vendor organisation yet. Ask the business that invited you.",
   'audit.action.vendor_created': "Added a vendor",
+  'audit.action.visit_changed': "Changed a visit",
   'audit.action.vendor_updated': "Changed a vendor",
   'audit.action.vendor_webhook_changed': "Changed a vendor's webhook",
   'audit.action.vendor_api_key_created': "Made a vendor's API key",
@@ -684,6 +685,7 @@ export const en = {
   'mail.template.kind.escalation_mail': "Vendor by mail: a new case",
   'mail.template.kind.escalation_mail_reply': "Vendor by mail: a reply on a case",
   'mail.template.kind.escalation_reminder': "Vendor: a case is due",
+  'mail.template.kind.visit': "Customer: a field-service visit",
 } as const;
 
 export type MessageKey = keyof typeof en;

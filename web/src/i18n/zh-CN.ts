@@ -652,6 +652,7 @@ export const zhCN: Record<MessageKey, string> = {
   'portal.empty': "这里没有案例。",
   'portal.noVendor': "您的账号尚未归属任何供应商组织。请联系邀请您的企业。",
   'audit.action.vendor_created': "添加了供应商",
+  'audit.action.visit_changed': "更新了上门服务",
   'audit.action.vendor_updated': "修改了供应商",
   'audit.action.vendor_webhook_changed': "修改了供应商的 Webhook",
   'audit.action.vendor_api_key_created': "生成了供应商的 API 密钥",
@@ -686,4 +687,5 @@ export const zhCN: Record<MessageKey, string> = {
   'mail.template.kind.escalation_mail': "邮件供应商：新案例",
   'mail.template.kind.escalation_mail_reply': "邮件供应商：案例回复",
   'mail.template.kind.escalation_reminder': "供应商：案例即将到期",
+  'mail.template.kind.visit': "客户：上门服务",
 };

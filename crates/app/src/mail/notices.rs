@@ -102,6 +102,7 @@ pub(crate) fn acknowledge(
             automatic: true,
             message: Some(event.id),
             record: true,
+            attachments: Vec::new(),
         },
         now,
     )?;

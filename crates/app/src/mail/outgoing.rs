@@ -262,16 +262,7 @@ pub fn reply_by_mail(
         }
         None => (default_to, default_cc),
     };
-    let first = email_messages::first_of(conn, ticket.id)?;
-    let mailbox = match first
-        .as_ref()
-        .map(|f| stored_mailboxes::find(conn, f.mailbox))
-        .transpose()?
-        .flatten()
-    {
-        Some(mailbox) => mailbox,
-        None => mailboxes::default_mailbox(conn, &context.fallback, now)?,
-    };
+    let mailbox = ticket_mailbox(conn, context, ticket, now)?;
     let requester = customers::summaries(conn, &[ticket.requester])?.pop();
     let everyone: Vec<EmailAddress> = to
         .iter()
@@ -337,6 +328,7 @@ pub fn reply_by_mail(
             automatic: false,
             message: Some(message.id),
             record: true,
+            attachments: Vec::new(),
         },
         now,
     )?;
@@ -372,6 +364,30 @@ pub(crate) struct CustomerMail<'a> {
     pub message: Option<MessageId>,
     /// Whether it is kept as the email of that entry (replies are; notices are not).
     pub record: bool,
+    /// Files sent with it (a calendar invitation).
+    pub attachments: Vec<kefu_mail::outbound::OutboundFile>,
+}
+
+/// The mailbox a ticket's mail comes from: the one its first mail came in on, else the
+/// default.
+pub(crate) fn ticket_mailbox(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    ticket: &Ticket,
+    now: DateTime<Utc>,
+) -> Result<Mailbox, AppError> {
+    let first = email_messages::first_of(conn, ticket.id)?;
+    Ok(
+        match first
+            .as_ref()
+            .map(|f| stored_mailboxes::find(conn, f.mailbox))
+            .transpose()?
+            .flatten()
+        {
+            Some(mailbox) => mailbox,
+            None => mailboxes::default_mailbox(conn, &context.fallback, now)?,
+        },
+    )
 }
 
 /// Writes a mail to a ticket's customers to the outbox, threaded like every mail of the
@@ -392,6 +408,7 @@ pub(crate) fn to_customer(
         automatic,
         message,
         record,
+        attachments,
     } = mail;
     let last = email_messages::last_received(conn, ticket.id)?;
     let mut references = email_messages::thread_of(conn, ticket.id)?;
@@ -426,7 +443,7 @@ pub(crate) fn to_customer(
         text: rendered.text,
         html: Some(rendered.html),
         date: now,
-        attachments: Vec::new(),
+        attachments,
     };
     let payload = serde_json::to_string(&outbound).map_err(|e| AppError::Internal(Box::new(e)))?;
     if record && let Some(message) = message {
