@@ -780,6 +780,57 @@ describe('the agent console', () => {
     assert.equal(vendor.name, `CloudSoft ${stamp}`);
   });
 
+  it('schedules a visit; the technician records it at phone width; the calendar shows it', async () => {
+    const stamp = Date.now();
+    const partner = await api.post('/api/v1/vendors', { name: `HomeFix ${stamp}`, kind: 'service_partner' });
+    const tech = { email: `lina.${stamp}@homefix.example`, password: 'vendor-password-1' };
+    await api.post('/api/v1/users', { email: tech.email, name: 'Lina Ortiz', role: 'vendor', vendor: partner.id, password: tech.password });
+    const ticket = await api.post('/api/v1/tickets', {
+      subject: `Install the washer ${stamp.toString(36)}`, channel: 'email', stage: 'after_sale',
+      requester: { name: 'Ana Lima', email: `ana.${stamp}@example.com` }, message: { body: 'Please install it.' },
+    });
+    page = await open(`/tickets/${ticket.number}`);
+    const panel = page.getByRole('region', { name: 'Field-service visits' });
+    await panel.getByRole('button', { name: 'Schedule a visit' }).click();
+    await panel.getByLabel('Technician').selectOption({ label: `HomeFix ${stamp}` });
+    await panel.getByLabel('Address').fill('12 Rose Lane, Springfield');
+    await panel.getByLabel('What to do').fill('Install the washer and run a test cycle');
+    await panel.getByRole('button', { name: 'Schedule a visit' }).click();
+    const card = panel.getByRole('article', { name: `Visit by HomeFix ${stamp}` });
+    await card.waitFor();
+    await assertAccessible('visits on a ticket');
+    await card.getByRole('button', { name: 'Confirm with the customer' }).click();
+    await card.locator('.visit-confirmed').waitFor();
+
+    const phone = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    contexts.push(phone);
+    assert.equal((await phone.request.post(`${server.base}/api/v1/auth/login`, { data: tech })).status(), 200);
+    page = await phone.newPage();
+    await page.goto(`${server.base}/vendor/visits`);
+    const visit = page.getByRole('article', { name: `Visit by HomeFix ${stamp}` });
+    await visit.getByText('12 Rose Lane').waitFor();
+    assert.ok(!(await page.locator('main').textContent()).includes(`Install the washer ${stamp.toString(36)}`), 'the partner sees no ticket');
+    await visit.getByRole('button', { name: 'On my way' }).click();
+    await visit.getByRole('button', { name: 'Record the work done' }).click();
+    await visit.getByLabel('Work done').fill('Installed and tested; drain hose replaced.');
+    await visit.getByLabel('Parts used').fill('Drain hose 1.5 m');
+    await visit.getByLabel('Signed by').fill('Ana Lima');
+    await visit.getByRole('button', { name: 'Record' }).click();
+    await page.locator('article.visit[data-status="done"]').first().waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'nothing wider than the phone');
+    await assertAccessible('portal visits at phone width');
+    await screenshot(page, 'portal-visit-phone');
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '上门服务' }).waitFor();
+    await assertAccessible('portal visits in Chinese');
+
+    const timeline = await api.get(`/api/v1/tickets/${ticket.id}/messages`);
+    assert.ok(timeline.items.some((m) => m.body.includes('drain hose replaced') && m.body.includes('Ana Lima')), 'the outcome is on the timeline');
+    page = await open('/visits');
+    await page.getByRole('row', { name: new RegExp(`HomeFix ${stamp}`) }).waitFor();
+    await assertAccessible('visits calendar');
+  });
+
   it('signs out', async () => {
     page = await openQueue();
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -1,3 +1,4 @@
+import { CalendarPage } from '../visits/CalendarPage';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, ok, setCsrfToken, whenSignedOut, type Team, type User } from '../api/client';
 import { I18nContext, type Locale, pickLocale, translator, useI18n } from '../i18n';
@@ -193,6 +194,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (ticket) return <TicketPage reference={ticket.ref ?? ''} />;
   if (path === '/calls') return <LogCallPage />;
   if (path === '/escalations') return <EscalationsRoute />;
+  if (path === '/visits') return <CalendarPage />;
   if (path === '/escalations/scorecard') return <ScorecardPage />;
   const escalation = match('/escalations/:id', path);
   if (escalation) return <EscalationRoute id={escalation.id ?? ''} />;

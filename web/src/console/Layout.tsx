@@ -33,6 +33,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
     ['/tickets/new', t('nav.newTicket')],
     ['/calls', t('nav.logCall')],
     ['/escalations', t('nav.escalations')],
+    ['/visits', t('nav.visits')],
     ['/settings/tokens', t('nav.tokens')],
     ['/settings/notifications', t('nav.notifications')],
   ];

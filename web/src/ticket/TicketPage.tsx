@@ -14,6 +14,7 @@ import { ReplyBox } from './ReplyBox';
 import { Properties } from './Properties';
 import { RequesterPanel } from './RequesterPanel';
 import { EscalationsPanel } from '../escalations/EscalationsPanel';
+import { VisitsPanel } from '../visits/VisitsPanel';
 
 async function allMessages(id: string): Promise<Message[]> {
   const out: Message[] = [];
@@ -109,6 +110,9 @@ export function TicketPage(props: { reference: string }) {
           revision={loaded.value.messages.length}
           onChanged={loaded.reload}
         />
+        {ticket.stage === 'after_sale' && (
+          <VisitsPanel ticketId={ticket.id} revision={loaded.value.messages.length} onChanged={loaded.reload} />
+        )}
       </article>
       <aside class="ticket-side">
         <Properties ticket={ticket} onChange={update} />

@@ -3,6 +3,7 @@ import { match } from '../router';
 import { EscalationQueue } from '../escalations/EscalationQueue';
 import { EscalationPage } from '../escalations/EscalationPage';
 import { NotificationsPage } from '../account/NotificationsPage';
+import { PortalVisits } from '../visits/PortalVisits';
 import { Link } from '../components/ui';
 
 /** The vendor portal: a vendor user's queue of escalated cases and each case, at any width
@@ -15,7 +16,7 @@ export function Portal(props: { name: string; path: string; onSignOut: () => voi
       <header class="portal-bar">
         <strong>{t('portal.title')}</strong>
         <nav aria-label={t('nav.main')}>
-          <Link href="/vendor">{t('portal.cases')}</Link> ·{' '}
+          <Link href="/vendor">{t('portal.cases')}</Link> · <Link href="/vendor/visits">{t('portal.visits')}</Link> ·{' '}
           <Link href="/vendor/notifications">{t('portal.notifications')}</Link>
         </nav>
         <span class="muted">{t('nav.signedInAs', { name: props.name })}</span>
@@ -38,6 +39,8 @@ export function Portal(props: { name: string; path: string; onSignOut: () => voi
         )}
         {props.path === '/vendor/notifications' ? (
           <NotificationsPage vendor />
+        ) : props.path === '/vendor/visits' ? (
+          <PortalVisits />
         ) : opened?.id ? (
           <EscalationPage id={opened.id} back="/vendor" backLabel={t('portal.back')} staff={false} />
         ) : (
