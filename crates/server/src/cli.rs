@@ -295,8 +295,8 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 None => println!("demo agents existed already; their password is unchanged"),
             }
             println!(
-                "{} vendors, {} escalations; the vendor portal is at /vendor",
-                report.vendors.vendors, report.vendors.escalations
+                "{} vendors, {} escalations, {} field-service visits; the vendor portal is at /vendor",
+                report.vendors.vendors, report.vendors.escalations, report.visits
             );
             match report.vendors.password {
                 Some(password) => println!(

@@ -5,6 +5,7 @@
 //! so a million tickets load in minutes.
 
 mod vendors;
+mod visits;
 mod words;
 
 use anyhow::Context;
@@ -64,6 +65,8 @@ pub struct SeedReport {
     pub calls: u64,
     /// Vendors, their users and escalations.
     pub vendors: vendors::VendorReport,
+    /// Field-service visits created.
+    pub visits: usize,
 }
 
 /// A team of the demo business, with the stage it mostly handles.
@@ -178,6 +181,7 @@ pub async fn seed(
     report.tickets = written;
     if let Some((first_agent, _)) = agents.first() {
         report.vendors = vendors::seed(store, *first_agent).await?;
+        report.visits = visits::seed(store, *first_agent).await?;
     }
     store
         .write(search_index::optimize)
