@@ -452,3 +452,42 @@ test_both! {
         assert!(actions.contains(&"vendor_api_key_created") && actions.contains(&"vendor_api_key_revoked"), "{actions:?}");
     }
 }
+
+test_both! {
+    async fn a_vendor_attaches_a_file_the_agent_downloads(db: TestDb) {
+        let desk = desk(db).await;
+        let printco = vendor(&desk, "PrintCo", "oem", &["LaserJet"]).await;
+        let tech = vendor_user(&desk, &printco, "tech@printco.example").await;
+        let t = printer_ticket(&desk).await;
+        let tid = first_message(&t);
+        let (_, made) = desk.agent.post(&format!("/api/v1/tickets/{tid}/escalations"), &json!({"vendor": printco, "brief": "Blank pages"})).await;
+        let case = made["escalation"]["id"].as_str().unwrap().to_owned();
+        let log = "firmware 2.01.7\nerror 0x4F at page feed\n";
+        let sent = tech
+            .request(reqwest::Method::POST, &format!("/api/v1/escalations/{case}/files?name=printer%20log.txt&body=Our%20log"))
+            .body(log)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sent.status(), StatusCode::CREATED);
+        let detail: Value = sent.json().await.unwrap();
+        let reply = detail["thread"].as_array().unwrap().iter().rfind(|e| e["kind"] == "reply").unwrap().clone();
+        assert_eq!(reply["body"], "Our log");
+        assert_eq!(reply["files"][0]["name"], "printer log.txt");
+        assert_eq!(detail["escalation"]["status"], "acknowledged", "a vendor's first word acknowledges");
+        let url = reply["files"][0]["url"].as_str().unwrap().to_owned();
+        let got = desk.agent.request(reqwest::Method::GET, &url).send().await.unwrap();
+        assert_eq!(got.status(), StatusCode::OK);
+        assert_eq!(got.text().await.unwrap(), log);
+        // Files Kefu does not take are refused with the reason; the thread is unchanged.
+        let refused = tech
+            .request(reqwest::Method::POST, &format!("/api/v1/escalations/{case}/files?name=tool.exe"))
+            .body(vec![0x4d_u8, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, after) = desk.agent.get(&format!("/api/v1/escalations/{case}")).await;
+        assert_eq!(after["thread"].as_array().unwrap().len(), detail["thread"].as_array().unwrap().len());
+    }
+}

@@ -247,6 +247,7 @@ test_both! {
                 body: Box::new(|who| Some(json!({"status": if who == "vendor" { "in_progress" } else { "returned" }}))),
                 expect: [401, 404, 404, 200, 403, 403, 401] },
             row("copy_escalation_reply", M::POST, format!("/api/v1/escalations/{esc_copy}/messages/{answer}/copy"), Some(json!({})), forbidden_to_outsiders(201)),
+            row("attach_escalation_file", M::POST, format!("/api/v1/escalations/{esc_a}/files?name=log.txt"), Some(json!("printer log")), [401, 404, 404, 201, 201, 201, 401]),
             row("download_escalation_file", M::GET, format!("/api/v1/escalations/{esc_a}/files/0193b8c0-0000-7000-8000-000000000000"), None, [401, 404, 404, 404, 404, 404, 401]),
             row("list_tickets", M::GET, "/api/v1/tickets".into(), None, [401, 200, 200, 403, 200, 200, 401]),
             Row { operation: "create_ticket", method: M::POST, path: "/api/v1/tickets".into(),

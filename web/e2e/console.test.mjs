@@ -712,6 +712,8 @@ describe('the agent console', () => {
     const caseText = await page.locator('main').textContent();
     assert.ok(!caseText.includes('Lena Park') && !caseText.includes(`#${ticket.number}`), 'the vendor sees neither the customer nor the ticket');
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'nothing wider than the phone');
+    await page.getByLabel('Attach a file').setInputFiles({ name: 'printer-log.txt', mimeType: 'text/plain', buffer: Buffer.from('error 0x4F at page feed\n') });
+    await page.getByRole('link', { name: 'printer-log.txt' }).waitFor();
     await page.getByLabel('Write to the other side').fill('Install firmware 2.02: it fixes blank pages.');
     await page.getByRole('button', { name: 'Answer' }).click();
     await page.locator('section.escalation[data-status="answered"]').waitFor();
@@ -730,7 +732,7 @@ describe('the agent console', () => {
     const escalations = page.getByRole('region', { name: 'Escalations' });
     await escalations.getByRole('button', { name: new RegExp(`PrintCo ${stamp}`) }).click();
     await escalations.getByText('Install firmware 2.02').waitFor();
-    await escalations.getByRole('button', { name: 'Copy into a customer reply' }).click();
+    await escalations.locator('li.esc-entry', { hasText: 'Install firmware 2.02' }).getByRole('button', { name: 'Copy into a customer reply' }).click();
     await page.getByText('Copied into a reply to the customer').waitFor();
     const timeline = await api.get(`/api/v1/tickets/${ticket.id}/messages`);
     const noted = timeline.items.find((m) => m.kind === 'event' && m.data?.copied_from);

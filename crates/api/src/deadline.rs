@@ -1,7 +1,8 @@
 //! A deadline on reading request bodies: a client that sends its headers and then stalls (or
 //! trickles) its body is answered 408 instead of holding a connection and a worker forever.
 //! Slow headers are cut by the server's own `client_request_timeout`. Files sent in chats
-//! have their own size limit (`[files] max_bytes`) and deadline (`api.upload_timeout_ms`).
+//! and escalations have their own size limit (`[files] max_bytes`) and deadline
+//! (`api.upload_timeout_ms`).
 
 use std::time::Duration;
 
@@ -23,7 +24,9 @@ pub async fn read_body_in_time(
     let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(request).await?.map_into_left_body());
     };
-    let uploading = request.path() == crate::chat::files::SEND_PATH;
+    let uploading = request.path() == crate::chat::files::SEND_PATH
+        || (request.method() == actix_web::http::Method::POST
+            && crate::escalations::is_attach_path(request.path()));
     if uploading && let Some(refusal) = refuse_upload_early(&request, &state) {
         let mut response = refusal.error_response();
         crate::chat::files::allow_origin(request.request(), &mut response);

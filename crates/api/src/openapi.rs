@@ -96,6 +96,7 @@ use crate::{
         visits::list,
         visits::show,
         visits::update,
+        escalations::attach,
         escalations::preview,
         escalations::escalate,
         escalations::for_ticket,

@@ -129,6 +129,21 @@ export function EscalationView(props: {
       ok(api.POST('/api/v1/escalations/{id}/messages', { ...idPath, body: { body, kind: note ? 'note' : 'reply' } })),
     );
   };
+  const attach = (file: File) =>
+    run(() =>
+      ok(
+        api.POST('/api/v1/escalations/{id}/files', {
+          params: {
+            path: { id: escalation.id },
+            query: { name: file.name, kind: note ? 'note' : 'reply', ...(body.trim() ? { body } : {}) },
+          },
+          // The file's own bytes, as they are.
+          body: file as unknown as number[],
+          bodySerializer: (raw: unknown) => raw as File,
+          headers: { 'Content-Type': 'application/octet-stream' },
+        }),
+      ),
+    );
   const move = (status: EscalationStatus) =>
     run(() => ok(api.POST('/api/v1/escalations/{id}/status', { ...idPath, body: { status, body: body.trim() ? body : null } })));
   const copy = async (entry: Entry) => {
@@ -202,6 +217,19 @@ export function EscalationView(props: {
             <button type="submit" class="primary" disabled={busy || !body.trim()}>
               {t('esc.send.reply')}
             </button>
+            <label class="file-button">
+              {t('esc.attach')}
+              <input
+                type="file"
+                class="visually-hidden"
+                disabled={busy}
+                onChange={(e) => {
+                  const file = e.currentTarget.files?.[0];
+                  e.currentTarget.value = '';
+                  if (file) void attach(file);
+                }}
+              />
+            </label>
           </div>
         </form>
       )}

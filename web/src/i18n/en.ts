@@ -554,6 +554,7 @@ export const en = {
   'esc.answerBy': "Answer by {time}",
   'esc.reply': "Reply",
   'esc.replyLabel': "Write to the other side",
+  'esc.attach': 'Attach a file',
   'esc.byEmail': 'by email',
   'esc.autoReply': 'automatic reply: changes nothing',
   'esc.note': "Note for my colleagues",

@@ -556,6 +556,7 @@ export const zhCN: Record<MessageKey, string> = {
   'esc.answerBy': "需在 {time} 前答复",
   'esc.reply': "回复",
   'esc.replyLabel': "给对方留言",
+  'esc.attach': '添加附件',
   'esc.byEmail': '来自邮件',
   'esc.autoReply': '自动回复：不改变状态',
   'esc.note': "仅同事可见的备注",

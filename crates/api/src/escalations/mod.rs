@@ -33,6 +33,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
             "/escalations/{id}/messages/{entry}/copy",
             web::post().to(copy_to_reply),
         )
+        .route("/escalations/{id}/files", web::post().to(attach))
         .route("/escalations/{id}/files/{file}", web::get().to(download));
 }
 
@@ -225,6 +226,68 @@ pub async fn copy_to_reply(
         .parse()
         .map_err(|_| ApiError::NotFound("escalation entry"))?;
     let changed = copy::copy_to_reply(&state.app, auth.actor, id, entry, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(state.app.published(changed)))
+}
+
+/// Whether `path` is where files are attached to an escalation (its body may be as large as
+/// `[files] max_bytes`).
+pub fn is_attach_path(path: &str) -> bool {
+    path.strip_prefix("/api/v1/escalations/")
+        .and_then(|rest| rest.strip_suffix("/files"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
+/// `POST /api/v1/escalations/{id}/files` query.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AttachQuery {
+    /// The file's name.
+    pub name: String,
+    /// Words to go with it (else the file's name).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// `reply` (default) or `note` (vendor users only).
+    #[serde(default)]
+    #[param(value_type = Option<String>)]
+    pub kind: Option<kefu_domain::escalation::EntryKind>,
+}
+
+/// Attach a file to an escalation as a reply (or a vendor's note). The body is the file's
+/// bytes; its type is read from them.
+#[utoipa::path(
+    post, path = "/api/v1/escalations/{id}/files", operation_id = "attach_escalation_file", tag = "escalations",
+    params(("id" = String, Path), AttachQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 201, body = EscalationDetail), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+pub async fn attach(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    query: web::Query<AttachQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let id = escalation_id(&path)?;
+    let query = query.into_inner();
+    let request = PostEscalationMessageRequest {
+        body: query.body.unwrap_or_default(),
+        kind: query.kind,
+    };
+    let changed = thread::attach(
+        &state.app,
+        auth.actor,
+        auth.origin(),
+        id,
+        &query.name,
+        body.to_vec(),
+        request,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(state.app.published(changed)))
 }
 

@@ -18,6 +18,15 @@ use crate::audit::{self, Origin, Target};
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
 
+/// A file to attach to an entry, already kept in the files directory.
+#[derive(Clone, Debug)]
+pub struct Attached {
+    /// Its name, cleaned.
+    pub name: String,
+    /// What was kept.
+    pub kept: crate::files::Kept,
+}
+
 /// Adds `actor`'s reply or note to escalation `id`.
 pub async fn post(
     app: &App,
@@ -25,6 +34,52 @@ pub async fn post(
     origin: Origin,
     id: EscalationId,
     request: PostEscalationMessageRequest,
+) -> Result<Changed<EscalationDetail>, AppError> {
+    post_with(app, actor, origin, id, request, None).await
+}
+
+/// Attaches a file (`name`, `bytes`) to escalation `id` as `actor`'s reply (or note), with
+/// `body` as its words or the file's name.
+pub async fn attach(
+    app: &App,
+    actor: Actor,
+    origin: Origin,
+    id: EscalationId,
+    name: &str,
+    bytes: Vec<u8>,
+    request: PostEscalationMessageRequest,
+) -> Result<Changed<EscalationDetail>, AppError> {
+    let store = app.files()?.clone();
+    let kept = tokio::task::spawn_blocking(move || store.keep(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(Box::new(e)))??;
+    let name = kefu_domain::file::clean_name(name, kept.kind);
+    let request = PostEscalationMessageRequest {
+        body: if request.body.trim().is_empty() {
+            format!("📎 {name}")
+        } else {
+            request.body
+        },
+        kind: request.kind,
+    };
+    post_with(
+        app,
+        actor,
+        origin,
+        id,
+        request,
+        Some(Attached { name, kept }),
+    )
+    .await
+}
+
+async fn post_with(
+    app: &App,
+    actor: Actor,
+    origin: Origin,
+    id: EscalationId,
+    request: PostEscalationMessageRequest,
+    file: Option<Attached>,
 ) -> Result<Changed<EscalationDetail>, AppError> {
     let body = text::body(&request.body)?;
     let kind = request.kind.unwrap_or(EntryKind::Reply);
@@ -53,6 +108,22 @@ pub async fn post(
             }
             let written = entry(id, kind, Some((&actor, side)), body.clone(), None, now);
             escalations::insert_messages(conn, std::slice::from_ref(&written))?;
+            if let Some(file) = &file {
+                escalations::insert_files(
+                    conn,
+                    &[escalations::EscalationFileRow {
+                        id: kefu_domain::ids::FileId::new().to_string(),
+                        escalation_id: id.to_string(),
+                        message_id: written.id.to_string(),
+                        source_file_id: None,
+                        sha256: file.kept.sha256.clone(),
+                        size: i64::try_from(file.kept.size).unwrap_or(i64::MAX),
+                        content_type: file.kept.kind.mime().to_owned(),
+                        name: file.name.clone(),
+                        created_at: now.naive_utc(),
+                    }],
+                )?;
+            }
             if kind == EntryKind::Reply {
                 let from = escalation.status;
                 let moved = match side {
