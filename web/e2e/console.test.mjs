@@ -803,6 +803,17 @@ describe('the agent console', () => {
     await assertAccessible('visits on a ticket');
     await card.getByRole('button', { name: 'Confirm with the customer' }).click();
     await card.locator('.visit-confirmed').waitFor();
+    // The customer asks for another day: the agent moves it, and it stays confirmed.
+    const before = (await api.get(`/api/v1/tickets/${ticket.id}/visits`)).items[0];
+    await card.getByRole('button', { name: 'Another time' }).click();
+    const later = new Date(Date.parse(before.start) + 24 * 3600 * 1000);
+    const pad = (n) => String(n).padStart(2, '0');
+    await card.getByLabel('Starts').fill(`${later.getFullYear()}-${pad(later.getMonth() + 1)}-${pad(later.getDate())}T${pad(later.getHours())}:${pad(later.getMinutes())}`);
+    await card.getByRole('button', { name: 'Move the visit' }).click();
+    await card.getByRole('button', { name: 'Another time' }).waitFor();
+    const moved = (await api.get(`/api/v1/tickets/${ticket.id}/visits`)).items[0];
+    assert.equal(Date.parse(moved.start) - Date.parse(before.start), 24 * 3600 * 1000);
+    assert.equal(moved.status, 'confirmed');
 
     const phone = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     contexts.push(phone);

@@ -620,6 +620,8 @@ export const en = {
   'vendors.apiKeyRevoke': "Revoke the key",
   'nav.visits': "Visits",
   'portal.visits': "Visits",
+  'visit.anotherTime': 'Another time',
+  'visit.moveTime': 'Move the visit',
   'visit.title': "Field-service visits",
   'visit.schedule': "Schedule a visit",
   'visit.scheduled': "Visit scheduled; the customer was told",

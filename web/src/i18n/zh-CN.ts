@@ -622,6 +622,8 @@ export const zhCN: Record<MessageKey, string> = {
   'vendors.apiKeyRevoke': "吊销密钥",
   'nav.visits': "上门服务",
   'portal.visits': "上门服务",
+  'visit.anotherTime': '改期',
+  'visit.moveTime': '确认改期',
   'visit.title': "上门服务",
   'visit.schedule': "安排上门",
   'visit.scheduled': "已安排上门，并已通知客户",

@@ -69,11 +69,60 @@ function OutcomeForm(props: { visit: Visit; status: 'done' | 'no_show'; onSaved:
   );
 }
 
+/** `datetime-local` text for a date (the browser's local time). */
+export function localInput(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** The form an agent moves a visit to another time with. */
+function MoveForm(props: { visit: Visit; onSaved: (v: Visit) => void; onCancel: () => void }) {
+  const { t } = useI18n();
+  const v = props.visit;
+  const [start, setStart] = useState(localInput(new Date(v.start)));
+  const [hours, setHours] = useState(Math.max(1, Math.round((Date.parse(v.end) - Date.parse(v.start)) / 3600000)));
+  const [error, setError] = useState<ApiError | null>(null);
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    const begins = new Date(start);
+    const ends = new Date(begins.getTime() + hours * 3600 * 1000);
+    try {
+      props.onSaved(
+        await ok(api.PATCH('/api/v1/visits/{id}', { params: { path: { id: v.id } }, body: { start: begins.toISOString(), end: ends.toISOString() } })),
+      );
+    } catch (cause) {
+      setError(cause as ApiError);
+    }
+  };
+  return (
+    <form class="visit-outcome" onSubmit={save}>
+      <ErrorBanner error={error} />
+      <Field label={t('visit.starts')} id={`move-start-${v.id}`}>
+        <input id={`move-start-${v.id}`} type="datetime-local" required value={start} onInput={(e) => setStart(e.currentTarget.value)} />
+      </Field>
+      <Field label={t('visit.hours')} id={`move-hours-${v.id}`}>
+        <input id={`move-hours-${v.id}`} type="number" min={1} max={12} required value={hours} onInput={(e) => setHours(Number(e.currentTarget.value))} />
+      </Field>
+      <div class="actions">
+        <button type="submit" class="primary">
+          {t('visit.moveTime')}
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** One visit: when, where, who, what, how it ended, and the steps the reader may take. */
 export function VisitCard(props: { visit: Visit; onChanged: (v: Visit) => void }) {
   const { t, locale } = useI18n();
   const v = props.visit;
   const [ending, setEnding] = useState<'done' | 'no_show' | null>(null);
+  const [moving, setMoving] = useState(false);
+  const movable = v.ticket != null && (v.status === 'proposed' || v.status === 'confirmed');
   const [error, setError] = useState<ApiError | null>(null);
   const move = async (status: VisitStatus) => {
     if (status === 'done' || status === 'no_show') {
@@ -124,7 +173,16 @@ export function VisitCard(props: { visit: Visit; onChanged: (v: Visit) => void }
         )}
       </dl>
       <ErrorBanner error={error} />
-      {ending ? (
+      {moving ? (
+        <MoveForm
+          visit={v}
+          onCancel={() => setMoving(false)}
+          onSaved={(saved) => {
+            setMoving(false);
+            props.onChanged(saved);
+          }}
+        />
+      ) : ending ? (
         <OutcomeForm
           visit={v}
           status={ending}
@@ -135,13 +193,18 @@ export function VisitCard(props: { visit: Visit; onChanged: (v: Visit) => void }
           }}
         />
       ) : (
-        v.moves.length > 0 && (
+        (v.moves.length > 0 || movable) && (
           <div class="actions">
             {v.moves.map((status) => (
               <button type="button" key={status} onClick={() => void move(status)}>
                 {t(`visit.move.${status}` as MessageKey)}
               </button>
             ))}
+            {movable && (
+              <button type="button" onClick={() => setMoving(true)}>
+                {t('visit.anotherTime')}
+              </button>
+            )}
           </div>
         )
       )}

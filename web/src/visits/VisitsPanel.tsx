@@ -4,13 +4,7 @@ import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { ErrorBanner, Field } from '../components/ui';
-import { VisitCard } from './VisitCard';
-
-/** `datetime-local` text for a date (the browser's local time). */
-function local(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
+import { VisitCard, localInput } from './VisitCard';
 
 /** The form an agent schedules a visit with. */
 function ScheduleForm(props: { ticketId: string; onDone: () => void; onCancel: () => void }) {
@@ -21,7 +15,7 @@ function ScheduleForm(props: { ticketId: string; onDone: () => void; onCancel: (
   tomorrow.setHours(9, 0, 0, 0);
   const [who, setWho] = useState('');
   const [address, setAddress] = useState('');
-  const [start, setStart] = useState(local(tomorrow));
+  const [start, setStart] = useState(localInput(tomorrow));
   const [hours, setHours] = useState(2);
   const [task, setTask] = useState('');
   const [confirmed, setConfirmed] = useState(false);
