@@ -124,22 +124,31 @@ fn public_v4(ip: Ipv4Addr) -> bool {
         || a == 0
         || (a == 100 && (64..128).contains(&b))
         || (a == 192 && b == 0 && ip.octets()[2] == 0)
+        || (a == 198 && (18..20).contains(&b))
         || a >= 240)
 }
 
+/// Only global unicast (`2000::/3`) is public, and not the ranges in it that stand for other
+/// networks: documentation, Teredo, ORCHID, and 6to4 (checked by the IPv4 address it carries).
 fn public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    !(ip.is_loopback()
-        || ip.is_unspecified()
-        || ip.is_multicast()
-        || (first & 0xfe00) == 0xfc00
-        || (first & 0xffc0) == 0xfe80
-        || first == 0x2001 && ip.segments()[1] == 0x0db8
-        || first == 0x0064 && ip.segments()[1] == 0xff9b)
+    let s = ip.segments();
+    if (s[0] & 0xe000) != 0x2000 {
+        return false;
+    }
+    match (s[0], s[1]) {
+        (0x2001, 0x0db8) | (0x2001, 0x0000) => false,
+        (0x2001, second) if (0x0010..0x0030).contains(&second) => false,
+        (0x2002, _) => {
+            let [a, b] = s[1].to_be_bytes();
+            let [c, d] = s[2].to_be_bytes();
+            public_v4(Ipv4Addr::new(a, b, c, d))
+        }
+        _ => true,
+    }
 }
 
 /// When to call again after `attempts` failed calls, `base_seconds` apart at first and
-/// doubling, capped at an hour: with the default 30 s, eight attempts span about two hours.
+/// doubling, capped at an hour: with the default 30 s, eight attempts span about an hour.
 pub fn retry_after(attempts: i32, base_seconds: u32, now: DateTime<Utc>) -> DateTime<Utc> {
     let exponent = u32::try_from(attempts.clamp(1, 12) - 1).unwrap_or(0);
     let seconds = (i64::from(base_seconds) << exponent).min(3_600);
@@ -192,10 +201,22 @@ mod tests {
             "::ffff:10.0.0.1",
             "224.0.0.1",
             "255.255.255.255",
+            "198.18.0.1",
+            "::10.0.0.1",
+            "64:ff9b:1::a00:1",
+            "2002:a00:1::1",
+            "2001::1",
+            "fec0::1",
+            "2001:db8::1",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
-        for public in ["93.184.216.34", "1.1.1.1", "2606:4700::1111"] {
+        for public in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "2606:4700::1111",
+            "2002:5db8:d822::1",
+        ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
     }

@@ -31,8 +31,11 @@ pub struct Invitation<'a> {
     pub location: &'a str,
     /// What will be done.
     pub description: &'a str,
-    /// The business's address (the organiser).
+    /// The business's address (the organiser): the ticket's reply address, so an answer from
+    /// the customer's calendar lands on the ticket.
     pub organizer: &'a str,
+    /// The customer's address (the attendee).
+    pub attendee: &'a str,
     /// When it was written.
     pub stamp: DateTime<Utc>,
 }
@@ -80,11 +83,14 @@ impl Invitation<'_> {
             Method::Request => "REQUEST",
             Method::Cancel => "CANCEL",
         };
-        let organizer: String = self
-            .organizer
-            .chars()
-            .filter(|c| !c.is_control() && !matches!(c, ';' | ':' | '"'))
-            .collect();
+        let address = |value: &str| -> String {
+            value
+                .chars()
+                .filter(|c| !c.is_control() && !matches!(c, ';' | ':' | '"' | ','))
+                .collect()
+        };
+        let organizer = address(self.organizer);
+        let attendee = address(self.attendee);
         let lines = [
             "BEGIN:VCALENDAR".to_owned(),
             "VERSION:2.0".to_owned(),
@@ -100,6 +106,7 @@ impl Invitation<'_> {
             format!("LOCATION:{}", text(self.location)),
             format!("DESCRIPTION:{}", text(self.description)),
             format!("ORGANIZER:mailto:{organizer}"),
+            format!("ATTENDEE;ROLE=REQ-PARTICIPANT:mailto:{attendee}"),
             format!(
                 "STATUS:{}",
                 if self.method == Method::Cancel {
@@ -135,6 +142,7 @@ mod tests {
             location: "1 Main St\nSpringfield",
             description: &"安装洗衣机并测试。".repeat(10),
             organizer: "support@shop.example",
+            attendee: "ana@example.com",
             stamp: start,
         }
         .render();

@@ -128,15 +128,23 @@ pub async fn call(
             };
         }
     };
-    let addresses: Vec<SocketAddr> = match tokio::net::lookup_host((url.host(), url.port())).await {
-        Ok(found) => found.collect(),
-        Err(error) => {
-            return CallOutcome::Failed {
-                status: None,
-                error: format!("{} could not be resolved: {error}", url.host()),
-            };
-        }
-    };
+    let lookup = tokio::net::lookup_host((url.host(), url.port()));
+    let addresses: Vec<SocketAddr> =
+        match tokio::time::timeout(Duration::from_secs(webhook::TIMEOUT_SECONDS), lookup).await {
+            Ok(Ok(found)) => found.collect(),
+            Ok(Err(error)) => {
+                return CallOutcome::Failed {
+                    status: None,
+                    error: format!("{} could not be resolved: {error}", url.host()),
+                };
+            }
+            Err(_) => {
+                return CallOutcome::Failed {
+                    status: None,
+                    error: format!("{} could not be resolved in time", url.host()),
+                };
+            }
+        };
     if !allow_private && let Some(private) = addresses.iter().find(|a| !webhook::is_public(a.ip()))
     {
         return CallOutcome::Refused {
@@ -149,6 +157,8 @@ pub async fn call(
     }
     let client = match reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // A proxy would resolve the host itself, past the check above.
+        .no_proxy()
         .timeout(Duration::from_secs(webhook::TIMEOUT_SECONDS))
         .user_agent("Kefu-Webhooks/1")
         .resolve_to_addrs(url.host(), &addresses)

@@ -433,6 +433,15 @@ pub fn due_before(
         .left_join(escalation_reminders::table)
         .filter(escalations::due_at.le(to_db(until)))
         .filter(escalations::status.eq_any(["requested", "acknowledged", "in_progress"]))
+        // Those already told they are overdue for this due time have nothing more coming.
+        .filter(
+            escalation_reminders::late_for
+                .nullable()
+                .is_null()
+                .or(escalation_reminders::late_for
+                    .nullable()
+                    .ne(escalations::due_at)),
+        )
         .order((escalations::due_at.asc(), escalations::id.asc()))
         .limit(limit)
         .select((

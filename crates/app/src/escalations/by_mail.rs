@@ -263,12 +263,17 @@ fn enqueue(
 }
 
 /// The escalation a mail answers, and by which rule: its signed reply address among the
-/// recipients, else a Message-ID of the escalation's mail in `In-Reply-To` / `References`.
+/// recipients, else a Message-ID of the mail Kefu sent for it in `In-Reply-To` /
+/// `References`. A mail to a ticket's signed reply address is the ticket's, whatever else it
+/// names.
 pub(crate) fn escalation_of(
     conn: &mut DbConnection,
     replies: &ReplyAddresses,
     mail: &InboundMail,
 ) -> Result<Option<(EscalationId, ThreadRule)>, AppError> {
+    if mail.recipients().any(|r| replies.ticket_of(r).is_some()) {
+        return Ok(None);
+    }
     if let Some(id) = mail.recipients().find_map(|r| replies.escalation_of(r))
         && escalations::find(conn, id).is_ok()
     {
@@ -384,7 +389,9 @@ pub(crate) fn take(
     )?;
     let mut moved = None;
     if !automatic {
-        moved = answer(conn, context, &mut escalation, &body, now)?;
+        let vendor = vendors::find(conn, escalation.vendor)?;
+        let from_vendor = from_the_vendor(&vendor, &sender);
+        moved = answer(conn, context, &mut escalation, &body, from_vendor, now)?;
         audit::record(
             conn,
             &Origin::mail(),
@@ -409,17 +416,34 @@ pub(crate) fn take(
     ))
 }
 
-/// What a person's mail does to the escalation: the move its first word asks for when the
-/// lifecycle allows it from here, else a reply the assignee hears of. Returns the move made.
+/// Whether `sender` is the vendor: one of its contact addresses, or at the domain of one. Only
+/// the vendor's own mail moves its escalation; anyone else copied in only writes on it.
+fn from_the_vendor(vendor: &Vendor, sender: &str) -> bool {
+    let domain = |address: &str| {
+        address
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_ascii_lowercase())
+    };
+    vendor.contacts.iter().any(|c| {
+        c.as_str().eq_ignore_ascii_case(sender)
+            || (domain(c.as_str()).is_some() && domain(c.as_str()) == domain(sender))
+    })
+}
+
+/// What a person's mail does to the escalation: the move its first word asks for when it came
+/// from the vendor and the lifecycle allows it from here, else a reply the assignee hears of.
+/// Returns the move made.
 fn answer(
     conn: &mut DbConnection,
     context: &MailContext,
     escalation: &mut Escalation,
     body: &str,
+    from_vendor: bool,
     now: DateTime<Utc>,
 ) -> Result<Option<EscalationStatus>, AppError> {
     let wanted = rules::mailed_move(body);
-    if !escalation.status.is_final()
+    if from_vendor
+        && !escalation.status.is_final()
         && rules::check_move(escalation.status, wanted, Side::Vendor).is_ok()
     {
         let from = escalation.move_to(wanted, Side::Vendor, now)?;

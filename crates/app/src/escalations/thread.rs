@@ -49,6 +49,16 @@ pub async fn attach(
     bytes: Vec<u8>,
     request: PostEscalationMessageRequest,
 ) -> Result<Changed<EscalationDetail>, AppError> {
+    // Who may write here is settled before anything is kept.
+    app.store
+        .read(move |conn| {
+            let (escalation, _) = load(conn, &actor, id, false)?;
+            if escalation.status.is_final() {
+                return Err(DomainError::EscalationEnded(escalation.status).into());
+            }
+            Ok::<_, AppError>(())
+        })
+        .await?;
     let store = app.files()?.clone();
     let kept = tokio::task::spawn_blocking(move || store.keep(&bytes))
         .await

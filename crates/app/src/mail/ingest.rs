@@ -255,12 +255,9 @@ pub(crate) async fn ingest_as(
         Err(AppError::Unavailable(e)) => Err(AppError::Unavailable(e)),
         Err(error) => {
             // Another node or delivery took the same mail at the same moment.
-            if let Some((ticket, message)) = duplicate_of(app, &again).await {
+            if let Some(taken) = duplicate_of(app, &again).await {
                 tracing::debug!(%error, "the same mail was taken twice at once");
-                return Ok(Changed::new(
-                    Ingested::Duplicate { ticket, message },
-                    Vec::new(),
-                ));
+                return Ok(Changed::new(taken, Vec::new()));
             }
             tracing::warn!(%error, "a mail could not be stored; it is kept in quarantine");
             quarantine_mail(
@@ -276,16 +273,25 @@ pub(crate) async fn ingest_as(
     }
 }
 
-/// The message already stored for a mail that was just refused, if the refusal was because
-/// the same mail was being taken at the same moment.
+/// What a mail that was just refused had become already, if the refusal was because the same
+/// mail was being taken at the same moment.
 async fn duplicate_of(
     app: &App,
     again: &(Option<MailboxId>, Option<String>, Vec<String>),
-) -> Option<(TicketId, MessageId)> {
+) -> Option<Ingested> {
     let (hint, header_id, recipients) = again.clone();
     let header_id = header_id?;
     app.store
         .read(move |conn| {
+            // A vendor's mail another delivery threaded into its escalation.
+            if let Some(taken) = kefu_store::mail::escalation_emails::received(conn, &header_id)? {
+                return Ok::<_, AppError>(Some(Ingested::Escalation {
+                    escalation: taken.escalation,
+                    entry: taken.entry,
+                    rule: ThreadRule::parse(&taken.thread_rule).unwrap_or(ThreadRule::Headers),
+                    status: None,
+                }));
+            }
             let keys: Vec<String> = recipients
                 .iter()
                 .map(|r| kefu_mail::reply_address::base_address(r))
@@ -306,7 +312,7 @@ async fn duplicate_of(
                 if let Some((message, ticket)) =
                     email_messages::received(conn, mailbox, &header_id)?
                 {
-                    return Ok::<_, AppError>(Some((ticket, message)));
+                    return Ok(Some(Ingested::Duplicate { ticket, message }));
                 }
             }
             Ok(None)

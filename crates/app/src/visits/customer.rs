@@ -116,6 +116,9 @@ pub(crate) fn tell(
         }),
     )?;
     let uid = format!("visit-{}@{}", visit.id, context.domain());
+    let organizer = context
+        .replies()
+        .address(mailbox.address.as_str(), ticket.number);
     let method = if told == Told::Cancelled {
         Method::Cancel
     } else {
@@ -130,9 +133,11 @@ pub(crate) fn tell(
         summary: &summary,
         location: &visit.address,
         description: &visit.task,
-        organizer: mailbox.address.as_str(),
+        organizer: &organizer,
+        attendee: &address,
         stamp: now,
     };
+    let ics = invitation.render();
     let method_name = if method == Method::Cancel {
         "CANCEL"
     } else {
@@ -163,7 +168,7 @@ pub(crate) fn tell(
             attachments: vec![OutboundFile {
                 name: "visit.ics".to_owned(),
                 content_type: format!("text/calendar; charset=utf-8; method={method_name}"),
-                content: invitation.render(),
+                content: ics,
             }],
         },
         now,

@@ -105,8 +105,8 @@ pub fn received(
         .transpose()
 }
 
-/// The escalation of the first of `ids` (Message-IDs, most telling first) Kefu sent to or
-/// received from a vendor.
+/// The escalation of the first of `ids` (Message-IDs, most telling first) Kefu sent to a
+/// vendor. Only Kefu's own Message-IDs count: a sender chooses theirs.
 pub fn escalation_of_ids(
     conn: &mut DbConnection,
     ids: &[String],
@@ -116,6 +116,7 @@ pub fn escalation_of_ids(
     }
     let found: Vec<(String, String)> = escalation_emails::table
         .filter(escalation_emails::header_id.eq_any(ids))
+        .filter(escalation_emails::inbound.eq(false))
         .select((
             escalation_emails::header_id,
             escalation_emails::escalation_id,
