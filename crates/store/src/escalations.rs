@@ -173,11 +173,8 @@ pub fn for_ticket(
 /// Which escalations a queue shows.
 #[derive(Clone, Debug, Default)]
 pub struct QueueFilter {
-    /// Only this vendor's.
+    /// Only this vendor's (always set for vendor users).
     pub vendor: Option<VendorId>,
-    /// Only the escalations of the vendor this user works for (a vendor user's queue): found
-    /// in the same statement, so a page is two statements, not three.
-    pub vendor_of_user: Option<kefu_domain::ids::UserId>,
     /// Only these statuses; empty means all.
     pub statuses: Vec<EscalationStatus>,
     /// Only those due before this time and still in the vendor's hands (overdue as of it).
@@ -190,68 +187,48 @@ pub struct QueueFilter {
     pub offset: i64,
 }
 
-/// Narrows a boxed query over `escalations` (alone or joined) to what `filter` asks for.
-macro_rules! narrowed {
-    ($query:expr, $filter:expr) => {{
-        let filter: &QueueFilter = $filter;
-        let mut query = $query;
-        if let Some(vendor) = filter.vendor {
-            query = query.filter(escalations::vendor_id.eq(vendor.to_string()));
-        }
-        if let Some(user) = filter.vendor_of_user {
-            query = query.filter(
-                escalations::vendor_id.eq_any(
-                    crate::schema::vendor_users::table
-                        .filter(crate::schema::vendor_users::user_id.eq(user.to_string()))
-                        .select(crate::schema::vendor_users::vendor_id),
-                ),
-            );
-        }
-        if !filter.statuses.is_empty() {
-            let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
-            query = query.filter(escalations::status.eq_any(statuses));
-        }
-        if let Some(before) = filter.due_before {
-            query = query.filter(escalations::due_at.lt(to_db(before)));
-        }
-        if let Some(words) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-        {
-            let escaped = words
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let pattern = format!("%{escaped}%");
-            query = query.filter(
-                lower(escalations::subject)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(escalations::brief).like(pattern).escape('\\')),
-            );
-        }
-        query
-    }};
+fn filtered<'a>(filter: &QueueFilter) -> escalations::BoxedQuery<'a, Db> {
+    let mut query = escalations::table.into_boxed::<Db>();
+    if let Some(vendor) = filter.vendor {
+        query = query.filter(escalations::vendor_id.eq(vendor.to_string()));
+    }
+    if !filter.statuses.is_empty() {
+        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        query = query.filter(escalations::status.eq_any(statuses));
+    }
+    if let Some(before) = filter.due_before {
+        query = query.filter(escalations::due_at.lt(to_db(before)));
+    }
+    if let Some(words) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        let escaped = words
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        query = query.filter(
+            lower(escalations::subject)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(escalations::brief).like(pattern).escape('\\')),
+        );
+    }
+    query
 }
 
-/// A queue of escalations, each with its vendor: the next due first (so overdue ones lead),
-/// then those not in the vendor's hands, most recently changed first — the order of the queue
-/// indexes; with the number matching in all. Two statements: the page (with its vendors) and
-/// the count.
+/// A queue of escalations: the next due first (so overdue ones lead), then those not in the
+/// vendor's hands, most recently changed first — the order of the queue indexes; with the
+/// number matching in all.
 pub fn queue(
     conn: &mut DbConnection,
     filter: &QueueFilter,
-) -> Result<(Vec<(Escalation, kefu_domain::vendor::Vendor)>, i64), StoreError> {
-    let page = narrowed!(
-        escalations::table
-            .inner_join(crate::schema::vendors::table)
-            .into_boxed::<Db>(),
-        filter
-    );
-    let rows: Vec<(EscalationRow, crate::vendors::VendorRow)> = page
+) -> Result<(Vec<Escalation>, i64), StoreError> {
+    let rows: Vec<EscalationRow> = filtered(filter)
         .order((
             escalations::due_at.asc(),
             escalations::updated_at.desc(),
@@ -259,23 +236,13 @@ pub fn queue(
         ))
         .limit(filter.limit)
         .offset(filter.offset)
-        .select((
-            EscalationRow::as_select(),
-            crate::vendors::VendorRow::as_select(),
-        ))
+        .select(EscalationRow::as_select())
         .load(conn)?;
-    let total: i64 = narrowed!(escalations::table.into_boxed::<Db>(), filter)
-        .count()
-        .get_result(conn)?;
+    let total: i64 = filtered(filter).count().get_result(conn)?;
     let list = rows
         .into_iter()
-        .map(|(e, v)| {
-            Ok((
-                Escalation::try_from(e)?,
-                kefu_domain::vendor::Vendor::try_from(v)?,
-            ))
-        })
-        .collect::<Result<_, StoreError>>()?;
+        .map(Escalation::try_from)
+        .collect::<Result<_, _>>()?;
     Ok((list, total))
 }
 

@@ -97,31 +97,30 @@ pub(crate) fn responses(
     side: Side,
     now: DateTime<Utc>,
 ) -> Result<Vec<EscalationResponse>, AppError> {
-    let mut vendor_list: HashMap<VendorId, kefu_domain::vendor::Vendor> = HashMap::new();
-    let mut with = Vec::with_capacity(list.len());
-    for e in list {
-        let vendor = match vendor_list.get(&e.vendor) {
-            Some(v) => v.clone(),
-            None => {
-                let v = vendors::find(conn, e.vendor)?;
-                vendor_list.insert(e.vendor, v.clone());
-                v
-            }
-        };
-        with.push((e, vendor));
-    }
-    responses_of(conn, with, side, now)
+    responses_with(conn, list, side, now, None)
 }
 
-/// Like [`responses`], with each escalation's vendor already at hand (a queue's page).
-pub(crate) fn responses_of(
+/// Like [`responses`], with the vendor of them all already at hand (a vendor user's queue).
+pub(crate) fn responses_with(
     conn: &mut DbConnection,
-    list: Vec<(Escalation, kefu_domain::vendor::Vendor)>,
+    list: Vec<Escalation>,
     side: Side,
     now: DateTime<Utc>,
+    known: Option<&kefu_domain::vendor::Vendor>,
 ) -> Result<Vec<EscalationResponse>, AppError> {
+    let mut vendor_ids: Vec<VendorId> = list.iter().map(|e| e.vendor).collect();
+    vendor_ids.sort();
+    vendor_ids.dedup();
+    let mut vendor_list: HashMap<VendorId, kefu_api_types::vendors::VendorSummary> = HashMap::new();
+    for id in vendor_ids {
+        let summary = match known.filter(|v| v.id == id) {
+            Some(vendor) => crate::vendors::summary(vendor),
+            None => crate::vendors::summary(&vendors::find(conn, id)?),
+        };
+        vendor_list.insert(id, summary);
+    }
     let tickets: HashMap<TicketId, Ticket> = if side == Side::Staff {
-        let ids: Vec<TicketId> = list.iter().map(|(e, _)| e.ticket).collect();
+        let ids: Vec<TicketId> = list.iter().map(|e| e.ticket).collect();
         tickets::find_many(conn, &ids)?
             .into_iter()
             .map(|t| (t.id, t))
@@ -129,32 +128,37 @@ pub(crate) fn responses_of(
     } else {
         HashMap::new()
     };
-    Ok(list
-        .into_iter()
-        .map(|(e, vendor)| EscalationResponse {
-            reference: reference(e.id),
-            overdue: e.is_overdue(now),
-            due_at: e.due_at(),
-            ticket: tickets.get(&e.ticket).map(|t| EscalationTicket {
-                id: t.id,
-                number: t.number,
-                subject: t.subject.clone(),
-            }),
-            contact: e.contact.as_ref().map(contact_body),
-            id: e.id,
-            status: e.status,
-            vendor: crate::vendors::summary(&vendor),
-            subject: e.subject,
-            brief: e.brief,
-            requested_at: e.requested_at,
-            acknowledge_by: e.acknowledge_by,
-            answer_by: e.answer_by,
-            acknowledged_at: e.acknowledged_at,
-            answered_at: e.answered_at,
-            reopened: e.reopened,
-            updated_at: e.updated_at,
+    list.into_iter()
+        .map(|e| {
+            let vendor = vendor_list
+                .get(&e.vendor)
+                .cloned()
+                .ok_or_else(|| AppError::internal("an escalation's vendor went missing"))?;
+            Ok(EscalationResponse {
+                reference: reference(e.id),
+                overdue: e.is_overdue(now),
+                due_at: e.due_at(),
+                ticket: tickets.get(&e.ticket).map(|t| EscalationTicket {
+                    id: t.id,
+                    number: t.number,
+                    subject: t.subject.clone(),
+                }),
+                contact: e.contact.as_ref().map(contact_body),
+                id: e.id,
+                status: e.status,
+                vendor,
+                subject: e.subject,
+                brief: e.brief,
+                requested_at: e.requested_at,
+                acknowledge_by: e.acknowledge_by,
+                answer_by: e.answer_by,
+                acknowledged_at: e.acknowledged_at,
+                answered_at: e.answered_at,
+                reopened: e.reopened,
+                updated_at: e.updated_at,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// One escalation's answer as `side` sees it.

@@ -7,7 +7,7 @@ use kefu_domain::permissions::Actor;
 use kefu_domain::time;
 use kefu_store::escalations::{self, QueueFilter};
 
-use super::{responses, responses_of, side_of};
+use super::{responses, responses_with, side_of};
 use crate::App;
 use crate::error::AppError;
 
@@ -69,11 +69,15 @@ pub async fn list(
     app.store
         .read(move |conn| {
             let now = time::now();
-            // A vendor user's queue is their organisation's, found in the page's statement.
-            let (vendor, vendor_of_user) = match side {
-                Side::Vendor => (None, Some(actor.user)),
-                Side::Staff => (asked_vendor, None),
+            // A vendor user's organisation, read once for the filter and the answers.
+            let own = match side {
+                Side::Vendor => Some(
+                    kefu_store::vendors::of_user_whole(conn, actor.user)?
+                        .ok_or(AppError::NotFound("escalation"))?,
+                ),
+                Side::Staff => None,
             };
+            let vendor = own.as_ref().map(|v| v.id).or(asked_vendor);
             let mut statuses = statuses;
             if side == Side::Vendor {
                 statuses.retain(|s| *s != EscalationStatus::Cancelled);
@@ -87,7 +91,6 @@ pub async fn list(
             }
             let filter = QueueFilter {
                 vendor,
-                vendor_of_user,
                 statuses,
                 due_before: query.overdue.unwrap_or(false).then_some(now),
                 search: query.q,
@@ -96,7 +99,7 @@ pub async fn list(
             };
             let (list, total) = escalations::queue(conn, &filter)?;
             Ok::<_, AppError>(EscalationList {
-                items: responses_of(conn, list, side, now)?,
+                items: responses_with(conn, list, side, now, own.as_ref())?,
                 total,
             })
         })
