@@ -147,6 +147,15 @@ test_both! {
         wait_until("the auto-reply in the escalation", || async { status_of(&app, agent, id).await.1 == 1 }).await;
         assert_eq!(status_of(&app, agent, id).await.0, EscalationStatus::Requested);
 
+        // Someone the vendor copied in (here the customer) writes on it: kept, but only the
+        // vendor's own mail moves the escalation.
+        dovecot.deliver(USER, mail(
+            "ana@example.com", &reply_to, "c2@example.com", &format!("Re: [{reference}]"),
+            "", "#return please hurry",
+        ).replace('\n', "\r\n").as_bytes());
+        wait_until("the copied-in mail in the escalation", || async { status_of(&app, agent, id).await.1 == 2 }).await;
+        assert_eq!(status_of(&app, agent, id).await.0, EscalationStatus::Requested);
+
         // Their answer (threaded by its In-Reply-To alone) answers the escalation and opens
         // the ticket again, but the customer's thread and the ticket count stay as they were.
         dovecot.deliver(USER, mail(
@@ -154,7 +163,7 @@ test_both! {
             &format!("In-Reply-To: <{}>\n", case.message_id.clone().unwrap()),
             "Install firmware 2.02; it fixes the blank pages.\n\n> We are handing you a case",
         ).replace('\n', "\r\n").as_bytes());
-        wait_until("the answer in the escalation", || async { status_of(&app, agent, id).await.1 == 2 }).await;
+        wait_until("the answer in the escalation", || async { status_of(&app, agent, id).await.1 == 3 }).await;
         assert_eq!(status_of(&app, agent, id).await.0, EscalationStatus::Answered);
         let (status, public, tickets_after) = customer_messages(&app, ticket).await;
         assert_eq!(status, Status::Open, "the vendor's answer brings the ticket back");
