@@ -79,6 +79,8 @@ pub struct App {
     files: Option<files::FileStore>,
     mail: Arc<mail::MailSettings>,
     chat_index: Arc<chat::indexing::Pending>,
+    /// Vendor users' vendors, recently read.
+    pub(crate) memberships: Arc<vendors::memberships::Memberships>,
 }
 
 /// What one node tells the others over the bus.
@@ -124,6 +126,7 @@ impl App {
             files: None,
             mail: Arc::default(),
             chat_index: Arc::default(),
+            memberships: Arc::default(),
         })
     }
 

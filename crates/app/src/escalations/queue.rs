@@ -66,16 +66,25 @@ pub async fn list(
                 .map_err(|_| AppError::InvalidQuery(format!("`{v}` is not a vendor id")))
         })
         .transpose()?;
+    let remembered = match side {
+        Side::Vendor => app.memberships.get(actor.user),
+        Side::Staff => None,
+    };
+    let memberships = app.memberships.clone();
     app.store
         .read(move |conn| {
             let now = time::now();
-            // A vendor user's organisation, read once for the filter and the answers.
-            let own = match side {
-                Side::Vendor => Some(
-                    kefu_store::vendors::of_user_whole(conn, actor.user)?
-                        .ok_or(AppError::NotFound("escalation"))?,
-                ),
-                Side::Staff => None,
+            // A vendor user's organisation, read once for the filter and the answers (and
+            // remembered for the next pages).
+            let own = match (side, remembered) {
+                (Side::Vendor, Some(vendor)) => Some(vendor),
+                (Side::Vendor, None) => {
+                    let vendor = kefu_store::vendors::of_user_whole(conn, actor.user)?
+                        .ok_or(AppError::NotFound("escalation"))?;
+                    memberships.put(actor.user, vendor.clone());
+                    Some(vendor)
+                }
+                (Side::Staff, _) => None,
             };
             let vendor = own.as_ref().map(|v| v.id).or(asked_vendor);
             let mut statuses = statuses;

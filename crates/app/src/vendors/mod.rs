@@ -1,6 +1,7 @@
 //! Vendor organisations: admins manage them, agents pick one when escalating.
 
 pub mod manage;
+pub mod memberships;
 
 use kefu_api_types::vendors::{ResponseTargetsBody, VendorResponse, VendorSummary};
 use kefu_domain::vendor::Vendor;
