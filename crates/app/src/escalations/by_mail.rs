@@ -76,8 +76,7 @@ pub(crate) fn send_case(
             },
         }),
     )?;
-    enqueue(conn, context, escalation, vendor, None, rendered, now)?;
-    Ok(vendor.contacts.len())
+    send(conn, context, escalation, vendor, None, rendered, now)
 }
 
 /// Mails the business's reply `body` (thread entry `entry`) to a vendor who works by mail.
@@ -90,9 +89,6 @@ pub(crate) fn send_reply(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    if vendor.contacts.is_empty() {
-        return Ok(0);
-    }
     let rendered = templates::render(
         conn,
         TemplateKind::EscalationMailReply,
@@ -106,8 +102,7 @@ pub(crate) fn send_reply(
             "message": { "body": body },
         }),
     )?;
-    enqueue(conn, context, escalation, vendor, entry, rendered, now)?;
-    Ok(vendor.contacts.len())
+    send(conn, context, escalation, vendor, entry, rendered, now)
 }
 
 /// Mails a reminder (already rendered) to a vendor who works by mail, in the case's thread.
@@ -119,11 +114,7 @@ pub(crate) fn send_reminder(
     rendered: kefu_mail::templates::Rendered,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    if vendor.contacts.is_empty() {
-        return Ok(0);
-    }
-    enqueue(conn, context, escalation, vendor, None, rendered, now)?;
-    Ok(vendor.contacts.len())
+    send(conn, context, escalation, vendor, None, rendered, now)
 }
 
 /// Tells a vendor who works by mail that the business ended the case (closed or cancelled).
@@ -192,9 +183,10 @@ fn shared_text(conn: &mut DbConnection, escalation: &Escalation) -> Result<Strin
     Ok(parts.join("\n\n"))
 }
 
-/// Writes one mail of the escalation to the outbox, threaded on the ones before it, with the
-/// escalation's signed reply address, and records its Message-ID.
-fn enqueue(
+/// Writes one mail of the escalation to the vendor's contact addresses into the outbox,
+/// threaded on the ones before it, with the escalation's signed reply address, and records its
+/// Message-ID. Returns how many addresses it went to (none when the vendor has none).
+fn send(
     conn: &mut DbConnection,
     context: &MailContext,
     escalation: &Escalation,
@@ -202,7 +194,10 @@ fn enqueue(
     entry: Option<EscalationMessageId>,
     rendered: kefu_mail::templates::Rendered,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<usize, AppError> {
+    if vendor.contacts.is_empty() {
+        return Ok(0);
+    }
     let from = sender_of(conn, context)?;
     let references = escalation_emails::thread_ids(conn, escalation.id)?;
     let header_id = format!(
@@ -259,7 +254,7 @@ fn enqueue(
         },
     )?;
     outbox::enqueue(conn, None, None, None, &payload, false, now)?;
-    Ok(())
+    Ok(vendor.contacts.len())
 }
 
 /// The escalation a mail answers, and by which rule: its signed reply address among the
@@ -391,7 +386,15 @@ pub(crate) fn take(
     if !automatic {
         let vendor = vendors::find(conn, escalation.vendor)?;
         let from_vendor = from_the_vendor(&vendor, &sender);
-        moved = answer(conn, context, &mut escalation, &body, from_vendor, now)?;
+        moved = answer(
+            conn,
+            context,
+            &mut escalation,
+            &vendor,
+            &body,
+            from_vendor,
+            now,
+        )?;
         audit::record(
             conn,
             &Origin::mail(),
@@ -437,6 +440,7 @@ fn answer(
     conn: &mut DbConnection,
     context: &MailContext,
     escalation: &mut Escalation,
+    vendor: &Vendor,
     body: &str,
     from_vendor: bool,
     now: DateTime<Utc>,
@@ -474,7 +478,6 @@ fn answer(
         escalations::save(conn, escalation)?;
     }
     let ticket = tickets::find(conn, escalation.ticket)?;
-    let vendor = vendors::find(conn, escalation.vendor)?;
     let event = ticket_event(
         &ticket,
         escalation,

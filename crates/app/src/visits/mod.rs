@@ -27,25 +27,28 @@ use serde_json::json;
 
 use crate::error::AppError;
 
-/// The sides `actor` acts on for `visit`: agents are staff, and the technician too when the
-/// visit is theirs; a service partner's users are its technician. Empty: not theirs to see.
-pub(crate) fn sides_of(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    visit: &Visit,
-) -> Result<Vec<VisitSide>, AppError> {
-    Ok(match (actor.role, visit.technician) {
+/// The vendor `actor` works for, if they are a vendor user (read once per request).
+fn vendor_of(conn: &mut DbConnection, actor: &Actor) -> Result<Option<VendorId>, AppError> {
+    Ok(match actor.role {
+        Role::Vendor => vendors::of_user(conn, actor.user)?,
+        _ => None,
+    })
+}
+
+/// The sides `actor` (working for `vendor`, if a vendor user) acts on for `visit`: agents are
+/// staff, and the technician too when the visit is theirs; a service partner's users are its
+/// technician. Empty: not theirs to see.
+fn sides(actor: &Actor, vendor: Option<VendorId>, visit: &Visit) -> Vec<VisitSide> {
+    match (actor.role, visit.technician) {
         (Role::Admin | Role::Agent, Technician::Staff(user)) if user == actor.user => {
             vec![VisitSide::Staff, VisitSide::Technician]
         }
         (Role::Admin | Role::Agent, _) => vec![VisitSide::Staff],
-        (Role::Vendor, Technician::Partner(vendor))
-            if vendors::of_user(conn, actor.user)? == Some(vendor) =>
-        {
+        (Role::Vendor, Technician::Partner(partner)) if vendor == Some(partner) => {
             vec![VisitSide::Technician]
         }
         _ => Vec::new(),
-    })
+    }
 }
 
 /// Loads a visit `actor` may see, with their sides.
@@ -55,7 +58,7 @@ pub(crate) fn load(
     id: VisitId,
 ) -> Result<(Visit, Vec<VisitSide>), AppError> {
     let visit = visits::find(conn, id).map_err(AppError::not_found_as("visit"))?;
-    let sides = sides_of(conn, actor, &visit)?;
+    let sides = sides(actor, vendor_of(conn, actor)?, &visit);
     if sides.is_empty() {
         return Err(AppError::NotFound("visit"));
     }
@@ -77,26 +80,20 @@ type Names = (HashMap<VendorId, String>, HashMap<UserId, String>);
 /// The names of the technicians of `list`, and of who recorded their outcomes.
 fn technician_names(conn: &mut DbConnection, list: &[Visit]) -> Result<Names, AppError> {
     let mut partners = HashMap::new();
-    let mut staff: Vec<UserId> = Vec::new();
+    let mut people: Vec<UserId> = Vec::new();
     for visit in list {
         match visit.technician {
             Technician::Partner(id) if !partners.contains_key(&id) => {
                 partners.insert(id, vendors::find(conn, id)?.name);
             }
-            Technician::Staff(user) => staff.push(user),
+            Technician::Staff(user) => people.push(user),
             Technician::Partner(_) => {}
         }
+        people.extend(visit.outcome.as_ref().map(|o| o.recorded_by));
     }
-    staff.sort();
-    staff.dedup();
-    let mut recorders: Vec<UserId> = list
-        .iter()
-        .filter_map(|v| v.outcome.as_ref().map(|o| o.recorded_by))
-        .collect();
-    staff.append(&mut recorders);
-    staff.sort();
-    staff.dedup();
-    Ok((partners, users::names(conn, &staff)?))
+    people.sort();
+    people.dedup();
+    Ok((partners, users::names(conn, &people)?))
 }
 
 /// The answers for `list` as `actor` sees them: the ticket only for agents.
@@ -107,6 +104,7 @@ pub(crate) fn responses(
 ) -> Result<Vec<VisitResponse>, AppError> {
     let staff = actor.role.is_staff();
     let (partners, people) = technician_names(conn, &list)?;
+    let own = vendor_of(conn, actor)?;
     let tickets: HashMap<_, Ticket> = if staff {
         let ids: Vec<_> = list.iter().map(|v| v.ticket).collect();
         tickets::find_many(conn, &ids)?
@@ -118,7 +116,7 @@ pub(crate) fn responses(
     };
     let mut out = Vec::with_capacity(list.len());
     for visit in list {
-        let sides = sides_of(conn, actor, &visit)?;
+        let sides = sides(actor, own, &visit);
         let technician = match visit.technician {
             Technician::Partner(id) => VisitTechnician {
                 kind: "vendor".into(),
