@@ -117,6 +117,12 @@ pub enum DomainError {
         from: crate::escalation::EscalationStatus,
         to: crate::escalation::EscalationStatus,
     },
+    /// A business calendar that cannot be counted in (bad hours, zone or holidays).
+    #[error("{0}")]
+    InvalidCalendar(String),
+    /// A service-level policy out of its ranges.
+    #[error("{0}")]
+    InvalidSlaPolicy(String),
     /// An escalation that is closed or cancelled takes no more messages.
     #[error("the escalation is `{0}`; it takes no more messages")]
     EscalationEnded(crate::escalation::EscalationStatus),

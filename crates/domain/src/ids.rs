@@ -99,6 +99,10 @@ id_type! {
     WebhookDeliveryId;
     /// A field-service visit.
     VisitId;
+    /// A business calendar: a time zone, weekly hours and holidays.
+    CalendarId;
+    /// A service-level policy: response and resolution targets.
+    SlaPolicyId;
 }
 
 #[cfg(test)]
