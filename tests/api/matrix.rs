@@ -135,6 +135,24 @@ test_both! {
         assert_eq!(status, StatusCode::OK, "{answered}");
         let answer = answered["thread"].as_array().unwrap().iter().find(|e| e["kind"] == "reply").unwrap()["id"].as_str().unwrap().to_owned();
         let call = json!({"direction": "inbound", "from": "+8613800138000", "to": "+862155550100", "duration_seconds": 30, "outcome": "answered"});
+        let day = json!([{"start": "09:00", "end": "18:00"}]);
+        let calendar_body = json!({"name": "Shanghai office", "time_zone": "Asia/Shanghai",
+            "week": [day, day, day, day, day, [], []],
+            "exceptions": [{"date": "2026-10-01", "name": "National Day"}]});
+        let (status, calendar) = desk.admin.post("/api/v1/calendars", &calendar_body).await;
+        assert_eq!(status, StatusCode::CREATED, "{calendar}");
+        let calendar = calendar["id"].as_str().unwrap().to_owned();
+        let (_, doomed_calendar) = desk.admin.post("/api/v1/calendars", &calendar_body).await;
+        let doomed_calendar = doomed_calendar["id"].as_str().unwrap().to_owned();
+        let policy_body = json!({"name": "After-sale email", "calendar_id": calendar,
+            "scope": {"stages": ["after_sale"], "channels": ["email"]},
+            "targets": {"first_response": 480, "resolution": 1440}});
+        let (status, policy) = desk.admin.post("/api/v1/sla-policies", &policy_body).await;
+        assert_eq!(status, StatusCode::CREATED, "{policy}");
+        let policy = policy["id"].as_str().unwrap().to_owned();
+        let (_, doomed_policy) = desk.admin.post("/api/v1/sla-policies", &json!({"name": "Unused", "calendar_id": calendar, "active": false, "targets": {"resolution": 60}})).await;
+        let doomed_policy = doomed_policy["id"].as_str().unwrap().to_owned();
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261002\r\nSUMMARY:国庆节\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let forbidden_to_outsiders = |staff: u16| [401, 403, 403, 403, staff, staff, 401];
         let admins_only = |ok: u16| [401, 403, 403, 403, 403, ok, 401];
         let signed_in = |ok: u16| [401, ok, ok, ok, ok, ok, 401];
@@ -249,6 +267,20 @@ test_both! {
             row("copy_escalation_reply", M::POST, format!("/api/v1/escalations/{esc_copy}/messages/{answer}/copy"), Some(json!({})), forbidden_to_outsiders(201)),
             row("attach_escalation_file", M::POST, format!("/api/v1/escalations/{esc_a}/files?name=log.txt"), Some(json!("printer log")), [401, 404, 404, 201, 201, 201, 401]),
             row("download_escalation_file", M::GET, format!("/api/v1/escalations/{esc_a}/files/0193b8c0-0000-7000-8000-000000000000"), None, [401, 404, 404, 404, 404, 404, 401]),
+            row("list_calendars", M::GET, "/api/v1/calendars".into(), None, forbidden_to_outsiders(200)),
+            row("create_calendar", M::POST, "/api/v1/calendars".into(), Some(calendar_body.clone()), admins_only(201)),
+            row("get_calendar", M::GET, format!("/api/v1/calendars/{calendar}"), None, forbidden_to_outsiders(200)),
+            row("update_calendar", M::PUT, format!("/api/v1/calendars/{calendar}"), Some(calendar_body.clone()), admins_only(200)),
+            row("calendar_due", M::GET, format!("/api/v1/calendars/{calendar}/due?from=2026-12-04T08:00:00Z&minutes=480"), None, forbidden_to_outsiders(200)),
+            row("import_calendar", M::POST, format!("/api/v1/calendars/{calendar}/import"), Some(json!({"ics": ics})), admins_only(200)),
+            row("delete_calendar", M::DELETE, format!("/api/v1/calendars/{doomed_calendar}"), None, admins_only(204)),
+            row("list_sla_policies", M::GET, "/api/v1/sla-policies".into(), None, forbidden_to_outsiders(200)),
+            row("create_sla_policy", M::POST, "/api/v1/sla-policies".into(), Some(policy_body.clone()), admins_only(201)),
+            row("get_sla_policy", M::GET, format!("/api/v1/sla-policies/{policy}"), None, forbidden_to_outsiders(200)),
+            row("update_sla_policy", M::PUT, format!("/api/v1/sla-policies/{policy}"), Some(policy_body.clone()), admins_only(200)),
+            row("delete_sla_policy", M::DELETE, format!("/api/v1/sla-policies/{doomed_policy}"), None, admins_only(204)),
+            row("apply_sla_policies", M::POST, "/api/v1/sla-policies/apply".into(), None, admins_only(200)),
+            row("get_ticket_sla", M::GET, format!("/api/v1/tickets/{tid}/sla"), None, forbidden_to_outsiders(200)),
             row("list_tickets", M::GET, "/api/v1/tickets".into(), None, [401, 200, 200, 403, 200, 200, 401]),
             Row { operation: "create_ticket", method: M::POST, path: "/api/v1/tickets".into(),
                 body: Box::new(|who| Some(if who.starts_with("customer") {

@@ -63,6 +63,7 @@ pub fn ticket(
         updated_at: at,
         first_responded_at: None,
         solved_at: None,
+        sla_due_at: None,
     }
 }
 

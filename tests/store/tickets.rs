@@ -200,6 +200,8 @@ test_both! {
                     t.updated_at = same_time;
                 }
                 t.priority = [Priority::Low, Priority::Urgent, Priority::Normal][i as usize % 3];
+                // Every fourth ticket has no running clock; others share due times in pairs.
+                t.sla_due_at = (i % 4 != 0).then(|| same_time + chrono::Duration::minutes(i / 2));
                 tickets::insert(conn, &t)?;
                 all.push(t);
             }
@@ -209,6 +211,7 @@ test_both! {
                 TicketSort::Created,
                 TicketSort::CreatedAsc,
                 TicketSort::Priority,
+                TicketSort::Due,
             ] {
                 let mut seen = Vec::new();
                 let mut cursor = None;
@@ -233,6 +236,7 @@ test_both! {
                     TicketSort::Priority => {
                         expected.sort_by_key(|t| std::cmp::Reverse((t.priority.rank(), t.updated_at, t.id)))
                     }
+                    TicketSort::Due => expected.sort_by_key(|t| (t.sla_due_at.is_none(), t.sla_due_at, t.id)),
                     TicketSort::Relevance => unreachable!("relevance is for searches"),
                 }
                 assert_eq!(numbers(&seen), numbers(&expected), "{sort:?}");

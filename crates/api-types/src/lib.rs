@@ -15,6 +15,7 @@ pub mod object;
 pub mod problem;
 pub mod queries;
 pub mod schema;
+pub mod sla;
 pub mod tickets;
 pub mod vendors;
 pub mod visits;

@@ -31,9 +31,11 @@ pub struct ListQuery {
     pub q: Option<String>,
     /// Only tickets updated since this time (RFC 3339).
     pub updated_since: Option<DateTime<Utc>>,
+    /// `true`: only tickets with a running service-level target past its due time (agents).
+    pub breached: Option<bool>,
     /// `updated` (default: newest update first), `updated_asc`, `created` (newest first),
-    /// `created_asc`, `priority`, or with `q`, `relevance` (best match first, among the 200
-    /// newest matches).
+    /// `created_asc`, `priority`, `due` (the soonest service-level due time first; agents),
+    /// or with `q`, `relevance` (best match first, among the 200 newest matches).
     pub sort: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

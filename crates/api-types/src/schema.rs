@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use kefu_domain::{call, escalation, mail, message, role, ticket, vendor, visit, widget};
+use kefu_domain::{call, escalation, mail, message, role, sla, ticket, vendor, visit, widget};
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
@@ -73,6 +73,8 @@ enum_schema! {
     VendorKind => vendor::VendorKind, "What a vendor is to the business: software maker, manufacturer, supplier, courier or service partner.";
     EscalationStatus => escalation::EscalationStatus, "Where an escalation stands.";
     VisitStatus => visit::VisitStatus, "Where a field-service visit stands: proposed, confirmed, en route, done, no show (nobody was there) or cancelled.";
+    SlaTarget => sla::Target, "What a service level promises: the first response, a response to each later customer message, or solving the ticket.";
+    SlaAlertKind => sla::AlertKind, "How far a service-level target has come: near breach (the warning share of its time has gone) or breach (its due time has passed).";
     EscalationEntryKind => escalation::EntryKind, "What an entry in an escalation's thread is: a reply, a note among the vendor's users, an event or a shared ticket message.";
 }
 
@@ -92,6 +94,8 @@ id_schema! {
     EscalationId, "A case handed to a vendor.";
     EscalationMessageId, "One entry in an escalation's thread.";
     VisitId, "A field-service visit.";
+    CalendarId, "A business calendar: a time zone, weekly hours and holidays.";
+    SlaPolicyId, "A service-level policy.";
 }
 
 /// The OpenAPI schema of `TicketNumber`: a positive integer.

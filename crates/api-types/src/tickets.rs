@@ -186,6 +186,10 @@ pub struct TicketResponse {
     pub first_responded_at: Option<DateTime<Utc>>,
     /// When it was last solved.
     pub solved_at: Option<DateTime<Utc>>,
+    /// When its soonest running service-level target falls due (staff only; absent while no
+    /// clock runs: no policy covers it, or it is pending, solved or closed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_due_at: Option<DateTime<Utc>>,
     /// For agents: whether it changed since they last opened it (or they never have).
     pub unread: Option<bool>,
     /// In search results: where the words were found, with them marked.

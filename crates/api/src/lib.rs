@@ -20,6 +20,7 @@ pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod settings;
+pub mod sla;
 pub mod state;
 pub mod teams;
 pub mod tickets;
@@ -99,6 +100,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(vendors::routes)
                 .configure(escalations::routes)
                 .configure(visits::routes)
+                .configure(sla::routes)
                 .default_service(web::to(extract::no_route))
                 .wrap(from_fn(deadline::read_body_in_time)),
         );

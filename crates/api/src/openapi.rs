@@ -5,7 +5,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, chat, customers, escalations, mail, settings, teams, tickets, users, vendors,
+    audit, auth, chat, customers, escalations, mail, settings, sla, teams, tickets, users, vendors,
     visits,
 };
 
@@ -96,6 +96,20 @@ use crate::{
         visits::list,
         visits::show,
         visits::update,
+        sla::list_calendars,
+        sla::show_calendar,
+        sla::create_calendar,
+        sla::update_calendar,
+        sla::delete_calendar,
+        sla::due,
+        sla::import_calendar,
+        sla::list_policies,
+        sla::show_policy,
+        sla::create_policy,
+        sla::update_policy,
+        sla::delete_policy,
+        sla::reapply,
+        sla::ticket_sla,
         escalations::attach,
         escalations::preview,
         escalations::escalate,
@@ -134,6 +148,7 @@ use crate::{
         (name = "vendors", description = "Vendor organisations cases are escalated to"),
         (name = "escalations", description = "Cases handed to vendors: what is shared, their threads and lifecycle"),
         (name = "visits", description = "Field-service visits: scheduling, the calendar, and what the technician recorded"),
+        (name = "service levels", description = "Business calendars, SLA policies and each ticket's clock"),
     )
 )]
 pub struct ApiDoc;

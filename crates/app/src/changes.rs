@@ -34,6 +34,8 @@ pub enum ChangeKind {
     CallLogged,
     /// One of its escalations changed: made, moved, or written in.
     Escalation,
+    /// Its service-level clock moved: a policy applied anew, a near breach or breach fired.
+    Sla,
 }
 
 /// A use case's result with the changes it committed.

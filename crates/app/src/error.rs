@@ -141,6 +141,8 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::InvalidEscalationMove { .. } => "invalid_transition",
         DomainError::EscalationMoveNotPermitted { .. } => "forbidden",
         DomainError::EscalationEnded(_) => "escalation_ended",
+        DomainError::InvalidCalendar(_) => "invalid_calendar",
+        DomainError::InvalidSlaPolicy(_) => "invalid_sla_policy",
     }
 }
 

@@ -18,6 +18,7 @@ pub mod mail;
 pub mod passwords;
 pub mod search;
 pub mod settings;
+pub mod sla;
 pub mod teams;
 pub mod throttle;
 pub mod tickets;
@@ -81,6 +82,8 @@ pub struct App {
     chat_index: Arc<chat::indexing::Pending>,
     /// Vendor users' vendors, recently read.
     pub(crate) memberships: Arc<vendors::memberships::Memberships>,
+    /// The SLA policies and calendars, recently read.
+    pub(crate) sla_book: Arc<sla::book::BookCache>,
 }
 
 /// What one node tells the others over the bus.
@@ -127,6 +130,7 @@ impl App {
             mail: Arc::default(),
             chat_index: Arc::default(),
             memberships: Arc::default(),
+            sla_book: Arc::default(),
         })
     }
 

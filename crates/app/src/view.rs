@@ -195,6 +195,7 @@ impl Names {
             updated_at: t.updated_at,
             first_responded_at: t.first_responded_at.filter(|_| staff),
             solved_at: t.solved_at,
+            sla_due_at: t.sla_due_at.filter(|_| staff),
             snippet: None,
         })
     }

@@ -107,6 +107,7 @@ pub async fn ticket_changes(app: App, hub: Arc<Hub>) {
             ChangeKind::MessagePosted | ChangeKind::ChatLine => "message_posted",
             ChangeKind::CallLogged => "call_logged",
             ChangeKind::Escalation => "escalation",
+            ChangeKind::Sla => "sla",
         };
         if gathered.insert((id, name)) {
             pending.push((id, name));

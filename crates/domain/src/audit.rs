@@ -80,6 +80,20 @@ string_enum! {
         EscalationMoved => "escalation_moved",
         /// A vendor user wrote in an escalation's thread.
         EscalationVendorReply => "escalation_vendor_reply",
+        /// An admin added a business calendar.
+        CalendarCreated => "calendar_created",
+        /// An admin changed a business calendar's hours, zone or holidays.
+        CalendarUpdated => "calendar_updated",
+        /// An admin removed a business calendar.
+        CalendarDeleted => "calendar_deleted",
+        /// An admin added an SLA policy.
+        SlaPolicyCreated => "sla_policy_created",
+        /// An admin changed an SLA policy.
+        SlaPolicyUpdated => "sla_policy_updated",
+        /// An admin removed an SLA policy.
+        SlaPolicyDeleted => "sla_policy_deleted",
+        /// An admin applied the policies anew to the open tickets.
+        SlaPoliciesReapplied => "sla_policies_reapplied",
     }
 }
 

@@ -233,11 +233,19 @@ impl Schedule {
     }
 }
 
-/// A ticket's service-level clock: the policy it runs under and the time it stood still.
+/// A ticket's service-level clock: the policy it runs under (its targets as they were when
+/// the ticket came under it, so a policy's later change reaches open tickets only when an
+/// admin applies it to them) and the time it stood still.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SlaClock {
     /// The policy whose targets it counts.
     pub policy: SlaPolicyId,
+    /// The calendar it counts on.
+    pub calendar: CalendarId,
+    /// The targets it counts.
+    pub targets: Targets,
+    /// When a target warns, in percent of its time.
+    pub warn_percent: u8,
     /// Since when the customer has been waiting for a next response.
     pub awaiting_since: Option<DateTime<Utc>>,
     /// The paused seconds already counted when that wait began.
@@ -250,14 +258,26 @@ pub struct SlaClock {
 
 impl SlaClock {
     /// A clock for a new ticket under `policy`.
-    pub fn start(policy: SlaPolicyId, ticket: &Ticket, now: DateTime<Utc>) -> Self {
+    pub fn start(policy: &SlaPolicy, ticket: &Ticket, now: DateTime<Utc>) -> Self {
         Self {
-            policy,
+            policy: policy.id,
+            calendar: policy.calendar,
+            targets: policy.targets,
+            warn_percent: policy.warn_percent,
             awaiting_since: None,
             awaiting_pause_base: 0,
             paused_at: pauses(ticket.status).then_some(now),
             paused_seconds: 0,
         }
+    }
+
+    /// Counts from now on under `policy`'s targets and calendar, keeping the time already
+    /// paused and the wait for a next response.
+    pub fn adopt(&mut self, policy: &SlaPolicy) {
+        self.policy = policy.id;
+        self.calendar = policy.calendar;
+        self.targets = policy.targets;
+        self.warn_percent = policy.warn_percent;
     }
 
     /// Follows a change that left the ticket as `after`: pauses and resumes with the status, and
@@ -290,24 +310,19 @@ impl SlaClock {
     }
 
     /// When each running target warns and falls due.
-    pub fn schedule(
-        &self,
-        ticket: &Ticket,
-        policy: &SlaPolicy,
-        calendar: &BusinessCalendar,
-    ) -> Schedule {
+    pub fn schedule(&self, ticket: &Ticket, calendar: &BusinessCalendar) -> Schedule {
         if self.paused_at.is_some() || !ticket.status.is_unsolved() {
             return Schedule::default();
         }
         let window = |from: DateTime<Utc>, minutes: Option<i64>, paused: i64| {
             let seconds = minutes? * 60;
-            let warn = seconds * i64::from(policy.warn_percent) / 100;
+            let warn = seconds * i64::from(self.warn_percent) / 100;
             Some(Window {
                 warn_at: calendar.add_seconds(from, warn + paused)?,
                 due_at: calendar.add_seconds(from, seconds + paused)?,
             })
         };
-        let targets = policy.targets;
+        let targets = self.targets;
         Schedule {
             first_response: match ticket.first_responded_at {
                 None => window(
@@ -419,8 +434,8 @@ mod tests {
         // Monday 7 December 2026, 09:00 Berlin (08:00 UTC).
         let created = at("2026-12-07T08:00:00Z");
         let mut t = ticket(created);
-        let mut clock = SlaClock::start(p.id, &t, created);
-        let s = clock.schedule(&t, &p, &cal);
+        let mut clock = SlaClock::start(&p, &t, created);
+        let s = clock.schedule(&t, &cal);
         assert_eq!(s.first_response.unwrap().due_at, at("2026-12-07T16:00:00Z"));
         assert_eq!(
             s.first_response.unwrap().warn_at,
@@ -433,13 +448,13 @@ mod tests {
         t.first_responded_at = Some(answered);
         t.status = Status::Pending;
         clock.follow(&t, Activity::StaffAnswered, &cal, answered);
-        assert_eq!(clock.schedule(&t, &p, &cal), Schedule::default());
+        assert_eq!(clock.schedule(&t, &cal), Schedule::default());
         let back = at("2026-12-08T14:00:00Z");
         t.status = Status::Open;
         clock.follow(&t, Activity::CustomerWrote, &cal, back);
         // Paused 11:00 Monday to 15:00 Tuesday: 6 + 6 business hours.
         assert_eq!(clock.paused_seconds, 12 * 3600);
-        let s = clock.schedule(&t, &p, &cal);
+        let s = clock.schedule(&t, &cal);
         assert!(s.first_response.is_none(), "the first response was given");
         assert_eq!(s.resolution.unwrap().due_at, at("2026-12-11T12:00:00Z"));
         assert!(
@@ -459,7 +474,7 @@ mod tests {
         });
         let created = at("2026-12-07T08:00:00Z");
         let mut t = ticket(created);
-        let mut clock = SlaClock::start(p.id, &t, created);
+        let mut clock = SlaClock::start(&p, &t, created);
         t.status = Status::OnHold;
         clock.follow(&t, Activity::Quiet, &cal, created + Duration::minutes(5));
         assert!(clock.paused_at.is_none(), "on hold is not a pause");
@@ -478,7 +493,7 @@ mod tests {
             &cal,
             first + Duration::minutes(5),
         );
-        let s = clock.schedule(&t, &p, &cal);
+        let s = clock.schedule(&t, &cal);
         assert_eq!(
             s.next_response.unwrap().due_at,
             first + Duration::minutes(30)

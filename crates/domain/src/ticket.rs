@@ -171,6 +171,8 @@ pub struct Ticket {
     pub first_responded_at: Option<DateTime<Utc>>,
     /// When it was last solved.
     pub solved_at: Option<DateTime<Utc>>,
+    /// When its soonest running service-level target falls due (none while no clock runs).
+    pub sla_due_at: Option<DateTime<Utc>>,
 }
 
 impl Ticket {
@@ -202,6 +204,7 @@ impl Ticket {
             updated_at: now,
             first_responded_at: None,
             solved_at: None,
+            sla_due_at: None,
         }
     }
 
@@ -329,6 +332,7 @@ mod tests {
             updated_at: now,
             first_responded_at: None,
             solved_at: None,
+            sla_due_at: None,
         }
     }
 

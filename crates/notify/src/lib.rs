@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod reminders;
+pub mod sla;
 pub mod smtp;
 pub mod transport;
 pub mod webhooks;

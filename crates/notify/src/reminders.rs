@@ -19,6 +19,7 @@ pub async fn run(app: App, every: Duration, mut shutdown: watch::Receiver<bool>)
             Ok(sent) => tracing::info!(sent, "vendors reminded of escalations due"),
             Err(error) => tracing::warn!(%error, "escalation reminders could not be sent"),
         }
+
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = shutdown.changed() => {}

@@ -38,6 +38,7 @@ pub async fn run(
         Duration::from_secs(config.reminder_interval_seconds.max(1)),
         shutdown.clone(),
     ));
+    let clocks = tokio::spawn(crate::sla::run(app.clone(), shutdown.clone()));
     tracing::info!(?own, "delivering the outbox");
     loop {
         if *shutdown.borrow() {
@@ -88,7 +89,11 @@ pub async fn run(
             _ = shutdown.changed() => {}
         }
     }
-    for (name, task) in [("webhook worker", hooks), ("reminder sweep", sweep)] {
+    for (name, task) in [
+        ("webhook worker", hooks),
+        ("reminder sweep", sweep),
+        ("service-level sweep", clocks),
+    ] {
         if let Err(error) = task.await {
             tracing::warn!(%error, "the {name} ended abnormally");
         }

@@ -30,6 +30,7 @@ pub mod scorecard;
 pub mod search;
 pub mod sessions;
 pub mod settings;
+pub mod sla;
 pub mod teams;
 pub mod throttle;
 pub mod ticket_names;

@@ -174,6 +174,7 @@ diesel::table! {
         updated_at -> Timestamp,
         first_responded_at -> Nullable<Timestamp>,
         solved_at -> Nullable<Timestamp>,
+        sla_due_at -> Timestamp,
     }
 }
 
@@ -233,6 +234,73 @@ diesel::joinable!(customer_emails -> customers (customer_id));
 diesel::joinable!(customer_phones -> customers (customer_id));
 diesel::joinable!(tickets -> customers (requester_id));
 diesel::joinable!(tickets -> teams (team_id));
+diesel::table! {
+    calendars (id) {
+        id -> Text,
+        name -> Text,
+        time_zone -> Text,
+        week -> Text,
+        exceptions -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sla_policies (id) {
+        id -> Text,
+        name -> Text,
+        position -> Integer,
+        calendar_id -> Text,
+        scope -> Text,
+        first_response_minutes -> Nullable<BigInt>,
+        next_response_minutes -> Nullable<BigInt>,
+        resolution_minutes -> Nullable<BigInt>,
+        warn_percent -> SmallInt,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_slas (ticket_id) {
+        ticket_id -> Text,
+        policy_id -> Text,
+        calendar_id -> Text,
+        first_response_minutes -> Nullable<BigInt>,
+        next_response_minutes -> Nullable<BigInt>,
+        resolution_minutes -> Nullable<BigInt>,
+        warn_percent -> SmallInt,
+        awaiting_since -> Nullable<Timestamp>,
+        awaiting_pause_base -> BigInt,
+        paused_at -> Nullable<Timestamp>,
+        paused_seconds -> BigInt,
+        first_response_warn_at -> Nullable<Timestamp>,
+        first_response_due_at -> Nullable<Timestamp>,
+        next_response_warn_at -> Nullable<Timestamp>,
+        next_response_due_at -> Nullable<Timestamp>,
+        resolution_warn_at -> Nullable<Timestamp>,
+        resolution_due_at -> Nullable<Timestamp>,
+        alert_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sla_events (ticket_id, target, kind, due_at) {
+        ticket_id -> Text,
+        target -> Text,
+        kind -> Text,
+        due_at -> Timestamp,
+        policy_id -> Text,
+        fired_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sla_policies -> calendars (calendar_id));
+diesel::joinable!(ticket_slas -> tickets (ticket_id));
+diesel::joinable!(ticket_slas -> sla_policies (policy_id));
+diesel::joinable!(sla_events -> tickets (ticket_id));
 diesel::joinable!(ticket_tags -> tickets (ticket_id));
 diesel::joinable!(messages -> tickets (ticket_id));
 diesel::joinable!(call_logs -> tickets (ticket_id));
@@ -256,6 +324,10 @@ diesel::joinable!(escalation_messages -> escalations (escalation_id));
 diesel::joinable!(escalation_reminders -> escalations (escalation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    calendars,
+    sla_policies,
+    ticket_slas,
+    sla_events,
     users,
     sessions,
     api_tokens,

@@ -43,6 +43,7 @@ pub struct TicketRow {
     pub updated_at: NaiveDateTime,
     pub first_responded_at: Option<NaiveDateTime>,
     pub solved_at: Option<NaiveDateTime>,
+    pub sla_due_at: NaiveDateTime,
 }
 
 impl From<&Ticket> for TicketRow {
@@ -64,6 +65,7 @@ impl From<&Ticket> for TicketRow {
             updated_at: to_db(t.updated_at),
             first_responded_at: t.first_responded_at.map(to_db),
             solved_at: t.solved_at.map(to_db),
+            sla_due_at: crate::sla::or_never(t.sla_due_at),
         }
     }
 }
@@ -86,6 +88,7 @@ fn ticket_of(row: TicketRow, tags: Vec<Tag>) -> Result<Ticket, StoreError> {
         updated_at: from_db(row.updated_at),
         first_responded_at: row.first_responded_at.map(from_db),
         solved_at: row.solved_at.map(from_db),
+        sla_due_at: crate::sla::unless_never(row.sla_due_at),
     })
 }
 
@@ -95,7 +98,7 @@ pub fn insert_many(conn: &mut DbConnection, list: &[Ticket]) -> Result<(), Store
         return Ok(());
     }
     let rows: Vec<TicketRow> = list.iter().map(TicketRow::from).collect();
-    for chunk in rows.chunks(crate::dialect::rows_per_statement(16)) {
+    for chunk in rows.chunks(crate::dialect::rows_per_statement(17)) {
         crate::with_backend!(conn, c => diesel::insert_into(tickets::table)
             .values(chunk)
             .execute(c))?;
@@ -158,6 +161,7 @@ pub fn save_activity(conn: &mut DbConnection, ticket: &Ticket) -> Result<(), Sto
             tickets::status.eq(ticket.status.as_str()),
             tickets::first_responded_at.eq(ticket.first_responded_at.map(to_db)),
             tickets::solved_at.eq(ticket.solved_at.map(to_db)),
+            tickets::sla_due_at.eq(crate::sla::or_never(ticket.sla_due_at)),
             tickets::updated_at.eq(to_db(ticket.updated_at)),
         ))
         .execute(conn)?;
@@ -191,6 +195,53 @@ pub fn find_many(conn: &mut DbConnection, ids: &[TicketId]) -> Result<Vec<Ticket
         .select(TicketRow::as_select())
         .load(conn)?;
     with_tags(conn, rows)
+}
+
+/// The channel of each of these tickets (those that exist).
+pub fn channels_of(
+    conn: &mut DbConnection,
+    ids: &[TicketId],
+) -> Result<HashMap<TicketId, Channel>, StoreError> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(10_000) {
+        let backend = conn.backend();
+        let rows: Vec<(String, String)> = tickets::table
+            .filter(prepared::among_filter(
+                backend,
+                "tickets.id",
+                &chunk.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ))
+            .select((tickets::id, tickets::channel))
+            .load(conn)?;
+        for (id, channel) in rows {
+            found.insert(parse(&id)?, parse(&channel)?);
+        }
+    }
+    Ok(found)
+}
+
+/// The ids of unsolved tickets after `after` in id order, at most `limit`: for walking every
+/// open ticket in batches.
+pub fn unsolved_after(
+    conn: &mut DbConnection,
+    after: Option<TicketId>,
+    limit: i64,
+) -> Result<Vec<TicketId>, StoreError> {
+    let statuses: Vec<&str> = Status::UNSOLVED.iter().map(|s| s.as_str()).collect();
+    let mut query = tickets::table
+        .filter(tickets::status.eq_any(statuses))
+        .select(tickets::id)
+        .order(tickets::id)
+        .limit(limit)
+        .into_boxed::<Db>();
+    if let Some(after) = after {
+        query = query.filter(tickets::id.gt(after.to_string()));
+    }
+    query
+        .load::<String>(conn)?
+        .iter()
+        .map(|id| parse(id))
+        .collect()
 }
 
 /// These tickets without their tags (left empty), each row locked until the transaction
@@ -326,6 +377,9 @@ pub struct TicketFilter {
     pub requester: Option<CustomerId>,
     /// Only tickets updated at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
+    /// Only tickets with a running service-level target due at or before this time: the
+    /// breached ones, given the present.
+    pub due_by: Option<DateTime<Utc>>,
     /// Only tickets whose text matches, searched in this scope.
     pub text: Option<(SearchQuery, SearchScope)>,
     /// PostgreSQL's statistics of the search index, if the caller has them at hand
@@ -362,6 +416,8 @@ pub enum TicketSort {
     /// Best match first, among the [`RELEVANCE_WINDOW`] newest matching tickets (searches
     /// only).
     Relevance,
+    /// The soonest service-level due time first; tickets whose clock is not running last.
+    Due,
 }
 
 /// How many of the newest matching tickets a search by relevance ranks.
@@ -383,6 +439,9 @@ pub struct TicketCursor {
     /// How many ranked results came before (relevance only).
     #[serde(rename = "o", default)]
     offset: i64,
+    /// The ticket's service-level due time (due soonest only).
+    #[serde(rename = "d", default)]
+    due: Option<NaiveDateTime>,
 }
 
 /// What places a ticket in the queue's orders: enough to find, rank and page the tickets of
@@ -394,6 +453,7 @@ struct TicketKey {
     number: i64,
     updated_at: NaiveDateTime,
     priority_rank: i16,
+    sla_due_at: NaiveDateTime,
 }
 
 impl TicketKey {
@@ -403,6 +463,7 @@ impl TicketKey {
             number: row.number,
             updated_at: row.updated_at,
             priority_rank: row.priority_rank,
+            sla_due_at: row.sla_due_at,
         }
     }
 }
@@ -416,6 +477,7 @@ impl TicketCursor {
             rank: key.priority_rank,
             id: key.id.clone(),
             offset: 0,
+            due: (sort == TicketSort::Due).then_some(key.sla_due_at),
         }
     }
 
@@ -428,6 +490,7 @@ impl TicketCursor {
             rank: 0,
             id: String::new(),
             offset: 0,
+            due: None,
         }
     }
 
@@ -527,6 +590,9 @@ fn filtered<'a>(
     if let Some(since) = filter.updated_since {
         query = query.filter(tickets::updated_at.ge(to_db(since)));
     }
+    if let Some(by) = filter.due_by {
+        query = query.filter(tickets::sla_due_at.le(to_db(by)));
+    }
     if let Some(tag) = &filter.tag {
         query = query.filter(
             tickets::id.eq_any(
@@ -547,8 +613,9 @@ fn ordered<'a>(
     sort: TicketSort,
     after: Option<&TicketCursor>,
 ) -> tickets::BoxedQuery<'a, Db> {
-    use tickets::{id, number, priority_rank, updated_at};
+    use tickets::{id, number, priority_rank, sla_due_at, updated_at};
     if let Some(c) = after {
+        let due = c.due.unwrap_or_else(crate::sla::never);
         let (u, i) = (c.updated_at, c.id.clone());
         query = match sort {
             TicketSort::Updated => query
@@ -565,6 +632,9 @@ fn ordered<'a>(
                     .or(updated_at.lt(u))
                     .or(updated_at.eq(u).and(id.lt(i))),
             ),
+            TicketSort::Due => query
+                .filter(sla_due_at.ge(due))
+                .filter(sla_due_at.gt(due).or(id.gt(i))),
         };
     }
     match sort {
@@ -573,6 +643,7 @@ fn ordered<'a>(
         TicketSort::Created | TicketSort::Relevance => query.order(number.desc()),
         TicketSort::CreatedAsc => query.order(number.asc()),
         TicketSort::Priority => query.order((priority_rank.desc(), updated_at.desc(), id.desc())),
+        TicketSort::Due => query.order((sla_due_at.asc(), id.asc())),
     }
 }
 
@@ -662,6 +733,7 @@ fn rows_with_names(
         TicketSort::Created | TicketSort::Relevance => "t.number DESC",
         TicketSort::CreatedAsc => "t.number ASC",
         TicketSort::Priority => "t.priority_rank DESC, t.updated_at DESC, t.id DESC",
+        TicketSort::Due => "t.sla_due_at ASC, t.id ASC",
     };
     let read: Vec<NamedRow> =
         ticket_names::page_with_names(conn.backend(), (page, limit), viewer, order).load(conn)?;

@@ -25,6 +25,8 @@ use crate::chat::identity::Participant;
 use crate::chat::outcome::Outcome;
 use crate::chat::start::LINE_MAX;
 use crate::error::AppError;
+use crate::sla::book::BookCache;
+use crate::sla::clock;
 
 /// The longest client id for a line, in characters.
 pub const CLIENT_ID_MAX: usize = 64;
@@ -172,9 +174,10 @@ pub async fn post_lines(app: &App, batch: Vec<LineIn>) -> Result<Outcome<LineRes
     if batch.is_empty() {
         return Ok(Outcome::quiet(Vec::new()));
     }
+    let sla = app.sla_book.clone();
     let outcome = app
         .store
-        .write(move |conn| write_batch(conn, &batch))
+        .write(move |conn| write_batch(conn, &sla, &batch))
         .await?;
     app.chat_index
         .add(outcome.changes.iter().filter_map(|c| match c {
@@ -186,6 +189,7 @@ pub async fn post_lines(app: &App, batch: Vec<LineIn>) -> Result<Outcome<LineRes
 
 fn write_batch(
     conn: &mut DbConnection,
+    sla: &BookCache,
     batch: &[LineIn],
 ) -> Result<Outcome<LineResults>, AppError> {
     let mut answers: Vec<Option<Result<Posted, AppError>>> =
@@ -257,6 +261,9 @@ fn write_batch(
     // What a line can change on its ticket, as it was before the batch.
     let before: HashMap<TicketId, Activity> =
         rows.iter().map(|(id, t)| (*id, Activity::of(t))).collect();
+    let originals = rows.clone();
+    // What each ticket's last line in the batch owes or settles on its service-level clock.
+    let mut said: HashMap<TicketId, clock::Activity> = HashMap::new();
     let mut events = Vec::new();
     let mut new_messages = Vec::with_capacity(fresh.len());
     let mut new_lines = Vec::with_capacity(fresh.len());
@@ -290,6 +297,14 @@ fn write_batch(
                 a.name.clone(),
             ),
         };
+        said.insert(
+            ticket_id,
+            if kind == MessageAuthor::Customer {
+                clock::Activity::CustomerWrote
+            } else {
+                clock::Activity::StaffAnswered
+            },
+        );
         if kind == MessageAuthor::Customer {
             ticket.status = status::after_customer_reply(ticket.status)?;
         } else {
@@ -345,9 +360,18 @@ fn write_batch(
     let mut changes = Vec::with_capacity(counts.len());
     let mut touched = Vec::new();
     for (ticket_id, _) in &counts {
-        let (Some(ticket), Some(was)) = (rows.get(ticket_id), before.get(ticket_id)) else {
+        let (Some(ticket), Some(was), Some(original)) = (
+            rows.get_mut(ticket_id),
+            before.get(ticket_id),
+            originals.get(ticket_id),
+        ) else {
             continue;
         };
+        let activity = said
+            .get(ticket_id)
+            .copied()
+            .unwrap_or(clock::Activity::Quiet);
+        clock::follow(conn, sla, original, ticket, activity, now)?;
         if was.moved(ticket) {
             tickets::save_activity(conn, ticket)?;
         } else if now - was.updated_at >= TOUCH_EVERY {
@@ -394,6 +418,7 @@ struct Activity {
     status: Status,
     first_responded_at: Option<chrono::DateTime<chrono::Utc>>,
     solved_at: Option<chrono::DateTime<chrono::Utc>>,
+    sla_due_at: Option<chrono::DateTime<chrono::Utc>>,
     updated_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -403,6 +428,7 @@ impl Activity {
             status: ticket.status,
             first_responded_at: ticket.first_responded_at,
             solved_at: ticket.solved_at,
+            sla_due_at: ticket.sla_due_at,
             updated_at: ticket.updated_at,
         }
     }

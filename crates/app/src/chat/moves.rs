@@ -21,6 +21,8 @@ use crate::chat::identity::{Agent, Participant};
 use crate::chat::outcome::Outcome;
 use crate::chat::queue;
 use crate::error::AppError;
+use crate::sla::book::BookCache;
+use crate::sla::clock::{self, Activity};
 use crate::tickets::history;
 
 /// The longest transfer note, in characters.
@@ -64,6 +66,7 @@ pub(crate) fn move_chat(
 /// Makes the ticket follow its chat: `agent` works it in `team`, and the timeline says so.
 fn assign_ticket(
     conn: &mut DbConnection,
+    sla: &BookCache,
     agent: &Agent,
     ticket: TicketId,
     team: TeamId,
@@ -80,6 +83,7 @@ fn assign_ticket(
     }
     if after != before {
         after.updated_at = now;
+        clock::follow(conn, sla, &before, &mut after, Activity::Quiet, now)?;
         tickets::save(conn, &after)?;
         history::record(conn, &agent.actor, &before, &after, now)?;
         if before.team != after.team {
@@ -140,6 +144,7 @@ async fn serve(
     ticket: TicketId,
     taking: bool,
 ) -> Result<Outcome<()>, AppError> {
+    let sla = app.sla_book.clone();
     app.store
         .write(move |conn| {
             let now = time::now();
@@ -163,7 +168,15 @@ async fn serve(
                     })
                 }
             })?;
-            assign_ticket(conn, &agent, ticket, after.conversation.team, Some(me), now)?;
+            assign_ticket(
+                conn,
+                &sla,
+                &agent,
+                ticket,
+                after.conversation.team,
+                Some(me),
+                now,
+            )?;
             let events = served_events(conn, &before, &after, &agent.name)?;
             Ok(Outcome::new(
                 (),
@@ -212,6 +225,7 @@ pub async fn transfer(
     note: Option<String>,
 ) -> Result<Outcome<()>, AppError> {
     let note = text::optional("note", note.as_deref(), NOTE_MAX, true)?;
+    let sla = app.sla_book.clone();
     app.store
         .write(move |conn| {
             let now = time::now();
@@ -252,7 +266,7 @@ pub async fn transfer(
                 })
             })?;
             let team = after.conversation.team;
-            assign_ticket(conn, &agent, ticket, team, None, now)?;
+            assign_ticket(conn, &sla, &agent, ticket, team, None, now)?;
             if let Some(body) = &note {
                 let message = Message {
                     id: MessageId::new(),

@@ -22,6 +22,8 @@ use crate::chat::outcome::Outcome;
 use crate::chat::{queue, routing};
 use crate::customers::find_or_create::{self, RequesterSpec};
 use crate::error::AppError;
+use crate::sla::book::BookCache;
+use crate::sla::clock;
 
 /// The longest chat line, in characters.
 pub const LINE_MAX: usize = 5_000;
@@ -132,6 +134,7 @@ pub async fn latest(app: &App, visitor: VisitorId) -> Result<Option<TicketId>, A
 /// A new chat ticket for the form, its first line if any.
 fn open_ticket(
     conn: &mut DbConnection,
+    sla: &BookCache,
     visitor: &Visitor,
     form: &ChatForm,
     team: kefu_domain::ids::TeamId,
@@ -156,7 +159,7 @@ fn open_ticket(
         }
         None => format!("Chat: {}", form.name),
     };
-    let ticket = Ticket::opened_by_customer(
+    let mut ticket = Ticket::opened_by_customer(
         TicketNumber::new(number)?,
         subject,
         form.stage,
@@ -165,6 +168,7 @@ fn open_ticket(
         Some(team),
         now,
     );
+    clock::start(conn, sla, &mut ticket, now)?;
     tickets::insert(conn, &ticket)?;
     let first = form.text.as_ref().map(|body| {
         Message::from_customer(
@@ -215,6 +219,7 @@ pub async fn start(
 ) -> Result<Outcome<Started>, AppError> {
     let visitor = visitor.clone();
     let widget = visitor.widget.ok_or(AppError::NotFound("widget"))?;
+    let sla = app.sla_book.clone();
     let started = app
         .store
         .write(move |conn| {
@@ -232,7 +237,7 @@ pub async fn start(
                     "nobody can chat now; leave a message instead",
                 ));
             }
-            let (ticket, first) = open_ticket(conn, &visitor, &form, team, now)?;
+            let (ticket, first) = open_ticket(conn, &sla, &visitor, &form, team, now)?;
             let chat = Chat::new(ticket.id, visitor.id, team, form.context.clone(), now);
             conversations::insert(conn, &chat)?;
             let mut events = Vec::new();
@@ -301,12 +306,13 @@ pub async fn leave_message(
 ) -> Result<Outcome<Started>, AppError> {
     let visitor = visitor.clone();
     let widget = visitor.widget.ok_or(AppError::NotFound("widget"))?;
+    let sla = app.sla_book.clone();
     let started = app
         .store
         .write(move |conn| {
             let now = time::now();
             let team = team_of(conn, widget, form.stage)?;
-            let (ticket, _) = open_ticket(conn, &visitor, &form, team, now)?;
+            let (ticket, _) = open_ticket(conn, &sla, &visitor, &form, team, now)?;
             Ok::<_, AppError>(Started {
                 ticket: ticket.id,
                 number: ticket.number.get(),

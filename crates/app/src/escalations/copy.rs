@@ -38,6 +38,7 @@ pub async fn copy_to_reply(
         .transpose()?;
     let region = app.phone_region().await?;
     let mail = app.mail_context().await?;
+    let sla = app.sla_book.clone();
     let (ticket, reply) = app
         .store
         .write(move |conn| {
@@ -70,7 +71,7 @@ pub async fn copy_to_reply(
                 &actor,
                 TicketRef::Id(escalation.ticket),
                 command,
-                &mail,
+                (&mail, &sla),
                 None,
             )?;
             let after = tickets::find(conn, ticket)?;

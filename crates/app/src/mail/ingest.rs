@@ -37,6 +37,8 @@ use crate::escalations::by_mail;
 use crate::files::FileStore;
 use crate::mail::outgoing::MailContext;
 use crate::mail::{Recipients, mailboxes, notices};
+use crate::sla::book::BookCache;
+use crate::sla::clock::{self, Activity};
 use crate::tickets::history;
 use crate::{App, chat};
 
@@ -155,6 +157,7 @@ pub(crate) async fn ingest_as(
     let own_domain = app.mail().config.domain.clone();
     let max_bytes = app.mail().config.max_bytes;
     let context = app.mail_context().await?;
+    let sla = app.sla_book.clone();
     let Delivery {
         raw,
         source,
@@ -242,7 +245,7 @@ pub(crate) async fn ingest_as(
     let written = app
         .store
         .write(move |conn| {
-            let ingested = take(conn, &context, mailbox, mail, raw_sha256, kept)?;
+            let ingested = take(conn, (&context, &sla), mailbox, mail, raw_sha256, kept)?;
             if let Some(id) = retry {
                 quarantine::delete(conn, id)?;
             }
@@ -518,7 +521,7 @@ fn ticket_subject(mail: &InboundMail) -> String {
 /// The write: everything about one mail, in one transaction.
 fn take(
     conn: &mut DbConnection,
-    context: &MailContext,
+    (context, sla): (&MailContext, &BookCache),
     hint: Option<MailboxId>,
     mail: InboundMail,
     raw_sha256: String,
@@ -576,6 +579,7 @@ fn take(
             let mut after = before.clone();
             after.status = status::after_customer_reply(before.status).unwrap_or(Status::Open);
             after.updated_at = now;
+            clock::follow(conn, sla, &before, &mut after, Activity::CustomerWrote, now)?;
             tickets::save(conn, &after)?;
             (after, false)
         }
@@ -583,7 +587,7 @@ fn take(
             let number = dialect::next_ticket_numbers(conn, 1)?
                 .pop()
                 .ok_or_else(|| AppError::internal("no ticket number was reserved"))?;
-            let ticket = Ticket::opened_by_customer(
+            let mut ticket = Ticket::opened_by_customer(
                 TicketNumber::new(number)?,
                 ticket_subject(&mail),
                 mailbox.stage,
@@ -592,6 +596,7 @@ fn take(
                 mailbox.team,
                 now,
             );
+            clock::start(conn, sla, &mut ticket, now)?;
             tickets::insert(conn, &ticket)?;
             if let Some(closed) = follow_up_of {
                 let closed = tickets::find(conn, closed)?;

@@ -20,6 +20,8 @@ use crate::App;
 use crate::changes::{Change, ChangeKind, Changed};
 use crate::error::AppError;
 use crate::mail::ingest::system_event;
+use crate::sla::book::BookCache;
+use crate::sla::clock::{self, Activity};
 use crate::tickets::history;
 use crate::tickets::reference::{TicketRef, load_for_update};
 
@@ -37,6 +39,7 @@ pub async fn rethread(
         .as_deref()
         .map(TicketRef::parse)
         .transpose()?;
+    let sla = app.sla_book.clone();
     let (response, source) = app
         .store
         .write(move |conn| {
@@ -83,7 +86,7 @@ pub async fn rethread(
                     (target, false, ThreadRule::Moved)
                 }
                 None => {
-                    let target = split_ticket(conn, &source, &moved.author_customer, &email.subject, now)?;
+                    let target = split_ticket(conn, &sla, &source, &moved.author_customer, &email.subject, now)?;
                     (target, true, ThreadRule::Split)
                 }
             };
@@ -149,8 +152,10 @@ pub async fn rethread(
             )?;
             let mut target = target;
             if !created {
+                let before = target.clone();
                 target.status = status::after_customer_reply(target.status).unwrap_or(target.status);
                 target.updated_at = now;
+                clock::follow(conn, &sla, &before, &mut target, Activity::CustomerWrote, now)?;
                 tickets::save(conn, &target)?;
             }
             history::reindex(conn, &source)?;
@@ -188,6 +193,7 @@ pub async fn rethread(
 /// A new ticket for a mail split off `source`: its sender asks, on the same team and stage.
 fn split_ticket(
     conn: &mut DbConnection,
+    sla: &BookCache,
     source: &Ticket,
     sender: &Option<kefu_domain::ids::CustomerId>,
     subject: &str,
@@ -202,7 +208,7 @@ fn split_ticket(
     } else {
         subject
     };
-    let ticket = Ticket::opened_by_customer(
+    let mut ticket = Ticket::opened_by_customer(
         TicketNumber::new(number)?,
         kefu_domain::text::subject(&subject).unwrap_or_else(|_| source.subject.clone()),
         source.stage,
@@ -211,6 +217,7 @@ fn split_ticket(
         source.team,
         now,
     );
+    clock::start(conn, sla, &mut ticket, now)?;
     tickets::insert(conn, &ticket)?;
     Ok(ticket)
 }

@@ -42,11 +42,12 @@ pub async fn update(
     for id in ids {
         let change = change.clone();
         let mail = mail.clone();
+        let sla = app.sla_book.clone();
         let outcome = app
             .store
             .write(move |conn| {
-                let (before, access) = load_for_update(conn, &actor, TicketRef::Id(id))?;
-                let after = apply(conn, &actor, before, access, &change, &mail, time::now())?;
+                let loaded = load_for_update(conn, &actor, TicketRef::Id(id))?;
+                let after = apply(conn, &actor, loaded, &change, (&mail, &sla), time::now())?;
                 Ok::<_, AppError>(view::ticket(conn, after, &actor, region)?)
             })
             .await;

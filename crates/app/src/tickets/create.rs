@@ -20,6 +20,7 @@ use crate::changes::{ChangeKind, Changed};
 use crate::customers::find_or_create::{self, RequesterSpec};
 use crate::error::AppError;
 use crate::mail::notices;
+use crate::sla::clock;
 use crate::tickets::{log_call, triage};
 use crate::{App, view};
 
@@ -139,6 +140,7 @@ pub async fn create(
     actor.may_create_ticket(command.channel)?;
     let region = app.phone_region().await?;
     let mail = app.mail_context().await?;
+    let sla = app.sla_book.clone();
     actor.may_set_on_new_ticket(command.fields())?;
     let is_customer = actor.role == Role::Customer;
     if let Some(first) = &command.first {
@@ -221,10 +223,12 @@ pub async fn create(
                 updated_at: now,
                 first_responded_at: None,
                 solved_at: None,
+                sla_due_at: None,
             };
             if assignee.is_some() {
                 ticket.status = status::after_assignment(ticket.status);
             }
+            clock::start(conn, &sla, &mut ticket, now)?;
             tickets::insert(conn, &ticket)?;
             if let Some(assignee) = assignee {
                 notices::assigned(conn, &mail, &ticket, assignee, actor.user, now)?;

@@ -50,8 +50,9 @@ pub fn parse_sort(name: &str) -> Result<TicketSort, AppError> {
         "created_asc" => Ok(TicketSort::CreatedAsc),
         "priority" => Ok(TicketSort::Priority),
         "relevance" => Ok(TicketSort::Relevance),
+        "due" => Ok(TicketSort::Due),
         other => Err(query_error(format!(
-            "`{other}` is not a sort order; use updated, updated_asc, created, created_asc, priority or relevance"
+            "`{other}` is not a sort order; use updated, updated_asc, created, created_asc, priority, due or relevance"
         ))),
     }
 }
@@ -90,10 +91,12 @@ pub fn filter_for(actor: &Actor, query: &ListQuery) -> Result<TicketFilter, AppE
             &query.assignee,
         ]
         .into_iter()
-        .any(given);
-        if internal || query.sort.as_deref().map(str::trim) == Some("priority") {
+        .any(given)
+            || query.breached.is_some();
+        let sort = query.sort.as_deref().map(str::trim);
+        if internal || matches!(sort, Some("priority" | "due")) {
             return Err(AppError::forbidden(
-                "tags, stages, priorities, teams and assignees are for agents; filter by status, channel or words",
+                "tags, stages, priorities, teams, assignees and service levels are for agents; filter by status, channel or words",
             ));
         }
     }
@@ -124,6 +127,7 @@ pub fn filter_for(actor: &Actor, query: &ListQuery) -> Result<TicketFilter, AppE
             .map_err(query_error)?,
         requester,
         updated_since: query.updated_since,
+        due_by: (query.breached == Some(true)).then(kefu_domain::time::now),
         statistics: None,
         index: None,
         text: query

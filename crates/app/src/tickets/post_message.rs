@@ -16,6 +16,8 @@ use kefu_store::{DbConnection, messages, reads, teams, tickets};
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
 use crate::mail::outgoing::{ChosenRecipients, MailContext};
+use crate::sla::book::BookCache;
+use crate::sla::clock::{self, Activity};
 use crate::tickets::history;
 use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::{App, view};
@@ -67,10 +69,11 @@ pub async fn post(
     check_recipients(&actor, &command)?;
     let region = app.phone_region().await?;
     let mail = app.mail_context().await?;
+    let sla = app.sla_book.clone();
     let (ticket, entry) = app
         .store
         .write(move |conn| {
-            let (ticket, message) = write(conn, &actor, reference, command, &mail, None)?;
+            let (ticket, message) = write(conn, &actor, reference, command, (&mail, &sla), None)?;
             let entry = view::messages(conn, vec![message], region)?
                 .pop()
                 .ok_or_else(|| AppError::internal("the new entry went missing"))?;
@@ -100,7 +103,7 @@ pub(crate) fn write(
     actor: &Actor,
     reference: TicketRef,
     command: PostMessage,
-    mail: &MailContext,
+    (mail, sla): (&MailContext, &BookCache),
     data: Option<serde_json::Value>,
 ) -> Result<(TicketId, Message), AppError> {
     let PostMessage {
@@ -168,6 +171,12 @@ pub(crate) fn write(
         crate::chat::lines::number_reply(conn, &message)?;
     }
     after.updated_at = now;
+    let activity = match (visibility, from_customer) {
+        (Visibility::Internal, _) => Activity::Quiet,
+        (Visibility::Public, true) => Activity::CustomerWrote,
+        (Visibility::Public, false) => Activity::StaffAnswered,
+    };
+    clock::follow(conn, sla, &before, &mut after, activity, now)?;
     tickets::save(conn, &after)?;
     if staff_public_reply {
         crate::mail::outgoing::reply_by_mail(

@@ -13,6 +13,8 @@ use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
 use crate::mail::notices;
 use crate::mail::outgoing::MailContext;
+use crate::sla::book::BookCache;
+use crate::sla::clock::{self, Activity};
 use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::tickets::{history, triage};
 use crate::{App, view};
@@ -76,10 +78,9 @@ impl TicketChange {
 pub(crate) fn apply(
     conn: &mut DbConnection,
     actor: &Actor,
-    before: Ticket,
-    access: TicketAccess,
+    (before, access): (Ticket, TicketAccess),
     change: &TicketChange,
-    mail: &MailContext,
+    (mail, sla): (&MailContext, &BookCache),
     now: DateTime<Utc>,
 ) -> Result<Ticket, AppError> {
     let touched = change.touched();
@@ -127,6 +128,7 @@ pub(crate) fn apply(
         return Ok(before);
     }
     after.updated_at = now;
+    clock::follow(conn, sla, &before, &mut after, Activity::Quiet, now)?;
     tickets::save(conn, &after)?;
     if actor.is_staff() {
         reads::mark_seen(conn, actor.user, after.id, now)?;
@@ -153,11 +155,12 @@ pub async fn update(
 ) -> Result<Changed<TicketResponse>, AppError> {
     let region = app.phone_region().await?;
     let mail = app.mail_context().await?;
+    let sla = app.sla_book.clone();
     let ticket = app
         .store
         .write(move |conn| {
-            let (before, access) = load_for_update(conn, &actor, reference)?;
-            let after = apply(conn, &actor, before, access, &change, &mail, time::now())?;
+            let loaded = load_for_update(conn, &actor, reference)?;
+            let after = apply(conn, &actor, loaded, &change, (&mail, &sla), time::now())?;
             Ok::<_, AppError>(view::ticket(conn, after, &actor, region)?)
         })
         .await?;

@@ -629,6 +629,7 @@ impl Batch {
             updated_at,
             first_responded_at,
             solved_at: matches!(status, Status::Solved | Status::Closed).then_some(updated_at),
+            sla_due_at: None,
         };
         self.entries.extend(SearchEntry::all_of(&ticket, &texts)?);
         self.tickets.push(ticket);
