@@ -16,6 +16,7 @@ mod permissions;
 mod phones;
 mod probes;
 mod search;
+mod sla;
 mod support;
 mod tickets;
 mod visits;

@@ -7,4 +7,5 @@ mod imap;
 mod mail;
 mod notify;
 mod reminders;
+mod sla;
 mod webhooks;

@@ -280,7 +280,7 @@ impl BusinessCalendar {
     /// time, else the next opening. `None` when the calendar has no working time in the
     /// next four years (every day closed by exceptions).
     pub fn add_seconds(&self, t: DateTime<Utc>, seconds: i64) -> Option<DateTime<Utc>> {
-        let mut remaining = seconds.max(0);
+        let mut remaining = Duration::seconds(seconds.max(0));
         let mut date = self.local_date(t).pred_opt()?;
         for _ in 0..MAX_DAYS_AHEAD {
             for (start, end) in self.intervals(date) {
@@ -288,9 +288,9 @@ impl BusinessCalendar {
                     continue;
                 }
                 let from = start.max(t);
-                let available = (end - from).num_seconds();
+                let available = end - from;
                 if remaining <= available {
-                    return Some(from + Duration::seconds(remaining));
+                    return Some(from + remaining);
                 }
                 remaining -= available;
             }
@@ -304,7 +304,7 @@ impl BusinessCalendar {
         self.add_seconds(t, minutes.saturating_mul(60))
     }
 
-    /// Working seconds between `a` and `b` (0 when `b` is not after `a`).
+    /// Whole working seconds between `a` and `b` (0 when `b` is not after `a`).
     pub fn seconds_between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
         if b <= a {
             return 0;
@@ -312,19 +312,19 @@ impl BusinessCalendar {
         let (Some(first), last) = (self.local_date(a).pred_opt(), self.local_date(b)) else {
             return 0;
         };
-        let mut total = 0;
+        let mut total = Duration::zero();
         let mut date = first;
         while date <= last {
             for (start, end) in self.intervals(date) {
                 let (from, to) = (start.max(a), end.min(b));
                 if from < to {
-                    total += (to - from).num_seconds();
+                    total += to - from;
                 }
             }
             let Some(next) = date.succ_opt() else { break };
             date = next;
         }
-        total
+        total.num_seconds()
     }
 
     /// Whole working minutes between `a` and `b`.

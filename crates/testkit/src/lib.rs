@@ -101,6 +101,64 @@ pub fn age_escalation(
     Ok(())
 }
 
+/// Makes ticket `id` and its service-level clock look `minutes` older: it was opened, and its
+/// targets fall due, that much earlier. Tests cannot wait for a target to be missed.
+pub fn age_ticket_clock(
+    conn: &mut kefu_store::DbConnection,
+    id: &str,
+    minutes: i64,
+) -> Result<(), kefu_store::StoreError> {
+    use diesel::prelude::*;
+    use kefu_store::schema::{ticket_slas as s, tickets as t};
+    let shift = chrono_minutes(minutes);
+    let (created_at, due): (chrono::NaiveDateTime, chrono::NaiveDateTime) = t::table
+        .find(id)
+        .select((t::created_at, t::sla_due_at))
+        .first(conn)?;
+    let due = if due < kefu_store::sla::never() {
+        due - shift
+    } else {
+        due
+    };
+    diesel::update(t::table.find(id))
+        .set((t::created_at.eq(created_at - shift), t::sla_due_at.eq(due)))
+        .execute(conn)?;
+    type Times = [Option<chrono::NaiveDateTime>; 6];
+    let (windows, alert_at): (Times, chrono::NaiveDateTime) = s::table
+        .find(id)
+        .select((
+            (
+                s::first_response_warn_at,
+                s::first_response_due_at,
+                s::next_response_warn_at,
+                s::next_response_due_at,
+                s::resolution_warn_at,
+                s::resolution_due_at,
+            ),
+            s::alert_at,
+        ))
+        .first::<((_, _, _, _, _, _), _)>(conn)
+        .map(|((a, b, c, d, e, f), alert)| ([a, b, c, d, e, f], alert))?;
+    let [a, b, c, d, e, f] = windows.map(|w| w.map(|w| w - shift));
+    let alert_at = if alert_at < kefu_store::sla::never() {
+        alert_at - shift
+    } else {
+        alert_at
+    };
+    diesel::update(s::table.find(id))
+        .set((
+            s::first_response_warn_at.eq(a),
+            s::first_response_due_at.eq(b),
+            s::next_response_warn_at.eq(c),
+            s::next_response_due_at.eq(d),
+            s::resolution_warn_at.eq(e),
+            s::resolution_due_at.eq(f),
+            s::alert_at.eq(alert_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 fn chrono_minutes(minutes: i64) -> chrono::Duration {
     chrono::Duration::minutes(minutes)
 }

@@ -33,8 +33,10 @@ CREATE TABLE sla_policies (
 -- when the ticket came under it): pauses, the wait for a next response, and every running
 -- target's warning and due time. alert_at is the next of those instants still to
 -- fire (9999-12-31 when none), so the sweep reads one index range.
+-- The clock is written with its new ticket, before the ticket's row: the key is checked at
+-- commit.
 CREATE TABLE ticket_slas (
-    ticket_id TEXT PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
+    ticket_id TEXT PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
     policy_id TEXT NOT NULL REFERENCES sla_policies (id),
     calendar_id TEXT NOT NULL REFERENCES calendars (id),
     first_response_minutes BIGINT,

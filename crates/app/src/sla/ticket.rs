@@ -70,11 +70,16 @@ pub async fn show(
                 .filter_map(|target| {
                     let minutes = clock.targets.minutes(*target)?;
                     let window = stored.schedule.window(*target);
+                    let owed = match target {
+                        Target::FirstResponse => ticket.first_responded_at.is_none(),
+                        Target::NextResponse => clock.awaiting_since.is_some(),
+                        Target::Resolution => ticket.status.is_unsolved(),
+                    };
                     let state = match window {
+                        _ if !owed => "met",
                         Some(w) if w.due_at <= now => "breached",
-                        Some(_) => "running",
                         None if clock.paused_at.is_some() => "paused",
-                        None => "met",
+                        _ => "running",
                     };
                     Some(TargetClock {
                         target: *target,

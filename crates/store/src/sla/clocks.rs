@@ -285,13 +285,30 @@ pub fn sweep(
 /// Inserts the events, skipping those recorded before: the ones this call recorded.
 fn record(conn: &mut DbConnection, events: &[EventRow]) -> Result<Vec<EventRow>, StoreError> {
     let mut inserted = Vec::new();
-    for chunk in events.chunks(crate::dialect::rows_per_statement(6)) {
-        let rows: Vec<EventRow> = crate::with_backend!(conn, c => diesel::insert_into(sla_events::table)
-            .values(chunk)
-            .on_conflict_do_nothing()
-            .returning(EventRow::as_returning())
-            .get_results(c))?;
-        inserted.extend(rows);
+    match conn {
+        DbConnection::Postgres(pg) => {
+            for chunk in events.chunks(crate::dialect::rows_per_statement(6)) {
+                let rows: Vec<EventRow> = diesel::insert_into(sla_events::table)
+                    .values(chunk)
+                    .on_conflict_do_nothing()
+                    .returning(EventRow::as_returning())
+                    .get_results(pg)?;
+                inserted.extend(rows);
+            }
+        }
+        // SQLite runs a batch with RETURNING row by row anyway, and a row it skips returns
+        // nothing: each is inserted on its own, and counted.
+        DbConnection::Sqlite(sqlite) => {
+            for event in events {
+                let added = diesel::insert_into(sla_events::table)
+                    .values(event)
+                    .on_conflict_do_nothing()
+                    .execute(sqlite)?;
+                if added == 1 {
+                    inserted.push(event.clone());
+                }
+            }
+        }
     }
     Ok(inserted)
 }
