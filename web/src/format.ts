@@ -49,3 +49,16 @@ export function parseDuration(text: string): number | null {
 export function ticketNumber(number: number): string {
   return `#${number}`;
 }
+
+/** A span of time for a countdown: "1 d 4 h", "2 h 5 min", "4 min 10 s", in `patterns`'s
+ * words (`days`, `hours`, `minutes` patterns with `{d}`, `{h}`, `{m}`, `{s}`). */
+export function span(totalSeconds: number, patterns: { days: string; hours: string; minutes: string }): string {
+  const seconds = Math.max(0, Math.floor(totalSeconds));
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (d > 0) return interpolate(patterns.days, { d, h });
+  if (h > 0) return interpolate(patterns.hours, { h, m: String(m).padStart(2, '0') });
+  return interpolate(patterns.minutes, { m, s: String(s).padStart(2, '0') });
+}

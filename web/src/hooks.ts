@@ -69,3 +69,13 @@ export function useShortcuts(handler: (event: KeyboardEvent) => void): void {
     return () => window.removeEventListener('keydown', listener);
   }, []);
 }
+
+/** The time now, refreshed every `everyMs`: for countdowns. */
+export function useNow(everyMs: number): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(new Date()), everyMs);
+    return () => window.clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}

@@ -22,6 +22,7 @@ import { StaffOnly } from './StaffOnly';
 import { LiveChatProvider } from '../livechat/LiveChat';
 import { Portal } from '../vendor/Portal';
 import { VendorsPage } from '../admin/VendorsPage';
+import { ServiceLevelsPage } from '../admin/ServiceLevelsPage';
 import { EscalationQueue } from '../escalations/EscalationQueue';
 import { EscalationPage } from '../escalations/EscalationPage';
 import { ScorecardPage } from '../escalations/ScorecardPage';
@@ -204,6 +205,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (admin && path === '/admin/audit') return <AuditPage />;
   if (admin && path === '/admin/chat') return <ChatPage />;
   if (admin && path === '/admin/mail') return <MailPage />;
+  if (admin && path === '/admin/service-levels') return <ServiceLevelsPage />;
   if (path === '/settings/tokens') return <TokensPage />;
   if (path === '/settings/notifications') return <NotificationsPage />;
   return <NotFound />;

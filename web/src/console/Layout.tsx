@@ -44,6 +44,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
       ['/admin/vendors', t('nav.vendors')],
       ['/admin/chat', t('nav.chat')],
       ['/admin/mail', t('nav.mail')],
+      ['/admin/service-levels', t('nav.serviceLevels')],
       ['/admin/audit', t('nav.audit')],
     );
   }

@@ -120,6 +120,10 @@ export function FilterBar(props: { filters: Filters; onChange: (f: Filters) => v
         <label for="filter-tag">{t('queue.tag')}</label>
         <input id="filter-tag" value={tag} onInput={(e) => setTag(e.currentTarget.value)} size={8} />
       </div>
+      <label class="filter toggle">
+        <input type="checkbox" checked={filters.breached} onChange={(e) => change({ breached: e.currentTarget.checked })} />
+        {t('queue.breached')}
+      </label>
       <div class="filter">
         <label for="filter-sort">{t('queue.sort')}</label>
         <select id="filter-sort" value={filters.sort} onChange={(e) => change({ sort: e.currentTarget.value as Sort })}>

@@ -3,6 +3,8 @@ import type { Ticket } from '../api/client';
 import { relativeTime, ticketNumber } from '../format';
 import { useI18n } from '../i18n';
 import { ChannelIcon, Link, PriorityLabel, StatusBadge } from '../components/ui';
+import { Countdown } from '../components/Countdown';
+import { useNow } from '../hooks';
 
 /** The queue's table: one row per ticket, the active row highlighted for j/k. */
 export function TicketTable(props: {
@@ -18,7 +20,7 @@ export function TicketTable(props: {
 }) {
   const { t, locale } = useI18n();
   const body = useRef<HTMLTableSectionElement>(null);
-  const now = new Date();
+  const now = useNow(1000);
   useEffect(() => {
     const row = body.current?.children[props.active] as HTMLElement | undefined;
     row?.scrollIntoView({ block: 'nearest' });
@@ -52,6 +54,7 @@ export function TicketTable(props: {
           <th scope="col">{t('queue.col.priority')}</th>
           <th scope="col">{t('queue.col.assignee')}</th>
           <th scope="col">{t('queue.col.team')}</th>
+          <th scope="col">{t('queue.col.due')}</th>
           <th scope="col">{t('queue.col.updated')}</th>
         </tr>
       </thead>
@@ -108,6 +111,7 @@ export function TicketTable(props: {
               </td>
               <td>{ticket.assignee?.name ?? '—'}</td>
               <td>{ticket.team?.name ?? '—'}</td>
+              <td>{ticket.sla_due_at ? <Countdown due={ticket.sla_due_at} now={now} /> : '—'}</td>
               <td>
                 <time dateTime={ticket.updated_at} title={updated.toLocaleString(locale)}>
                   {relativeTime(updated, now, locale)}

@@ -2,9 +2,9 @@
 
 import type { paths } from '../api/schema';
 
-export type Sort = 'updated' | 'updated_asc' | 'created' | 'created_asc' | 'priority' | 'relevance';
+export type Sort = 'updated' | 'updated_asc' | 'created' | 'created_asc' | 'priority' | 'due' | 'relevance';
 
-export const SORTS: Sort[] = ['updated', 'updated_asc', 'created', 'created_asc', 'priority', 'relevance'];
+export const SORTS: Sort[] = ['updated', 'updated_asc', 'created', 'created_asc', 'priority', 'due', 'relevance'];
 
 /** The sorts that make sense for these filters: best match only for a search. */
 export function sortsFor(filters: Filters): Sort[] {
@@ -32,6 +32,8 @@ export interface Filters {
   tag: string;
   q: string;
   updatedSince: string;
+  /** Only tickets with a service-level target past due. */
+  breached: boolean;
   sort: Sort;
 }
 
@@ -46,6 +48,7 @@ export const EMPTY: Filters = {
   tag: '',
   q: '',
   updatedSince: '',
+  breached: false,
   sort: 'updated',
 };
 
@@ -67,6 +70,7 @@ export function filtersFromSearch(search: string): Filters {
   for (const key of LISTS) filters[key] = list(params.get(key));
   for (const key of SINGLES) filters[key] = params.get(key)?.trim() ?? '';
   filters.updatedSince = params.get('updated_since') ?? '';
+  filters.breached = params.get('breached') === 'true';
   filters.sort = sort && sortsFor(filters).includes(sort) ? sort : 'updated';
   return filters;
 }
@@ -78,6 +82,7 @@ function params(filters: Filters): URLSearchParams {
     if (filters[key]) out.set(key, filters[key]);
   }
   if (filters.updatedSince) out.set('updated_since', filters.updatedSince);
+  if (filters.breached) out.set('breached', 'true');
   if (filters.sort !== 'updated') out.set('sort', filters.sort);
   return out;
 }
@@ -95,7 +100,8 @@ export type TicketQuery = NonNullable<paths['/api/v1/tickets']['get']['parameter
 
 /** The query for `GET /api/v1/tickets` showing these filters, one page after `cursor`. */
 export function apiQuery(filters: Filters, cursor?: string | null, limit = 50): TicketQuery {
-  const query: TicketQuery = Object.fromEntries(params(filters));
+  const { breached, ...rest } = Object.fromEntries(params(filters));
+  const query: TicketQuery = { ...rest, ...(breached ? { breached: true } : {}) };
   query.limit = limit;
   if (cursor) query.cursor = cursor;
   return query;

@@ -15,6 +15,7 @@ import { Properties } from './Properties';
 import { RequesterPanel } from './RequesterPanel';
 import { EscalationsPanel } from '../escalations/EscalationsPanel';
 import { VisitsPanel } from '../visits/VisitsPanel';
+import { SlaPanel } from './SlaPanel';
 
 async function allMessages(id: string): Promise<Message[]> {
   const out: Message[] = [];
@@ -116,6 +117,7 @@ export function TicketPage(props: { reference: string }) {
       </article>
       <aside class="ticket-side">
         <Properties ticket={ticket} onChange={update} />
+        <SlaPanel ticketId={ticket.id} revision={`${ticket.updated_at}/${loaded.value.messages.length}`} />
         <p>
           <Link href={`/calls?ticket=${ticket.number}`}>
             <Icon name="phone" /> {t('ticket.logCall')}

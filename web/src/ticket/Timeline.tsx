@@ -41,14 +41,24 @@ export function Timeline(props: { messages: Message[]; ticket: string }) {
               to: value(change, 'to'),
             }),
           );
+          // A service-level alert says which target, in the reader's words and time zone.
+          const sla = (message.data as { sla?: { target: string; kind: string; due_at: string } } | null)?.sla;
+          const alert = sla
+            ? t(`sla.alert.${sla.kind}` as MessageKey, {
+                target: t(`sla.target.${sla.target}` as MessageKey),
+                time: dateTime(new Date(sla.due_at), locale),
+              })
+            : null;
           // Events without field changes (a mail moved, an acknowledgement mailed) carry
           // their words, English and Chinese, as "English / 中文".
-          const said = changes.length || !message.body
-            ? t('ticket.event', { who: message.author.name, changes: changes.join(locale === 'zh-CN' ? '；' : '; ') })
-            : inLocale(message.body, locale);
+          const said =
+            alert ??
+            (changes.length || !message.body
+              ? t('ticket.event', { who: message.author.name, changes: changes.join(locale === 'zh-CN' ? '；' : '; ') })
+              : inLocale(message.body, locale));
           const delivery = message.email?.delivery;
           return (
-            <li key={message.id} class="entry event">
+            <li key={message.id} class={`entry event${sla ? ` sla-alert sla-${sla.kind}` : ''}`}>
               {said} · {when}
               {delivery && (
                 <>
