@@ -18,7 +18,7 @@ const blockedRemoteImages = [];
 /** A new browser context on `path`, signed in as `as` (through the API, so the browser holds
  * the session cookie) or signed out; every step starts from its own page, not the previous
  * step's. */
-async function open(path, { as = ADMIN } = {}) {
+async function open(path, { as = ADMIN, clock = false } = {}) {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } });
   contexts.push(context);
   if (as) {
@@ -31,6 +31,8 @@ async function open(path, { as = ADMIN } = {}) {
       (/tracker\.example/.test(message.text()) ? blockedRemoteImages : cspErrors).push(message.text());
     }
   });
+  // A page whose clock the test moves on (countdowns), starting at the real time.
+  if (clock) await p.clock.install();
   await p.goto(`${server.base}${path}`);
   return p;
 }
@@ -842,6 +844,58 @@ describe('the agent console', () => {
     page = await open('/visits');
     await page.getByRole('row', { name: new RegExp(`HomeFix ${stamp}`) }).waitFor();
     await assertAccessible('visits calendar');
+  });
+
+  it('sets business hours and an SLA policy; the queue and the ticket count down', async () => {
+    const stamp = Date.now();
+    page = await open('/admin/service-levels');
+    await page.getByRole('heading', { name: 'Service levels', level: 1 }).waitFor();
+    // The demo's calendar is there, with China's 2026 holidays and working weekends.
+    const demo = page.getByRole('form', { name: /Shanghai office/ });
+    assert.match(await demo.getByLabel('Holidays and working days').inputValue(), /2026-10-10 work 国庆节补班/);
+    const newCalendar = page.getByRole('form', { name: 'New calendar' });
+    await newCalendar.getByLabel('Name').fill(`Berlin ${stamp}`);
+    await newCalendar.getByLabel('Time zone').fill('Europe/Berlin');
+    await newCalendar.getByLabel('Saturday').fill('10:00-14:00');
+    await newCalendar.getByLabel('Holidays and working days').fill('2026-12-24 Heiligabend\n2026-12-27 work Sonderschicht');
+    await newCalendar.getByRole('button', { name: 'Create' }).click();
+    const calendar = page.getByRole('form', { name: `Berlin ${stamp}` });
+    await calendar.waitFor();
+    assert.equal(await calendar.getByLabel('Saturday').inputValue(), '10:00-14:00');
+    assert.match(await calendar.getByLabel('Holidays and working days').inputValue(), /2026-12-27 work Sonderschicht/);
+
+    // A policy on it, tried first; the preview says when its target falls due.
+    const newPolicy = page.getByRole('form', { name: 'New policy' });
+    await newPolicy.getByLabel('Name', { exact: true }).fill(`Urgent ${stamp}`);
+    await newPolicy.getByLabel('Order', { exact: true }).fill('-1');
+    await newPolicy.getByLabel('Calendar', { exact: true }).selectOption({ label: `Berlin ${stamp}` });
+    await newPolicy.getByLabel('Urgent', { exact: true }).check();
+    await newPolicy.getByLabel('First response', { exact: true }).fill('90');
+    // Friday 17:30 in Berlin: half an hour that day, an hour on the Saturday.
+    await newPolicy.getByLabel('Preview: a ticket opened at').fill('2026-12-04T16:30');
+    await newPolicy.getByText("calendar's time 2026-12-05 11:00").waitFor();
+    await assertAccessible('service levels');
+    await screenshot(page, 'service-levels');
+    await newPolicy.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('form', { name: `Urgent ${stamp}` }).waitFor();
+
+    // An urgent ticket counts down in the queue, soonest first, and on its page.
+    const ticket = await api.post('/api/v1/tickets', {
+      subject: `Oven on fire ${stamp}`, channel: 'email', stage: 'after_sale', priority: 'urgent',
+      requester: { name: 'Lena Park', email: `lena.${stamp}@example.com` }, message: { body: 'Smoke everywhere.' },
+    });
+    assert.ok(ticket.sla_due_at, 'the new ticket has a due time');
+    const queue = await openQueue('status=unsolved&sort=due');
+    const row = queue.locator('table.tickets tbody tr').filter({ hasText: `Oven on fire ${stamp}` });
+    await row.locator('.countdown').filter({ hasText: /left/ }).waitFor();
+    const ticketPage = await open(`/tickets/${ticket.number}`, { clock: true });
+    const clock = ticketPage.getByRole('region', { name: 'Service level' });
+    await clock.getByText(`Urgent ${stamp}`).waitFor();
+    const countdown = clock.locator('.sla-target', { hasText: 'First response' }).locator('.countdown');
+    const before = await countdown.textContent();
+    await ticketPage.clock.fastForward('02:00');
+    await countdown.filter({ hasNotText: before }).waitFor();
+    assert.match(await countdown.textContent(), /left/, 'the countdown is live');
   });
 
   it('signs out', async () => {

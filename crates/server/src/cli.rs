@@ -298,6 +298,10 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 "{} vendors, {} escalations, {} field-service visits; the vendor portal is at /vendor",
                 report.vendors.vendors, report.vendors.escalations, report.visits
             );
+            println!(
+                "{} SLA policies on 2 business calendars (Shanghai with 2026's holidays, a European desk); see Admin → Service levels",
+                report.sla_policies
+            );
             match report.vendors.password {
                 Some(password) => println!(
                     "demo vendor users sign in as {} (and the others) with password {password}",

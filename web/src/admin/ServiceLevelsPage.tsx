@@ -245,6 +245,7 @@ function PolicyForm(props: {
   const [next, setNext] = useState(String(p?.targets.next_response ?? ''));
   const [resolution, setResolution] = useState(String(p?.targets.resolution ?? ''));
   const [warn, setWarn] = useState(String(p?.warn_percent ?? 80));
+  const [position, setPosition] = useState(p ? String(p.position) : '');
   const [active, setActive] = useState(p?.active ?? true);
   const [applyToOpen, setApplyToOpen] = useState(false);
   const [problem, setProblem] = useState('');
@@ -266,6 +267,7 @@ function PolicyForm(props: {
     const body: PolicyRequest = {
       name,
       calendar_id: calendar,
+      position: position.trim() === '' ? null : Number(position),
       scope: {
         stages: stages as Schemas['Stage'][],
         priorities: priorities as Schemas['Priority'][],
@@ -326,6 +328,9 @@ function PolicyForm(props: {
       <div class="grid">
         <Field label={t('admin.name')} id={`policy-name-${key}`}>
           <input id={`policy-name-${key}`} required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <Field label={t('sla.position')} id={`policy-position-${key}`} hint={t('sla.positionHint')}>
+          <input id={`policy-position-${key}`} type="number" value={position} onInput={(e) => setPosition(e.currentTarget.value)} />
         </Field>
         <Field label={t('sla.calendar')} id={`policy-calendar-${key}`}>
           <select id={`policy-calendar-${key}`} required value={calendar} onChange={(e) => setCalendar(e.currentTarget.value)}>

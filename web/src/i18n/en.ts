@@ -800,6 +800,8 @@ export const en = {
   "sla.calendarFirst": "Add a business calendar first.",
   "sla.applyAll": "Apply policies to open tickets",
   "sla.applied": "{tickets} open tickets looked at; {covered} now run under a policy.",
+  "sla.position": "Order",
+  "sla.positionHint": "Lower numbers are tried first; leave empty to go last.",
 } as const;
 
 export type MessageKey = keyof typeof en;

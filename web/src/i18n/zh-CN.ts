@@ -802,4 +802,6 @@ export const zhCN: Record<MessageKey, string> = {
   "sla.calendarFirst": "请先添加工作日历。",
   "sla.applyAll": "将策略应用到未解决的工单",
   "sla.applied": "已检查 {tickets} 个未解决的工单；{covered} 个现适用某个策略。",
+  "sla.position": "顺序",
+  "sla.positionHint": "数字越小越先匹配；留空则排在最后。",
 };

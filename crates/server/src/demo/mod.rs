@@ -4,6 +4,7 @@
 //! Tickets are written in batches, one transaction and a few multi-row statements per batch,
 //! so a million tickets load in minutes.
 
+mod service_levels;
 mod vendors;
 mod visits;
 mod words;
@@ -67,6 +68,8 @@ pub struct SeedReport {
     pub vendors: vendors::VendorReport,
     /// Field-service visits created.
     pub visits: usize,
+    /// SLA policies in place.
+    pub sla_policies: usize,
 }
 
 /// A team of the demo business, with the stage it mostly handles.
@@ -146,6 +149,8 @@ pub async fn seed(
         .collect();
     drop(people);
 
+    let book = std::sync::Arc::new(service_levels::ensure(store).await?);
+    report.sla_policies = book.policies.len();
     let now = kefu_domain::time::now();
     let mut written = 0u64;
     while written < options.tickets {
@@ -154,6 +159,7 @@ pub async fn seed(
         let batch_teams: Vec<(TeamId, Stage)> =
             demo_teams.iter().map(|t| (t.id, t.stage)).collect();
         let agents = agents.clone();
+        let book = book.clone();
         let requesters_sample: Vec<(CustomerId, Option<PhoneNumber>)> = (0..size)
             .map(|_| requesters[rng.random_range(0..requesters.len())].clone())
             .collect();
@@ -165,7 +171,9 @@ pub async fn seed(
                 for (number, requester) in numbers.into_iter().zip(requesters_sample) {
                     batch.add(&mut rng, number, requester, &batch_teams, &agents, now)?;
                 }
+                let clocks = service_levels::clocks_of(&book, &mut batch.tickets);
                 tickets::insert_many(conn, &batch.tickets)?;
+                kefu_store::sla::clocks::insert_many(conn, &clocks, now)?;
                 messages::insert_many(conn, &batch.messages)?;
                 calls::insert_many(conn, &batch.calls)?;
                 search_index::write(conn, &batch.entries)?;

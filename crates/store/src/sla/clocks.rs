@@ -108,6 +108,40 @@ pub fn find(conn: &mut DbConnection, ticket: TicketId) -> Result<Option<StoredCl
     .transpose()
 }
 
+impl ClockRow {
+    /// The row of a ticket's clock and schedule, its next alert at `alert_at`.
+    fn of(
+        ticket: TicketId,
+        clock: &SlaClock,
+        schedule: &Schedule,
+        alert_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        let (first_response_warn_at, first_response_due_at) = columns_of(schedule.first_response);
+        let (next_response_warn_at, next_response_due_at) = columns_of(schedule.next_response);
+        let (resolution_warn_at, resolution_due_at) = columns_of(schedule.resolution);
+        ClockRow {
+            ticket_id: ticket.to_string(),
+            policy_id: clock.policy.to_string(),
+            calendar_id: clock.calendar.to_string(),
+            first_response_minutes: clock.targets.first_response,
+            next_response_minutes: clock.targets.next_response,
+            resolution_minutes: clock.targets.resolution,
+            warn_percent: i16::from(clock.warn_percent),
+            awaiting_since: clock.awaiting_since.map(to_db),
+            awaiting_pause_base: clock.awaiting_pause_base,
+            paused_at: clock.paused_at.map(to_db),
+            paused_seconds: clock.paused_seconds,
+            first_response_warn_at,
+            first_response_due_at,
+            next_response_warn_at,
+            next_response_due_at,
+            resolution_warn_at,
+            resolution_due_at,
+            alert_at: or_never(alert_at),
+        }
+    }
+}
+
 /// Writes a ticket's clock and schedule. Alerts already due fire at the next sweep (once:
 /// those fired before are refused by their key).
 pub fn save(
@@ -116,36 +150,35 @@ pub fn save(
     clock: &SlaClock,
     schedule: &Schedule,
 ) -> Result<(), StoreError> {
-    let (first_response_warn_at, first_response_due_at) = columns_of(schedule.first_response);
-    let (next_response_warn_at, next_response_due_at) = columns_of(schedule.next_response);
-    let (resolution_warn_at, resolution_due_at) = columns_of(schedule.resolution);
     let first_alert = schedule.alerts().into_iter().map(|(_, _, at, _)| at).min();
-    let row = ClockRow {
-        ticket_id: ticket.to_string(),
-        policy_id: clock.policy.to_string(),
-        calendar_id: clock.calendar.to_string(),
-        first_response_minutes: clock.targets.first_response,
-        next_response_minutes: clock.targets.next_response,
-        resolution_minutes: clock.targets.resolution,
-        warn_percent: i16::from(clock.warn_percent),
-        awaiting_since: clock.awaiting_since.map(to_db),
-        awaiting_pause_base: clock.awaiting_pause_base,
-        paused_at: clock.paused_at.map(to_db),
-        paused_seconds: clock.paused_seconds,
-        first_response_warn_at,
-        first_response_due_at,
-        next_response_warn_at,
-        next_response_due_at,
-        resolution_warn_at,
-        resolution_due_at,
-        alert_at: or_never(first_alert),
-    };
+    let row = ClockRow::of(ticket, clock, schedule, first_alert);
     crate::with_backend!(conn, c => diesel::insert_into(ticket_slas::table)
         .values(&row)
         .on_conflict(ticket_slas::ticket_id)
         .do_update()
         .set(&row)
         .execute(c))?;
+    Ok(())
+}
+
+/// Inserts the clocks of tickets written in bulk (demo data), each with its next alert after
+/// `now`: what was due before is history, not news.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    clocks: &[(TicketId, SlaClock, Schedule)],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let rows: Vec<ClockRow> = clocks
+        .iter()
+        .map(|(ticket, clock, schedule)| {
+            ClockRow::of(*ticket, clock, schedule, schedule.next_alert_after(now))
+        })
+        .collect();
+    for chunk in rows.chunks(crate::dialect::rows_per_statement(18)) {
+        crate::with_backend!(conn, c => diesel::insert_into(ticket_slas::table)
+            .values(chunk)
+            .execute(c))?;
+    }
     Ok(())
 }
 
