@@ -47,7 +47,8 @@ const GERMANY: &[(&str, &str)] = &[
 ];
 
 fn date(text: &str) -> anyhow::Result<NaiveDate> {
-    text.parse().with_context(|| format!("the demo date {text}"))
+    text.parse()
+        .with_context(|| format!("the demo date {text}"))
 }
 
 fn hours(ranges: &[(&str, &str)]) -> anyhow::Result<Vec<Hours>> {
@@ -59,7 +60,15 @@ fn hours(ranges: &[(&str, &str)]) -> anyhow::Result<Vec<Hours>> {
 
 fn shanghai() -> anyhow::Result<BusinessCalendar> {
     let day = hours(&[("09:00", "12:00"), ("13:00", "18:00")])?;
-    let week = [day.clone(), day.clone(), day.clone(), day.clone(), day.clone(), vec![], vec![]];
+    let week = [
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        vec![],
+        vec![],
+    ];
     let mut exceptions = Vec::new();
     for (first, name, days) in CHINA_2026_OFF {
         let first = date(first)?;
@@ -78,12 +87,24 @@ fn shanghai() -> anyhow::Result<BusinessCalendar> {
             hours: day.clone(),
         });
     }
-    Ok(BusinessCalendar::new(calendar::zone_of("Asia/Shanghai")?, week, exceptions)?)
+    Ok(BusinessCalendar::new(
+        calendar::zone_of("Asia/Shanghai")?,
+        week,
+        exceptions,
+    )?)
 }
 
 fn berlin() -> anyhow::Result<BusinessCalendar> {
     let day = hours(&[("08:00", "17:00")])?;
-    let week = [day.clone(), day.clone(), day.clone(), day.clone(), day, vec![], vec![]];
+    let week = [
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day,
+        vec![],
+        vec![],
+    ];
     let exceptions = GERMANY
         .iter()
         .map(|(day, name)| {
@@ -94,7 +115,11 @@ fn berlin() -> anyhow::Result<BusinessCalendar> {
             })
         })
         .collect::<anyhow::Result<_>>()?;
-    Ok(BusinessCalendar::new(calendar::zone_of("Europe/Berlin")?, week, exceptions)?)
+    Ok(BusinessCalendar::new(
+        calendar::zone_of("Europe/Berlin")?,
+        week,
+        exceptions,
+    )?)
 }
 
 /// One demo policy: name, scope, targets (first response, next response, resolution).
@@ -108,13 +133,62 @@ struct DemoPolicy {
 }
 
 const POLICIES: &[DemoPolicy] = &[
-    DemoPolicy { name: "Urgent, any channel · 紧急工单", europe: false, stages: &[], channels: &[], priorities: &[Priority::Urgent], targets: (Some(30), Some(60), Some(480)) },
-    DemoPolicy { name: "Pre-sale chat · 售前在线咨询", europe: false, stages: &[Stage::PreSale], channels: &[Channel::Chat], priorities: &[], targets: (Some(1), Some(2), Some(60)) },
-    DemoPolicy { name: "Pre-sale · 售前咨询", europe: false, stages: &[Stage::PreSale], channels: &[], priorities: &[], targets: (Some(240), None, Some(960)) },
-    DemoPolicy { name: "Orders by phone, Europe desk · 欧洲电话订单", europe: true, stages: &[Stage::InSale], channels: &[Channel::Phone], priorities: &[], targets: (Some(60), Some(240), Some(1080)) },
-    DemoPolicy { name: "Orders · 订单", europe: false, stages: &[Stage::InSale], channels: &[], priorities: &[], targets: (Some(120), Some(240), Some(960)) },
-    DemoPolicy { name: "After-sale email · 售后邮件", europe: false, stages: &[Stage::AfterSale], channels: &[Channel::Email], priorities: &[], targets: (Some(480), Some(480), Some(1440)) },
-    DemoPolicy { name: "After-sale · 售后服务", europe: false, stages: &[Stage::AfterSale], channels: &[], priorities: &[], targets: (Some(240), Some(480), Some(2400)) },
+    DemoPolicy {
+        name: "Urgent, any channel · 紧急工单",
+        europe: false,
+        stages: &[],
+        channels: &[],
+        priorities: &[Priority::Urgent],
+        targets: (Some(30), Some(60), Some(480)),
+    },
+    DemoPolicy {
+        name: "Pre-sale chat · 售前在线咨询",
+        europe: false,
+        stages: &[Stage::PreSale],
+        channels: &[Channel::Chat],
+        priorities: &[],
+        targets: (Some(1), Some(2), Some(60)),
+    },
+    DemoPolicy {
+        name: "Pre-sale · 售前咨询",
+        europe: false,
+        stages: &[Stage::PreSale],
+        channels: &[],
+        priorities: &[],
+        targets: (Some(240), None, Some(960)),
+    },
+    DemoPolicy {
+        name: "Orders by phone, Europe desk · 欧洲电话订单",
+        europe: true,
+        stages: &[Stage::InSale],
+        channels: &[Channel::Phone],
+        priorities: &[],
+        targets: (Some(60), Some(240), Some(1080)),
+    },
+    DemoPolicy {
+        name: "Orders · 订单",
+        europe: false,
+        stages: &[Stage::InSale],
+        channels: &[],
+        priorities: &[],
+        targets: (Some(120), Some(240), Some(960)),
+    },
+    DemoPolicy {
+        name: "After-sale email · 售后邮件",
+        europe: false,
+        stages: &[Stage::AfterSale],
+        channels: &[Channel::Email],
+        priorities: &[],
+        targets: (Some(480), Some(480), Some(1440)),
+    },
+    DemoPolicy {
+        name: "After-sale · 售后服务",
+        europe: false,
+        stages: &[Stage::AfterSale],
+        channels: &[],
+        priorities: &[],
+        targets: (Some(240), Some(480), Some(2400)),
+    },
 ];
 
 /// Adds the demo calendars and policies unless an admin made some already; the book either
@@ -131,7 +205,16 @@ pub async fn ensure(store: &Store) -> anyhow::Result<Book> {
                     (china, "Shanghai office · 上海办公室", shanghai),
                     (europe, "European desk · 欧洲服务台", berlin),
                 ] {
-                    calendars::insert(conn, &CalendarRecord { id, name: name.to_owned(), calendar, created_at: now, updated_at: now })?;
+                    calendars::insert(
+                        conn,
+                        &CalendarRecord {
+                            id,
+                            name: name.to_owned(),
+                            calendar,
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    )?;
                 }
                 for (position, demo) in POLICIES.iter().enumerate() {
                     let policy = SlaPolicy {
@@ -153,7 +236,14 @@ pub async fn ensure(store: &Store) -> anyhow::Result<Book> {
                         warn_percent: sla::DEFAULT_WARN_PERCENT,
                         active: true,
                     };
-                    policies::insert(conn, &PolicyRecord { policy, created_at: now, updated_at: now })?;
+                    policies::insert(
+                        conn,
+                        &PolicyRecord {
+                            policy,
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    )?;
                 }
             }
             Ok::<_, anyhow::Error>(Book::read(conn)?)
