@@ -8,6 +8,7 @@ mod console;
 mod errors;
 mod escalations;
 mod exposure;
+mod macros;
 mod mail;
 mod mail_handling;
 mod matrix;

@@ -153,6 +153,12 @@ test_both! {
         let (_, doomed_policy) = desk.admin.post("/api/v1/sla-policies", &json!({"name": "Unused", "calendar_id": calendar, "active": false, "targets": {"resolution": 60}})).await;
         let doomed_policy = doomed_policy["id"].as_str().unwrap().to_owned();
         let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261002\r\nSUMMARY:国庆节\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let macro_body = json!({"title": "Greeting", "shortcut": "hi", "shared": true, "text_en": "Hi {{customer.name}}"});
+        let (status, shared_macro) = desk.admin.post("/api/v1/macros", &macro_body).await;
+        assert_eq!(status, StatusCode::CREATED, "{shared_macro}");
+        let shared_macro = shared_macro["id"].as_str().unwrap().to_owned();
+        let (_, doomed_macro) = desk.admin.post("/api/v1/macros", &macro_body).await;
+        let doomed_macro = doomed_macro["id"].as_str().unwrap().to_owned();
         let forbidden_to_outsiders = |staff: u16| [401, 403, 403, 403, staff, staff, 401];
         let admins_only = |ok: u16| [401, 403, 403, 403, 403, ok, 401];
         let signed_in = |ok: u16| [401, ok, ok, ok, ok, ok, 401];
@@ -281,6 +287,13 @@ test_both! {
             row("delete_sla_policy", M::DELETE, format!("/api/v1/sla-policies/{doomed_policy}"), None, admins_only(204)),
             row("apply_sla_policies", M::POST, "/api/v1/sla-policies/apply".into(), None, admins_only(200)),
             row("get_ticket_sla", M::GET, format!("/api/v1/tickets/{tid}/sla"), None, forbidden_to_outsiders(200)),
+            row("list_macros", M::GET, "/api/v1/macros?q=hi".into(), None, forbidden_to_outsiders(200)),
+            row("create_macro", M::POST, "/api/v1/macros".into(), Some(json!({"title": "Mine", "text_en": "Thanks!"})), forbidden_to_outsiders(201)),
+            row("get_macro", M::GET, format!("/api/v1/macros/{shared_macro}"), None, forbidden_to_outsiders(200)),
+            // Shared macros are the admins' to change.
+            row("update_macro", M::PUT, format!("/api/v1/macros/{shared_macro}"), Some(macro_body.clone()), admins_only(200)),
+            row("delete_macro", M::DELETE, format!("/api/v1/macros/{doomed_macro}"), None, admins_only(204)),
+            row("apply_macro", M::POST, format!("/api/v1/tickets/{tid}/macros/{shared_macro}"), None, forbidden_to_outsiders(200)),
             row("list_tickets", M::GET, "/api/v1/tickets".into(), None, [401, 200, 200, 403, 200, 200, 401]),
             Row { operation: "create_ticket", method: M::POST, path: "/api/v1/tickets".into(),
                 body: Box::new(|who| Some(if who.starts_with("customer") {

@@ -96,6 +96,7 @@ id_schema! {
     VisitId, "A field-service visit.";
     CalendarId, "A business calendar: a time zone, weekly hours and holidays.";
     SlaPolicyId, "A service-level policy.";
+    MacroId, "A macro or canned reply.";
 }
 
 /// The OpenAPI schema of `TicketNumber`: a positive integer.

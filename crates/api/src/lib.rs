@@ -16,6 +16,7 @@ pub mod error;
 pub mod escalations;
 pub mod extract;
 pub mod health;
+pub mod macros;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;
@@ -101,6 +102,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(escalations::routes)
                 .configure(visits::routes)
                 .configure(sla::routes)
+                .configure(macros::routes)
                 .default_service(web::to(extract::no_route))
                 .wrap(from_fn(deadline::read_body_in_time)),
         );

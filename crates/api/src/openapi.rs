@@ -5,8 +5,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, chat, customers, escalations, mail, settings, sla, teams, tickets, users, vendors,
-    visits,
+    audit, auth, chat, customers, escalations, macros, mail, settings, sla, teams, tickets, users,
+    vendors, visits,
 };
 
 /// Kefu's HTTP API.
@@ -110,6 +110,12 @@ use crate::{
         sla::delete_policy,
         sla::reapply,
         sla::ticket_sla,
+        macros::list,
+        macros::show,
+        macros::create,
+        macros::update,
+        macros::delete,
+        macros::apply_to_ticket,
         escalations::attach,
         escalations::preview,
         escalations::escalate,
@@ -149,6 +155,7 @@ use crate::{
         (name = "escalations", description = "Cases handed to vendors: what is shared, their threads and lifecycle"),
         (name = "visits", description = "Field-service visits: scheduling, the calendar, and what the technician recorded"),
         (name = "service levels", description = "Business calendars, SLA policies and each ticket's clock"),
+        (name = "macros", description = "Macros and canned replies: a reply in both languages with placeholders, and changes to make"),
     )
 )]
 pub struct ApiDoc;

@@ -143,6 +143,7 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::EscalationEnded(_) => "escalation_ended",
         DomainError::InvalidCalendar(_) => "invalid_calendar",
         DomainError::InvalidSlaPolicy(_) => "invalid_sla_policy",
+        DomainError::InvalidMacro(_) => "invalid_macro",
     }
 }
 

@@ -94,6 +94,12 @@ string_enum! {
         SlaPolicyDeleted => "sla_policy_deleted",
         /// An admin applied the policies anew to the open tickets.
         SlaPoliciesReapplied => "sla_policies_reapplied",
+        /// An admin added a shared macro.
+        MacroCreated => "macro_created",
+        /// An admin changed a shared macro.
+        MacroUpdated => "macro_updated",
+        /// An admin removed a shared macro.
+        MacroDeleted => "macro_deleted",
     }
 }
 

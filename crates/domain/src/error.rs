@@ -123,6 +123,9 @@ pub enum DomainError {
     /// A service-level policy out of its ranges.
     #[error("{0}")]
     InvalidSlaPolicy(String),
+    /// A macro that says and changes nothing, or holds an unknown placeholder.
+    #[error("{0}")]
+    InvalidMacro(String),
     /// An escalation that is closed or cancelled takes no more messages.
     #[error("the escalation is `{0}`; it takes no more messages")]
     EscalationEnded(crate::escalation::EscalationStatus),

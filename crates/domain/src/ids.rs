@@ -103,6 +103,8 @@ id_type! {
     CalendarId;
     /// A service-level policy: response and resolution targets.
     SlaPolicyId;
+    /// A macro or canned reply.
+    MacroId;
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod escalation;
 pub mod file;
 pub mod ids;
 pub mod locale;
+pub mod macros;
 pub mod mail;
 pub mod message;
 pub mod password;

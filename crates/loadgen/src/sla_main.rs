@@ -70,6 +70,9 @@ fn password() -> anyhow::Result<String> {
     Ok(line.trim_end().to_owned())
 }
 
+/// The path of a scenario's i-th request.
+type PathOf = Box<dyn Fn(usize) -> String + Send + Sync>;
+
 async fn queue(url: &str, email: &str, requests: usize, concurrency: usize) -> anyhow::Result<()> {
     let client = Client::login(url, email, &password()?).await?;
     let teams: serde_json::Value = client.get_json("/api/v1/teams").await?;
@@ -91,7 +94,7 @@ async fn queue(url: &str, email: &str, requests: usize, concurrency: usize) -> a
     let cursor = first["next_cursor"].as_str().unwrap_or_default().to_owned();
     println!("{}", Report::header());
     let warmup = (requests / 10).max(20);
-    let scenarios: Vec<(&str, Box<dyn Fn(usize) -> String + Send + Sync>)> = vec![
+    let scenarios: Vec<(&str, PathOf)> = vec![
         (
             "baseline: GET /healthz",
             Box::new(|_| "/healthz".to_owned()),

@@ -297,6 +297,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    macros (id) {
+        id -> Text,
+        owner_id -> Nullable<Text>,
+        title -> Text,
+        shortcut -> Nullable<Text>,
+        text_en -> Nullable<Text>,
+        text_zh -> Nullable<Text>,
+        changes -> Text,
+        uses -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sla_policies -> calendars (calendar_id));
 diesel::joinable!(ticket_slas -> tickets (ticket_id));
 diesel::joinable!(ticket_slas -> sla_policies (policy_id));
@@ -324,6 +339,7 @@ diesel::joinable!(escalation_messages -> escalations (escalation_id));
 diesel::joinable!(escalation_reminders -> escalations (escalation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    macros,
     calendars,
     sla_policies,
     ticket_slas,

@@ -23,6 +23,7 @@ import { LiveChatProvider } from '../livechat/LiveChat';
 import { Portal } from '../vendor/Portal';
 import { VendorsPage } from '../admin/VendorsPage';
 import { ServiceLevelsPage } from '../admin/ServiceLevelsPage';
+import { MacrosPage } from '../macros/MacrosPage';
 import { EscalationQueue } from '../escalations/EscalationQueue';
 import { EscalationPage } from '../escalations/EscalationPage';
 import { ScorecardPage } from '../escalations/ScorecardPage';
@@ -206,6 +207,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (admin && path === '/admin/chat') return <ChatPage />;
   if (admin && path === '/admin/mail') return <MailPage />;
   if (admin && path === '/admin/service-levels') return <ServiceLevelsPage />;
+  if (path === '/macros') return <MacrosPage />;
   if (path === '/settings/tokens') return <TokensPage />;
   if (path === '/settings/notifications') return <NotificationsPage />;
   return <NotFound />;

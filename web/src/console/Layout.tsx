@@ -34,6 +34,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
     ['/calls', t('nav.logCall')],
     ['/escalations', t('nav.escalations')],
     ['/visits', t('nav.visits')],
+    ['/macros', t('nav.macros')],
     ['/settings/tokens', t('nav.tokens')],
     ['/settings/notifications', t('nav.notifications')],
   ];

@@ -2,6 +2,7 @@
  * and the chats they serve, side by side, each with its lines, typing, transfer and end. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n';
+import { MacroPicker, useSlashMacros } from '../macros/slash';
 import { useSession } from '../session';
 import { Icon, Link } from '../components/ui';
 import { csrfHeaders } from '../api/client';
@@ -114,6 +115,7 @@ function ChatWindow(props: { chat: OpenChat }) {
   const { t } = useI18n();
   const { chat } = props;
   const [draft, setDraft] = useState('');
+  const slash = useSlashMacros({ ticketId: props.chat.ticket, text: draft, setText: setDraft, onApplied: () => {} });
   const [transferring, setTransferring] = useState(false);
   const [uploads, setUploads] = useState<Upload[]>([]);
   const typedAt = useRef(0);
@@ -218,11 +220,20 @@ function ChatWindow(props: { chat: OpenChat }) {
               id={`say-${chat.ticket}`}
               value={draft}
               maxLength={5000}
-              onInput={(e) => type(e.currentTarget.value)}
+              aria-controls={slash.open ? `macros-${chat.ticket}` : undefined}
+              aria-expanded={slash.open}
+              onInput={(e) => {
+                type(e.currentTarget.value);
+                slash.follow(e.currentTarget.selectionStart ?? e.currentTarget.value.length);
+              }}
               onKeyDown={(e) => {
+                if (slash.onKeyDown(e)) return;
                 if (e.key === 'Enter' && !e.shiftKey) send(e);
               }}
             />
+            {slash.open && (
+              <MacroPicker id={`macros-${chat.ticket}`} matches={slash.matches} active={slash.active} onPick={(m) => void slash.pick(m)} />
+            )}
             <label class="chat-attach button" title={t('chat.attach')}>
               <input type="file" multiple aria-label={t('chat.attach')} onChange={pick} />
               <Icon name="paperclip" />

@@ -4,6 +4,7 @@ import { ApiError, api, ok, type Schemas, type Status } from '../api/client';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { ErrorBanner } from '../components/ui';
+import { MacroPicker, useSlashMacros } from '../macros/slash';
 
 type Party = Schemas['EmailParty'];
 
@@ -34,6 +35,7 @@ export function ReplyBox(props: {
   );
   const [editing, setEditing] = useState<{ to: string; cc: string } | null>(null);
   const byMail = recipients.value?.by_mail ? recipients.value : null;
+  const slash = useSlashMacros({ ticketId: props.ticketId, text: body, setText: setBody, onApplied: props.onSent });
   const send = async (status?: Status) => {
     if (!body.trim()) return;
     setBusy(true);
@@ -88,14 +90,23 @@ export function ReplyBox(props: {
         rows={4}
         value={body}
         placeholder={internal ? t('ticket.notePlaceholder') : t('ticket.replyPlaceholder')}
-        onInput={(e) => setBody(e.currentTarget.value)}
+        aria-controls={slash.open ? 'reply-macros' : undefined}
+        aria-expanded={slash.open}
+        onInput={(e) => {
+          setBody(e.currentTarget.value);
+          slash.follow(e.currentTarget.selectionStart ?? e.currentTarget.value.length);
+        }}
+        onClick={(e) => slash.follow(e.currentTarget.selectionStart ?? 0)}
         onKeyDown={(e) => {
+          if (slash.onKeyDown(e)) return;
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
             void send();
           }
         }}
       />
+      {slash.open && <MacroPicker id="reply-macros" matches={slash.matches} active={slash.active} onPick={(m) => void slash.pick(m)} />}
+      <ErrorBanner error={slash.error} />
       {!internal && byMail && !editing && (
         <p class="mail-to">
           {t('email.replyGoesTo', { to: addresses([...byMail.to, ...byMail.cc]) })}{' '}

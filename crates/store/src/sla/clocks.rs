@@ -7,11 +7,11 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Text, Timestamp};
+use diesel::sql_types::Timestamp;
 use kefu_domain::ids::{SlaPolicyId, TicketId};
 use kefu_domain::sla::{AlertKind, Schedule, SlaClock, Target, Targets, Window};
 
-use super::{never, or_never, unless_never};
+use super::{or_never, unless_never};
 use crate::connection::Db;
 use crate::convert::{from_db, parse, to_db};
 use crate::prepared::{self, Statement};
@@ -346,7 +346,38 @@ fn record(conn: &mut DbConnection, events: &[EventRow]) -> Result<Vec<EventRow>,
     Ok(inserted)
 }
 
-/// Sets each swept clock's `alert_at` to its next alert after `now`, in one statement.
+/// The statement setting a clock's next alert after a time bound six times (once per
+/// instant): the text between the binds, then its end. PostgreSQL's LEAST skips NULLs;
+/// SQLite's MIN of several values is NULL if any is, so there each instant not after the time
+/// reads as the end of time.
+const NEXT_ALERT_POSTGRES: [&str; 7] = [
+    "UPDATE ticket_slas SET alert_at = COALESCE(LEAST(\
+     CASE WHEN first_response_warn_at > ",
+    " THEN first_response_warn_at END, CASE WHEN first_response_due_at > ",
+    " THEN first_response_due_at END, CASE WHEN next_response_warn_at > ",
+    " THEN next_response_warn_at END, CASE WHEN next_response_due_at > ",
+    " THEN next_response_due_at END, CASE WHEN resolution_warn_at > ",
+    " THEN resolution_warn_at END, CASE WHEN resolution_due_at > ",
+    " THEN resolution_due_at END), '9999-12-31 00:00:00') WHERE ",
+];
+const NEXT_ALERT_SQLITE: [&str; 7] = [
+    "UPDATE ticket_slas SET alert_at = MIN(\
+     COALESCE(CASE WHEN first_response_warn_at > ",
+    " THEN first_response_warn_at END, '9999-12-31 00:00:00'), \
+     COALESCE(CASE WHEN first_response_due_at > ",
+    " THEN first_response_due_at END, '9999-12-31 00:00:00'), \
+     COALESCE(CASE WHEN next_response_warn_at > ",
+    " THEN next_response_warn_at END, '9999-12-31 00:00:00'), \
+     COALESCE(CASE WHEN next_response_due_at > ",
+    " THEN next_response_due_at END, '9999-12-31 00:00:00'), \
+     COALESCE(CASE WHEN resolution_warn_at > ",
+    " THEN resolution_warn_at END, '9999-12-31 00:00:00'), \
+     COALESCE(CASE WHEN resolution_due_at > ",
+    " THEN resolution_due_at END, '9999-12-31 00:00:00')) WHERE ",
+];
+
+/// Sets each swept clock's `alert_at` to its next alert after `now`, worked out by the
+/// database from the row's own instants: one statement whose cost grows with the rows.
 fn move_alerts_on(
     conn: &mut DbConnection,
     rows: &[ClockRow],
@@ -357,18 +388,16 @@ fn move_alerts_on(
     }
     let ids: Vec<String> = rows.iter().map(|r| r.ticket_id.clone()).collect();
     let backend = conn.backend();
+    let pieces = match backend {
+        crate::Backend::Postgres => NEXT_ALERT_POSTGRES,
+        crate::Backend::Sqlite => NEXT_ALERT_SQLITE,
+    };
     crate::with_backend!(conn, c => {
-        let mut statement = Statement::new("UPDATE ticket_slas SET alert_at = CASE ticket_id");
-        for row in rows {
-            let next = row.schedule().next_alert_after(now).map_or_else(never, to_db);
-            statement = statement
-                .sql(" WHEN ")
-                .bind::<Text, _>(row.ticket_id.clone())
-                .sql(" THEN ")
-                .bind::<Timestamp, _>(next);
+        let mut statement = Statement::new(pieces[0]);
+        for piece in &pieces[1..] {
+            statement = statement.bind::<Timestamp, _>(to_db(now)).sql(piece);
         }
         statement
-            .sql(" ELSE alert_at END WHERE ")
             .sql_of(prepared::among(backend, "ticket_id", &ids))
             .execute(c)
     })?;
