@@ -299,8 +299,8 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 report.vendors.vendors, report.vendors.escalations, report.visits
             );
             println!(
-                "{} SLA policies on 2 business calendars (Shanghai with 2026's holidays, a European desk); see Admin → Service levels",
-                report.sla_policies
+                "{} SLA policies on 2 business calendars (Shanghai with 2026's holidays, a European desk); see Admin → Service levels; {} shared macros (type / in a reply)",
+                report.sla_policies, report.macros
             );
             match report.vendors.password {
                 Some(password) => println!(

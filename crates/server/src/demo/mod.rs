@@ -70,6 +70,8 @@ pub struct SeedReport {
     pub visits: usize,
     /// SLA policies in place.
     pub sla_policies: usize,
+    /// Shared macros added.
+    pub macros: usize,
 }
 
 /// A team of the demo business, with the stage it mostly handles.
@@ -151,6 +153,7 @@ pub async fn seed(
 
     let book = std::sync::Arc::new(service_levels::ensure(store).await?);
     report.sla_policies = book.policies.len();
+    report.macros = service_levels::ensure_macros(store).await?;
     let now = kefu_domain::time::now();
     let mut written = 0u64;
     while written < options.tickets {

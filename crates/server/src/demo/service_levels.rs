@@ -1,15 +1,18 @@
 //! The demo business's service levels: the Shanghai office's calendar with 2026's public
 //! holidays and the Saturdays and Sundays worked in their place, a European desk's calendar,
-//! and policies per stage, channel and priority. Demo tickets get their clocks as they are
-//! written; what fell due before the seed ran is history and fires no alert.
+//! and policies per stage, channel and priority; and the shared macros agents start with.
+//! Demo tickets get their clocks as they are written; what fell due before the seed ran is
+//! history and fires no alert.
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use kefu_app::sla::book::Book;
 use kefu_domain::calendar::{self, BusinessCalendar, Exception, Hours};
-use kefu_domain::ids::{CalendarId, SlaPolicyId, TicketId};
+use kefu_domain::ids::{CalendarId, MacroId, SlaPolicyId, TicketId};
+use kefu_domain::macros::{Macro, MacroChanges};
 use kefu_domain::sla::{self, Schedule, Scope, SlaClock, SlaPolicy, Targets};
-use kefu_domain::ticket::{Channel, Priority, Stage, Ticket};
+use kefu_domain::tag::Tag;
+use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket};
 use kefu_store::Store;
 use kefu_store::sla::calendars::{self, CalendarRecord};
 use kefu_store::sla::policies::{self, PolicyRecord};
@@ -271,4 +274,85 @@ pub fn clocks_of(book: &Book, list: &mut [Ticket]) -> Vec<(TicketId, SlaClock, S
     list.iter_mut()
         .filter_map(|ticket| clock_of(book, ticket))
         .collect()
+}
+
+/// A demo macro: title, shortcut, English, Chinese, the status it sets, the tag it adds.
+type DemoMacro = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<Status>,
+    Option<&'static str>,
+);
+
+/// The demo's shared macros.
+const MACROS: &[DemoMacro] = &[
+    (
+        "Refund on its way · 退款已发出",
+        "refund",
+        "Hello {{customer.name}},\n\nyour refund for {{ticket.number}} is on its way; it reaches your account within 3–5 working days.\n\n{{agent.name}}",
+        "{{customer.name}}您好：\n\n工单 {{ticket.number}} 的退款已发出，3–5 个工作日内到账。\n\n{{agent.name}}",
+        Some(Status::Pending),
+        Some("refund"),
+    ),
+    (
+        "Replacement shipped · 换货已发出",
+        "swap",
+        "Hello {{customer.name}},\n\na replacement for {{ticket.subject}} ships today; you will get the tracking number by mail.\n\n{{agent.name}}",
+        "{{customer.name}}您好：\n\n“{{ticket.subject}}”的换货今天发出，快递单号将通过邮件发送给您。\n\n{{agent.name}}",
+        Some(Status::Pending),
+        Some("replacement"),
+    ),
+    (
+        "Ask for the order number · 请提供订单号",
+        "order",
+        "Hello {{customer.name}},\n\ncould you send us your order number? It is in the confirmation mail.\n\n{{agent.name}}",
+        "{{customer.name}}您好：\n\n麻烦提供一下订单号，订单确认邮件中可以找到。\n\n{{agent.name}}",
+        Some(Status::Pending),
+        None,
+    ),
+    (
+        "Thanks for waiting · 感谢耐心等待",
+        "wait",
+        "Hello {{customer.name}},\n\nthank you for your patience; we are on it and will write again today.\n\n{{agent.name}}",
+        "{{customer.name}}您好：\n\n感谢您的耐心等待，我们正在处理，今天内会再联系您。\n\n{{agent.name}}",
+        None,
+        None,
+    ),
+];
+
+/// Adds the demo's shared macros unless there are macros already.
+pub async fn ensure_macros(store: &Store) -> anyhow::Result<usize> {
+    let now = kefu_domain::time::now();
+    store
+        .write(move |conn| {
+            // A user who owns nothing sees exactly the shared macros.
+            let nobody = kefu_domain::ids::UserId::new();
+            if !kefu_store::macros::visible_to(conn, nobody)?.is_empty() {
+                return Ok(0);
+            }
+            for (title, shortcut, en, zh, status, tag) in MACROS {
+                let mut m = Macro {
+                    id: MacroId::new(),
+                    owner: None,
+                    title: (*title).to_owned(),
+                    shortcut: Some((*shortcut).to_owned()),
+                    text_en: Some((*en).to_owned()),
+                    text_zh: Some((*zh).to_owned()),
+                    changes: MacroChanges {
+                        status: *status,
+                        add_tags: tag.map(Tag::parse).transpose()?.into_iter().collect(),
+                        ..MacroChanges::default()
+                    },
+                    created_at: now,
+                    updated_at: now,
+                };
+                m.check()?;
+                kefu_store::macros::insert(conn, &m)?;
+            }
+            Ok::<_, anyhow::Error>(MACROS.len())
+        })
+        .await
+        .context("adding the demo macros")
 }
