@@ -221,7 +221,7 @@ function ChatWindow(props: { chat: OpenChat }) {
               value={draft}
               maxLength={5000}
               aria-controls={slash.open ? `macros-${chat.ticket}` : undefined}
-              aria-expanded={slash.open}
+              aria-autocomplete="list"
               onInput={(e) => {
                 type(e.currentTarget.value);
                 slash.follow(e.currentTarget.selectionStart ?? e.currentTarget.value.length);

@@ -91,7 +91,7 @@ export function ReplyBox(props: {
         value={body}
         placeholder={internal ? t('ticket.notePlaceholder') : t('ticket.replyPlaceholder')}
         aria-controls={slash.open ? 'reply-macros' : undefined}
-        aria-expanded={slash.open}
+        aria-autocomplete="list"
         onInput={(e) => {
           setBody(e.currentTarget.value);
           slash.follow(e.currentTarget.selectionStart ?? e.currentTarget.value.length);
