@@ -276,3 +276,14 @@ pub fn report_of(name: &str, latencies: &[Duration]) -> anyhow::Result<Report> {
         max_ms: histogram.max() as f64 / 1000.0,
     })
 }
+
+/// The password on the first line of standard input (`--password-stdin`).
+pub fn password_from_stdin() -> anyhow::Result<String> {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| anyhow::anyhow!("reading the password from standard input: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}

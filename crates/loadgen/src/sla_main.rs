@@ -6,7 +6,6 @@
 
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
-use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -61,20 +60,11 @@ enum Command {
     },
 }
 
-fn password() -> anyhow::Result<String> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("reading the password from standard input")?;
-    Ok(line.trim_end().to_owned())
-}
-
 /// The path of a scenario's i-th request.
 type PathOf = Box<dyn Fn(usize) -> String + Send + Sync>;
 
 async fn queue(url: &str, email: &str, requests: usize, concurrency: usize) -> anyhow::Result<()> {
-    let client = Client::login(url, email, &password()?).await?;
+    let client = Client::login(url, email, &kefu_loadgen::password_from_stdin()?).await?;
     let teams: serde_json::Value = client.get_json("/api/v1/teams").await?;
     let teams: Vec<String> = teams["items"]
         .as_array()

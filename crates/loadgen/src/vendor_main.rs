@@ -4,7 +4,6 @@
 
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
-use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -71,15 +70,6 @@ enum Command {
     },
 }
 
-fn password() -> anyhow::Result<String> {
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("reading the password from standard input")?;
-    Ok(line.trim_end().to_owned())
-}
-
 fn vendor_email(i: usize) -> String {
     format!("vendor-{i}@bench.example")
 }
@@ -117,7 +107,8 @@ fn pick(rng: &mut StdRng) -> EscalationStatus {
 }
 
 async fn seed(url: &str, vendor_count: usize, count: usize) -> anyhow::Result<()> {
-    let password = Password::parse(&password()?).map_err(anyhow::Error::msg)?;
+    let password =
+        Password::parse(&kefu_loadgen::password_from_stdin()?).map_err(anyhow::Error::msg)?;
     let hash = tokio::task::spawn_blocking(move || kefu_app::passwords::hash_blocking(&password))
         .await??;
     let store = Store::open(&StoreConfig {
@@ -267,7 +258,7 @@ async fn run(
     concurrency: usize,
     scorecards: usize,
 ) -> anyhow::Result<()> {
-    let password = password()?;
+    let password = kefu_loadgen::password_from_stdin()?;
     let admin = Client::login(url, email, &password).await?;
     let mut portal = Vec::with_capacity(vendor_count);
     for i in 0..vendor_count {

@@ -90,14 +90,16 @@ pub async fn fire_due(app: &App) -> Result<usize, AppError> {
             .store
             .write(|conn| fire(conn, time::now(), SWEEP_BATCH).map_err(AppError::from))
             .await?;
-        let mut changes: Vec<Change> = fired
-            .iter()
-            .map(|a| Change::Ticket {
-                id: a.ticket,
+        let mut tickets: Vec<_> = fired.iter().map(|a| a.ticket).collect();
+        tickets.sort_unstable();
+        tickets.dedup();
+        let changes: Vec<Change> = tickets
+            .into_iter()
+            .map(|id| Change::Ticket {
+                id,
                 kind: ChangeKind::Sla,
             })
             .collect();
-        changes.dedup();
         app.publish(&changes);
         total += fired.len();
         if fired.len() < SWEEP_BATCH as usize {

@@ -13,7 +13,6 @@ use kefu_store::sla::calendars;
 use kefu_store::sla::policies::{self, PolicyRecord};
 use kefu_store::{DbConnection, tickets};
 
-use super::book::Book;
 use super::clock;
 use crate::App;
 use crate::audit::{self, Origin, Target};
@@ -23,15 +22,19 @@ use crate::error::AppError;
 /// Open tickets put under the policies anew per transaction.
 const REAPPLY_BATCH: i64 = 500;
 
-fn response(conn: &mut DbConnection, record: PolicyRecord) -> Result<PolicyResponse, AppError> {
+/// The policy as the API shows it, its calendar called `calendar_name`.
+fn response(
+    conn: &mut DbConnection,
+    record: PolicyRecord,
+    calendar_name: String,
+) -> Result<PolicyResponse, AppError> {
     let p = record.policy;
-    let calendar = calendars::find(conn, p.calendar).map_err(AppError::not_found_as("calendar"))?;
     Ok(PolicyResponse {
         id: p.id,
         name: p.name,
         position: p.position,
         calendar_id: p.calendar,
-        calendar_name: calendar.name,
+        calendar_name,
         scope: ScopeBody {
             stages: p.scope.stages,
             priorities: p.scope.priorities,
@@ -53,7 +56,9 @@ fn response(conn: &mut DbConnection, record: PolicyRecord) -> Result<PolicyRespo
 
 fn one(conn: &mut DbConnection, id: SlaPolicyId) -> Result<PolicyResponse, AppError> {
     let record = policies::find(conn, id).map_err(AppError::not_found_as("SLA policy"))?;
-    response(conn, record)
+    let calendar = calendars::find(conn, record.policy.calendar)
+        .map_err(AppError::not_found_as("calendar"))?;
+    response(conn, record, calendar.name)
 }
 
 /// The policy a request describes, checked.
@@ -101,9 +106,19 @@ pub async fn list(app: &App, actor: Actor) -> Result<PolicyList, AppError> {
     actor.may_work_tickets()?;
     app.store
         .read(move |conn| {
+            let names: std::collections::HashMap<_, _> = calendars::list(conn)?
+                .into_iter()
+                .map(|c| (c.id, c.name))
+                .collect();
             let items = policies::list(conn)?
                 .into_iter()
-                .map(|record| response(conn, record))
+                .map(|record| {
+                    let name = names
+                        .get(&record.policy.calendar)
+                        .cloned()
+                        .unwrap_or_default();
+                    response(conn, record, name)
+                })
                 .collect::<Result<_, _>>()?;
             Ok::<_, AppError>(PolicyList { items })
         })
@@ -260,10 +275,11 @@ pub async fn reapply(
         covered: 0,
     };
     loop {
+        let cache = app.sla_book.clone();
         let (last, seen, covered, changes) = app
             .store
             .write(move |conn| {
-                let book = Book::read(conn)?;
+                let book = cache.get(conn)?;
                 let ids = tickets::unsolved_after(conn, after, REAPPLY_BATCH)?;
                 tickets::lock_for_activity(conn, &ids)?;
                 let now = time::now();
