@@ -16,6 +16,7 @@ mod openapi;
 mod permissions;
 mod phones;
 mod probes;
+mod routing;
 mod search;
 mod sla;
 mod support;

@@ -159,6 +159,13 @@ test_both! {
         let shared_macro = shared_macro["id"].as_str().unwrap().to_owned();
         let (_, doomed_macro) = desk.admin.post("/api/v1/macros", &macro_body).await;
         let doomed_macro = doomed_macro["id"].as_str().unwrap().to_owned();
+        let rule_body = json!({"name": "Refunds", "conditions": {"keywords": ["退款", "refund"]},
+            "actions": {"team_id": team, "priority": "high", "tags": ["refund"]}});
+        let (status, rule) = desk.admin.post("/api/v1/routing-rules", &rule_body).await;
+        assert_eq!(status, StatusCode::CREATED, "{rule}");
+        let rule = rule["id"].as_str().unwrap().to_owned();
+        let (_, doomed_rule) = desk.admin.post("/api/v1/routing-rules", &rule_body).await;
+        let doomed_rule = doomed_rule["id"].as_str().unwrap().to_owned();
         let forbidden_to_outsiders = |staff: u16| [401, 403, 403, 403, staff, staff, 401];
         let admins_only = |ok: u16| [401, 403, 403, 403, 403, ok, 401];
         let signed_in = |ok: u16| [401, ok, ok, ok, ok, ok, 401];
@@ -287,6 +294,14 @@ test_both! {
             row("delete_sla_policy", M::DELETE, format!("/api/v1/sla-policies/{doomed_policy}"), None, admins_only(204)),
             row("apply_sla_policies", M::POST, "/api/v1/sla-policies/apply".into(), None, admins_only(200)),
             row("get_ticket_sla", M::GET, format!("/api/v1/tickets/{tid}/sla"), None, forbidden_to_outsiders(200)),
+            row("list_routing_rules", M::GET, "/api/v1/routing-rules".into(), None, forbidden_to_outsiders(200)),
+            row("create_routing_rule", M::POST, "/api/v1/routing-rules".into(), Some(rule_body.clone()), admins_only(201)),
+            row("get_routing_rule", M::GET, format!("/api/v1/routing-rules/{rule}"), None, forbidden_to_outsiders(200)),
+            row("update_routing_rule", M::PUT, format!("/api/v1/routing-rules/{rule}"), Some(rule_body.clone()), admins_only(200)),
+            row("delete_routing_rule", M::DELETE, format!("/api/v1/routing-rules/{doomed_rule}"), None, admins_only(204)),
+            row("test_routing_rules", M::POST, "/api/v1/routing-rules/test".into(), Some(json!({"stage": "after_sale", "channel": "email", "subject": "申请退款"})), forbidden_to_outsiders(200)),
+            row("list_team_assignment", M::GET, "/api/v1/team-assignment".into(), None, forbidden_to_outsiders(200)),
+            row("set_team_assignment", M::PUT, format!("/api/v1/teams/{team}/assignment"), Some(json!({"mode": "off", "capacities": {"email": 5, "phone": 5, "web": 5, "api": 5}})), admins_only(200)),
             row("list_macros", M::GET, "/api/v1/macros?q=hi".into(), None, forbidden_to_outsiders(200)),
             row("create_macro", M::POST, "/api/v1/macros".into(), Some(json!({"title": "Mine", "text_en": "Thanks!"})), forbidden_to_outsiders(201)),
             row("get_macro", M::GET, format!("/api/v1/macros/{shared_macro}"), None, forbidden_to_outsiders(200)),

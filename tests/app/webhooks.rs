@@ -180,6 +180,12 @@ test_both! {
             assert_eq!(body["data"]["escalation"]["ticket"], serde_json::Value::Null, "as the vendor sees it");
             assert!(!call.body.contains("ana@example.com"));
         }
+        // The receiver answered; the worker records the outcome just after.
+        let sent = || async {
+            let shown = manage::show(&app, admin, vendor).await.unwrap();
+            shown.deliveries.iter().any(|d| d.event == "escalation.created" && d.state == "sent")
+        };
+        wait_until("the delivery recorded as sent", sent).await;
         let shown = manage::show(&app, admin, vendor).await.unwrap();
         let made = shown.deliveries.iter().find(|d| d.event == "escalation.created").unwrap();
         assert_eq!((made.state.as_str(), made.attempts, made.last_status), ("sent", 2, Some(204)), "{made:?}");

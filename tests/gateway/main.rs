@@ -2,6 +2,7 @@
 //! delivery that loses nothing, routing and the queue, and the limits.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod assignment;
 mod delivery;
 mod files;
 mod limits;

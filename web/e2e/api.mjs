@@ -23,5 +23,6 @@ export async function apiClient(base, email, password) {
     post: (path, body) => call('POST', path, body),
     patch: (path, body) => call('PATCH', path, body),
     put: (path, body) => call('PUT', path, body),
+    del: (path) => call('DELETE', path),
   };
 }

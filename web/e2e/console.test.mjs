@@ -898,6 +898,59 @@ describe('the agent console', () => {
     await countdown.filter({ hasNotText: before }).waitFor();
   });
 
+  it('routes new tickets by rule and hands a team its tickets automatically', async () => {
+    const stamp = Date.now();
+    page = await open('/admin/routing');
+    await page.getByRole('heading', { name: 'Routing', level: 1 }).waitFor();
+    // The demo's rules are there, in order.
+    await page.getByRole('form', { name: /Refunds and returns · 退款退货/ }).waitFor();
+    const form = page.getByRole('form', { name: 'New rule' });
+    await form.getByLabel('Name', { exact: true }).fill(`Boilers ${stamp}`);
+    await form.getByLabel('Words in the subject or first message').fill(`boiler${stamp}\n锅炉${stamp}`);
+    await form.getByLabel('After-sale', { exact: true }).check();
+    await form.getByLabel('Team', { exact: true }).selectOption({ label: 'After-sales support' });
+    await form.getByLabel('Priority', { exact: true }).selectOption('urgent');
+    await form.getByLabel('Add tags').fill('boiler, 锅炉');
+    await form.getByRole('button', { name: 'Create' }).click();
+    const rule = page.getByRole('form', { name: new RegExp(`Boilers ${stamp}`) });
+    await rule.waitFor();
+    assert.equal(await rule.getByLabel('Words in the subject or first message').inputValue(), `boiler${stamp}\n锅炉${stamp}`);
+
+    // Try it before a customer does: the Chinese word matches.
+    const tryForm = page.getByRole('form', { name: 'Try the rules' });
+    await tryForm.getByLabel('Stage').selectOption('after_sale');
+    await tryForm.getByLabel('Subject').fill(`家里锅炉${stamp}坏了`);
+    await tryForm.getByRole('button', { name: 'Show what would match' }).click();
+    await tryForm.getByRole('status').getByText(`Boilers ${stamp}`).waitFor();
+    await assertAccessible('routing');
+    await screenshot(page, 'routing');
+
+    // A customer's ticket with the word lands in the team, urgent, tagged, and says why.
+    const ticket = await api.post('/api/v1/tickets', {
+      subject: `Boiler${stamp} leaks`, channel: 'email', stage: 'after_sale',
+      requester: { name: 'Lena Park', email: `lena.${stamp}@example.com` }, message: { body: 'Water on the floor.' },
+    });
+    assert.equal(ticket.team?.name, 'After-sales support');
+    assert.equal(ticket.priority, 'urgent');
+    assert.deepEqual([...ticket.tags].sort(), ['boiler', '锅炉']);
+    const ticketPage = await open(`/tickets/${ticket.number}`);
+    await ticketPage.getByText(`Routed by Boilers ${stamp}`).waitFor();
+
+    // Automatic assignment for the team: least busy, two email tickets each.
+    page = await open('/admin/routing');
+    const mode = page.getByLabel('Assignment for After-sales support');
+    await mode.selectOption('least_busy');
+    await page.getByLabel('Email tickets per agent in After-sales support').fill('2');
+    await page.getByRole('row', { name: /After-sales support/ }).getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved').first().waitFor();
+    const teams = await api.get('/api/v1/team-assignment');
+    const after = teams.items.find((t) => t.team_name === 'After-sales support');
+    assert.equal(after.mode, 'least_busy');
+    assert.equal(after.capacities.email, 2);
+    await api.put(`/api/v1/teams/${after.team_id}/assignment`, { mode: 'off', capacities: after.capacities });
+    await api.del(`/api/v1/routing-rules/${(await api.get('/api/v1/routing-rules')).items.find((r) => r.name === `Boilers ${stamp}`).id}`);
+  });
+
   it('keeps a macro and applies it by typing / in the reply box', async () => {
     const stamp = Date.now();
     page = await open('/macros');

@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 
-use kefu_domain::{call, escalation, mail, message, role, sla, ticket, vendor, visit, widget};
+use kefu_domain::{
+    call, escalation, mail, message, role, routing, sla, ticket, vendor, visit, widget,
+};
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
@@ -75,6 +77,7 @@ enum_schema! {
     VisitStatus => visit::VisitStatus, "Where a field-service visit stands: proposed, confirmed, en route, done, no show (nobody was there) or cancelled.";
     SlaTarget => sla::Target, "What a service level promises: the first response, a response to each later customer message, or solving the ticket.";
     SlaAlertKind => sla::AlertKind, "How far a service-level target has come: near breach (the warning share of its time has gone) or breach (its due time has passed).";
+    AssignmentMode => routing::AssignmentMode, "How a team hands its new tickets to its agents: off, round robin (whoever was given one longest ago) or least busy (fewest open tickets); only to agents online with room.";
     EscalationEntryKind => escalation::EntryKind, "What an entry in an escalation's thread is: a reply, a note among the vendor's users, an event or a shared ticket message.";
 }
 
@@ -97,6 +100,7 @@ id_schema! {
     CalendarId, "A business calendar: a time zone, weekly hours and holidays.";
     SlaPolicyId, "A service-level policy.";
     MacroId, "A macro or canned reply.";
+    RoutingRuleId, "A routing rule: conditions on a new ticket and what to set on it.";
 }
 
 /// The OpenAPI schema of `TicketNumber`: a positive integer.

@@ -20,6 +20,7 @@ pub mod macros;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;
+pub mod routing;
 pub mod settings;
 pub mod sla;
 pub mod state;
@@ -103,6 +104,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(visits::routes)
                 .configure(sla::routes)
                 .configure(macros::routes)
+                .configure(routing::routes)
                 .default_service(web::to(extract::no_route))
                 .wrap(from_fn(deadline::read_body_in_time)),
         );

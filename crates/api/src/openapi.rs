@@ -5,8 +5,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, chat, customers, escalations, macros, mail, settings, sla, teams, tickets, users,
-    vendors, visits,
+    audit, auth, chat, customers, escalations, macros, mail, routing, settings, sla, teams,
+    tickets, users, vendors, visits,
 };
 
 /// Kefu's HTTP API.
@@ -116,6 +116,14 @@ use crate::{
         macros::update,
         macros::delete,
         macros::apply_to_ticket,
+        routing::list,
+        routing::show,
+        routing::create,
+        routing::update,
+        routing::delete,
+        routing::test,
+        routing::assignments,
+        routing::set_assignment,
         escalations::attach,
         escalations::preview,
         escalations::escalate,
@@ -155,6 +163,7 @@ use crate::{
         (name = "escalations", description = "Cases handed to vendors: what is shared, their threads and lifecycle"),
         (name = "visits", description = "Field-service visits: scheduling, the calendar, and what the technician recorded"),
         (name = "service levels", description = "Business calendars, SLA policies and each ticket's clock"),
+        (name = "routing", description = "Routing rules that set a new ticket's team, priority, tags and agent, and each team's automatic assignment"),
         (name = "macros", description = "Macros and canned replies: a reply in both languages with placeholders, and changes to make"),
     )
 )]

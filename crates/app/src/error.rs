@@ -144,6 +144,7 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::InvalidCalendar(_) => "invalid_calendar",
         DomainError::InvalidSlaPolicy(_) => "invalid_sla_policy",
         DomainError::InvalidMacro(_) => "invalid_macro",
+        DomainError::InvalidRoutingRule(_) => "invalid_routing_rule",
     }
 }
 

@@ -100,6 +100,14 @@ string_enum! {
         MacroUpdated => "macro_updated",
         /// An admin removed a shared macro.
         MacroDeleted => "macro_deleted",
+        /// An admin added a routing rule.
+        RoutingRuleCreated => "routing_rule_created",
+        /// An admin changed a routing rule.
+        RoutingRuleUpdated => "routing_rule_updated",
+        /// An admin removed a routing rule.
+        RoutingRuleDeleted => "routing_rule_deleted",
+        /// An admin changed how a team hands out its tickets.
+        TeamAssignmentUpdated => "team_assignment_updated",
     }
 }
 

@@ -126,6 +126,9 @@ pub enum DomainError {
     /// A macro that says and changes nothing, or holds an unknown placeholder.
     #[error("{0}")]
     InvalidMacro(String),
+    /// A routing rule that matches everything without saying so, or sets nothing.
+    #[error("{0}")]
+    InvalidRoutingRule(String),
     /// An escalation that is closed or cancelled takes no more messages.
     #[error("the escalation is `{0}`; it takes no more messages")]
     EscalationEnded(crate::escalation::EscalationStatus),

@@ -105,6 +105,8 @@ id_type! {
     SlaPolicyId;
     /// A macro or canned reply.
     MacroId;
+    /// A routing rule: conditions on a new ticket and what to set on it.
+    RoutingRuleId;
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub mod permissions;
 pub mod phone;
 pub mod redact;
 pub mod role;
+pub mod routing;
 pub mod sla;
 pub mod status;
 pub mod tag;

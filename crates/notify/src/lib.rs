@@ -5,6 +5,7 @@
 //! worker calls vendors' webhooks the same way (see [`webhooks`]), and a sweep reminds vendors
 //! of escalations due ([`reminders`]).
 
+pub mod assignment;
 pub mod config;
 pub mod reminders;
 pub mod sla;

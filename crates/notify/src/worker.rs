@@ -39,6 +39,7 @@ pub async fn run(
         shutdown.clone(),
     ));
     let clocks = tokio::spawn(crate::sla::run(app.clone(), shutdown.clone()));
+    let assigning = tokio::spawn(crate::assignment::run(app.clone(), shutdown.clone()));
     tracing::info!(?own, "delivering the outbox");
     loop {
         if *shutdown.borrow() {
@@ -93,6 +94,7 @@ pub async fn run(
         ("webhook worker", hooks),
         ("reminder sweep", sweep),
         ("service-level sweep", clocks),
+        ("assignment sweep", assigning),
     ] {
         if let Err(error) = task.await {
             tracing::warn!(%error, "the {name} ended abnormally");

@@ -302,6 +302,12 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 "{} SLA policies on 2 business calendars (Shanghai with 2026's holidays, a European desk); see Admin → Service levels; {} shared macros (type / in a reply)",
                 report.sla_policies, report.macros
             );
+            if report.routing_rules > 0 {
+                println!(
+                    "{} routing rules and round-robin assignment in the Orders team; see Admin → Routing",
+                    report.routing_rules
+                );
+            }
             match report.vendors.password {
                 Some(password) => println!(
                     "demo vendor users sign in as {} (and the others) with password {password}",

@@ -203,6 +203,19 @@ pub fn locale_of(conn: &mut DbConnection, id: CustomerId) -> Result<Option<Strin
         .flatten())
 }
 
+/// The customer's organisation and language (`en`, `zh-CN`), as routing rules see them.
+pub fn routing_facts(
+    conn: &mut DbConnection,
+    id: CustomerId,
+) -> Result<(Option<String>, Option<String>), StoreError> {
+    Ok(customers::table
+        .find(id.to_string())
+        .select((customers::organisation, customers::locale))
+        .first(conn)
+        .optional()?
+        .unwrap_or((None, None)))
+}
+
 /// Records the customer's language unless one is known already.
 pub fn learn_locale(
     conn: &mut DbConnection,

@@ -312,6 +312,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    routing_rules (id) {
+        id -> Text,
+        name -> Text,
+        position -> Integer,
+        active -> Bool,
+        conditions -> Text,
+        actions -> Text,
+        stop -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_assignment (team_id) {
+        team_id -> Text,
+        mode -> Text,
+        capacities -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assignment_turns (team_id, user_id) {
+        team_id -> Text,
+        user_id -> Text,
+        last_assigned_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sla_policies -> calendars (calendar_id));
 diesel::joinable!(ticket_slas -> tickets (ticket_id));
 diesel::joinable!(ticket_slas -> sla_policies (policy_id));
@@ -339,6 +370,9 @@ diesel::joinable!(escalation_messages -> escalations (escalation_id));
 diesel::joinable!(escalation_reminders -> escalations (escalation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    routing_rules,
+    team_assignment,
+    assignment_turns,
     macros,
     calendars,
     sla_policies,

@@ -22,6 +22,7 @@ import { StaffOnly } from './StaffOnly';
 import { LiveChatProvider } from '../livechat/LiveChat';
 import { Portal } from '../vendor/Portal';
 import { VendorsPage } from '../admin/VendorsPage';
+import { RoutingPage } from '../admin/RoutingPage';
 import { ServiceLevelsPage } from '../admin/ServiceLevelsPage';
 import { MacrosPage } from '../macros/MacrosPage';
 import { EscalationQueue } from '../escalations/EscalationQueue';
@@ -207,6 +208,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (admin && path === '/admin/chat') return <ChatPage />;
   if (admin && path === '/admin/mail') return <MailPage />;
   if (admin && path === '/admin/service-levels') return <ServiceLevelsPage />;
+  if (admin && path === '/admin/routing') return <RoutingPage />;
   if (path === '/macros') return <MacrosPage />;
   if (path === '/settings/tokens') return <TokensPage />;
   if (path === '/settings/notifications') return <NotificationsPage />;

@@ -46,6 +46,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
       ['/admin/chat', t('nav.chat')],
       ['/admin/mail', t('nav.mail')],
       ['/admin/service-levels', t('nav.serviceLevels')],
+      ['/admin/routing', t('nav.routing')],
       ['/admin/audit', t('nav.audit')],
     );
   }

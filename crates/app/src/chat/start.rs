@@ -22,6 +22,8 @@ use crate::chat::outcome::Outcome;
 use crate::chat::{queue, routing};
 use crate::customers::find_or_create::{self, RequesterSpec};
 use crate::error::AppError;
+use crate::mail::outgoing::MailContext;
+use crate::routing::arrival::{self, Facts};
 use crate::sla::book::BookCache;
 use crate::sla::clock;
 
@@ -131,13 +133,14 @@ pub async fn latest(app: &App, visitor: VisitorId) -> Result<Option<TicketId>, A
         .await
 }
 
-/// A new chat ticket for the form, its first line if any.
+/// A new chat ticket for the form (a `live` chat, or a message left offline), routed, its
+/// first line if any.
 fn open_ticket(
     conn: &mut DbConnection,
-    sla: &BookCache,
+    (mail, sla): (&MailContext, &BookCache),
     visitor: &Visitor,
     form: &ChatForm,
-    team: kefu_domain::ids::TeamId,
+    (team, live): (kefu_domain::ids::TeamId, bool),
     now: DateTime<Utc>,
 ) -> Result<(Ticket, Option<Message>), AppError> {
     let spec = RequesterSpec::Contact {
@@ -168,8 +171,15 @@ fn open_ticket(
         Some(team),
         now,
     );
+    let facts = Facts {
+        body: form.text.as_deref().unwrap_or_default(),
+        live_chat: live,
+        ..Facts::default()
+    };
+    let routing = arrival::route(conn, sla, &mut ticket, facts, now)?;
     clock::start(conn, sla, &mut ticket, now)?;
     tickets::insert(conn, &ticket)?;
+    routing.record(conn, mail, &ticket, now)?;
     let first = form.text.as_ref().map(|body| {
         Message::from_customer(
             ticket.id,
@@ -220,6 +230,7 @@ pub async fn start(
     let visitor = visitor.clone();
     let widget = visitor.widget.ok_or(AppError::NotFound("widget"))?;
     let sla = app.sla_book.clone();
+    let mail = app.mail_context().await?;
     let started = app
         .store
         .write(move |conn| {
@@ -237,7 +248,10 @@ pub async fn start(
                     "nobody can chat now; leave a message instead",
                 ));
             }
-            let (ticket, first) = open_ticket(conn, &sla, &visitor, &form, team, now)?;
+            let (ticket, first) =
+                open_ticket(conn, (&mail, &sla), &visitor, &form, (team, true), now)?;
+            // A rule may have sent it to another team that takes chats now.
+            let team = ticket.team.unwrap_or(team);
             let chat = Chat::new(ticket.id, visitor.id, team, form.context.clone(), now);
             conversations::insert(conn, &chat)?;
             let mut events = Vec::new();
@@ -307,12 +321,14 @@ pub async fn leave_message(
     let visitor = visitor.clone();
     let widget = visitor.widget.ok_or(AppError::NotFound("widget"))?;
     let sla = app.sla_book.clone();
+    let mail = app.mail_context().await?;
     let started = app
         .store
         .write(move |conn| {
             let now = time::now();
             let team = team_of(conn, widget, form.stage)?;
-            let (ticket, _) = open_ticket(conn, &sla, &visitor, &form, team, now)?;
+            let (ticket, _) =
+                open_ticket(conn, (&mail, &sla), &visitor, &form, (team, false), now)?;
             Ok::<_, AppError>(Started {
                 ticket: ticket.id,
                 number: ticket.number.get(),

@@ -37,6 +37,7 @@ use crate::escalations::by_mail;
 use crate::files::FileStore;
 use crate::mail::outgoing::MailContext;
 use crate::mail::{Recipients, mailboxes, notices};
+use crate::routing::arrival::{self, Facts};
 use crate::sla::book::BookCache;
 use crate::sla::clock::{self, Activity};
 use crate::tickets::history;
@@ -596,8 +597,16 @@ fn take(
                 mailbox.team,
                 now,
             );
+            let body = timeline_text(&mail);
+            let facts = Facts {
+                mailbox: Some(mailbox.id),
+                body: &body,
+                ..Facts::default()
+            };
+            let routing = arrival::route(conn, sla, &mut ticket, facts, now)?;
             clock::start(conn, sla, &mut ticket, now)?;
             tickets::insert(conn, &ticket)?;
+            routing.record(conn, context, &ticket, now)?;
             if let Some(closed) = follow_up_of {
                 let closed = tickets::find(conn, closed)?;
                 messages::insert(

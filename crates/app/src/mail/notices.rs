@@ -156,16 +156,17 @@ pub(crate) fn tell_oversized(
     Ok(true)
 }
 
-/// Tells `assignee` that `by` assigned them `ticket`, if they want such mail.
+/// Tells `assignee` that `by` (Kefu's automatic assignment when `None`) assigned them
+/// `ticket`, if they want such mail.
 pub(crate) fn assigned(
     conn: &mut DbConnection,
     context: &MailContext,
     ticket: &Ticket,
     assignee: UserId,
-    by: UserId,
+    by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    if assignee == by {
+    if by == Some(assignee) {
         return Ok(false);
     }
     let Some(agent) = staff(conn, assignee)? else {
@@ -174,9 +175,15 @@ pub(crate) fn assigned(
     if !notification_settings::of(conn, assignee)?.assigned {
         return Ok(false);
     }
-    let assigned_by = users::find(conn, by)?.name;
-    let customer = customer_name(conn, ticket)?;
     let locale = user_locale(&agent);
+    let assigned_by = match by {
+        Some(by) => users::find(conn, by)?.name,
+        None => match locale {
+            Locale::En => "Kefu (automatic assignment)".to_owned(),
+            Locale::ZhCn => "Kefu（自动分配）".to_owned(),
+        },
+    };
+    let customer = customer_name(conn, ticket)?;
     let rendered = templates::render(
         conn,
         TemplateKind::Assigned,

@@ -1,5 +1,5 @@
-//! The policies and calendars, remembered for a few seconds per node: every new ticket and
-//! every change of status reads them, and they change rarely. A change made on this node is
+//! The policies, calendars and routing rules, remembered for a few seconds per node: every
+//! new ticket and every change of status reads them, and they change rarely. A change made on this node is
 //! seen at once; one made on another node within [`FRESH`].
 
 use std::collections::HashMap;
@@ -8,21 +8,25 @@ use std::time::{Duration, Instant};
 
 use kefu_domain::calendar::BusinessCalendar;
 use kefu_domain::ids::{CalendarId, SlaPolicyId};
+use kefu_domain::routing::RoutingRule;
 use kefu_domain::sla::SlaPolicy;
+use kefu_store::routing::rules;
 use kefu_store::sla::{calendars, policies};
 use kefu_store::{DbConnection, StoreError};
 
 /// How long the remembered book is used.
 pub const FRESH: Duration = Duration::from_secs(10);
 
-/// Every policy (in order, inactive ones too: open tickets may still run under them) and
-/// every calendar.
+/// Every policy (in order, inactive ones too: open tickets may still run under them), every
+/// calendar and every routing rule.
 #[derive(Debug, Default)]
 pub struct Book {
     /// In the order they are tried.
     pub policies: Vec<SlaPolicy>,
     /// By id.
     pub calendars: HashMap<CalendarId, BusinessCalendar>,
+    /// In the order they are tried, inactive ones too.
+    pub rules: Vec<RoutingRule>,
 }
 
 impl Book {
@@ -37,6 +41,7 @@ impl Book {
                 .into_iter()
                 .map(|r| (r.id, r.calendar))
                 .collect(),
+            rules: rules::list(conn)?.into_iter().map(|r| r.rule).collect(),
         })
     }
 
@@ -77,7 +82,7 @@ impl BookCache {
         Ok(book)
     }
 
-    /// Forgets the book: a policy or calendar changed.
+    /// Forgets the book: a policy, calendar or rule changed.
     pub fn drop_book(&self) {
         if let Ok(mut held) = self.held.lock() {
             *held = None;

@@ -8,7 +8,6 @@ use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::permissions::{Actor, NewTicketFields};
 use kefu_domain::phone::PhoneRegion;
 use kefu_domain::role::Role;
-use kefu_domain::status;
 use kefu_domain::tag::{self, Tag};
 use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
 use kefu_domain::{text, time};
@@ -20,6 +19,7 @@ use crate::changes::{ChangeKind, Changed};
 use crate::customers::find_or_create::{self, RequesterSpec};
 use crate::error::AppError;
 use crate::mail::notices;
+use crate::routing::arrival::{self, Chosen, Facts};
 use crate::sla::clock;
 use crate::tickets::{log_call, triage};
 use crate::{App, view};
@@ -225,14 +225,31 @@ pub async fn create(
                 solved_at: None,
                 sla_due_at: None,
             };
-            if assignee.is_some() {
-                ticket.status = status::after_assignment(ticket.status);
-            }
+            let chosen = Chosen {
+                team: team.is_some(),
+                priority: priority.is_some(),
+                assignee: assignee.is_some(),
+            };
+            let facts = Facts {
+                body: first.as_ref().map_or("", |f| f.body.as_str()),
+                chosen,
+                ..Facts::default()
+            };
+            let routing = arrival::route(conn, &sla, &mut ticket, facts, now)?;
             clock::start(conn, &sla, &mut ticket, now)?;
             tickets::insert(conn, &ticket)?;
             if let Some(assignee) = assignee {
-                notices::assigned(conn, &mail, &ticket, assignee, actor.user, now)?;
+                notices::assigned(conn, &mail, &ticket, assignee, Some(actor.user), now)?;
             }
+            routing.record(conn, &mail, &ticket, now)?;
+            let team_name = match ticket.team {
+                Some(id) if ticket.team != team => Some((id, triage::check_team(conn, id)?)),
+                _ => team_name,
+            };
+            let assignee_user = match ticket.assignee {
+                Some(id) if ticket.assignee != assignee => Some(triage::check_assignee(conn, id)?),
+                _ => assignee_user,
+            };
             let mut texts = Vec::new();
             if let Some(first) = first {
                 let from_customer = first.author == AuthorKind::Customer;

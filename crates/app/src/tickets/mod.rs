@@ -11,7 +11,7 @@ pub mod reference;
 pub mod show;
 mod snippets;
 pub mod timeline;
-mod triage;
+pub(crate) mod triage;
 pub mod update;
 pub mod views;
 

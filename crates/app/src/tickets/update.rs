@@ -137,7 +137,7 @@ pub(crate) fn apply(
     if let Some(assignee) = after.assignee
         && after.assignee != before.assignee
     {
-        notices::assigned(conn, mail, &after, assignee, actor.user, now)?;
+        notices::assigned(conn, mail, &after, assignee, Some(actor.user), now)?;
     }
     // Every entry holds the subject, the team and the stage.
     if (&after.subject, after.team, after.stage) != (&before.subject, before.team, before.stage) {

@@ -4,6 +4,7 @@
 //! Tickets are written in batches, one transaction and a few multi-row statements per batch,
 //! so a million tickets load in minutes.
 
+mod routing;
 mod service_levels;
 mod vendors;
 mod visits;
@@ -72,6 +73,8 @@ pub struct SeedReport {
     pub sla_policies: usize,
     /// Shared macros added.
     pub macros: usize,
+    /// Routing rules added.
+    pub routing_rules: usize,
 }
 
 /// A team of the demo business, with the stage it mostly handles.
@@ -154,6 +157,8 @@ pub async fn seed(
     let book = std::sync::Arc::new(service_levels::ensure(store).await?);
     report.sla_policies = book.policies.len();
     report.macros = service_levels::ensure_macros(store).await?;
+    report.routing_rules =
+        routing::ensure(store, demo_teams.iter().map(|t| t.id).collect()).await?;
     let now = kefu_domain::time::now();
     let mut written = 0u64;
     while written < options.tickets {

@@ -11,9 +11,7 @@ use kefu_domain::ticket::Stage;
 use serde::{Deserialize, Serialize};
 
 use crate::convert::{from_db, parse, parse_opt, to_db};
-use crate::schema::{
-    agent_presence, chat_index_cursors, conversations, customers, team_members, tickets,
-};
+use crate::schema::{chat_index_cursors, conversations, customers, tickets};
 use crate::{DbConnection, StoreError};
 
 /// Where the visitor was when the chat started.
@@ -557,15 +555,8 @@ pub fn team_agents(
     conn: &mut DbConnection,
     team: TeamId,
 ) -> Result<Vec<(UserId, AgentPresence, u32)>, StoreError> {
-    let rows: Vec<(
-        String,
-        (String, NaiveDateTime, NaiveDateTime, NaiveDateTime),
-    )> = team_members::table
-        .inner_join(agent_presence::table.on(agent_presence::user_id.eq(team_members::user_id)))
-        .filter(team_members::team_id.eq(team.to_string()))
-        .select((team_members::user_id, super::presence::COLUMNS))
-        .load(conn)?;
-    let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+    let members = super::presence::of_team(conn, team)?;
+    let ids: Vec<String> = members.iter().map(|(id, _)| id.to_string()).collect();
     let busy: Vec<(Option<String>, i64)> = conversations::table
         .filter(conversations::agent_id.eq_any(&ids))
         .filter(conversations::state.eq_any([
@@ -575,15 +566,17 @@ pub fn team_agents(
         .group_by(conversations::agent_id)
         .select((conversations::agent_id, diesel::dsl::count_star()))
         .load(conn)?;
-    rows.into_iter()
+    Ok(members
+        .into_iter()
         .map(|(id, presence)| {
+            let key = id.to_string();
             let chats = busy
                 .iter()
-                .find(|(agent, _)| agent.as_deref() == Some(id.as_str()))
+                .find(|(agent, _)| agent.as_deref() == Some(key.as_str()))
                 .map_or(0, |(_, n)| u32::try_from(*n).unwrap_or(u32::MAX));
-            Ok((parse(&id)?, super::presence::read(presence)?, chats))
+            (id, presence, chats)
         })
-        .collect()
+        .collect())
 }
 
 /// The router's view of `team`'s agents at `now`.

@@ -3,10 +3,10 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kefu_domain::chat::{AgentPresence, Presence};
-use kefu_domain::ids::UserId;
+use kefu_domain::ids::{TeamId, UserId};
 
 use crate::convert::{from_db, parse, to_db};
-use crate::schema::agent_presence;
+use crate::schema::{agent_presence, team_members};
 use crate::{DbConnection, StoreError};
 
 type Row = (String, NaiveDateTime, NaiveDateTime, NaiveDateTime);
@@ -43,6 +43,21 @@ pub fn get(conn: &mut DbConnection, user: UserId) -> Result<Option<AgentPresence
         .optional()?
         .map(read)
         .transpose()
+}
+
+/// The presence of each member of `team` who ever connected.
+pub fn of_team(
+    conn: &mut DbConnection,
+    team: TeamId,
+) -> Result<Vec<(UserId, AgentPresence)>, StoreError> {
+    let rows: Vec<(String, Row)> = team_members::table
+        .inner_join(agent_presence::table.on(agent_presence::user_id.eq(team_members::user_id)))
+        .filter(team_members::team_id.eq(team.to_string()))
+        .select((team_members::user_id, COLUMNS))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, row)| Ok((parse(&id)?, read(row)?)))
+        .collect()
 }
 
 /// An agent's socket opened on some node: they count as connected until `until`. An agent's

@@ -1,0 +1,101 @@
+//! The demo business's routing: rules that send refunds to after-sales support, invoices to
+//! orders and urgent words to the top of the queue, and round-robin assignment in the orders
+//! team (its agents are given tickets as soon as they are online in the console).
+
+use anyhow::Context;
+use kefu_domain::ids::{RoutingRuleId, TeamId};
+use kefu_domain::routing::{
+    Actions, Assignment, AssignmentMode, Capacities, Conditions, RoutingRule,
+};
+use kefu_domain::tag::Tag;
+use kefu_domain::ticket::Priority;
+use kefu_store::Store;
+use kefu_store::routing::{assignment, rules};
+
+/// A demo rule: name, keywords, team (by its place in the demo teams), priority and tag.
+type DemoRule = (
+    &'static str,
+    &'static [&'static str],
+    Option<usize>,
+    Option<Priority>,
+    Option<&'static str>,
+);
+
+const RULES: &[DemoRule] = &[
+    (
+        "Refunds and returns · 退款退货",
+        &["退款", "退货", "refund", "return"],
+        Some(2),
+        Some(Priority::High),
+        Some("refund"),
+    ),
+    (
+        "Invoices · 发票",
+        &["发票", "开票", "invoice"],
+        Some(1),
+        None,
+        Some("invoice"),
+    ),
+    (
+        "Urgent words · 紧急字眼",
+        &["紧急", "投诉", "urgent", "asap"],
+        None,
+        Some(Priority::Urgent),
+        None,
+    ),
+];
+
+/// Adds the demo rules unless some exist, and turns on round robin in the orders team
+/// (`teams` in the demo's order: pre-sales, orders, after-sales). Returns the rules added.
+pub async fn ensure(store: &Store, teams: Vec<TeamId>) -> anyhow::Result<usize> {
+    let now = kefu_domain::time::now();
+    store
+        .write(move |conn| {
+            if rules::count(conn)? > 0 {
+                return Ok(0);
+            }
+            for (position, (name, words, team, priority, tag)) in RULES.iter().enumerate() {
+                let mut rule = RoutingRule {
+                    id: RoutingRuleId::new(),
+                    name: (*name).to_owned(),
+                    position: i32::try_from(position + 1)?,
+                    active: true,
+                    conditions: Conditions {
+                        keywords: words.iter().map(|w| (*w).to_owned()).collect(),
+                        ..Conditions::default()
+                    },
+                    actions: Actions {
+                        team: team.and_then(|i| teams.get(i).copied()),
+                        priority: *priority,
+                        tags: tag.map(Tag::parse).transpose()?.into_iter().collect(),
+                        assignee: None,
+                    },
+                    stop: false,
+                };
+                rule.check()?;
+                rules::insert(
+                    conn,
+                    &rules::RuleRecord {
+                        rule,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )?;
+            }
+            if let Some(orders) = teams.get(1) {
+                let round_robin = Assignment {
+                    mode: AssignmentMode::RoundRobin,
+                    capacities: Capacities {
+                        email: 5,
+                        phone: 3,
+                        web: 5,
+                        api: 5,
+                    },
+                };
+                assignment::set(conn, *orders, &round_robin, now)?;
+            }
+            Ok::<_, anyhow::Error>(RULES.len())
+        })
+        .await
+        .context("adding the demo routing rules")
+}
