@@ -166,6 +166,13 @@ test_both! {
         let rule = rule["id"].as_str().unwrap().to_owned();
         let (_, doomed_rule) = desk.admin.post("/api/v1/routing-rules", &rule_body).await;
         let doomed_rule = doomed_rule["id"].as_str().unwrap().to_owned();
+        let trigger_body = json!({"name": "Urgent by breach", "event": "sla_breached",
+            "actions": [{"type": "set_priority", "priority": "urgent"}]});
+        let (status, trigger) = desk.admin.post("/api/v1/triggers", &trigger_body).await;
+        assert_eq!(status, StatusCode::CREATED, "{trigger}");
+        let trigger = trigger["id"].as_str().unwrap().to_owned();
+        let (_, doomed_trigger) = desk.admin.post("/api/v1/triggers", &trigger_body).await;
+        let doomed_trigger = doomed_trigger["id"].as_str().unwrap().to_owned();
         let forbidden_to_outsiders = |staff: u16| [401, 403, 403, 403, staff, staff, 401];
         let admins_only = |ok: u16| [401, 403, 403, 403, 403, ok, 401];
         let signed_in = |ok: u16| [401, ok, ok, ok, ok, ok, 401];
@@ -302,6 +309,11 @@ test_both! {
             row("test_routing_rules", M::POST, "/api/v1/routing-rules/test".into(), Some(json!({"stage": "after_sale", "channel": "email", "subject": "申请退款"})), forbidden_to_outsiders(200)),
             row("list_team_assignment", M::GET, "/api/v1/team-assignment".into(), None, forbidden_to_outsiders(200)),
             row("set_team_assignment", M::PUT, format!("/api/v1/teams/{team}/assignment"), Some(json!({"mode": "off", "capacities": {"email": 5, "phone": 5, "web": 5, "api": 5}})), admins_only(200)),
+            row("list_triggers", M::GET, "/api/v1/triggers".into(), None, forbidden_to_outsiders(200)),
+            row("create_trigger", M::POST, "/api/v1/triggers".into(), Some(trigger_body.clone()), admins_only(201)),
+            row("get_trigger", M::GET, format!("/api/v1/triggers/{trigger}"), None, forbidden_to_outsiders(200)),
+            row("update_trigger", M::PUT, format!("/api/v1/triggers/{trigger}"), Some(trigger_body.clone()), admins_only(200)),
+            row("delete_trigger", M::DELETE, format!("/api/v1/triggers/{doomed_trigger}"), None, admins_only(204)),
             row("list_macros", M::GET, "/api/v1/macros?q=hi".into(), None, forbidden_to_outsiders(200)),
             row("create_macro", M::POST, "/api/v1/macros".into(), Some(json!({"title": "Mine", "text_en": "Thanks!"})), forbidden_to_outsiders(201)),
             row("get_macro", M::GET, format!("/api/v1/macros/{shared_macro}"), None, forbidden_to_outsiders(200)),

@@ -8,4 +8,5 @@ mod mail;
 mod notify;
 mod reminders;
 mod sla;
+mod triggers;
 mod webhooks;

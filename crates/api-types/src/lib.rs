@@ -19,6 +19,7 @@ pub mod routing;
 pub mod schema;
 pub mod sla;
 pub mod tickets;
+pub mod triggers;
 pub mod vendors;
 pub mod visits;
 pub mod whole;

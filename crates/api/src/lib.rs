@@ -26,6 +26,7 @@ pub mod sla;
 pub mod state;
 pub mod teams;
 pub mod tickets;
+pub mod triggers;
 pub mod users;
 pub mod vendors;
 pub mod visits;
@@ -105,6 +106,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(sla::routes)
                 .configure(macros::routes)
                 .configure(routing::routes)
+                .configure(triggers::routes)
                 .default_service(web::to(extract::no_route))
                 .wrap(from_fn(deadline::read_body_in_time)),
         );

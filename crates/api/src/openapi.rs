@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::{
     audit, auth, chat, customers, escalations, macros, mail, routing, settings, sla, teams,
-    tickets, users, vendors, visits,
+    tickets, triggers, users, vendors, visits,
 };
 
 /// Kefu's HTTP API.
@@ -124,6 +124,11 @@ use crate::{
         routing::test,
         routing::assignments,
         routing::set_assignment,
+        triggers::list,
+        triggers::show,
+        triggers::create,
+        triggers::update,
+        triggers::delete,
         escalations::attach,
         escalations::preview,
         escalations::escalate,
@@ -164,6 +169,7 @@ use crate::{
         (name = "visits", description = "Field-service visits: scheduling, the calendar, and what the technician recorded"),
         (name = "service levels", description = "Business calendars, SLA policies and each ticket's clock"),
         (name = "routing", description = "Routing rules that set a new ticket's team, priority, tags and agent, and each team's automatic assignment"),
+        (name = "triggers", description = "Triggers and scheduled automations: on an event or after hours without activity, set fields, tag, assign, write a note, mail the customer or the agent"),
         (name = "macros", description = "Macros and canned replies: a reply in both languages with placeholders, and changes to make"),
     )
 )]

@@ -145,6 +145,7 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::InvalidSlaPolicy(_) => "invalid_sla_policy",
         DomainError::InvalidMacro(_) => "invalid_macro",
         DomainError::InvalidRoutingRule(_) => "invalid_routing_rule",
+        DomainError::InvalidTrigger(_) => "invalid_trigger",
     }
 }
 

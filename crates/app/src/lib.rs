@@ -25,6 +25,7 @@ pub mod teams;
 pub mod throttle;
 pub mod tickets;
 pub mod tokens;
+pub mod triggers;
 pub mod vendors;
 pub mod view;
 pub mod visits;

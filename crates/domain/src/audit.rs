@@ -108,6 +108,12 @@ string_enum! {
         RoutingRuleDeleted => "routing_rule_deleted",
         /// An admin changed how a team hands out its tickets.
         TeamAssignmentUpdated => "team_assignment_updated",
+        /// An admin added a trigger or scheduled automation.
+        TriggerCreated => "trigger_created",
+        /// An admin changed a trigger.
+        TriggerUpdated => "trigger_updated",
+        /// An admin removed a trigger.
+        TriggerDeleted => "trigger_deleted",
     }
 }
 

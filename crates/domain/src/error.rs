@@ -129,6 +129,9 @@ pub enum DomainError {
     /// A routing rule that matches everything without saying so, or sets nothing.
     #[error("{0}")]
     InvalidRoutingRule(String),
+    /// A trigger that cannot run as written.
+    #[error("{0}")]
+    InvalidTrigger(String),
     /// An escalation that is closed or cancelled takes no more messages.
     #[error("the escalation is `{0}`; it takes no more messages")]
     EscalationEnded(crate::escalation::EscalationStatus),

@@ -107,6 +107,8 @@ id_type! {
     MacroId;
     /// A routing rule: conditions on a new ticket and what to set on it.
     RoutingRuleId;
+    /// A trigger or scheduled automation.
+    TriggerId;
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ pub mod text;
 pub mod throttle;
 pub mod ticket;
 pub mod time;
+pub mod triggers;
 pub mod vendor;
 pub mod visit;
 pub mod webhook;

@@ -441,19 +441,22 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
         }
     });
     env.set_fuel(Some(FUEL));
-    env.add_filter("paragraphs", paragraphs);
+    env.add_filter("paragraphs", paragraphs_filter);
     env
 });
 
 /// The `paragraphs` filter: plain text as escaped HTML paragraphs, line breaks kept.
-fn paragraphs(text: String) -> Value {
-    let html: String = text
-        .replace("\r\n", "\n")
+fn paragraphs_filter(text: String) -> Value {
+    Value::from_safe_string(paragraphs(&text))
+}
+
+/// Plain text as escaped HTML paragraphs, line breaks kept.
+pub fn paragraphs(text: &str) -> String {
+    text.replace("\r\n", "\n")
         .split("\n\n")
         .filter(|p| !p.trim().is_empty())
         .map(|p| format!("<p>{}</p>", escape_html(p).replace('\n', "<br>")))
-        .collect();
-    Value::from_safe_string(html)
+        .collect()
 }
 
 /// Text made safe inside HTML.

@@ -6,6 +6,7 @@
 //! of escalations due ([`reminders`]).
 
 pub mod assignment;
+pub mod automations;
 pub mod config;
 pub mod reminders;
 pub mod sla;

@@ -40,6 +40,7 @@ pub async fn run(
     ));
     let clocks = tokio::spawn(crate::sla::run(app.clone(), shutdown.clone()));
     let assigning = tokio::spawn(crate::assignment::run(app.clone(), shutdown.clone()));
+    let automations = tokio::spawn(crate::automations::run(app.clone(), shutdown.clone()));
     tracing::info!(?own, "delivering the outbox");
     loop {
         if *shutdown.borrow() {
@@ -95,6 +96,7 @@ pub async fn run(
         ("reminder sweep", sweep),
         ("service-level sweep", clocks),
         ("assignment sweep", assigning),
+        ("scheduled-automation sweep", automations),
     ] {
         if let Err(error) = task.await {
             tracing::warn!(%error, "the {name} ended abnormally");

@@ -37,6 +37,7 @@ pub mod teams;
 pub mod throttle;
 pub mod ticket_names;
 pub mod tickets;
+pub mod triggers;
 pub mod users;
 pub mod vendors;
 pub mod view_counts;

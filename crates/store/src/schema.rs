@@ -313,6 +313,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    triggers (id) {
+        id -> Text,
+        name -> Text,
+        position -> Integer,
+        active -> Bool,
+        event -> Text,
+        conditions -> Text,
+        actions -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    trigger_runs (trigger_id, ticket_id, run_key) {
+        trigger_id -> Text,
+        ticket_id -> Text,
+        run_key -> Text,
+        ran_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     routing_rules (id) {
         id -> Text,
         name -> Text,
@@ -370,6 +393,8 @@ diesel::joinable!(escalation_messages -> escalations (escalation_id));
 diesel::joinable!(escalation_reminders -> escalations (escalation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    triggers,
+    trigger_runs,
     routing_rules,
     team_assignment,
     assignment_turns,

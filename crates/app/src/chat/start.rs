@@ -7,6 +7,7 @@ use kefu_domain::email::EmailAddress;
 use kefu_domain::ids::{TicketId, VisitorId, WidgetId};
 use kefu_domain::message::Message;
 use kefu_domain::ticket::{Channel, Stage, Ticket, TicketNumber};
+use kefu_domain::triggers::TriggerEvent;
 use kefu_domain::{text, time};
 use kefu_store::chat::conversations::{self, Chat, VisitorContext};
 use kefu_store::chat::visitors::{self, Visitor};
@@ -26,6 +27,7 @@ use crate::mail::outgoing::MailContext;
 use crate::routing::arrival::{self, Facts};
 use crate::sla::book::BookCache;
 use crate::sla::clock;
+use crate::triggers;
 
 /// The longest chat line, in characters.
 pub const LINE_MAX: usize = 5_000;
@@ -196,6 +198,14 @@ fn open_ticket(
         texts.push((m.id.to_string(), m.visibility, m.body.clone()));
     }
     search_index::write(conn, &SearchEntry::all_of(&ticket, &texts)?)?;
+    let ticket = triggers::run::on(
+        conn,
+        (mail, sla),
+        ticket,
+        TriggerEvent::TicketCreated,
+        "created",
+        now,
+    )?;
     Ok((ticket, first))
 }
 

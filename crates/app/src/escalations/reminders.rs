@@ -6,13 +6,15 @@
 use chrono::Duration;
 use kefu_domain::escalation::{REMINDER_LEAD_MAX_HOURS, Reminder};
 use kefu_domain::time;
+use kefu_domain::triggers::TriggerEvent;
 use kefu_domain::webhook::WebhookEvent;
-use kefu_store::{escalations, vendors};
+use kefu_store::{dialect, escalations, tickets, vendors};
 use serde_json::json;
 
 use crate::App;
 use crate::error::AppError;
 use crate::mail::notices;
+use crate::triggers;
 
 /// The most escalations one sweep looks at; the rest wait for the next.
 const SWEEP: i64 = 500;
@@ -20,6 +22,7 @@ const SWEEP: i64 = 500;
 /// Sends the reminders due now; returns how many went.
 pub async fn send_due(app: &App) -> Result<usize, AppError> {
     let mail = app.mail_context().await?;
+    let sla = app.sla_book.clone();
     app.store
         .write(move |conn| {
             let now = time::now();
@@ -50,6 +53,19 @@ pub async fn send_due(app: &App) -> Result<usize, AppError> {
                     ),
                     now,
                 )?;
+                if late {
+                    dialect::lock_ticket(conn, &escalation.ticket.to_string())?;
+                    let ticket = tickets::find(conn, escalation.ticket)?;
+                    let key = format!("overdue:{}:{}", escalation.id, due.timestamp_micros());
+                    triggers::run::on(
+                        conn,
+                        (&mail, &sla),
+                        ticket,
+                        TriggerEvent::EscalationOverdue,
+                        &key,
+                        now,
+                    )?;
+                }
                 sent += 1;
             }
             Ok::<_, AppError>(sent)

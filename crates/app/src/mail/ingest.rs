@@ -12,6 +12,7 @@ use kefu_domain::ids::{FileId, MailboxId, MessageId, QuarantineId, TicketId};
 use kefu_domain::locale::Locale;
 use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::ticket::{Channel, Status, Ticket, TicketNumber};
+use kefu_domain::triggers::TriggerEvent;
 use kefu_domain::{status, text, time};
 use kefu_mail::automatic::Bounce;
 use kefu_mail::inbound::{self, InboundMail, Peeked};
@@ -41,6 +42,7 @@ use crate::routing::arrival::{self, Facts};
 use crate::sla::book::BookCache;
 use crate::sla::clock::{self, Activity};
 use crate::tickets::history;
+use crate::triggers;
 use crate::{App, chat};
 
 /// How a mail reached Kefu.
@@ -572,7 +574,7 @@ fn take(
         organisation: None,
     };
     let customer = find_or_create::resolve(conn, requester_spec, now)?;
-    let (ticket, created) = match decision {
+    let (mut ticket, created) = match decision {
         ThreadDecision::Join { ticket, .. } => {
             // Locked, so an agent's change at the same moment is not overwritten.
             dialect::lock_ticket(conn, &ticket.to_string())?;
@@ -757,6 +759,19 @@ fn take(
         search_index::write(conn, &SearchEntry::all_of(&ticket, &texts)?)?;
     } else {
         history::index_message(conn, &ticket, &message)?;
+    }
+    // Machines' mail sets off nothing: a trigger that mails the customer must not answer an
+    // auto-responder.
+    if from_a_person {
+        let (event, key) = if created {
+            (TriggerEvent::TicketCreated, "created".to_owned())
+        } else {
+            (
+                TriggerEvent::CustomerReplied,
+                format!("reply:{}", message.id),
+            )
+        };
+        ticket = triggers::run::on(conn, (context, sla), ticket, event, &key, now)?;
     }
     let value = if created {
         Ingested::Created {

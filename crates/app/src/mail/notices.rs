@@ -199,6 +199,43 @@ pub(crate) fn assigned(
     Ok(true)
 }
 
+/// Mails `agent` a trigger's words about `ticket` (English and Chinese; theirs first), with a
+/// link to it. Returns whether a mail was written (not to inactive staff).
+pub(crate) fn trigger_mail(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    ticket: &Ticket,
+    agent: UserId,
+    (en, zh): (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let Some(user) = staff(conn, agent)? else {
+        return Ok(false);
+    };
+    let (first, second) = match user_locale(&user) {
+        Locale::En => (en, zh),
+        Locale::ZhCn => (zh, en),
+    };
+    let words = if first.trim().is_empty() {
+        second
+    } else {
+        first
+    };
+    let url = context.ticket_url(ticket.number);
+    let rendered = Rendered {
+        subject: format!("[#{}] {}", ticket.number.get(), ticket.subject),
+        text: format!("{words}\n\n{url}\n"),
+        html: format!(
+            "<!doctype html><html><body>{}<p><a href=\"{}\">#{}</a></p></body></html>",
+            kefu_mail::templates::paragraphs(words),
+            templates::escape(&url),
+            ticket.number.get()
+        ),
+    };
+    notify_staff(conn, context, &user, rendered, ticket, now)?;
+    Ok(true)
+}
+
 /// The assignee of `ticket`, when they are active staff who want this notification.
 fn assignee_wanting(
     conn: &mut DbConnection,

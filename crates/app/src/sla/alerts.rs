@@ -7,13 +7,15 @@ use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::sla::{AlertKind, Target};
 use kefu_domain::ticket::Channel;
 use kefu_domain::time;
+use kefu_domain::triggers::TriggerEvent;
 use kefu_store::sla::clocks::{self, Alert};
-use kefu_store::{DbConnection, StoreError, messages, tickets};
+use kefu_store::{DbConnection, StoreError, dialect, messages, tickets};
 use serde_json::json;
 
 use crate::App;
 use crate::changes::{Change, ChangeKind};
 use crate::error::AppError;
+use crate::triggers;
 
 /// The most clocks one sweep transaction reads.
 pub const SWEEP_BATCH: i64 = 20_000;
@@ -82,13 +84,55 @@ pub fn fire(
     Ok(fired)
 }
 
+/// Runs the `sla_near_breach` and `sla_breached` triggers on the tickets of `fired` (in the
+/// sweep's transaction, so an alert's triggers run once with it). Reads nothing when no such
+/// trigger exists.
+pub fn set_off_triggers(
+    conn: &mut DbConnection,
+    context: triggers::run::Context<'_>,
+    fired: &[Alert],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let book = context.1.get(conn)?;
+    let wanted = |event| book.triggers.iter().any(|t| t.active && t.event == event);
+    let (near, breach) = (
+        wanted(TriggerEvent::SlaNearBreach),
+        wanted(TriggerEvent::SlaBreached),
+    );
+    for alert in fired {
+        let event = match alert.kind {
+            AlertKind::NearBreach if near => TriggerEvent::SlaNearBreach,
+            AlertKind::Breach if breach => TriggerEvent::SlaBreached,
+            _ => continue,
+        };
+        dialect::lock_ticket(conn, &alert.ticket.to_string())?;
+        let ticket = tickets::find(conn, alert.ticket)?;
+        let key = format!(
+            "sla:{}:{}:{}",
+            alert.target.as_str(),
+            alert.kind.as_str(),
+            alert.due_at.timestamp_micros()
+        );
+        triggers::run::on(conn, context, ticket, event, &key, now)?;
+    }
+    Ok(())
+}
+
 /// Sweeps until nothing is due now; returns how many alerts fired here.
 pub async fn fire_due(app: &App) -> Result<usize, AppError> {
+    let mail = app.mail_context().await?;
     let mut total = 0;
     loop {
+        let mail = mail.clone();
+        let sla = app.sla_book.clone();
         let fired = app
             .store
-            .write(|conn| fire(conn, time::now(), SWEEP_BATCH).map_err(AppError::from))
+            .write(move |conn| {
+                let now = time::now();
+                let fired = fire(conn, now, SWEEP_BATCH)?;
+                set_off_triggers(conn, (&mail, &sla), &fired, now)?;
+                Ok::<_, AppError>(fired)
+            })
             .await?;
         let mut tickets: Vec<_> = fired.iter().map(|a| a.ticket).collect();
         tickets.sort_unstable();

@@ -1,4 +1,4 @@
-//! The policies, calendars and routing rules, remembered for a few seconds per node: every
+//! The policies, calendars, routing rules and triggers, remembered for a few seconds per node: every
 //! new ticket and every change of status reads them, and they change rarely. A change made on this node is
 //! seen at once; one made on another node within [`FRESH`].
 
@@ -10,6 +10,7 @@ use kefu_domain::calendar::BusinessCalendar;
 use kefu_domain::ids::{CalendarId, SlaPolicyId};
 use kefu_domain::routing::RoutingRule;
 use kefu_domain::sla::SlaPolicy;
+use kefu_domain::triggers::Trigger;
 use kefu_store::routing::rules;
 use kefu_store::sla::{calendars, policies};
 use kefu_store::{DbConnection, StoreError};
@@ -27,6 +28,8 @@ pub struct Book {
     pub calendars: HashMap<CalendarId, BusinessCalendar>,
     /// In the order they are tried, inactive ones too.
     pub rules: Vec<RoutingRule>,
+    /// Every trigger, inactive ones too.
+    pub triggers: Vec<Trigger>,
 }
 
 impl Book {
@@ -42,6 +45,10 @@ impl Book {
                 .map(|r| (r.id, r.calendar))
                 .collect(),
             rules: rules::list(conn)?.into_iter().map(|r| r.rule).collect(),
+            triggers: kefu_store::triggers::list(conn)?
+                .into_iter()
+                .map(|t| t.trigger)
+                .collect(),
         })
     }
 
@@ -82,7 +89,7 @@ impl BookCache {
         Ok(book)
     }
 
-    /// Forgets the book: a policy, calendar or rule changed.
+    /// Forgets the book: a policy, calendar, rule or trigger changed.
     pub fn drop_book(&self) {
         if let Ok(mut held) = self.held.lock() {
             *held = None;

@@ -10,6 +10,7 @@ use kefu_domain::phone::PhoneRegion;
 use kefu_domain::role::Role;
 use kefu_domain::tag::{self, Tag};
 use kefu_domain::ticket::{Channel, Priority, Stage, Status, Ticket, TicketNumber};
+use kefu_domain::triggers::TriggerEvent;
 use kefu_domain::{text, time};
 use kefu_store::search::SearchEntry;
 use kefu_store::search::index as search_index;
@@ -22,6 +23,7 @@ use crate::mail::notices;
 use crate::routing::arrival::{self, Chosen, Facts};
 use crate::sla::clock;
 use crate::tickets::{log_call, triage};
+use crate::triggers;
 use crate::{App, view};
 
 /// The first entry of a new ticket.
@@ -242,14 +244,6 @@ pub async fn create(
                 notices::assigned(conn, &mail, &ticket, assignee, Some(actor.user), now)?;
             }
             routing.record(conn, &mail, &ticket, now)?;
-            let team_name = match ticket.team {
-                Some(id) if ticket.team != team => Some((id, triage::check_team(conn, id)?)),
-                _ => team_name,
-            };
-            let assignee_user = match ticket.assignee {
-                Some(id) if ticket.assignee != assignee => Some(triage::check_assignee(conn, id)?),
-                _ => assignee_user,
-            };
             let mut texts = Vec::new();
             if let Some(first) = first {
                 let from_customer = first.author == AuthorKind::Customer;
@@ -281,6 +275,22 @@ pub async fn create(
             if actor.is_staff() {
                 reads::mark_seen(conn, actor.user, ticket.id, now)?;
             }
+            let ticket = triggers::run::on(
+                conn,
+                (&mail, &sla),
+                ticket,
+                TriggerEvent::TicketCreated,
+                "created",
+                now,
+            )?;
+            let team_name = match ticket.team {
+                Some(id) if ticket.team != team => Some((id, triage::check_team(conn, id)?)),
+                _ => team_name,
+            };
+            let assignee_user = match ticket.assignee {
+                Some(id) if ticket.assignee != assignee => Some(triage::check_assignee(conn, id)?),
+                _ => assignee_user,
+            };
             let names = view::Names::known(requester, assignee_user, team_name, &actor, region);
             Ok::<_, AppError>(names.render(ticket)?)
         })

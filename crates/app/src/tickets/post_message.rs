@@ -10,6 +10,7 @@ use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::permissions::Actor;
 use kefu_domain::role::Role;
 use kefu_domain::ticket::{Channel, Status};
+use kefu_domain::triggers::TriggerEvent;
 use kefu_domain::{DomainError, status, text, time};
 use kefu_store::{DbConnection, messages, reads, teams, tickets};
 
@@ -20,6 +21,8 @@ use crate::sla::book::BookCache;
 use crate::sla::clock::{self, Activity};
 use crate::tickets::history;
 use crate::tickets::reference::{TicketRef, load_for_update};
+use crate::triggers;
+use crate::triggers::run::status_key;
 use crate::{App, view};
 
 /// A new entry on a ticket's timeline, parsed.
@@ -193,5 +196,19 @@ pub(crate) fn write(
     }
     history::record(conn, actor, &before, &after, now)?;
     history::index_message(conn, &after, &message)?;
+    let (event, key) = if from_customer {
+        (
+            TriggerEvent::CustomerReplied,
+            format!("reply:{}", message.id),
+        )
+    } else {
+        (
+            TriggerEvent::StatusChanged,
+            status_key(&before, &after, now),
+        )
+    };
+    if from_customer || after.status != before.status {
+        triggers::run::on(conn, (mail, sla), after.clone(), event, &key, now)?;
+    }
     Ok((after.id, message))
 }

@@ -6,6 +6,7 @@ use kefu_domain::ids::{TeamId, UserId};
 use kefu_domain::permissions::{Actor, FieldsTouched, TicketAccess};
 use kefu_domain::tag::{self, Tag};
 use kefu_domain::ticket::{Priority, Stage, Status, Ticket};
+use kefu_domain::triggers::TriggerEvent;
 use kefu_domain::{DomainError, status, text, time};
 use kefu_store::{DbConnection, reads, tickets};
 
@@ -17,6 +18,8 @@ use crate::sla::book::BookCache;
 use crate::sla::clock::{self, Activity};
 use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::tickets::{history, triage};
+use crate::triggers;
+use crate::triggers::run::status_key;
 use crate::{App, view};
 
 /// A change to a ticket, parsed and validated before any database work.
@@ -142,6 +145,17 @@ pub(crate) fn apply(
     // Every entry holds the subject, the team and the stage.
     if (&after.subject, after.team, after.stage) != (&before.subject, before.team, before.stage) {
         history::reindex(conn, &after)?;
+    }
+    if after.status != before.status {
+        let key = status_key(&before, &after, now);
+        after = triggers::run::on(
+            conn,
+            (mail, sla),
+            after,
+            TriggerEvent::StatusChanged,
+            &key,
+            now,
+        )?;
     }
     Ok(after)
 }

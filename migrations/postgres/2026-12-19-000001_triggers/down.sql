@@ -1,0 +1,2 @@
+DROP TABLE trigger_runs;
+DROP TABLE triggers;
