@@ -951,6 +951,42 @@ describe('the agent console', () => {
     await api.del(`/api/v1/routing-rules/${(await api.get('/api/v1/routing-rules')).items.find((r) => r.name === `Boilers ${stamp}`).id}`);
   });
 
+  it('sets a trigger that acts on new tickets and says so on the timeline', async () => {
+    const stamp = Date.now();
+    page = await open('/admin/triggers');
+    await page.getByRole('heading', { name: 'Triggers', level: 1 }).waitFor();
+    const form = page.getByRole('form', { name: 'New trigger' });
+    await form.getByLabel('Name', { exact: true }).fill(`Urgent care ${stamp}`);
+    await form.getByLabel('When', { exact: true }).selectOption('ticket_created');
+    await form.getByRole('group', { name: 'Priority' }).getByLabel('Urgent', { exact: true }).check();
+    await form.getByLabel('Tags', { exact: true }).fill(`care${stamp}`);
+    await form.getByRole('button', { name: 'Add an action' }).click();
+    await form.getByLabel('Text in English').fill('Call the customer within the hour.');
+    await form.getByLabel('Text in Chinese').fill('请在一小时内致电客户。');
+    await assertAccessible('triggers');
+    await screenshot(page, 'triggers');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('form', { name: `Urgent care ${stamp}` }).waitFor();
+
+    const ticket = await api.post('/api/v1/tickets', {
+      subject: `Gas smell ${stamp}`, channel: 'phone', stage: 'after_sale', priority: 'urgent',
+      requester: { name: 'Lena Park', email: `lena.${stamp}@example.com` },
+      call: { direction: 'inbound', from: '+8613800138000', to: '+862155550100', duration_seconds: 60, outcome: 'answered' },
+    });
+    assert.ok(ticket.tags.includes(`care${stamp}`), JSON.stringify(ticket.tags));
+    const ticketPage = await open(`/tickets/${ticket.number}`);
+    await ticketPage.getByText(`Trigger “Urgent care ${stamp}” ran`).waitFor();
+    await ticketPage.getByText('Call the customer within the hour. / 请在一小时内致电客户。').waitFor();
+    // A normal ticket does not meet the condition.
+    const calm = await api.post('/api/v1/tickets', {
+      subject: `Manual request ${stamp}`, channel: 'email', stage: 'pre_sale',
+      requester: { name: 'Lena Park', email: `lena.${stamp}@example.com` }, message: { body: 'Where is the manual?' },
+    });
+    assert.ok(!calm.tags.includes(`care${stamp}`));
+    const triggers = await api.get('/api/v1/triggers');
+    await api.del(`/api/v1/triggers/${triggers.items.find((t) => t.name === `Urgent care ${stamp}`).id}`);
+  });
+
   it('keeps a macro and applies it by typing / in the reply box', async () => {
     const stamp = Date.now();
     page = await open('/macros');

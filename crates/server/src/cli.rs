@@ -308,6 +308,12 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                     report.routing_rules
                 );
             }
+            if report.triggers > 0 {
+                println!(
+                    "{} triggers (a breach raises the priority; 3 quiet days pending solves, switched off until you turn it on); see Admin → Triggers",
+                    report.triggers
+                );
+            }
             match report.vendors.password {
                 Some(password) => println!(
                     "demo vendor users sign in as {} (and the others) with password {password}",

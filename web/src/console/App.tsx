@@ -24,6 +24,7 @@ import { Portal } from '../vendor/Portal';
 import { VendorsPage } from '../admin/VendorsPage';
 import { RoutingPage } from '../admin/RoutingPage';
 import { ServiceLevelsPage } from '../admin/ServiceLevelsPage';
+import { TriggersPage } from '../admin/TriggersPage';
 import { MacrosPage } from '../macros/MacrosPage';
 import { EscalationQueue } from '../escalations/EscalationQueue';
 import { EscalationPage } from '../escalations/EscalationPage';
@@ -209,6 +210,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (admin && path === '/admin/mail') return <MailPage />;
   if (admin && path === '/admin/service-levels') return <ServiceLevelsPage />;
   if (admin && path === '/admin/routing') return <RoutingPage />;
+  if (admin && path === '/admin/triggers') return <TriggersPage />;
   if (path === '/macros') return <MacrosPage />;
   if (path === '/settings/tokens') return <TokensPage />;
   if (path === '/settings/notifications') return <NotificationsPage />;

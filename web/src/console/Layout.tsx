@@ -47,6 +47,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
       ['/admin/mail', t('nav.mail')],
       ['/admin/service-levels', t('nav.serviceLevels')],
       ['/admin/routing', t('nav.routing')],
+      ['/admin/triggers', t('nav.triggers')],
       ['/admin/audit', t('nav.audit')],
     );
   }

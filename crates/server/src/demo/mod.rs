@@ -75,6 +75,8 @@ pub struct SeedReport {
     pub macros: usize,
     /// Routing rules added.
     pub routing_rules: usize,
+    /// Triggers added.
+    pub triggers: usize,
 }
 
 /// A team of the demo business, with the stage it mostly handles.
@@ -159,6 +161,7 @@ pub async fn seed(
     report.macros = service_levels::ensure_macros(store).await?;
     report.routing_rules =
         routing::ensure(store, demo_teams.iter().map(|t| t.id).collect()).await?;
+    report.triggers = routing::ensure_triggers(store).await?;
     let now = kefu_domain::time::now();
     let mut written = 0u64;
     while written < options.tickets {

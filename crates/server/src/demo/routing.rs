@@ -99,3 +99,74 @@ pub async fn ensure(store: &Store, teams: Vec<TeamId>) -> anyhow::Result<usize> 
         .await
         .context("adding the demo routing rules")
 }
+
+/// Adds the demo triggers unless some exist: a breach raises the priority and says what to
+/// do; a ticket pending on the customer for three quiet days is solved with a word to them
+/// (switched off, so it does not solve and mail the seeded history at once). Returns the
+/// triggers added.
+pub async fn ensure_triggers(store: &Store) -> anyhow::Result<usize> {
+    use kefu_domain::ids::TriggerId;
+    use kefu_domain::ticket::Status;
+    use kefu_domain::triggers::{Action, Conditions as When, Trigger, TriggerEvent};
+    let now = kefu_domain::time::now();
+    store
+        .write(move |conn| {
+            if !kefu_store::triggers::list(conn)?.is_empty() {
+                return Ok(0);
+            }
+            let demo = [
+                Trigger {
+                    id: TriggerId::new(),
+                    name: "Breached: raise and tell · 超时：升级并提醒".to_owned(),
+                    position: 1,
+                    active: true,
+                    event: TriggerEvent::SlaBreached,
+                    conditions: When::default(),
+                    actions: vec![
+                        Action::SetPriority { priority: Priority::Urgent },
+                        Action::Note {
+                            text_en: "A service level was breached: answer now or hand it on.".to_owned(),
+                            text_zh: "服务级别已超时：请立即回复或转交。".to_owned(),
+                        },
+                        Action::EmailAssignee {
+                            text_en: "A ticket of yours breached its service level.".to_owned(),
+                            text_zh: "您负责的工单已超出服务级别。".to_owned(),
+                        },
+                    ],
+                },
+                Trigger {
+                    id: TriggerId::new(),
+                    name: "Pending 3 days: solve · 待回复三天：解决".to_owned(),
+                    position: 1,
+                    active: false,
+                    event: TriggerEvent::Scheduled,
+                    conditions: When {
+                        statuses: vec![Status::Pending],
+                        hours: Some(72),
+                        ..When::default()
+                    },
+                    actions: vec![
+                        Action::EmailRequester {
+                            text_en: "We have not heard back for three days, so we consider this solved. Just reply to reopen it.".to_owned(),
+                            text_zh: "三天未收到您的回复，我们视为问题已解决。如需继续，直接回复此邮件即可重新打开。".to_owned(),
+                        },
+                        Action::SetStatus { status: Status::Solved },
+                    ],
+                },
+            ];
+            for mut trigger in demo {
+                trigger.check()?;
+                kefu_store::triggers::insert(
+                    conn,
+                    &kefu_store::triggers::TriggerRecord {
+                        trigger,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )?;
+            }
+            Ok::<_, anyhow::Error>(2)
+        })
+        .await
+        .context("adding the demo triggers")
+}
