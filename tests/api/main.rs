@@ -20,5 +20,6 @@ mod routing;
 mod search;
 mod sla;
 mod support;
+mod surveys;
 mod tickets;
 mod visits;

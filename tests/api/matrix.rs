@@ -314,6 +314,13 @@ test_both! {
             row("get_trigger", M::GET, format!("/api/v1/triggers/{trigger}"), None, forbidden_to_outsiders(200)),
             row("update_trigger", M::PUT, format!("/api/v1/triggers/{trigger}"), Some(trigger_body.clone()), admins_only(200)),
             row("delete_trigger", M::DELETE, format!("/api/v1/triggers/{doomed_trigger}"), None, admins_only(204)),
+            row("get_survey", M::GET, format!("/api/v1/surveys/{}", "x".repeat(43)), None, [404; 7]),
+            row("answer_survey", M::POST, format!("/api/v1/surveys/{}", "x".repeat(43)), Some(json!({"score": 5})), [404; 7]),
+            // Only the ticket's customer rates it, once it is solved.
+            row("rate_ticket", M::POST, format!("/api/v1/tickets/{tid}/rating"), Some(json!({"score": 5})), [401, 409, 404, 403, 403, 403, 401]),
+            row("list_ratings", M::GET, format!("/api/v1/tickets/{tid}/ratings"), None, requester_and_staff(200)),
+            row("get_survey_settings", M::GET, "/api/v1/survey-settings".into(), None, forbidden_to_outsiders(200)),
+            row("set_survey_settings", M::PUT, "/api/v1/survey-settings".into(), Some(json!({"enabled": true, "ask_expectation": true, "low_at": 2, "reopen_low": true, "link_days": 14})), admins_only(200)),
             row("list_macros", M::GET, "/api/v1/macros?q=hi".into(), None, forbidden_to_outsiders(200)),
             row("create_macro", M::POST, "/api/v1/macros".into(), Some(json!({"title": "Mine", "text_en": "Thanks!"})), forbidden_to_outsiders(201)),
             row("get_macro", M::GET, format!("/api/v1/macros/{shared_macro}"), None, forbidden_to_outsiders(200)),

@@ -72,14 +72,14 @@ test_both! {
         assert!(matches!(ack, ServerFrame::Ack { seq: 3, .. }));
         agent.next_where(|f| matches!(f, ServerFrame::Message { seq: 3, .. })).await;
 
-        visitor.send(&ClientFrame::Rate { score: 5, comment: None }).await;
+        visitor.send(&ClientFrame::Rate { score: 5, comment: None, expectation: None }).await;
         let early = visitor.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
         assert!(matches!(early, ServerFrame::Error { ref code, .. } if code == "chat_not_ended"));
 
         agent.send(&ClientFrame::End { ticket: Some(ticket) }).await;
         let ended = visitor.next_where(|f| matches!(f, ServerFrame::Ended { .. })).await;
-        assert_eq!(ended, ServerFrame::Ended { ticket, by: AuthorKind::Agent });
-        visitor.send(&ClientFrame::Rate { score: 4, comment: Some("快 fast".into()) }).await;
+        assert_eq!(ended, ServerFrame::Ended { ticket, by: AuthorKind::Agent, ask_expectation: true });
+        visitor.send(&ClientFrame::Rate { score: 4, comment: Some("快 fast".into()), expectation: Some(kefu_domain::survey::Expectation::Better) }).await;
         assert_eq!(visitor.next_where(|f| matches!(f, ServerFrame::Rated { .. })).await, ServerFrame::Rated { ticket });
 
         let chat = h.app.store.read(move |c| conversations::find(c, ticket)).await.unwrap().unwrap();

@@ -121,6 +121,9 @@ pub enum ClientFrame {
         score: u8,
         /// What they would like to add.
         comment: Option<String>,
+        /// Whether it was what they expected: `worse`, `as_expected`, `better` (optional).
+        #[serde(default)]
+        expectation: Option<kefu_domain::survey::Expectation>,
     },
     /// An agent sets their presence.
     Presence {
@@ -328,6 +331,9 @@ pub enum ServerFrame {
         ticket: TicketId,
         /// Who ended it.
         by: AuthorKind,
+        /// Whether the rating form also asks if it was what the visitor expected.
+        #[serde(default)]
+        ask_expectation: bool,
     },
     /// The visitor's rating was saved.
     Rated {

@@ -18,6 +18,7 @@ pub mod queries;
 pub mod routing;
 pub mod schema;
 pub mod sla;
+pub mod surveys;
 pub mod tickets;
 pub mod triggers;
 pub mod vendors;

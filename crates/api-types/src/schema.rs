@@ -5,7 +5,8 @@
 use std::borrow::Cow;
 
 use kefu_domain::{
-    call, escalation, mail, message, role, routing, sla, ticket, triggers, vendor, visit, widget,
+    call, escalation, mail, message, role, routing, sla, survey, ticket, triggers, vendor, visit,
+    widget,
 };
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
@@ -77,6 +78,8 @@ enum_schema! {
     VisitStatus => visit::VisitStatus, "Where a field-service visit stands: proposed, confirmed, en route, done, no show (nobody was there) or cancelled.";
     SlaTarget => sla::Target, "What a service level promises: the first response, a response to each later customer message, or solving the ticket.";
     SlaAlertKind => sla::AlertKind, "How far a service-level target has come: near breach (the warning share of its time has gone) or breach (its due time has passed).";
+    Expectation => survey::Expectation, "How what the customer got compares with what they expected: worse, as expected, better.";
+    RatingSource => survey::RatingSource, "Where the customer rated: the chat widget, the mailed link, or the portal.";
     TriggerEvent => triggers::TriggerEvent, "What sets a trigger off: a ticket created, the customer's reply, a change of status, a service level nearly or fully breached, an overdue vendor, or (scheduled) hours without activity.";
     AssignmentMode => routing::AssignmentMode, "How a team hands its new tickets to its agents: off, round robin (whoever was given one longest ago) or least busy (fewest open tickets); only to agents online with room.";
     EscalationEntryKind => escalation::EntryKind, "What an entry in an escalation's thread is: a reply, a note among the vendor's users, an event or a shared ticket message.";
@@ -102,6 +105,7 @@ id_schema! {
     SlaPolicyId, "A service-level policy.";
     MacroId, "A macro or canned reply.";
     TriggerId, "A trigger or scheduled automation.";
+    RatingId, "A customer's satisfaction rating.";
     RoutingRuleId, "A routing rule: conditions on a new ticket and what to set on it.";
 }
 

@@ -24,6 +24,7 @@ pub mod routing;
 pub mod settings;
 pub mod sla;
 pub mod state;
+pub mod surveys;
 pub mod teams;
 pub mod tickets;
 pub mod triggers;
@@ -107,6 +108,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(macros::routes)
                 .configure(routing::routes)
                 .configure(triggers::routes)
+                .configure(surveys::routes)
                 .default_service(web::to(extract::no_route))
                 .wrap(from_fn(deadline::read_body_in_time)),
         );

@@ -5,8 +5,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, chat, customers, escalations, macros, mail, routing, settings, sla, teams,
-    tickets, triggers, users, vendors, visits,
+    audit, auth, chat, customers, escalations, macros, mail, routing, settings, sla, surveys,
+    teams, tickets, triggers, users, vendors, visits,
 };
 
 /// Kefu's HTTP API.
@@ -129,6 +129,12 @@ use crate::{
         triggers::create,
         triggers::update,
         triggers::delete,
+        surveys::show_link,
+        surveys::answer_link,
+        surveys::rate_ticket,
+        surveys::ratings,
+        surveys::show_settings,
+        surveys::update_settings,
         escalations::attach,
         escalations::preview,
         escalations::escalate,
@@ -170,6 +176,7 @@ use crate::{
         (name = "service levels", description = "Business calendars, SLA policies and each ticket's clock"),
         (name = "routing", description = "Routing rules that set a new ticket's team, priority, tags and agent, and each team's automatic assignment"),
         (name = "triggers", description = "Triggers and scheduled automations: on an event or after hours without activity, set fields, tag, assign, write a note, mail the customer or the agent"),
+        (name = "surveys", description = "Satisfaction surveys: a rating, a comment and whether it was what the customer expected, from the widget, a single-use mailed link or the portal"),
         (name = "macros", description = "Macros and canned replies: a reply in both languages with placeholders, and changes to make"),
     )
 )]

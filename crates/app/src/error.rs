@@ -146,6 +146,7 @@ pub fn rule_code(rule: &DomainError) -> &'static str {
         DomainError::InvalidMacro(_) => "invalid_macro",
         DomainError::InvalidRoutingRule(_) => "invalid_routing_rule",
         DomainError::InvalidTrigger(_) => "invalid_trigger",
+        DomainError::InvalidRating(_) => "invalid_rating",
     }
 }
 

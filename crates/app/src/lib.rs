@@ -21,6 +21,7 @@ pub mod routing;
 pub mod search;
 pub mod settings;
 pub mod sla;
+pub mod surveys;
 pub mod teams;
 pub mod throttle;
 pub mod tickets;

@@ -670,9 +670,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 self.announce(outcome);
                 Ok(None)
             }
-            ClientFrame::Rate { score, comment } => {
+            ClientFrame::Rate {
+                score,
+                comment,
+                expectation,
+            } => {
                 let v = visitor()?;
-                let outcome = rating::rate(&app, &v, score, comment)
+                let outcome = rating::rate(&app, &v, score, (comment, expectation))
                     .await
                     .map_err(plain)?;
                 self.announce(outcome);

@@ -132,6 +132,9 @@ pub enum DomainError {
     /// A trigger that cannot run as written.
     #[error("{0}")]
     InvalidTrigger(String),
+    /// A rating or survey setting out of bounds.
+    #[error("{0}")]
+    InvalidRating(String),
     /// An escalation that is closed or cancelled takes no more messages.
     #[error("the escalation is `{0}`; it takes no more messages")]
     EscalationEnded(crate::escalation::EscalationStatus),

@@ -109,6 +109,8 @@ id_type! {
     RoutingRuleId;
     /// A trigger or scheduled automation.
     TriggerId;
+    /// A customer's satisfaction rating.
+    RatingId;
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub mod role;
 pub mod routing;
 pub mod sla;
 pub mod status;
+pub mod survey;
 pub mod tag;
 pub mod text;
 pub mod throttle;

@@ -62,6 +62,8 @@ string_enum! {
         /// Tells a customer of a field-service visit: proposed, confirmed, moved or cancelled,
         /// with a calendar invitation.
         Visit => "visit",
+        /// Asks a customer whose ticket was solved how it went, with a single-use link.
+        Survey => "survey",
     }
 }
 

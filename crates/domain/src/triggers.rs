@@ -46,6 +46,8 @@ string_enum! {
         SlaBreached => "sla_breached",
         /// A vendor's escalation is overdue.
         EscalationOverdue => "escalation_overdue",
+        /// The customer gave a low satisfaction rating.
+        SatisfactionRatedLow => "satisfaction_rated_low",
         /// Checked every minute: the ticket has had no activity for `hours` (a scheduled
         /// automation).
         Scheduled => "scheduled",

@@ -149,6 +149,14 @@ pub fn variables(kind: TemplateKind) -> &'static [&'static str] {
             "escalation.status",
             "message.body",
         ],
+        TemplateKind::Survey => &[
+            "customer.name",
+            "ticket.number",
+            "ticket.subject",
+            "survey.url",
+            "survey.days",
+            "mailbox.name",
+        ],
         TemplateKind::Visit => &[
             "customer.name",
             "ticket.number",
@@ -305,6 +313,12 @@ fn all_samples(kind: TemplateKind, locale: Locale) -> serde_json::Value {
             },
             "message": { "body": if zh { "序列号是 CN-7731。" } else { "The serial number is CN-7731." } },
         }),
+        TemplateKind::Survey => json!({
+            "customer": { "name": customer },
+            "ticket": ticket,
+            "survey": { "url": "https://help.shop.example/rate/2Xb9kQ", "days": 14 },
+            "mailbox": { "name": mailbox },
+        }),
         TemplateKind::Visit => json!({
             "customer": { "name": customer },
             "ticket": ticket,
@@ -399,6 +413,8 @@ pub fn default_template(kind: TemplateKind, locale: Locale) -> Template {
         (TemplateKind::EscalationMailReply, Locale::ZhCn) => {
             include_str!("../templates/zh-CN/escalation_mail_reply.tmpl")
         }
+        (TemplateKind::Survey, Locale::En) => include_str!("../templates/en/survey.tmpl"),
+        (TemplateKind::Survey, Locale::ZhCn) => include_str!("../templates/zh-CN/survey.tmpl"),
         (TemplateKind::Visit, Locale::En) => include_str!("../templates/en/visit.tmpl"),
         (TemplateKind::Visit, Locale::ZhCn) => include_str!("../templates/zh-CN/visit.tmpl"),
         (TemplateKind::EscalationReminder, Locale::En) => {

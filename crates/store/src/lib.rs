@@ -33,6 +33,7 @@ pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod sla;
+pub mod surveys;
 pub mod teams;
 pub mod throttle;
 pub mod ticket_names;

@@ -313,6 +313,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    ratings (id) {
+        id -> Text,
+        ticket_id -> Text,
+        score -> Integer,
+        comment -> Nullable<Text>,
+        expectation -> Nullable<Text>,
+        source -> Text,
+        agent_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        stage -> Text,
+        channel -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_links (token_hash) {
+        token_hash -> Text,
+        ticket_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     triggers (id) {
         id -> Text,
         name -> Text,
@@ -393,6 +419,8 @@ diesel::joinable!(escalation_messages -> escalations (escalation_id));
 diesel::joinable!(escalation_reminders -> escalations (escalation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    ratings,
+    survey_links,
     triggers,
     trigger_runs,
     routing_rules,

@@ -9,6 +9,8 @@ use crate::{DbConnection, StoreError, savepoint};
 
 /// The region numbers without `+country` are read in (an ISO 3166-1 alpha-2 code).
 pub const PHONE_REGION: &str = "phone_region";
+/// How satisfaction surveys run (JSON: `kefu_domain::survey::SurveySettings`).
+pub const SURVEYS: &str = "surveys";
 /// Set to `rebuild` when the search index must be written again from the messages.
 pub const SEARCH_INDEX: &str = "search_index";
 

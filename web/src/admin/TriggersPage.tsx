@@ -18,6 +18,7 @@ const EVENTS: readonly Event[] = [
   'sla_near_breach',
   'sla_breached',
   'escalation_overdue',
+  'satisfaction_rated_low',
   'scheduled',
 ];
 const ACTION_TYPES: readonly Action['type'][] = [

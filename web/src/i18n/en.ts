@@ -899,6 +899,8 @@ export const en = {
   "triggers.removeAction": "Remove",
   "triggers.addAction": "Add an action",
   "triggers.remove": "Remove trigger",
+  "mail.template.kind.survey": "Customer: how did we do? (survey link)",
+  "triggers.event.satisfaction_rated_low": "The customer rates low",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -901,4 +901,6 @@ export const zhCN: Record<MessageKey, string> = {
   "triggers.removeAction": "删除",
   "triggers.addAction": "添加动作",
   "triggers.remove": "删除触发器",
+  "mail.template.kind.survey": "客户：满意度调查链接",
+  "triggers.event.satisfaction_rated_low": "客户给出低评分时",
 };

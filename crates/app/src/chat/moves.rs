@@ -382,7 +382,11 @@ pub async fn end(
             let mut events = ChatEvent::both_sides(
                 ticket,
                 before.conversation.agent,
-                ServerFrame::Ended { ticket, by },
+                ServerFrame::Ended {
+                    ticket,
+                    by,
+                    ask_expectation: crate::surveys::settings::read(conn)?.ask_expectation,
+                },
             );
             if let Some(agent) = before.conversation.agent
                 && conversations::of_agent(conn, agent)?.is_empty()

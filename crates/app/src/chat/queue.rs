@@ -140,6 +140,7 @@ pub fn standing(
                 Some("agent") => kefu_api_types::chat::AuthorKind::Agent,
                 _ => kefu_api_types::chat::AuthorKind::System,
             },
+            ask_expectation: crate::surveys::settings::read(conn)?.ask_expectation,
         }),
     })
 }

@@ -2,30 +2,37 @@
 
 use kefu_api_types::chat::ServerFrame;
 use kefu_domain::chat::ConversationState;
+use kefu_domain::survey::{Expectation, Rating, RatingSource};
 use kefu_domain::{text, time};
 use kefu_store::chat::conversations;
 use kefu_store::chat::visitors::Visitor;
+use kefu_store::dialect;
 
 use crate::App;
 use crate::changes::{Change, ChangeKind};
 use crate::chat::events::{Audience, ChatEvent};
 use crate::chat::outcome::Outcome;
 use crate::error::AppError;
+use crate::surveys;
 
 /// The longest rating comment, in characters.
 pub const COMMENT_MAX: usize = 1_000;
 
-/// Rates the visitor's latest chat, which must have ended; rating again replaces it.
+/// Rates the visitor's latest chat, which must have ended; rating again replaces the chat's
+/// rating and adds a newer answer to the ticket's survey ratings.
 pub async fn rate(
     app: &App,
     visitor: &Visitor,
     score: u8,
-    comment: Option<String>,
+    (comment, expectation): (Option<String>, Option<Expectation>),
 ) -> Result<Outcome<()>, AppError> {
     if !(1..=5).contains(&score) {
         return Err(AppError::invalid("invalid_rating", "a rating is 1 to 5"));
     }
     let comment = text::optional("comment", comment.as_deref(), COMMENT_MAX, true)?;
+    let rating = Rating::new(score, comment.as_deref(), expectation)?;
+    let mail = app.mail_context().await?;
+    let sla = app.sla_book.clone();
     let visitor = visitor.id;
     let ticket = app
         .store
@@ -39,8 +46,17 @@ pub async fn rate(
                     "a chat is rated once it has ended",
                 ));
             }
-            conversations::rate(conn, chat.ticket, score, comment.as_deref(), time::now())?;
-            kefu_store::tickets::touch(conn, chat.ticket, time::now())?;
+            let now = time::now();
+            conversations::rate(conn, chat.ticket, score, comment.as_deref(), now)?;
+            dialect::lock_ticket(conn, &chat.ticket.to_string())?;
+            let ticket = kefu_store::tickets::find(conn, chat.ticket)?;
+            surveys::rate::record(
+                conn,
+                (&mail, &sla),
+                ticket,
+                (rating, RatingSource::Chat),
+                now,
+            )?;
             Ok(chat.ticket)
         })
         .await?;

@@ -109,6 +109,80 @@ pub(crate) fn acknowledge(
     Ok(true)
 }
 
+/// Mails the customer of a solved `ticket` the survey link `url` (good for `days`), in their
+/// language, unless their address bounced or had its share of automatic mail; the timeline
+/// says which. Returns whether a mail was written.
+pub(crate) fn survey(
+    conn: &mut DbConnection,
+    context: &MailContext,
+    ticket: &Ticket,
+    (url, days): (&str, u32),
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let Some(requester) = customers::summaries(conn, &[ticket.requester])?.pop() else {
+        return Ok(false);
+    };
+    let Some(address) = requester.email.clone() else {
+        return Ok(false);
+    };
+    let address = EmailAddress::from_stored(address);
+    let shown = address.as_str().to_owned();
+    if !may_mail_automatically(conn, &address, now)? {
+        messages::insert(
+            conn,
+            &system_event(
+                ticket,
+                format!(
+                    "No survey was mailed: {shown} bounced before or had too much automatic mail. / 未发送满意度调查：{shown} 曾退信或自动邮件过多。"
+                ),
+                json!({ "survey_not_mailed": shown }),
+                now,
+            ),
+        )?;
+        return Ok(false);
+    }
+    let mailbox = outgoing::ticket_mailbox(conn, context, ticket, now)?;
+    let locale = outgoing::customer_locale(conn, ticket)?;
+    let rendered = templates::render(
+        conn,
+        TemplateKind::Survey,
+        locale,
+        &json!({
+            "customer": { "name": requester.name },
+            "ticket": { "number": ticket.number.get(), "subject": ticket.subject },
+            "survey": { "url": url, "days": days },
+            "mailbox": { "name": mailbox.name },
+        }),
+    )?;
+    let event = system_event(
+        ticket,
+        format!("Satisfaction survey mailed to {shown} / 已向 {shown} 发送满意度调查"),
+        json!({ "survey_mailed": shown }),
+        now,
+    );
+    messages::insert(conn, &event)?;
+    outgoing::to_customer(
+        conn,
+        context,
+        CustomerMail {
+            ticket,
+            mailbox: &mailbox,
+            to: vec![Party {
+                name: Some(requester.name),
+                address: shown,
+            }],
+            cc: Vec::new(),
+            rendered,
+            automatic: true,
+            message: Some(event.id),
+            record: false,
+            attachments: Vec::new(),
+        },
+        now,
+    )?;
+    Ok(true)
+}
+
 /// Tells the sender of a mail too big to take that it was not taken (unless a machine sent
 /// it, or the cap says no). Returns whether a mail was written.
 pub(crate) fn tell_oversized(

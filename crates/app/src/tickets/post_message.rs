@@ -196,6 +196,7 @@ pub(crate) fn write(
     }
     history::record(conn, actor, &before, &after, now)?;
     history::index_message(conn, &after, &message)?;
+    crate::surveys::invite::on_solved(conn, mail, (&before, &after), now)?;
     let (event, key) = if from_customer {
         (
             TriggerEvent::CustomerReplied,

@@ -146,6 +146,7 @@ pub(crate) fn apply(
     if (&after.subject, after.team, after.stage) != (&before.subject, before.team, before.stage) {
         history::reindex(conn, &after)?;
     }
+    crate::surveys::invite::on_solved(conn, mail, (&before, &after), now)?;
     if after.status != before.status {
         let key = status_key(&before, &after, now);
         after = triggers::run::on(

@@ -165,6 +165,7 @@ pub(crate) fn act(
     {
         notices::assigned(conn, mail, &after, agent, None, now)?;
     }
+    crate::surveys::invite::on_solved(conn, mail, (&before, &after), now)?;
     let name = &trigger.name;
     messages::insert(
         conn,

@@ -1,0 +1,2 @@
+DROP TABLE survey_links;
+DROP TABLE ratings;
