@@ -56,7 +56,7 @@ test_both! {
 
         let (status, all) = desk.admin.get("/api/v1/mail/templates").await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(all.as_array().unwrap().len(), 26, "thirteen kinds in two languages");
+        assert_eq!(all.as_array().unwrap().len(), 28, "fourteen kinds in two languages");
         let (_, shipped) = desk.admin.get("/api/v1/mail/templates/acknowledgement/zh-CN").await;
         assert_eq!(shipped["customized"], false);
         assert!(shipped["subject"].as_str().unwrap().contains("我们已收到您的请求"));

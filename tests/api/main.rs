@@ -16,6 +16,7 @@ mod openapi;
 mod permissions;
 mod phones;
 mod probes;
+mod reports;
 mod routing;
 mod search;
 mod sla;

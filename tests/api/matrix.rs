@@ -321,6 +321,8 @@ test_both! {
             row("list_ratings", M::GET, format!("/api/v1/tickets/{tid}/ratings"), None, requester_and_staff(200)),
             row("get_survey_settings", M::GET, "/api/v1/survey-settings".into(), None, forbidden_to_outsiders(200)),
             row("set_survey_settings", M::PUT, "/api/v1/survey-settings".into(), Some(json!({"enabled": true, "ask_expectation": true, "low_at": 2, "reopen_low": true, "link_days": 14})), admins_only(200)),
+            row("get_report", M::GET, "/api/v1/reports?by=agent".into(), None, forbidden_to_outsiders(200)),
+            row("get_report_csv", M::GET, "/api/v1/reports.csv?by=stage".into(), None, forbidden_to_outsiders(200)),
             row("list_macros", M::GET, "/api/v1/macros?q=hi".into(), None, forbidden_to_outsiders(200)),
             row("create_macro", M::POST, "/api/v1/macros".into(), Some(json!({"title": "Mine", "text_en": "Thanks!"})), forbidden_to_outsiders(201)),
             row("get_macro", M::GET, format!("/api/v1/macros/{shared_macro}"), None, forbidden_to_outsiders(200)),

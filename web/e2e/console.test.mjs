@@ -458,14 +458,29 @@ describe('the agent console', () => {
     await page.getByRole('alert').filter({ hasText: 'no longer valid' }).waitFor();
   });
 
-  it('tells a customer who signs in that this is the staff console', async () => {
-    const customer = { email: `customer.${Date.now()}@example.com`, password: 'customer-pass-1' };
+  it('shows a customer who signs in their requests, and they rate a solved one', async () => {
+    const stamp = Date.now();
+    const customer = { email: `customer.${stamp}@example.com`, password: 'customer-pass-1' };
     await api.post('/api/v1/users', { ...customer, name: 'Chen Jie', role: 'customer' });
+    const ticket = await api.post('/api/v1/tickets', {
+      subject: `Dryer too loud ${stamp}`, channel: 'email', stage: 'after_sale',
+      requester: { email: customer.email }, message: { body: 'It rattles.' },
+    });
+    await api.patch(`/api/v1/tickets/${ticket.id}`, { status: 'solved' });
     page = await open('/', { as: null });
     await signInAs(page, customer);
-    await page.getByRole('heading', { name: 'This is the staff console' }).waitFor();
+    await page.getByRole('heading', { name: 'Your requests, Chen Jie' }).waitFor();
     assert.equal(await page.getByRole('alert').count(), 0, 'no red error box');
-    await assertAccessible('staff only');
+    const request = page.getByRole('listitem').filter({ hasText: `Dryer too loud ${stamp}` });
+    await request.getByRole('button', { name: 'Rate our help' }).click();
+    await request.getByLabel('5 of 5: very happy').check();
+    await request.getByLabel('Better than expected').check();
+    await assertAccessible('customer portal');
+    await request.getByRole('button', { name: 'Send' }).click();
+    await request.getByRole('status').getByText('Thank you!').waitFor();
+    const ratings = await api.get(`/api/v1/tickets/${ticket.id}/ratings`);
+    assert.equal(ratings.items[0].source, 'portal');
+    assert.equal(ratings.items[0].expectation, 'better');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Kefu' }).waitFor();
   });
@@ -985,6 +1000,69 @@ describe('the agent console', () => {
     assert.ok(!calm.tags.includes(`care${stamp}`));
     const triggers = await api.get('/api/v1/triggers');
     await api.del(`/api/v1/triggers/${triggers.items.find((t) => t.name === `Urgent care ${stamp}`).id}`);
+  });
+
+  it('a customer rates a solved ticket from the mailed link, in their language, once', async () => {
+    const stamp = Date.now();
+    const email = `rate.${stamp}@example.com`;
+    const ticket = await api.post('/api/v1/tickets', {
+      subject: `洗衣机漏水 ${stamp}`, channel: 'email', stage: 'after_sale',
+      requester: { name: '王芳', email }, message: { body: '洗衣机底部漏水。' },
+    });
+    await api.patch(`/api/v1/tickets/${ticket.id}`, { status: 'solved' });
+    let mail;
+    for (let i = 0; i < 100 && !mail; i++) {
+      mail = server.sentMail().find((m) => m.head.includes(email) && m.text.includes('/rate/'));
+      if (!mail) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(mail, 'the survey mail was written');
+    assert.match(mail.text, /只能使用一次/, 'in the customer\'s language');
+    const token = /\/rate\/([A-Za-z0-9_-]{43})/.exec(mail.text)[1];
+
+    // No sign-in: a fresh browser, as the customer's mail client opens it.
+    page = await open(`/rate/${token}`, { as: null });
+    const survey = page;
+    await survey.getByRole('heading', { name: '我们做得怎么样？' }).waitFor();
+    await survey.getByText(`洗衣机漏水 ${stamp}`).waitFor();
+    await survey.getByLabel('4 分（共 5 分）：满意').check();
+    await survey.getByLabel('符合预期').check();
+    await survey.getByLabel('想对我们说的话（可选）').fill('师傅很专业。');
+    await assertAccessible('survey');
+    await screenshot(survey, 'survey');
+    await survey.getByRole('button', { name: '提交' }).click();
+    await survey.getByRole('status').getByText('谢谢！').waitFor();
+    const ratings = await api.get(`/api/v1/tickets/${ticket.id}/ratings`);
+    assert.equal(ratings.items[0].score, 4);
+    assert.equal(ratings.items[0].expectation, 'as_expected');
+    assert.equal(ratings.items[0].source, 'email');
+    // Once only.
+    await survey.goto(`${server.base}/rate/${token}`);
+    await survey.getByText('此调查已提交过。谢谢！').waitFor();
+    const agentView = await open(`/tickets/${ticket.number}`);
+    await agentView.getByText('Rated 4/5 · as expected: “师傅很专业。”').waitFor();
+  });
+
+  it('shows reports per team with a chart, in both languages, and exports them as CSV', async () => {
+    page = await open('/reports');
+    await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
+    const table = page.getByRole('table', { name: /^From / });
+    await table.getByRole('rowheader', { name: 'All' }).waitFor();
+    await page.getByRole('img', { name: /^Tickets per day:/ }).waitFor();
+    await page.getByRole('button', { name: 'Last year' }).click();
+    await page.getByLabel('Rows per').selectOption('stage');
+    await table.getByRole('rowheader', { name: 'After-sale', exact: true }).waitFor();
+    await assertAccessible('reports');
+    await screenshot(page, 'reports');
+    const href = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    assert.match(href, /^\/api\/v1\/reports\.csv\?.*by=stage/);
+    const csv = await page.context().request.get(`${server.base}${href}`);
+    assert.equal(csv.status(), 200);
+    assert.match(await csv.text(), /^\uFEFFgroup,created,solved,/);
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '报表', level: 1 }).waitFor();
+    await assertAccessible('reports in Chinese');
+    await page.getByLabel('语言').selectOption('en');
+    await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
   });
 
   it('keeps a macro and applies it by typing / in the reply box', async () => {

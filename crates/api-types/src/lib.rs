@@ -15,6 +15,7 @@ pub mod nullable;
 pub mod object;
 pub mod problem;
 pub mod queries;
+pub mod reports;
 pub mod routing;
 pub mod schema;
 pub mod sla;

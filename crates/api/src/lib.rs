@@ -20,6 +20,7 @@ pub mod macros;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;
+pub mod reports;
 pub mod routing;
 pub mod settings;
 pub mod sla;
@@ -109,6 +110,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(routing::routes)
                 .configure(triggers::routes)
                 .configure(surveys::routes)
+                .configure(reports::routes)
                 .default_service(web::to(extract::no_route))
                 .wrap(from_fn(deadline::read_body_in_time)),
         );

@@ -5,8 +5,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, chat, customers, escalations, macros, mail, routing, settings, sla, surveys,
-    teams, tickets, triggers, users, vendors, visits,
+    audit, auth, chat, customers, escalations, macros, mail, reports, routing, settings, sla,
+    surveys, teams, tickets, triggers, users, vendors, visits,
 };
 
 /// Kefu's HTTP API.
@@ -135,6 +135,8 @@ use crate::{
         surveys::ratings,
         surveys::show_settings,
         surveys::update_settings,
+        reports::report,
+        reports::report_csv,
         escalations::attach,
         escalations::preview,
         escalations::escalate,
@@ -177,6 +179,7 @@ use crate::{
         (name = "routing", description = "Routing rules that set a new ticket's team, priority, tags and agent, and each team's automatic assignment"),
         (name = "triggers", description = "Triggers and scheduled automations: on an event or after hours without activity, set fields, tag, assign, write a note, mail the customer or the agent"),
         (name = "surveys", description = "Satisfaction surveys: a rating, a comment and whether it was what the customer expected, from the widget, a single-use mailed link or the portal"),
+        (name = "reports", description = "Reports over a period per team, agent, stage or channel: first response, resolution, SLA attainment, backlog, volume per day, CSAT and the expectation gap, vendor turnaround; JSON or CSV"),
         (name = "macros", description = "Macros and canned replies: a reply in both languages with placeholders, and changes to make"),
     )
 )]

@@ -17,6 +17,7 @@ pub mod files;
 pub mod macros;
 pub mod mail;
 pub mod passwords;
+pub mod reports;
 pub mod routing;
 pub mod search;
 pub mod settings;

@@ -308,6 +308,10 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                     report.routing_rules
                 );
             }
+            println!(
+                "{} satisfaction ratings on solved tickets (the survey link is mailed as tickets are solved)",
+                report.ratings
+            );
             if report.triggers > 0 {
                 println!(
                     "{} triggers (a breach raises the priority; 3 quiet days pending solves, switched off until you turn it on); see Admin → Triggers",

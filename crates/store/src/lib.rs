@@ -26,6 +26,7 @@ pub mod notification_settings;
 pub mod password_resets;
 pub mod prepared;
 pub mod reads;
+pub mod reports;
 pub mod routing;
 pub mod schema;
 pub mod scorecard;

@@ -69,21 +69,34 @@ fn read(row: Row) -> Result<StoredRating, StoreError> {
 
 /// Keeps a rating.
 pub fn insert(conn: &mut DbConnection, r: &StoredRating) -> Result<(), StoreError> {
-    diesel::insert_into(ratings::table)
-        .values((
-            ratings::id.eq(r.id.to_string()),
-            ratings::ticket_id.eq(r.ticket.to_string()),
-            ratings::score.eq(i32::from(r.rating.score)),
-            ratings::comment.eq(r.rating.comment.as_deref()),
-            ratings::expectation.eq(r.rating.expectation.map(|e| e.as_str())),
-            ratings::source.eq(r.source.as_str()),
-            ratings::agent_id.eq(r.agent.map(|a| a.to_string())),
-            ratings::team_id.eq(r.team.map(|t| t.to_string())),
-            ratings::stage.eq(r.stage.as_str()),
-            ratings::channel.eq(r.channel.as_str()),
-            ratings::created_at.eq(to_db(r.created_at)),
-        ))
-        .execute(conn)?;
+    insert_many(conn, std::slice::from_ref(r))
+}
+
+/// Keeps several ratings, a statement per chunk the backend takes.
+pub fn insert_many(conn: &mut DbConnection, list: &[StoredRating]) -> Result<(), StoreError> {
+    for chunk in list.chunks(crate::dialect::rows_per_statement(11)) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|r| {
+                (
+                    ratings::id.eq(r.id.to_string()),
+                    ratings::ticket_id.eq(r.ticket.to_string()),
+                    ratings::score.eq(i32::from(r.rating.score)),
+                    ratings::comment.eq(r.rating.comment.clone()),
+                    ratings::expectation.eq(r.rating.expectation.map(|e| e.as_str())),
+                    ratings::source.eq(r.source.as_str()),
+                    ratings::agent_id.eq(r.agent.map(|a| a.to_string())),
+                    ratings::team_id.eq(r.team.map(|t| t.to_string())),
+                    ratings::stage.eq(r.stage.as_str()),
+                    ratings::channel.eq(r.channel.as_str()),
+                    ratings::created_at.eq(to_db(r.created_at)),
+                )
+            })
+            .collect();
+        crate::with_backend!(conn, c => diesel::insert_into(ratings::table)
+            .values(rows)
+            .execute(c))?;
+    }
     Ok(())
 }
 
@@ -182,4 +195,66 @@ pub fn use_link(
     .set(survey_links::used_at.eq(to_db(now)))
     .execute(conn)?
         > 0)
+}
+
+/// A solved ticket as a rating would record it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rateable {
+    /// The ticket.
+    pub ticket: TicketId,
+    /// Its agent.
+    pub agent: Option<UserId>,
+    /// Its team.
+    pub team: Option<TeamId>,
+    /// Its stage.
+    pub stage: Stage,
+    /// Its channel.
+    pub channel: Channel,
+    /// When it last changed (about when it was solved).
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A solved ticket's row: id, agent, team, stage, channel, last change.
+type SolvedRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    NaiveDateTime,
+);
+
+/// Up to `limit` solved or closed tickets after `after` by id (a page through them all).
+pub fn solved_page(
+    conn: &mut DbConnection,
+    after: Option<TicketId>,
+    limit: i64,
+) -> Result<Vec<Rateable>, StoreError> {
+    use crate::schema::tickets;
+    let rows: Vec<SolvedRow> = tickets::table
+        .filter(tickets::status.eq_any(["solved", "closed"]))
+        .filter(tickets::id.gt(after.map(|a| a.to_string()).unwrap_or_default()))
+        .order(tickets::id)
+        .limit(limit)
+        .select((
+            tickets::id,
+            tickets::assignee_id,
+            tickets::team_id,
+            tickets::stage,
+            tickets::channel,
+            tickets::updated_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, agent, team, stage, channel, at)| {
+            Ok(Rateable {
+                ticket: parse(&id)?,
+                agent: parse_opt(agent.as_deref())?,
+                team: parse_opt(team.as_deref())?,
+                stage: parse(&stage)?,
+                channel: parse(&channel)?,
+                updated_at: from_db(at),
+            })
+        })
+        .collect()
 }

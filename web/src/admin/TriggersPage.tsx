@@ -5,6 +5,7 @@ import { type MessageKey, useI18n } from '../i18n';
 import { useSession } from '../session';
 import { ErrorBanner, Field, Loading } from '../components/ui';
 import { listOf } from './RoutingPage';
+import { SurveySettings } from '../surveys/SurveySettings';
 
 type Trigger = Schemas['TriggerResponse'];
 type TriggerRequest = Schemas['TriggerRequest'];
@@ -330,6 +331,7 @@ export function TriggersPage() {
         ))
       )}
       <TriggerForm onSaved={reload} onError={setError} />
+      <SurveySettings />
     </div>
   );
 }

@@ -62,7 +62,7 @@ export type ClientFrame =
   | { type: 'take'; ticket: string }
   | { type: 'transfer'; ticket: string; to: { agent: string } | { team: string }; note: string | null }
   | { type: 'end'; ticket: string | null }
-  | { type: 'rate'; score: number; comment: string | null }
+  | { type: 'rate'; score: number; comment: string | null; expectation?: 'worse' | 'as_expected' | 'better' | null }
   | { type: 'presence'; presence: Presence }
   | { type: 'ping'; nonce: number | null };
 
@@ -101,7 +101,7 @@ export type ServerFrame =
   | { type: 'offered'; chat: QueuedChat }
   | { type: 'assigned'; ticket: string; agent: string }
   | { type: 'transferred'; ticket: string; team: string; note: string | null }
-  | { type: 'ended'; ticket: string; by: AuthorKind }
+  | { type: 'ended'; ticket: string; by: AuthorKind; ask_expectation?: boolean }
   | { type: 'rated'; ticket: string }
   | { type: 'presence'; agent: string; presence: Presence }
   | { type: 'queue_snapshot'; chats: QueuedChat[] }

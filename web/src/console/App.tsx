@@ -19,10 +19,13 @@ import { NotificationsPage } from '../account/NotificationsPage';
 import { TokensPage } from '../account/TokensPage';
 import { ResetPassword } from './ResetPassword';
 import { StaffOnly } from './StaffOnly';
+import { CustomerPortal } from '../surveys/CustomerPortal';
+import { RatePage } from '../surveys/RatePage';
 import { LiveChatProvider } from '../livechat/LiveChat';
 import { Portal } from '../vendor/Portal';
 import { VendorsPage } from '../admin/VendorsPage';
 import { RoutingPage } from '../admin/RoutingPage';
+import { ReportsPage } from '../reports/ReportsPage';
 import { ServiceLevelsPage } from '../admin/ServiceLevelsPage';
 import { TriggersPage } from '../admin/TriggersPage';
 import { MacrosPage } from '../macros/MacrosPage';
@@ -111,6 +114,13 @@ export function App() {
 
   const i18n = useMemo(() => ({ locale, t, setLocale }), [locale, t, setLocale]);
 
+  if (place.path.startsWith('/rate/')) {
+    return (
+      <I18nContext.Provider value={i18n}>
+        <RatePage token={place.path.slice('/rate/'.length)} setLocale={setLocaleState} />
+      </I18nContext.Provider>
+    );
+  }
   if (place.path === '/reset-password') {
     return (
       <I18nContext.Provider value={i18n}>
@@ -163,7 +173,11 @@ export function App() {
   if (state.user.role !== 'admin' && state.user.role !== 'agent') {
     return (
       <I18nContext.Provider value={i18n}>
-        <StaffOnly name={state.user.name} onSignOut={signOut} />
+        {state.user.role === 'customer' ? (
+          <CustomerPortal name={state.user.name} onSignOut={signOut} />
+        ) : (
+          <StaffOnly name={state.user.name} onSignOut={signOut} />
+        )}
       </I18nContext.Provider>
     );
   }
@@ -210,6 +224,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (admin && path === '/admin/mail') return <MailPage />;
   if (admin && path === '/admin/service-levels') return <ServiceLevelsPage />;
   if (admin && path === '/admin/routing') return <RoutingPage />;
+  if (path === '/reports') return <ReportsPage />;
   if (admin && path === '/admin/triggers') return <TriggersPage />;
   if (path === '/macros') return <MacrosPage />;
   if (path === '/settings/tokens') return <TokensPage />;

@@ -35,6 +35,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
     ['/escalations', t('nav.escalations')],
     ['/visits', t('nav.visits')],
     ['/macros', t('nav.macros')],
+    ['/reports', t('nav.reports')],
     ['/settings/tokens', t('nav.tokens')],
     ['/settings/notifications', t('nav.notifications')],
   ];

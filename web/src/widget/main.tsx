@@ -230,6 +230,7 @@ function Conversation(props: {
   const [draft, setDraft] = useState('');
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
+  const [expectation, setExpectation] = useState<'worse' | 'as_expected' | 'better' | null>(null);
   const typingSince = useRef(0);
   const bottom = useRef<HTMLLIElement>(null);
   useEffect(() => bottom.current?.scrollIntoView?.({ block: 'end' }), [state.lines.length, socket?.unacknowledged.length]);
@@ -332,7 +333,7 @@ function Conversation(props: {
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              if (score) socket?.send({ type: 'rate', score, comment: comment.trim() || null });
+              if (score) socket?.send({ type: 'rate', score, comment: comment.trim() || null, expectation });
             }}
           >
             <p class="note">{t('rate')}</p>
@@ -343,6 +344,22 @@ function Conversation(props: {
                 </button>
               ))}
             </div>
+            {state.askExpectation && (
+              <div class="stars" role="group" aria-label={t('expectation')}>
+                <p class="note">{t('expectation')}</p>
+                {(
+                  [
+                    ['worse', 'worse'],
+                    ['as_expected', 'asExpected'],
+                    ['better', 'better'],
+                  ] as const
+                ).map(([value, key]) => (
+                  <button key={value} type="button" class="choice" aria-pressed={expectation === value} onClick={() => setExpectation(value)}>
+                    {t(key)}
+                  </button>
+                ))}
+              </div>
+            )}
             <label>
               {t('comment')}
               <textarea maxLength={1000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />

@@ -20,6 +20,8 @@ export interface WidgetState {
   typing: string | null;
   readUpTo: number;
   ended: boolean;
+  /** Whether the rating form asks if it was what the visitor expected. */
+  askExpectation: boolean;
   rated: boolean;
   left: number | null;
   openStages: Stage[] | null;
@@ -36,6 +38,7 @@ export const initial: WidgetState = {
   typing: null,
   readUpTo: 0,
   ended: false,
+  askExpectation: false,
   rated: false,
   left: null,
   openStages: null,
@@ -101,6 +104,7 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
         ...state,
         ticket: frame.ticket,
         ended: true,
+        askExpectation: frame.ask_expectation ?? false,
         typing: null,
         events: state.ended ? state.events : [...state.events, { key: 'ended' }],
       };

@@ -4,6 +4,7 @@
 //! Tickets are written in batches, one transaction and a few multi-row statements per batch,
 //! so a million tickets load in minutes.
 
+mod ratings;
 mod routing;
 mod service_levels;
 mod vendors;
@@ -77,6 +78,8 @@ pub struct SeedReport {
     pub routing_rules: usize,
     /// Triggers added.
     pub triggers: usize,
+    /// Satisfaction ratings written.
+    pub ratings: usize,
 }
 
 /// A team of the demo business, with the stage it mostly handles.
@@ -198,6 +201,7 @@ pub async fn seed(
         progress(written);
     }
     report.tickets = written;
+    report.ratings = ratings::seed(store, options.seed).await?;
     if let Some((first_agent, _)) = agents.first() {
         report.vendors = vendors::seed(store, *first_agent).await?;
         report.visits = visits::seed(store, *first_agent).await?;
