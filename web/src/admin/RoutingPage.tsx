@@ -3,7 +3,7 @@ import { ApiError, CHANNELS, PRIORITIES, STAGES, api, ok, type Schemas } from '.
 import { useLoad } from '../hooks';
 import { type MessageKey, useI18n } from '../i18n';
 import { useSession } from '../session';
-import { ChoiceSelect, EnumSelect, ErrorBanner, Field, Loading } from '../components/ui';
+import { Checks, ChoiceSelect, EnumSelect, ErrorBanner, Field, Loading } from '../components/ui';
 
 type Rule = Schemas['RuleResponse'];
 type RuleRequest = Schemas['RuleRequest'];
@@ -21,32 +21,6 @@ export function listOf(text: string): string[] {
     .split(/[\n,，、]/)
     .map((part) => part.trim())
     .filter(Boolean);
-}
-
-/** Checkboxes over a fixed set of values. */
-function Checks(props: {
-  legend: string;
-  all: readonly { value: string; label: string }[];
-  chosen: string[];
-  onChange: (chosen: string[]) => void;
-}) {
-  return (
-    <fieldset class="inline-checks">
-      <legend>{props.legend}</legend>
-      {props.all.map(({ value, label }) => (
-        <label key={value}>
-          <input
-            type="checkbox"
-            checked={props.chosen.includes(value)}
-            onChange={(e) =>
-              props.onChange(e.currentTarget.checked ? [...props.chosen, value] : props.chosen.filter((c) => c !== value))
-            }
-          />
-          {label}
-        </label>
-      ))}
-    </fieldset>
-  );
 }
 
 /** One rule's editor; without a rule, the form that adds one. */

@@ -3,7 +3,7 @@ import { ApiError, CHANNELS, PRIORITIES, STAGES, STATUSES, api, ok, type Schemas
 import { useLoad } from '../hooks';
 import { type MessageKey, useI18n } from '../i18n';
 import { useSession } from '../session';
-import { ErrorBanner, Field, Loading } from '../components/ui';
+import { Checks, ErrorBanner, Field, Loading } from '../components/ui';
 import { listOf } from './RoutingPage';
 import { SurveySettings } from '../surveys/SurveySettings';
 
@@ -51,25 +51,6 @@ function blank(type: Action['type'], team: string): Action {
     default:
       return { type, text_en: '', text_zh: '' };
   }
-}
-
-/** Checkboxes over a fixed set of values. */
-function Checks(props: { legend: string; all: { value: string; label: string }[]; chosen: string[]; onChange: (v: string[]) => void }) {
-  return (
-    <fieldset class="inline-checks">
-      <legend>{props.legend}</legend>
-      {props.all.map(({ value, label }) => (
-        <label key={value}>
-          <input
-            type="checkbox"
-            checked={props.chosen.includes(value)}
-            onChange={(e) => props.onChange(e.currentTarget.checked ? [...props.chosen, value] : props.chosen.filter((c) => c !== value))}
-          />
-          {label}
-        </label>
-      ))}
-    </fieldset>
-  );
 }
 
 /** One action's fields. */

@@ -153,3 +153,29 @@ export function ChoiceSelect(props: {
     </Field>
   );
 }
+
+/** Checkboxes over a fixed set of values. */
+export function Checks(props: {
+  legend: string;
+  all: readonly { value: string; label: string }[];
+  chosen: string[];
+  onChange: (chosen: string[]) => void;
+}) {
+  return (
+    <fieldset class="inline-checks">
+      <legend>{props.legend}</legend>
+      {props.all.map(({ value, label }) => (
+        <label key={value}>
+          <input
+            type="checkbox"
+            checked={props.chosen.includes(value)}
+            onChange={(e) =>
+              props.onChange(e.currentTarget.checked ? [...props.chosen, value] : props.chosen.filter((c) => c !== value))
+            }
+          />
+          {label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}

@@ -286,22 +286,14 @@ pub(crate) fn trigger_mail(
     let Some(user) = staff(conn, agent)? else {
         return Ok(false);
     };
-    let (first, second) = match user_locale(&user) {
-        Locale::En => (en, zh),
-        Locale::ZhCn => (zh, en),
-    };
-    let words = if first.trim().is_empty() {
-        second
-    } else {
-        first
-    };
+    let words = crate::triggers::run::pick(user_locale(&user), en, zh);
     let url = context.ticket_url(ticket.number);
     let rendered = Rendered {
         subject: format!("[#{}] {}", ticket.number.get(), ticket.subject),
         text: format!("{words}\n\n{url}\n"),
         html: format!(
             "<!doctype html><html><body>{}<p><a href=\"{}\">#{}</a></p></body></html>",
-            kefu_mail::templates::paragraphs(words),
+            kefu_mail::templates::paragraphs(&words),
             templates::escape(&url),
             ticket.number.get()
         ),

@@ -195,7 +195,7 @@ fn both(en: &str, zh: &str) -> String {
 }
 
 /// The text in `locale`, else the other.
-fn pick(locale: Locale, en: &str, zh: &str) -> String {
+pub(crate) fn pick(locale: Locale, en: &str, zh: &str) -> String {
     let (first, second) = match locale {
         Locale::En => (en, zh),
         Locale::ZhCn => (zh, en),
