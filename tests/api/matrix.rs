@@ -173,6 +173,16 @@ test_both! {
         let trigger = trigger["id"].as_str().unwrap().to_owned();
         let (_, doomed_trigger) = desk.admin.post("/api/v1/triggers", &trigger_body).await;
         let doomed_trigger = doomed_trigger["id"].as_str().unwrap().to_owned();
+        let integration_body = json!({"name": "CRM", "url": "https://crm.example/hooks/kefu",
+            "events": ["ticket.created", "message.created"]});
+        let (status, integration) = desk.admin.post("/api/v1/integrations", &integration_body).await;
+        assert_eq!(status, StatusCode::CREATED, "{integration}");
+        let integration = integration["id"].as_str().unwrap().to_owned();
+        let (_, doomed_integration) = desk.admin.post("/api/v1/integrations", &integration_body).await;
+        let doomed_integration = doomed_integration["id"].as_str().unwrap().to_owned();
+        // A call still waiting (the address never resolves, so it waits for its retry).
+        let (_, log) = desk.admin.post(&format!("/api/v1/integrations/{integration}/ping"), &json!({})).await;
+        let waiting_call = log["items"][0]["id"].as_str().unwrap().to_owned();
         let forbidden_to_outsiders = |staff: u16| [401, 403, 403, 403, staff, staff, 401];
         let admins_only = |ok: u16| [401, 403, 403, 403, 403, ok, 401];
         let signed_in = |ok: u16| [401, ok, ok, ok, ok, ok, 401];
@@ -314,6 +324,15 @@ test_both! {
             row("get_trigger", M::GET, format!("/api/v1/triggers/{trigger}"), None, forbidden_to_outsiders(200)),
             row("update_trigger", M::PUT, format!("/api/v1/triggers/{trigger}"), Some(trigger_body.clone()), admins_only(200)),
             row("delete_trigger", M::DELETE, format!("/api/v1/triggers/{doomed_trigger}"), None, admins_only(204)),
+            row("list_integrations", M::GET, "/api/v1/integrations".into(), None, admins_only(200)),
+            row("create_integration", M::POST, "/api/v1/integrations".into(), Some(integration_body.clone()), admins_only(201)),
+            row("get_integration", M::GET, format!("/api/v1/integrations/{integration}"), None, admins_only(200)),
+            row("update_integration", M::PUT, format!("/api/v1/integrations/{integration}"), Some(integration_body.clone()), admins_only(200)),
+            row("delete_integration", M::DELETE, format!("/api/v1/integrations/{doomed_integration}"), None, admins_only(204)),
+            row("ping_integration", M::POST, format!("/api/v1/integrations/{integration}/ping"), None, admins_only(200)),
+            row("list_integration_deliveries", M::GET, format!("/api/v1/integrations/{integration}/deliveries"), None, admins_only(200)),
+            // A call still waiting cannot be sent again.
+            row("redeliver_integration_call", M::POST, format!("/api/v1/integrations/{integration}/deliveries/{waiting_call}/redeliver"), None, admins_only(409)),
             row("get_survey", M::GET, format!("/api/v1/surveys/{}", "x".repeat(43)), None, [404; 7]),
             row("answer_survey", M::POST, format!("/api/v1/surveys/{}", "x".repeat(43)), Some(json!({"score": 5})), [404; 7]),
             // Only the ticket's customer rates it, once it is solved.

@@ -4,6 +4,7 @@
 mod changes;
 mod escalation_mail;
 mod imap;
+mod integrations;
 mod mail;
 mod notify;
 mod reminders;

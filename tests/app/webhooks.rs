@@ -23,13 +23,13 @@ use crate::mail::{account, created, mail, mail_app, set_up, take};
 
 /// One call the receiver took: its headers (lower-cased names) and body.
 #[derive(Clone, Debug)]
-struct Call {
-    headers: Vec<(String, String)>,
-    body: String,
+pub(crate) struct Call {
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: String,
 }
 
 impl Call {
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         self.headers
             .iter()
             .find(|(n, _)| n == name)
@@ -41,6 +41,14 @@ impl Call {
 /// An HTTP receiver on a loopback port that answers 500 to the first `failures` calls, then
 /// 204, and keeps every call.
 async fn receiver(failures: usize) -> (u16, Arc<Mutex<Vec<Call>>>) {
+    receiver_answering(failures, "").await
+}
+
+/// Like [`receiver`], answering 200 with `answer` (when it is not empty) once it takes calls.
+pub(crate) async fn receiver_answering(
+    failures: usize,
+    answer: &'static str,
+) -> (u16, Arc<Mutex<Vec<Call>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let calls = Arc::new(Mutex::new(Vec::new()));
@@ -81,19 +89,24 @@ async fn receiver(failures: usize) -> (u16, Arc<Mutex<Vec<Call>>>) {
                 }
             };
             let Some(call) = call else { continue };
-            let status = {
+            let (status, body) = {
                 let mut all = kept.lock().unwrap();
                 all.push(call);
                 if all.len() <= failures {
-                    "500 Internal Server Error"
+                    ("500 Internal Server Error", "")
+                } else if answer.is_empty() {
+                    ("204 No Content", "")
                 } else {
-                    "204 No Content"
+                    ("200 OK", answer)
                 }
             };
             let _ = socket
                 .write_all(
-                    format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-                        .as_bytes(),
+                    format!(
+                        "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .as_bytes(),
                 )
                 .await;
         }
@@ -132,7 +145,7 @@ async fn vendor_with_hook(
     (vendor, hook)
 }
 
-fn start_calling(app: &App) -> watch::Sender<bool> {
+pub(crate) fn start_calling(app: &App) -> watch::Sender<bool> {
     let (stop, stopping) = watch::channel(false);
     let settings = kefu_notify::webhooks::Settings {
         retry_seconds: 1,

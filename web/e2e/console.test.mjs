@@ -1,6 +1,8 @@
 // The agent console in a real browser against a real server: every step an agent takes, then
 // what the page shows and what the API returns.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import http from 'node:http';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { apiClient } from './api.mjs';
 import { OUTPUT, accessibilityProblems, launch, screenshot } from './browser.mjs';
@@ -797,6 +799,59 @@ describe('the agent console', () => {
     const revoked = await fetch(`${server.base}/api/v1/escalations`, { headers: { authorization: `Bearer ${bearer}` } });
     assert.equal(revoked.status, 401);
     assert.equal(vendor.name, `CloudSoft ${stamp}`);
+  });
+
+  it('sets up an integration webhook: secret shown once, a test event delivered, signed ticket events', async () => {
+    const calls = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        calls.push({ headers: req.headers, body });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"received":true}');
+      });
+    });
+    await new Promise((done) => receiver.listen(0, '127.0.0.1', done));
+    try {
+      const stamp = Date.now();
+      page = await open('/admin/integrations');
+      const form = page.getByRole('region', { name: 'New integration' });
+      await form.getByLabel('Name').fill(`CRM ${stamp}`);
+      await form.getByLabel('Webhook address').fill(`http://127.0.0.1:${receiver.address().port}/kefu`);
+      await form.getByLabel('Message written').check();
+      await form.getByLabel('Allow a private or loopback address').check();
+      await form.getByRole('button', { name: 'Create' }).click();
+      const secret = form.locator('.shown-once code');
+      await secret.waitFor();
+      const shown = (await secret.textContent()).trim();
+      assert.match(shown, /^whsec_/);
+      const card = page.getByRole('region', { name: `CRM ${stamp}` });
+      await card.getByRole('button', { name: 'Send test event' }).click();
+      await card.getByText('HTTP 200').waitFor({ timeout: 15000 });
+      await card.getByText('Response').click();
+      await card.getByText('{"received":true}').waitFor();
+      await assertAccessible('integrations');
+      await screenshot(page, 'integrations');
+      // A ticket made now reaches it, signed with the secret shown once.
+      const ticket = await api.post('/api/v1/tickets', {
+        subject: `Integration ${stamp}`, channel: 'email', stage: 'pre_sale',
+        requester: { name: 'Ana Lima', email: `ana.${stamp}@example.com` }, message: { body: 'Hello there' },
+      });
+      const deadline = Date.now() + 15000;
+      while (!calls.some((c) => c.headers['kefu-event'] === 'ticket.created') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const made = calls.find((c) => c.headers['kefu-event'] === 'ticket.created');
+      assert.ok(made, `the ticket reached the receiver: ${calls.map((c) => c.headers['kefu-event'])}`);
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(made.headers['kefu-signature']);
+      const expected = crypto.createHmac('sha256', shown).update(`${t}.${made.body}`).digest('hex');
+      assert.equal(v1, expected, 'signed with the secret');
+      assert.equal(JSON.parse(made.body).data.ticket.id, ticket.id);
+      assert.equal(JSON.parse(made.body).data.message.body, 'Hello there');
+    } finally {
+      receiver.close();
+    }
   });
 
   it('schedules a visit; the technician records it at phone width; the calendar shows it', async () => {

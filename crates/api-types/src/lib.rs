@@ -9,6 +9,7 @@ pub mod chat;
 pub mod customers;
 pub mod escalations;
 pub mod files;
+pub mod integrations;
 pub mod macros;
 pub mod mail;
 pub mod nullable;

@@ -1,7 +1,7 @@
 //! Triggers and scheduled automations.
 
 use chrono::{DateTime, Utc};
-use kefu_domain::ids::{TeamId, TriggerId, UserId};
+use kefu_domain::ids::{IntegrationId, TeamId, TriggerId, UserId};
 use kefu_domain::ticket::{Channel, Priority, Stage, Status};
 use kefu_domain::triggers::TriggerEvent;
 use serde::{Deserialize, Serialize};
@@ -110,6 +110,12 @@ pub enum TriggerActionBody {
         /// In Simplified Chinese.
         #[serde(default)]
         text_zh: String,
+    },
+    /// Calls an integration webhook with the ticket (`trigger.fired`).
+    CallWebhook {
+        /// The integration.
+        #[schema(value_type = crate::schema::IntegrationId)]
+        integration_id: IntegrationId,
     },
 }
 

@@ -230,6 +230,8 @@ pub struct WebhookDeliveryResponse {
     pub last_status: Option<i32>,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
+    /// The start of the receiver's last answer (up to 2,000 bytes).
+    pub last_response: Option<String>,
     /// When it is next tried, while pending.
     pub next_attempt_at: Option<DateTime<Utc>>,
     /// When it was delivered.

@@ -16,6 +16,7 @@ pub mod error;
 pub mod escalations;
 pub mod extract;
 pub mod health;
+pub mod integrations;
 pub mod macros;
 pub mod mail;
 pub mod metrics;
@@ -109,6 +110,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(macros::routes)
                 .configure(routing::routes)
                 .configure(triggers::routes)
+                .configure(integrations::routes)
                 .configure(surveys::routes)
                 .configure(reports::routes)
                 .default_service(web::to(extract::no_route))

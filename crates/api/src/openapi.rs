@@ -5,8 +5,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::{
-    audit, auth, chat, customers, escalations, macros, mail, reports, routing, settings, sla,
-    surveys, teams, tickets, triggers, users, vendors, visits,
+    audit, auth, chat, customers, escalations, integrations, macros, mail, reports, routing,
+    settings, sla, surveys, teams, tickets, triggers, users, vendors, visits,
 };
 
 /// Kefu's HTTP API.
@@ -129,6 +129,14 @@ use crate::{
         triggers::create,
         triggers::update,
         triggers::delete,
+        integrations::list,
+        integrations::show,
+        integrations::create,
+        integrations::update,
+        integrations::delete,
+        integrations::ping,
+        integrations::deliveries,
+        integrations::redeliver,
         surveys::show_link,
         surveys::answer_link,
         surveys::rate_ticket,
@@ -178,6 +186,7 @@ use crate::{
         (name = "service levels", description = "Business calendars, SLA policies and each ticket's clock"),
         (name = "routing", description = "Routing rules that set a new ticket's team, priority, tags and agent, and each team's automatic assignment"),
         (name = "triggers", description = "Triggers and scheduled automations: on an event or after hours without activity, set fields, tag, assign, write a note, mail the customer or the agent"),
+        (name = "integrations", description = "Integration webhooks: signed calls of other systems on ticket, message, chat, escalation and call events, with retries, a delivery log and a test event"),
         (name = "surveys", description = "Satisfaction surveys: a rating, a comment and whether it was what the customer expected, from the widget, a single-use mailed link or the portal"),
         (name = "reports", description = "Reports over a period per team, agent, stage or channel: first response, resolution, SLA attainment, backlog, volume per day, CSAT and the expectation gap, vendor turnaround; JSON or CSV"),
         (name = "macros", description = "Macros and canned replies: a reply in both languages with placeholders, and changes to make"),

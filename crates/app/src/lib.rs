@@ -14,6 +14,7 @@ pub mod customers;
 pub mod error;
 pub mod escalations;
 pub mod files;
+pub mod integrations;
 pub mod macros;
 pub mod mail;
 pub mod passwords;

@@ -114,6 +114,12 @@ string_enum! {
         TriggerUpdated => "trigger_updated",
         /// An admin removed a trigger.
         TriggerDeleted => "trigger_deleted",
+        /// An admin added an integration webhook.
+        IntegrationCreated => "integration_created",
+        /// An admin changed an integration webhook (or made it a new secret).
+        IntegrationUpdated => "integration_updated",
+        /// An admin removed an integration webhook.
+        IntegrationDeleted => "integration_deleted",
     }
 }
 

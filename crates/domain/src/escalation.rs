@@ -104,6 +104,14 @@ impl Side {
             Role::Customer => None,
         }
     }
+
+    /// `staff` or `vendor`, as integrations are told.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Staff => "staff",
+            Side::Vendor => "vendor",
+        }
+    }
 }
 
 impl EscalationStatus {

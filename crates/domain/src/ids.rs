@@ -111,6 +111,8 @@ id_type! {
     TriggerId;
     /// A customer's satisfaction rating.
     RatingId;
+    /// A webhook an admin set up for an integration.
+    IntegrationId;
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod error;
 pub mod escalation;
 pub mod file;
 pub mod ids;
+pub mod integration;
 pub mod locale;
 pub mod macros;
 pub mod mail;

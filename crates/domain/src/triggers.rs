@@ -2,14 +2,14 @@
 //! change of status, a service level nearly or fully breached, a vendor overdue) or after a
 //! quiet time ("pending for 3 days"), a ticket that meets the conditions gets the actions
 //! (set fields, add or take off tags, assign, an internal note, a mail to the customer or the
-//! agent). A trigger's own changes may set off others, but never without end: a chain is at
+//! agent, a call of an integration webhook). A trigger's own changes may set off others, but never without end: a chain is at
 //! most [`MAX_DEPTH`] deep, a trigger runs once per chain, and a ticket takes at most
 //! [`MAX_RUNS_PER_HOUR`] runs an hour.
 
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
-use crate::ids::{TeamId, TriggerId, UserId};
+use crate::ids::{IntegrationId, TeamId, TriggerId, UserId};
 use crate::string_enum::string_enum;
 use crate::tag::Tag;
 use crate::ticket::{Channel, Priority, Stage, Status, Ticket};
@@ -152,6 +152,11 @@ pub enum Action {
         /// In Simplified Chinese.
         text_zh: String,
     },
+    /// Calls an integration webhook with the ticket (`trigger.fired`).
+    CallWebhook {
+        /// The integration called.
+        integration: IntegrationId,
+    },
 }
 
 /// A trigger or scheduled automation.
@@ -288,7 +293,8 @@ impl Trigger {
                 Action::RemoveTags { tags } => after.tags.retain(|t| !tags.contains(t)),
                 Action::Note { .. }
                 | Action::EmailRequester { .. }
-                | Action::EmailAssignee { .. } => {}
+                | Action::EmailAssignee { .. }
+                | Action::CallWebhook { .. } => {}
             }
         }
         after

@@ -1,6 +1,6 @@
-//! The webhook worker: claims due calls of vendors' webhooks, makes each one — on an address
-//! resolved once and checked to be public (unless an admin allowed private targets for that
-//! vendor), pinned so a second lookup cannot point elsewhere, with no redirects followed —
+//! The webhook worker: claims due calls of vendors' and integrations' webhooks, makes each
+//! one — on an address resolved once and checked to be public (unless an admin allowed private
+//! targets for that receiver), pinned so a second lookup cannot point elsewhere, with no redirects followed —
 //! signs it, and records how it went so a failure is tried again with backoff.
 
 use std::net::SocketAddr;
@@ -10,6 +10,7 @@ use std::time::Duration;
 use kefu_app::App;
 use kefu_app::webhooks::delivery::{self, CallOutcome, ClaimedCall};
 use kefu_app::webhooks::sign;
+use kefu_domain::integration::RESPONSE_MAX;
 use kefu_domain::webhook::{self, WebhookUrl};
 use tokio::sync::{Semaphore, watch};
 
@@ -98,7 +99,7 @@ async fn make_call(app: &App, claimed: ClaimedCall, retry_seconds: u32) {
             .await
         }
         None => CallOutcome::Refused {
-            error: "the vendor's webhook was removed".into(),
+            error: "the webhook was removed or paused".into(),
         },
     };
     if !matches!(outcome, CallOutcome::Delivered { .. }) {
@@ -136,12 +137,14 @@ pub async fn call(
                 return CallOutcome::Failed {
                     status: None,
                     error: format!("{} could not be resolved: {error}", url.host()),
+                    response: None,
                 };
             }
             Err(_) => {
                 return CallOutcome::Failed {
                     status: None,
                     error: format!("{} could not be resolved in time", url.host()),
+                    response: None,
                 };
             }
         };
@@ -169,6 +172,7 @@ pub async fn call(
             return CallOutcome::Failed {
                 status: None,
                 error: format!("no HTTP client: {error}"),
+                response: None,
             };
         }
     };
@@ -183,13 +187,22 @@ pub async fn call(
         .send()
         .await;
     match sent {
-        Ok(answer) if webhook::delivered(answer.status().as_u16()) => CallOutcome::Delivered {
-            status: answer.status().as_u16(),
-        },
-        Ok(answer) => CallOutcome::Failed {
-            status: Some(answer.status().as_u16()),
-            error: format!("the receiver answered {}", answer.status()),
-        },
+        Ok(answer) => {
+            let status = answer.status();
+            let response = start_of(answer).await;
+            if webhook::delivered(status.as_u16()) {
+                CallOutcome::Delivered {
+                    status: status.as_u16(),
+                    response,
+                }
+            } else {
+                CallOutcome::Failed {
+                    status: Some(status.as_u16()),
+                    error: format!("the receiver answered {status}"),
+                    response,
+                }
+            }
+        }
         Err(error) => CallOutcome::Failed {
             status: None,
             error: if error.is_timeout() {
@@ -197,6 +210,22 @@ pub async fn call(
             } else {
                 format!("the call failed: {}", error.without_url())
             },
+            response: None,
         },
     }
+}
+
+/// The first [`RESPONSE_MAX`] bytes of an answer's body, as text, for the delivery log; the
+/// rest is not read.
+async fn start_of(mut answer: reqwest::Response) -> Option<String> {
+    let mut kept: Vec<u8> = Vec::new();
+    while kept.len() < RESPONSE_MAX {
+        match answer.chunk().await {
+            Ok(Some(chunk)) => kept.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    kept.truncate(RESPONSE_MAX);
+    let text = String::from_utf8_lossy(&kept).trim().to_owned();
+    (!text.is_empty()).then_some(text)
 }

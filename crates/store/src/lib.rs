@@ -18,6 +18,7 @@ pub mod devices;
 pub mod dialect;
 pub mod error;
 pub mod escalations;
+pub mod integrations;
 pub mod macros;
 pub mod mail;
 pub mod messages;

@@ -474,6 +474,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     escalation_files,
     escalation_emails,
     webhook_deliveries,
+    integrations,
     escalation_reminders,
     visits,
 );
@@ -754,7 +755,8 @@ diesel::table! {
 diesel::table! {
     webhook_deliveries (id) {
         id -> Text,
-        vendor_id -> Text,
+        vendor_id -> Nullable<Text>,
+        integration_id -> Nullable<Text>,
         escalation_id -> Nullable<Text>,
         event -> Text,
         url -> Text,
@@ -765,8 +767,23 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         last_status -> Nullable<Integer>,
         last_error -> Nullable<Text>,
+        last_response -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    integrations (id) {
+        id -> Text,
+        name -> Text,
+        url -> Text,
+        secret -> Text,
+        events -> Text,
+        active -> Bool,
+        allow_private -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 

@@ -1,23 +1,32 @@
-//! Calls of vendors' webhooks: written in the transaction of the escalation event that
+//! Calls of vendors' and integrations' webhooks: written in the transaction of the escalation event that
 //! caused them, claimed by a worker for a while (so two nodes never call at once, and a
 //! worker that dies leaves them to be claimed again), then marked delivered, due again later,
 //! or failed for good.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use kefu_domain::ids::{EscalationId, VendorId, WebhookDeliveryId};
+use kefu_domain::ids::{EscalationId, IntegrationId, VendorId, WebhookDeliveryId};
 
 use crate::convert::{from_db, parse, parse_opt, to_db};
 use crate::schema::webhook_deliveries;
 use crate::{DbConnection, StoreError};
+
+/// Whose webhook a call goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Receiver {
+    /// A vendor's own helpdesk.
+    Vendor(VendorId),
+    /// An integration an admin set up.
+    Integration(IntegrationId),
+}
 
 /// One webhook call, waiting or made.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WebhookDelivery {
     /// Its id (sent as `Kefu-Delivery`).
     pub id: WebhookDeliveryId,
-    /// The vendor called.
-    pub vendor: VendorId,
+    /// Whose webhook is called.
+    pub receiver: Receiver,
     /// The escalation it is about, if any.
     pub escalation: Option<EscalationId>,
     /// The event (`escalation.created`).
@@ -36,6 +45,8 @@ pub struct WebhookDelivery {
     pub last_status: Option<i32>,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
+    /// The start of the receiver's last answer.
+    pub last_response: Option<String>,
     /// When it was delivered.
     pub sent_at: Option<DateTime<Utc>>,
     /// When it was written.
@@ -46,7 +57,8 @@ pub struct WebhookDelivery {
 #[diesel(table_name = webhook_deliveries, treat_none_as_default_value = false)]
 struct DeliveryRow {
     id: String,
-    vendor_id: String,
+    vendor_id: Option<String>,
+    integration_id: Option<String>,
     escalation_id: Option<String>,
     event: String,
     url: String,
@@ -57,6 +69,7 @@ struct DeliveryRow {
     claimed_until: Option<NaiveDateTime>,
     last_status: Option<i32>,
     last_error: Option<String>,
+    last_response: Option<String>,
     sent_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
 }
@@ -65,9 +78,19 @@ impl TryFrom<DeliveryRow> for WebhookDelivery {
     type Error = StoreError;
 
     fn try_from(row: DeliveryRow) -> Result<Self, StoreError> {
+        let receiver = match (row.vendor_id.as_deref(), row.integration_id.as_deref()) {
+            (Some(vendor), _) => Receiver::Vendor(parse(vendor)?),
+            (None, Some(integration)) => Receiver::Integration(parse(integration)?),
+            (None, None) => {
+                return Err(StoreError::Corrupt(format!(
+                    "webhook delivery {} has no receiver",
+                    row.id
+                )));
+            }
+        };
         Ok(Self {
             id: parse(&row.id)?,
-            vendor: parse(&row.vendor_id)?,
+            receiver,
             escalation: parse_opt(row.escalation_id.as_deref())?,
             event: row.event,
             url: row.url,
@@ -77,6 +100,7 @@ impl TryFrom<DeliveryRow> for WebhookDelivery {
             next_attempt_at: from_db(row.next_attempt_at),
             last_status: row.last_status,
             last_error: row.last_error,
+            last_response: row.last_response,
             sent_at: row.sent_at.map(from_db),
             created_at: from_db(row.created_at),
         })
@@ -87,7 +111,14 @@ impl TryFrom<DeliveryRow> for WebhookDelivery {
 pub fn enqueue(conn: &mut DbConnection, delivery: &WebhookDelivery) -> Result<(), StoreError> {
     let row = DeliveryRow {
         id: delivery.id.to_string(),
-        vendor_id: delivery.vendor.to_string(),
+        vendor_id: match delivery.receiver {
+            Receiver::Vendor(v) => Some(v.to_string()),
+            Receiver::Integration(_) => None,
+        },
+        integration_id: match delivery.receiver {
+            Receiver::Integration(i) => Some(i.to_string()),
+            Receiver::Vendor(_) => None,
+        },
         escalation_id: delivery.escalation.map(|e| e.to_string()),
         event: delivery.event.clone(),
         url: delivery.url.clone(),
@@ -98,6 +129,7 @@ pub fn enqueue(conn: &mut DbConnection, delivery: &WebhookDelivery) -> Result<()
         claimed_until: None,
         last_status: None,
         last_error: None,
+        last_response: None,
         sent_at: None,
         created_at: to_db(delivery.created_at),
     };
@@ -165,6 +197,7 @@ pub fn record_attempt(
         attempts,
         status,
         error,
+        response,
         retry_at,
     } = outcome;
     let state = match (delivered, retry_at) {
@@ -178,6 +211,7 @@ pub fn record_attempt(
             webhook_deliveries::attempts.eq(attempts),
             webhook_deliveries::last_status.eq(status),
             webhook_deliveries::last_error.eq(error),
+            webhook_deliveries::last_response.eq(response),
             webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
             webhook_deliveries::sent_at.eq(delivered.then(|| to_db(now))),
             webhook_deliveries::next_attempt_at.eq(to_db(retry_at.unwrap_or(now))),
@@ -197,26 +231,66 @@ pub struct Attempt<'a> {
     pub status: Option<i32>,
     /// Why it failed.
     pub error: Option<&'a str>,
+    /// The start of the receiver's answer.
+    pub response: Option<&'a str>,
     /// When to call again, if it failed and may pass.
     pub retry_at: Option<DateTime<Utc>>,
 }
 
-/// A vendor's latest calls, newest first.
+/// The latest calls to `receiver`, newest first.
 pub fn recent(
     conn: &mut DbConnection,
-    vendor: VendorId,
+    receiver: Receiver,
     limit: i64,
 ) -> Result<Vec<WebhookDelivery>, StoreError> {
-    webhook_deliveries::table
-        .filter(webhook_deliveries::vendor_id.eq(vendor.to_string()))
+    let query = webhook_deliveries::table
         .order((
             webhook_deliveries::created_at.desc(),
             webhook_deliveries::id.desc(),
         ))
         .limit(limit)
         .select(DeliveryRow::as_select())
-        .load(conn)?
+        .into_boxed();
+    let query = match receiver {
+        Receiver::Vendor(v) => query.filter(webhook_deliveries::vendor_id.eq(v.to_string())),
+        Receiver::Integration(i) => {
+            query.filter(webhook_deliveries::integration_id.eq(i.to_string()))
+        }
+    };
+    query
+        .load::<DeliveryRow>(conn)?
         .into_iter()
         .map(WebhookDelivery::try_from)
         .collect()
+}
+
+/// One call.
+pub fn find(conn: &mut DbConnection, id: WebhookDeliveryId) -> Result<WebhookDelivery, StoreError> {
+    webhook_deliveries::table
+        .find(id.to_string())
+        .select(DeliveryRow::as_select())
+        .first(conn)?
+        .try_into()
+}
+
+/// Puts a finished call back in the queue, due now, with its attempts reset; `false` when it
+/// is still pending.
+pub fn redeliver(
+    conn: &mut DbConnection,
+    id: WebhookDeliveryId,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let changed = diesel::update(
+        webhook_deliveries::table
+            .find(id.to_string())
+            .filter(webhook_deliveries::state.ne("pending")),
+    )
+    .set((
+        webhook_deliveries::state.eq("pending"),
+        webhook_deliveries::attempts.eq(0),
+        webhook_deliveries::next_attempt_at.eq(to_db(now)),
+        webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
 }

@@ -32,11 +32,17 @@ const ACTION_TYPES: readonly Action['type'][] = [
   'note',
   'email_requester',
   'email_assignee',
+  'call_webhook',
 ];
 
+/** The integration webhooks a trigger may call. */
+type Integrations = readonly { id: string; name: string }[];
+
 /** A new action of `type`, with the first sensible value. */
-function blank(type: Action['type'], team: string): Action {
+function blank(type: Action['type'], team: string, integration = ''): Action {
   switch (type) {
+    case 'call_webhook':
+      return { type, integration_id: integration };
     case 'set_status':
       return { type, status: 'open' };
     case 'set_priority':
@@ -54,7 +60,13 @@ function blank(type: Action['type'], team: string): Action {
 }
 
 /** One action's fields. */
-function ActionFields(props: { id: string; action: Action; onChange: (a: Action) => void; onRemove: () => void }) {
+function ActionFields(props: {
+  id: string;
+  action: Action;
+  integrations: Integrations;
+  onChange: (a: Action) => void;
+  onRemove: () => void;
+}) {
   const { t } = useI18n();
   const { teams, staff } = useSession();
   const a = props.action;
@@ -106,6 +118,17 @@ function ActionFields(props: { id: string; action: Action; onChange: (a: Action)
         </select>
       );
       break;
+    case 'call_webhook':
+      fields = (
+        <select id={`${id}-value`} aria-label={t('triggers.value')} value={a.integration_id} onChange={(e) => props.onChange({ ...a, integration_id: e.currentTarget.value })}>
+          {props.integrations.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.name}
+            </option>
+          ))}
+        </select>
+      );
+      break;
     case 'add_tags':
     case 'remove_tags':
       fields = (
@@ -122,7 +145,7 @@ function ActionFields(props: { id: string; action: Action; onChange: (a: Action)
   }
   return (
     <li class="trigger-action">
-      <select aria-label={t('triggers.actionType')} value={a.type} onChange={(e) => props.onChange(blank(e.currentTarget.value as Action['type'], teams[0]?.id ?? ''))}>
+      <select aria-label={t('triggers.actionType')} value={a.type} onChange={(e) => props.onChange(blank(e.currentTarget.value as Action['type'], teams[0]?.id ?? '', props.integrations[0]?.id))}>
         {ACTION_TYPES.map((type) => (
           <option key={type} value={type}>
             {t(`triggers.action.${type}` as MessageKey)}
@@ -138,7 +161,12 @@ function ActionFields(props: { id: string; action: Action; onChange: (a: Action)
 }
 
 /** One trigger's editor; without a trigger, the form that adds one. */
-function TriggerForm(props: { trigger?: Trigger; onSaved: () => void; onError: (e: ApiError) => void }) {
+function TriggerForm(props: {
+  trigger?: Trigger;
+  integrations: Integrations;
+  onSaved: () => void;
+  onError: (e: ApiError) => void;
+}) {
   const { t } = useI18n();
   const { notify, teams } = useSession();
   const tr = props.trigger;
@@ -263,6 +291,7 @@ function TriggerForm(props: { trigger?: Trigger; onSaved: () => void; onError: (
               key={`${i}-${action.type}`}
               id={`trigger-${key}-action-${i}`}
               action={action}
+              integrations={props.integrations}
               onChange={(next) => setActions(actions.map((a, j) => (j === i ? next : a)))}
               onRemove={() => setActions(actions.filter((_, j) => j !== i))}
             />
@@ -294,6 +323,8 @@ function TriggerForm(props: { trigger?: Trigger; onSaved: () => void; onError: (
 export function TriggersPage() {
   const { t } = useI18n();
   const triggers = useLoad(() => ok(api.GET('/api/v1/triggers')), []);
+  const integrations = useLoad(() => ok(api.GET('/api/v1/integrations')), []);
+  const hooks = integrations.value?.items ?? [];
   const [error, setError] = useState<ApiError | null>(null);
   const reload = () => {
     setError(null);
@@ -308,10 +339,10 @@ export function TriggersPage() {
         <Loading />
       ) : (
         (triggers.value?.items ?? []).map((trigger) => (
-          <TriggerForm key={`${trigger.id}-${trigger.updated_at}`} trigger={trigger} onSaved={reload} onError={setError} />
+          <TriggerForm key={`${trigger.id}-${trigger.updated_at}`} trigger={trigger} integrations={hooks} onSaved={reload} onError={setError} />
         ))
       )}
-      <TriggerForm onSaved={reload} onError={setError} />
+      <TriggerForm integrations={hooks} onSaved={reload} onError={setError} />
       <SurveySettings />
     </div>
   );

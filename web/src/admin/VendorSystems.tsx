@@ -5,11 +5,12 @@ import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { dateTime } from '../format';
 import { ErrorBanner, Field } from '../components/ui';
+import { DeliveryLog } from '../components/DeliveryLog';
 
 type Vendor = Schemas['VendorResponse'];
 
 /** A secret shown once: to copy now, never shown again. */
-function ShownOnce(props: { label: string; value: string }) {
+export function ShownOnce(props: { label: string; value: string }) {
   const { t } = useI18n();
   return (
     <div class="shown-once" role="status">
@@ -22,7 +23,7 @@ function ShownOnce(props: { label: string; value: string }) {
 /** The vendor's webhook: its address, whether a private target is allowed, a test call and
  * the latest calls. */
 function Webhook(props: { vendor: Vendor }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { notify } = useSession();
   const id = props.vendor.id;
   const hook = useLoad(() => ok(api.GET('/api/v1/vendors/{id}/webhook', { params: { path: { id } } })), [id]);
@@ -112,34 +113,7 @@ function Webhook(props: { vendor: Vendor }) {
           )}
         </div>
       </form>
-      {hook.value && hook.value.deliveries.length > 0 && (
-        <table class="deliveries">
-          <caption>{t('vendors.webhookCalls')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('vendors.webhookEvent')}</th>
-              <th scope="col">{t('vendors.webhookState')}</th>
-              <th scope="col">{t('vendors.webhookWhen')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {hook.value.deliveries.map((d) => (
-              <tr key={d.id}>
-                <td>
-                  <code>{d.event}</code>
-                </td>
-                <td>
-                  {t(`vendors.webhookState.${d.state}` as 'vendors.webhookState.sent')}
-                  {d.last_status != null && ` · HTTP ${d.last_status}`}
-                  {d.attempts > 0 && ` · ${t('vendors.webhookAttempts', { n: d.attempts })}`}
-                  {d.last_error && <div class="muted">{d.last_error}</div>}
-                </td>
-                <td>{dateTime(new Date(d.created_at), locale)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DeliveryLog deliveries={hook.value?.deliveries ?? []} />
     </div>
   );
 }

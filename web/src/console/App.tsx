@@ -28,6 +28,7 @@ import { RoutingPage } from '../admin/RoutingPage';
 import { ReportsPage } from '../reports/ReportsPage';
 import { ServiceLevelsPage } from '../admin/ServiceLevelsPage';
 import { TriggersPage } from '../admin/TriggersPage';
+import { IntegrationsPage } from '../admin/IntegrationsPage';
 import { MacrosPage } from '../macros/MacrosPage';
 import { EscalationQueue } from '../escalations/EscalationQueue';
 import { EscalationPage } from '../escalations/EscalationPage';
@@ -226,6 +227,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (admin && path === '/admin/routing') return <RoutingPage />;
   if (path === '/reports') return <ReportsPage />;
   if (admin && path === '/admin/triggers') return <TriggersPage />;
+  if (admin && path === '/admin/integrations') return <IntegrationsPage />;
   if (path === '/macros') return <MacrosPage />;
   if (path === '/settings/tokens') return <TokensPage />;
   if (path === '/settings/notifications') return <NotificationsPage />;

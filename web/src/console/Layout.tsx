@@ -49,6 +49,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
       ['/admin/service-levels', t('nav.serviceLevels')],
       ['/admin/routing', t('nav.routing')],
       ['/admin/triggers', t('nav.triggers')],
+      ['/admin/integrations', t('nav.integrations')],
       ['/admin/audit', t('nav.audit')],
     );
   }

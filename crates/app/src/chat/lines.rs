@@ -25,6 +25,7 @@ use crate::chat::identity::Participant;
 use crate::chat::outcome::Outcome;
 use crate::chat::start::LINE_MAX;
 use crate::error::AppError;
+use crate::integrations;
 use crate::sla::book::BookCache;
 use crate::sla::clock;
 
@@ -357,6 +358,11 @@ fn write_batch(
     messages::insert_many(conn, &new_messages)?;
     lines::insert_many(conn, &new_lines)?;
     message_files::insert_many(conn, &new_files)?;
+    for message in &new_messages {
+        if let Some(ticket) = rows.get(&message.ticket) {
+            integrations::message_created(conn, sla, ticket, message, now)?;
+        }
+    }
     let mut changes = Vec::with_capacity(counts.len());
     let mut touched = Vec::new();
     for (ticket_id, _) in &counts {
@@ -372,6 +378,7 @@ fn write_batch(
             .copied()
             .unwrap_or(clock::Activity::Quiet);
         clock::follow(conn, sla, original, ticket, activity, now)?;
+        integrations::updated(conn, sla, original, ticket, now)?;
         if was.moved(ticket) {
             tickets::save_activity(conn, ticket)?;
         } else if now - was.updated_at >= TOUCH_EVERY {

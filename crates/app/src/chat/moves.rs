@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use kefu_api_types::chat::{AuthorKind, ServerFrame, TransferTo};
 use kefu_domain::chat::{ConversationState, TransferTarget};
 use kefu_domain::ids::{MessageId, TeamId, TicketId, UserId};
+use kefu_domain::integration::IntegrationEvent;
 use kefu_domain::message::{AuthorKind as MessageAuthor, Message, MessageKind, Visibility};
 use kefu_domain::role::Role;
 use kefu_domain::ticket::Channel;
@@ -21,6 +22,7 @@ use crate::chat::identity::{Agent, Participant};
 use crate::chat::outcome::Outcome;
 use crate::chat::queue;
 use crate::error::AppError;
+use crate::integrations;
 use crate::sla::book::BookCache;
 use crate::sla::clock::{self, Activity};
 use crate::tickets::history;
@@ -341,6 +343,7 @@ pub async fn end(
     ticket: Option<TicketId>,
 ) -> Result<Outcome<TicketId>, AppError> {
     let who = who.clone();
+    let sla = app.sla_book.clone();
     app.store
         .write(move |conn| {
             let now = time::now();
@@ -379,6 +382,19 @@ pub async fn end(
                 Participant::Visitor(_) => AuthorKind::Visitor,
                 Participant::Agent(_) => AuthorKind::Agent,
             };
+            let ended = tickets::find(conn, ticket)?;
+            let ended_by = serde_json::Value::from(match by {
+                AuthorKind::Visitor => "visitor",
+                _ => "agent",
+            });
+            integrations::ticket_event(
+                conn,
+                &sla,
+                IntegrationEvent::ChatEnded,
+                &ended,
+                Some(("ended_by", ended_by)),
+                now,
+            )?;
             let mut events = ChatEvent::both_sides(
                 ticket,
                 before.conversation.agent,

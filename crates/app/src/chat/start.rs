@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use kefu_domain::chat::{ConversationState, team_takes_chats};
 use kefu_domain::email::EmailAddress;
 use kefu_domain::ids::{TicketId, VisitorId, WidgetId};
+use kefu_domain::integration::IntegrationEvent::{ChatStarted, TicketCreated};
 use kefu_domain::message::Message;
 use kefu_domain::ticket::{Channel, Stage, Ticket, TicketNumber};
 use kefu_domain::triggers::TriggerEvent;
@@ -23,6 +24,7 @@ use crate::chat::outcome::Outcome;
 use crate::chat::{queue, routing};
 use crate::customers::find_or_create::{self, RequesterSpec};
 use crate::error::AppError;
+use crate::integrations;
 use crate::mail::outgoing::MailContext;
 use crate::routing::arrival::{self, Facts};
 use crate::sla::book::BookCache;
@@ -198,6 +200,13 @@ fn open_ticket(
         texts.push((m.id.to_string(), m.visibility, m.body.clone()));
     }
     search_index::write(conn, &SearchEntry::all_of(&ticket, &texts)?)?;
+    let opening = first
+        .as_ref()
+        .map(|m| ("message", integrations::payload::message(m)));
+    integrations::ticket_event(conn, sla, TicketCreated, &ticket, opening.clone(), now)?;
+    if live {
+        integrations::ticket_event(conn, sla, ChatStarted, &ticket, opening, now)?;
+    }
     let ticket = triggers::run::on(
         conn,
         (mail, sla),

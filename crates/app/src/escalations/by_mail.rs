@@ -36,6 +36,8 @@ use crate::mail::ingest::{Ingested, KeptFile};
 use crate::mail::notices::sender_of;
 use crate::mail::outgoing::MailContext;
 use crate::mail::templates;
+use crate::sla::book::BookCache;
+use kefu_domain::integration::IntegrationEvent;
 
 /// The language of mail to a vendor's shared inbox: nobody there chose one.
 const VENDOR_LOCALE: Locale = Locale::En;
@@ -301,7 +303,7 @@ pub(crate) struct VendorMail<'a> {
 /// assignee told. Mail taken before is noticed and not taken again.
 pub(crate) fn take(
     conn: &mut DbConnection,
-    context: &MailContext,
+    (context, book): (&MailContext, &BookCache),
     vendor_mail: VendorMail<'_>,
     now: DateTime<Utc>,
 ) -> Result<Changed<Ingested>, AppError> {
@@ -364,6 +366,17 @@ pub(crate) fn take(
         })
         .collect();
     escalations::insert_files(conn, &files)?;
+    crate::integrations::escalation_event(
+        conn,
+        book,
+        IntegrationEvent::EscalationMessage,
+        &escalation,
+        Some((
+            "message",
+            json!({ "id": written.id, "by": Side::Vendor.as_str(), "body": body }),
+        )),
+        now,
+    )?;
     escalation_emails::insert(
         conn,
         &EscalationEmail {

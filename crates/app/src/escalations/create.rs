@@ -24,6 +24,7 @@ use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
 use crate::tickets::history;
 use crate::tickets::reference::{TicketRef, load_for_update, load_visible};
+use kefu_domain::integration::IntegrationEvent;
 
 fn active_vendor(
     conn: &mut DbConnection,
@@ -106,6 +107,7 @@ pub async fn escalate(
 ) -> Result<Changed<EscalationDetail>, AppError> {
     actor.may_work_tickets()?;
     let mail = app.mail_context().await?;
+    let book = app.sla_book.clone();
     let (ticket_id, detail) = app
         .store
         .write(move |conn| {
@@ -122,6 +124,14 @@ pub async fn escalate(
                 conn,
                 &escalation,
                 kefu_domain::webhook::WebhookEvent::Created,
+                None,
+                now,
+            )?;
+            crate::integrations::escalation_event(
+                conn,
+                &book,
+                IntegrationEvent::EscalationCreated,
+                &escalation,
                 None,
                 now,
             )?;

@@ -21,6 +21,7 @@ use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
 use crate::mail::notices;
 use crate::mail::outgoing::MailContext;
+use kefu_domain::integration::IntegrationEvent;
 
 /// Moves escalation `id` to the status `request` asks for, posting its reply first if it
 /// carries one.
@@ -38,6 +39,7 @@ pub async fn move_to(
         .map(text::body)
         .transpose()?;
     let mail = app.mail_context().await?;
+    let book = app.sla_book.clone();
     let (ticket, detail) = app
         .store
         .write(move |conn| {
@@ -85,6 +87,14 @@ pub async fn move_to(
                 body: body.as_deref(),
             };
             follow_on_ticket(conn, &mail, &step, &escalation, now)?;
+            crate::integrations::escalation_event(
+                conn,
+                &book,
+                IntegrationEvent::EscalationUpdated,
+                &escalation,
+                Some(("change", json!({ "from": from, "to": escalation.status, "by": side.as_str(), "body": body }))),
+                now,
+            )?;
             if side == Side::Staff {
                 crate::webhooks::announce(
                     conn,

@@ -17,6 +17,7 @@ use crate::App;
 use crate::audit::{self, Origin, Target};
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
+use kefu_domain::integration::IntegrationEvent;
 
 /// A file to attach to an entry, already kept in the files directory.
 #[derive(Clone, Debug)]
@@ -100,6 +101,7 @@ async fn post_with(
         ));
     }
     let mail = app.mail_context().await?;
+    let book = app.sla_book.clone();
     let (ticket, detail) = app
         .store
         .write(move |conn| {
@@ -198,6 +200,16 @@ async fn post_with(
             } else {
                 escalation.updated_at = now;
                 escalations::save(conn, &escalation)?;
+            }
+            if kind == EntryKind::Reply {
+                crate::integrations::escalation_event(
+                    conn,
+                    &book,
+                    IntegrationEvent::EscalationMessage,
+                    &escalation,
+                    Some(("message", json!({ "id": written.id, "by": side.as_str(), "body": body }))),
+                    now,
+                )?;
             }
             if side == Side::Staff && kind == EntryKind::Reply {
                 crate::webhooks::announce(

@@ -9,6 +9,7 @@ use kefu_api_types::mail::EmailParty;
 use kefu_domain::email::EmailAddress;
 use kefu_domain::file::{self, FileType};
 use kefu_domain::ids::{FileId, MailboxId, MessageId, QuarantineId, TicketId};
+use kefu_domain::integration::IntegrationEvent::TicketCreated;
 use kefu_domain::locale::Locale;
 use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::ticket::{Channel, Status, Ticket, TicketNumber};
@@ -36,6 +37,7 @@ use crate::customers::find_or_create::{self, RequesterSpec};
 use crate::error::AppError;
 use crate::escalations::by_mail;
 use crate::files::FileStore;
+use crate::integrations;
 use crate::mail::outgoing::MailContext;
 use crate::mail::{Recipients, mailboxes, notices};
 use crate::routing::arrival::{self, Facts};
@@ -558,7 +560,7 @@ fn take(
             kept: &kept,
             body: timeline_text(&mail),
         };
-        return by_mail::take(conn, context, vendor_mail, now);
+        return by_mail::take(conn, (context, sla), vendor_mail, now);
     }
     let sender = EmailAddress::parse(&mail.from.address)
         .map_err(|_| AppError::invalid("no_sender", "the sender's address cannot be read"))?;
@@ -574,7 +576,7 @@ fn take(
         organisation: None,
     };
     let customer = find_or_create::resolve(conn, requester_spec, now)?;
-    let (mut ticket, created) = match decision {
+    let (mut ticket, created, before) = match decision {
         ThreadDecision::Join { ticket, .. } => {
             // Locked, so an agent's change at the same moment is not overwritten.
             dialect::lock_ticket(conn, &ticket.to_string())?;
@@ -584,7 +586,7 @@ fn take(
             after.updated_at = now;
             clock::follow(conn, sla, &before, &mut after, Activity::CustomerWrote, now)?;
             tickets::save(conn, &after)?;
-            (after, false)
+            (after, false, Some(before))
         }
         ThreadDecision::New { follow_up_of } => {
             let number = dialect::next_ticket_numbers(conn, 1)?
@@ -625,7 +627,7 @@ fn take(
                     ),
                 )?;
             }
-            (ticket, true)
+            (ticket, true, None)
         }
     };
     let files_data: Vec<&ChatFile> = kept.iter().map(|k| &k.shown).collect();
@@ -757,8 +759,14 @@ fn take(
             message.body.clone(),
         )];
         search_index::write(conn, &SearchEntry::all_of(&ticket, &texts)?)?;
+        let opening = ("message", integrations::payload::message(&message));
+        integrations::ticket_event(conn, sla, TicketCreated, &ticket, Some(opening), now)?;
     } else {
         history::index_message(conn, &ticket, &message)?;
+        integrations::message_created(conn, sla, &ticket, &message, now)?;
+    }
+    if let Some(before) = &before {
+        integrations::updated(conn, sla, before, &ticket, now)?;
     }
     // Machines' mail sets off nothing: a trigger that mails the customer must not answer an
     // auto-responder.

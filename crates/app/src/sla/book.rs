@@ -1,4 +1,4 @@
-//! The policies, calendars, routing rules and triggers, remembered for a few seconds per node: every
+//! The policies, calendars, routing rules, triggers and integration webhooks, remembered for a few seconds per node: every
 //! new ticket and every change of status reads them, and they change rarely. A change made on this node is
 //! seen at once; one made on another node within [`FRESH`].
 
@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use kefu_domain::calendar::BusinessCalendar;
 use kefu_domain::ids::{CalendarId, SlaPolicyId};
+use kefu_domain::integration::Integration;
 use kefu_domain::routing::RoutingRule;
 use kefu_domain::sla::SlaPolicy;
 use kefu_domain::triggers::Trigger;
@@ -30,6 +31,8 @@ pub struct Book {
     pub rules: Vec<RoutingRule>,
     /// Every trigger, inactive ones too.
     pub triggers: Vec<Trigger>,
+    /// Every integration webhook, paused ones too (without their secrets).
+    pub integrations: Vec<Integration>,
 }
 
 impl Book {
@@ -48,6 +51,10 @@ impl Book {
             triggers: kefu_store::triggers::list(conn)?
                 .into_iter()
                 .map(|t| t.trigger)
+                .collect(),
+            integrations: kefu_store::integrations::list(conn)?
+                .into_iter()
+                .map(|i| i.integration)
                 .collect(),
         })
     }
@@ -89,7 +96,7 @@ impl BookCache {
         Ok(book)
     }
 
-    /// Forgets the book: a policy, calendar, rule or trigger changed.
+    /// Forgets the book: a policy, calendar, rule, trigger or integration changed.
     pub fn drop_book(&self) {
         if let Ok(mut held) = self.held.lock() {
             *held = None;

@@ -4,6 +4,7 @@
 use kefu_api_types::tickets::{CreateTicketRequest, TicketResponse};
 use kefu_domain::call::CallDetails;
 use kefu_domain::ids::{MessageId, TeamId, TicketId, UserId};
+use kefu_domain::integration::IntegrationEvent::TicketCreated;
 use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::permissions::{Actor, NewTicketFields};
 use kefu_domain::phone::PhoneRegion;
@@ -19,6 +20,7 @@ use kefu_store::{customers, dialect, messages, reads, tickets};
 use crate::changes::{ChangeKind, Changed};
 use crate::customers::find_or_create::{self, RequesterSpec};
 use crate::error::AppError;
+use crate::integrations;
 use crate::mail::notices;
 use crate::routing::arrival::{self, Chosen, Facts};
 use crate::sla::clock;
@@ -245,6 +247,7 @@ pub async fn create(
             }
             routing.record(conn, &mail, &ticket, now)?;
             let mut texts = Vec::new();
+            let mut opening = None;
             if let Some(first) = first {
                 let from_customer = first.author == AuthorKind::Customer;
                 let message = Message {
@@ -264,11 +267,14 @@ pub async fn create(
                     created_at: now,
                 };
                 messages::insert(conn, &message)?;
+                opening = Some(integrations::payload::message(&message));
                 texts.push((message.id.to_string(), message.visibility, message.body));
             }
+            let opening = opening.map(|m| ("message", m));
+            integrations::ticket_event(conn, &sla, TicketCreated, &ticket, opening, now)?;
             if let Some(details) = call {
                 let (message, log) = log_call::entries(&ticket, details, &actor, now);
-                log_call::insert(conn, &message, &log)?;
+                log_call::insert(conn, &sla, &ticket, (&message, &log), now)?;
                 texts.push((message.id.to_string(), message.visibility, message.body));
             }
             search_index::write(conn, &SearchEntry::all_of(&ticket, &texts)?)?;

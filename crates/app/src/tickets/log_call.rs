@@ -4,15 +4,18 @@ use chrono::{DateTime, Utc};
 use kefu_api_types::tickets::{CallInput, MessageResponse};
 use kefu_domain::call::{CallDetails, CallLog};
 use kefu_domain::ids::{CallId, MessageId};
+use kefu_domain::integration::IntegrationEvent;
 use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::permissions::Actor;
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
 use kefu_domain::ticket::{Channel, Status, Ticket};
 use kefu_domain::{DomainError, time};
-use kefu_store::{DbConnection, StoreError, calls, messages, reads, tickets};
+use kefu_store::{DbConnection, calls, messages, reads, tickets};
 
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
+use crate::integrations;
+use crate::sla::book::BookCache;
 use crate::tickets::history;
 use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::{App, view};
@@ -67,14 +70,25 @@ pub(crate) fn entries(
     (message, call)
 }
 
-/// Stores a call's entry and log.
+/// Stores a call's entry and log on `ticket`, and tells the integrations that hear of calls.
 pub(crate) fn insert(
     conn: &mut DbConnection,
-    message: &Message,
-    call: &CallLog,
-) -> Result<(), StoreError> {
+    book: &BookCache,
+    ticket: &Ticket,
+    (message, call): (&Message, &CallLog),
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     messages::insert(conn, message)?;
-    calls::insert(conn, call)
+    calls::insert(conn, call)?;
+    let call = integrations::payload::call(call);
+    integrations::ticket_event(
+        conn,
+        book,
+        IntegrationEvent::CallLogged,
+        ticket,
+        Some(("call", call)),
+        now,
+    )
 }
 
 /// Logs the call on the ticket as `actor`.
@@ -87,6 +101,7 @@ pub async fn log(
     actor.may_work_tickets()?;
     let region = app.phone_region().await?;
     let call = parse_call(input, region, time::now())?;
+    let book = app.sla_book.clone();
     let (ticket, entry) = app
         .store
         .write(move |conn| {
@@ -96,7 +111,7 @@ pub async fn log(
                 return Err(DomainError::TicketClosed.into());
             }
             let (message, log) = entries(&ticket, call, &actor, now);
-            insert(conn, &message, &log)?;
+            insert(conn, &book, &ticket, (&message, &log), now)?;
             tickets::touch(conn, ticket.id, now)?;
             reads::mark_seen(conn, actor.user, ticket.id, now)?;
             history::index_message(conn, &ticket, &message)?;

@@ -197,6 +197,8 @@ pub(crate) fn write(
     history::record(conn, actor, &before, &after, now)?;
     history::index_message(conn, &after, &message)?;
     crate::surveys::invite::on_solved(conn, mail, (&before, &after), now)?;
+    crate::integrations::message_created(conn, sla, &after, &message, now)?;
+    crate::integrations::updated(conn, sla, &before, &after, now)?;
     let (event, key) = if from_customer {
         (
             TriggerEvent::CustomerReplied,

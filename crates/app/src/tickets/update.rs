@@ -147,6 +147,7 @@ pub(crate) fn apply(
         history::reindex(conn, &after)?;
     }
     crate::surveys::invite::on_solved(conn, mail, (&before, &after), now)?;
+    crate::integrations::updated(conn, sla, &before, &after, now)?;
     if after.status != before.status {
         let key = status_key(&before, &after, now);
         after = triggers::run::on(

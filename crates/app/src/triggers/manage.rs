@@ -45,6 +45,9 @@ fn action_body(action: &Action) -> TriggerActionBody {
         Action::EmailAssignee { text_en, text_zh } => {
             TriggerActionBody::EmailAssignee { text_en, text_zh }
         }
+        Action::CallWebhook { integration } => TriggerActionBody::CallWebhook {
+            integration_id: integration,
+        },
     }
 }
 
@@ -69,6 +72,9 @@ fn action_of(body: &TriggerActionBody) -> Result<Action, AppError> {
         TriggerActionBody::EmailAssignee { text_en, text_zh } => {
             Action::EmailAssignee { text_en, text_zh }
         }
+        TriggerActionBody::CallWebhook { integration_id } => Action::CallWebhook {
+            integration: integration_id,
+        },
     })
 }
 
@@ -128,7 +134,7 @@ fn trigger_of(id: TriggerId, position: i32, request: &TriggerRequest) -> Result<
     Ok(trigger)
 }
 
-/// Refuses a trigger naming a team or agent that does not exist.
+/// Refuses a trigger naming a team, agent or integration that does not exist.
 fn check_references(conn: &mut DbConnection, trigger: &Trigger) -> Result<(), AppError> {
     for team in &trigger.conditions.teams {
         triage::check_team(conn, *team)?;
@@ -142,6 +148,18 @@ fn check_references(conn: &mut DbConnection, trigger: &Trigger) -> Result<(), Ap
                 assign: AssignTo::User(user),
             } => {
                 triage::check_assignee(conn, *user)?;
+            }
+            Action::CallWebhook { integration } => {
+                match kefu_store::integrations::find(conn, *integration) {
+                    Ok(_) => {}
+                    Err(kefu_store::StoreError::NotFound) => {
+                        return Err(AppError::invalid(
+                            "unknown_integration",
+                            format!("there is no integration webhook {integration}"),
+                        ));
+                    }
+                    Err(error) => return Err(error.into()),
+                }
             }
             _ => {}
         }

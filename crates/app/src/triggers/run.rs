@@ -16,6 +16,7 @@ use kefu_store::{DbConnection, messages, teams, tickets, users};
 use serde_json::json;
 
 use crate::error::AppError;
+use crate::integrations;
 use crate::mail::ingest::system_event;
 use crate::mail::notices;
 use crate::mail::outgoing::{self, MailContext};
@@ -135,6 +136,7 @@ pub(crate) fn act(
     if (&after.team, after.stage) != (&before.team, before.stage) {
         history::reindex(conn, &after)?;
     }
+    integrations::updated(conn, sla, &before, &after, now)?;
     let mut done: Vec<&str> = Vec::new();
     for action in &trigger.actions {
         match action {
@@ -155,6 +157,14 @@ pub(crate) fn act(
                     && notices::trigger_mail(conn, mail, &after, agent, (text_en, text_zh), now)?
                 {
                     done.push("email_assignee");
+                }
+            }
+            Action::CallWebhook { integration } => {
+                if integrations::trigger_call(conn, sla, *integration, &trigger.name, &after, now)?
+                {
+                    done.push("call_webhook");
+                } else {
+                    skipped.push(format!("integration {integration}"));
                 }
             }
             _ => {}

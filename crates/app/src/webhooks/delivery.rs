@@ -1,18 +1,20 @@
 //! What the notification role's webhook worker asks of the use cases: claim due calls (with
-//! the vendor's current secret and whether it may be called on a private address), and
-//! record how each went — delivered, due again after a backoff, or given up.
+//! the receiver's current address, secret and whether it may be called on a private address),
+//! and record how each went — delivered, due again after a backoff, or given up.
 
 use chrono::Duration;
 use kefu_domain::ids::WebhookDeliveryId;
 use kefu_domain::time;
-use kefu_domain::webhook::{self, ATTEMPTS};
+use kefu_domain::webhook::{self, ATTEMPTS, WebhookEvent};
 use kefu_store::vendors::{self, WebhookTarget};
-use kefu_store::webhooks::{self, Attempt, WebhookDelivery};
+use kefu_store::webhooks::{self, Attempt, Receiver, WebhookDelivery};
+use kefu_store::{DbConnection, StoreError, integrations};
 
 use crate::App;
 use crate::error::AppError;
 
-/// A claimed call and where it goes now: `None` when the vendor's webhook was removed since.
+/// A claimed call and where it goes now: `None` when the vendor's webhook or the integration
+/// was removed (or the integration paused) since.
 #[derive(Clone, Debug)]
 pub struct ClaimedCall {
     /// The call.
@@ -28,6 +30,8 @@ pub enum CallOutcome {
     Delivered {
         /// Its status.
         status: u16,
+        /// The start of its answer.
+        response: Option<String>,
     },
     /// It may pass: a connection failure, a timeout or another status.
     Failed {
@@ -35,6 +39,8 @@ pub enum CallOutcome {
         status: Option<u16>,
         /// What went wrong.
         error: String,
+        /// The start of the answer, if one came.
+        response: Option<String>,
     },
     /// Trying again cannot help (a refused address, the webhook removed).
     Refused {
@@ -50,12 +56,35 @@ pub async fn claim(app: &App, limit: i64, lease: Duration) -> Result<Vec<Claimed
             let due = webhooks::claim_due(conn, time::now(), limit, lease)?;
             let mut out = Vec::with_capacity(due.len());
             for delivery in due {
-                let target = vendors::webhook(conn, delivery.vendor)?;
+                let target = target_of(conn, &delivery)?;
                 out.push(ClaimedCall { delivery, target });
             }
             Ok::<_, AppError>(out)
         })
         .await
+}
+
+/// Where `delivery` goes now. A paused integration still takes its test calls.
+fn target_of(
+    conn: &mut DbConnection,
+    delivery: &WebhookDelivery,
+) -> Result<Option<WebhookTarget>, AppError> {
+    match delivery.receiver {
+        Receiver::Vendor(vendor) => Ok(vendors::webhook(conn, vendor)?),
+        Receiver::Integration(id) => match integrations::find(conn, id) {
+            Ok(found)
+                if found.integration.active || delivery.event == WebhookEvent::Ping.as_str() =>
+            {
+                Ok(Some(WebhookTarget {
+                    url: found.integration.url,
+                    secret: found.secret,
+                    allow_private: found.integration.allow_private,
+                }))
+            }
+            Ok(_) | Err(StoreError::NotFound) => Ok(None),
+            Err(error) => Err(error.into()),
+        },
+    }
 }
 
 /// When the next pending call falls due, if any.
@@ -78,20 +107,26 @@ pub async fn record(
         .write(move |conn| {
             let now = time::now();
             let attempt = match &outcome {
-                CallOutcome::Delivered { status } => Attempt {
+                CallOutcome::Delivered { status, response } => Attempt {
                     delivered: true,
                     attempts,
                     status: Some(i32::from(*status)),
                     error: None,
+                    response: response.as_deref(),
                     retry_at: None,
                 },
-                CallOutcome::Failed { status, error } => {
+                CallOutcome::Failed {
+                    status,
+                    error,
+                    response,
+                } => {
                     let attempts = attempts + 1;
                     Attempt {
                         delivered: false,
                         attempts,
                         status: status.map(i32::from),
                         error: Some(error),
+                        response: response.as_deref(),
                         retry_at: (attempts < ATTEMPTS)
                             .then(|| webhook::retry_after(attempts, retry_base_seconds, now)),
                     }
@@ -101,6 +136,7 @@ pub async fn record(
                     attempts: attempts + 1,
                     status: None,
                     error: Some(error),
+                    response: None,
                     retry_at: None,
                 },
             };

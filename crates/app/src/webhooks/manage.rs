@@ -17,7 +17,7 @@ use kefu_domain::time;
 use kefu_domain::vendor::Vendor;
 use kefu_domain::webhook::{WebhookEvent, WebhookUrl};
 use kefu_store::vendors::WebhookTarget;
-use kefu_store::webhooks::WebhookDelivery;
+use kefu_store::webhooks::{Receiver, WebhookDelivery};
 use kefu_store::{DbConnection, api_tokens, users, vendors, webhooks};
 use serde_json::json;
 
@@ -34,7 +34,8 @@ fn vendor(conn: &mut DbConnection, id: VendorId) -> Result<Vendor, AppError> {
     vendors::find(conn, id).map_err(AppError::not_found_as("vendor"))
 }
 
-fn delivery_response(d: WebhookDelivery) -> WebhookDeliveryResponse {
+/// A call as the delivery log shows it.
+pub(crate) fn delivery_response(d: WebhookDelivery) -> WebhookDeliveryResponse {
     WebhookDeliveryResponse {
         next_attempt_at: (d.state == "pending").then_some(d.next_attempt_at),
         id: d.id,
@@ -43,6 +44,7 @@ fn delivery_response(d: WebhookDelivery) -> WebhookDeliveryResponse {
         attempts: d.attempts,
         last_status: d.last_status,
         last_error: d.last_error,
+        last_response: d.last_response,
         sent_at: d.sent_at,
         created_at: d.created_at,
     }
@@ -54,7 +56,7 @@ fn webhook_response(
     secret: Option<String>,
 ) -> Result<WebhookResponse, AppError> {
     let target = vendors::webhook(conn, id)?;
-    let deliveries = webhooks::recent(conn, id, RECENT)?
+    let deliveries = webhooks::recent(conn, Receiver::Vendor(id), RECENT)?
         .into_iter()
         .map(delivery_response)
         .collect();
@@ -168,10 +170,10 @@ pub async fn ping(app: &App, actor: Actor, id: VendorId) -> Result<WebhookRespon
             });
             super::enqueue(
                 conn,
-                id,
+                Receiver::Vendor(id),
                 None,
                 delivery,
-                WebhookEvent::Ping,
+                WebhookEvent::Ping.as_str(),
                 &target.url,
                 &body,
                 now,

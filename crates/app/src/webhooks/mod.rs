@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use kefu_domain::escalation::{Escalation, Side};
 use kefu_domain::ids::WebhookDeliveryId;
 use kefu_domain::webhook::WebhookEvent;
-use kefu_store::webhooks::{self, WebhookDelivery};
+use kefu_store::webhooks::{self, Receiver, WebhookDelivery};
 use kefu_store::{DbConnection, vendors};
 use serde_json::json;
 
@@ -54,23 +54,24 @@ pub(crate) fn announce_with(
     });
     enqueue(
         conn,
-        escalation.vendor,
+        Receiver::Vendor(escalation.vendor),
         Some(escalation.id),
         id,
-        event,
+        event.as_str(),
         &target.url,
         &body,
         now,
     )
 }
 
+/// Writes a call of `receiver`'s webhook at `url`, due now.
 #[expect(clippy::too_many_arguments, reason = "one call's parts")]
-fn enqueue(
+pub(crate) fn enqueue(
     conn: &mut DbConnection,
-    vendor: kefu_domain::ids::VendorId,
+    receiver: Receiver,
     escalation: Option<kefu_domain::ids::EscalationId>,
     id: WebhookDeliveryId,
-    event: WebhookEvent,
+    event: &str,
     url: &str,
     body: &serde_json::Value,
     now: DateTime<Utc>,
@@ -79,9 +80,9 @@ fn enqueue(
         conn,
         &WebhookDelivery {
             id,
-            vendor,
+            receiver,
             escalation,
-            event: event.as_str().to_owned(),
+            event: event.to_owned(),
             url: url.to_owned(),
             body: body.to_string(),
             state: "pending".to_owned(),
@@ -89,6 +90,7 @@ fn enqueue(
             next_attempt_at: now,
             last_status: None,
             last_error: None,
+            last_response: None,
             sent_at: None,
             created_at: now,
         },
