@@ -183,6 +183,8 @@ test_both! {
         // A call still waiting (the address never resolves, so it waits for its retry).
         let (_, log) = desk.admin.post(&format!("/api/v1/integrations/{integration}/ping"), &json!({})).await;
         let waiting_call = log["items"][0]["id"].as_str().unwrap().to_owned();
+        let (status, phones) = desk.admin.put("/api/v1/telephony", &json!({"enabled": true, "stage": "after_sale"})).await;
+        assert_eq!(status, StatusCode::OK, "{phones}");
         let forbidden_to_outsiders = |staff: u16| [401, 403, 403, 403, staff, staff, 401];
         let admins_only = |ok: u16| [401, 403, 403, 403, 403, ok, 401];
         let signed_in = |ok: u16| [401, ok, ok, ok, ok, ok, 401];
@@ -333,6 +335,10 @@ test_both! {
             row("list_integration_deliveries", M::GET, format!("/api/v1/integrations/{integration}/deliveries"), None, admins_only(200)),
             // A call still waiting cannot be sent again.
             row("redeliver_integration_call", M::POST, format!("/api/v1/integrations/{integration}/deliveries/{waiting_call}/redeliver"), None, admins_only(409)),
+            // Signed by the provider, not by a session: everyone without a signature is refused.
+            row("receive_call_event", M::POST, "/api/v1/telephony/events".into(), Some(json!({"id": "e1"})), [401; 7]),
+            row("get_telephony", M::GET, "/api/v1/telephony".into(), None, admins_only(200)),
+            row("update_telephony", M::PUT, "/api/v1/telephony".into(), Some(json!({"enabled": true, "stage": "after_sale"})), admins_only(200)),
             row("get_survey", M::GET, format!("/api/v1/surveys/{}", "x".repeat(43)), None, [404; 7]),
             row("answer_survey", M::POST, format!("/api/v1/surveys/{}", "x".repeat(43)), Some(json!({"score": 5})), [404; 7]),
             // Only the ticket's customer rates it, once it is solved.

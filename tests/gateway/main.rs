@@ -10,3 +10,4 @@ mod nodes;
 mod protocol;
 mod routing;
 mod support;
+mod telephony;

@@ -362,6 +362,12 @@ pub enum ServerFrame {
         /// The chat's ticket.
         ticket: TicketId,
     },
+    /// A call rings, is answered or ends at the agent's extension (or in their team, when
+    /// the provider names no extension): the caller and their ticket, to open at once.
+    ScreenPop {
+        /// The call.
+        call: CallPop,
+    },
     /// A frame was refused; the socket stays open unless the gateway closes it after.
     Error {
         /// A stable code, as in the HTTP API's problems.
@@ -442,4 +448,29 @@ mod tests {
         assert_eq!(value["type"], "queue_position");
         assert_eq!(serde_json::from_value::<ServerFrame>(value).unwrap(), frame);
     }
+}
+
+/// The call a screen pop is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallPop {
+    /// The call (its call log's id once it ends).
+    pub id: kefu_domain::ids::CallId,
+    /// `ringing`, `answered`, `ended` or `missed`.
+    pub state: String,
+    /// `inbound` or `outbound`.
+    pub direction: kefu_domain::call::CallDirection,
+    /// The customer's number, in E.164.
+    pub number: String,
+    /// The customer.
+    pub customer_id: kefu_domain::ids::CustomerId,
+    /// Their name.
+    pub customer_name: String,
+    /// The ticket the call is on.
+    pub ticket_id: TicketId,
+    /// Its number.
+    pub ticket_number: i64,
+    /// Its subject.
+    pub subject: String,
+    /// Whether the call opened it.
+    pub new_ticket: bool,
 }

@@ -21,6 +21,7 @@ pub mod routing;
 pub mod schema;
 pub mod sla;
 pub mod surveys;
+pub mod telephony;
 pub mod tickets;
 pub mod triggers;
 pub mod vendors;

@@ -5,8 +5,8 @@
 use std::borrow::Cow;
 
 use kefu_domain::{
-    call, escalation, integration, mail, message, role, routing, sla, survey, ticket, triggers,
-    vendor, visit, widget,
+    call, escalation, integration, mail, message, role, routing, sla, survey, telephony, ticket,
+    triggers, vendor, visit, widget,
 };
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
@@ -82,6 +82,8 @@ enum_schema! {
     RatingSource => survey::RatingSource, "Where the customer rated: the chat widget, the mailed link, or the portal.";
     TriggerEvent => triggers::TriggerEvent, "What sets a trigger off: a ticket created, the customer's reply, a change of status, a service level nearly or fully breached, an overdue vendor, or (scheduled) hours without activity.";
     AssignmentMode => routing::AssignmentMode, "How a team hands its new tickets to its agents: off, round robin (whoever was given one longest ago) or least busy (fewest open tickets); only to agents online with room.";
+    CallEventKind => telephony::CallEventKind, "What a telephony provider reports of a call: it rings, is answered, ends, or is missed.";
+    CallState => telephony::CallState, "Where a reported call stands: ringing, answered, ended (after an answer) or missed.";
     IntegrationEvent => integration::IntegrationEvent, "What an integration webhook is told of: tickets created or changed, messages, chats started or ended, escalations created, moved or written in, calls logged, a trigger's call, or a test ping.";
     EscalationEntryKind => escalation::EntryKind, "What an entry in an escalation's thread is: a reply, a note among the vendor's users, an event or a shared ticket message.";
 }

@@ -170,6 +170,9 @@ pub struct TargetsBody {
     /// Minutes to solve the ticket.
     #[serde(default)]
     pub resolution: Option<i64>,
+    /// Minutes to call the customer back after a missed call.
+    #[serde(default)]
+    pub call_back: Option<i64>,
 }
 
 /// `POST /api/v1/sla-policies` and `PUT /api/v1/sla-policies/{id}`.

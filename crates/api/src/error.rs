@@ -25,6 +25,9 @@ pub enum ApiError {
     /// Too many failed sign-ins; try again later.
     #[error("too many failed sign-ins; try again in {retry_after_seconds} seconds")]
     Throttled { retry_after_seconds: u64 },
+    /// A signed call whose signature is missing, wrong, stale or replayed.
+    #[error("{0}")]
+    BadSignature(String),
     /// A cookie-authenticated write without the session's CSRF token.
     #[error("missing or wrong X-CSRF-Token header")]
     CsrfFailed,
@@ -78,6 +81,7 @@ impl ApiError {
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Throttled { .. } => "too_many_attempts",
             ApiError::CsrfFailed => "csrf_failed",
+            ApiError::BadSignature(_) => "bad_signature",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::BadRequest { code, .. }
@@ -118,9 +122,10 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Unauthenticated | ApiError::SessionExpired | ApiError::InvalidCredentials => {
-                StatusCode::UNAUTHORIZED
-            }
+            ApiError::Unauthenticated
+            | ApiError::SessionExpired
+            | ApiError::InvalidCredentials
+            | ApiError::BadSignature(_) => StatusCode::UNAUTHORIZED,
             ApiError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::CsrfFailed | ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -178,6 +183,7 @@ impl From<AppError> for ApiError {
                 retry_after_seconds,
             },
             AppError::Forbidden(why) => ApiError::Forbidden(why.into_owned()),
+            AppError::BadSignature(why) => ApiError::BadSignature(why.into_owned()),
             AppError::NotFound(what) => ApiError::NotFound(what),
             AppError::InvalidQuery(message) => ApiError::BadRequest { code, message },
             AppError::Invalid { code, message } => ApiError::Invalid { code, message },

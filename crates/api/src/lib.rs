@@ -28,6 +28,7 @@ pub mod sla;
 pub mod state;
 pub mod surveys;
 pub mod teams;
+pub mod telephony;
 pub mod tickets;
 pub mod triggers;
 pub mod users;
@@ -111,6 +112,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .configure(routing::routes)
                 .configure(triggers::routes)
                 .configure(integrations::routes)
+                .configure(telephony::routes)
                 .configure(surveys::routes)
                 .configure(reports::routes)
                 .default_service(web::to(extract::no_route))

@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::{
     audit, auth, chat, customers, escalations, integrations, macros, mail, reports, routing,
-    settings, sla, surveys, teams, tickets, triggers, users, vendors, visits,
+    settings, sla, surveys, teams, telephony, tickets, triggers, users, vendors, visits,
 };
 
 /// Kefu's HTTP API.
@@ -137,6 +137,9 @@ use crate::{
         integrations::ping,
         integrations::deliveries,
         integrations::redeliver,
+        telephony::receive,
+        telephony::show,
+        telephony::update,
         surveys::show_link,
         surveys::answer_link,
         surveys::rate_ticket,
@@ -187,6 +190,7 @@ use crate::{
         (name = "routing", description = "Routing rules that set a new ticket's team, priority, tags and agent, and each team's automatic assignment"),
         (name = "triggers", description = "Triggers and scheduled automations: on an event or after hours without activity, set fields, tag, assign, write a note, mail the customer or the agent"),
         (name = "integrations", description = "Integration webhooks: signed calls of other systems on ticket, message, chat, escalation and call events, with retries, a delivery log and a test event"),
+        (name = "telephony", description = "Telephony: a PBX's or provider's signed call events land on the caller's ticket, pop up at the agent's extension and turn missed calls into call backs; the webhook's setup and agents' extensions"),
         (name = "surveys", description = "Satisfaction surveys: a rating, a comment and whether it was what the customer expected, from the widget, a single-use mailed link or the portal"),
         (name = "reports", description = "Reports over a period per team, agent, stage or channel: first response, resolution, SLA attainment, backlog, volume per day, CSAT and the expectation gap, vendor turnaround; JSON or CSV"),
         (name = "macros", description = "Macros and canned replies: a reply in both languages with placeholders, and changes to make"),

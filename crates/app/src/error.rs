@@ -21,6 +21,9 @@ pub enum AppError {
     /// Too many failed attempts; try again later.
     #[error("too many failed attempts; try again in {retry_after_seconds} seconds")]
     Throttled { retry_after_seconds: u64 },
+    /// A signed call whose signature is missing, wrong, stale or replayed.
+    #[error("{0}")]
+    BadSignature(Cow<'static, str>),
     /// The action is not allowed for this user.
     #[error("{0}")]
     Forbidden(Cow<'static, str>),
@@ -86,6 +89,7 @@ impl AppError {
             AppError::SessionExpired => "session_expired",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Throttled { .. } => "too_many_attempts",
+            AppError::BadSignature(_) => "bad_signature",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::InvalidQuery(_) => "invalid_query",

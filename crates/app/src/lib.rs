@@ -25,6 +25,7 @@ pub mod settings;
 pub mod sla;
 pub mod surveys;
 pub mod teams;
+pub mod telephony;
 pub mod throttle;
 pub mod tickets;
 pub mod tokens;

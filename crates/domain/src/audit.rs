@@ -120,6 +120,8 @@ string_enum! {
         IntegrationUpdated => "integration_updated",
         /// An admin removed an integration webhook.
         IntegrationDeleted => "integration_deleted",
+        /// An admin set up, changed or turned off the telephony webhook or the extensions.
+        TelephonyChanged => "telephony_changed",
     }
 }
 

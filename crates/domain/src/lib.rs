@@ -33,6 +33,7 @@ pub mod sla;
 pub mod status;
 pub mod survey;
 pub mod tag;
+pub mod telephony;
 pub mod text;
 pub mod throttle;
 pub mod ticket;

@@ -24,6 +24,8 @@ string_enum! {
         NextResponse => "next_response",
         /// Solving the ticket.
         Resolution => "resolution",
+        /// Calling the customer back after a missed call.
+        CallBack => "call_back",
     }
 }
 
@@ -52,6 +54,9 @@ pub struct Targets {
     pub next_response: Option<i64>,
     /// Minutes to solve the ticket.
     pub resolution: Option<i64>,
+    /// Minutes to call the customer back after a missed call.
+    #[serde(default)]
+    pub call_back: Option<i64>,
 }
 
 impl Targets {
@@ -61,6 +66,7 @@ impl Targets {
             Target::FirstResponse => self.first_response,
             Target::NextResponse => self.next_response,
             Target::Resolution => self.resolution,
+            Target::CallBack => self.call_back,
         }
     }
 
@@ -168,6 +174,10 @@ pub enum Activity {
     CustomerWrote,
     /// Staff answered in public: no response is owed.
     StaffAnswered,
+    /// A customer's call was missed: a call back is owed.
+    CallMissed,
+    /// Staff called the customer: no call back is owed.
+    CalledBack,
 }
 
 /// One target's warning and due time.
@@ -188,6 +198,8 @@ pub struct Schedule {
     pub next_response: Option<Window>,
     /// The resolution's, until the ticket is solved.
     pub resolution: Option<Window>,
+    /// The call back's, while one is owed.
+    pub call_back: Option<Window>,
 }
 
 impl Schedule {
@@ -197,6 +209,7 @@ impl Schedule {
             Target::FirstResponse => self.first_response,
             Target::NextResponse => self.next_response,
             Target::Resolution => self.resolution,
+            Target::CallBack => self.call_back,
         }
     }
 
@@ -254,6 +267,10 @@ pub struct SlaClock {
     pub paused_at: Option<DateTime<Utc>>,
     /// Business seconds the clock has stood still in earlier pauses.
     pub paused_seconds: i64,
+    /// Since when a call back has been owed (a missed call), while one is.
+    pub call_back_since: Option<DateTime<Utc>>,
+    /// The paused seconds already counted when the call back fell owed.
+    pub call_back_pause_base: i64,
 }
 
 impl SlaClock {
@@ -268,6 +285,8 @@ impl SlaClock {
             awaiting_pause_base: 0,
             paused_at: pauses(ticket.status).then_some(now),
             paused_seconds: 0,
+            call_back_since: None,
+            call_back_pause_base: 0,
         }
     }
 
@@ -280,8 +299,8 @@ impl SlaClock {
         self.warn_percent = policy.warn_percent;
     }
 
-    /// Follows a change that left the ticket as `after`: pauses and resumes with the status, and
-    /// owes or settles a next response.
+    /// Follows a change that left the ticket as `after`: pauses and resumes with the status,
+    /// owes or settles a next response, and owes or settles a call back.
     pub fn follow(
         &mut self,
         after: &Ticket,
@@ -305,7 +324,16 @@ impl SlaClock {
                 self.awaiting_pause_base = self.paused_seconds;
             }
             Activity::StaffAnswered => self.awaiting_since = None,
+            Activity::CallMissed if self.call_back_since.is_none() => {
+                self.call_back_since = Some(now);
+                self.call_back_pause_base = self.paused_seconds;
+            }
+            Activity::CalledBack => self.call_back_since = None,
             _ => {}
+        }
+        // A solved ticket owes no call back, even when it is reopened later.
+        if !after.status.is_unsolved() {
+            self.call_back_since = None;
         }
     }
 
@@ -340,6 +368,13 @@ impl SlaClock {
                 )
             }),
             resolution: window(ticket.created_at, targets.resolution, self.paused_seconds),
+            call_back: self.call_back_since.and_then(|since| {
+                window(
+                    since,
+                    targets.call_back,
+                    self.paused_seconds - self.call_back_pause_base,
+                )
+            }),
         }
     }
 }
@@ -471,6 +506,7 @@ mod tests {
             first_response: Some(60),
             next_response: Some(30),
             resolution: Some(600),
+            call_back: None,
         });
         let created = at("2026-12-07T08:00:00Z");
         let mut t = ticket(created);
@@ -508,6 +544,58 @@ mod tests {
             s.next_alert_after(first),
             Some(first + Duration::minutes(24))
         );
+    }
+
+    #[test]
+    fn a_missed_call_owes_a_call_back_in_business_time_until_staff_call() {
+        let cal = office();
+        let p = policy(Targets {
+            call_back: Some(30),
+            ..Targets::default()
+        });
+        // Monday 7 December 2026, 16:50 in Berlin: 10 minutes of the day are left.
+        let created = at("2026-12-07T15:50:00Z");
+        let mut t = ticket(created);
+        t.channel = Channel::Phone;
+        let mut clock = SlaClock::start(&p, &t, created);
+        assert!(
+            clock.schedule(&t, &cal).call_back.is_none(),
+            "nothing owed yet"
+        );
+        clock.follow(&t, Activity::CallMissed, &cal, created);
+        // A second missed call does not move the due time.
+        clock.follow(
+            &t,
+            Activity::CallMissed,
+            &cal,
+            created + Duration::minutes(5),
+        );
+        let due = clock.schedule(&t, &cal).call_back.unwrap().due_at;
+        assert_eq!(
+            due,
+            at("2026-12-08T08:20:00Z"),
+            "10 minutes today, 20 on Tuesday"
+        );
+        assert_eq!(clock.schedule(&t, &cal).next_due(), Some(due));
+        // Waiting on the customer stands the clock still; resuming moves it on.
+        t.status = Status::Pending;
+        clock.follow(&t, Activity::Quiet, &cal, at("2026-12-08T08:00:00Z"));
+        assert!(clock.schedule(&t, &cal).call_back.is_none());
+        t.status = Status::Open;
+        clock.follow(&t, Activity::Quiet, &cal, at("2026-12-08T09:00:00Z"));
+        assert_eq!(
+            clock.schedule(&t, &cal).call_back.unwrap().due_at,
+            at("2026-12-08T09:20:00Z")
+        );
+        clock.follow(&t, Activity::CalledBack, &cal, at("2026-12-08T09:10:00Z"));
+        assert!(clock.schedule(&t, &cal).call_back.is_none(), "called back");
+        // Solving drops what is owed.
+        clock.follow(&t, Activity::CallMissed, &cal, at("2026-12-08T10:00:00Z"));
+        t.status = Status::Solved;
+        clock.follow(&t, Activity::Quiet, &cal, at("2026-12-08T10:05:00Z"));
+        t.status = Status::Open;
+        clock.follow(&t, Activity::Quiet, &cal, at("2026-12-08T11:00:00Z"));
+        assert!(clock.schedule(&t, &cal).call_back.is_none());
     }
 
     #[test]

@@ -151,6 +151,7 @@ fn policy(calendar: CalendarId) -> SlaPolicy {
             first_response: Some(8 * 60),
             next_response: None,
             resolution: Some(3 * 24 * 60),
+            call_back: None,
         },
         warn_percent: 80,
         active: true,

@@ -37,6 +37,7 @@ pub mod settings;
 pub mod sla;
 pub mod surveys;
 pub mod teams;
+pub mod telephony;
 pub mod throttle;
 pub mod ticket_names;
 pub mod tickets;

@@ -256,6 +256,7 @@ diesel::table! {
         first_response_minutes -> Nullable<BigInt>,
         next_response_minutes -> Nullable<BigInt>,
         resolution_minutes -> Nullable<BigInt>,
+        call_back_minutes -> Nullable<BigInt>,
         warn_percent -> SmallInt,
         active -> Bool,
         created_at -> Timestamp,
@@ -283,6 +284,48 @@ diesel::table! {
         resolution_warn_at -> Nullable<Timestamp>,
         resolution_due_at -> Nullable<Timestamp>,
         alert_at -> Timestamp,
+        call_back_minutes -> Nullable<BigInt>,
+        call_back_since -> Nullable<Timestamp>,
+        call_back_pause_base -> BigInt,
+        call_back_warn_at -> Nullable<Timestamp>,
+        call_back_due_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    agent_extensions (extension) {
+        extension -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    phone_calls (id) {
+        id -> Text,
+        provider_call_id -> Text,
+        ticket_id -> Text,
+        customer_id -> Text,
+        direction -> Text,
+        from_number -> Text,
+        to_number -> Text,
+        extension -> Nullable<Text>,
+        agent_id -> Nullable<Text>,
+        state -> Text,
+        started_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        duration_seconds -> Nullable<Integer>,
+        recording_url -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    telephony_events (event_id) {
+        event_id -> Text,
+        signature -> Text,
+        received_at -> Timestamp,
     }
 }
 
@@ -475,6 +518,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     escalation_emails,
     webhook_deliveries,
     integrations,
+    agent_extensions,
+    phone_calls,
+    telephony_events,
     escalation_reminders,
     visits,
 );

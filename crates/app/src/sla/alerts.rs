@@ -26,6 +26,7 @@ fn target_words(target: Target) -> (&'static str, &'static str) {
         Target::FirstResponse => ("First response", "首次响应"),
         Target::NextResponse => ("Next response", "下次响应"),
         Target::Resolution => ("Resolution", "解决"),
+        Target::CallBack => ("Call back", "回电"),
     }
 }
 

@@ -74,6 +74,7 @@ pub async fn show(
                         Target::FirstResponse => ticket.first_responded_at.is_none(),
                         Target::NextResponse => clock.awaiting_since.is_some(),
                         Target::Resolution => ticket.status.is_unsolved(),
+                        Target::CallBack => clock.call_back_since.is_some(),
                     };
                     let state = match window {
                         _ if !owed => "met",

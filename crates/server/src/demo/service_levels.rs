@@ -125,14 +125,14 @@ fn berlin() -> anyhow::Result<BusinessCalendar> {
     )?)
 }
 
-/// One demo policy: name, scope, targets (first response, next response, resolution).
+/// One demo policy: name, scope, targets (first response, next response, resolution, call back).
 struct DemoPolicy {
     name: &'static str,
     europe: bool,
     stages: &'static [Stage],
     channels: &'static [Channel],
     priorities: &'static [Priority],
-    targets: (Option<i64>, Option<i64>, Option<i64>),
+    targets: (Option<i64>, Option<i64>, Option<i64>, Option<i64>),
 }
 
 const POLICIES: &[DemoPolicy] = &[
@@ -142,7 +142,7 @@ const POLICIES: &[DemoPolicy] = &[
         stages: &[],
         channels: &[],
         priorities: &[Priority::Urgent],
-        targets: (Some(30), Some(60), Some(480)),
+        targets: (Some(30), Some(60), Some(480), Some(15)),
     },
     DemoPolicy {
         name: "Pre-sale chat · 售前在线咨询",
@@ -150,7 +150,7 @@ const POLICIES: &[DemoPolicy] = &[
         stages: &[Stage::PreSale],
         channels: &[Channel::Chat],
         priorities: &[],
-        targets: (Some(1), Some(2), Some(60)),
+        targets: (Some(1), Some(2), Some(60), None),
     },
     DemoPolicy {
         name: "Pre-sale · 售前咨询",
@@ -158,7 +158,7 @@ const POLICIES: &[DemoPolicy] = &[
         stages: &[Stage::PreSale],
         channels: &[],
         priorities: &[],
-        targets: (Some(240), None, Some(960)),
+        targets: (Some(240), None, Some(960), Some(30)),
     },
     DemoPolicy {
         name: "Orders by phone, Europe desk · 欧洲电话订单",
@@ -166,7 +166,7 @@ const POLICIES: &[DemoPolicy] = &[
         stages: &[Stage::InSale],
         channels: &[Channel::Phone],
         priorities: &[],
-        targets: (Some(60), Some(240), Some(1080)),
+        targets: (Some(60), Some(240), Some(1080), Some(30)),
     },
     DemoPolicy {
         name: "Orders · 订单",
@@ -174,7 +174,7 @@ const POLICIES: &[DemoPolicy] = &[
         stages: &[Stage::InSale],
         channels: &[],
         priorities: &[],
-        targets: (Some(120), Some(240), Some(960)),
+        targets: (Some(120), Some(240), Some(960), Some(60)),
     },
     DemoPolicy {
         name: "After-sale email · 售后邮件",
@@ -182,7 +182,7 @@ const POLICIES: &[DemoPolicy] = &[
         stages: &[Stage::AfterSale],
         channels: &[Channel::Email],
         priorities: &[],
-        targets: (Some(480), Some(480), Some(1440)),
+        targets: (Some(480), Some(480), Some(1440), None),
     },
     DemoPolicy {
         name: "After-sale · 售后服务",
@@ -190,7 +190,7 @@ const POLICIES: &[DemoPolicy] = &[
         stages: &[Stage::AfterSale],
         channels: &[],
         priorities: &[],
-        targets: (Some(240), Some(480), Some(2400)),
+        targets: (Some(240), Some(480), Some(2400), Some(60)),
     },
 ];
 
@@ -235,6 +235,7 @@ pub async fn ensure(store: &Store) -> anyhow::Result<Book> {
                             first_response: demo.targets.0,
                             next_response: demo.targets.1,
                             resolution: demo.targets.2,
+                            call_back: demo.targets.3,
                         },
                         warn_percent: sla::DEFAULT_WARN_PERCENT,
                         active: true,

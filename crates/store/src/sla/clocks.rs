@@ -39,6 +39,11 @@ struct ClockRow {
     resolution_warn_at: Option<NaiveDateTime>,
     resolution_due_at: Option<NaiveDateTime>,
     alert_at: NaiveDateTime,
+    call_back_minutes: Option<i64>,
+    call_back_since: Option<NaiveDateTime>,
+    call_back_pause_base: i64,
+    call_back_warn_at: Option<NaiveDateTime>,
+    call_back_due_at: Option<NaiveDateTime>,
 }
 
 fn window_of(warn: Option<NaiveDateTime>, due: Option<NaiveDateTime>) -> Option<Window> {
@@ -61,6 +66,7 @@ impl ClockRow {
             first_response: window_of(self.first_response_warn_at, self.first_response_due_at),
             next_response: window_of(self.next_response_warn_at, self.next_response_due_at),
             resolution: window_of(self.resolution_warn_at, self.resolution_due_at),
+            call_back: window_of(self.call_back_warn_at, self.call_back_due_at),
         }
     }
 
@@ -72,6 +78,7 @@ impl ClockRow {
                 first_response: self.first_response_minutes,
                 next_response: self.next_response_minutes,
                 resolution: self.resolution_minutes,
+                call_back: self.call_back_minutes,
             },
             warn_percent: u8::try_from(self.warn_percent)
                 .map_err(|_| StoreError::Corrupt("a clock's warning share".into()))?,
@@ -79,6 +86,8 @@ impl ClockRow {
             awaiting_pause_base: self.awaiting_pause_base,
             paused_at: self.paused_at.map(from_db),
             paused_seconds: self.paused_seconds,
+            call_back_since: self.call_back_since.map(from_db),
+            call_back_pause_base: self.call_back_pause_base,
         })
     }
 }
@@ -119,6 +128,7 @@ impl ClockRow {
         let (first_response_warn_at, first_response_due_at) = columns_of(schedule.first_response);
         let (next_response_warn_at, next_response_due_at) = columns_of(schedule.next_response);
         let (resolution_warn_at, resolution_due_at) = columns_of(schedule.resolution);
+        let (call_back_warn_at, call_back_due_at) = columns_of(schedule.call_back);
         ClockRow {
             ticket_id: ticket.to_string(),
             policy_id: clock.policy.to_string(),
@@ -138,6 +148,11 @@ impl ClockRow {
             resolution_warn_at,
             resolution_due_at,
             alert_at: or_never(alert_at),
+            call_back_minutes: clock.targets.call_back,
+            call_back_since: clock.call_back_since.map(to_db),
+            call_back_pause_base: clock.call_back_pause_base,
+            call_back_warn_at,
+            call_back_due_at,
         }
     }
 }
@@ -174,7 +189,7 @@ pub fn insert_many(
             ClockRow::of(*ticket, clock, schedule, schedule.next_alert_after(now))
         })
         .collect();
-    for chunk in rows.chunks(crate::dialect::rows_per_statement(18)) {
+    for chunk in rows.chunks(crate::dialect::rows_per_statement(23)) {
         crate::with_backend!(conn, c => diesel::insert_into(ticket_slas::table)
             .values(chunk)
             .execute(c))?;
@@ -346,11 +361,11 @@ fn record(conn: &mut DbConnection, events: &[EventRow]) -> Result<Vec<EventRow>,
     Ok(inserted)
 }
 
-/// The statement setting a clock's next alert after a time bound six times (once per
+/// The statement setting a clock's next alert after a time bound eight times (once per
 /// instant): the text between the binds, then its end. PostgreSQL's LEAST skips NULLs;
 /// SQLite's MIN of several values is NULL if any is, so there each instant not after the time
 /// reads as the end of time.
-const NEXT_ALERT_POSTGRES: [&str; 7] = [
+const NEXT_ALERT_POSTGRES: [&str; 9] = [
     "UPDATE ticket_slas SET alert_at = COALESCE(LEAST(\
      CASE WHEN first_response_warn_at > ",
     " THEN first_response_warn_at END, CASE WHEN first_response_due_at > ",
@@ -358,9 +373,11 @@ const NEXT_ALERT_POSTGRES: [&str; 7] = [
     " THEN next_response_warn_at END, CASE WHEN next_response_due_at > ",
     " THEN next_response_due_at END, CASE WHEN resolution_warn_at > ",
     " THEN resolution_warn_at END, CASE WHEN resolution_due_at > ",
-    " THEN resolution_due_at END), '9999-12-31 00:00:00') WHERE ",
+    " THEN resolution_due_at END, CASE WHEN call_back_warn_at > ",
+    " THEN call_back_warn_at END, CASE WHEN call_back_due_at > ",
+    " THEN call_back_due_at END), '9999-12-31 00:00:00') WHERE ",
 ];
-const NEXT_ALERT_SQLITE: [&str; 7] = [
+const NEXT_ALERT_SQLITE: [&str; 9] = [
     "UPDATE ticket_slas SET alert_at = MIN(\
      COALESCE(CASE WHEN first_response_warn_at > ",
     " THEN first_response_warn_at END, '9999-12-31 00:00:00'), \
@@ -373,7 +390,11 @@ const NEXT_ALERT_SQLITE: [&str; 7] = [
      COALESCE(CASE WHEN resolution_warn_at > ",
     " THEN resolution_warn_at END, '9999-12-31 00:00:00'), \
      COALESCE(CASE WHEN resolution_due_at > ",
-    " THEN resolution_due_at END, '9999-12-31 00:00:00')) WHERE ",
+    " THEN resolution_due_at END, '9999-12-31 00:00:00'), \
+     COALESCE(CASE WHEN call_back_warn_at > ",
+    " THEN call_back_warn_at END, '9999-12-31 00:00:00'), \
+     COALESCE(CASE WHEN call_back_due_at > ",
+    " THEN call_back_due_at END, '9999-12-31 00:00:00')) WHERE ",
 ];
 
 /// Sets each swept clock's `alert_at` to its next alert after `now`, worked out by the

@@ -31,6 +31,7 @@ struct PolicyRow {
     first_response_minutes: Option<i64>,
     next_response_minutes: Option<i64>,
     resolution_minutes: Option<i64>,
+    call_back_minutes: Option<i64>,
     warn_percent: i16,
     active: bool,
     created_at: NaiveDateTime,
@@ -52,6 +53,7 @@ impl TryFrom<&PolicyRecord> for PolicyRow {
             first_response_minutes: p.targets.first_response,
             next_response_minutes: p.targets.next_response,
             resolution_minutes: p.targets.resolution,
+            call_back_minutes: p.targets.call_back,
             warn_percent: i16::from(p.warn_percent),
             active: p.active,
             created_at: to_db(record.created_at),
@@ -77,6 +79,7 @@ impl TryFrom<PolicyRow> for PolicyRecord {
                     first_response: row.first_response_minutes,
                     next_response: row.next_response_minutes,
                     resolution: row.resolution_minutes,
+                    call_back: row.call_back_minutes,
                 },
                 warn_percent: u8::try_from(row.warn_percent)
                     .map_err(|_| StoreError::Corrupt("a policy's warning share".into()))?,
