@@ -208,6 +208,13 @@ test_both! {
         assert_eq!(target.state, "met");
         let calls = h.app.store.read(move |conn| kefu_store::calls::for_ticket(conn, id)).await.unwrap();
         assert_eq!(calls.len(), 3, "two missed calls and the call back");
+        // An agent who logs a voicemail by hand owes the customer a call back too.
+        let voicemail: kefu_api_types::tickets::CallInput = serde_json::from_value(json!({
+            "direction": "inbound", "from": "+8613800138000", "to": "+862160001000",
+            "duration_seconds": 0, "outcome": "voicemail",
+        })).unwrap();
+        h.app.published(kefu_app::tickets::log_call::log(&h.app, li, kefu_app::tickets::TicketRef::Id(id), voicemail).await.unwrap());
+        assert!(ticket(&h.app, id).await.tags.iter().any(|t| t.as_str() == "call-back"));
         // Turned off, the webhook is gone.
         let off: TelephonyRequest = serde_json::from_value(json!({"enabled": false, "stage": "after_sale"})).unwrap();
         settings::update(&h.app, h.admin, Origin::cli(), off).await.unwrap();

@@ -10,30 +10,23 @@ use kefu_domain::email::EmailAddress;
 use kefu_domain::ids::{CallId, MessageId, UserId};
 use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
-use kefu_domain::tag::Tag;
 use kefu_domain::telephony::{
-    self as rules, CALL_BACK_TAG, CallBack, CallEventKind, CallState, EVENTS_KEPT_HOURS, Extension,
+    self as rules, CallEventKind, CallState, EVENTS_KEPT_HOURS, Extension,
 };
 use kefu_domain::ticket::{Channel, Ticket};
-use kefu_domain::triggers::TriggerEvent;
-use kefu_domain::{status, time};
+use kefu_domain::time;
 use kefu_store::telephony::{self, PhoneCall, Taken};
-use kefu_store::{DbConnection, StoreError, customers, dialect, messages, tickets, users};
-use serde_json::json;
+use kefu_store::{DbConnection, StoreError, customers, dialect, tickets, users};
 
 use super::settings::{self, Stored};
-use super::{pop, ticket};
+use super::{call_back, pop, ticket};
 use crate::App;
 use crate::changes::{Change, ChangeKind};
 use crate::chat::outcome::Outcome;
 use crate::error::AppError;
-use crate::integrations;
-use crate::mail::ingest::system_event;
 use crate::mail::outgoing::MailContext;
 use crate::sla::book::BookCache;
-use crate::sla::clock::{self, Activity};
 use crate::tickets::{history, log_call};
-use crate::triggers::{self, run::status_key};
 use crate::webhooks::sign;
 
 /// The node's mail and book, which filing a call needs.
@@ -373,71 +366,12 @@ fn finish(
     };
     log_call::insert(conn, book, &before, (&message, &log), now)?;
     history::index_message(conn, &before, &message)?;
-    let mut after = before.clone();
-    let tag = Tag::parse(CALL_BACK_TAG)?;
-    let owed = rules::call_back(call.direction, call.state);
-    let activity = match owed {
-        Some(CallBack::Owed) => {
-            if !after.tags.contains(&tag) {
-                after.tags.push(tag);
-            }
-            after.status = status::after_customer_reply(before.status).unwrap_or(before.status);
-            let number = call.from.as_str();
-            messages::insert(
-                conn,
-                &system_event(
-                    &after,
-                    format!(
-                        "Missed call from {name} ({number}): call them back / 未接来电：{name}（{number}），请回电"
-                    ),
-                    json!({ "call_back": { "call": call.id, "number": number } }),
-                    now,
-                ),
-            )?;
-            Activity::CallMissed
-        }
-        Some(CallBack::Settled) => {
-            after.tags.retain(|t| *t != tag);
-            Activity::CalledBack
-        }
-        None => Activity::Quiet,
+    let facts = call_back::Facts {
+        direction: call.direction,
+        state: call.state,
+        agent: call.agent,
+        number: call.from.as_str(),
+        name,
     };
-    // Somebody talked with the customer: that is an answer, and the agent who took it owns
-    // a ticket nobody had.
-    let talked = call.state == CallState::Ended;
-    if talked {
-        after.stamp_milestones(before.status, true, now);
-        if after.assignee.is_none() && call.agent.is_some() {
-            after.assignee = call.agent;
-            after.status = status::after_assignment(after.status);
-        }
-    }
-    after.updated_at = now;
-    if talked {
-        let mut answered = before.clone();
-        clock::follow(
-            conn,
-            book,
-            &before,
-            &mut answered,
-            Activity::StaffAnswered,
-            now,
-        )?;
-    }
-    clock::follow(conn, book, &before, &mut after, activity, now)?;
-    tickets::save(conn, &after)?;
-    history::record_as(conn, AuthorKind::System, None, &before, &after, now)?;
-    integrations::updated(conn, book, &before, &after, now)?;
-    if after.status != before.status {
-        let key = status_key(&before, &after, now);
-        after = triggers::run::on(
-            conn,
-            (mail, book),
-            after,
-            TriggerEvent::StatusChanged,
-            &key,
-            now,
-        )?;
-    }
-    Ok(after)
+    call_back::follow(conn, (mail, book), before, &facts, now)
 }

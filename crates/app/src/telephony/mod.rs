@@ -3,6 +3,7 @@
 //! of the agent whose extension rings, is logged on the timeline when it ends, and a missed
 //! call owes the customer a call back with a service-level target of its own.
 
+pub(crate) mod call_back;
 pub mod events;
 pub mod pop;
 pub mod settings;

@@ -24,6 +24,7 @@ use crate::integrations;
 use crate::mail::notices;
 use crate::routing::arrival::{self, Chosen, Facts};
 use crate::sla::clock;
+use crate::telephony::call_back;
 use crate::tickets::{log_call, triage};
 use crate::triggers;
 use crate::{App, view};
@@ -276,6 +277,9 @@ pub async fn create(
                 let (message, log) = log_call::entries(&ticket, details, &actor, now);
                 log_call::insert(conn, &sla, &ticket, (&message, &log), now)?;
                 texts.push((message.id.to_string(), message.visibility, message.body));
+                let context = (&mail, &*sla);
+                let call = (&log.details, actor.user);
+                ticket = call_back::after_logged(conn, context, ticket, call, now)?;
             }
             search_index::write(conn, &SearchEntry::all_of(&ticket, &texts)?)?;
             if actor.is_staff() {

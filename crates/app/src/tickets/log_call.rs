@@ -10,12 +10,13 @@ use kefu_domain::permissions::Actor;
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
 use kefu_domain::ticket::{Channel, Status, Ticket};
 use kefu_domain::{DomainError, time};
-use kefu_store::{DbConnection, calls, messages, reads, tickets};
+use kefu_store::{DbConnection, calls, messages, reads};
 
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
 use crate::integrations;
 use crate::sla::book::BookCache;
+use crate::telephony::call_back;
 use crate::tickets::history;
 use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::{App, view};
@@ -102,6 +103,7 @@ pub async fn log(
     let region = app.phone_region().await?;
     let call = parse_call(input, region, time::now())?;
     let book = app.sla_book.clone();
+    let mail = app.mail_context().await?;
     let (ticket, entry) = app
         .store
         .write(move |conn| {
@@ -112,7 +114,13 @@ pub async fn log(
             }
             let (message, log) = entries(&ticket, call, &actor, now);
             insert(conn, &book, &ticket, (&message, &log), now)?;
-            tickets::touch(conn, ticket.id, now)?;
+            let ticket = call_back::after_logged(
+                conn,
+                (&mail, &book),
+                ticket,
+                (&log.details, actor.user),
+                now,
+            )?;
             reads::mark_seen(conn, actor.user, ticket.id, now)?;
             history::index_message(conn, &ticket, &message)?;
             let entry = view::messages(conn, vec![message], region)?
