@@ -854,6 +854,45 @@ describe('the agent console', () => {
     }
   });
 
+  it('pops a ringing call up at the agent whose extension rings; a missed call owes a call back', async () => {
+    page = await open('/admin/telephony');
+    await page.getByLabel('Take call events').check();
+    await page.getByLabel('Ada Admin').fill('801');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const secretBox = page.locator('.shown-once code');
+    await secretBox.waitFor();
+    const secret = (await secretBox.textContent()).trim();
+    await assertAccessible('telephony settings');
+    const stamp = Date.now();
+    const caller = `+86139${String(stamp).slice(-8)}`;
+    const call = async (id, type, extra = {}) => {
+      const body = JSON.stringify({ id: `${id}-${stamp}`, type, call_id: `call-${stamp}`, direction: 'inbound', from: caller, to: '+862160001000', extension: '801', ...extra });
+      const t = Math.floor(Date.now() / 1000);
+      const v1 = crypto.createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+      const answer = await fetch(`${server.base}/api/v1/telephony/events`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'kefu-signature': `t=${t},v1=${v1}` }, body,
+      });
+      const text = await answer.text();
+      assert.equal(answer.status, 200, text);
+      return JSON.parse(text);
+    };
+    const rang = await call('e1', 'call.ringing');
+    const pop = page.getByRole('alert', { name: `Incoming call: ${caller}` });
+    await pop.waitFor({ timeout: 10000 });
+    assert.match(await pop.textContent(), new RegExp(`#${rang.ticket_number}`));
+    await assertAccessible('screen pop');
+    await screenshot(page, 'screen-pop');
+    await call('e2', 'call.missed');
+    await page.getByRole('region', { name: `Missed call: ${caller}` }).getByRole('link', { name: 'Open the timeline' }).click();
+    await page.waitForURL(`**/tickets/${rang.ticket_number}`);
+    await page.getByText(`Missed call from ${caller}`).first().waitFor();
+    const ticket = await api.get(`/api/v1/tickets/${rang.ticket_id}`);
+    assert.ok(ticket.tags.includes('call-back'), `tags: ${ticket.tags}`);
+    assert.equal(ticket.channel, 'phone');
+    // Turned off again, so later steps see no calls.
+    await api.put('/api/v1/telephony', { enabled: false, stage: 'after_sale' });
+  });
+
   it('schedules a visit; the technician records it at phone width; the calendar shows it', async () => {
     const stamp = Date.now();
     const partner = await api.post('/api/v1/vendors', { name: `HomeFix ${stamp}`, kind: 'service_partner' });

@@ -244,6 +244,7 @@ function PolicyForm(props: {
   const [first, setFirst] = useState(String(p?.targets.first_response ?? ''));
   const [next, setNext] = useState(String(p?.targets.next_response ?? ''));
   const [resolution, setResolution] = useState(String(p?.targets.resolution ?? ''));
+  const [callBack, setCallBack] = useState(String(p?.targets.call_back ?? ''));
   const [warn, setWarn] = useState(String(p?.warn_percent ?? 80));
   const [position, setPosition] = useState(p ? String(p.position) : '');
   const [active, setActive] = useState(p?.active ?? true);
@@ -256,6 +257,7 @@ function PolicyForm(props: {
     ['first_response', minutesOf(first)],
     ['next_response', minutesOf(next)],
     ['resolution', minutesOf(resolution)],
+    ['call_back', minutesOf(callBack)],
   ];
   const save = async (event: Event) => {
     event.preventDefault();
@@ -274,7 +276,12 @@ function PolicyForm(props: {
         channels: channels as Schemas['Channel'][],
         teams: chosenTeams,
       },
-      targets: { first_response: targets[0]![1], next_response: targets[1]![1], resolution: targets[2]![1] },
+      targets: {
+        first_response: targets[0]![1],
+        next_response: targets[1]![1],
+        resolution: targets[2]![1],
+        call_back: targets[3]![1],
+      },
       warn_percent: Number(warn),
       active,
       apply_to_open: applyToOpen,
@@ -359,6 +366,9 @@ function PolicyForm(props: {
           </Field>
           <Field label={t('sla.target.resolution')} id={`resolution-${key}`}>
             <input id={`resolution-${key}`} inputMode="numeric" value={resolution} onInput={(e) => setResolution(e.currentTarget.value)} />
+          </Field>
+          <Field label={t('sla.target.call_back')} id={`call-back-${key}`} hint={t('sla.callBackHint')}>
+            <input id={`call-back-${key}`} inputMode="numeric" value={callBack} onInput={(e) => setCallBack(e.currentTarget.value)} />
           </Field>
           <Field label={t('sla.warnPercent')} id={`warn-${key}`}>
             <input id={`warn-${key}`} type="number" min={50} max={99} value={warn} onInput={(e) => setWarn(e.currentTarget.value)} />

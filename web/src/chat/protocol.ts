@@ -78,12 +78,27 @@ export interface ChatFile {
   thumbnail_url?: string | null;
 }
 
+/** A call ringing, answered or ended at the agent's extension (or in their team). */
+export interface CallPop {
+  id: string;
+  state: 'ringing' | 'answered' | 'ended' | 'missed';
+  direction: 'inbound' | 'outbound';
+  number: string;
+  customer_id: string;
+  customer_name: string;
+  ticket_id: string;
+  ticket_number: number;
+  subject: string;
+  new_ticket: boolean;
+}
+
 export type ServerFrame =
   | { type: 'welcome'; protocol: number; ping_seconds: number }
   | { type: 'availability'; open_stages: Stage[] }
   | { type: 'started'; ticket: string; number: number }
   | { type: 'message_left'; ticket: string; number: number }
   | { type: 'ticket_changed'; ticket: string; change: string }
+  | { type: 'screen_pop'; call: CallPop }
   | { type: 'ack'; client_id: string; ticket: string; seq: number; message: string }
   | {
       type: 'message';

@@ -29,6 +29,7 @@ import { ReportsPage } from '../reports/ReportsPage';
 import { ServiceLevelsPage } from '../admin/ServiceLevelsPage';
 import { TriggersPage } from '../admin/TriggersPage';
 import { IntegrationsPage } from '../admin/IntegrationsPage';
+import { TelephonyPage } from '../admin/TelephonyPage';
 import { MacrosPage } from '../macros/MacrosPage';
 import { EscalationQueue } from '../escalations/EscalationQueue';
 import { EscalationPage } from '../escalations/EscalationPage';
@@ -228,6 +229,7 @@ function Route(props: { path: string; admin: boolean }) {
   if (path === '/reports') return <ReportsPage />;
   if (admin && path === '/admin/triggers') return <TriggersPage />;
   if (admin && path === '/admin/integrations') return <IntegrationsPage />;
+  if (admin && path === '/admin/telephony') return <TelephonyPage />;
   if (path === '/macros') return <MacrosPage />;
   if (path === '/settings/tokens') return <TokensPage />;
   if (path === '/settings/notifications') return <NotificationsPage />;

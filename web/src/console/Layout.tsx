@@ -7,6 +7,7 @@ import { useSession } from '../session';
 import { Link } from '../components/ui';
 import { ShortcutsHelp } from '../components/ShortcutsHelp';
 import { ChatDock } from '../livechat/ChatDock';
+import { ScreenPop } from '../livechat/ScreenPop';
 
 const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
 
@@ -50,6 +51,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
       ['/admin/routing', t('nav.routing')],
       ['/admin/triggers', t('nav.triggers')],
       ['/admin/integrations', t('nav.integrations')],
+      ['/admin/telephony', t('nav.telephony')],
       ['/admin/audit', t('nav.audit')],
     );
   }
@@ -112,6 +114,7 @@ export function Layout(props: { children: ComponentChildren; notice: string; onD
         )}
       </div>
       <main id="main">{props.children}</main>
+      <ScreenPop />
       <ChatDock />
       {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
     </div>

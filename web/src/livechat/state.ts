@@ -1,5 +1,5 @@
 /** What an agent's console knows of live chat, as it follows the gateway's frames. */
-import type { ChatFile, Presence, QueuedChat, ServerFrame } from '../chat/protocol';
+import type { CallPop, ChatFile, Presence, QueuedChat, ServerFrame } from '../chat/protocol';
 
 export interface ChatLine {
   seq: number;
@@ -38,6 +38,8 @@ export interface LiveState {
   changes: number;
   lastChanged: string | null;
   error: string | null;
+  /** Calls popped up at this agent, newest first, until dismissed. */
+  calls: CallPop[];
 }
 
 export const initial: LiveState = {
@@ -49,13 +51,15 @@ export const initial: LiveState = {
   changes: 0,
   lastChanged: null,
   error: null,
+  calls: [],
 };
 
 export type LiveAction =
   | ServerFrame
   | { type: 'connected'; connected: boolean }
   | { type: 'chosen'; presence: Presence }
-  | { type: 'close_chat'; ticket: string };
+  | { type: 'close_chat'; ticket: string }
+  | { type: 'dismiss_call'; id: string };
 
 function withChat(state: LiveState, ticket: string, change: (chat: OpenChat) => OpenChat): LiveState {
   const known = state.chats.find((c) => c.ticket === ticket);
@@ -150,6 +154,16 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
       }));
     case 'ticket_changed':
       return { ...state, changes: state.changes + 1, lastChanged: action.ticket };
+    case 'screen_pop':
+      // The call's latest step replaces its earlier one; its ticket changed too.
+      return {
+        ...state,
+        calls: [action.call, ...state.calls.filter((c) => c.id !== action.call.id)].slice(0, 5),
+        changes: state.changes + 1,
+        lastChanged: action.call.ticket_id,
+      };
+    case 'dismiss_call':
+      return { ...state, calls: state.calls.filter((c) => c.id !== action.id) };
     case 'error':
       return { ...state, error: action.message };
     default:
