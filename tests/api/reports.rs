@@ -19,14 +19,25 @@ test_both! {
         assert_eq!(status, StatusCode::CREATED);
         let (status, _) = customer.post(&format!("/api/v1/tickets/{number}/rating"), &json!({"score": 5, "expectation": "better"})).await;
         assert_eq!(status, StatusCode::OK);
+        // Email tickets answer within 10 minutes, round the clock; one of the two breaches.
+        let day = json!([{"start": "00:00", "end": "24:00"}]);
+        let (_, calendar) = desk.admin.post("/api/v1/calendars", &json!({"name": "Always", "time_zone": "UTC", "week": [day, day, day, day, day, day, day]})).await;
+        let (status, policy) = desk.admin.post("/api/v1/sla-policies", &json!({"name": "Email", "calendar_id": calendar["id"],
+            "scope": {"channels": ["email"]}, "targets": {"first_response": 10}})).await;
+        assert_eq!(status, StatusCode::CREATED, "{policy}");
+        let mut orders = Vec::new();
         for n in 0..2 {
-            ticket(&desk.agent, json!({"subject": format!("Order {n} late"), "channel": "email", "team_id": desk.team,
-                "requester": {"name": "Li Lei", "email": "lilei@example.cn"}, "message": {"body": "Where is it?"}})).await;
+            orders.push(ticket(&desk.agent, json!({"subject": format!("Order {n} late"), "channel": "email", "team_id": desk.team,
+                "requester": {"name": "Li Lei", "email": "lilei@example.cn"}, "message": {"body": "Where is it?"}})).await);
         }
+        let late = orders[0]["id"].as_str().unwrap().to_owned();
+        desk.app.app().store.write(move |conn| kefu_testkit::age_ticket_clock(conn, &late, 30)).await.unwrap();
+        kefu_app::sla::alerts::fire_due(desk.app.app()).await.unwrap();
 
         let (status, report) = desk.agent.get("/api/v1/reports?by=team").await;
         assert_eq!(status, StatusCode::OK, "{report}");
-        let orders = report["rows"].as_array().unwrap().iter().find(|r| r["key"] == desk.team.as_str()).unwrap().clone();
+        let team_row = report["rows"].as_array().unwrap().iter().find(|r| r["key"] == desk.team.as_str()).unwrap().clone();
+        let orders = team_row;
         assert_eq!(orders["label"], "Orders");
         assert_eq!(orders["created"], 3, "{orders}");
         assert_eq!(orders["solved"], 1);
@@ -35,6 +46,7 @@ test_both! {
         assert_eq!(orders["csat_percent"], 100.0);
         assert_eq!(orders["expectation_gap"], 1.0);
         assert!(orders["first_response_minutes"].is_number(), "{orders}");
+        assert_eq!(orders["sla_met_percent"], 50.0, "one of the two email tickets breached: {orders}");
         assert_eq!(report["total"]["created"], 3);
         let today = chrono::Utc::now().date_naive().to_string();
         let days = report["days"].as_array().unwrap();

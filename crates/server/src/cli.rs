@@ -318,6 +318,12 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                     report.triggers
                 );
             }
+            if report.extensions > 0 {
+                println!(
+                    "phone extensions 801–{} for the demo agents; turn the telephony webhook on under Admin → Telephony",
+                    800 + report.extensions
+                );
+            }
             match report.vendors.password {
                 Some(password) => println!(
                     "demo vendor users sign in as {} (and the others) with password {password}",

@@ -78,6 +78,8 @@ pub struct SeedReport {
     pub routing_rules: usize,
     /// Triggers added.
     pub triggers: usize,
+    /// Agents' phone extensions set.
+    pub extensions: usize,
     /// Satisfaction ratings written.
     pub ratings: usize,
 }
@@ -165,6 +167,8 @@ pub async fn seed(
     report.routing_rules =
         routing::ensure(store, demo_teams.iter().map(|t| t.id).collect()).await?;
     report.triggers = routing::ensure_triggers(store).await?;
+    report.extensions =
+        routing::ensure_extensions(store, agents.iter().map(|(a, _)| *a).collect()).await?;
     let now = kefu_domain::time::now();
     let mut written = 0u64;
     while written < options.tickets {

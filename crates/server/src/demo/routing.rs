@@ -1,13 +1,15 @@
 //! The demo business's routing: rules that send refunds to after-sales support, invoices to
 //! orders and urgent words to the top of the queue, and round-robin assignment in the orders
-//! team (its agents are given tickets as soon as they are online in the console).
+//! team (its agents are given tickets as soon as they are online in the console); and each
+//! agent's phone extension, where the telephony webhook's calls pop up.
 
 use anyhow::Context;
-use kefu_domain::ids::{RoutingRuleId, TeamId};
+use kefu_domain::ids::{RoutingRuleId, TeamId, UserId};
 use kefu_domain::routing::{
     Actions, Assignment, AssignmentMode, Capacities, Conditions, RoutingRule,
 };
 use kefu_domain::tag::Tag;
+use kefu_domain::telephony::Extension;
 use kefu_domain::ticket::Priority;
 use kefu_store::Store;
 use kefu_store::routing::{assignment, rules};
@@ -169,4 +171,23 @@ pub async fn ensure_triggers(store: &Store) -> anyhow::Result<usize> {
         })
         .await
         .context("adding the demo triggers")
+}
+
+/// Gives the demo agents extensions 801, 802 … unless some are set. Returns how many were set.
+pub async fn ensure_extensions(store: &Store, agents: Vec<UserId>) -> anyhow::Result<usize> {
+    store
+        .write(move |conn| {
+            if !kefu_store::telephony::extensions(conn)?.is_empty() {
+                return Ok(0);
+            }
+            let list = agents
+                .iter()
+                .zip(801..)
+                .map(|(agent, n)| Ok((Extension::parse(&n.to_string())?, *agent)))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            kefu_store::telephony::replace_extensions(conn, &list)?;
+            Ok::<_, anyhow::Error>(list.len())
+        })
+        .await
+        .context("setting the demo extensions")
 }
