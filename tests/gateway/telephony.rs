@@ -6,7 +6,7 @@
 
 use kefu_api_types::chat::ServerFrame;
 use kefu_api_types::sla::{CalendarRequest, PolicyRequest};
-use kefu_api_types::telephony::TelephonyRequest;
+use kefu_api_types::telephony::{TelephonyRequest, TelephonyResponse};
 use kefu_app::App;
 use kefu_app::audit::Origin;
 use kefu_app::sla;
@@ -84,6 +84,22 @@ async fn ticket(app: &App, id: TicketId) -> Ticket {
         .unwrap()
 }
 
+/// A gateway whose telephony webhook is on, with Li at extension 801 and a phone policy.
+async fn switched_on(db: kefu_testkit::TestDb) -> (Harness, Actor, TelephonyResponse) {
+    let h = Harness::start(db).await;
+    let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+    call_back_policy(&h.app, h.admin).await;
+    let request: TelephonyRequest = serde_json::from_value(json!({
+        "enabled": true, "stage": "after_sale", "team_id": h.team,
+        "extensions": [{"user_id": li.user, "extension": "801"}],
+    }))
+    .unwrap();
+    let setup = settings::update(&h.app, h.admin, Origin::cli(), request)
+        .await
+        .unwrap();
+    (h, li, setup)
+}
+
 fn pop(frame: &ServerFrame) -> Option<&kefu_api_types::chat::CallPop> {
     match frame {
         ServerFrame::ScreenPop { call } => Some(call),
@@ -93,14 +109,7 @@ fn pop(frame: &ServerFrame) -> Option<&kefu_api_types::chat::CallPop> {
 
 test_both! {
     async fn a_call_pops_up_at_the_agents_extension_and_is_logged_when_it_ends(db: TestDb) {
-        let h = Harness::start(db).await;
-        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
-        call_back_policy(&h.app, h.admin).await;
-        let request: TelephonyRequest = serde_json::from_value(json!({
-            "enabled": true, "stage": "after_sale", "team_id": h.team,
-            "extensions": [{"user_id": li.user, "extension": "801"}],
-        })).unwrap();
-        let setup = settings::update(&h.app, h.admin, Origin::cli(), request).await.unwrap();
+        let (h, li, setup) = switched_on(db).await;
         let secret = setup.secret.clone().expect("the secret is shown when it is made");
         assert!(setup.events_url.ends_with("/api/v1/telephony/events"));
         let base = h.api().await;
@@ -164,14 +173,8 @@ test_both! {
 
 test_both! {
     async fn a_missed_call_owes_a_call_back_until_an_agent_calls(db: TestDb) {
-        let h = Harness::start(db).await;
-        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
-        call_back_policy(&h.app, h.admin).await;
-        let request: TelephonyRequest = serde_json::from_value(json!({
-            "enabled": true, "stage": "after_sale", "team_id": h.team,
-            "extensions": [{"user_id": li.user, "extension": "801"}],
-        })).unwrap();
-        let secret = settings::update(&h.app, h.admin, Origin::cli(), request).await.unwrap().secret.unwrap();
+        let (h, li, setup) = switched_on(db).await;
+        let secret = setup.secret.unwrap();
         let base = h.api().await;
         let (mut socket, _) = h.agent_socket(li).await;
 

@@ -11,7 +11,6 @@ use kefu_domain::status;
 use kefu_domain::tag::Tag;
 use kefu_domain::telephony::{self as rules, CALL_BACK_TAG, CallBack, CallState};
 use kefu_domain::ticket::Ticket;
-use kefu_domain::triggers::TriggerEvent;
 use kefu_store::{DbConnection, customers, messages, tickets};
 use serde_json::json;
 
@@ -22,7 +21,7 @@ use crate::mail::outgoing::MailContext;
 use crate::sla::book::BookCache;
 use crate::sla::clock::{self, Activity};
 use crate::tickets::history;
-use crate::triggers::{self, run::status_key};
+use crate::triggers;
 
 /// A finished call, as its ticket needs it.
 #[derive(Clone, Copy, Debug)]
@@ -127,16 +126,5 @@ pub(crate) fn follow(
     tickets::save(conn, &after)?;
     history::record_as(conn, AuthorKind::System, None, &before, &after, now)?;
     integrations::updated(conn, book, &before, &after, now)?;
-    if after.status != before.status {
-        let key = status_key(&before, &after, now);
-        after = triggers::run::on(
-            conn,
-            (mail, book),
-            after,
-            TriggerEvent::StatusChanged,
-            &key,
-            now,
-        )?;
-    }
-    Ok(after)
+    triggers::run::on_status_change(conn, (mail, book), &before, after, now)
 }

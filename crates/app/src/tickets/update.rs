@@ -6,7 +6,6 @@ use kefu_domain::ids::{TeamId, UserId};
 use kefu_domain::permissions::{Actor, FieldsTouched, TicketAccess};
 use kefu_domain::tag::{self, Tag};
 use kefu_domain::ticket::{Priority, Stage, Status, Ticket};
-use kefu_domain::triggers::TriggerEvent;
 use kefu_domain::{DomainError, status, text, time};
 use kefu_store::{DbConnection, reads, tickets};
 
@@ -19,7 +18,6 @@ use crate::sla::clock::{self, Activity};
 use crate::tickets::reference::{TicketRef, load_for_update};
 use crate::tickets::{history, triage};
 use crate::triggers;
-use crate::triggers::run::status_key;
 use crate::{App, view};
 
 /// A change to a ticket, parsed and validated before any database work.
@@ -148,18 +146,7 @@ pub(crate) fn apply(
     }
     crate::surveys::invite::on_solved(conn, mail, (&before, &after), now)?;
     crate::integrations::updated(conn, sla, &before, &after, now)?;
-    if after.status != before.status {
-        let key = status_key(&before, &after, now);
-        after = triggers::run::on(
-            conn,
-            (mail, sla),
-            after,
-            TriggerEvent::StatusChanged,
-            &key,
-            now,
-        )?;
-    }
-    Ok(after)
+    triggers::run::on_status_change(conn, (mail, sla), &before, after, now)
 }
 
 /// Changes one ticket's status, priority, stage, subject, team, assignee or tags.

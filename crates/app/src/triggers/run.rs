@@ -79,6 +79,22 @@ pub fn on(
     Ok(current)
 }
 
+/// Runs the `status_changed` triggers on `after` when its status differs from `before`'s;
+/// returns the ticket as they left it.
+pub(crate) fn on_status_change(
+    conn: &mut DbConnection,
+    context: Context<'_>,
+    before: &Ticket,
+    after: Ticket,
+    now: DateTime<Utc>,
+) -> Result<Ticket, AppError> {
+    if after.status == before.status {
+        return Ok(after);
+    }
+    let key = status_key(before, &after, now);
+    on(conn, context, after, TriggerEvent::StatusChanged, &key, now)
+}
+
 /// The key of a change of status from `before` to `after` at `now`.
 pub fn status_key(before: &Ticket, after: &Ticket, now: DateTime<Utc>) -> String {
     format!(

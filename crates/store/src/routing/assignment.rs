@@ -184,13 +184,9 @@ pub fn record_turn(
     Ok(())
 }
 
-/// Up to `limit` of `team`'s unassigned tickets that need work, due soonest first, then
-/// oldest first: the backlog handed out as agents have room (walks `tickets_team_unassigned`).
-pub fn backlog(
-    conn: &mut DbConnection,
-    team: TeamId,
-    limit: i64,
-) -> Result<Vec<TicketId>, StoreError> {
+/// `team`'s unassigned tickets that need work (new or open), as `tickets_team_unassigned`
+/// holds them.
+fn unassigned_needing_work(team: TeamId) -> tickets::BoxedQuery<'static, crate::connection::Db> {
     tickets::table
         .filter(tickets::team_id.eq(team.to_string()))
         .filter(tickets::assignee_id.is_null())
@@ -199,6 +195,17 @@ pub fn backlog(
         .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
             "tickets.status IN ('new', 'open')",
         ))
+        .into_boxed()
+}
+
+/// Up to `limit` of `team`'s unassigned tickets that need work, due soonest first, then
+/// oldest first: the backlog handed out as agents have room (walks `tickets_team_unassigned`).
+pub fn backlog(
+    conn: &mut DbConnection,
+    team: TeamId,
+    limit: i64,
+) -> Result<Vec<TicketId>, StoreError> {
+    unassigned_needing_work(team)
         .order((tickets::sla_due_at, tickets::created_at, tickets::id))
         .limit(limit)
         .select(tickets::id)
@@ -210,12 +217,7 @@ pub fn backlog(
 
 /// How many of `team`'s unassigned tickets need work, counted up to `cap`.
 pub fn waiting(conn: &mut DbConnection, team: TeamId, cap: i64) -> Result<i64, StoreError> {
-    let ids: Vec<String> = tickets::table
-        .filter(tickets::team_id.eq(team.to_string()))
-        .filter(tickets::assignee_id.is_null())
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
-            "tickets.status IN ('new', 'open')",
-        ))
+    let ids: Vec<String> = unassigned_needing_work(team)
         .limit(cap)
         .select(tickets::id)
         .load(conn)?;
