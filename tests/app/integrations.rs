@@ -125,6 +125,12 @@ test_both! {
             "name": "Warehouse", "url": format!("http://127.0.0.1:{port}/kefu"),
             "events": ["ticket.created"], "active": false, "allow_private": true,
         })).await;
+        // A change that leaves `active` out keeps it paused.
+        let renamed: IntegrationRequest = serde_json::from_value(json!({
+            "name": "Warehouse", "url": format!("http://127.0.0.1:{port}/kefu"),
+            "events": ["ticket.created"], "allow_private": true,
+        })).unwrap();
+        assert!(!manage::update(&app, admin, Origin::cli(), made.id, renamed).await.unwrap().active);
         let stop = start_calling(&app);
         created(&take(&app, &mail(
             "Bo <bo@example.com>", "support@shop.example", "i2@example.com", "A quote please", "", "Ten kettles.",

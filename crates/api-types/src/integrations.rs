@@ -21,7 +21,7 @@ pub struct IntegrationRequest {
     /// The events it is told of (at least one; not `ping`).
     #[schema(value_type = Vec<crate::schema::IntegrationEvent>)]
     pub events: Vec<IntegrationEvent>,
-    /// Whether it is called; `true` if left out.
+    /// Whether it is called; if left out, `true` for a new one and unchanged on a change.
     #[serde(default)]
     pub active: Option<bool>,
     /// Whether it may be called on a private, loopback or link-local address.

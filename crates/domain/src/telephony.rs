@@ -174,7 +174,7 @@ pub fn recording_url(value: &str) -> Result<String, DomainError> {
 
 /// Whether a signature made at `timestamp` (Unix seconds) may be taken at `now`.
 pub fn fresh(timestamp: i64, now: DateTime<Utc>) -> bool {
-    (now.timestamp() - timestamp).abs() <= TOLERANCE_SECONDS
+    now.timestamp().abs_diff(timestamp) <= TOLERANCE_SECONDS.unsigned_abs()
 }
 
 /// When an event said to happen at `occurred` is taken at `now`: its own time, unless it is in
@@ -273,6 +273,7 @@ mod tests {
         assert!(fresh(now.timestamp() - 299, now));
         assert!(!fresh(now.timestamp() - 301, now));
         assert!(!fresh(now.timestamp() + 301, now), "from the future");
+        assert!(!fresh(i64::MIN, now) && !fresh(i64::MAX, now));
         assert_eq!(occurred_at(Some(now + Duration::hours(1)), now), now);
         assert_eq!(occurred_at(Some(now - Duration::days(2)), now), now);
         let earlier = now - Duration::seconds(30);

@@ -6,11 +6,13 @@ use diesel::prelude::*;
 use kefu_domain::call::CallDirection;
 use kefu_domain::ids::{CallId, CustomerId, TicketId, UserId};
 use kefu_domain::phone::PhoneNumber;
+use kefu_domain::role::Role;
+use kefu_domain::telephony::CALL_BACK_TAG;
 use kefu_domain::telephony::{CallState, Extension};
 use kefu_domain::ticket::Status;
 
 use crate::convert::{from_db, parse, parse_opt, to_db};
-use crate::schema::{agent_extensions, phone_calls, telephony_events, tickets};
+use crate::schema::{agent_extensions, phone_calls, telephony_events, ticket_tags, tickets, users};
 use crate::{DbConnection, StoreError, savepoint};
 
 /// Every agent's extension, by extension.
@@ -47,25 +49,42 @@ pub fn replace_extensions(
     Ok(())
 }
 
-/// The agent whose desk `extension` rings on.
+/// The agent whose desk `extension` rings on, while they are active staff.
 pub fn agent_at(
     conn: &mut DbConnection,
     extension: &Extension,
 ) -> Result<Option<UserId>, StoreError> {
+    let staff = [Role::Agent.as_str(), Role::Admin.as_str()];
     let id: Option<String> = agent_extensions::table
-        .find(extension.as_str())
+        .inner_join(users::table.on(users::id.eq(agent_extensions::user_id)))
+        .filter(agent_extensions::extension.eq(extension.as_str()))
+        .filter(users::active.eq(true))
+        .filter(users::role.eq_any(staff))
         .select(agent_extensions::user_id)
         .first(conn)
         .optional()?;
     parse_opt(id.as_deref())
 }
 
-/// The customer's unsolved ticket changed last, if any (walks `tickets_requester_updated`).
+/// The customer's unsolved ticket owing them a call back, else their unsolved ticket changed
+/// last, if any (walks `tickets_requester_updated`).
 pub fn open_ticket_of(
     conn: &mut DbConnection,
     customer: CustomerId,
 ) -> Result<Option<TicketId>, StoreError> {
     let statuses: Vec<&str> = Status::UNSOLVED.iter().map(|s| s.as_str()).collect();
+    let owing: Option<String> = tickets::table
+        .inner_join(ticket_tags::table.on(ticket_tags::ticket_id.eq(tickets::id)))
+        .filter(tickets::requester_id.eq(customer.to_string()))
+        .filter(tickets::status.eq_any(&statuses))
+        .filter(ticket_tags::tag.eq(CALL_BACK_TAG))
+        .order((tickets::updated_at.desc(), tickets::id.desc()))
+        .select(tickets::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = owing {
+        return Ok(Some(parse(&id)?));
+    }
     let id: Option<String> = tickets::table
         .filter(tickets::requester_id.eq(customer.to_string()))
         .filter(tickets::status.eq_any(statuses))

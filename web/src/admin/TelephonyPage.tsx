@@ -31,8 +31,9 @@ function TelephonyForm(props: { setup: Telephony; onSaved: (answer: Telephony) =
             stage,
             team_id: team || null,
             new_secret: newSecret,
+            // Only the staff listed: a deactivated agent's extension goes with them.
             extensions: Object.entries(extensions)
-              .filter(([, extension]) => extension.trim() !== '')
+              .filter(([user, extension]) => extension.trim() !== '' && staff.some((s) => s.id === user))
               .map(([user_id, extension]) => ({ user_id, extension: extension.trim() })),
           },
         }),

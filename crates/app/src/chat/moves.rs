@@ -87,6 +87,7 @@ fn assign_ticket(
         after.updated_at = now;
         clock::follow(conn, sla, &before, &mut after, Activity::Quiet, now)?;
         tickets::save(conn, &after)?;
+        integrations::updated(conn, sla, &before, &after, now)?;
         history::record(conn, &agent.actor, &before, &after, now)?;
         if before.team != after.team {
             history::reindex(conn, &after)?;

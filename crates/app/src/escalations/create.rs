@@ -143,6 +143,7 @@ pub async fn escalate(
                 after.status = Status::OnHold;
                 after.updated_at = now;
                 tickets::save(conn, &after)?;
+                crate::integrations::updated(conn, &book, &before, &after, now)?;
                 history::record(conn, &actor, &before, &after, now)?;
             } else {
                 tickets::touch(conn, before.id, now)?;

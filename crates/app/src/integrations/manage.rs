@@ -43,16 +43,18 @@ fn find(conn: &mut DbConnection, id: IntegrationId) -> Result<IntegrationRecord,
     integrations::find(conn, id).map_err(AppError::not_found_as("integration"))
 }
 
+/// The integration a request describes, checked; `active` left out keeps `was_active`.
 fn integration_of(
     id: IntegrationId,
     request: &IntegrationRequest,
+    was_active: bool,
 ) -> Result<Integration, AppError> {
     let mut integration = Integration {
         id,
         name: request.name.clone(),
         url: request.url.clone(),
         events: request.events.clone(),
-        active: request.active.unwrap_or(true),
+        active: request.active.unwrap_or(was_active),
         allow_private: request.allow_private,
     };
     integration.check()?;
@@ -123,9 +125,9 @@ pub async fn create(
     request: IntegrationRequest,
 ) -> Result<IntegrationResponse, AppError> {
     actor.may_administer()?;
-    let integration = integration_of(IntegrationId::new(), &request)?;
-    let book = app.sla_book.clone();
-    app.store
+    let integration = integration_of(IntegrationId::new(), &request, true)?;
+    let created = app
+        .store
         .write(move |conn| {
             if integrations::list(conn)?.len() >= INTEGRATIONS_MAX {
                 return Err(AppError::invalid(
@@ -150,10 +152,12 @@ pub async fn create(
                 &record.integration,
                 true,
             )?;
-            book.drop_book();
             Ok(response(record, Some(secret)))
         })
-        .await
+        .await?;
+    // Dropped once committed, so no request of this node reads the list as it was.
+    app.sla_book.drop_book();
+    Ok(created)
 }
 
 /// Changes an integration webhook, with a new secret when asked (admins, audited).
@@ -165,11 +169,11 @@ pub async fn update(
     request: IntegrationRequest,
 ) -> Result<IntegrationResponse, AppError> {
     actor.may_administer()?;
-    let integration = integration_of(id, &request)?;
-    let book = app.sla_book.clone();
-    app.store
+    let changed = app
+        .store
         .write(move |conn| {
             let mut record = find(conn, id)?;
+            let integration = integration_of(id, &request, record.integration.active)?;
             let secret = request.new_secret.then(sign::new_secret);
             if integration == record.integration && secret.is_none() {
                 return Ok(response(record, None));
@@ -188,10 +192,11 @@ pub async fn update(
                 &record.integration,
                 secret.is_some(),
             )?;
-            book.drop_book();
             Ok::<_, AppError>(response(record, secret))
         })
-        .await
+        .await?;
+    app.sla_book.drop_book();
+    Ok(changed)
 }
 
 /// Removes an integration webhook and its delivery log (admins, audited).
@@ -202,7 +207,6 @@ pub async fn delete(
     id: IntegrationId,
 ) -> Result<(), AppError> {
     actor.may_administer()?;
-    let book = app.sla_book.clone();
     app.store
         .write(move |conn| {
             let record = find(conn, id)?;
@@ -215,10 +219,11 @@ pub async fn delete(
                 &record.integration,
                 false,
             )?;
-            book.drop_book();
             Ok::<_, AppError>(())
         })
-        .await
+        .await?;
+    app.sla_book.drop_book();
+    Ok(())
 }
 
 /// Sends the integration a `ping` now, paused or not, so an admin sees it work (or why not);

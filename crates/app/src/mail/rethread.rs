@@ -157,6 +157,7 @@ pub async fn rethread(
                 target.updated_at = now;
                 clock::follow(conn, &sla, &before, &mut target, Activity::CustomerWrote, now)?;
                 tickets::save(conn, &target)?;
+                crate::integrations::updated(conn, &sla, &before, &target, now)?;
             }
             history::reindex(conn, &source)?;
             history::reindex(conn, &target)?;
@@ -219,5 +220,13 @@ fn split_ticket(
     );
     clock::start(conn, sla, &mut ticket, now)?;
     tickets::insert(conn, &ticket)?;
+    crate::integrations::ticket_event(
+        conn,
+        sla,
+        kefu_domain::integration::IntegrationEvent::TicketCreated,
+        &ticket,
+        None,
+        now,
+    )?;
     Ok(ticket)
 }

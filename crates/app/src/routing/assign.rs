@@ -170,6 +170,7 @@ fn backlog_of(
         after.updated_at = now;
         clock::follow(conn, sla, &before, &mut after, Activity::Quiet, now)?;
         tickets::save(conn, &after)?;
+        crate::integrations::updated(conn, sla, &before, &after, now)?;
         assignment::record_turn(conn, team, agent, now)?;
         let entry = event(conn, &after, agent, settings.mode, now)?;
         messages::insert(conn, &entry)?;

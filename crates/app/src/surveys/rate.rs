@@ -108,6 +108,7 @@ pub(crate) fn record(
             current.updated_at = now;
             clock::follow(conn, context.1, &before, &mut current, Activity::Quiet, now)?;
             tickets::save(conn, &current)?;
+            crate::integrations::updated(conn, context.1, &before, &current, now)?;
             history::record_as(conn, AuthorKind::System, None, &before, &current, now)?;
         }
         run::on(

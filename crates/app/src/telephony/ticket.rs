@@ -38,6 +38,8 @@ pub(crate) fn for_caller(
     };
     let customer = find_or_create::resolve(conn, spec, now)?;
     if let Some(open) = telephony::open_ticket_of(conn, customer.id)? {
+        // Locked, so an agent's change at the same moment is not overwritten.
+        dialect::lock_ticket(conn, &open.to_string())?;
         let ticket = tickets::find(conn, open)?;
         return Ok((customer, ticket, false));
     }

@@ -157,13 +157,16 @@ pub(crate) fn act(
     for action in &trigger.actions {
         match action {
             Action::Note { text_en, text_zh } => {
-                messages::insert(conn, &note(&after, both(text_en, text_zh), now))?;
+                let written = note(&after, both(text_en, text_zh), now);
+                messages::insert(conn, &written)?;
+                integrations::message_created(conn, sla, &after, &written, now)?;
                 done.push("note");
             }
             Action::EmailRequester { text_en, text_zh } => {
                 let locale = outgoing::customer_locale(conn, &after)?;
                 let reply = public_reply(&after, pick(locale, text_en, text_zh), now);
                 messages::insert(conn, &reply)?;
+                integrations::message_created(conn, sla, &after, &reply, now)?;
                 if outgoing::reply_by_mail(conn, mail, &after, &reply, None, now)? {
                     done.push("email_requester");
                 }
