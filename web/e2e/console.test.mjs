@@ -857,16 +857,18 @@ describe('the agent console', () => {
   it('pops a ringing call up at the agent whose extension rings; a missed call owes a call back', async () => {
     page = await open('/admin/telephony');
     await page.getByLabel('Take call events').check();
-    await page.getByLabel('Ada Admin').fill('801');
+    await page.getByLabel('Ada Admin').fill('9801');
     await page.getByRole('button', { name: 'Save' }).click();
     const secretBox = page.locator('.shown-once code');
-    await secretBox.waitFor();
+    await secretBox.waitFor({ timeout: 10000 }).catch(async (cause) => {
+      throw new Error(`no secret shown: ${await page.locator('main').innerText()}`, { cause });
+    });
     const secret = (await secretBox.textContent()).trim();
     await assertAccessible('telephony settings');
     const stamp = Date.now();
     const caller = `+86139${String(stamp).slice(-8)}`;
     const call = async (id, type, extra = {}) => {
-      const body = JSON.stringify({ id: `${id}-${stamp}`, type, call_id: `call-${stamp}`, direction: 'inbound', from: caller, to: '+862160001000', extension: '801', ...extra });
+      const body = JSON.stringify({ id: `${id}-${stamp}`, type, call_id: `call-${stamp}`, direction: 'inbound', from: caller, to: '+862160001000', extension: '9801', ...extra });
       const t = Math.floor(Date.now() / 1000);
       const v1 = crypto.createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
       const answer = await fetch(`${server.base}/api/v1/telephony/events`, {
