@@ -199,3 +199,48 @@ test_both! {
         let _ = stop.send(true);
     }
 }
+
+test_both! {
+    async fn an_integration_hears_escalations_made_and_moved(db: TestDb) {
+        let app = mail_app(&db);
+        let (agent, _) = set_up(&app).await;
+        let admin = account(&app, "int-admin@shop.example", Role::Admin).await;
+        let (port, calls) = receiver_answering(0, "").await;
+        integration(&app, admin, json!({
+            "name": "Vendor desk mirror", "url": format!("http://127.0.0.1:{port}/kefu"),
+            "events": ["escalation.created", "escalation.updated", "ticket.updated"], "allow_private": true,
+        })).await;
+        let vendor: kefu_api_types::vendors::CreateVendorRequest = serde_json::from_value(json!({
+            "name": "CloudSoft", "kind": "isv", "contacts": ["cases@cloudsoft.example"],
+        })).unwrap();
+        let vendor = kefu_app::vendors::manage::create(&app, admin, Origin::cli(), vendor).await.unwrap().id;
+        let (ticket, _) = created(&take(&app, &mail(
+            "Ana <ana@example.com>", "support@shop.example", "i4@example.com", "The app crashes", "", "Since 3.2.",
+        )).await);
+        let request: kefu_api_types::escalations::CreateEscalationRequest = serde_json::from_value(json!({
+            "vendor": vendor, "brief": "Crash on start since 3.2.",
+        })).unwrap();
+        let escalated = app.published(kefu_app::escalations::create::escalate(
+            &app, agent, Origin::cli(), kefu_app::tickets::TicketRef::Id(ticket), request,
+        ).await.unwrap());
+        let cancel: kefu_api_types::escalations::MoveEscalationRequest =
+            serde_json::from_value(json!({"status": "cancelled", "body": "Found it ourselves."})).unwrap();
+        app.published(kefu_app::escalations::moves::move_to(&app, agent, Origin::cli(), escalated.escalation.id, cancel).await.unwrap());
+        let stop = start_calling(&app);
+        wait_until("the escalation's calls", || async {
+            let got = taken(&calls);
+            got.iter().any(|(e, _)| e == "escalation.updated") && got.iter().filter(|(e, _)| e == "ticket.updated").count() >= 2
+        }).await;
+        let got = taken(&calls);
+        let (_, made) = got.iter().find(|(e, _)| e == "escalation.created").unwrap();
+        assert_eq!(made["data"]["escalation"]["id"], escalated.escalation.id.to_string());
+        let (_, moved) = got.iter().find(|(e, _)| e == "escalation.updated").unwrap();
+        assert_eq!(moved["data"]["change"]["to"], "cancelled", "{moved}");
+        assert_eq!(moved["data"]["change"]["by"], "staff");
+        // On hold while the vendor had it, open again once it was cancelled.
+        let statuses: Vec<&str> = got.iter().filter(|(e, _)| e == "ticket.updated")
+            .filter_map(|(_, b)| b["data"]["changes"]["status"]["to"].as_str()).collect();
+        assert!(statuses.contains(&"on_hold") && statuses.contains(&"open"), "{statuses:?}");
+        let _ = stop.send(true);
+    }
+}

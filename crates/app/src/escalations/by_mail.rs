@@ -401,7 +401,7 @@ pub(crate) fn take(
         let from_vendor = from_the_vendor(&vendor, &sender);
         moved = answer(
             conn,
-            context,
+            (context, book),
             &mut escalation,
             &vendor,
             &body,
@@ -451,7 +451,7 @@ fn from_the_vendor(vendor: &Vendor, sender: &str) -> bool {
 /// Returns the move made.
 fn answer(
     conn: &mut DbConnection,
-    context: &MailContext,
+    (context, book): (&MailContext, &BookCache),
     escalation: &mut Escalation,
     vendor: &Vendor,
     body: &str,
@@ -483,7 +483,7 @@ fn answer(
             from,
             body: Some(body),
         };
-        follow_on_ticket(conn, context, &step, escalation, now)?;
+        follow_on_ticket(conn, (context, book), &step, escalation, now)?;
         return Ok(Some(escalation.status));
     }
     if !escalation.status.is_final() {

@@ -19,8 +19,10 @@ use crate::App;
 use crate::audit::{self, Origin, Target};
 use crate::changes::{ChangeKind, Changed};
 use crate::error::AppError;
+use crate::integrations;
 use crate::mail::notices;
 use crate::mail::outgoing::MailContext;
+use crate::sla::book::BookCache;
 use kefu_domain::integration::IntegrationEvent;
 
 /// Moves escalation `id` to the status `request` asks for, posting its reply first if it
@@ -86,15 +88,7 @@ pub async fn move_to(
                 from,
                 body: body.as_deref(),
             };
-            follow_on_ticket(conn, &mail, &step, &escalation, now)?;
-            crate::integrations::escalation_event(
-                conn,
-                &book,
-                IntegrationEvent::EscalationUpdated,
-                &escalation,
-                Some(("change", json!({ "from": from, "to": escalation.status, "by": side.as_str(), "body": body }))),
-                now,
-            )?;
+            follow_on_ticket(conn, (&mail, &book), &step, &escalation, now)?;
             if side == Side::Staff {
                 crate::webhooks::announce(
                     conn,
@@ -149,7 +143,7 @@ pub(crate) struct Step<'a> {
 /// the move implies, and mail to whoever waits on the other side.
 pub(crate) fn follow_on_ticket(
     conn: &mut DbConnection,
-    mail: &MailContext,
+    (mail, book): (&MailContext, &BookCache),
     step: &Step<'_>,
     escalation: &Escalation,
     now: chrono::DateTime<chrono::Utc>,
@@ -208,6 +202,16 @@ pub(crate) fn follow_on_ticket(
     } else {
         tickets::touch(conn, after.id, now)?;
     }
+    integrations::updated(conn, book, &before, &after, now)?;
+    let change = json!({ "from": from, "to": to, "by": side.as_str(), "body": body });
+    integrations::escalation_event(
+        conn,
+        book,
+        IntegrationEvent::EscalationUpdated,
+        escalation,
+        Some(("change", change)),
+        now,
+    )?;
     if side == Side::Staff
         && body.is_none()
         && to.is_final()

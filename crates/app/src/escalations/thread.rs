@@ -164,7 +164,7 @@ async fn post_with(
                         from,
                         body: Some(&body),
                     };
-                    follow_on_ticket(conn, &mail, &step, &escalation, now)?;
+                    follow_on_ticket(conn, (&mail, &book), &step, &escalation, now)?;
                 } else {
                     let ticket = tickets::find(conn, ticket_id)?;
                     let vendor = vendors::find(conn, escalation.vendor)?;
