@@ -104,6 +104,30 @@ impl Client {
     }
 }
 
+/// The path of a scenario's i-th request.
+pub type PathOf = Box<dyn Fn(usize) -> String + Send + Sync>;
+
+/// The two baselines of the queue benchmarks, measured in the same run: `/healthz` (the HTTP
+/// floor) and the queue's default page, rotating over `teams`.
+pub fn queue_baselines(teams: &[String]) -> Vec<(&'static str, PathOf)> {
+    let teams = teams.to_vec();
+    vec![
+        (
+            "baseline: GET /healthz",
+            Box::new(|_| "/healthz".to_owned()),
+        ),
+        (
+            "baseline: queue page, newest update",
+            Box::new(move |i| {
+                format!(
+                    "/api/v1/tickets?team={}&status=unsolved&limit=50",
+                    teams[i % teams.len()]
+                )
+            }),
+        ),
+    ]
+}
+
 /// Latency and throughput of one scenario.
 #[derive(Clone, Debug)]
 pub struct Report {

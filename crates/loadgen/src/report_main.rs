@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::{Duration, Utc};
 use clap::Parser;
-use kefu_loadgen::{Client, Report, measure};
+use kefu_loadgen::{Client, PathOf, Report, measure, queue_baselines};
 
 /// Measure reports on a running server.
 #[derive(Debug, Parser)]
@@ -28,9 +28,6 @@ struct Args {
     #[arg(long, default_value_t = 2)]
     concurrency: usize,
 }
-
-/// The path of a scenario's i-th request.
-type PathOf = Box<dyn Fn(usize) -> String + Send + Sync>;
 
 async fn run(args: Args) -> anyhow::Result<()> {
     let client = Client::login(
@@ -67,20 +64,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
     );
     println!("{}", Report::header());
     let warmup = (args.requests / 10).max(5);
-    let scenarios: Vec<(&str, PathOf)> = vec![
-        (
-            "baseline: GET /healthz",
-            Box::new(|_| "/healthz".to_owned()),
-        ),
-        ("baseline: queue page, newest update", {
-            let teams = teams.clone();
-            Box::new(move |i| {
-                format!(
-                    "/api/v1/tickets?team={}&status=unsolved&limit=50",
-                    teams[i % teams.len()]
-                )
-            })
-        }),
+    let mut scenarios = queue_baselines(&teams);
+    scenarios.extend::<Vec<(&str, PathOf)>>(vec![
         ("report: a year, one team", {
             let (teams, year) = (teams.clone(), year.clone());
             Box::new(move |i| {
@@ -116,7 +101,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 )
             })
         }),
-    ];
+    ]);
     for (name, path) in scenarios {
         let cl = client.clone();
         let report = measure(name, warmup, args.requests, args.concurrency, move |i| {

@@ -17,7 +17,7 @@ use kefu_domain::calendar::BusinessCalendar;
 use kefu_domain::ids::{CalendarId, CustomerId, SlaPolicyId};
 use kefu_domain::sla::{Scope, SlaClock, SlaPolicy, Targets};
 use kefu_domain::ticket::{Channel, Stage, Ticket, TicketNumber};
-use kefu_loadgen::{Client, Report, measure};
+use kefu_loadgen::{Client, PathOf, Report, measure, queue_baselines};
 use kefu_store::sla::calendars::{self, CalendarRecord};
 use kefu_store::sla::clocks;
 use kefu_store::sla::policies::{self, PolicyRecord};
@@ -60,9 +60,6 @@ enum Command {
     },
 }
 
-/// The path of a scenario's i-th request.
-type PathOf = Box<dyn Fn(usize) -> String + Send + Sync>;
-
 async fn queue(url: &str, email: &str, requests: usize, concurrency: usize) -> anyhow::Result<()> {
     let client = Client::login(url, email, &kefu_loadgen::password_from_stdin()?).await?;
     let teams: serde_json::Value = client.get_json("/api/v1/teams").await?;
@@ -84,20 +81,8 @@ async fn queue(url: &str, email: &str, requests: usize, concurrency: usize) -> a
     let cursor = first["next_cursor"].as_str().unwrap_or_default().to_owned();
     println!("{}", Report::header());
     let warmup = (requests / 10).max(20);
-    let scenarios: Vec<(&str, PathOf)> = vec![
-        (
-            "baseline: GET /healthz",
-            Box::new(|_| "/healthz".to_owned()),
-        ),
-        ("baseline: queue page, newest update", {
-            let teams = teams.clone();
-            Box::new(move |i| {
-                format!(
-                    "/api/v1/tickets?team={}&status=unsolved&limit=50",
-                    teams[i % teams.len()]
-                )
-            })
-        }),
+    let mut scenarios = queue_baselines(&teams);
+    scenarios.extend::<Vec<(&str, PathOf)>>(vec![
         ("due soonest: one team, page 1", {
             let teams = teams.clone();
             Box::new(move |i| {
@@ -127,7 +112,7 @@ async fn queue(url: &str, email: &str, requests: usize, concurrency: usize) -> a
                 )
             })
         }),
-    ];
+    ]);
     for (name, path) in scenarios {
         let cl = client.clone();
         let report = measure(name, warmup, requests, concurrency, move |i| {

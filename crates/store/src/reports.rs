@@ -215,18 +215,23 @@ pub fn ratings(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<Aggregate>,
     )
 }
 
+/// Tickets per day of the period by `column` (`t.created_at`, `t.solved_at`): `n` per day.
+fn per_day(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    column: &str,
+) -> Result<Vec<Aggregate>, StoreError> {
+    let d = day(conn.backend(), column);
+    let select = format!("{d} AS key, COUNT(*) AS n, {NONE} AS a, {NONE} AS b, {NONE} AS c");
+    run(conn, scope, (&select, "tickets t", column, "t.team_id"))
+}
+
 /// Tickets created per day of the period: `n` per day.
 pub fn created_per_day(
     conn: &mut DbConnection,
     scope: &Scope,
 ) -> Result<Vec<Aggregate>, StoreError> {
-    let d = day(conn.backend(), "t.created_at");
-    let select = format!("{d} AS key, COUNT(*) AS n, {NONE} AS a, {NONE} AS b, {NONE} AS c");
-    run(
-        conn,
-        scope,
-        (&select, "tickets t", "t.created_at", "t.team_id"),
-    )
+    per_day(conn, scope, "t.created_at")
 }
 
 /// Tickets solved per day of the period: `n` per day.
@@ -234,13 +239,7 @@ pub fn solved_per_day(
     conn: &mut DbConnection,
     scope: &Scope,
 ) -> Result<Vec<Aggregate>, StoreError> {
-    let d = day(conn.backend(), "t.solved_at");
-    let select = format!("{d} AS key, COUNT(*) AS n, {NONE} AS a, {NONE} AS b, {NONE} AS c");
-    run(
-        conn,
-        scope,
-        (&select, "tickets t", "t.solved_at", "t.team_id"),
-    )
+    per_day(conn, scope, "t.solved_at")
 }
 
 /// The open backlog now per group: `n` unsolved tickets, `a` their average age in seconds,

@@ -124,6 +124,16 @@ pub(crate) fn updated(
     after: &Ticket,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    // Every change of a ticket passes here (chat lines included): compare only when somebody
+    // listens.
+    if !book
+        .get(conn)?
+        .integrations
+        .iter()
+        .any(|i| i.wants(IntegrationEvent::TicketUpdated))
+    {
+        return Ok(());
+    }
     let changes = payload::changes(before, after);
     if changes.as_object().is_none_or(serde_json::Map::is_empty) {
         return Ok(());

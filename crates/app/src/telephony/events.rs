@@ -5,15 +5,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 use kefu_api_types::telephony::{CallEventRequest, CallEventResponse};
-use kefu_domain::call::{CallDetails, CallDirection, CallLog};
+use kefu_domain::call::{CallDetails, CallDirection};
 use kefu_domain::email::EmailAddress;
-use kefu_domain::ids::{CallId, MessageId, UserId};
-use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
+use kefu_domain::ids::{CallId, UserId};
 use kefu_domain::phone::{PhoneNumber, PhoneRegion};
 use kefu_domain::telephony::{
     self as rules, CallEventKind, CallState, EVENTS_KEPT_HOURS, Extension,
 };
-use kefu_domain::ticket::{Channel, Ticket};
+use kefu_domain::ticket::Ticket;
 use kefu_domain::time;
 use kefu_store::telephony::{self, PhoneCall, Taken};
 use kefu_store::{DbConnection, StoreError, customers, dialect, tickets, users};
@@ -339,31 +338,9 @@ fn finish(
             .map(|url| format!("Recording / 录音：{url}")),
     }
     .validated(now)?;
-    let message = Message {
-        id: MessageId::new(),
-        ticket: before.id,
-        kind: MessageKind::Call,
-        visibility: Visibility::Internal,
-        author_kind: if call.agent.is_some() {
-            AuthorKind::Agent
-        } else {
-            AuthorKind::System
-        },
-        author_user: call.agent,
-        author_customer: None,
-        channel: Channel::Phone,
-        body: details.notes.clone().unwrap_or_default(),
-        data: None,
-        created_at: now,
-    };
-    let log = CallLog {
-        id: call.id,
-        ticket: before.id,
-        message: message.id,
-        details,
-        logged_by: call.agent,
-        created_at: now,
-    };
+    let (message, mut log) = log_call::entries(&before, details, call.agent, now);
+    // The log keeps the call's own id, which its pops carried.
+    log.id = call.id;
     log_call::insert(conn, book, &before, (&message, &log), now)?;
     history::index_message(conn, &before, &message)?;
     let facts = call_back::Facts {

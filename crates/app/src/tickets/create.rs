@@ -274,7 +274,7 @@ pub async fn create(
             let opening = opening.map(|m| ("message", m));
             integrations::ticket_event(conn, &sla, TicketCreated, &ticket, opening, now)?;
             if let Some(details) = call {
-                let (message, log) = log_call::entries(&ticket, details, &actor, now);
+                let (message, log) = log_call::entries(&ticket, details, Some(actor.user), now);
                 log_call::insert(conn, &sla, &ticket, (&message, &log), now)?;
                 texts.push((message.id.to_string(), message.visibility, message.body));
                 let context = (&mail, &*sla);

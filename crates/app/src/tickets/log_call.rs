@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use kefu_api_types::tickets::{CallInput, MessageResponse};
 use kefu_domain::call::{CallDetails, CallLog};
-use kefu_domain::ids::{CallId, MessageId};
+use kefu_domain::ids::{CallId, MessageId, UserId};
 use kefu_domain::integration::IntegrationEvent;
 use kefu_domain::message::{AuthorKind, Message, MessageKind, Visibility};
 use kefu_domain::permissions::Actor;
@@ -39,12 +39,12 @@ pub fn parse_call(
     .validated(now)?)
 }
 
-/// The timeline entry and call log for a call on `ticket`; the entry is internal, since call
-/// notes are written for agents.
+/// The timeline entry and call log for a call on `ticket`, logged by `agent` (Kefu itself when
+/// none); the entry is internal, since call notes are written for agents.
 pub(crate) fn entries(
     ticket: &Ticket,
     details: CallDetails,
-    actor: &Actor,
+    agent: Option<UserId>,
     now: DateTime<Utc>,
 ) -> (Message, CallLog) {
     let message = Message {
@@ -52,8 +52,12 @@ pub(crate) fn entries(
         ticket: ticket.id,
         kind: MessageKind::Call,
         visibility: Visibility::Internal,
-        author_kind: AuthorKind::Agent,
-        author_user: Some(actor.user),
+        author_kind: if agent.is_some() {
+            AuthorKind::Agent
+        } else {
+            AuthorKind::System
+        },
+        author_user: agent,
         author_customer: None,
         channel: Channel::Phone,
         body: details.notes.clone().unwrap_or_default(),
@@ -65,7 +69,7 @@ pub(crate) fn entries(
         ticket: ticket.id,
         message: message.id,
         details,
-        logged_by: Some(actor.user),
+        logged_by: agent,
         created_at: now,
     };
     (message, call)
@@ -112,7 +116,7 @@ pub async fn log(
             if ticket.status == Status::Closed {
                 return Err(DomainError::TicketClosed.into());
             }
-            let (message, log) = entries(&ticket, call, &actor, now);
+            let (message, log) = entries(&ticket, call, Some(actor.user), now);
             insert(conn, &book, &ticket, (&message, &log), now)?;
             let ticket = call_back::after_logged(
                 conn,
