@@ -67,6 +67,21 @@ pub fn ticket(
     }
 }
 
+/// An active agent with this address.
+pub fn agent(conn: &mut DbConnection, email: &str) -> UserId {
+    let user = kefu_domain::account::User {
+        id: UserId::new(),
+        email: kefu_domain::email::EmailAddress::parse(email).unwrap(),
+        name: email.into(),
+        role: kefu_domain::role::Role::Agent,
+        active: true,
+        locale: None,
+        created_at: kefu_domain::time::now(),
+    };
+    kefu_store::users::insert(conn, &user, None).unwrap();
+    user.id
+}
+
 pub fn tag(t: &str) -> Tag {
     Tag::parse(t).unwrap()
 }

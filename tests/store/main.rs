@@ -4,6 +4,7 @@
 mod fixtures;
 mod migrations;
 mod node_index;
+mod reports;
 mod search;
 mod sessions;
 mod tickets;

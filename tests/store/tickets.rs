@@ -10,7 +10,9 @@ use kefu_domain::message::Visibility;
 use kefu_domain::permissions::SearchScope;
 use kefu_store::search::{SearchEntry, SearchQuery, index};
 
-use crate::fixtures::{built_node_index, customer, messages as written, people, tag, ticket};
+use crate::fixtures::{
+    agent, built_node_index, customer, messages as written, people, tag, ticket,
+};
 
 test_both! {
     async fn a_ticket_reads_back_as_written(db: TestDb) {
@@ -67,20 +69,6 @@ fn numbers(page: &[kefu_domain::ticket::Ticket]) -> Vec<i64> {
     page.iter().map(|t| t.number.get()).collect()
 }
 
-fn agent(conn: &mut DbConnection) -> UserId {
-    let user = kefu_domain::account::User {
-        id: UserId::new(),
-        email: kefu_domain::email::EmailAddress::parse("agent@example.com").unwrap(),
-        name: "Agent".into(),
-        role: kefu_domain::role::Role::Agent,
-        active: true,
-        locale: None,
-        created_at: kefu_domain::time::now(),
-    };
-    kefu_store::users::insert(conn, &user, None).unwrap();
-    user.id
-}
-
 /// Which fixture tickets a filter should keep.
 type Keep = Box<dyn Fn(&Ticket) -> bool>;
 
@@ -115,7 +103,7 @@ fn queue(conn: &mut DbConnection, agent: UserId) -> Vec<Ticket> {
 test_both! {
     async fn filters_narrow_the_queue(db: TestDb) {
         db.store.write(|conn| {
-            let agent = agent(conn);
+            let agent = agent(conn, "agent@example.com");
             let all = queue(conn, agent);
             let team = all[0].team.unwrap();
             let other = all[0].requester;
@@ -265,7 +253,7 @@ test_both! {
     async fn every_view_is_counted_in_one_statement_as_each_would_be(db: TestDb) {
         db.store.write(|conn| {
             let (requester, team, _) = people(conn);
-            let user = agent(conn);
+            let user = agent(conn, "agent@example.com");
             let mut all = Vec::new();
             for i in 0..30i64 {
                 let mut t = ticket(conn, requester, &format!("T{i}"), 30 - i);
@@ -302,7 +290,7 @@ test_both! {
 test_both! {
     async fn a_page_comes_with_each_tickets_names_and_the_viewers_read_marks(db: TestDb) {
         db.store.write(|conn| {
-            let agent = agent(conn);
+            let agent = agent(conn, "agent@example.com");
             let all = queue(conn, agent);
             let seen = &all[3];
             kefu_store::reads::mark_seen(conn, agent, seen.id, kefu_domain::time::now())?;
@@ -381,7 +369,7 @@ fn recording(conn: &mut DbConnection) -> Recorded {
 test_both! {
     async fn queue_and_search_pages_run_statements_kept_prepared(db: TestDb) {
         db.store.write(|conn| {
-            let agent = agent(conn);
+            let agent = agent(conn, "agent@example.com");
             let all = queue(conn, agent);
             let page = |conn: &mut DbConnection, team, after, viewer| {
                 let filter = TicketFilter {
@@ -464,7 +452,7 @@ test_both! {
 test_both! {
     async fn the_benchmark_baseline_runs_the_team_queue_page_statement(db: TestDb) {
         db.store.write(|conn| {
-            let agent = agent(conn);
+            let agent = agent(conn, "agent@example.com");
             let all = queue(conn, agent);
             let team = all[0].team.unwrap();
             let filter = TicketFilter {

@@ -41,6 +41,7 @@ pub async fn run(
     let clocks = tokio::spawn(crate::sla::run(app.clone(), shutdown.clone()));
     let assigning = tokio::spawn(crate::assignment::run(app.clone(), shutdown.clone()));
     let automations = tokio::spawn(crate::automations::run(app.clone(), shutdown.clone()));
+    let folding = tokio::spawn(crate::reports::run(app.clone(), shutdown.clone()));
     tracing::info!(?own, "delivering the outbox");
     loop {
         if *shutdown.borrow() {
@@ -97,6 +98,7 @@ pub async fn run(
         ("service-level sweep", clocks),
         ("assignment sweep", assigning),
         ("scheduled-automation sweep", automations),
+        ("report fold", folding),
     ] {
         if let Err(error) = task.await {
             tracing::warn!(%error, "the {name} ended abnormally");

@@ -1,11 +1,11 @@
-//! Reports, computed by the database: each figure is one aggregate statement over an index
-//! range (tickets created or solved in the period, ratings given in it, the open backlog),
-//! grouped by team, agent, stage or channel, so a year of a team's tickets is summed where
-//! they lie instead of being read out.
+//! Reports, read from a per-day summary that the database keeps in step with the tickets and
+//! ratings (migration `report_rollup`): every change appends what it adds and takes away to
+//! `report_deltas`, [`fold`] moves those rows into `report_days`, and a report sums both, so a
+//! year of a team is a few thousand summary rows, exact to the last change.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Date, Double, Nullable, Text, Timestamp};
 
 use crate::convert::to_db;
 use crate::{Backend, DbConnection, StoreError};
@@ -21,291 +21,371 @@ pub enum GroupBy {
     Stage,
     /// Per channel.
     Channel,
+    /// Per day (`YYYY-MM-DD`, UTC).
+    Day,
     /// One row for everything.
     All,
 }
 
 impl GroupBy {
-    fn column(self, table: &str) -> String {
-        let column = match self {
-            GroupBy::All => return "'all'".to_owned(),
-            GroupBy::Team => "team_id",
-            GroupBy::Agent => {
-                if table == "r" {
-                    "agent_id"
-                } else {
-                    "assignee_id"
-                }
-            }
-            GroupBy::Stage => "stage",
-            GroupBy::Channel => "channel",
-        };
-        format!("{table}.{column}")
+    /// The group of a summary row (`f`), whose empty team or agent means none.
+    fn of_summary(self, backend: Backend) -> &'static str {
+        match (self, backend) {
+            (GroupBy::Team, _) => "NULLIF(f.team_id, '')",
+            (GroupBy::Agent, _) => "NULLIF(f.agent_id, '')",
+            (GroupBy::Stage, _) => "f.stage",
+            (GroupBy::Channel, _) => "f.channel",
+            (GroupBy::Day, Backend::Postgres) => "to_char(f.day, 'YYYY-MM-DD')",
+            (GroupBy::Day, Backend::Sqlite) => "f.day",
+            (GroupBy::All, _) => "'all'",
+        }
+    }
+
+    /// The group of a ticket (`t`).
+    fn of_ticket(self, backend: Backend) -> &'static str {
+        match (self, backend) {
+            (GroupBy::Team, _) => "t.team_id",
+            (GroupBy::Agent, _) => "t.assignee_id",
+            (GroupBy::Stage, _) => "t.stage",
+            (GroupBy::Channel, _) => "t.channel",
+            (GroupBy::Day, Backend::Postgres) => "to_char(t.created_at, 'YYYY-MM-DD')",
+            (GroupBy::Day, Backend::Sqlite) => "substr(t.created_at, 1, 10)",
+            (GroupBy::All, _) => "'all'",
+        }
     }
 }
 
-/// The period and the tickets a report covers.
+/// The days and the tickets a report covers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
-    /// From (inclusive).
-    pub from: DateTime<Utc>,
-    /// To (exclusive).
-    pub to: DateTime<Utc>,
+    /// The first day (UTC).
+    pub from: NaiveDate,
+    /// The last day (UTC), included.
+    pub to: NaiveDate,
     /// Only this team's tickets.
     pub team: Option<String>,
     /// What rows are per.
     pub by: GroupBy,
 }
 
-/// One aggregate row: the group's key, a count and up to three averages.
-#[derive(Clone, Debug, PartialEq, QueryableByName)]
-pub struct Aggregate {
-    /// The group (a team or agent id, a stage, a channel, a day, a vendor id), if any.
-    #[diesel(sql_type = Nullable<Text>)]
-    pub key: Option<String>,
-    /// How many.
-    #[diesel(sql_type = BigInt)]
-    pub n: i64,
-    /// The first average (see each statement).
-    #[diesel(sql_type = Nullable<Double>)]
-    pub a: Option<f64>,
-    /// The second average.
-    #[diesel(sql_type = Nullable<Double>)]
-    pub b: Option<f64>,
-    /// The third average.
-    #[diesel(sql_type = Nullable<Double>)]
-    pub c: Option<f64>,
+/// The summary's measures, in its column order.
+const MEASURES: [&str; 14] = [
+    "created",
+    "responded",
+    "response_ms",
+    "solved",
+    "resolution_ms",
+    "sla_tickets",
+    "sla_breached",
+    "unsolved",
+    "unsolved_opened_s",
+    "ratings",
+    "rating_points",
+    "satisfied",
+    "expectations",
+    "expectation_points",
+];
+
+/// The summary's key columns.
+const KEY: &str = "day, team_id, agent_id, stage, channel";
+
+/// Both halves of the summary, as `f`.
+fn summary() -> String {
+    let columns = format!("{KEY}, {}", MEASURES.join(", "));
+    format!("(SELECT {columns} FROM report_days UNION ALL SELECT {columns} FROM report_deltas) f")
 }
 
-/// Seconds from `earlier` to `later`, in the backend's SQL.
-fn seconds(backend: Backend, later: &str, earlier: &str) -> String {
+/// A statement's parameter.
+enum Param {
+    Day(NaiveDate),
+    At(DateTime<Utc>),
+    Text(String),
+}
+
+/// `$n` or `?`.
+fn place(backend: Backend, n: usize) -> String {
     match backend {
-        Backend::Postgres => format!("EXTRACT(EPOCH FROM ({later} - {earlier}))"),
-        Backend::Sqlite => format!("((julianday({later}) - julianday({earlier})) * 86400.0)"),
-    }
-}
-
-/// The calendar day (UTC) of a timestamp, as `YYYY-MM-DD`.
-fn day(backend: Backend, column: &str) -> String {
-    match backend {
-        Backend::Postgres => format!("to_char({column}, 'YYYY-MM-DD')"),
-        Backend::Sqlite => format!("substr({column}, 1, 10)"),
-    }
-}
-
-fn average(expression: &str) -> String {
-    format!("CAST(AVG({expression}) AS DOUBLE PRECISION)")
-}
-
-const NONE: &str = "CAST(NULL AS DOUBLE PRECISION)";
-
-/// Runs `select … FROM … WHERE {time} >= from AND {time} < to [AND {team} = team] GROUP BY 1`.
-fn run(
-    conn: &mut DbConnection,
-    scope: &Scope,
-    (select, from, time, team): (&str, &str, &str, &str),
-) -> Result<Vec<Aggregate>, StoreError> {
-    let backend = conn.backend();
-    let place = |n: usize| match backend {
         Backend::Postgres => format!("${n}"),
         Backend::Sqlite => "?".to_owned(),
-    };
-    let mut text = format!(
-        "SELECT {select} FROM {from} WHERE {time} >= {} AND {time} < {}",
-        place(1),
-        place(2)
-    );
-    if scope.team.is_some() {
-        text.push_str(&format!(" AND {team} = {}", place(3)));
     }
-    text.push_str(" GROUP BY 1");
-    let (from_at, to_at) = (to_db(scope.from), to_db(scope.to));
-    let team = scope.team.clone().unwrap_or_default();
+}
+
+fn load<T>(conn: &mut DbConnection, text: &str, params: Vec<Param>) -> Result<Vec<T>, StoreError>
+where
+    T: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
+{
     let rows = crate::with_backend!(conn, c => {
-        let query = diesel::sql_query(text.as_str())
-            .bind::<Timestamp, _>(from_at)
-            .bind::<Timestamp, _>(to_at);
-        if scope.team.is_some() {
-            query.bind::<Text, _>(team).load::<Aggregate>(c)
-        } else {
-            query.load::<Aggregate>(c)
+        let mut query = diesel::sql_query(text).into_boxed();
+        for param in params {
+            query = match param {
+                Param::Day(day) => query.bind::<Date, _>(day),
+                Param::At(at) => query.bind::<Timestamp, _>(to_db(at)),
+                Param::Text(text) => query.bind::<Text, _>(text),
+            };
         }
+        query.load::<T>(c)
     })?;
     Ok(rows)
 }
 
-/// Tickets created in the period per group: `n` created, `a` the average seconds to the first
-/// public answer (of those answered).
-pub fn created(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<Aggregate>, StoreError> {
-    let b = conn.backend();
-    let g = scope.by.column("t");
-    let first = seconds(b, "t.first_responded_at", "t.created_at");
-    let select = format!(
-        "{g} AS key, COUNT(*) AS n, {} AS a, {NONE} AS b, {NONE} AS c",
-        average(&format!(
-            "CASE WHEN t.first_responded_at IS NOT NULL THEN {first} END"
-        ))
+/// What one group sums to over a period: tickets created (with their first responses and
+/// service levels), tickets solved, and ratings given.
+#[derive(Clone, Debug, Default, PartialEq, Eq, QueryableByName)]
+pub struct Totals {
+    /// The group (a team or agent id, a stage, a channel, a day), if any.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub key: Option<String>,
+    /// Tickets created.
+    #[diesel(sql_type = BigInt)]
+    pub created: i64,
+    /// Of those, the ones with a public answer.
+    #[diesel(sql_type = BigInt)]
+    pub responded: i64,
+    /// Milliseconds from creation to the first public answer, summed over those answered.
+    #[diesel(sql_type = BigInt)]
+    pub response_ms: i64,
+    /// Tickets solved.
+    #[diesel(sql_type = BigInt)]
+    pub solved: i64,
+    /// Milliseconds from creation to solving, summed over those solved.
+    #[diesel(sql_type = BigInt)]
+    pub resolution_ms: i64,
+    /// Tickets created that run under a service-level policy.
+    #[diesel(sql_type = BigInt)]
+    pub sla_tickets: i64,
+    /// Of those, the ones with a target breached.
+    #[diesel(sql_type = BigInt)]
+    pub sla_breached: i64,
+    /// Ratings given.
+    #[diesel(sql_type = BigInt)]
+    pub ratings: i64,
+    /// Their scores, summed.
+    #[diesel(sql_type = BigInt)]
+    pub rating_points: i64,
+    /// Ratings of 4 or 5.
+    #[diesel(sql_type = BigInt)]
+    pub satisfied: i64,
+    /// Ratings that answered the expectation question.
+    #[diesel(sql_type = BigInt)]
+    pub expectations: i64,
+    /// Their answers summed (−1 worse, 0 as expected, +1 better).
+    #[diesel(sql_type = BigInt)]
+    pub expectation_points: i64,
+}
+
+impl Totals {
+    /// Whether nothing counts in this group (a ticket moved away leaves such rows behind).
+    pub fn is_empty(&self) -> bool {
+        self.created == 0 && self.solved == 0 && self.ratings == 0
+    }
+}
+
+/// The totals of the scope's period per group.
+pub fn totals(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<Totals>, StoreError> {
+    let backend = conn.backend();
+    let sums: Vec<String> = [
+        "created",
+        "responded",
+        "response_ms",
+        "solved",
+        "resolution_ms",
+        "sla_tickets",
+        "sla_breached",
+        "ratings",
+        "rating_points",
+        "satisfied",
+        "expectations",
+        "expectation_points",
+    ]
+    .iter()
+    .map(|m| format!("CAST(COALESCE(SUM(f.{m}), 0) AS BIGINT) AS {m}"))
+    .collect();
+    let mut text = format!(
+        "SELECT {} AS key, {} FROM {} WHERE f.day >= {} AND f.day <= {}",
+        scope.by.of_summary(backend),
+        sums.join(", "),
+        summary(),
+        place(backend, 1),
+        place(backend, 2),
     );
-    run(
-        conn,
-        scope,
-        (&select, "tickets t", "t.created_at", "t.team_id"),
-    )
+    let mut params = vec![Param::Day(scope.from), Param::Day(scope.to)];
+    if let Some(team) = &scope.team {
+        text.push_str(&format!(" AND f.team_id = {}", place(backend, 3)));
+        params.push(Param::Text(team.clone()));
+    }
+    text.push_str(" GROUP BY 1");
+    let rows: Vec<Totals> = load(conn, &text, params)?;
+    Ok(rows.into_iter().filter(|r| !r.is_empty()).collect())
 }
 
-/// Tickets solved in the period per group: `n` solved, `a` the average seconds from opening to
-/// solving.
-pub fn solved(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<Aggregate>, StoreError> {
-    let b = conn.backend();
-    let g = scope.by.column("t");
-    let select = format!(
-        "{g} AS key, COUNT(*) AS n, {} AS a, {NONE} AS b, {NONE} AS c",
-        average(&seconds(b, "t.solved_at", "t.created_at"))
-    );
-    run(
-        conn,
-        scope,
-        (&select, "tickets t", "t.solved_at", "t.team_id"),
-    )
+/// One group's open tickets now.
+#[derive(Clone, Debug, Default, PartialEq, Eq, QueryableByName)]
+pub struct Backlog {
+    /// The group (a team or agent id, a stage, a channel), if any.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub key: Option<String>,
+    /// Unsolved tickets.
+    #[diesel(sql_type = BigInt)]
+    pub unsolved: i64,
+    /// Their creation times (Unix seconds), summed.
+    #[diesel(sql_type = BigInt)]
+    pub opened_s: i64,
+    /// Of them, those opened more than a week before now.
+    #[diesel(sql_type = BigInt)]
+    pub over_week: i64,
 }
 
-/// Service levels of the tickets created in the period per group: `n` tickets under a policy,
-/// `a` the share of them that breached a target (a breach alert fired). On PostgreSQL the
-/// breached tickets of the period are gathered once and joined (a probe per ticket took most
-/// of a year's report at a million tickets); SQLite probes each ticket's events.
-pub fn sla(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<Aggregate>, StoreError> {
-    let g = scope.by.column("t");
-    let (breached, from) = match conn.backend() {
-        Backend::Postgres => (
-            "CASE WHEN b.ticket_id IS NOT NULL THEN 1.0 ELSE 0.0 END",
-            // A target breaches after its ticket is created: events from the period's start.
-            "tickets t JOIN ticket_slas s ON s.ticket_id = t.id \
-             LEFT JOIN (SELECT DISTINCT e.ticket_id FROM sla_events e \
-             WHERE e.kind = 'breach' AND e.fired_at >= $1) b ON b.ticket_id = t.id",
-        ),
-        Backend::Sqlite => (
-            "CASE WHEN EXISTS (SELECT 1 FROM sla_events e WHERE e.ticket_id = t.id AND e.kind = 'breach') THEN 1.0 ELSE 0.0 END",
-            "tickets t JOIN ticket_slas s ON s.ticket_id = t.id",
-        ),
-    };
-    let select = format!(
-        "{g} AS key, COUNT(*) AS n, {} AS a, {NONE} AS b, {NONE} AS c",
-        average(breached)
-    );
-    run(conn, scope, (&select, from, "t.created_at", "t.team_id"))
+impl Backlog {
+    /// Their average age at `now`, in seconds.
+    pub fn average_age_seconds(&self, now: DateTime<Utc>) -> Option<f64> {
+        (self.unsolved > 0)
+            .then(|| now.timestamp() as f64 - self.opened_s as f64 / self.unsolved as f64)
+    }
 }
 
-/// Ratings given in the period per group (as the ticket was when rated): `n` ratings, `a` the
-/// average score, `b` the share of 4s and 5s (CSAT), `c` the average expectation gap (−1 worse,
-/// 0 as expected, +1 better) of those who answered it.
-pub fn ratings(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<Aggregate>, StoreError> {
-    let g = scope.by.column("r");
-    let select = format!(
-        "{g} AS key, COUNT(*) AS n, {} AS a, {} AS b, {} AS c",
-        average("r.score"),
-        average("CASE WHEN r.score >= 4 THEN 1.0 ELSE 0.0 END"),
-        average(
-            "CASE r.expectation WHEN 'worse' THEN -1.0 WHEN 'as_expected' THEN 0.0 WHEN 'better' THEN 1.0 END"
-        )
-    );
-    run(
-        conn,
-        scope,
-        (&select, "ratings r", "r.created_at", "r.team_id"),
-    )
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = Nullable<Text>)]
+    key: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
 }
 
-/// Tickets per day of the period by `column` (`t.created_at`, `t.solved_at`): `n` per day.
-fn per_day(
-    conn: &mut DbConnection,
-    scope: &Scope,
-    column: &str,
-) -> Result<Vec<Aggregate>, StoreError> {
-    let d = day(conn.backend(), column);
-    let select = format!("{d} AS key, COUNT(*) AS n, {NONE} AS a, {NONE} AS b, {NONE} AS c");
-    run(conn, scope, (&select, "tickets t", column, "t.team_id"))
-}
-
-/// Tickets created per day of the period: `n` per day.
-pub fn created_per_day(
-    conn: &mut DbConnection,
-    scope: &Scope,
-) -> Result<Vec<Aggregate>, StoreError> {
-    per_day(conn, scope, "t.created_at")
-}
-
-/// Tickets solved per day of the period: `n` per day.
-pub fn solved_per_day(
-    conn: &mut DbConnection,
-    scope: &Scope,
-) -> Result<Vec<Aggregate>, StoreError> {
-    per_day(conn, scope, "t.solved_at")
-}
-
-/// The open backlog now per group: `n` unsolved tickets, `a` their average age in seconds,
-/// `b` the share older than a week. The period does not apply; the team does.
+/// The open backlog now per group. The period does not apply; the team does.
 pub fn backlog(
     conn: &mut DbConnection,
     scope: &Scope,
     now: DateTime<Utc>,
-) -> Result<Vec<Aggregate>, StoreError> {
+) -> Result<Vec<Backlog>, StoreError> {
     let backend = conn.backend();
-    let place = |n: usize| match backend {
-        Backend::Postgres => format!("${n}"),
-        Backend::Sqlite => "?".to_owned(),
-    };
-    let g = scope.by.column("t");
+    let week_ago = now - Duration::days(7);
+    let cutoff_day = week_ago.date_naive();
+    // Whole days before the week's first day come from the summary…
     let mut text = format!(
-        "SELECT {g} AS key, COUNT(*) AS n, {} AS a, {} AS b, {NONE} AS c \
-         FROM tickets t WHERE t.unsolved",
-        average(&seconds(backend, &place(1), "t.created_at")),
-        average(&format!(
-            "CASE WHEN t.created_at < {} THEN 1.0 ELSE 0.0 END",
-            place(2)
-        ))
+        "SELECT {} AS key, CAST(COALESCE(SUM(f.unsolved), 0) AS BIGINT) AS unsolved, \
+         CAST(COALESCE(SUM(f.unsolved_opened_s), 0) AS BIGINT) AS opened_s, \
+         CAST(COALESCE(SUM(CASE WHEN f.day < {} THEN f.unsolved ELSE 0 END), 0) AS BIGINT) \
+         AS over_week FROM {}",
+        scope.by.of_summary(backend),
+        place(backend, 1),
+        summary(),
     );
-    if scope.team.is_some() {
-        text.push_str(&format!(" AND t.team_id = {}", place(3)));
+    let mut params = vec![Param::Day(cutoff_day)];
+    if let Some(team) = &scope.team {
+        text.push_str(&format!(" WHERE f.team_id = {}", place(backend, 2)));
+        params.push(Param::Text(team.clone()));
     }
     text.push_str(" GROUP BY 1");
-    let (now_at, week_at) = (to_db(now), to_db(now - chrono::Duration::days(7)));
-    let team = scope.team.clone().unwrap_or_default();
-    let rows = crate::with_backend!(conn, c => {
-        let query = diesel::sql_query(text.as_str())
-            .bind::<Timestamp, _>(now_at)
-            .bind::<Timestamp, _>(week_at);
-        if scope.team.is_some() {
-            query.bind::<Text, _>(team).load::<Aggregate>(c)
-        } else {
-            query.load::<Aggregate>(c)
+    let mut rows: Vec<Backlog> = load(conn, &text, params)?;
+    rows.retain(|r| r.unsolved != 0);
+    // …and the part of that first day before the cutoff from the tickets themselves.
+    let mut text = format!(
+        "SELECT {} AS key, COUNT(*) AS n FROM tickets t \
+         WHERE t.unsolved AND t.created_at >= {} AND t.created_at < {}",
+        scope.by.of_ticket(backend),
+        place(backend, 1),
+        place(backend, 2),
+    );
+    let mut params = vec![
+        Param::At(cutoff_day.and_time(NaiveTime::MIN).and_utc()),
+        Param::At(week_ago),
+    ];
+    if let Some(team) = &scope.team {
+        text.push_str(&format!(" AND t.team_id = {}", place(backend, 3)));
+        params.push(Param::Text(team.clone()));
+    }
+    text.push_str(" GROUP BY 1");
+    for count in load::<Count>(conn, &text, params)? {
+        if let Some(row) = rows.iter_mut().find(|r| r.key == count.key) {
+            row.over_week += count.n;
         }
-    })?;
+    }
     Ok(rows)
 }
 
-/// Escalations requested in the period per vendor: `n` escalations, `a` the average seconds
-/// to the vendor's answer (of those answered), `b` the share answered.
+/// Moves the changes appended since the last fold into the summary; returns the summary rows
+/// written. Several nodes may fold at once: each change is moved exactly once.
+pub fn fold(conn: &mut DbConnection) -> Result<usize, StoreError> {
+    let sums: Vec<String> = MEASURES.iter().map(|m| format!("SUM({m})")).collect();
+    let adds: Vec<String> = MEASURES
+        .iter()
+        .map(|m| format!("{m} = report_days.{m} + excluded.{m}"))
+        .collect();
+    let upsert = format!(
+        "INSERT INTO report_days ({KEY}, {measures}) SELECT {KEY}, {sums} FROM {{source}} \
+         WHERE true GROUP BY {KEY} ON CONFLICT ({KEY}) DO UPDATE SET {adds}",
+        measures = MEASURES.join(", "),
+        sums = sums.join(", "),
+        adds = adds.join(", "),
+    );
+    let written = match conn {
+        // Deleting and summing in one statement: a change appended meanwhile is left for the
+        // next fold, and one deleted by another node's fold is not seen here.
+        DbConnection::Postgres(c) => diesel::sql_query(format!(
+            "WITH moved AS (DELETE FROM report_deltas RETURNING *) {}",
+            upsert.replace("{source}", "moved")
+        ))
+        .execute(c)?,
+        // SQLite writes one transaction at a time; the caller holds it.
+        DbConnection::Sqlite(c) => {
+            let written =
+                diesel::sql_query(upsert.replace("{source}", "report_deltas")).execute(c)?;
+            diesel::sql_query("DELETE FROM report_deltas").execute(c)?;
+            written
+        }
+    };
+    Ok(written)
+}
+
+/// One vendor's escalations: `n` requested in the period, `a` the average seconds to the
+/// vendor's answer (of those answered), `b` the share answered.
+#[derive(Clone, Debug, PartialEq, QueryableByName)]
+pub struct Turnaround {
+    /// The vendor's id.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub key: Option<String>,
+    /// Escalations requested.
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+    /// The average seconds to the vendor's answer.
+    #[diesel(sql_type = Nullable<Double>)]
+    pub a: Option<f64>,
+    /// The share answered.
+    #[diesel(sql_type = Nullable<Double>)]
+    pub b: Option<f64>,
+}
+
+/// Escalations requested in the scope's period per vendor.
 pub fn vendor_turnaround(
     conn: &mut DbConnection,
     scope: &Scope,
-) -> Result<Vec<Aggregate>, StoreError> {
-    let b = conn.backend();
-    let select = format!(
-        "e.vendor_id AS key, COUNT(*) AS n, {} AS a, {} AS b, {NONE} AS c",
-        average(&format!(
-            "CASE WHEN e.answered_at IS NOT NULL THEN {} END",
-            seconds(b, "e.answered_at", "e.requested_at")
-        )),
-        average("CASE WHEN e.answered_at IS NOT NULL THEN 1.0 ELSE 0.0 END")
+) -> Result<Vec<Turnaround>, StoreError> {
+    let backend = conn.backend();
+    let seconds = match backend {
+        Backend::Postgres => "EXTRACT(EPOCH FROM (e.answered_at - e.requested_at))",
+        Backend::Sqlite => "((julianday(e.answered_at) - julianday(e.requested_at)) * 86400.0)",
+    };
+    let mut text = format!(
+        "SELECT e.vendor_id AS key, COUNT(*) AS n, \
+         CAST(AVG(CASE WHEN e.answered_at IS NOT NULL THEN {seconds} END) AS DOUBLE PRECISION) AS a, \
+         CAST(AVG(CASE WHEN e.answered_at IS NOT NULL THEN 1.0 ELSE 0.0 END) AS DOUBLE PRECISION) AS b \
+         FROM escalations e JOIN tickets t ON t.id = e.ticket_id \
+         WHERE e.requested_at >= {} AND e.requested_at < {}",
+        place(backend, 1),
+        place(backend, 2),
     );
-    run(
-        conn,
-        scope,
-        (
-            &select,
-            "escalations e JOIN tickets t ON t.id = e.ticket_id",
-            "e.requested_at",
-            "t.team_id",
+    let mut params = vec![
+        Param::At(scope.from.and_time(NaiveTime::MIN).and_utc()),
+        Param::At(
+            (scope.to + Duration::days(1))
+                .and_time(NaiveTime::MIN)
+                .and_utc(),
         ),
-    )
+    ];
+    if let Some(team) = &scope.team {
+        text.push_str(&format!(" AND t.team_id = {}", place(backend, 3)));
+        params.push(Param::Text(team.clone()));
+    }
+    text.push_str(" GROUP BY 1");
+    load(conn, &text, params)
 }

@@ -1,17 +1,18 @@
-//! Reports for staff: what the database sums for a period (`kefu_store::reports`), put into
-//! rows with names, per-day series with every day present, and CSV.
+//! Reports for staff: what the database's per-day summary sums to for a period
+//! (`kefu_store::reports`), put into rows with names, per-day series with every day present,
+//! and CSV; and the fold that keeps the summary compact.
 
 pub mod csv;
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kefu_api_types::reports::{Report, ReportDay, ReportQuery, ReportRow, VendorTurnaround};
 use kefu_domain::ids::{TeamId, UserId, VendorId};
 use kefu_domain::locale::Locale;
 use kefu_domain::permissions::Actor;
 use kefu_domain::time;
-use kefu_store::reports::{self, Aggregate, GroupBy, Scope};
+use kefu_store::reports::{self, Backlog, GroupBy, Scope, Totals};
 use kefu_store::{DbConnection, teams, users};
 
 use crate::App;
@@ -51,41 +52,43 @@ fn period(query: &ReportQuery) -> Result<(NaiveDate, NaiveDate), AppError> {
     Ok((from, to))
 }
 
-fn by_key(rows: Vec<Aggregate>) -> HashMap<Option<String>, Aggregate> {
-    rows.into_iter().map(|r| (r.key.clone(), r)).collect()
-}
-
 fn rounded(value: Option<f64>, scale: f64) -> Option<f64> {
     value.map(|v| (v * scale * 10.0).round() / 10.0)
 }
 
-/// The figures of one group from each statement's rows.
+/// `part / whole`, when there is a whole.
+fn share(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// Each group's totals for the period and its backlog now.
 struct Figures {
-    created: HashMap<Option<String>, Aggregate>,
-    solved: HashMap<Option<String>, Aggregate>,
-    sla: HashMap<Option<String>, Aggregate>,
-    backlog: HashMap<Option<String>, Aggregate>,
-    ratings: HashMap<Option<String>, Aggregate>,
+    totals: HashMap<Option<String>, Totals>,
+    backlog: HashMap<Option<String>, Backlog>,
+    now: DateTime<Utc>,
 }
 
 impl Figures {
     fn read(conn: &mut DbConnection, scope: &Scope) -> Result<Self, AppError> {
+        let now = time::now();
         Ok(Self {
-            created: by_key(reports::created(conn, scope)?),
-            solved: by_key(reports::solved(conn, scope)?),
-            sla: by_key(reports::sla(conn, scope)?),
-            backlog: by_key(reports::backlog(conn, scope, time::now())?),
-            ratings: by_key(reports::ratings(conn, scope)?),
+            totals: reports::totals(conn, scope)?
+                .into_iter()
+                .map(|t| (t.key.clone(), t))
+                .collect(),
+            backlog: reports::backlog(conn, scope, now)?
+                .into_iter()
+                .map(|b| (b.key.clone(), b))
+                .collect(),
+            now,
         })
     }
 
     fn keys(&self) -> Vec<Option<String>> {
         let mut keys: Vec<Option<String>> = self
-            .created
+            .totals
             .keys()
-            .chain(self.solved.keys())
             .chain(self.backlog.keys())
-            .chain(self.ratings.keys())
             .cloned()
             .collect();
         keys.sort();
@@ -94,35 +97,25 @@ impl Figures {
     }
 
     fn row(&self, key: Option<String>, label: String) -> ReportRow {
-        let get = |map: &HashMap<Option<String>, Aggregate>| map.get(&key).cloned();
-        let created = get(&self.created);
-        let solved = get(&self.solved);
-        let sla = get(&self.sla);
-        let backlog = get(&self.backlog);
-        let ratings = get(&self.ratings);
+        let t = self.totals.get(&key).cloned().unwrap_or_default();
+        let b = self.backlog.get(&key).cloned().unwrap_or_default();
+        let average = |sum: i64, n: i64| share(sum, n);
         ReportRow {
             key: key.clone().filter(|k| k != "all"),
             label,
-            created: created.as_ref().map_or(0, |a| a.n),
-            solved: solved.as_ref().map_or(0, |a| a.n),
-            first_response_minutes: rounded(created.as_ref().and_then(|a| a.a), 1.0 / 60.0),
-            resolution_hours: rounded(solved.as_ref().and_then(|a| a.a), 1.0 / 3600.0),
-            sla_tickets: sla.as_ref().map_or(0, |a| a.n),
-            sla_met_percent: rounded(
-                sla.as_ref()
-                    .and_then(|a| a.a)
-                    .map(|breached| 1.0 - breached),
-                100.0,
-            ),
-            backlog: backlog.as_ref().map_or(0, |a| a.n),
-            backlog_age_days: rounded(backlog.as_ref().and_then(|a| a.a), 1.0 / 86_400.0),
-            backlog_over_week_percent: rounded(backlog.as_ref().and_then(|a| a.b), 100.0),
-            ratings: ratings.as_ref().map_or(0, |a| a.n),
-            rating_average: rounded(ratings.as_ref().and_then(|a| a.a), 1.0),
-            csat_percent: rounded(ratings.as_ref().and_then(|a| a.b), 100.0),
-            expectation_gap: ratings
-                .as_ref()
-                .and_then(|a| a.c)
+            created: t.created,
+            solved: t.solved,
+            first_response_minutes: rounded(average(t.response_ms, t.responded), 1.0 / 60_000.0),
+            resolution_hours: rounded(average(t.resolution_ms, t.solved), 1.0 / 3_600_000.0),
+            sla_tickets: t.sla_tickets,
+            sla_met_percent: rounded(share(t.sla_tickets - t.sla_breached, t.sla_tickets), 100.0),
+            backlog: b.unsolved,
+            backlog_age_days: rounded(b.average_age_seconds(self.now), 1.0 / 86_400.0),
+            backlog_over_week_percent: rounded(share(b.over_week, b.unsolved), 100.0),
+            ratings: t.ratings,
+            rating_average: rounded(average(t.rating_points, t.ratings), 1.0),
+            csat_percent: rounded(share(t.satisfied, t.ratings), 100.0),
+            expectation_gap: share(t.expectation_points, t.expectations)
                 .map(|g| (g * 100.0).round() / 100.0),
         }
     }
@@ -175,7 +168,7 @@ fn labels(
                 out.insert(key.clone(), name.unwrap_or_else(|| none.to_owned()));
             }
         }
-        GroupBy::Stage | GroupBy::Channel | GroupBy::All => {
+        GroupBy::Stage | GroupBy::Channel | GroupBy::Day | GroupBy::All => {
             for key in keys {
                 out.insert(key.clone(), key.clone().unwrap_or_else(|| none.to_owned()));
             }
@@ -209,10 +202,8 @@ pub async fn report(app: &App, actor: Actor, query: ReportQuery) -> Result<Repor
                 teams::find(conn, team).map_err(AppError::not_found_as("team"))?;
             }
             let scope = Scope {
-                from: from.and_time(chrono::NaiveTime::MIN).and_utc(),
-                to: (to + Duration::days(1))
-                    .and_time(chrono::NaiveTime::MIN)
-                    .and_utc(),
+                from,
+                to,
                 team: team.map(|t| t.to_string()),
                 by,
             };
@@ -249,7 +240,7 @@ pub async fn report(app: &App, actor: Actor, query: ReportQuery) -> Result<Repor
                 },
                 ..total
             };
-            let days = per_day(conn, &scope, (from, to))?;
+            let days = per_day(conn, &scope)?;
             let vendors = vendors(conn, &scope)?;
             Ok::<_, AppError>(Report {
                 from,
@@ -264,28 +255,36 @@ pub async fn report(app: &App, actor: Actor, query: ReportQuery) -> Result<Repor
         .await
 }
 
+/// Folds the changes appended since the last fold into the report summary (see
+/// `kefu_store::reports::fold`); returns the summary rows written.
+pub async fn fold(app: &App) -> Result<usize, AppError> {
+    app.store
+        .write(|conn| Ok::<_, AppError>(reports::fold(conn)?))
+        .await
+}
+
 /// Every day of the period with what was created and solved on it.
-fn per_day(
-    conn: &mut DbConnection,
-    scope: &Scope,
-    (from, to): (NaiveDate, NaiveDate),
-) -> Result<Vec<ReportDay>, AppError> {
-    let created: BTreeMap<String, i64> = reports::created_per_day(conn, scope)?
-        .into_iter()
-        .filter_map(|a| Some((a.key?, a.n)))
-        .collect();
-    let solved: BTreeMap<String, i64> = reports::solved_per_day(conn, scope)?
-        .into_iter()
-        .filter_map(|a| Some((a.key?, a.n)))
-        .collect();
-    Ok(from
+fn per_day(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<ReportDay>, AppError> {
+    let days: BTreeMap<String, Totals> = reports::totals(
+        conn,
+        &Scope {
+            by: GroupBy::Day,
+            ..scope.clone()
+        },
+    )?
+    .into_iter()
+    .filter_map(|t| Some((t.key.clone()?, t)))
+    .collect();
+    Ok(scope
+        .from
         .iter_days()
-        .take_while(|d| *d <= to)
+        .take_while(|d| *d <= scope.to)
         .map(|d| {
             let day = d.format("%Y-%m-%d").to_string();
+            let totals = days.get(&day);
             ReportDay {
-                created: created.get(&day).copied().unwrap_or(0),
-                solved: solved.get(&day).copied().unwrap_or(0),
+                created: totals.map_or(0, |t| t.created),
+                solved: totals.map_or(0, |t| t.solved),
                 day,
             }
         })

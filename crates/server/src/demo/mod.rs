@@ -215,6 +215,10 @@ pub async fn seed(
         .await
         .context("merging the search index")?;
     store
+        .write(kefu_store::reports::fold)
+        .await
+        .context("folding the report summary")?;
+    store
         .write(dialect::analyze)
         .await
         .context("refreshing planner statistics")?;

@@ -1,0 +1,17 @@
+DROP TRIGGER tickets_sla_breach_removed ON sla_events;
+DROP TRIGGER tickets_sla_breach_fired ON sla_events;
+DROP TRIGGER tickets_sla_tracked ON ticket_slas;
+DROP FUNCTION tickets_sla_flags_follow();
+DROP TRIGGER tickets_sla_flags ON tickets;
+DROP FUNCTION tickets_sla_flags();
+DROP TRIGGER report_ratings_written ON ratings;
+DROP TRIGGER report_tickets_updated ON tickets;
+DROP TRIGGER report_tickets_written ON tickets;
+DROP FUNCTION report_rating_changed();
+DROP FUNCTION report_ticket_changed();
+DROP FUNCTION report_rating_facts(ratings, BIGINT);
+DROP FUNCTION report_ticket_facts(tickets, BIGINT);
+DROP TABLE report_deltas;
+DROP TABLE report_days;
+ALTER TABLE tickets DROP COLUMN sla_breached;
+ALTER TABLE tickets DROP COLUMN sla_tracked;

@@ -1,0 +1,18 @@
+DROP TRIGGER tickets_sla_breach_removed;
+DROP TRIGGER tickets_sla_breach_fired;
+DROP TRIGGER tickets_sla_untracked;
+DROP TRIGGER tickets_sla_tracked;
+DROP TRIGGER report_ratings_deleting;
+DROP TRIGGER report_ratings_updated;
+DROP TRIGGER report_ratings_updating;
+DROP TRIGGER report_ratings_inserted;
+DROP TRIGGER report_tickets_deleting;
+DROP TRIGGER report_tickets_updated;
+DROP TRIGGER report_tickets_updating;
+DROP TRIGGER report_tickets_inserted;
+DROP VIEW report_rating_facts;
+DROP VIEW report_ticket_facts;
+DROP TABLE report_deltas;
+DROP TABLE report_days;
+ALTER TABLE tickets DROP COLUMN sla_breached;
+ALTER TABLE tickets DROP COLUMN sla_tracked;

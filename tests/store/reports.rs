@@ -1,0 +1,220 @@
+//! The report summary: after tickets are created, moved, answered, solved, reopened, rated
+//! and deleted — by any statement, not only the store's — it sums to what the tickets and
+//! ratings themselves count, before and after it is folded, and folding twice changes nothing.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use kefu_domain::ids::{RatingId, TeamId, TicketId};
+use kefu_domain::survey::{Expectation, Rating, RatingSource};
+use kefu_domain::ticket::{Channel, Stage, Status, Ticket};
+use kefu_store::reports::{self, GroupBy, Scope, Totals};
+use kefu_store::surveys::{self, StoredRating};
+use kefu_store::{DbConnection, StoreError, teams, tickets};
+use kefu_testkit::test_both;
+
+use crate::fixtures::{agent, people, team, ticket};
+
+fn at(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0).unwrap()
+}
+
+/// What the tickets and ratings count per team over March 2026, worked out here.
+fn expected(list: &[Ticket], ratings: &[StoredRating]) -> BTreeMap<Option<String>, Totals> {
+    let mut out: BTreeMap<Option<String>, Totals> = BTreeMap::new();
+    let key = |team: Option<TeamId>| team.map(|t| t.to_string());
+    for t in list {
+        let row = out.entry(key(t.team)).or_default();
+        row.key = key(t.team);
+        row.created += 1;
+        if let Some(first) = t.first_responded_at {
+            row.responded += 1;
+            row.response_ms += (first - t.created_at).num_milliseconds();
+        }
+        if let Some(solved) = t.solved_at {
+            row.solved += 1;
+            row.resolution_ms += (solved - t.created_at).num_milliseconds();
+        }
+    }
+    for r in ratings {
+        let row = out.entry(key(r.team)).or_default();
+        row.key = key(r.team);
+        row.ratings += 1;
+        row.rating_points += i64::from(r.rating.score);
+        row.satisfied += i64::from(r.rating.score >= 4);
+        if let Some(e) = r.rating.expectation {
+            row.expectations += 1;
+            row.expectation_points += i64::from(e.gap());
+        }
+    }
+    out
+}
+
+fn march(by: GroupBy) -> Scope {
+    Scope {
+        from: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        to: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+        team: None,
+        by,
+    }
+}
+
+fn summed(conn: &mut DbConnection) -> BTreeMap<Option<String>, Totals> {
+    reports::totals(conn, &march(GroupBy::Team))
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.key.clone(), t))
+        .collect()
+}
+
+fn rating(t: &Ticket, score: u8, expectation: Option<Expectation>, day: u32) -> StoredRating {
+    StoredRating {
+        id: RatingId::new(),
+        ticket: t.id,
+        rating: Rating {
+            score,
+            comment: None,
+            expectation,
+        },
+        source: RatingSource::Email,
+        agent: t.assignee,
+        team: t.team,
+        stage: t.stage,
+        channel: t.channel,
+        created_at: at(day, 12),
+    }
+}
+
+test_both! {
+    async fn the_summary_sums_to_what_the_tickets_count(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, orders, _) = people(conn);
+            let support = team("After-sales support");
+            teams::insert(conn, &support)?;
+            let (emma, li) = (agent(conn, "emma@example.com"), agent(conn, "li@example.com"));
+            let mut list = Vec::new();
+            for i in 0..9u32 {
+                let mut t = ticket(conn, requester, &format!("Case {i}"), 0);
+                t.created_at = at(2 + i % 3, 8 + i);
+                t.updated_at = t.created_at;
+                t.team = [Some(orders), Some(support.id), None][i as usize % 3];
+                t.assignee = [Some(emma), None, Some(li)][i as usize % 3];
+                t.stage = [Stage::PreSale, Stage::InSale, Stage::AfterSale][i as usize % 3];
+                t.channel = [Channel::Email, Channel::Chat, Channel::Phone, Channel::Web][i as usize % 4];
+                if i % 2 == 0 {
+                    t.first_responded_at = Some(t.created_at + Duration::minutes(i64::from(7 * i + 1)));
+                }
+                if i % 4 == 0 {
+                    t.status = Status::Solved;
+                    t.solved_at = Some(t.created_at + Duration::hours(i64::from(5 + i)));
+                }
+                // Numbered one at a time: SQLite numbers from the tickets written.
+                tickets::insert(conn, &t)?;
+                list.push(t);
+            }
+            let mut ratings = vec![
+                rating(&list[0], 5, Some(Expectation::Better), 6),
+                rating(&list[4], 2, Some(Expectation::Worse), 7),
+                rating(&list[8], 4, None, 7),
+            ];
+            surveys::insert_many(conn, &ratings)?;
+            assert_eq!(summed(conn), expected(&list, &ratings));
+
+            // The store's own saves: moved to another team and agent, answered, solved,
+            // reopened, staged again.
+            list[1].team = Some(orders);
+            list[1].assignee = Some(li);
+            list[3].first_responded_at = Some(list[3].created_at + Duration::seconds(90));
+            list[5].status = Status::Solved;
+            list[5].solved_at = Some(at(9, 10));
+            list[0].status = Status::Open;
+            list[0].solved_at = None;
+            list[2].stage = Stage::AfterSale;
+            for i in [0, 1, 2, 3, 5] {
+                tickets::save(conn, &list[i])?;
+            }
+            assert_eq!(summed(conn), expected(&list, &ratings));
+            assert!(reports::fold(conn)? > 0, "the changes are folded");
+            assert_eq!(summed(conn), expected(&list, &ratings));
+            assert_eq!(reports::fold(conn)?, 0, "nothing is left to fold");
+
+            // Any statement counts: a team moved by hand, a ticket deleted with its rating.
+            let moved = list[7].id;
+            diesel_exec(conn, &format!(
+                "UPDATE tickets SET team_id = '{}' WHERE id = '{moved}'", support.id
+            ))?;
+            list[7].team = Some(support.id);
+            let gone: TicketId = list[4].id;
+            diesel_exec(conn, &format!("DELETE FROM tickets WHERE id = '{gone}'"))?;
+            list.remove(4);
+            ratings.retain(|r| r.ticket != gone);
+            assert_eq!(summed(conn), expected(&list, &ratings));
+            reports::fold(conn)?;
+            assert_eq!(summed(conn), expected(&list, &ratings));
+
+            // Per day: created on the day created, solved on the day solved (the days with
+            // ratings only are left out here).
+            let days: BTreeMap<String, (i64, i64)> = reports::totals(conn, &march(GroupBy::Day))?
+                .into_iter()
+                .filter(|t| t.created + t.solved > 0)
+                .map(|t| (t.key.unwrap(), (t.created, t.solved)))
+                .collect();
+            let mut want: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+            for t in &list {
+                want.entry(t.created_at.format("%Y-%m-%d").to_string()).or_default().0 += 1;
+                if let Some(s) = t.solved_at {
+                    want.entry(s.format("%Y-%m-%d").to_string()).or_default().1 += 1;
+                }
+            }
+            assert_eq!(days, want);
+
+            // The backlog: every unsolved ticket, by its agent, all older than a week.
+            let backlog = reports::backlog(conn, &march(GroupBy::Agent), kefu_domain::time::now())?;
+            let open: i64 = backlog.iter().map(|b| b.unsolved).sum();
+            assert_eq!(open, list.iter().filter(|t| t.solved_at.is_none()).count() as i64);
+            assert!(backlog.iter().all(|b| b.over_week == b.unsolved));
+            let emmas = backlog.iter().find(|b| b.key == Some(emma.to_string())).unwrap();
+            let want_emma = list
+                .iter()
+                .filter(|t| t.assignee == Some(emma) && t.solved_at.is_none())
+                .count() as i64;
+            assert_eq!(emmas.unsolved, want_emma);
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+test_both! {
+    async fn a_ticket_opened_this_week_is_not_over_a_week_old(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, orders, _) = people(conn);
+            let now = kefu_domain::time::now();
+            // Opened now, eight days ago, and a minute either side of a week ago (the week's
+            // first day, unless the day began within the minute).
+            for (subject, age) in [
+                ("Today", Duration::zero()),
+                ("Last week", Duration::days(8)),
+                ("Just inside", Duration::days(7) - Duration::minutes(1)),
+                ("Just outside", Duration::days(7) + Duration::minutes(1)),
+            ] {
+                let mut t = ticket(conn, requester, subject, 0);
+                t.team = Some(orders);
+                t.created_at = now - age;
+                tickets::insert(conn, &t)?;
+            }
+            let scope = Scope { team: Some(orders.to_string()), ..march(GroupBy::Team) };
+            let backlog = reports::backlog(conn, &scope, now)?;
+            assert_eq!(backlog.len(), 1);
+            assert_eq!((backlog[0].unsolved, backlog[0].over_week), (4, 2));
+            let age = backlog[0].average_age_seconds(now).unwrap() / 86_400.0;
+            assert!((age - 5.5).abs() < 0.01, "average age {age} days");
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+fn diesel_exec(conn: &mut DbConnection, sql: &str) -> Result<(), StoreError> {
+    use diesel::RunQueryDsl;
+    kefu_store::with_backend!(conn, c => diesel::sql_query(sql).execute(c))?;
+    Ok(())
+}
