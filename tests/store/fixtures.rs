@@ -72,7 +72,7 @@ pub fn agent(conn: &mut DbConnection, email: &str) -> UserId {
     let user = kefu_domain::account::User {
         id: UserId::new(),
         email: kefu_domain::email::EmailAddress::parse(email).unwrap(),
-        name: email.into(),
+        name: "Agent".into(),
         role: kefu_domain::role::Role::Agent,
         active: true,
         locale: None,
