@@ -1,3 +1,9 @@
+DROP INDEX tickets_team_created;
+DROP INDEX tickets_created;
+CREATE INDEX tickets_created ON tickets (created_at) INCLUDE (first_responded_at, solved_at, assignee_id, stage, channel);
+CREATE INDEX tickets_team_created ON tickets (team_id, created_at) INCLUDE (first_responded_at, solved_at, assignee_id, stage, channel);
+CREATE INDEX tickets_solved ON tickets (solved_at);
+CREATE INDEX tickets_team_solved ON tickets (team_id, solved_at);
 DROP TRIGGER tickets_sla_breach_removed ON sla_events;
 DROP TRIGGER tickets_sla_breach_fired ON sla_events;
 DROP TRIGGER tickets_sla_tracked ON ticket_slas;

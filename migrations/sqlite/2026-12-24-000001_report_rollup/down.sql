@@ -1,3 +1,5 @@
+CREATE INDEX tickets_solved ON tickets (solved_at);
+CREATE INDEX tickets_team_solved ON tickets (team_id, solved_at);
 DROP TRIGGER tickets_sla_breach_removed;
 DROP TRIGGER tickets_sla_breach_fired;
 DROP TRIGGER tickets_sla_untracked;

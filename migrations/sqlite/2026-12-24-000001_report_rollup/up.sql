@@ -202,3 +202,7 @@ FROM (
     SELECT day, team_id, agent_id, stage, channel, created, responded, response_ms, solved, resolution_ms, sla_tickets, sla_breached, unsolved, unsolved_opened_s, ratings, rating_points, satisfied, expectations, expectation_points FROM report_rating_facts
 ) facts
 GROUP BY day, team_id, agent_id, stage, channel;
+
+-- Reports no longer walk the tickets solved in a period.
+DROP INDEX tickets_solved;
+DROP INDEX tickets_team_solved;
