@@ -44,8 +44,11 @@ CREATE TABLE report_days (
 );
 CREATE INDEX report_days_team ON report_days (team_id, day);
 
--- Changes not yet folded into report_days, in its shape.
-CREATE TABLE report_deltas (LIKE report_days);
+-- Changes not yet folded into report_days, in its shape. Reports read it whole, and a fold
+-- empties it: vacuumed after every few thousand rows folded, it shrinks back to the few pages
+-- a minute of changes takes instead of keeping the size of its largest burst.
+CREATE TABLE report_deltas (LIKE report_days)
+    WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000);
 
 -- What a ticket adds to the summary (sign 1) or takes from it (sign -1). Neither function is
 -- declared immutable: PostgreSQL 15 then inlines it and cannot plan the backfill below.
