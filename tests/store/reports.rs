@@ -218,3 +218,38 @@ fn diesel_exec(conn: &mut DbConnection, sql: &str) -> Result<(), StoreError> {
     kefu_store::with_backend!(conn, c => diesel::sql_query(sql).execute(c))?;
     Ok(())
 }
+
+test_both! {
+    async fn folds_running_at_once_beside_writers_move_each_change_once(db: TestDb) {
+        let (requester, orders) = db.store.write(|conn| {
+            let (requester, orders, _) = people(conn);
+            Ok::<_, StoreError>((requester, orders))
+        }).await.unwrap();
+        // Four writers, each opening tickets and folding after each, as four nodes would.
+        let mut writers = Vec::new();
+        for w in 0..4 {
+            let store = db.store.clone();
+            writers.push(tokio::spawn(async move {
+                for i in 0..10 {
+                    store.write(move |conn| {
+                        let mut t = ticket(conn, requester, &format!("Writer {w}, case {i}"), 0);
+                        t.team = Some(orders);
+                        t.created_at = at(10, 9);
+                        tickets::insert(conn, &t)
+                    }).await.unwrap();
+                    store.write(reports::fold).await.unwrap();
+                }
+            }));
+        }
+        for writer in writers {
+            writer.await.unwrap();
+        }
+        db.store.write(move |conn| {
+            let orders_key = Some(orders.to_string());
+            assert_eq!(summed(conn)[&orders_key].created, 40);
+            reports::fold(conn)?;
+            assert_eq!(summed(conn)[&orders_key].created, 40, "folded, still 40");
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}

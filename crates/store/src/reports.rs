@@ -303,8 +303,17 @@ pub fn backlog(
     Ok(rows)
 }
 
+/// An arbitrary but fixed key for the advisory lock held while folding on PostgreSQL.
+const FOLD_LOCK: i64 = 7_003_404_445_566_770_024;
+
+#[derive(QueryableByName)]
+struct Taken {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    taken: bool,
+}
+
 /// Moves the changes appended since the last fold into the summary; returns the summary rows
-/// written. Several nodes may fold at once: each change is moved exactly once.
+/// written (none when another node is folding). Each change is moved exactly once.
 pub fn fold(conn: &mut DbConnection) -> Result<usize, StoreError> {
     let sums: Vec<String> = MEASURES.iter().map(|m| format!("SUM({m})")).collect();
     let adds: Vec<String> = MEASURES
@@ -319,13 +328,24 @@ pub fn fold(conn: &mut DbConnection) -> Result<usize, StoreError> {
         adds = adds.join(", "),
     );
     let written = match conn {
-        // Deleting and summing in one statement: a change appended meanwhile is left for the
-        // next fold, and one deleted by another node's fold is not seen here.
-        DbConnection::Postgres(c) => diesel::sql_query(format!(
-            "WITH moved AS (DELETE FROM report_deltas RETURNING *) {}",
-            upsert.replace("{source}", "moved")
-        ))
-        .execute(c)?,
+        DbConnection::Postgres(c) => {
+            // One node folds at a time (the others find the lock taken and leave it), so two
+            // folds never wait on each other's rows in different orders.
+            let free: Vec<Taken> = diesel::sql_query(format!(
+                "SELECT pg_try_advisory_xact_lock({FOLD_LOCK}) AS taken"
+            ))
+            .load(c)?;
+            if !free.first().is_some_and(|f| f.taken) {
+                return Ok(0);
+            }
+            // Deleting and summing in one statement: a change appended meanwhile is left for
+            // the next fold.
+            diesel::sql_query(format!(
+                "WITH moved AS (DELETE FROM report_deltas RETURNING *) {}",
+                upsert.replace("{source}", "moved")
+            ))
+            .execute(c)?
+        }
         // SQLite writes one transaction at a time; the caller holds it.
         DbConnection::Sqlite(c) => {
             let written =
