@@ -1,6 +1,6 @@
 //! The report fold: every minute, moves the changes that tickets and ratings appended into the
 //! per-day report summary (see `kefu_app::reports::fold`). Reports are exact without it; it
-//! keeps what they read small. Several nodes may fold at once.
+//! keeps what they read small. Every node runs it; one folds at a time.
 
 use std::time::Duration;
 
