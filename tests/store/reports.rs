@@ -138,6 +138,12 @@ test_both! {
             assert_eq!(summed(conn), expected(&list, &ratings));
             assert_eq!(reports::fold(conn)?, 0, "nothing is left to fold");
 
+            // Waiting on the customer changes no fact, so it appends nothing to fold.
+            diesel_exec(conn, &format!(
+                "UPDATE tickets SET status = 'pending' WHERE id = '{}'", list[1].id
+            ))?;
+            assert_eq!(reports::fold(conn)?, 0, "open to pending moves nothing");
+
             // Any statement counts: a team moved by hand, a ticket deleted with its rating.
             let moved = list[7].id;
             diesel_exec(conn, &format!(
@@ -249,6 +255,101 @@ test_both! {
             assert_eq!(summed(conn)[&orders_key].created, 40);
             reports::fold(conn)?;
             assert_eq!(summed(conn)[&orders_key].created, 40, "folded, still 40");
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+test_both! {
+    async fn a_rebuild_restores_a_summary_written_around(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, orders, _) = people(conn);
+            let mut list = Vec::new();
+            for i in 0..4u32 {
+                let mut t = ticket(conn, requester, &format!("Case {i}"), 0);
+                t.team = Some(orders);
+                t.created_at = at(3 + i, 9);
+                t.first_responded_at = Some(at(3 + i, 10));
+                if i % 2 == 1 {
+                    t.status = Status::Solved;
+                    t.solved_at = Some(at(5 + i, 9));
+                }
+                tickets::insert(conn, &t)?;
+                list.push(t);
+            }
+            let ratings = vec![rating(&list[1], 5, Some(Expectation::AsExpected), 9)];
+            surveys::insert_many(conn, &ratings)?;
+            // The summary emptied and a flag set with no clock behind it, as a restore with
+            // its triggers off might leave them.
+            diesel_exec(conn, "UPDATE tickets SET sla_tracked = TRUE")?;
+            diesel_exec(conn, "DELETE FROM report_deltas")?;
+            diesel_exec(conn, "DELETE FROM report_days")?;
+            assert!(summed(conn).is_empty());
+            assert!(reports::rebuild(conn)? > 0);
+            assert_eq!(summed(conn), expected(&list, &ratings));
+            let orders_totals = &summed(conn)[&Some(orders.to_string())];
+            assert_eq!(orders_totals.sla_tickets, 0, "no ticket runs under a policy");
+            assert_eq!(reports::fold(conn)?, 0, "nothing is left to fold");
+            Ok::<_, StoreError>(())
+        }).await.unwrap();
+    }
+}
+
+test_both! {
+    async fn service_levels_count_whichever_of_clock_and_ticket_comes_first(db: TestDb) {
+        db.store.write(|conn| {
+            let (requester, orders, _) = people(conn);
+            let stamp = "'2026-03-01 00:00:00'";
+            diesel_exec(conn, &format!(
+                "INSERT INTO calendars VALUES ('cal', 'Office', 'UTC', '[]', '[]', {stamp}, {stamp})"
+            ))?;
+            diesel_exec(conn, &format!(
+                "INSERT INTO sla_policies (id, name, position, calendar_id, scope, warn_percent, \
+                 active, created_at, updated_at) VALUES ('pol', 'Orders', 0, 'cal', '{{}}', 80, \
+                 TRUE, {stamp}, {stamp})"
+            ))?;
+            let clock = |conn: &mut DbConnection, ticket: TicketId| diesel_exec(conn, &format!(
+                "INSERT INTO ticket_slas (ticket_id, policy_id, calendar_id, warn_percent, \
+                 awaiting_pause_base, paused_seconds, alert_at) \
+                 VALUES ('{ticket}', 'pol', 'cal', 80, 0, 0, '9999-12-31 00:00:00')"
+            ));
+            let breach = |conn: &mut DbConnection, ticket: TicketId, target: &str| diesel_exec(conn, &format!(
+                "INSERT INTO sla_events (ticket_id, target, kind, due_at, policy_id, fired_at) \
+                 VALUES ('{ticket}', '{target}', 'breach', {stamp}, 'pol', {stamp})"
+            ));
+            let sla = |conn: &mut DbConnection| {
+                let row = summed(conn).remove(&Some(orders.to_string())).unwrap_or_default();
+                (row.created, row.sla_tickets, row.sla_breached)
+            };
+            let opened = |conn: &mut DbConnection, subject: &str| {
+                let mut t = ticket(conn, requester, subject, 0);
+                t.team = Some(orders);
+                t.created_at = at(4, 9);
+                t
+            };
+
+            // A clock written before its ticket (checked at commit), as Kefu writes them.
+            let first = opened(conn, "Clock first");
+            clock(conn, first.id)?;
+            tickets::insert(conn, &first)?;
+            assert_eq!(sla(conn), (1, 1, 0));
+            // Breaches: the first counts, a second target's does not count again.
+            breach(conn, first.id, "first_response")?;
+            breach(conn, first.id, "resolution")?;
+            assert_eq!(sla(conn), (1, 1, 1));
+            // A ticket written before its clock.
+            let second = opened(conn, "Ticket first");
+            tickets::insert(conn, &second)?;
+            clock(conn, second.id)?;
+            assert_eq!(sla(conn), (2, 2, 1));
+            // A clock removed (no policy covers the ticket any more).
+            diesel_exec(conn, &format!("DELETE FROM ticket_slas WHERE ticket_id = '{}'", second.id))?;
+            assert_eq!(sla(conn), (2, 1, 1));
+            // A tracked, breached ticket deleted with its clock and events.
+            diesel_exec(conn, &format!("DELETE FROM tickets WHERE id = '{}'", first.id))?;
+            assert_eq!(sla(conn), (1, 0, 0));
+            reports::fold(conn)?;
+            assert_eq!(sla(conn), (1, 0, 0));
             Ok::<_, StoreError>(())
         }).await.unwrap();
     }

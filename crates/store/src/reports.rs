@@ -346,13 +346,67 @@ pub fn fold(conn: &mut DbConnection) -> Result<usize, StoreError> {
             ))
             .execute(c)?
         }
-        // SQLite writes one transaction at a time; the caller holds it.
-        DbConnection::Sqlite(c) => {
+        // SQLite writes one transaction at a time: summing and emptying in one (a savepoint
+        // within the caller's) leaves no change between them.
+        DbConnection::Sqlite(c) => c.transaction(|c| {
             let written =
                 diesel::sql_query(upsert.replace("{source}", "report_deltas")).execute(c)?;
             diesel::sql_query("DELETE FROM report_deltas").execute(c)?;
-            written
+            Ok::<_, diesel::result::Error>(written)
+        })?,
+    };
+    Ok(written)
+}
+
+/// Builds the summary again from the tickets and ratings, with every ticket's service-level
+/// flags worked out again from its clock and breach events; returns the summary rows written.
+/// For a database changed with its triggers off (a restore that disabled them). Writers wait
+/// while it runs; on PostgreSQL so does any fold.
+pub fn rebuild(conn: &mut DbConnection) -> Result<usize, StoreError> {
+    use diesel::connection::SimpleConnection;
+    let sums: Vec<String> = MEASURES.iter().map(|m| format!("SUM({m})")).collect();
+    let flags = "UPDATE tickets SET \
+        sla_tracked = EXISTS (SELECT 1 FROM ticket_slas s WHERE s.ticket_id = tickets.id), \
+        sla_breached = EXISTS (SELECT 1 FROM sla_events e \
+            WHERE e.ticket_id = tickets.id AND e.kind = 'breach') \
+        WHERE sla_tracked <> EXISTS (SELECT 1 FROM ticket_slas s WHERE s.ticket_id = tickets.id) \
+        OR sla_breached <> EXISTS (SELECT 1 FROM sla_events e \
+            WHERE e.ticket_id = tickets.id AND e.kind = 'breach')";
+    let facts = match conn.backend() {
+        Backend::Postgres => {
+            "SELECT f.* FROM tickets t CROSS JOIN LATERAL report_ticket_facts(t, 1) f \
+             UNION ALL SELECT f.* FROM ratings r CROSS JOIN LATERAL report_rating_facts(r, 1) f"
+                .to_owned()
         }
+        Backend::Sqlite => {
+            let columns = format!("{KEY}, {}", MEASURES.join(", "));
+            format!(
+                "SELECT {columns} FROM report_ticket_facts \
+                 UNION ALL SELECT {columns} FROM report_rating_facts"
+            )
+        }
+    };
+    let fill = format!(
+        "INSERT INTO report_days ({KEY}, {}) SELECT {KEY}, {} FROM ({facts}) facts GROUP BY {KEY}",
+        MEASURES.join(", "),
+        sums.join(", "),
+    );
+    let written = match conn {
+        DbConnection::Postgres(c) => {
+            c.batch_execute(&format!(
+                "SELECT pg_advisory_xact_lock({FOLD_LOCK}); \
+                 LOCK TABLE tickets, ratings, ticket_slas, sla_events IN SHARE ROW EXCLUSIVE MODE"
+            ))?;
+            diesel::sql_query(flags).execute(c)?;
+            c.batch_execute("DELETE FROM report_deltas; DELETE FROM report_days")?;
+            diesel::sql_query(fill).execute(c)?
+        }
+        // SQLite writes one transaction at a time (a savepoint within the caller's).
+        DbConnection::Sqlite(c) => c.transaction(|c| {
+            diesel::sql_query(flags).execute(c)?;
+            c.batch_execute("DELETE FROM report_deltas; DELETE FROM report_days")?;
+            diesel::sql_query(fill).execute(c)
+        })?,
     };
     Ok(written)
 }

@@ -143,12 +143,17 @@ CREATE TRIGGER tickets_sla_flags BEFORE INSERT ON tickets
 CREATE FUNCTION tickets_sla_flags_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     ticket TEXT := CASE WHEN TG_OP = 'DELETE' THEN OLD.ticket_id ELSE NEW.ticket_id END;
-    tracked BOOLEAN := EXISTS (SELECT 1 FROM ticket_slas s WHERE s.ticket_id = ticket);
-    breached BOOLEAN := EXISTS (
-        SELECT 1 FROM sla_events e WHERE e.ticket_id = ticket AND e.kind = 'breach');
 BEGIN
-    UPDATE tickets SET sla_tracked = tracked, sla_breached = breached
-        WHERE id = ticket AND (sla_tracked, sla_breached) IS DISTINCT FROM (tracked, breached);
+    -- The ticket is locked before its flags are worked out, so a clock or breach written for
+    -- it at the same time by another transaction is seen (each statement reads anew).
+    PERFORM 1 FROM tickets WHERE id = ticket FOR UPDATE;
+    UPDATE tickets SET
+        sla_tracked = EXISTS (SELECT 1 FROM ticket_slas s WHERE s.ticket_id = ticket),
+        sla_breached = EXISTS (
+            SELECT 1 FROM sla_events e WHERE e.ticket_id = ticket AND e.kind = 'breach')
+    WHERE id = ticket AND (sla_tracked, sla_breached) IS DISTINCT FROM (
+        EXISTS (SELECT 1 FROM ticket_slas s WHERE s.ticket_id = ticket),
+        EXISTS (SELECT 1 FROM sla_events e WHERE e.ticket_id = ticket AND e.kind = 'breach'));
     RETURN NULL;
 END
 $$;

@@ -108,12 +108,15 @@ CREATE TRIGGER report_tickets_inserted AFTER INSERT ON tickets BEGIN
         OR sla_breached <> EXISTS (
             SELECT 1 FROM sla_events e WHERE e.ticket_id = tickets.id AND e.kind = 'breach'));
 END;
--- Most updates (a new message, a status between open and pending) change no fact. A status
--- stands for `unsolved`, which SQLite computes only after a BEFORE trigger.
+-- Most updates (a new message, a status between open and pending) change no fact. Whether the
+-- status is unsolved stands for `unsolved`, which SQLite computes only after a BEFORE trigger;
+-- `UPDATE OR REPLACE` and `OR IGNORE` are never used on tickets.
 CREATE TRIGGER report_tickets_updating BEFORE UPDATE ON tickets WHEN OLD.created_at IS NOT NEW.created_at OR OLD.team_id IS NOT NEW.team_id
     OR OLD.assignee_id IS NOT NEW.assignee_id OR OLD.stage IS NOT NEW.stage
     OR OLD.channel IS NOT NEW.channel OR OLD.first_responded_at IS NOT NEW.first_responded_at
-    OR OLD.solved_at IS NOT NEW.solved_at OR OLD.status IS NOT NEW.status
+    OR OLD.solved_at IS NOT NEW.solved_at
+    OR (OLD.status IN ('new', 'open', 'pending', 'on_hold'))
+        IS NOT (NEW.status IN ('new', 'open', 'pending', 'on_hold'))
     OR OLD.sla_tracked IS NOT NEW.sla_tracked OR OLD.sla_breached IS NOT NEW.sla_breached
 BEGIN
     INSERT INTO report_deltas (day, team_id, agent_id, stage, channel, created, responded, response_ms, solved, resolution_ms, sla_tickets, sla_breached, unsolved, unsolved_opened_s, ratings, rating_points, satisfied, expectations, expectation_points)
@@ -122,7 +125,9 @@ END;
 CREATE TRIGGER report_tickets_updated AFTER UPDATE ON tickets WHEN OLD.created_at IS NOT NEW.created_at OR OLD.team_id IS NOT NEW.team_id
     OR OLD.assignee_id IS NOT NEW.assignee_id OR OLD.stage IS NOT NEW.stage
     OR OLD.channel IS NOT NEW.channel OR OLD.first_responded_at IS NOT NEW.first_responded_at
-    OR OLD.solved_at IS NOT NEW.solved_at OR OLD.status IS NOT NEW.status
+    OR OLD.solved_at IS NOT NEW.solved_at
+    OR (OLD.status IN ('new', 'open', 'pending', 'on_hold'))
+        IS NOT (NEW.status IN ('new', 'open', 'pending', 'on_hold'))
     OR OLD.sla_tracked IS NOT NEW.sla_tracked OR OLD.sla_breached IS NOT NEW.sla_breached
 BEGIN
     INSERT INTO report_deltas (day, team_id, agent_id, stage, channel, created, responded, response_ms, solved, resolution_ms, sla_tickets, sla_breached, unsolved, unsolved_opened_s, ratings, rating_points, satisfied, expectations, expectation_points)

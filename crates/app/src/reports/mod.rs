@@ -263,6 +263,14 @@ pub async fn fold(app: &App) -> Result<usize, AppError> {
         .await
 }
 
+/// Builds the report summary again from the tickets and ratings (see
+/// `kefu_store::reports::rebuild`); returns the summary rows written.
+pub async fn rebuild(app: &App) -> Result<usize, AppError> {
+    app.store
+        .write(|conn| Ok::<_, AppError>(reports::rebuild(conn)?))
+        .await
+}
+
 /// Every day of the period with what was created and solved on it.
 fn per_day(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<ReportDay>, AppError> {
     let days: BTreeMap<String, Totals> = reports::totals(

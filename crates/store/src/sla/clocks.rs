@@ -15,7 +15,7 @@ use super::{or_never, unless_never};
 use crate::connection::Db;
 use crate::convert::{from_db, parse, to_db};
 use crate::prepared::{self, Statement};
-use crate::schema::{sla_events, ticket_slas};
+use crate::schema::{sla_events, ticket_slas, tickets};
 use crate::{DbConnection, StoreError};
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset, Clone)]
@@ -302,7 +302,25 @@ pub fn sweep(
         };
     }
     let due_rows: Vec<ClockRow> = match conn {
-        DbConnection::Postgres(c) => due!().for_update().skip_locked().load(c)?,
+        DbConnection::Postgres(c) => {
+            let clocks: Vec<ClockRow> = due!().for_update().skip_locked().load(c)?;
+            // Their tickets are locked as well, without waiting: a change to a ticket locks it
+            // before its clock, so a sweep that waited for a ticket while holding its clock
+            // could deadlock with it. A clock whose ticket is busy is left for the next sweep.
+            let ids: Vec<&str> = clocks.iter().map(|c| c.ticket_id.as_str()).collect();
+            let free: std::collections::HashSet<String> = tickets::table
+                .filter(tickets::id.eq_any(&ids))
+                .select(tickets::id)
+                .for_update()
+                .skip_locked()
+                .load(c)?
+                .into_iter()
+                .collect();
+            clocks
+                .into_iter()
+                .filter(|clock| free.contains(&clock.ticket_id))
+                .collect()
+        }
         DbConnection::Sqlite(c) => due!().load(c)?,
     };
     let mut fired = Vec::new();
