@@ -6,6 +6,7 @@ CREATE INDEX tickets_solved ON tickets (solved_at);
 CREATE INDEX tickets_team_solved ON tickets (team_id, solved_at);
 DROP TRIGGER tickets_sla_breach_removed ON sla_events;
 DROP TRIGGER tickets_sla_breach_fired ON sla_events;
+DROP FUNCTION tickets_sla_breaches_fired();
 DROP TRIGGER tickets_sla_tracked ON ticket_slas;
 DROP FUNCTION tickets_sla_flags_follow();
 DROP TRIGGER tickets_sla_flags ON tickets;

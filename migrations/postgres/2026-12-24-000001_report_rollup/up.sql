@@ -159,8 +159,19 @@ END
 $$;
 CREATE TRIGGER tickets_sla_tracked AFTER INSERT OR DELETE ON ticket_slas
     FOR EACH ROW EXECUTE FUNCTION tickets_sla_flags_follow();
+-- A breach only ever sets the flag, so the sweep's breaches are taken up once per statement,
+-- for all their tickets at once; a ticket's newest row is checked again as it is updated.
+CREATE FUNCTION tickets_sla_breaches_fired() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE tickets t SET sla_breached = TRUE
+    FROM (SELECT DISTINCT ticket_id FROM fired WHERE kind = 'breach') b
+    WHERE t.id = b.ticket_id AND NOT t.sla_breached;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER tickets_sla_breach_fired AFTER INSERT ON sla_events
-    FOR EACH ROW WHEN (NEW.kind = 'breach') EXECUTE FUNCTION tickets_sla_flags_follow();
+    REFERENCING NEW TABLE AS fired
+    FOR EACH STATEMENT EXECUTE FUNCTION tickets_sla_breaches_fired();
 CREATE TRIGGER tickets_sla_breach_removed AFTER DELETE ON sla_events
     FOR EACH ROW WHEN (OLD.kind = 'breach') EXECUTE FUNCTION tickets_sla_flags_follow();
 
