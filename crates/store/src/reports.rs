@@ -110,6 +110,24 @@ fn place(backend: Backend, n: usize) -> String {
     }
 }
 
+/// Narrows `text` to the scope's team, if any: `condition` (such as `AND t.team_id`) equals the
+/// next parameter.
+fn only_team(
+    scope: &Scope,
+    condition: &str,
+    text: &mut String,
+    params: &mut Vec<Param>,
+    backend: Backend,
+) {
+    if let Some(team) = &scope.team {
+        text.push_str(&format!(
+            " {condition} = {}",
+            place(backend, params.len() + 1)
+        ));
+        params.push(Param::Text(team.clone()));
+    }
+}
+
 fn load<T>(conn: &mut DbConnection, text: &str, params: Vec<Param>) -> Result<Vec<T>, StoreError>
 where
     T: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
@@ -183,23 +201,12 @@ impl Totals {
 /// The totals of the scope's period per group.
 pub fn totals(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<Totals>, StoreError> {
     let backend = conn.backend();
-    let sums: Vec<String> = [
-        "created",
-        "responded",
-        "response_ms",
-        "solved",
-        "resolution_ms",
-        "sla_tickets",
-        "sla_breached",
-        "ratings",
-        "rating_points",
-        "satisfied",
-        "expectations",
-        "expectation_points",
-    ]
-    .iter()
-    .map(|m| format!("CAST(COALESCE(SUM(f.{m}), 0) AS BIGINT) AS {m}"))
-    .collect();
+    // Every measure but the backlog's, which is not of a period.
+    let sums: Vec<String> = MEASURES
+        .iter()
+        .filter(|m| !m.starts_with("unsolved"))
+        .map(|m| format!("CAST(COALESCE(SUM(f.{m}), 0) AS BIGINT) AS {m}"))
+        .collect();
     let mut text = format!(
         "SELECT {} AS key, {} FROM {} WHERE f.day >= {} AND f.day <= {}",
         scope.by.of_summary(backend),
@@ -209,10 +216,7 @@ pub fn totals(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<Totals>, Sto
         place(backend, 2),
     );
     let mut params = vec![Param::Day(scope.from), Param::Day(scope.to)];
-    if let Some(team) = &scope.team {
-        text.push_str(&format!(" AND f.team_id = {}", place(backend, 3)));
-        params.push(Param::Text(team.clone()));
-    }
+    only_team(scope, "AND f.team_id", &mut text, &mut params, backend);
     text.push_str(" GROUP BY 1");
     let rows: Vec<Totals> = load(conn, &text, params)?;
     Ok(rows.into_iter().filter(|r| !r.is_empty()).collect())
@@ -271,10 +275,7 @@ pub fn backlog(
         summary(),
     );
     let mut params = vec![Param::Day(cutoff_day)];
-    if let Some(team) = &scope.team {
-        text.push_str(&format!(" WHERE f.team_id = {}", place(backend, 2)));
-        params.push(Param::Text(team.clone()));
-    }
+    only_team(scope, "WHERE f.team_id", &mut text, &mut params, backend);
     text.push_str(" GROUP BY 1");
     let mut rows: Vec<Backlog> = load(conn, &text, params)?;
     rows.retain(|r| r.unsolved != 0);
@@ -290,10 +291,7 @@ pub fn backlog(
         Param::At(cutoff_day.and_time(NaiveTime::MIN).and_utc()),
         Param::At(week_ago),
     ];
-    if let Some(team) = &scope.team {
-        text.push_str(&format!(" AND t.team_id = {}", place(backend, 3)));
-        params.push(Param::Text(team.clone()));
-    }
+    only_team(scope, "AND t.team_id", &mut text, &mut params, backend);
     text.push_str(" GROUP BY 1");
     for count in load::<Count>(conn, &text, params)? {
         if let Some(row) = rows.iter_mut().find(|r| r.key == count.key) {
@@ -456,10 +454,7 @@ pub fn vendor_turnaround(
                 .and_utc(),
         ),
     ];
-    if let Some(team) = &scope.team {
-        text.push_str(&format!(" AND t.team_id = {}", place(backend, 3)));
-        params.push(Param::Text(team.clone()));
-    }
+    only_team(scope, "AND t.team_id", &mut text, &mut params, backend);
     text.push_str(" GROUP BY 1");
     load(conn, &text, params)
 }
