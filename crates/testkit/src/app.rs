@@ -139,6 +139,9 @@ impl TestApp {
         let mut client = TestClient {
             http: reqwest::Client::builder()
                 .cookie_store(true)
+                // Below the server's keep-alive (5 s), so that a connection it is closing is
+                // never reused for a request.
+                .pool_idle_timeout(std::time::Duration::from_secs(2))
                 .build()
                 .expect("client"),
             base: self.base.clone(),
