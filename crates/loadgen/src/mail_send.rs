@@ -45,6 +45,10 @@ pub struct SendArgs {
     /// The worker's `[notify] concurrency`: mails claimed, in hand and recorded together.
     #[arg(long, default_value_t = NotifyConfig::default().concurrency)]
     pub concurrency: usize,
+    /// Runs the helpdesk on PostgreSQL (a fresh database beside `KEFU_TEST_POSTGRES_URL`'s)
+    /// instead of SQLite.
+    #[arg(long)]
+    pub postgres: bool,
 }
 
 fn mail(i: usize) -> Outbound {
@@ -185,8 +189,20 @@ pub async fn run(args: SendArgs) -> anyhow::Result<()> {
     }
     let capacity = sample as f64 / started.elapsed().as_secs_f64();
 
-    // The helpdesk: the HTTP API on SQLite, an agent, and tickets opened by mail.
-    let server = TestApp::start(TestDb::sqlite().await).await;
+    // The helpdesk: the HTTP API on SQLite (or PostgreSQL), an agent, and tickets opened by mail.
+    let db = if args.postgres {
+        TestDb::postgres()
+            .await
+            .ok_or_else(|| anyhow::anyhow!("--postgres needs KEFU_TEST_POSTGRES_URL"))?
+    } else {
+        TestDb::sqlite().await
+    };
+    let backend = if args.postgres {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let server = TestApp::start(db).await;
     let app = server.app().clone();
     let (_, agent) = server.user(Role::Agent, "agent@shop.example").await;
     let mut tickets = Vec::with_capacity(args.tickets);
@@ -281,7 +297,7 @@ pub async fn run(args: SendArgs) -> anyhow::Result<()> {
         during as f64 / during_seconds,
     );
     println!(
-        "reply API (SQLite, {} replies/s, {} turns of {} s each way): p50 {:.1} ms, p99 {:.1} ms without sending; p50 {:.1} ms, p99 {:.1} ms while sending; p99 ratio {:.2}×",
+        "reply API ({backend}, {} replies/s, {} turns of {} s each way): p50 {:.1} ms, p99 {:.1} ms without sending; p50 {:.1} ms, p99 {:.1} ms while sending; p99 ratio {:.2}×",
         args.reply_rate,
         args.turns,
         args.seconds,
