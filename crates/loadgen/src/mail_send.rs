@@ -1,7 +1,8 @@
 //! `kefu-mail-bench send`: how fast the outbox worker hands mail to a local SMTP server
 //! (Postfix's smtp-sink), and how much agents' replies slow down meanwhile.
 //!
-//! In one run, on one SQLite database behind the real HTTP API:
+//! In one run, on one database (SQLite, or PostgreSQL with `--postgres`) behind the real HTTP
+//! API:
 //! 1. the bare client: lettre alone sending the same mails to the same server, without Kefu;
 //! 2. then, in turn, several times: the baseline, agents' replies at a fixed rate with the
 //!    notification role running and sending only their own mails; and the load, the same
@@ -25,9 +26,9 @@ use lettre::AsyncTransport;
 #[derive(Debug, clap::Args)]
 pub struct SendArgs {
     /// Mails waiting in the outbox when sending first starts.
-    #[arg(long, default_value_t = 30_000)]
+    #[arg(long, default_value_t = 100_000)]
     pub backlog: usize,
-    /// Agents' replies per second, in both phases.
+    /// Agents' replies per second, in every turn.
     #[arg(long, default_value_t = 20)]
     pub reply_rate: u64,
     /// Seconds each turn of replies lasts.
@@ -42,10 +43,11 @@ pub struct SendArgs {
     /// The worker's `[notify] max_per_second` (0: as fast as the server takes them).
     #[arg(long, default_value_t = 0)]
     pub max_per_second: u32,
-    /// The worker's `[notify] concurrency`: mails claimed, in hand and recorded together.
+    /// The worker's `[notify] concurrency` and `batch`: mails claimed, in hand and recorded
+    /// together.
     #[arg(long, default_value_t = NotifyConfig::default().concurrency)]
     pub concurrency: usize,
-    /// Runs the helpdesk on PostgreSQL (a fresh database beside `KEFU_TEST_POSTGRES_URL`'s)
+    /// Runs the helpdesk on PostgreSQL (a fresh schema in `KEFU_TEST_POSTGRES_URL`'s database)
     /// instead of SQLite.
     #[arg(long)]
     pub postgres: bool,
@@ -130,9 +132,9 @@ async fn replies(
     Ok(histogram)
 }
 
-/// Holds the backlog back (due in a year), or makes it due now; mails the worker has claimed
-/// are left to it.
-async fn hold_backlog(app: &kefu_app::App, hold: bool) -> anyhow::Result<()> {
+/// Holds every pending mail back (due in a year), or makes it due now; mails the worker has
+/// claimed are left to it. How many mails it moved.
+async fn hold_backlog(app: &kefu_app::App, hold: bool) -> anyhow::Result<usize> {
     use diesel::prelude::*;
     use kefu_store::schema::outbox;
     let now = chrono::Utc::now();
@@ -145,23 +147,41 @@ async fn hold_backlog(app: &kefu_app::App, hold: bool) -> anyhow::Result<()> {
     app.store
         .write(move |conn| {
             diesel::update(
-                outbox::table
-                    .filter(outbox::state.eq("pending"))
-                    .filter(outbox::claimed_until.is_null()),
+                outbox::table.filter(outbox::state.eq("pending")).filter(
+                    outbox::claimed_until
+                        .is_null()
+                        .or(outbox::claimed_until.lt(now.naive_utc())),
+                ),
             )
             .set(outbox::next_attempt_at.eq(due))
             .execute(conn)
             .map_err(kefu_store::StoreError::from)
         })
-        .await?;
-    Ok(())
+        .await
+        .map_err(Into::into)
+}
+
+/// How many mails the outbox holds in each state.
+async fn states(app: &kefu_app::App) -> anyhow::Result<Vec<(String, i64)>> {
+    use diesel::prelude::*;
+    use kefu_store::schema::outbox;
+    app.store
+        .read(|conn| {
+            outbox::table
+                .group_by(outbox::state)
+                .select((outbox::state, diesel::dsl::count_star()))
+                .load::<(String, i64)>(conn)
+                .map_err(kefu_store::StoreError::from)
+        })
+        .await
+        .map_err(Into::into)
 }
 
 fn ms(h: &Histogram<u64>, q: f64) -> f64 {
     h.value_at_quantile(q) as f64 / 1000.0
 }
 
-/// Runs the three measurements and prints them.
+/// Runs the measurements and prints them.
 pub async fn run(args: SendArgs) -> anyhow::Result<()> {
     let sink = PostfixSink::start();
 
@@ -191,9 +211,9 @@ pub async fn run(args: SendArgs) -> anyhow::Result<()> {
 
     // The helpdesk: the HTTP API on SQLite (or PostgreSQL), an agent, and tickets opened by mail.
     let db = if args.postgres {
-        TestDb::postgres()
-            .await
-            .ok_or_else(|| anyhow::anyhow!("--postgres needs KEFU_TEST_POSTGRES_URL"))?
+        TestDb::postgres().await.ok_or_else(|| {
+            anyhow::anyhow!("--postgres is off while KEFU_TEST_SKIP_POSTGRES is set")
+        })?
     } else {
         TestDb::sqlite().await
     };
@@ -266,7 +286,10 @@ pub async fn run(args: SendArgs) -> anyhow::Result<()> {
     let mut quiet = Histogram::<u64>::new(3)?;
     let mut busy = Histogram::<u64>::new(3)?;
     let (mut during, mut during_seconds) = (0, 0.0);
-    for _ in 0..args.turns.max(1) {
+    // A few seconds of replies first, not counted: the backlog was just written.
+    replies(&agent, &tickets, args.reply_rate, 5, "warm-up").await?;
+    let turns = args.turns.max(1);
+    for _ in 0..turns {
         quiet.add(replies(&agent, &tickets, args.reply_rate, args.seconds, "quiet").await?)?;
 
         let before = sent().await?;
@@ -275,7 +298,13 @@ pub async fn run(args: SendArgs) -> anyhow::Result<()> {
         busy.add(replies(&agent, &tickets, args.reply_rate, args.seconds, "busy").await?)?;
         during += sent().await?.saturating_sub(before);
         during_seconds += started.elapsed().as_secs_f64();
-        hold_backlog(&app, true).await?;
+        let left = hold_backlog(&app, true).await?;
+        anyhow::ensure!(
+            left > 0,
+            "the backlog ran out during a sending turn ({} sent in all, by state: {:?}); give a larger --backlog",
+            sent().await?,
+            states(&app).await?
+        );
         // The mails the worker has in hand leave before the next quiet turn.
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
@@ -299,7 +328,7 @@ pub async fn run(args: SendArgs) -> anyhow::Result<()> {
     println!(
         "reply API ({backend}, {} replies/s, {} turns of {} s each way): p50 {:.1} ms, p99 {:.1} ms without sending; p50 {:.1} ms, p99 {:.1} ms while sending; p99 ratio {:.2}×",
         args.reply_rate,
-        args.turns,
+        turns,
         args.seconds,
         ms(quiet, 0.5),
         ms(quiet, 0.99),

@@ -20,8 +20,7 @@ pub use config::{NotifyConfig, SmtpConfig, SmtpSecurity};
 pub use transport::Transport;
 pub use worker::run;
 
-/// Whether a loop of the role is to stop: it was told so, or nobody is left to tell it (a
-/// dropped sender would otherwise wake its `changed()` at once, forever).
+/// Whether a loop of the role is to stop: it was told so, or nobody is left to tell it.
 pub(crate) fn told_to_stop(shutdown: &tokio::sync::watch::Receiver<bool>) -> bool {
     *shutdown.borrow() || shutdown.has_changed().is_err()
 }

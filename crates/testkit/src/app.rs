@@ -113,7 +113,7 @@ impl TestApp {
     /// A client without credentials.
     pub fn anonymous(&self) -> TestClient {
         TestClient {
-            http: reqwest::Client::new(),
+            http: http_client(false),
             base: self.base.clone(),
             token: None,
             csrf: None,
@@ -137,13 +137,7 @@ impl TestApp {
     /// Signs in like a browser: a cookie jar, no bearer token, and the CSRF token kept aside.
     pub async fn browser_login(&self, email: &str, password: &str) -> TestClient {
         let mut client = TestClient {
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                // Below the server's keep-alive (5 s), so that a connection it is closing is
-                // never reused for a request.
-                .pool_idle_timeout(std::time::Duration::from_secs(2))
-                .build()
-                .expect("client"),
+            http: http_client(true),
             base: self.base.clone(),
             token: None,
             csrf: None,
@@ -263,4 +257,14 @@ impl TestClient {
             ..self.clone()
         }
     }
+}
+
+/// An HTTP client for the test server; its idle connections are dropped after 2 s, below the
+/// server's keep-alive (5 s), so a connection the server is closing is never reused.
+fn http_client(cookies: bool) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(cookies)
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
+        .build()
+        .expect("client")
 }

@@ -162,6 +162,11 @@ pub async fn run(app: App, stop: watch::Receiver<bool>) {
     }
 }
 
+/// Whether fetching is to stop: told so, or nobody is left to tell it.
+fn stopping(stop: &watch::Receiver<bool>) -> bool {
+    *stop.borrow() || stop.has_changed().is_err()
+}
+
 async fn until_stopped(mut stop: watch::Receiver<bool>) {
     // A closed channel means the node is going away too.
     let _ = stop.wait_for(|s| *s).await;
@@ -169,7 +174,7 @@ async fn until_stopped(mut stop: watch::Receiver<bool>) {
 
 /// One mailbox: sign in, take what is new, wait for more; on failure record why and retry.
 async fn serve_mailbox(app: App, mailbox: MailboxId, stop: watch::Receiver<bool>) {
-    while !*stop.borrow() {
+    while !stopping(&stop) {
         let settings = match imap_settings(&app, mailbox).await {
             Ok(Some((settings, _))) => settings,
             Ok(None) => return,
@@ -208,7 +213,7 @@ async fn session(
             return Some(error.to_string());
         }
         record(app, mailbox, None).await;
-        if *stop.borrow() {
+        if stopping(stop) {
             connection.close().await;
             return None;
         }
