@@ -22,6 +22,7 @@ pub mod reports;
 pub mod routing;
 pub mod search;
 pub mod settings;
+pub mod shutdown;
 pub mod sla;
 pub mod surveys;
 pub mod teams;

@@ -18,6 +18,7 @@ use kefu_app::mail::ingest::{Delivery, Source, ingest};
 use kefu_domain::role::Role;
 use kefu_mail::outbound::{Outbound, Party};
 use kefu_notify::{NotifyConfig, SmtpConfig, SmtpSecurity, Transport};
+use kefu_store::mail::outbox;
 use kefu_testkit::mail_servers::PostfixSink;
 use kefu_testkit::{TestApp, TestClient, TestDb};
 use lettre::AsyncTransport;
@@ -135,46 +136,21 @@ async fn replies(
 /// Holds every pending mail back (due in a year), or makes it due now; mails the worker has
 /// claimed are left to it. How many mails it moved.
 async fn hold_backlog(app: &kefu_app::App, hold: bool) -> anyhow::Result<usize> {
-    use diesel::prelude::*;
-    use kefu_store::schema::outbox;
     let now = chrono::Utc::now();
     let due = if hold {
         now + chrono::Duration::days(365)
     } else {
         now
-    }
-    .naive_utc();
-    app.store
-        .write(move |conn| {
-            diesel::update(
-                outbox::table.filter(outbox::state.eq("pending")).filter(
-                    outbox::claimed_until
-                        .is_null()
-                        .or(outbox::claimed_until.lt(now.naive_utc())),
-                ),
-            )
-            .set(outbox::next_attempt_at.eq(due))
-            .execute(conn)
-            .map_err(kefu_store::StoreError::from)
-        })
-        .await
-        .map_err(Into::into)
+    };
+    Ok(app
+        .store
+        .write(move |conn| outbox::reschedule_unclaimed(conn, now, due))
+        .await?)
 }
 
 /// How many mails the outbox holds in each state.
 async fn states(app: &kefu_app::App) -> anyhow::Result<Vec<(String, i64)>> {
-    use diesel::prelude::*;
-    use kefu_store::schema::outbox;
-    app.store
-        .read(|conn| {
-            outbox::table
-                .group_by(outbox::state)
-                .select((outbox::state, diesel::dsl::count_star()))
-                .load::<(String, i64)>(conn)
-                .map_err(kefu_store::StoreError::from)
-        })
-        .await
-        .map_err(Into::into)
+    Ok(app.store.read(outbox::count_by_state).await?)
 }
 
 fn ms(h: &Histogram<u64>, q: f64) -> f64 {
@@ -210,17 +186,13 @@ pub async fn run(args: SendArgs) -> anyhow::Result<()> {
     let capacity = sample as f64 / started.elapsed().as_secs_f64();
 
     // The helpdesk: the HTTP API on SQLite (or PostgreSQL), an agent, and tickets opened by mail.
-    let db = if args.postgres {
-        TestDb::postgres().await.ok_or_else(|| {
+    let (db, backend) = if args.postgres {
+        let db = TestDb::postgres().await.ok_or_else(|| {
             anyhow::anyhow!("--postgres is off while KEFU_TEST_SKIP_POSTGRES is set")
-        })?
+        })?;
+        (db, "PostgreSQL")
     } else {
-        TestDb::sqlite().await
-    };
-    let backend = if args.postgres {
-        "PostgreSQL"
-    } else {
-        "SQLite"
+        (TestDb::sqlite().await, "SQLite")
     };
     let server = TestApp::start(db).await;
     let app = server.app().clone();

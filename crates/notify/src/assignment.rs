@@ -14,7 +14,7 @@ pub const INTERVAL: Duration = Duration::from_secs(3);
 /// Sweeps until `shutdown` turns true.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
     loop {
-        if crate::told_to_stop(&shutdown) {
+        if kefu_app::shutdown::told_to_stop(&shutdown) {
             break;
         }
         match assign::assign_waiting(&app).await {

@@ -15,7 +15,7 @@ pub const INTERVAL: Duration = Duration::from_secs(60);
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
     let mut cursors = Cursors::new();
     loop {
-        if crate::told_to_stop(&shutdown) {
+        if kefu_app::shutdown::told_to_stop(&shutdown) {
             break;
         }
         match schedule::run_due(&app, &mut cursors).await {

@@ -19,25 +19,3 @@ pub mod worker;
 pub use config::{NotifyConfig, SmtpConfig, SmtpSecurity};
 pub use transport::Transport;
 pub use worker::run;
-
-/// Whether a loop of the role is to stop: it was told so, or nobody is left to tell it.
-pub(crate) fn told_to_stop(shutdown: &tokio::sync::watch::Receiver<bool>) -> bool {
-    *shutdown.borrow() || shutdown.has_changed().is_err()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::told_to_stop;
-
-    #[test]
-    fn a_loop_stops_when_told_or_when_nobody_is_left_to_tell_it() {
-        let (stop, shutdown) = tokio::sync::watch::channel(false);
-        assert!(!told_to_stop(&shutdown));
-        let _ = stop.send(true);
-        assert!(told_to_stop(&shutdown));
-
-        let (stop, shutdown) = tokio::sync::watch::channel(false);
-        drop(stop);
-        assert!(told_to_stop(&shutdown));
-    }
-}

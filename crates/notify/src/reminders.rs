@@ -11,7 +11,7 @@ use tokio::sync::watch;
 /// Sweeps every `every` until `shutdown` turns true.
 pub async fn run(app: App, every: Duration, mut shutdown: watch::Receiver<bool>) {
     loop {
-        if crate::told_to_stop(&shutdown) {
+        if kefu_app::shutdown::told_to_stop(&shutdown) {
             break;
         }
         match reminders::send_due(&app).await {

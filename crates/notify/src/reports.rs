@@ -13,7 +13,7 @@ pub const INTERVAL: Duration = Duration::from_secs(60);
 /// Folds until `shutdown` turns true.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
     loop {
-        if crate::told_to_stop(&shutdown) {
+        if kefu_app::shutdown::told_to_stop(&shutdown) {
             break;
         }
         match kefu_app::reports::fold(&app).await {

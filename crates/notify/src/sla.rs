@@ -15,7 +15,7 @@ pub const MAX_SLEEP: Duration = Duration::from_secs(5);
 /// Sweeps until `shutdown` turns true.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
     loop {
-        if crate::told_to_stop(&shutdown) {
+        if kefu_app::shutdown::told_to_stop(&shutdown) {
             break;
         }
         match alerts::fire_due(&app).await {

@@ -45,7 +45,7 @@ impl Settings {
 pub async fn run(app: App, settings: Settings, mut shutdown: watch::Receiver<bool>) {
     let slots = Arc::new(Semaphore::new(settings.concurrency));
     loop {
-        if crate::told_to_stop(&shutdown) {
+        if kefu_app::shutdown::told_to_stop(&shutdown) {
             break;
         }
         let limit = i64::try_from(settings.concurrency).unwrap_or(4);

@@ -44,7 +44,7 @@ pub async fn run(
     let folding = tokio::spawn(crate::reports::run(app.clone(), shutdown.clone()));
     tracing::info!(?own, "delivering the outbox");
     loop {
-        if crate::told_to_stop(&shutdown) {
+        if kefu_app::shutdown::told_to_stop(&shutdown) {
             break;
         }
         // A read first: claiming is a write, and most wake-ups find nothing due.

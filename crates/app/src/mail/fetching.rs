@@ -20,6 +20,7 @@ use crate::App;
 use crate::error::AppError;
 use crate::mail::ingest::{self, Delivery, Source};
 use crate::mail::mailboxes::imap_settings;
+use crate::shutdown::told_to_stop;
 
 /// How often a server without IDLE is asked for new mail.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(30);
@@ -162,11 +163,6 @@ pub async fn run(app: App, stop: watch::Receiver<bool>) {
     }
 }
 
-/// Whether fetching is to stop: told so, or nobody is left to tell it.
-fn stopping(stop: &watch::Receiver<bool>) -> bool {
-    *stop.borrow() || stop.has_changed().is_err()
-}
-
 async fn until_stopped(mut stop: watch::Receiver<bool>) {
     // A closed channel means the node is going away too.
     let _ = stop.wait_for(|s| *s).await;
@@ -174,7 +170,7 @@ async fn until_stopped(mut stop: watch::Receiver<bool>) {
 
 /// One mailbox: sign in, take what is new, wait for more; on failure record why and retry.
 async fn serve_mailbox(app: App, mailbox: MailboxId, stop: watch::Receiver<bool>) {
-    while !stopping(&stop) {
+    while !told_to_stop(&stop) {
         let settings = match imap_settings(&app, mailbox).await {
             Ok(Some((settings, _))) => settings,
             Ok(None) => return,
@@ -213,7 +209,7 @@ async fn session(
             return Some(error.to_string());
         }
         record(app, mailbox, None).await;
-        if stopping(stop) {
+        if told_to_stop(stop) {
             connection.close().await;
             return None;
         }

@@ -242,6 +242,34 @@ pub fn mark_attempt_failed(
     Ok(())
 }
 
+/// Moves every pending row no worker holds to fall due at `due_at` (a load test holds a
+/// backlog back, then lets it go); how many rows it moved.
+pub fn reschedule_unclaimed(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    due_at: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    Ok(diesel::update(
+        outbox::table
+            .filter(outbox::state.eq(DeliveryState::Pending.as_str()))
+            .filter(
+                outbox::claimed_until
+                    .is_null()
+                    .or(outbox::claimed_until.lt(to_db(now))),
+            ),
+    )
+    .set(outbox::next_attempt_at.eq(to_db(due_at)))
+    .execute(conn)?)
+}
+
+/// How many rows the outbox holds in each state.
+pub fn count_by_state(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(outbox::table
+        .group_by(outbox::state)
+        .select((outbox::state, diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?)
+}
+
 /// How many outbox rows were delivered.
 pub fn sent_count(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(outbox::table
