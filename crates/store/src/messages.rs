@@ -126,6 +126,12 @@ pub fn insert_many(conn: &mut DbConnection, list: &[Message]) -> Result<(), Stor
 /// PostgreSQL: the rows as one array per column, in a statement whose text is the same however
 /// many rows there are, so it stays prepared (a multi-row `VALUES` is parsed anew each time).
 fn insert_unnested(pg: &mut diesel::PgConnection, rows: &[MessageRow]) -> Result<(), StoreError> {
+    unnested_insert(rows).execute(pg)?;
+    Ok(())
+}
+
+/// PostgreSQL: the statement inserting `rows` as one array per column.
+pub(crate) fn unnested_insert(rows: &[MessageRow]) -> Statement<'_, diesel::pg::Pg> {
     use diesel::sql_types::{Array, Nullable, Text, Timestamp};
     let text = |column: fn(&MessageRow) -> &str| rows.iter().map(column).collect::<Vec<_>>();
     let maybe =
@@ -156,8 +162,6 @@ fn insert_unnested(pg: &mut diesel::PgConnection, rows: &[MessageRow]) -> Result
     .sql("::text[], ")
     .bind::<Array<Timestamp>, _>(rows.iter().map(|r| r.created_at).collect::<Vec<_>>())
     .sql("::timestamp[])")
-    .execute(pg)?;
-    Ok(())
 }
 
 /// Inserts one timeline entry.

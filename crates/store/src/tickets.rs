@@ -70,7 +70,8 @@ impl From<&Ticket> for TicketRow {
     }
 }
 
-fn ticket_of(row: TicketRow, tags: Vec<Tag>) -> Result<Ticket, StoreError> {
+/// A ticket from its row and its tags.
+pub(crate) fn ticket_of(row: TicketRow, tags: Vec<Tag>) -> Result<Ticket, StoreError> {
     Ok(Ticket {
         id: parse(&row.id)?,
         number: TicketNumber::new(row.number)?,

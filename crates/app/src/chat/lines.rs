@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use kefu_api_types::chat::{Author, AuthorKind, ServerFrame};
 use kefu_api_types::files::ChatFile;
 use kefu_domain::chat::{ConversationState, Sequence};
-use kefu_domain::ids::{CustomerId, MessageId, TicketId, VisitorId};
+use kefu_domain::ids::{MessageId, TicketId, VisitorId};
 use kefu_domain::message::{AuthorKind as MessageAuthor, Message, MessageKind, Visibility};
 use kefu_domain::role::Role;
 use kefu_domain::ticket::{Channel, Status, Ticket};
@@ -15,7 +15,7 @@ use kefu_domain::{DomainError, status, text, time};
 use kefu_store::chat::conversations::{self, Chat};
 use kefu_store::chat::files as message_files;
 use kefu_store::chat::lines::{self, Line};
-use kefu_store::{DbConnection, customers, messages, tickets, users};
+use kefu_store::{DbConnection, StoreError, customers, tickets, users};
 
 use crate::App;
 use crate::changes::{Change, ChangeKind};
@@ -175,11 +175,22 @@ pub async fn post_lines(app: &App, batch: Vec<LineIn>) -> Result<Outcome<LineRes
     if batch.is_empty() {
         return Ok(Outcome::quiet(Vec::new()));
     }
-    let sla = app.sla_book.clone();
-    let outcome = app
-        .store
-        .write(move |conn| write_batch(conn, &sla, &batch))
-        .await?;
+    let batch = std::sync::Arc::new(batch);
+    // PostgreSQL: lines are written without looking for their client ids first (a round trip
+    // to a busy server), and the unique index says whether one was stored before; then the
+    // batch is written again, looking. SQLite looks, in-process, every time.
+    let first = match app.store.backend() {
+        kefu_store::Backend::Postgres => Resends::Refused,
+        kefu_store::Backend::Sqlite => Resends::Looked,
+    };
+    let outcome = match write(app, &batch, first).await {
+        Err(BatchError::SentBefore) => write(app, &batch, Resends::Looked).await,
+        other => other,
+    };
+    let outcome = outcome.map_err(|e| match e {
+        BatchError::Failed(error) => error,
+        BatchError::SentBefore => AppError::conflict("sent_before", "a line was stored before"),
+    })?;
     app.chat_index
         .add(outcome.changes.iter().filter_map(|c| match c {
             Change::Ticket { id, .. } => Some(*id),
@@ -188,24 +199,74 @@ pub async fn post_lines(app: &App, batch: Vec<LineIn>) -> Result<Outcome<LineRes
     Ok(outcome)
 }
 
+/// How a batch finds lines sent before.
+#[derive(Clone, Copy, PartialEq)]
+enum Resends {
+    /// Their client ids are looked up first.
+    Looked,
+    /// The unique index refuses them, and the batch fails with [`BatchError::SentBefore`].
+    Refused,
+}
+
+/// Why a batch was not written.
+enum BatchError {
+    /// A line of it was stored before: write it again with [`Resends::Looked`].
+    SentBefore,
+    /// Anything else.
+    Failed(AppError),
+}
+
+impl From<StoreError> for BatchError {
+    fn from(error: StoreError) -> Self {
+        BatchError::Failed(error.into())
+    }
+}
+
+impl From<AppError> for BatchError {
+    fn from(error: AppError) -> Self {
+        BatchError::Failed(error)
+    }
+}
+
+impl From<DomainError> for BatchError {
+    fn from(error: DomainError) -> Self {
+        BatchError::Failed(error.into())
+    }
+}
+
+async fn write(
+    app: &App,
+    batch: &std::sync::Arc<Vec<LineIn>>,
+    resends: Resends,
+) -> Result<Outcome<LineResults>, BatchError> {
+    let (sla, batch) = (app.sla_book.clone(), batch.clone());
+    app.store
+        .write(move |conn| write_batch(conn, &sla, &batch, resends))
+        .await
+}
+
 fn write_batch(
     conn: &mut DbConnection,
     sla: &BookCache,
     batch: &[LineIn],
-) -> Result<Outcome<LineResults>, AppError> {
+    resends: Resends,
+) -> Result<Outcome<LineResults>, BatchError> {
     let mut answers: Vec<Option<Result<Posted, AppError>>> =
         (0..batch.len()).map(|_| None).collect();
     let tickets_of = conversations_of(conn, batch)?;
     let mut tickets: Vec<TicketId> = tickets_of.iter().flatten().copied().collect();
     tickets.sort_unstable();
     tickets.dedup();
-    // The tickets are locked first (in id order, as every writer of a chat locks them), then
-    // their conversations are read.
-    let mut rows: HashMap<TicketId, Ticket> = tickets::lock_for_activity(conn, &tickets)?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
-    let chats = conversations::find_many(conn, &tickets)?;
+    // The tickets and their conversations are locked (in id order, as every writer of a chat
+    // locks them) and read with their requesters' names, in one statement.
+    let mut rows: HashMap<TicketId, Ticket> = HashMap::with_capacity(tickets.len());
+    let mut chats: HashMap<TicketId, Chat> = HashMap::with_capacity(tickets.len());
+    let mut requester_names: HashMap<TicketId, String> = HashMap::with_capacity(tickets.len());
+    for (ticket, chat, name) in conversations::lock_with_tickets(conn, &tickets)? {
+        requester_names.insert(ticket.id, name);
+        chats.insert(ticket.id, chat);
+        rows.insert(ticket.id, ticket);
+    }
 
     // Who may write where.
     let mut allowed: Vec<(usize, TicketId)> = Vec::with_capacity(batch.len());
@@ -232,7 +293,11 @@ fn write_batch(
         .iter()
         .map(|(i, t)| (*t, batch[*i].client_id.as_str()))
         .collect();
-    let stored = lines::by_client_ids_many(conn, &pairs)?;
+    let stored = if resends == Resends::Looked {
+        lines::by_client_ids_many(conn, &pairs)?
+    } else {
+        HashMap::new()
+    };
     let mut first_of: HashMap<(TicketId, &str), usize> = HashMap::new();
     let mut fresh: Vec<(usize, TicketId)> = Vec::new();
     for &(i, ticket) in &allowed {
@@ -248,16 +313,12 @@ fn write_batch(
         *counts.entry(*ticket).or_default() += 1;
     }
     let counts: Vec<(TicketId, u64)> = counts.into_iter().collect();
-    let mut next_seq = conversations::reserve_seqs_many(conn, &counts)?;
-    let requesters: Vec<CustomerId> = counts
+    // Each conversation's next numbers follow its last: its row is locked (PostgreSQL) or the
+    // only writer is this one (SQLite), so nobody numbers a line in it meanwhile.
+    let mut next_seq: HashMap<TicketId, Sequence> = counts
         .iter()
-        .filter_map(|(t, _)| rows.get(t).map(|r| r.requester))
+        .filter_map(|(t, _)| chats.get(t).map(|c| (*t, c.last_seq.next())))
         .collect();
-    let requester_names: HashMap<CustomerId, String> = customers::summaries(conn, &requesters)?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-
     let now = time::now();
     // What a line can change on its ticket, as it was before the batch.
     let before: HashMap<TicketId, Activity> =
@@ -285,10 +346,7 @@ fn write_batch(
                 None,
                 Some(ticket.requester),
                 AuthorKind::Visitor,
-                requester_names
-                    .get(&ticket.requester)
-                    .cloned()
-                    .unwrap_or_default(),
+                requester_names.get(&ticket_id).cloned().unwrap_or_default(),
             ),
             Participant::Agent(a) => (
                 MessageAuthor::Agent,
@@ -355,8 +413,10 @@ fn write_batch(
         new_messages.push(message);
         *seq = seq.next();
     }
-    messages::insert_many(conn, &new_messages)?;
-    lines::insert_many(conn, &new_lines)?;
+    lines::record(conn, &new_messages, &new_lines).map_err(|e| match e {
+        StoreError::Conflict(_) if resends == Resends::Refused => BatchError::SentBefore,
+        other => other.into(),
+    })?;
     message_files::insert_many(conn, &new_files)?;
     for message in &new_messages {
         if let Some(ticket) = rows.get(&message.ticket) {

@@ -7,11 +7,12 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kefu_domain::chat::{AgentLoad, AgentPresence, Conversation, ConversationState, Sequence};
 use kefu_domain::ids::{CustomerId, TeamId, TicketId, UserId, VisitorId};
-use kefu_domain::ticket::Stage;
+use kefu_domain::ticket::{Stage, Ticket};
 use serde::{Deserialize, Serialize};
 
 use crate::convert::{from_db, parse, parse_opt, to_db};
 use crate::schema::{chat_index_cursors, conversations, customers, tickets};
+use crate::tickets::TicketRow;
 use crate::{DbConnection, StoreError};
 
 /// Where the visitor was when the chat started.
@@ -183,21 +184,49 @@ pub fn find(conn: &mut DbConnection, ticket: TicketId) -> Result<Option<Chat>, S
         .transpose()
 }
 
-/// The conversations on these tickets (those that are chats), by ticket.
-pub fn find_many(
+/// Chats with their tickets and each requester's name, to write lines in them. On
+/// PostgreSQL the rows of both are locked, in ticket id order (as every writer of a chat
+/// locks its ticket first), the way an update locks them: inserts that refer to them (the
+/// search indexer's cursors, a message) go on, where `FOR UPDATE` would make them wait, and
+/// deadlock with a writer that waits for them.
+pub fn lock_with_tickets(
     conn: &mut DbConnection,
-    tickets: &[TicketId],
-) -> Result<HashMap<TicketId, Chat>, StoreError> {
-    if tickets.is_empty() {
-        return Ok(HashMap::new());
+    ids: &[TicketId],
+) -> Result<Vec<(Ticket, Chat, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    let ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
-    conversations::table
-        .filter(conversations::ticket_id.eq_any(&ids))
-        .select(ChatRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|row| Chat::try_from(row).map(|chat| (chat.ticket, chat)))
+    let mut ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    ids.sort_unstable();
+    // One query, built for each backend (its selection is typed by the backend).
+    macro_rules! chats {
+        () => {
+            tickets::table
+                .inner_join(conversations::table)
+                .filter(tickets::id.eq_any(&ids))
+                .order(tickets::id)
+                .select((
+                    TicketRow::as_select(),
+                    ChatRow::as_select(),
+                    customers::table
+                        .filter(customers::id.eq(tickets::requester_id))
+                        .select(customers::name)
+                        .single_value(),
+                ))
+        };
+    }
+    let rows: Vec<(TicketRow, ChatRow, Option<String>)> = match conn {
+        DbConnection::Postgres(pg) => chats!().for_no_key_update().load(pg)?,
+        DbConnection::Sqlite(lite) => chats!().load(lite)?,
+    };
+    rows.into_iter()
+        .map(|(ticket, chat, name)| {
+            Ok((
+                crate::tickets::ticket_of(ticket, Vec::new())?,
+                Chat::try_from(chat)?,
+                name.unwrap_or_default(),
+            ))
+        })
         .collect()
 }
 
@@ -381,64 +410,6 @@ pub fn mark_indexed(conn: &mut DbConnection, tickets: &[TicketId]) -> Result<(),
         .map(|(ticket, (_, last))| (ticket, last))
         .collect();
     set_indexed(conn, &upto)
-}
-
-/// Reserves the next numbers of several conversations in one statement: `counts` says how
-/// many each takes; returns the first of each. Rows are locked until the transaction ends.
-pub fn reserve_seqs_many(
-    conn: &mut DbConnection,
-    counts: &[(TicketId, u64)],
-) -> Result<HashMap<TicketId, Sequence>, StoreError> {
-    if counts.is_empty() {
-        return Ok(HashMap::new());
-    }
-    // `?N` (SQLite) and `$N` (PostgreSQL) both name a parameter by its position, so one
-    // parameter serves in the CASE and in the IN list.
-    let mark = match conn.backend() {
-        crate::Backend::Postgres => '$',
-        crate::Backend::Sqlite => '?',
-    };
-    let cases: String = (0..counts.len())
-        .map(|i| format!(" WHEN {mark}{} THEN {mark}{}", 2 * i + 1, 2 * i + 2))
-        .collect();
-    let list: Vec<String> = (0..counts.len())
-        .map(|i| format!("{mark}{}", 2 * i + 1))
-        .collect();
-    let list = list.join(", ");
-    let sql = format!(
-        "UPDATE conversations SET last_seq = last_seq + CASE ticket_id{cases} ELSE 0 END \
-         WHERE ticket_id IN ({list}) RETURNING ticket_id, last_seq"
-    );
-    let rows: Vec<Reserved> = crate::with_backend!(conn, c => {
-        let mut query = diesel::sql_query(sql.clone()).into_boxed();
-        for (ticket, count) in counts {
-            query = query
-                .bind::<diesel::sql_types::Text, _>(ticket.to_string())
-                .bind::<diesel::sql_types::BigInt, _>(i64::try_from(*count).unwrap_or(i64::MAX));
-        }
-        query.load(c)
-    })?;
-    let wanted: HashMap<TicketId, u64> = counts.iter().copied().collect();
-    let mut first = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let ticket: TicketId = parse(&row.ticket_id)?;
-        let last = u64::try_from(row.last_seq)
-            .map_err(|_| StoreError::Corrupt("conversation seq".into()))?;
-        let count = wanted.get(&ticket).copied().unwrap_or(0);
-        first.insert(ticket, Sequence::new(last - count + 1));
-    }
-    if first.len() != counts.len() {
-        return Err(StoreError::NotFound);
-    }
-    Ok(first)
-}
-
-#[derive(QueryableByName)]
-struct Reserved {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    ticket_id: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    last_seq: i64,
 }
 
 /// A chat in a queue, with what agents see of it.

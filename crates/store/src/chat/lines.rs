@@ -13,7 +13,7 @@ use kefu_domain::message::Message;
 use crate::convert::parse;
 use crate::messages::MessageRow;
 use crate::prepared::Statement;
-use crate::schema::{chat_lines, messages};
+use crate::schema::{chat_lines, conversations, messages};
 use crate::{DbConnection, StoreError};
 
 /// One numbered line.
@@ -39,41 +39,92 @@ fn seq_value(value: i64) -> Result<Sequence, StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("chat line seq {value}")))
 }
 
+/// Stores chat lines with their messages and moves each conversation's last number to its
+/// last line there; on PostgreSQL in one statement (one round trip where three would wait on
+/// a busy server). The conversations' rows must be locked (PostgreSQL) by the caller.
+pub fn record(
+    conn: &mut DbConnection,
+    messages: &[Message],
+    lines: &[Line],
+) -> Result<(), StoreError> {
+    let mut last: HashMap<TicketId, Sequence> = HashMap::new();
+    for line in lines {
+        let seq = last.entry(line.ticket).or_insert(line.seq);
+        *seq = (*seq).max(line.seq);
+    }
+    if let DbConnection::Postgres(pg) = conn {
+        if lines.is_empty() {
+            return crate::messages::insert_many(conn, messages);
+        }
+        let rows: Vec<MessageRow> = messages.iter().map(MessageRow::from).collect();
+        let (tickets, seqs): (Vec<String>, Vec<i64>) = last
+            .iter()
+            .map(|(t, s)| (t.to_string(), seq_column(*s)))
+            .unzip();
+        Statement::<diesel::pg::Pg>::new(
+            "WITH numbered AS (UPDATE conversations c SET last_seq = u.last_seq \
+             FROM unnest(",
+        )
+        .bind::<Array<Text>, _>(tickets)
+        .sql("::text[], ")
+        .bind::<Array<BigInt>, _>(seqs)
+        .sql(
+            "::bigint[]) AS u (ticket_id, last_seq) WHERE c.ticket_id = u.ticket_id), written AS (",
+        )
+        .sql_of(crate::messages::unnested_insert(&rows))
+        .sql(") ")
+        .sql_of(unnested_insert(lines))
+        .execute(pg)?;
+        return Ok(());
+    }
+    crate::messages::insert_many(conn, messages)?;
+    insert_many(conn, lines)?;
+    for (ticket, seq) in last {
+        diesel::update(conversations::table.find(ticket.to_string()))
+            .set(conversations::last_seq.eq(seq_column(seq)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL: the statement inserting `lines` as one array per column, a text that is the
+/// same however many lines there are, so it stays prepared.
+fn unnested_insert(lines: &[Line]) -> Statement<'static, diesel::pg::Pg> {
+    Statement::<diesel::pg::Pg>::new(
+        "INSERT INTO chat_lines (ticket_id, seq, message_id, client_id) SELECT * FROM unnest(",
+    )
+    .bind::<Array<Text>, _>(
+        lines
+            .iter()
+            .map(|l| l.ticket.to_string())
+            .collect::<Vec<_>>(),
+    )
+    .sql("::text[], ")
+    .bind::<Array<BigInt>, _>(lines.iter().map(|l| seq_column(l.seq)).collect::<Vec<_>>())
+    .sql("::bigint[], ")
+    .bind::<Array<Text>, _>(
+        lines
+            .iter()
+            .map(|l| l.message.to_string())
+            .collect::<Vec<_>>(),
+    )
+    .sql("::text[], ")
+    .bind::<Array<Nullable<Text>>, _>(
+        lines
+            .iter()
+            .map(|l| l.client_id.clone())
+            .collect::<Vec<_>>(),
+    )
+    .sql("::text[])")
+}
+
 /// Stores numbered lines (their messages must be stored first).
 pub fn insert_many(conn: &mut DbConnection, lines: &[Line]) -> Result<(), StoreError> {
     if lines.is_empty() {
         return Ok(());
     }
-    // PostgreSQL: one array per column, in a statement whose text is the same however many
-    // lines there are, so it stays prepared (a multi-row `VALUES` is parsed anew each time).
     if let DbConnection::Postgres(pg) = conn {
-        Statement::<diesel::pg::Pg>::new(
-            "INSERT INTO chat_lines (ticket_id, seq, message_id, client_id) SELECT * FROM unnest(",
-        )
-        .bind::<Array<Text>, _>(
-            lines
-                .iter()
-                .map(|l| l.ticket.to_string())
-                .collect::<Vec<_>>(),
-        )
-        .sql("::text[], ")
-        .bind::<Array<BigInt>, _>(lines.iter().map(|l| seq_column(l.seq)).collect::<Vec<_>>())
-        .sql("::bigint[], ")
-        .bind::<Array<Text>, _>(
-            lines
-                .iter()
-                .map(|l| l.message.to_string())
-                .collect::<Vec<_>>(),
-        )
-        .sql("::text[], ")
-        .bind::<Array<Nullable<Text>>, _>(
-            lines
-                .iter()
-                .map(|l| l.client_id.clone())
-                .collect::<Vec<_>>(),
-        )
-        .sql("::text[])")
-        .execute(pg)?;
+        unnested_insert(lines).execute(pg)?;
         return Ok(());
     }
     for chunk in lines.chunks(crate::dialect::rows_per_statement(4)) {
