@@ -13,7 +13,7 @@ use kefu_domain::message::Message;
 use crate::convert::parse;
 use crate::messages::MessageRow;
 use crate::prepared::Statement;
-use crate::schema::{chat_lines, conversations, messages};
+use crate::schema::{chat_lines, messages};
 use crate::{DbConnection, StoreError};
 
 /// One numbered line.
@@ -79,11 +79,42 @@ pub fn record(
     }
     crate::messages::insert_many(conn, messages)?;
     insert_many(conn, lines)?;
-    for (ticket, seq) in last {
-        diesel::update(conversations::table.find(ticket.to_string()))
-            .set(conversations::last_seq.eq(seq_column(seq)))
-            .execute(conn)?;
+    set_last_seqs(conn, &last)
+}
+
+/// Moves each conversation's last number, in one statement (`?N` and `$N` name a parameter
+/// by its position, so one serves in the CASE and in the IN list).
+fn set_last_seqs(
+    conn: &mut DbConnection,
+    last: &HashMap<TicketId, Sequence>,
+) -> Result<(), StoreError> {
+    if last.is_empty() {
+        return Ok(());
     }
+    let mark = match conn.backend() {
+        crate::Backend::Postgres => '$',
+        crate::Backend::Sqlite => '?',
+    };
+    let cases: String = (0..last.len())
+        .map(|i| format!(" WHEN {mark}{} THEN {mark}{}", 2 * i + 1, 2 * i + 2))
+        .collect();
+    let list: Vec<String> = (0..last.len())
+        .map(|i| format!("{mark}{}", 2 * i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE conversations SET last_seq = CASE ticket_id{cases} ELSE last_seq END \
+         WHERE ticket_id IN ({})",
+        list.join(", ")
+    );
+    crate::with_backend!(conn, c => {
+        let mut query = diesel::sql_query(sql.clone()).into_boxed();
+        for (ticket, seq) in last {
+            query = query
+                .bind::<Text, _>(ticket.to_string())
+                .bind::<BigInt, _>(seq_column(*seq));
+        }
+        query.execute(c)
+    })?;
     Ok(())
 }
 
