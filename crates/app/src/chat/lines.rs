@@ -245,6 +245,14 @@ async fn write(
         .await
 }
 
+/// A chat locked for a batch, as it was before the batch: its ticket, its live part and the
+/// requester's name.
+struct Locked {
+    ticket: Ticket,
+    chat: Chat,
+    requester: String,
+}
+
 fn write_batch(
     conn: &mut DbConnection,
     sla: &BookCache,
@@ -259,20 +267,22 @@ fn write_batch(
     tickets.dedup();
     // The tickets and their conversations are locked (in id order, as every writer of a chat
     // locks them) and read with their requesters' names, in one statement.
-    let mut rows: HashMap<TicketId, Ticket> = HashMap::with_capacity(tickets.len());
-    let mut chats: HashMap<TicketId, Chat> = HashMap::with_capacity(tickets.len());
-    let mut requester_names: HashMap<TicketId, String> = HashMap::with_capacity(tickets.len());
-    for (ticket, chat, name) in conversations::lock_with_tickets(conn, &tickets)? {
-        requester_names.insert(ticket.id, name);
-        chats.insert(ticket.id, chat);
-        rows.insert(ticket.id, ticket);
-    }
+    let locked: HashMap<TicketId, Locked> = conversations::lock_with_tickets(conn, &tickets)?
+        .into_iter()
+        .map(|(ticket, chat, requester)| {
+            let locked = Locked {
+                ticket,
+                chat,
+                requester,
+            };
+            (locked.ticket.id, locked)
+        })
+        .collect();
 
     // Who may write where.
     let mut allowed: Vec<(usize, TicketId)> = Vec::with_capacity(batch.len());
     for (i, line) in batch.iter().enumerate() {
-        let found = tickets_of[i].and_then(|t| chats.get(&t).zip(rows.get(&t)));
-        let Some((chat, ticket)) = found else {
+        let Some(Locked { ticket, chat, .. }) = tickets_of[i].and_then(|t| locked.get(&t)) else {
             answers[i] = Some(Err(AppError::NotFound("chat")));
             continue;
         };
@@ -317,13 +327,14 @@ fn write_batch(
     // only writer is this one (SQLite), so nobody numbers a line in it meanwhile.
     let mut next_seq: HashMap<TicketId, Sequence> = counts
         .iter()
-        .filter_map(|(t, _)| chats.get(t).map(|c| (*t, c.last_seq.next())))
+        .filter_map(|(t, _)| locked.get(t).map(|l| (*t, l.chat.last_seq.next())))
         .collect();
     let now = time::now();
-    // What a line can change on its ticket, as it was before the batch.
-    let before: HashMap<TicketId, Activity> =
-        rows.iter().map(|(id, t)| (*id, Activity::of(t))).collect();
-    let originals = rows.clone();
+    // The tickets as the batch changes them; `locked` keeps them as they were.
+    let mut rows: HashMap<TicketId, Ticket> = locked
+        .iter()
+        .map(|(id, l)| (*id, l.ticket.clone()))
+        .collect();
     // What each ticket's last line in the batch owes or settles on its service-level clock.
     let mut said: HashMap<TicketId, clock::Activity> = HashMap::new();
     let mut events = Vec::new();
@@ -333,10 +344,10 @@ fn write_batch(
     let mut posted: HashMap<(TicketId, &str), Posted> = HashMap::with_capacity(fresh.len());
     for &(i, ticket_id) in &fresh {
         let line = &batch[i];
-        let (Some(seq), Some(ticket), Some(chat)) = (
+        let (Some(seq), Some(ticket), Some(was)) = (
             next_seq.get_mut(&ticket_id),
             rows.get_mut(&ticket_id),
-            chats.get(&ticket_id),
+            locked.get(&ticket_id),
         ) else {
             continue;
         };
@@ -346,7 +357,7 @@ fn write_batch(
                 None,
                 Some(ticket.requester),
                 AuthorKind::Visitor,
-                requester_names.get(&ticket_id).cloned().unwrap_or_default(),
+                was.requester.clone(),
             ),
             Participant::Agent(a) => (
                 MessageAuthor::Agent,
@@ -367,8 +378,7 @@ fn write_batch(
         if kind == MessageAuthor::Customer {
             ticket.status = status::after_customer_reply(ticket.status)?;
         } else {
-            let was = before.get(&ticket_id).map_or(ticket.status, |t| t.status);
-            ticket.stamp_milestones(was, true, now);
+            ticket.stamp_milestones(was.ticket.status, true, now);
         }
         ticket.updated_at = now;
         let message = Message {
@@ -391,7 +401,7 @@ fn write_batch(
         );
         events.extend(ChatEvent::both_sides(
             ticket_id,
-            chat.conversation.agent,
+            was.chat.conversation.agent,
             message_frame(ticket_id, *seq, &message, frame_kind, &name),
         ));
         new_lines.push(Line {
@@ -426,11 +436,13 @@ fn write_batch(
     let mut changes = Vec::with_capacity(counts.len());
     let mut touched = Vec::new();
     for (ticket_id, _) in &counts {
-        let (Some(ticket), Some(was), Some(original)) = (
-            rows.get_mut(ticket_id),
-            before.get(ticket_id),
-            originals.get(ticket_id),
-        ) else {
+        let (
+            Some(ticket),
+            Some(Locked {
+                ticket: original, ..
+            }),
+        ) = (rows.get_mut(ticket_id), locked.get(ticket_id))
+        else {
             continue;
         };
         let activity = said
@@ -439,6 +451,7 @@ fn write_batch(
             .unwrap_or(clock::Activity::Quiet);
         clock::follow(conn, sla, original, ticket, activity, now)?;
         integrations::updated(conn, sla, original, ticket, now)?;
+        let was = Activity::of(original);
         if was.moved(ticket) {
             tickets::save_activity(conn, ticket)?;
         } else if now - was.updated_at >= TOUCH_EVERY {

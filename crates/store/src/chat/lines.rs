@@ -47,17 +47,11 @@ pub fn record(
     messages: &[Message],
     lines: &[Line],
 ) -> Result<(), StoreError> {
-    let mut last: HashMap<TicketId, Sequence> = HashMap::new();
-    for line in lines {
-        let seq = last.entry(line.ticket).or_insert(line.seq);
-        *seq = (*seq).max(line.seq);
-    }
-    if let DbConnection::Postgres(pg) = conn {
-        if lines.is_empty() {
-            return crate::messages::insert_many(conn, messages);
-        }
+    if let DbConnection::Postgres(pg) = conn
+        && !lines.is_empty()
+    {
         let rows: Vec<MessageRow> = messages.iter().map(MessageRow::from).collect();
-        let (tickets, seqs): (Vec<String>, Vec<i64>) = last
+        let (tickets, seqs): (Vec<String>, Vec<i64>) = last_numbers(lines)
             .iter()
             .map(|(t, s)| (t.to_string(), seq_column(*s)))
             .unzip();
@@ -79,73 +73,67 @@ pub fn record(
     }
     crate::messages::insert_many(conn, messages)?;
     insert_many(conn, lines)?;
-    set_last_seqs(conn, &last)
+    match conn {
+        DbConnection::Sqlite(sqlite) => set_last_seqs(sqlite, &last_numbers(lines)),
+        // Without lines, no conversation's number moves.
+        DbConnection::Postgres(_) => Ok(()),
+    }
 }
 
-/// Moves each conversation's last number, in one statement (`?N` and `$N` name a parameter
-/// by its position, so one serves in the CASE and in the IN list).
+/// Each conversation's last number among `lines`.
+fn last_numbers(lines: &[Line]) -> HashMap<TicketId, Sequence> {
+    let mut last: HashMap<TicketId, Sequence> = HashMap::new();
+    for line in lines {
+        let seq = last.entry(line.ticket).or_insert(line.seq);
+        *seq = (*seq).max(line.seq);
+    }
+    last
+}
+
+/// SQLite: moves each conversation's last number in one statement (`?N` names a parameter by
+/// its position, so one serves in the CASE and in the IN list).
 fn set_last_seqs(
-    conn: &mut DbConnection,
+    sqlite: &mut diesel::SqliteConnection,
     last: &HashMap<TicketId, Sequence>,
 ) -> Result<(), StoreError> {
     if last.is_empty() {
         return Ok(());
     }
-    let mark = match conn.backend() {
-        crate::Backend::Postgres => '$',
-        crate::Backend::Sqlite => '?',
-    };
     let cases: String = (0..last.len())
-        .map(|i| format!(" WHEN {mark}{} THEN {mark}{}", 2 * i + 1, 2 * i + 2))
+        .map(|i| format!(" WHEN ?{} THEN ?{}", 2 * i + 1, 2 * i + 2))
         .collect();
-    let list: Vec<String> = (0..last.len())
-        .map(|i| format!("{mark}{}", 2 * i + 1))
-        .collect();
-    let sql = format!(
+    let list: Vec<String> = (0..last.len()).map(|i| format!("?{}", 2 * i + 1)).collect();
+    let mut query = diesel::sql_query(format!(
         "UPDATE conversations SET last_seq = CASE ticket_id{cases} ELSE last_seq END \
          WHERE ticket_id IN ({})",
         list.join(", ")
-    );
-    crate::with_backend!(conn, c => {
-        let mut query = diesel::sql_query(sql.clone()).into_boxed();
-        for (ticket, seq) in last {
-            query = query
-                .bind::<Text, _>(ticket.to_string())
-                .bind::<BigInt, _>(seq_column(*seq));
-        }
-        query.execute(c)
-    })?;
+    ))
+    .into_boxed::<diesel::sqlite::Sqlite>();
+    for (ticket, seq) in last {
+        query = query
+            .bind::<Text, _>(ticket.to_string())
+            .bind::<BigInt, _>(seq_column(*seq));
+    }
+    query.execute(sqlite)?;
     Ok(())
 }
 
 /// PostgreSQL: the statement inserting `lines` as one array per column, a text that is the
 /// same however many lines there are, so it stays prepared.
 fn unnested_insert(lines: &[Line]) -> Statement<'static, diesel::pg::Pg> {
+    fn column<T>(lines: &[Line], value: impl Fn(&Line) -> T) -> Vec<T> {
+        lines.iter().map(value).collect()
+    }
     Statement::<diesel::pg::Pg>::new(
         "INSERT INTO chat_lines (ticket_id, seq, message_id, client_id) SELECT * FROM unnest(",
     )
-    .bind::<Array<Text>, _>(
-        lines
-            .iter()
-            .map(|l| l.ticket.to_string())
-            .collect::<Vec<_>>(),
-    )
+    .bind::<Array<Text>, _>(column(lines, |l| l.ticket.to_string()))
     .sql("::text[], ")
-    .bind::<Array<BigInt>, _>(lines.iter().map(|l| seq_column(l.seq)).collect::<Vec<_>>())
+    .bind::<Array<BigInt>, _>(column(lines, |l| seq_column(l.seq)))
     .sql("::bigint[], ")
-    .bind::<Array<Text>, _>(
-        lines
-            .iter()
-            .map(|l| l.message.to_string())
-            .collect::<Vec<_>>(),
-    )
+    .bind::<Array<Text>, _>(column(lines, |l| l.message.to_string()))
     .sql("::text[], ")
-    .bind::<Array<Nullable<Text>>, _>(
-        lines
-            .iter()
-            .map(|l| l.client_id.clone())
-            .collect::<Vec<_>>(),
-    )
+    .bind::<Array<Nullable<Text>>, _>(column(lines, |l| l.client_id.clone()))
     .sql("::text[])")
 }
 
