@@ -57,12 +57,17 @@ pub(crate) fn move_chat(
         after.ended_at = Some(now);
     }
     if !conversations::save_move(conn, &before, &after)? {
-        return Err(AppError::conflict(
-            "chat_moved",
-            "someone else moved this chat just now; look again",
-        ));
+        return Err(moved_meanwhile());
     }
     Ok((before, after))
+}
+
+/// Someone else moved the chat between reading it and moving it.
+pub(crate) fn moved_meanwhile() -> AppError {
+    AppError::conflict(
+        "chat_moved",
+        "someone else moved this chat just now; look again",
+    )
 }
 
 /// Makes the ticket follow its chat: `agent` works it in `team`, and the timeline says so.

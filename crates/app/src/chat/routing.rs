@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use kefu_api_types::chat::ServerFrame;
-use kefu_domain::chat::{ConversationState, pick_agent};
+use kefu_domain::chat::{Conversation, ConversationState, pick_agent};
+use kefu_domain::error::DomainError;
 use kefu_domain::ids::{TeamId, UserId};
 use kefu_domain::time;
 use kefu_store::DbConnection;
@@ -14,7 +15,7 @@ use kefu_store::chat::{presence, team_settings};
 
 use crate::App;
 use crate::chat::events::{Audience, ChatEvent};
-use crate::chat::moves::move_chat;
+use crate::chat::moves::{move_chat, moved_meanwhile};
 use crate::chat::outcome::Outcome;
 use crate::chat::queue;
 use crate::error::AppError;
@@ -60,10 +61,7 @@ fn route_in(
             break;
         };
         let offered = move_chat(conn, q.chat.ticket, now, |chat| {
-            Ok(Chat {
-                conversation: chat.conversation.offer(agent)?,
-                ..chat.clone()
-            })
+            unmoved(&q.chat.conversation, chat, |c| c.offer(agent))
         });
         match offered {
             Ok(_) => {
@@ -98,6 +96,23 @@ fn route_in(
     Ok(events)
 }
 
+/// `step` applied to `current` if the chat is still as the router read it (`seen`). Writers
+/// run side by side (PostgreSQL, several nodes): meanwhile an agent may have taken it, another
+/// node offered it or the visitor ended it, and then the move is theirs, not the router's.
+fn unmoved(
+    seen: &Conversation,
+    current: &Chat,
+    step: impl FnOnce(&Conversation) -> Result<Conversation, DomainError>,
+) -> Result<Chat, AppError> {
+    if current.conversation != *seen {
+        return Err(moved_meanwhile());
+    }
+    Ok(Chat {
+        conversation: step(&current.conversation)?,
+        ..current.clone()
+    })
+}
+
 /// One round of the router over every queue: lapsed offers and abandoned chats wait again,
 /// then every team with waiting chats is routed.
 pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
@@ -130,10 +145,7 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                     continue;
                 }
                 let moved = move_chat(conn, chat.ticket, now, |c| {
-                    Ok(Chat {
-                        conversation: c.conversation.requeue()?,
-                        ..c.clone()
-                    })
+                    unmoved(&chat.conversation, c, Conversation::requeue)
                 });
                 match moved {
                     Ok(_) => {
@@ -163,4 +175,66 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
             Ok::<_, AppError>(Outcome::new((), events, Vec::new()))
         })
         .await
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use kefu_domain::ids::{TicketId, VisitorId};
+    use kefu_store::chat::conversations::VisitorContext;
+
+    use super::*;
+
+    fn waiting_chat(team: TeamId) -> Chat {
+        let (ticket, visitor) = (TicketId::new(), VisitorId::new());
+        Chat::new(
+            ticket,
+            visitor,
+            team,
+            VisitorContext::default(),
+            time::now(),
+        )
+    }
+
+    #[test]
+    fn the_router_offers_a_chat_still_waiting() {
+        let (team, agent) = (TeamId::new(), UserId::new());
+        let chat = waiting_chat(team);
+        let offered = unmoved(&chat.conversation, &chat, |c| c.offer(agent)).unwrap();
+        assert_eq!(offered.conversation.state, ConversationState::Offered);
+        assert_eq!(offered.conversation.agent, Some(agent));
+    }
+
+    #[test]
+    fn a_chat_offered_by_another_node_meanwhile_is_theirs() {
+        let (team, ours, theirs) = (TeamId::new(), UserId::new(), UserId::new());
+        let seen = waiting_chat(team);
+        let current = Chat {
+            conversation: seen.conversation.offer(theirs).unwrap(),
+            ..seen.clone()
+        };
+        let refused = unmoved(&seen.conversation, &current, |c| c.offer(ours));
+        assert!(matches!(
+            refused,
+            Err(AppError::Conflict {
+                code: "chat_moved",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_chat_transferred_meanwhile_is_not_put_back_in_the_queue() {
+        let (team, gone, other) = (TeamId::new(), UserId::new(), UserId::new());
+        let chat = waiting_chat(team);
+        let serving = |agent| Chat {
+            conversation: chat.conversation.take(agent).unwrap(),
+            ..chat.clone()
+        };
+        let (seen, current) = (serving(gone), serving(other));
+        let refused = unmoved(&seen.conversation, &current, Conversation::requeue);
+        assert!(matches!(refused, Err(AppError::Conflict { .. })));
+        let requeued = unmoved(&seen.conversation, &seen, Conversation::requeue).unwrap();
+        assert_eq!(requeued.conversation.state, ConversationState::Waiting);
+    }
 }

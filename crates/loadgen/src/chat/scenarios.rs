@@ -148,7 +148,7 @@ pub async fn pairs(
             for (a, agent) in fixtures.agents.iter().enumerate() {
                 let ticket = fixtures.agent_ticket(*agent).await?;
                 let ws = socket::open(url, CONSOLE, socket::source(a, sources)).await?;
-                let (mut sink, stream) = futures_util::StreamExt::split(ws);
+                let (mut sink, mut stream) = futures_util::StreamExt::split(ws);
                 socket::send(
                     &mut sink,
                     &ClientFrame::Hello {
@@ -158,6 +158,18 @@ pub async fn pairs(
                     },
                 )
                 .await?;
+                // Welcomed, the agent is online: a visitor who starts before that finds the
+                // team offline.
+                loop {
+                    let Some(frame) = socket::next(&mut stream).await else {
+                        bail!("agent {a}'s socket closed before its welcome")
+                    };
+                    match frame["type"].as_str() {
+                        Some("welcome") => break,
+                        Some("error") => bail!("agent {a}: {frame}"),
+                        _ => {}
+                    }
+                }
                 agent_tasks.push(tokio::spawn(agent_reader(
                     sink,
                     stream,
