@@ -30,6 +30,9 @@ use crate::Gateway;
 use crate::hub::{ConnId, Outbound};
 use crate::limits::Bucket;
 
+/// The most queued frames written to a socket in one write.
+const OUTBOUND_BURST: usize = 64;
+
 /// Why a socket is closed.
 fn close(code: CloseCode, reason: &'static str) -> CloseFrame {
     CloseFrame {
@@ -416,16 +419,27 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                         return self.close(Some(close(CloseCode::Policy, "too many bad frames"))).await;
                     }
                 }
-                outbound = rx.recv() => match outbound {
-                    Some(Outbound::Event(event, json)) => self.deliver(&event, json).await?,
-                    Some(Outbound::CatchUp(ticket)) => {
-                        if self.seen.contains_key(&ticket) {
-                            Box::pin(self.catch_up(ticket)).await?;
+                outbound = rx.recv() => {
+                    // What queued meanwhile goes out with it, in one write to the socket.
+                    let mut next = outbound;
+                    for _ in 0..OUTBOUND_BURST {
+                        match next {
+                            Some(Outbound::Event(event, json)) => self.deliver(&event, json).await?,
+                            Some(Outbound::CatchUp(ticket)) => {
+                                if self.seen.contains_key(&ticket) {
+                                    Box::pin(self.catch_up(ticket)).await?;
+                                }
+                            }
+                            Some(Outbound::Close(frame)) => return self.close(Some(frame)).await,
+                            None => return self.close(Some(close(CloseCode::Away, "going away"))).await,
+                        }
+                        match rx.try_recv() {
+                            Ok(more) => next = Some(more),
+                            Err(_) => break,
                         }
                     }
-                    Some(Outbound::Close(frame)) => return self.close(Some(frame)).await,
-                    None => return self.close(Some(close(CloseCode::Away, "going away"))).await,
-                },
+                    self.ws.flush().await?;
+                }
                 () = kill.notified() => {
                     return self.close(Some(close(CloseCode::Again, "too slow; reconnect and resume"))).await;
                 }
@@ -454,7 +468,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 }
             }
         }
-        self.ws.send(Message::Text(json)).await
+        // Queued, not flushed: the caller flushes once what is waiting has been queued.
+        self.ws.feed(Message::Text(json)).await
     }
 
     /// Closes the socket (boxed: rare, and not worth a slot in every idle socket's task).

@@ -35,11 +35,12 @@ const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Socket settings sized for many idle connections: 1 KiB read buffers (a chat frame is a
 /// few hundred bytes; tungstenite's default 128 KiB would cost that much per socket; a
-/// larger frame is read in several pieces) and the frame limit.
+/// larger frame is read in several pieces), frames written when flushed or once 4 KiB wait
+/// (so frames queued together leave in one write), and the frame limit.
 fn socket_config(config: &GatewayConfig) -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(1024)
-        .write_buffer_size(0)
+        .write_buffer_size(4096)
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(Some(config.max_frame_bytes))
         .max_frame_size(Some(config.max_frame_bytes))
