@@ -33,6 +33,13 @@ use crate::limits::Bucket;
 /// The most queued frames written to a socket in one write.
 const OUTBOUND_BURST: usize = 64;
 
+/// `first` and what waits behind it in `rx`, at most `limit` in all; what is left stays queued.
+fn burst<T>(first: T, rx: &mut mpsc::Receiver<T>, limit: usize) -> impl Iterator<Item = T> {
+    std::iter::once(first)
+        .chain(std::iter::from_fn(|| rx.try_recv().ok()))
+        .take(limit)
+}
+
 /// Why a socket is closed.
 fn close(code: CloseCode, reason: &'static str) -> CloseFrame {
     CloseFrame {
@@ -420,22 +427,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                     }
                 }
                 outbound = rx.recv() => {
+                    let Some(first) = outbound else {
+                        return self.close(Some(close(CloseCode::Away, "going away"))).await;
+                    };
                     // What queued meanwhile goes out with it, in one write to the socket.
-                    let mut next = outbound;
-                    for _ in 0..OUTBOUND_BURST {
-                        match next {
-                            Some(Outbound::Event(event, json)) => self.deliver(&event, json).await?,
-                            Some(Outbound::CatchUp(ticket)) => {
+                    for item in burst(first, &mut rx, OUTBOUND_BURST) {
+                        match item {
+                            Outbound::Event(event, json) => self.deliver(&event, json).await?,
+                            Outbound::CatchUp(ticket) => {
                                 if self.seen.contains_key(&ticket) {
                                     Box::pin(self.catch_up(ticket)).await?;
                                 }
                             }
-                            Some(Outbound::Close(frame)) => return self.close(Some(frame)).await,
-                            None => return self.close(Some(close(CloseCode::Away, "going away"))).await,
-                        }
-                        match rx.try_recv() {
-                            Ok(more) => next = Some(more),
-                            Err(_) => break,
+                            Outbound::Close(frame) => return self.close(Some(frame)).await,
                         }
                     }
                     self.ws.flush().await?;
@@ -779,5 +783,30 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             Vec::new(),
         ));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_takes_what_waits_up_to_its_limit_and_leaves_the_rest_queued() {
+        let (tx, mut rx) = mpsc::channel(200);
+        for n in 1..=100 {
+            tx.try_send(n).unwrap();
+        }
+        let first = rx.try_recv().unwrap();
+        let taken: Vec<u32> = burst(first, &mut rx, 64).collect();
+        assert_eq!(taken, (1..=64).collect::<Vec<_>>());
+        assert_eq!(
+            rx.try_recv().unwrap(),
+            65,
+            "nothing taken past the limit is lost"
+        );
+        let first = rx.try_recv().unwrap();
+        let rest: Vec<u32> = burst(first, &mut rx, 64).collect();
+        assert_eq!(rest, (66..=100).collect::<Vec<_>>());
     }
 }

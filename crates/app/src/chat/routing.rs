@@ -71,7 +71,9 @@ fn route_in(
                 }
             }
             // Another node moved it first: it is theirs to announce.
-            Err(AppError::Conflict { .. }) => continue,
+            Err(AppError::Conflict {
+                code: "chat_moved", ..
+            }) => continue,
             Err(other) => return Err(other),
         }
     }
@@ -157,7 +159,9 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                         ));
                         changed.push(team);
                     }
-                    Err(AppError::Conflict { .. }) => {}
+                    Err(AppError::Conflict {
+                        code: "chat_moved", ..
+                    }) => {}
                     Err(other) => return Err(other),
                 }
             }
