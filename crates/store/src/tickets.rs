@@ -247,7 +247,9 @@ pub fn unsolved_after(
 
 /// These tickets without their tags (left empty), each row locked until the transaction
 /// ends on PostgreSQL, in id order (SQLite's writers are serialised already): for writes that
-/// change only a ticket's activity (status, milestones, last change), such as chat lines.
+/// change only a ticket's activity (status, milestones, last change), such as a service-level
+/// policy applied again. (Chat lines lock theirs with their conversations:
+/// `chat::conversations::lock_with_tickets`.)
 pub fn lock_for_activity(
     conn: &mut DbConnection,
     ids: &[TicketId],

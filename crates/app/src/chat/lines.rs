@@ -436,13 +436,10 @@ fn write_batch(
     let mut changes = Vec::with_capacity(counts.len());
     let mut touched = Vec::new();
     for (ticket_id, _) in &counts {
-        let (
-            Some(ticket),
-            Some(Locked {
-                ticket: original, ..
-            }),
-        ) = (rows.get_mut(ticket_id), locked.get(ticket_id))
-        else {
+        let (Some(ticket), Some(original)) = (
+            rows.get_mut(ticket_id),
+            locked.get(ticket_id).map(|l| &l.ticket),
+        ) else {
             continue;
         };
         let activity = said
