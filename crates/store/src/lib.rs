@@ -238,6 +238,19 @@ impl Store {
             .await
     }
 
+    /// Runs `f` in one transaction like [`Store::write`], in which PostgreSQL keeps one plan
+    /// per prepared statement instead of planning each execution anew: for hot paths whose
+    /// statements all find their rows by key, where planning costs more than running.
+    pub async fn write_with_kept_plans<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        self.write_outside_transaction(move |conn| transaction_begun_by(conn, KEPT_PLANS_BEGIN, f))
+            .await
+    }
+
     /// Runs `f` in one transaction like [`Store::write`], but first waits (until `patience`
     /// runs out) for no other write to be queued or running: for background work, such as
     /// indexing, that should fill the writer's idle moments rather than delay people.
@@ -316,8 +329,23 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<StoreError>,
 {
+    transaction_begun_by(conn, "BEGIN", f)
+}
+
+/// PostgreSQL's `BEGIN` for [`Store::write_with_kept_plans`]: in the same round trip, the
+/// transaction's prepared statements run their generic plan (without it, a statement whose
+/// key list is an array parameter is planned again on every execution, because its generic
+/// plan's guessed cost looks dearer than each custom plan).
+const KEPT_PLANS_BEGIN: &str = "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan";
+
+/// [`transaction`], begun on PostgreSQL by `pg_begin`.
+fn transaction_begun_by<T, E, F>(conn: &mut DbConnection, pg_begin: &str, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<StoreError>,
+{
     match conn {
-        DbConnection::Postgres(pg) => AnsiTransactionManager::begin_transaction(pg),
+        DbConnection::Postgres(pg) => AnsiTransactionManager::begin_transaction_sql(pg, pg_begin),
         DbConnection::Sqlite(sqlite) => {
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
         }

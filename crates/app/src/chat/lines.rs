@@ -241,7 +241,7 @@ async fn write(
 ) -> Result<Outcome<LineResults>, BatchError> {
     let (sla, batch) = (app.sla_book.clone(), batch.clone());
     app.store
-        .write(move |conn| write_batch(conn, &sla, &batch, resends))
+        .write_with_kept_plans(move |conn| write_batch(conn, &sla, &batch, resends))
         .await
 }
 
