@@ -6,7 +6,7 @@ use kefu_domain::ticket::Stage;
 use kefu_testkit::test_both;
 
 use crate::protocol::start;
-use crate::support::{Harness, team};
+use crate::support::{CONSOLE, Client, Harness, team};
 
 async fn started(visitor: &mut crate::support::Client) -> kefu_domain::ids::TicketId {
     visitor.send(&start(None)).await;
@@ -113,5 +113,43 @@ test_both! {
         let stored = h.app.store.read(move |c| kefu_store::tickets::find(c, ticket)).await.unwrap();
         assert_eq!((stored.number.get(), stored.team, stored.stage), (number, Some(h.team), Stage::PreSale));
         assert_eq!(stored.channel, kefu_domain::ticket::Channel::Chat);
+    }
+}
+
+/// A console's socket for `agent`, with the first thing it learns about its own agent (their
+/// presence), or the queue snapshot if that comes first.
+async fn own_presence(
+    h: &Harness,
+    agent: kefu_domain::permissions::Actor,
+) -> (Client, ServerFrame) {
+    let token = h.socket_ticket(agent).await;
+    let mut client = Client::connect(&h.url, Some(CONSOLE)).await.unwrap();
+    client.hello(&token, Vec::new()).await;
+    let first = client
+        .next_where(|f| {
+            matches!(f, ServerFrame::Presence { agent: a, .. } if *a == agent.user)
+                || matches!(f, ServerFrame::QueueSnapshot { .. })
+        })
+        .await;
+    (client, first)
+}
+
+test_both! {
+    async fn an_agent_coming_back_is_told_the_presence_they_chose(db: TestDb) {
+        use kefu_domain::chat::Presence;
+
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut console, first) = own_presence(&h, li).await;
+        assert_eq!(first, ServerFrame::Presence { agent: li.user, presence: Presence::Online }, "online the first time");
+
+        // Li goes offline and reloads the console: it says offline, as the gateway has it.
+        console.send(&ClientFrame::Presence { presence: Presence::Offline }).await;
+        console
+            .next_where(|f| matches!(f, ServerFrame::Presence { presence: Presence::Offline, .. }))
+            .await;
+        drop(console);
+        let (_again, first) = own_presence(&h, li).await;
+        assert_eq!(first, ServerFrame::Presence { agent: li.user, presence: Presence::Offline });
     }
 }

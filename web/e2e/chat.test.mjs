@@ -110,6 +110,10 @@ describe('live chat', () => {
     await shop.goto(`${server.base}/demo`);
     await shop.getByRole('button', { name: 'Chat with us' }).click();
     const form = shop.getByRole('dialog', { name: 'Chat with us' });
+    // After-sales is online: nothing is chosen for the visitor, and nothing says "nobody".
+    await form.getByLabel('Your name').waitFor();
+    assert.equal(await form.getByLabel('Before buying').isChecked(), false);
+    assert.equal(await form.getByText('Nobody can chat right now.', { exact: false }).count(), 0);
     await form.getByLabel('Help after buying').check();
     await form.getByLabel('Your name').fill('Wang Fang');
     await form.getByLabel('Your message').fill('My kettle arrived broken 水壶坏了');

@@ -327,7 +327,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 }
                 match presence::connect(&app, &agent).await {
                     Ok(outcome) => {
+                        // The agent's own presence first, as they chose it last: a reload or
+                        // another tab shows it, not a default.
+                        let own = ServerFrame::Presence {
+                            agent: agent.actor.user,
+                            presence: outcome.value.chosen,
+                        };
                         self.announce(outcome);
+                        self.send(&own).await?;
                     }
                     Err(error) => tracing::warn!(%error, "recording an agent's connection failed"),
                 }

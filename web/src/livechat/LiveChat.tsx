@@ -8,6 +8,7 @@ import { useContext, useEffect, useMemo, useReducer, useRef } from 'preact/hooks
 import { api, ok } from '../api/client';
 import { ChatSocket } from '../chat/socket';
 import type { ClientFrame, Presence } from '../chat/protocol';
+import { SessionContext } from '../session';
 import { initial, reduce, type LiveAction, type LiveState } from './state';
 
 export interface LiveChat {
@@ -61,7 +62,8 @@ function chime(): void {
 }
 
 export function LiveChatProvider(props: { children: ComponentChildren; notifyTitle: (visitor: string) => string }) {
-  const [state, dispatch] = useReducer(reduce, initial);
+  const me = useContext(SessionContext)?.user.id ?? null;
+  const [state, dispatch] = useReducer(reduce, { ...initial, me });
   const socket = useRef<ChatSocket | null>(null);
   const seen = useRef(new Map<string, number>());
   const title = useRef(props.notifyTitle);

@@ -168,15 +168,18 @@ function Panel(props: {
 
 function StartForm(props: { t: T; lang: 'en' | 'zh'; look: Look; state: ReturnType<typeof reduce>; socket: ChatSocket | null }) {
   const { t, lang, look, state, socket } = props;
-  const [stage, setStage] = useState<Stage>(look.stages[0] ?? 'pre_sale');
+  // Nothing is chosen for the visitor (unless there is one choice): a stage chosen for them
+  // could read "nobody can chat" while the team they need is online.
+  const [stage, setStage] = useState<Stage | null>(look.stages.length === 1 ? (look.stages[0] ?? null) : null);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [text, setText] = useState('');
-  const open = (state.openStages ?? look.open_stages).includes(stage);
+  const openStages = state.openStages ?? look.open_stages;
+  const open = stage === null ? look.stages.some((s) => openStages.includes(s)) : openStages.includes(stage);
   const greeting = (lang === 'zh' ? look.greeting_zh : look.greeting_en) ?? t('greeting');
   const submit = (event: Event) => {
     event.preventDefault();
-    if (!socket) return;
+    if (!socket || !stage) return;
     const context = { page_url: location.href, language: navigator.language };
     if (open) {
       socket.send({ type: 'start', stage, name, email: email || null, text: text || null, ...context });
@@ -191,7 +194,7 @@ function StartForm(props: { t: T; lang: 'en' | 'zh'; look: Look; state: ReturnTy
         <legend>{t('about')}</legend>
         {look.stages.map((s) => (
           <label key={s}>
-            <input type="radio" name="stage" checked={stage === s} onChange={() => setStage(s)} />
+            <input type="radio" name="stage" required checked={stage === s} onChange={() => setStage(s)} />
             {t(s)}
           </label>
         ))}
