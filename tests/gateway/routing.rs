@@ -153,3 +153,32 @@ test_both! {
         assert_eq!(first, ServerFrame::Presence { agent: li.user, presence: Presence::Offline });
     }
 }
+
+test_both! {
+    async fn a_declined_chat_is_not_offered_back_to_the_agent_who_declined_it(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut console, _) = h.agent_socket(li).await;
+        let mut visitor = h.visitor(&"4".repeat(43), Vec::new()).await;
+        let ticket = started(&mut visitor).await;
+        console.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
+
+        // Li, the only agent online, declines: the router (every second) leaves the chat waiting.
+        console.send(&ClientFrame::Decline { ticket }).await;
+        let again = tokio::time::timeout(
+            std::time::Duration::from_millis(2_500),
+            console.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)),
+        )
+        .await;
+        assert!(again.is_err(), "offered back to the agent who declined it: {again:?}");
+        let place = visitor
+            .next_where(|f| matches!(f, ServerFrame::QueuePosition { ticket: t, .. } if *t == ticket))
+            .await;
+        assert!(matches!(place, ServerFrame::QueuePosition { position: 1, .. }), "{place:?}");
+
+        // Li can still take it from the queue.
+        console.send(&ClientFrame::Take { ticket }).await;
+        let assigned = visitor.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+        assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Li Na".into() });
+    }
+}

@@ -234,12 +234,14 @@ pub struct AgentLoad {
     pub idle_since: DateTime<Utc>,
 }
 
-/// The agent a waiting chat is offered to: an online agent with room under `capacity`, least
-/// busy first, longest idle among equals (then by id, so every node decides alike).
-pub fn pick_agent(agents: &[AgentLoad], capacity: u32) -> Option<UserId> {
+/// The agent a waiting chat is offered to: an online agent with room under `capacity` who has
+/// not `declined` it, least busy first, longest idle among equals (then by id, so every node
+/// decides alike).
+pub fn pick_agent(agents: &[AgentLoad], capacity: u32, declined: &[UserId]) -> Option<UserId> {
     agents
         .iter()
         .filter(|a| a.presence == Presence::Online && a.chats < capacity)
+        .filter(|a| !declined.contains(&a.agent))
         .min_by_key(|a| (a.chats, a.idle_since, a.agent))
         .map(|a| a.agent)
 }
@@ -406,12 +408,16 @@ mod tests {
             load(c, Presence::Away, 0, 0),
             load(d, Presence::Online, 3, 0),
         ];
-        assert_eq!(pick_agent(&agents, 3), Some(b), "b has the fewest chats");
+        assert_eq!(
+            pick_agent(&agents, 3, &[]),
+            Some(b),
+            "b has the fewest chats"
+        );
         let full = [
             load(a, Presence::Online, 3, 0),
             load(c, Presence::Offline, 0, 0),
         ];
-        assert_eq!(pick_agent(&full, 3), None, "nobody online has room");
+        assert_eq!(pick_agent(&full, 3, &[]), None, "nobody online has room");
     }
 
     #[test]
@@ -421,7 +427,26 @@ mod tests {
             load(a, Presence::Online, 1, 200),
             load(b, Presence::Online, 1, 100),
         ];
-        assert_eq!(pick_agent(&agents, 3), Some(b));
+        assert_eq!(pick_agent(&agents, 3, &[]), Some(b));
+    }
+
+    #[test]
+    fn a_chat_is_never_offered_again_to_an_agent_who_declined_it() {
+        let (a, b) = (UserId::new(), UserId::new());
+        let agents = [
+            load(a, Presence::Online, 0, 0),
+            load(b, Presence::Online, 2, 0),
+        ];
+        assert_eq!(
+            pick_agent(&agents, 3, &[a]),
+            Some(b),
+            "busier, but b did not decline"
+        );
+        assert_eq!(
+            pick_agent(&agents[..1], 3, &[a]),
+            None,
+            "the one who declined is left alone"
+        );
     }
 
     #[test]

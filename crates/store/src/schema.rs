@@ -453,6 +453,7 @@ diesel::joinable!(mailbox_imap -> mailboxes (mailbox_id));
 diesel::joinable!(email_messages -> messages (message_id));
 diesel::joinable!(email_messages -> mailboxes (mailbox_id));
 diesel::joinable!(email_messages -> tickets (ticket_id));
+diesel::joinable!(chat_declines -> conversations (ticket_id));
 diesel::joinable!(chat_index_cursors -> conversations (ticket_id));
 
 diesel::joinable!(vendor_users -> vendors (vendor_id));
@@ -498,6 +499,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     socket_tickets,
     agent_presence,
     conversations,
+    chat_declines,
     chat_index_cursors,
     chat_lines,
     message_files,
@@ -578,6 +580,14 @@ diesel::table! {
         changed_at -> Timestamp,
         connected_until -> Timestamp,
         idle_since -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chat_declines (ticket_id, agent_id) {
+        ticket_id -> Text,
+        agent_id -> Text,
+        declined_at -> Timestamp,
     }
 }
 

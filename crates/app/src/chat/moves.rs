@@ -12,7 +12,7 @@ use kefu_domain::role::Role;
 use kefu_domain::ticket::Channel;
 use kefu_domain::{status, text, time};
 use kefu_store::chat::conversations::{self, Chat};
-use kefu_store::chat::presence;
+use kefu_store::chat::{declines, presence};
 use kefu_store::{DbConnection, messages, teams, tickets, users};
 
 use crate::App;
@@ -198,17 +198,20 @@ async fn serve(
         .await
 }
 
-/// `agent` declines the chat offered to them; it waits again and goes to someone else.
+/// `agent` declines the chat offered to them; it waits again and goes to someone else, never
+/// back to them (they can still take it from the queue).
 pub async fn decline(app: &App, agent: Agent, ticket: TicketId) -> Result<Outcome<()>, AppError> {
     let team = app
         .store
         .write(move |conn| {
-            let (_, after) = move_chat(conn, ticket, time::now(), |chat| {
+            let now = time::now();
+            let (_, after) = move_chat(conn, ticket, now, |chat| {
                 Ok(Chat {
                     conversation: chat.conversation.decline(agent.actor.user)?,
                     ..chat.clone()
                 })
             })?;
+            declines::record(conn, ticket, agent.actor.user, now)?;
             Ok::<_, AppError>(after.conversation.team)
         })
         .await?;

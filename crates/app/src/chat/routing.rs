@@ -11,7 +11,7 @@ use kefu_domain::ids::{TeamId, UserId};
 use kefu_domain::time;
 use kefu_store::DbConnection;
 use kefu_store::chat::conversations::{self, Chat};
-use kefu_store::chat::{presence, team_settings};
+use kefu_store::chat::{declines, presence, team_settings};
 
 use crate::App;
 use crate::chat::events::{Audience, ChatEvent};
@@ -54,11 +54,15 @@ fn route_in(
         .into_iter()
         .filter(|q| q.chat.conversation.state == ConversationState::Waiting)
         .collect();
+    let tickets: Vec<_> = waiting.iter().map(|q| q.chat.ticket).collect();
+    let declined = declines::of_chats(conn, &tickets)?;
     let mut events = Vec::new();
     let mut offers = 0;
     for q in waiting {
-        let Some(agent) = pick_agent(&loads, settings.capacity) else {
-            break;
+        let declined = declined.get(&q.chat.ticket).map_or(&[][..], Vec::as_slice);
+        let Some(agent) = pick_agent(&loads, settings.capacity, declined) else {
+            // Nobody for this chat; a later one may have someone (its decliners differ).
+            continue;
         };
         let offered = move_chat(conn, q.chat.ticket, now, |chat| {
             unmoved(&q.chat.conversation, chat, |c| c.offer(agent))

@@ -1,7 +1,8 @@
 //! Live chat's storage: widgets and their visitors, conversations and their numbered lines,
-//! agents' presence, socket tickets, and each team's chat settings.
+//! who declined which chat, agents' presence, socket tickets, and each team's chat settings.
 
 pub mod conversations;
+pub mod declines;
 pub mod files;
 pub mod lines;
 pub mod presence;
