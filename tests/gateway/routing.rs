@@ -117,7 +117,7 @@ test_both! {
 }
 
 /// A console's socket for `agent`, with the first thing it learns about its own agent (their
-/// presence), or the queue snapshot if that comes first.
+/// own presence), or the queue snapshot if that comes first.
 async fn own_presence(
     h: &Harness,
     agent: kefu_domain::permissions::Actor,
@@ -127,8 +127,10 @@ async fn own_presence(
     client.hello(&token, Vec::new()).await;
     let first = client
         .next_where(|f| {
-            matches!(f, ServerFrame::Presence { agent: a, .. } if *a == agent.user)
-                || matches!(f, ServerFrame::QueueSnapshot { .. })
+            matches!(
+                f,
+                ServerFrame::OwnPresence { .. } | ServerFrame::QueueSnapshot { .. }
+            )
         })
         .await;
     (client, first)
@@ -141,16 +143,16 @@ test_both! {
         let h = Harness::start(db).await;
         let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
         let (mut console, first) = own_presence(&h, li).await;
-        assert_eq!(first, ServerFrame::Presence { agent: li.user, presence: Presence::Online }, "online the first time");
+        assert_eq!(first, ServerFrame::OwnPresence { presence: Presence::Online }, "online the first time");
 
         // Li goes offline and reloads the console: it says offline, as the gateway has it.
         console.send(&ClientFrame::Presence { presence: Presence::Offline }).await;
         console
-            .next_where(|f| matches!(f, ServerFrame::Presence { presence: Presence::Offline, .. }))
+            .next_where(|f| matches!(f, ServerFrame::OwnPresence { presence: Presence::Offline }))
             .await;
         drop(console);
         let (_again, first) = own_presence(&h, li).await;
-        assert_eq!(first, ServerFrame::Presence { agent: li.user, presence: Presence::Offline });
+        assert_eq!(first, ServerFrame::OwnPresence { presence: Presence::Offline });
     }
 }
 
@@ -163,18 +165,27 @@ test_both! {
         let ticket = started(&mut visitor).await;
         console.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
 
-        // Li, the only agent online, declines: the router (every second) leaves the chat waiting.
+        // Li, the only agent online, declines: the router (every second on the node, and twice
+        // more here) leaves the chat waiting.
         console.send(&ClientFrame::Decline { ticket }).await;
+        console.next_where(|f| matches!(f, ServerFrame::QueueRemoved { ticket: t } if *t == ticket)).await;
+        for _ in 0..2 {
+            h.app.announce(kefu_app::chat::routing::sweep(&h.app).await.unwrap());
+        }
         let again = tokio::time::timeout(
-            std::time::Duration::from_millis(2_500),
+            std::time::Duration::from_millis(1_500),
             console.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)),
         )
         .await;
         assert!(again.is_err(), "offered back to the agent who declined it: {again:?}");
-        let place = visitor
-            .next_where(|f| matches!(f, ServerFrame::QueuePosition { ticket: t, .. } if *t == ticket))
-            .await;
-        assert!(matches!(place, ServerFrame::QueuePosition { position: 1, .. }), "{place:?}");
+        let chat = h
+            .app
+            .store
+            .read(move |conn| kefu_store::chat::conversations::find(conn, ticket))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(chat.conversation.state, kefu_domain::chat::ConversationState::Waiting);
 
         // Li can still take it from the queue.
         console.send(&ClientFrame::Take { ticket }).await;

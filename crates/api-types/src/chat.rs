@@ -357,6 +357,12 @@ pub enum ServerFrame {
         /// The chat as it is now.
         chat: QueuedChat,
     },
+    /// The agent's own presence as they chose it: after `welcome`, and whenever they choose
+    /// one (in any of their tabs).
+    OwnPresence {
+        /// Online, away or offline.
+        presence: Presence,
+    },
     /// A chat left the queues (taken, accepted or ended).
     QueueRemoved {
         /// The chat's ticket.

@@ -329,8 +329,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                     Ok(outcome) => {
                         // The agent's own presence first, as they chose it last: a reload or
                         // another tab shows it, not a default.
-                        let own = ServerFrame::Presence {
-                            agent: agent.actor.user,
+                        let own = ServerFrame::OwnPresence {
                             presence: outcome.value.chosen,
                         };
                         self.announce(outcome);

@@ -345,7 +345,15 @@ where
     E: From<StoreError>,
 {
     match conn {
-        DbConnection::Postgres(pg) => AnsiTransactionManager::begin_transaction_sql(pg, pg_begin),
+        DbConnection::Postgres(pg) => {
+            AnsiTransactionManager::begin_transaction_sql(pg, pg_begin).inspect_err(|_| {
+                // `BEGIN` may have run and a statement after it failed: the server would be
+                // left in an aborted transaction diesel does not know of, and the pooled
+                // connection would refuse everything after. Without one, this only warns.
+                use diesel::connection::SimpleConnection;
+                let _ = pg.batch_execute("ROLLBACK");
+            })
+        }
         DbConnection::Sqlite(sqlite) => {
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
         }

@@ -121,6 +121,7 @@ export type ServerFrame =
   | { type: 'presence'; agent: string; presence: Presence }
   | { type: 'queue_snapshot'; chats: QueuedChat[] }
   | { type: 'queue_update'; chat: QueuedChat }
+  | { type: 'own_presence'; presence: Presence }
   | { type: 'queue_removed'; ticket: string }
   | { type: 'error'; code: string; message: string; client_id: string | null }
   | { type: 'pong'; nonce: number | null };

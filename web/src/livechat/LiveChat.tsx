@@ -8,7 +8,6 @@ import { useContext, useEffect, useMemo, useReducer, useRef } from 'preact/hooks
 import { api, ok } from '../api/client';
 import { ChatSocket } from '../chat/socket';
 import type { ClientFrame, Presence } from '../chat/protocol';
-import { SessionContext } from '../session';
 import { initial, reduce, type LiveAction, type LiveState } from './state';
 
 export interface LiveChat {
@@ -62,8 +61,7 @@ function chime(): void {
 }
 
 export function LiveChatProvider(props: { children: ComponentChildren; notifyTitle: (visitor: string) => string }) {
-  const me = useContext(SessionContext)?.user.id ?? null;
-  const [state, dispatch] = useReducer(reduce, { ...initial, me });
+  const [state, dispatch] = useReducer(reduce, initial);
   const socket = useRef<ChatSocket | null>(null);
   const seen = useRef(new Map<string, number>());
   const title = useRef(props.notifyTitle);

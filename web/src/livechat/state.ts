@@ -27,8 +27,6 @@ export interface OpenChat {
 
 export interface LiveState {
   connected: boolean;
-  /** The signed-in agent's id: `presence` frames about them set their own presence. */
-  me: string | null;
   presence: Presence;
   /** Waiting and offered chats of the agent's teams, by ticket. */
   queue: Record<string, QueuedChat>;
@@ -46,7 +44,6 @@ export interface LiveState {
 
 export const initial: LiveState = {
   connected: false,
-  me: null,
   presence: 'online',
   queue: {},
   offers: {},
@@ -100,9 +97,9 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
       return { ...state, connected: action.connected };
     case 'chosen':
       return { ...state, presence: action.presence };
-    case 'presence':
-      // Their own, as the gateway has it (after connecting, or chosen in another tab).
-      return action.agent === state.me ? { ...state, presence: action.presence } : state;
+    case 'own_presence':
+      // As the gateway has it: after connecting, or chosen in another tab.
+      return { ...state, presence: action.presence };
     case 'close_chat':
       return { ...state, chats: state.chats.filter((c) => c.ticket !== action.ticket) };
     case 'queue_snapshot':

@@ -176,6 +176,8 @@ async fn serve(
                     })
                 }
             })?;
+            // Declines count for one stay in the queue: if it waits again, anyone may get it.
+            declines::forget(conn, ticket)?;
             assign_ticket(
                 conn,
                 &sla,
@@ -277,6 +279,12 @@ pub async fn transfer(
                 })
             })?;
             let team = after.conversation.team;
+            // A new stay in a queue: earlier declines no longer count, but the router does not
+            // hand the chat back to the agent who passed it on.
+            declines::forget(conn, ticket)?;
+            if let TransferTarget::Team(_) = target {
+                declines::record(conn, ticket, me, now)?;
+            }
             assign_ticket(conn, &sla, &agent, ticket, team, None, now)?;
             if let Some(body) = &note {
                 let message = Message {

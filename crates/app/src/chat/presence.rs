@@ -83,6 +83,11 @@ pub async fn choose(app: &App, agent: &Agent, chosen: Presence) -> Result<Outcom
         })
         .await?;
     let mut events = presence_events(agent, chosen);
+    // Their other tabs show it too.
+    events.push(ChatEvent::new(
+        Audience::Agent(user),
+        ServerFrame::OwnPresence { presence: chosen },
+    ));
     if chosen == Presence::Online {
         for team in &agent.teams {
             events.extend(routing::route_team(app, *team, None).await?.events);

@@ -2,10 +2,11 @@
 //! and puts the chats of agents who left back in the queue after their team's grace period.
 //! Every gateway node runs it; the moves are compare-and-set, so they never collide.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use kefu_api_types::chat::ServerFrame;
-use kefu_domain::chat::{Conversation, ConversationState, pick_agent};
+use kefu_domain::chat::{Conversation, ConversationState, Presence, pick_agent};
 use kefu_domain::error::DomainError;
 use kefu_domain::ids::{TeamId, UserId};
 use kefu_domain::time;
@@ -54,8 +55,14 @@ fn route_in(
         .into_iter()
         .filter(|q| q.chat.conversation.state == ConversationState::Waiting)
         .collect();
-    let tickets: Vec<_> = waiting.iter().map(|q| q.chat.ticket).collect();
-    let declined = declines::of_chats(conn, &tickets)?;
+    let room = loads
+        .iter()
+        .any(|l| l.presence == Presence::Online && l.chats < settings.capacity);
+    let declined = if room && !waiting.is_empty() {
+        declines::of_waiting(conn, team)?
+    } else {
+        HashMap::new()
+    };
     let mut events = Vec::new();
     let mut offers = 0;
     for q in waiting {
@@ -65,7 +72,7 @@ fn route_in(
             continue;
         };
         let offered = move_chat(conn, q.chat.ticket, now, |chat| {
-            unmoved(&q.chat.conversation, chat, |c| c.offer(agent))
+            unmoved(&q.chat, chat, |c| c.offer(agent))
         });
         match offered {
             Ok(_) => {
@@ -104,13 +111,15 @@ fn route_in(
 
 /// `step` applied to `current` if the chat is still as the router read it (`seen`). Writers
 /// run side by side (PostgreSQL, several nodes): meanwhile an agent may have taken it, another
-/// node offered it or the visitor ended it, and then the move is theirs, not the router's.
+/// node offered it or the visitor ended it, and then the move is theirs, not the router's. A
+/// chat offered and declined meanwhile looks the same but has waited again since later (and
+/// the router's list of who declined it is out of date).
 fn unmoved(
-    seen: &Conversation,
+    seen: &Chat,
     current: &Chat,
     step: impl FnOnce(&Conversation) -> Result<Conversation, DomainError>,
 ) -> Result<Chat, AppError> {
-    if current.conversation != *seen {
+    if current.conversation != seen.conversation || current.waiting_since != seen.waiting_since {
         return Err(moved_meanwhile());
     }
     Ok(Chat {
@@ -151,7 +160,7 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                     continue;
                 }
                 let moved = move_chat(conn, chat.ticket, now, |c| {
-                    unmoved(&chat.conversation, c, Conversation::requeue)
+                    unmoved(chat, c, Conversation::requeue)
                 });
                 match moved {
                     Ok(_) => {
@@ -208,7 +217,7 @@ mod tests {
     fn the_router_offers_a_chat_still_waiting() {
         let (team, agent) = (TeamId::new(), UserId::new());
         let chat = waiting_chat(team);
-        let offered = unmoved(&chat.conversation, &chat, |c| c.offer(agent)).unwrap();
+        let offered = unmoved(&chat, &chat, |c| c.offer(agent)).unwrap();
         assert_eq!(offered.conversation.state, ConversationState::Offered);
         assert_eq!(offered.conversation.agent, Some(agent));
     }
@@ -221,7 +230,26 @@ mod tests {
             conversation: seen.conversation.offer(theirs).unwrap(),
             ..seen.clone()
         };
-        let refused = unmoved(&seen.conversation, &current, |c| c.offer(ours));
+        let refused = unmoved(&seen, &current, |c| c.offer(ours));
+        assert!(matches!(
+            refused,
+            Err(AppError::Conflict {
+                code: "chat_moved",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_chat_offered_and_declined_meanwhile_is_left_for_the_next_round() {
+        let (team, agent) = (TeamId::new(), UserId::new());
+        let seen = waiting_chat(team);
+        // Offered to the agent, declined: waiting again, as before, but since later.
+        let current = Chat {
+            waiting_since: seen.waiting_since + chrono::Duration::seconds(1),
+            ..seen.clone()
+        };
+        let refused = unmoved(&seen, &current, |c| c.offer(agent));
         assert!(matches!(
             refused,
             Err(AppError::Conflict {
@@ -240,9 +268,9 @@ mod tests {
             ..chat.clone()
         };
         let (seen, current) = (serving(gone), serving(other));
-        let refused = unmoved(&seen.conversation, &current, Conversation::requeue);
+        let refused = unmoved(&seen, &current, Conversation::requeue);
         assert!(matches!(refused, Err(AppError::Conflict { .. })));
-        let requeued = unmoved(&seen.conversation, &seen, Conversation::requeue).unwrap();
+        let requeued = unmoved(&seen, &seen, Conversation::requeue).unwrap();
         assert_eq!(requeued.conversation.state, ConversationState::Waiting);
     }
 }

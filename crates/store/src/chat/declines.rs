@@ -4,10 +4,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use kefu_domain::ids::{TicketId, UserId};
+use kefu_domain::chat::ConversationState;
+use kefu_domain::ids::{TeamId, TicketId, UserId};
 
 use crate::convert::{parse, to_db};
-use crate::schema::chat_declines;
+use crate::schema::{chat_declines, conversations};
 use crate::{DbConnection, StoreError};
 
 /// Records that `agent` declined the chat on `ticket` (again, if they had before).
@@ -29,17 +30,22 @@ pub fn record(
     Ok(())
 }
 
-/// The agents who declined each of these chats, by chat.
-pub fn of_chats(
+/// Forgets who declined the chat on `ticket` (it is served, or starts a new stay in a queue).
+pub fn forget(conn: &mut DbConnection, ticket: TicketId) -> Result<(), StoreError> {
+    diesel::delete(chat_declines::table.filter(chat_declines::ticket_id.eq(ticket.to_string())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The agents who declined each waiting chat of `team`, by chat.
+pub fn of_waiting(
     conn: &mut DbConnection,
-    tickets: &[TicketId],
+    team: TeamId,
 ) -> Result<HashMap<TicketId, Vec<UserId>>, StoreError> {
-    if tickets.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
     let rows: Vec<(String, String)> = chat_declines::table
-        .filter(chat_declines::ticket_id.eq_any(&ids))
+        .inner_join(conversations::table)
+        .filter(conversations::team_id.eq(team.to_string()))
+        .filter(conversations::state.eq(ConversationState::Waiting.as_str()))
         .select((chat_declines::ticket_id, chat_declines::agent_id))
         .load(conn)?;
     let mut declined: HashMap<TicketId, Vec<UserId>> = HashMap::new();
