@@ -96,9 +96,8 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
     case 'connected':
       return { ...state, connected: action.connected };
     case 'chosen':
-      return { ...state, presence: action.presence };
     case 'own_presence':
-      // As the gateway has it: after connecting, or chosen in another tab.
+      // Chosen here, or as the gateway has it (after connecting, or chosen in another tab).
       return { ...state, presence: action.presence };
     case 'close_chat':
       return { ...state, chats: state.chats.filter((c) => c.ticket !== action.ticket) };

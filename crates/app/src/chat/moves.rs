@@ -217,7 +217,7 @@ pub async fn decline(app: &App, agent: Agent, ticket: TicketId) -> Result<Outcom
             Ok::<_, AppError>(after.conversation.team)
         })
         .await?;
-    let mut outcome = crate::chat::routing::route_team(app, team, Some(agent.actor.user)).await?;
+    let mut outcome = crate::chat::routing::route_team(app, team).await?;
     outcome.events.insert(
         0,
         ChatEvent::new(

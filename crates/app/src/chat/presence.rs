@@ -58,7 +58,7 @@ pub async fn connect(app: &App, agent: &Agent) -> Result<Outcome<AgentPresence>,
     let mut events = presence_events(agent, stored.chosen);
     if stored.chosen == Presence::Online {
         for team in &agent.teams {
-            events.extend(routing::route_team(app, *team, None).await?.events);
+            events.extend(routing::route_team(app, *team).await?.events);
         }
     }
     Ok(Outcome::new(stored, events, Vec::new()))
@@ -90,7 +90,7 @@ pub async fn choose(app: &App, agent: &Agent, chosen: Presence) -> Result<Outcom
     ));
     if chosen == Presence::Online {
         for team in &agent.teams {
-            events.extend(routing::route_team(app, *team, None).await?.events);
+            events.extend(routing::route_team(app, *team).await?.events);
         }
     }
     Ok(Outcome::new((), events, Vec::new()))

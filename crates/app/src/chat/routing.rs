@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use kefu_api_types::chat::ServerFrame;
-use kefu_domain::chat::{Conversation, ConversationState, Presence, pick_agent};
+use kefu_domain::chat::{Conversation, ConversationState, pick_agent};
 use kefu_domain::error::DomainError;
-use kefu_domain::ids::{TeamId, UserId};
+use kefu_domain::ids::TeamId;
 use kefu_domain::time;
 use kefu_store::DbConnection;
 use kefu_store::chat::conversations::{self, Chat};
@@ -24,16 +24,12 @@ use crate::error::AppError;
 /// How long an agent has to accept an offered chat before it is offered to someone else.
 pub const OFFER_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Offers `team`'s waiting chats, oldest first, to its online agents with room (never to
-/// `except`, who just declined), then tells the queue where everyone stands.
-pub async fn route_team(
-    app: &App,
-    team: TeamId,
-    except: Option<UserId>,
-) -> Result<Outcome<()>, AppError> {
+/// Offers `team`'s waiting chats, oldest first, to its online agents with room (never to one
+/// who declined the chat), then tells the queue where everyone stands.
+pub async fn route_team(app: &App, team: TeamId) -> Result<Outcome<()>, AppError> {
     app.store
         .write(move |conn| {
-            let events = route_in(conn, team, except, true)?;
+            let events = route_in(conn, team, true)?;
             Ok::<_, AppError>(Outcome::new((), events, Vec::new()))
         })
         .await
@@ -44,20 +40,16 @@ pub async fn route_team(
 fn route_in(
     conn: &mut DbConnection,
     team: TeamId,
-    except: Option<UserId>,
     report: bool,
 ) -> Result<Vec<ChatEvent>, AppError> {
     let now = time::now();
     let settings = team_settings::get(conn, team)?;
     let mut loads = conversations::loads(conn, team, now)?;
-    loads.retain(|l| Some(l.agent) != except);
     let waiting: Vec<_> = conversations::queue(conn, Some(&[team]))?
         .into_iter()
         .filter(|q| q.chat.conversation.state == ConversationState::Waiting)
         .collect();
-    let room = loads
-        .iter()
-        .any(|l| l.presence == Presence::Online && l.chats < settings.capacity);
+    let room = pick_agent(&loads, settings.capacity, &[]).is_some();
     let declined = if room && !waiting.is_empty() {
         declines::of_waiting(conn, team)?
     } else {
@@ -187,7 +179,7 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
             teams.sort();
             teams.dedup();
             for team in teams {
-                events.extend(route_in(conn, team, None, changed.contains(&team))?);
+                events.extend(route_in(conn, team, changed.contains(&team))?);
             }
             Ok::<_, AppError>(Outcome::new((), events, Vec::new()))
         })
@@ -197,10 +189,20 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
-    use kefu_domain::ids::{TicketId, VisitorId};
+    use kefu_domain::ids::{TicketId, UserId, VisitorId};
     use kefu_store::chat::conversations::VisitorContext;
 
     use super::*;
+
+    fn moved_meanwhile_error(result: &Result<Chat, AppError>) -> bool {
+        matches!(
+            result,
+            Err(AppError::Conflict {
+                code: "chat_moved",
+                ..
+            })
+        )
+    }
 
     fn waiting_chat(team: TeamId) -> Chat {
         let (ticket, visitor) = (TicketId::new(), VisitorId::new());
@@ -231,13 +233,7 @@ mod tests {
             ..seen.clone()
         };
         let refused = unmoved(&seen, &current, |c| c.offer(ours));
-        assert!(matches!(
-            refused,
-            Err(AppError::Conflict {
-                code: "chat_moved",
-                ..
-            })
-        ));
+        assert!(moved_meanwhile_error(&refused), "{refused:?}");
     }
 
     #[test]
@@ -250,13 +246,7 @@ mod tests {
             ..seen.clone()
         };
         let refused = unmoved(&seen, &current, |c| c.offer(agent));
-        assert!(matches!(
-            refused,
-            Err(AppError::Conflict {
-                code: "chat_moved",
-                ..
-            })
-        ));
+        assert!(moved_meanwhile_error(&refused), "{refused:?}");
     }
 
     #[test]

@@ -313,7 +313,7 @@ pub async fn start(
             id: value.ticket,
             kind: ChangeKind::Created,
         });
-        let routed = routing::route_team(app, team, None).await?;
+        let routed = routing::route_team(app, team).await?;
         events.extend(routed.events);
     } else {
         let ticket = value.ticket;
