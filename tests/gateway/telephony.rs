@@ -133,7 +133,8 @@ test_both! {
         let frame = socket.next_where(|f| pop(f).is_some()).await;
         assert_eq!(pop(&frame).unwrap().state, "answered");
         let ended = event("e3", "call.ended", "c1", "inbound", json!({"duration_seconds": 95, "recording_url": "https://pbx.example/rec/c1.mp3"}));
-        let (signature, text) = signed(&secret, chrono::Utc::now().timestamp(), &ended);
+        let signed_at = chrono::Utc::now().timestamp();
+        let (signature, text) = signed(&secret, signed_at, &ended);
         let (status, answer) = post(&base, Some(&signature), text.clone()).await;
         assert_eq!((status, answer["state"].as_str()), (200, Some("ended")), "{answer}");
         let frame = socket.next_where(|f| pop(f).is_some()).await;
@@ -151,7 +152,9 @@ test_both! {
         // The very same request again is a replay; the same event signed anew is a repeat.
         let (status, problem) = post(&base, Some(&signature), text).await;
         assert_eq!((status, problem["code"].as_str()), (401, Some("bad_signature")), "{problem}");
-        let (resigned, text) = signed(&secret, chrono::Utc::now().timestamp() - 1, &ended);
+        // Signed a second earlier than the first, so the signature differs even when the
+        // clock has moved on a second since then.
+        let (resigned, text) = signed(&secret, signed_at - 1, &ended);
         let (status, again) = post(&base, Some(&resigned), text).await;
         assert_eq!((status, again["repeat"].as_bool()), (200, Some(true)), "{again}");
         // Stale, wrong and missing signatures are refused, and change nothing.
