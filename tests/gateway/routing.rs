@@ -1,7 +1,7 @@
 //! Routing: chats go to online agents with room, least busy first; the rest wait with their
 //! place; transfers and declines; the offline form when nobody is online.
 
-use kefu_api_types::chat::{ClientFrame, ServerFrame, TransferTo};
+use kefu_api_types::chat::{ClientFrame, Handover, ServerFrame, TransferTo};
 use kefu_domain::ticket::Stage;
 use kefu_testkit::test_both;
 
@@ -78,6 +78,10 @@ test_both! {
         assert_eq!(seen_by_visitor, ServerFrame::Transferred { ticket, team: orders, note: None }, "the note is for agents only");
         let ServerFrame::Offered { chat } = z.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await else { panic!() };
         assert_eq!((chat.ticket, chat.team), (ticket, orders));
+        let handover = Handover { from: "Li Na".into(), note: Some("Order 1042 is late".into()) };
+        assert_eq!(chat.handover.as_ref(), Some(&handover), "the agent taking it over sees who passed it on, and why");
+        let (_z2, chats) = h.agent_socket(zhao).await;
+        assert_eq!(chats.iter().find(|c| c.ticket == ticket).and_then(|c| c.handover.as_ref()), Some(&handover), "and so does a console opened later");
         z.send(&ClientFrame::Accept { ticket }).await;
         let assigned = v.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
         assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Zhao Lei".into() });
@@ -113,6 +117,41 @@ test_both! {
         let stored = h.app.store.read(move |c| kefu_store::tickets::find(c, ticket)).await.unwrap();
         assert_eq!((stored.number.get(), stored.team, stored.stage), (number, Some(h.team), Stage::PreSale));
         assert_eq!(stored.channel, kefu_domain::ticket::Channel::Chat);
+    }
+}
+
+test_both! {
+    async fn an_open_widget_sees_chat_open_and_close_as_agents_come_and_go(db: TestDb) {
+        use kefu_domain::chat::Presence;
+
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let mut v = h.visitor(&"w".repeat(43), Vec::new()).await;
+        let availability = |f: &ServerFrame| matches!(f, ServerFrame::Availability { .. });
+        let ServerFrame::Availability { open_stages } = v.next().await else { panic!() };
+        assert!(open_stages.is_empty(), "nobody is online: the offline form");
+
+        // Li comes online: the visitor's form opens without a reload.
+        let (mut console, _) = h.agent_socket(li).await;
+        let ServerFrame::Availability { open_stages } = v.next_where(availability).await else { panic!() };
+        assert_eq!(open_stages.len(), 3, "every stage goes to Li's team");
+        // Li goes away, then comes back; then the admin closes chat for the team.
+        console.send(&ClientFrame::Presence { presence: Presence::Away }).await;
+        let ServerFrame::Availability { open_stages } = v.next_where(availability).await else { panic!() };
+        assert!(open_stages.is_empty(), "away takes no chats");
+        console.send(&ClientFrame::Presence { presence: Presence::Online }).await;
+        let ServerFrame::Availability { open_stages } = v.next_where(availability).await else { panic!() };
+        assert_eq!(open_stages.len(), 3);
+        h.chat_settings(h.team, false, 3, 60).await;
+        let ServerFrame::Availability { open_stages } = v.next_where(availability).await else { panic!() };
+        assert!(open_stages.is_empty(), "chat is closed for the team");
+        h.chat_settings(h.team, true, 3, 60).await;
+        let ServerFrame::Availability { open_stages } = v.next_where(availability).await else { panic!() };
+        assert_eq!(open_stages.len(), 3);
+        // Li's console closes: the widget falls back to the offline form.
+        drop(console);
+        let ServerFrame::Availability { open_stages } = v.next_where(availability).await else { panic!() };
+        assert!(open_stages.is_empty(), "the last agent left");
     }
 }
 
@@ -191,5 +230,48 @@ test_both! {
         console.send(&ClientFrame::Take { ticket }).await;
         let assigned = visitor.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
         assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Li Na".into() });
+    }
+}
+
+test_both! {
+    async fn an_offer_left_unanswered_goes_to_someone_else_not_back_to_the_absent_agent(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let wang = h.agent("wang@example.com", "Wang Fang", &[h.team]).await;
+        let (mut console, _) = h.agent_socket(li).await;
+        let mut visitor = h.visitor(&"5".repeat(43), Vec::new()).await;
+        let ticket = started(&mut visitor).await;
+        console.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
+
+        // Li, at lunch with the console open, leaves the offer unanswered past its 30 seconds
+        // (the offer is dated back rather than waited for).
+        h.app
+            .store
+            .write(move |conn| {
+                use kefu_store::chat::conversations;
+                let before = conversations::find(conn, ticket)?.unwrap();
+                let after = conversations::Chat {
+                    offered_at: Some(kefu_domain::time::now() - chrono::Duration::seconds(31)),
+                    ..before.clone()
+                };
+                assert!(conversations::save_move(conn, &before, &after)?);
+                Ok::<_, kefu_store::StoreError>(())
+            })
+            .await
+            .unwrap();
+        for _ in 0..3 {
+            h.app.announce(kefu_app::chat::routing::sweep(&h.app).await.unwrap());
+        }
+        console.next_where(|f| matches!(f, ServerFrame::QueueRemoved { ticket: t } if *t == ticket)).await;
+        let again = tokio::time::timeout(
+            std::time::Duration::from_millis(1_500),
+            console.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)),
+        )
+        .await;
+        assert!(again.is_err(), "offered back to the agent who let it lapse: {again:?}");
+
+        // Wang comes online and is offered it; Li could still take it from the queue.
+        let (mut other, _) = h.agent_socket(wang).await;
+        other.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
     }
 }

@@ -93,6 +93,15 @@ describe('live chat', () => {
     return browser.newContext({ locale, viewport: { width: 1300, height: 850 } });
   }
 
+  /** The demo shop in a browser of its own, with the chat widget opened. */
+  async function openWidget() {
+    const shopContext = await context();
+    const shop = await shopContext.newPage();
+    await shop.goto(`${server.base}/demo`);
+    await shop.getByRole('button', { name: 'Chat with us' }).click();
+    return { shopContext, shop, form: shop.getByRole('dialog', { name: 'Chat with us' }) };
+  }
+
   async function console_(who) {
     const c = await context();
     const login = await c.request.post(`${server.base}/api/v1/auth/login`, { data: { email: who.email, password: who.password } });
@@ -105,11 +114,7 @@ describe('live chat', () => {
 
   it('a visitor chats with an agent, reloads, goes on, and rates the chat', async () => {
     const desk = await console_(agent);
-    const shopContext = await context();
-    const shop = await shopContext.newPage();
-    await shop.goto(`${server.base}/demo`);
-    await shop.getByRole('button', { name: 'Chat with us' }).click();
-    const form = shop.getByRole('dialog', { name: 'Chat with us' });
+    const { shopContext, shop, form } = await openWidget();
     // After-sales is online: nothing is chosen for the visitor, and nothing says "nobody".
     await form.getByLabel('Your name').waitFor();
     assert.equal(await form.getByLabel('Before buying').isChecked(), false);
@@ -185,13 +190,13 @@ describe('live chat', () => {
     await desk.context().close();
   });
 
-  it('a chat is transferred to another team with a note', async () => {
+  it('a chat is transferred to another team with a note, which the agent taking it over reads', async () => {
     const desk = await console_(agent);
-    const shopContext = await context();
-    const shop = await shopContext.newPage();
-    await shop.goto(`${server.base}/demo`);
-    await shop.getByRole('button', { name: 'Chat with us' }).click();
-    const form = shop.getByRole('dialog', { name: 'Chat with us' });
+    // An Orders agent whose console speaks English.
+    const members = await Promise.all(orders.members.map((m) => api.get(`/api/v1/users/${m.id}`)));
+    const ordersMember = members.find((m) => m.locale === 'en');
+    const ordersDesk = await console_({ email: ordersMember.email, password: server.agentPassword });
+    const { shopContext, shop, form } = await openWidget();
     await form.getByLabel('Help after buying').check();
     await form.getByLabel('Your name').fill('Zhao Lei');
     await form.getByRole('button', { name: 'Start chat' }).click();
@@ -204,18 +209,22 @@ describe('live chat', () => {
     await window.locator('form.chat-transfer').getByRole('button', { name: 'Transfer' }).click();
     await form.getByText('Your chat was passed to a colleague who can help better.').waitFor();
     await window.getByText('You passed this chat on.').waitFor();
+    // The Orders agent is offered it with who passed it on and why, and keeps both beside it.
+    const passed = `Passed on by ${agent.name}: “Order 1042 is late”`;
+    const handed = ordersDesk.getByRole('alert').filter({ hasText: 'New chat from Zhao Lei' });
+    await handed.getByText(passed).waitFor();
+    await handed.getByRole('button', { name: 'Accept' }).click();
+    await ordersDesk.getByRole('region', { name: 'Chat with Zhao Lei' }).getByText(passed).waitFor();
+    await form.getByText(`${ordersMember.name} joined the chat`, { exact: false }).waitFor();
     await shopContext.close();
+    await ordersDesk.context().close();
     await desk.context().close();
   });
 
   it('with nobody online the widget offers the offline form, and the message is a ticket', async () => {
     // Nobody of the team is connected now: every console above is closed.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const shopContext = await context();
-    const shop = await shopContext.newPage();
-    await shop.goto(`${server.base}/demo`);
-    await shop.getByRole('button', { name: 'Chat with us' }).click();
-    const form = shop.getByRole('dialog', { name: 'Chat with us' });
+    const { shopContext, shop, form } = await openWidget();
     await form.getByText('Nobody can chat right now.', { exact: false }).waitFor();
     await form.getByLabel('Before buying').check();
     await form.getByLabel('Your name').fill('Zhang Min');
@@ -229,6 +238,21 @@ describe('live chat', () => {
     assert.equal(ticket.channel, 'chat');
     assert.equal(ticket.stage, 'pre_sale');
     await screenshot(shop, 'chat-offline');
+    await shopContext.close();
+  });
+
+  it('an open widget offers the chat as soon as an agent comes online, and the form again when they leave', async () => {
+    const { shopContext, shop, form } = await openWidget();
+    await form.getByLabel('Help after buying').check();
+    const nobody = form.getByText('Nobody can chat right now.', { exact: false });
+    await nobody.waitFor();
+    // The After-sales agent signs in: the visitor's form opens without a reload.
+    const desk = await console_(agent);
+    await nobody.waitFor({ state: 'detached' });
+    await form.getByRole('button', { name: 'Start chat' }).waitFor();
+    await desk.getByLabel('Your chat presence').selectOption('away');
+    await nobody.waitFor();
+    await desk.context().close();
     await shopContext.close();
   });
 

@@ -179,6 +179,16 @@ pub enum AuthorKind {
     System,
 }
 
+/// Who passed a chat on, and their note for the agent taking it over.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handover {
+    /// The display name of the agent who passed it on.
+    pub from: String,
+    /// Their note, if they wrote one.
+    pub note: Option<String>,
+}
+
 /// A chat in a team's queue, as agents see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -208,6 +218,9 @@ pub struct QueuedChat {
     pub browser: Option<String>,
     /// The customer record the chat is for (their earlier tickets are theirs).
     pub customer: kefu_domain::ids::CustomerId,
+    /// Who passed it on and their note, when it was transferred.
+    #[serde(default)]
+    pub handover: Option<Handover>,
 }
 
 /// A frame from the gateway.

@@ -13,7 +13,9 @@ use kefu_app::AppError;
 use kefu_app::chat::identity::{self, Participant};
 use kefu_app::chat::lines::LineIn;
 use kefu_app::chat::start::ChatForm;
-use kefu_app::chat::{Audience, ChatEvent, Outcome, lines, moves, presence, queue, rating, start};
+use kefu_app::chat::{
+    Audience, ChatEvent, Outcome, availability, lines, moves, presence, queue, rating, start,
+};
 use kefu_domain::chat::Sequence;
 use kefu_domain::ids::TicketId;
 use kefu_store::chat::conversations::{self, VisitorContext};
@@ -289,7 +291,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         match self.who.clone() {
             Participant::Visitor(visitor) => {
                 if let Some(widget) = visitor.widget {
-                    let open = start::open_stages(&app, widget).await.unwrap_or_default();
+                    self.gateway.hub.join(self.conn, Audience::Widget(widget));
+                    let open = availability::open_stages(&app, widget)
+                        .await
+                        .unwrap_or_default();
                     self.send(&ServerFrame::Availability { open_stages: open })
                         .await?;
                 }

@@ -306,6 +306,15 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 ),
                 None => println!("demo agents existed already; their password is unchanged"),
             }
+            let chat_agents: Vec<String> = report
+                .team_agents
+                .iter()
+                .map(|(team, email)| format!("{team}: {email}"))
+                .collect();
+            println!(
+                "live chats go to the team of the stage the visitor picks; an agent of each: {}",
+                chat_agents.join(", ")
+            );
             println!(
                 "{} vendors, {} escalations, {} field-service visits; the vendor portal is at /vendor",
                 report.vendors.vendors, report.vendors.escalations, report.visits

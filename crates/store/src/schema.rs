@@ -616,6 +616,8 @@ diesel::table! {
         context -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        handed_over_by -> Nullable<Text>,
+        handover_note -> Nullable<Text>,
     }
 }
 

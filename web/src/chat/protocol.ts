@@ -27,6 +27,14 @@ export interface QueuedChat {
   language: string | null;
   browser?: string | null;
   customer: string;
+  /** Who passed it on and their note, when it was transferred. */
+  handover?: Handover | null;
+}
+
+/** Who passed a chat on, and their note for the agent taking it over. */
+export interface Handover {
+  from: string;
+  note: string | null;
 }
 
 export interface Resume {

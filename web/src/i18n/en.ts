@@ -349,6 +349,8 @@ export const en = {
   'chat.typing': "{visitor} is typing…",
   'chat.ended': "The chat has ended. You can keep answering on the ticket.",
   'chat.transferred': "You passed this chat on.",
+  'chat.handover': "Passed on by {from}",
+  'chat.handoverNote': "Passed on by {from}: “{note}”",
   'chat.message': "Message",
   'chat.send': "Send",
   'chat.attach': "Attach a file",

@@ -351,6 +351,8 @@ export const zhCN: Record<MessageKey, string> = {
   'chat.typing': "{visitor} 正在输入…",
   'chat.ended': "对话已结束。您可以继续在工单中回复。",
   'chat.transferred': "您已转出此对话。",
+  'chat.handover': "由 {from} 转来",
+  'chat.handoverNote': "由 {from} 转来：“{note}”",
   'chat.message': "消息",
   'chat.send': "发送",
   'chat.attach': "添加文件",

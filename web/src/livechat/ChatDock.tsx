@@ -8,7 +8,7 @@ import { Icon, Link } from '../components/ui';
 import { csrfHeaders } from '../api/client';
 import { FileView, sendFile, type Upload } from '../chat/files';
 import { newClientId } from '../chat/socket';
-import type { Presence, QueuedChat } from '../chat/protocol';
+import type { Handover, Presence, QueuedChat } from '../chat/protocol';
 import { EarlierTickets } from './EarlierTickets';
 import { useLiveChat } from './LiveChat';
 import type { OpenChat } from './state';
@@ -18,14 +18,32 @@ const PRESENCES: Presence[] = ['online', 'away', 'offline'];
 export function ChatDock() {
   const live = useLiveChat();
   const { t } = useI18n();
-  const [expanded, setExpanded] = useState(true);
+  const [expanded, setExpanded] = useState(false);
+  const dock = useRef<HTMLElement>(null);
+  const pending = live ? Object.keys(live.state.queue).length + Object.keys(live.state.offers).length + live.state.chats.length : 0;
+  // It opens when something comes in; the agent may fold it away again.
+  useEffect(() => {
+    if (pending > 0) setExpanded(true);
+  }, [pending > 0]);
+  // Pages leave room below for the dock, so it never hides the end of a list.
+  useEffect(() => {
+    const element = dock.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const root = document.documentElement;
+    const observer = new ResizeObserver(() => root.style.setProperty('--dock-height', `${element.offsetHeight}px`));
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty('--dock-height');
+    };
+  }, [live !== null]);
   if (!live) return null;
   const { state } = live;
   const offers = Object.values(state.offers);
   const waiting = Object.values(state.queue).filter((c) => !state.offers[c.ticket] && !c.offered_to);
   const serving = state.chats;
   return (
-    <aside class="chat-dock" aria-label={t('chat.dock')}>
+    <aside class="chat-dock" aria-label={t('chat.dock')} ref={dock}>
       <div class="chat-dock-bar">
         <button type="button" class="link-button" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
           {t('chat.dock')}
@@ -66,6 +84,7 @@ export function ChatDock() {
                 <li key={chat.ticket}>
                   <span>
                     {chat.visitor} · {t(`stage.${chat.stage}`)} · {t('chat.place', { position: chat.position })}
+                    <HandoverNote handover={chat.handover} />
                   </span>
                   <button type="button" onClick={() => live.send({ type: 'take', ticket: chat.ticket })}>
                     {t('chat.take')}
@@ -97,6 +116,7 @@ function Offer(props: { chat: QueuedChat }) {
   return (
     <div class="chat-offer" role="alert">
       <strong>{t('chat.incoming', { visitor: chat.visitor })}</strong> · {t(`stage.${chat.stage}`)}
+      <HandoverNote handover={chat.handover} />
       <div class="chat-offer-actions">
         <button type="button" class="primary" onClick={() => live?.send({ type: 'accept', ticket: chat.ticket })}>
           {t('chat.accept')}
@@ -106,6 +126,18 @@ function Offer(props: { chat: QueuedChat }) {
         </button>
       </div>
     </div>
+  );
+}
+
+/** Who passed the chat on, and their note, for the agent taking it over. */
+function HandoverNote(props: { handover?: Handover | null }) {
+  const { t } = useI18n();
+  const { handover } = props;
+  if (!handover) return null;
+  return (
+    <p class="chat-handover">
+      {handover.note ? t('chat.handoverNote', { from: handover.from, note: handover.note }) : t('chat.handover', { from: handover.from })}
+    </p>
   );
 }
 
@@ -175,6 +207,7 @@ function ChatWindow(props: { chat: OpenChat }) {
           {chat.browser && <span> · {chat.browser}</span>}
         </p>
       )}
+      <HandoverNote handover={chat.handover} />
       {chat.customer && <EarlierTickets customer={chat.customer} ticket={chat.ticket} />}
       <ol class="chat-lines" aria-live="polite">
         {chat.lines.map((line) => (

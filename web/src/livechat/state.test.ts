@@ -13,3 +13,28 @@ describe('live chat state', () => {
     expect(state.presence).toBe('online');
   });
 });
+
+describe('a chat passed on', () => {
+  const ticket = '0193a000-0000-7000-8000-0000000000a1';
+  const chat = {
+    ticket,
+    number: 7,
+    visitor: 'Wang Fang',
+    stage: 'after_sale' as const,
+    team: '0193a000-0000-7000-8000-0000000000b1',
+    position: 1,
+    waiting_since: '2026-12-06T10:00:00Z',
+    offered_to: null,
+    page_url: null,
+    language: null,
+    customer: '0193a000-0000-7000-8000-0000000000c1',
+    handover: { from: 'Li Na', note: 'Order 1042 is late' },
+  };
+
+  it('keeps who passed it on and their note in the chat the agent accepts', () => {
+    const offered = reduce(initial, { type: 'offered', chat });
+    const served = reduce(offered, { type: 'assigned', ticket, agent: 'Zhao Lei' });
+    expect(served.offers[ticket]).toBeUndefined();
+    expect(served.chats[0]?.handover).toEqual({ from: 'Li Na', note: 'Order 1042 is late' });
+  });
+});

@@ -1,5 +1,5 @@
 /** What an agent's console knows of live chat, as it follows the gateway's frames. */
-import type { CallPop, ChatFile, Presence, QueuedChat, ServerFrame } from '../chat/protocol';
+import type { CallPop, ChatFile, Handover, Presence, QueuedChat, ServerFrame } from '../chat/protocol';
 
 export interface ChatLine {
   seq: number;
@@ -18,6 +18,8 @@ export interface OpenChat {
   language: string | null;
   browser: string | null;
   customer: string | null;
+  /** Who passed it to this agent and their note, when it was transferred. */
+  handover: Handover | null;
   lines: ChatLine[];
   visitorTyping: boolean;
   visitorReadUpTo: number;
@@ -72,6 +74,7 @@ function withChat(state: LiveState, ticket: string, change: (chat: OpenChat) => 
     language: queued?.language ?? null,
     browser: queued?.browser ?? null,
     customer: queued?.customer ?? null,
+    handover: queued?.handover ?? null,
     lines: [],
     visitorTyping: false,
     visitorReadUpTo: 0,
@@ -109,12 +112,17 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
       return { ...state, queue: without(state.queue, action.ticket), offers: without(state.offers, action.ticket) };
     case 'offered':
       return { ...state, offers: { ...state.offers, [action.chat.ticket]: action.chat } };
-    case 'assigned':
-      return withChat({ ...state, offers: without(state.offers, action.ticket) }, action.ticket, (c) => ({
+    case 'assigned': {
+      // Taken over (again): the offer or queue entry brings who passed it on.
+      const queued = state.offers[action.ticket] ?? state.queue[action.ticket];
+      const next = withChat(state, action.ticket, (c) => ({
         ...c,
+        handover: queued?.handover ?? c.handover,
         ended: false,
         transferred: false,
       }));
+      return { ...next, offers: without(next.offers, action.ticket) };
+    }
     case 'message':
       return withChat(state, action.ticket, (c) =>
         c.lines.some((l) => l.seq === action.seq)

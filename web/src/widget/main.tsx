@@ -5,7 +5,7 @@
  * a visitor session and to the chat gateway for the chat, and keeps the visitor's key in
  * `localStorage`, so a reload or a later visit continues the same chat.
  */
-import { render } from 'preact';
+import { Fragment, render } from 'preact';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { ChatSocket, newClientId } from '../chat/socket';
 import { FileView, sendFile, type Upload } from '../chat/files';
@@ -283,25 +283,32 @@ function Conversation(props: {
     for (const file of Array.from(input.files ?? [])) void upload({ clientId: newClientId(), file, error: null });
     input.value = '';
   };
+  // Joined, transferred and ended notes sit between the lines where they happened.
+  const notesAfter = (seq: number) =>
+    state.events
+      .filter((e) => e.after === seq)
+      .map((e, i) => (
+        <li key={`note-${seq}-${i}`} class="note">
+          {t(e.key, e.params)}
+        </li>
+      ));
   const mark = (line: Line) =>
     !line.mine ? null : line.seq <= state.readUpTo ? t('read') : t('delivered');
 
   return (
     <>
       <div class="body" aria-live="polite">
-        {state.position !== null && !state.agent && !state.ended && (
-          <p class="note" role="status">
-            {t('place', { position: state.position })}
-            {state.waitSeconds !== null && ` ${t('wait', { minutes: Math.max(1, Math.round(state.waitSeconds / 60)) })}`}
-          </p>
-        )}
         <ul class="lines">
+          {notesAfter(0)}
           {state.lines.map((line) => (
-            <li key={line.seq} class={`line ${line.mine ? 'mine' : 'theirs'}`}>
-              <span class="who">{line.mine ? t('you') : line.author}</span>
-              {line.files.length ? line.files.map((f) => <FileView key={f.id} file={f} base={embed.base} />) : line.text}
-              {line.mine && <span class="mark">{mark(line)}</span>}
-            </li>
+            <Fragment key={line.seq}>
+              <li class={`line ${line.mine ? 'mine' : 'theirs'}`}>
+                <span class="who">{line.mine ? t('you') : line.author}</span>
+                {line.files.length ? line.files.map((f) => <FileView key={f.id} file={f} base={embed.base} />) : line.text}
+                {line.mine && <span class="mark">{mark(line)}</span>}
+              </li>
+              {notesAfter(line.seq)}
+            </Fragment>
           ))}
           {pending.map((p) => (
             <li key={p.client_id} class="line mine">
@@ -328,9 +335,14 @@ function Conversation(props: {
           ))}
           <li ref={bottom} aria-hidden="true" />
         </ul>
-        {state.events.map((e, i) => (
-          <p key={i} class="note">{t(e.key, e.params)}</p>
-        ))}
+        {state.position !== null && !state.agent && !state.ended && (
+          <p class="note" role="status">
+            {t('place', { position: state.position })}
+            {state.waitSeconds !== null
+              ? ` ${t('wait', { minutes: Math.max(1, Math.round(state.waitSeconds / 60)) })}`
+              : ` ${t('waitSoon')}`}
+          </p>
+        )}
         {state.typing && <p class="note">{t('typing', { name: state.typing })}</p>}
         {state.ended && !state.rated && (
           <form

@@ -25,8 +25,22 @@ export interface WidgetState {
   rated: boolean;
   left: number | null;
   openStages: Stage[] | null;
-  events: { key: Key; params?: Record<string, string | number> }[];
+  /** What happened in the chat (joined, transferred, ended), each after the line it followed. */
+  events: ChatNote[];
   error: string | null;
+}
+
+/** A note in the conversation, shown after the line with sequence `after` (0: before all). */
+export interface ChatNote {
+  key: Key;
+  params?: Record<string, string | number>;
+  after: number;
+}
+
+/** `state`'s notes with `key` added after its latest line. */
+function noted(state: WidgetState, key: Key, params?: Record<string, string | number>): ChatNote[] {
+  const after = state.lines[state.lines.length - 1]?.seq ?? 0;
+  return [...state.events, { key, params, after }];
 }
 
 export const initial: WidgetState = {
@@ -90,10 +104,10 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
         ticket: frame.ticket,
         agent: frame.agent,
         position: null,
-        events: state.agent === frame.agent ? state.events : [...state.events, { key: 'joined', params: { agent: frame.agent } }],
+        events: state.agent === frame.agent ? state.events : noted(state, 'joined', { agent: frame.agent }),
       };
     case 'transferred':
-      return { ...state, agent: null, events: [...state.events, { key: 'transferred' }] };
+      return { ...state, agent: null, events: noted(state, 'transferred') };
     case 'typing':
       return { ...state, typing: frame.typing ? frame.author.name || '…' : null };
     case 'read':
@@ -106,7 +120,7 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
         ended: true,
         askExpectation: frame.ask_expectation ?? false,
         typing: null,
-        events: state.ended ? state.events : [...state.events, { key: 'ended' }],
+        events: state.ended ? state.events : noted(state, 'ended'),
       };
     case 'rated':
       return { ...state, rated: true };

@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use kefu_api_types::Problem;
 use kefu_api_types::widgets::{VisitorSessionRequest, VisitorSessionResponse, WidgetLook};
-use kefu_app::chat::{identity, start};
+use kefu_app::chat::{availability, identity};
 
 use crate::auth::session::client_address;
 use crate::chat::widgets::widget_id;
@@ -61,7 +61,7 @@ pub async fn start(
         Some(&address),
     )
     .await?;
-    let open_stages = start::open_stages(&state.app, id).await?;
+    let open_stages = availability::open_stages(&state.app, id).await?;
     let widget = &session.widget;
     let mut response = HttpResponse::Created();
     allow(&mut response, &origin);

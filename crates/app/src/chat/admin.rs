@@ -13,7 +13,9 @@ use kefu_store::{DbConnection, teams};
 
 use crate::App;
 use crate::audit::{self, Origin, Target};
-use crate::changes::{Change, Changed};
+use crate::changes::Change;
+use crate::chat::availability;
+use crate::chat::outcome::Outcome;
 use crate::error::AppError;
 
 /// A team's chat settings as the API shows them.
@@ -51,7 +53,7 @@ pub async fn set_chat_settings(
     origin: Origin,
     team: TeamId,
     body: ChatSettingsBody,
-) -> Result<Changed<ChatSettingsBody>, AppError> {
+) -> Result<Outcome<ChatSettingsBody>, AppError> {
     actor.may_administer()?;
     let mut settings = ChatSettings::new(body.open, body.capacity, body.grace_seconds)?;
     settings.texts = ChatTexts::new(
@@ -61,7 +63,8 @@ pub async fn set_chat_settings(
         body.offline_zh.as_deref(),
     )?;
     let saved = settings.clone();
-    app.store
+    let opened_or_closed = app
+        .store
         .write(move |conn| {
             let before = team_settings::get(conn, team).map_err(AppError::not_found_as("team"))?;
             team_settings::set(conn, team, &settings)?;
@@ -91,11 +94,18 @@ pub async fn set_chat_settings(
                 detail,
                 time::now(),
             )?;
-            Ok::<_, AppError>(())
+            Ok::<_, AppError>(before.open != settings.open)
         })
         .await?;
-    Ok(Changed::new(
+    // Visitors on its widgets see the chat open or close without reloading.
+    let events = if opened_or_closed {
+        availability::changed_for(app, vec![team]).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Outcome::new(
         settings_body(&saved),
+        events,
         vec![Change::Team { id: team }],
     ))
 }

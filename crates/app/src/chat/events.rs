@@ -3,7 +3,7 @@
 //! source of truth, so a node that missed events sends what a client lacks when it resumes.
 
 use kefu_api_types::chat::ServerFrame;
-use kefu_domain::ids::{TeamId, TicketId, UserId};
+use kefu_domain::ids::{TeamId, TicketId, UserId, WidgetId};
 use serde::{Deserialize, Serialize};
 
 /// Whose sockets a frame goes to.
@@ -18,6 +18,8 @@ pub enum Audience {
     Team(TeamId),
     /// Every connected agent.
     Agents,
+    /// The visitors on one widget (for what they can chat about now).
+    Widget(WidgetId),
 }
 
 /// A frame for an audience.

@@ -2,6 +2,7 @@
 //! routing and queues, presence, ratings, and what admins set up.
 
 pub mod admin;
+pub mod availability;
 pub mod events;
 pub mod files;
 pub mod identity;

@@ -11,7 +11,7 @@ use kefu_domain::message::{AuthorKind as MessageAuthor, Message, MessageKind, Vi
 use kefu_domain::role::Role;
 use kefu_domain::ticket::Channel;
 use kefu_domain::{status, text, time};
-use kefu_store::chat::conversations::{self, Chat};
+use kefu_store::chat::conversations::{self, Chat, Handover};
 use kefu_store::chat::{declines, presence};
 use kefu_store::{DbConnection, messages, teams, tickets, users};
 
@@ -275,6 +275,10 @@ pub async fn transfer(
             let (before, after) = move_chat(conn, ticket, now, |chat| {
                 Ok(Chat {
                     conversation: chat.conversation.transfer(me, target)?,
+                    handover: Some(Handover {
+                        by: me,
+                        note: note.clone(),
+                    }),
                     ..chat.clone()
                 })
             })?;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use kefu_api_types::chat::{QueuedChat, ServerFrame};
+use kefu_api_types::chat::{Handover, QueuedChat, ServerFrame};
 use kefu_domain::chat::{ConversationState, WAITS_REMEMBERED, expected_wait};
 use kefu_domain::ids::TeamId;
 use kefu_store::chat::conversations::{self, Queued};
@@ -33,6 +33,10 @@ pub fn queued_chat(q: &Queued, position: u32) -> QueuedChat {
             .as_deref()
             .and_then(kefu_domain::browser::describe),
         customer: q.requester,
+        handover: q.chat.handover.as_ref().map(|h| Handover {
+            from: q.handed_over_by.clone().unwrap_or_default(),
+            note: h.note.clone(),
+        }),
     }
 }
 

@@ -156,6 +156,11 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                 });
                 match moved {
                     Ok(_) => {
+                        // An offer left unanswered counts as declined: the router tries
+                        // someone else rather than the absent agent again.
+                        if lapsed {
+                            declines::record(conn, chat.ticket, agent, now)?;
+                        }
                         events.push(ChatEvent::new(
                             Audience::Agent(agent),
                             ServerFrame::QueueRemoved {

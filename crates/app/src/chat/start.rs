@@ -93,29 +93,6 @@ impl ChatForm {
     }
 }
 
-/// The stages a widget's visitors may start a chat about now (chat open and someone of the
-/// team online); the others get the offline form.
-pub async fn open_stages(app: &App, widget: WidgetId) -> Result<Vec<Stage>, AppError> {
-    app.store
-        .read(move |conn| {
-            let widget = widgets::find(conn, widget)?;
-            let now = time::now();
-            let mut open = Vec::new();
-            for stage in widget.teams.stages() {
-                let Some(team) = widget.teams.team_for(stage) else {
-                    continue;
-                };
-                let settings = team_settings::get(conn, team)?;
-                let agents = conversations::loads(conn, team, now)?;
-                if team_takes_chats(&settings, &agents) {
-                    open.push(stage);
-                }
-            }
-            Ok::<_, AppError>(open)
-        })
-        .await
-}
-
 /// The visitor's conversation that has not ended, if any.
 pub fn current(conn: &mut DbConnection, visitor: VisitorId) -> Result<Option<TicketId>, AppError> {
     Ok(conversations::of_visitor(conn, visitor, 5)?

@@ -58,6 +58,9 @@ pub struct SeedReport {
     pub agent_password: Option<String>,
     /// The first demo agent's sign-in address.
     pub agent_email: String,
+    /// Each demo team's name with the sign-in address of an agent in it (chats of a stage go
+    /// to its team's agents).
+    pub team_agents: Vec<(String, String)>,
     /// Customers created.
     pub customers: usize,
     /// Tickets created.
@@ -141,6 +144,14 @@ pub async fn seed(
     report.agents = agents.len();
     report.agent_password = password;
     report.agent_email = format!("{}@support.{DEMO_DOMAIN}", AGENTS[0].1);
+    // Agent i is in team i mod the number of teams (see `ensure_agents`).
+    report.team_agents = TEAMS
+        .iter()
+        .zip(AGENTS)
+        .map(|((team, _, _), (_, local))| {
+            ((*team).to_owned(), format!("{local}@support.{DEMO_DOMAIN}"))
+        })
+        .collect();
 
     let customer_count = (options.tickets / 8).clamp(50, 200_000) as usize;
     let run = rng.random::<u32>();

@@ -11,7 +11,7 @@ use kefu_domain::ticket::{Stage, Ticket};
 use serde::{Deserialize, Serialize};
 
 use crate::convert::{from_db, parse, parse_opt, to_db};
-use crate::schema::{chat_index_cursors, conversations, customers, tickets};
+use crate::schema::{chat_index_cursors, conversations, customers, tickets, users};
 use crate::tickets::TicketRow;
 use crate::{DbConnection, StoreError};
 
@@ -24,6 +24,15 @@ pub struct VisitorContext {
     pub language: Option<String>,
     /// Their browser.
     pub user_agent: Option<String>,
+}
+
+/// Who passed a chat on, and what they told whoever takes it over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handover {
+    /// The agent who passed it on.
+    pub by: UserId,
+    /// Their note, if they wrote one.
+    pub note: Option<String>,
 }
 
 /// A conversation as stored.
@@ -55,6 +64,8 @@ pub struct Chat {
     pub context: VisitorContext,
     /// When it started.
     pub created_at: DateTime<Utc>,
+    /// The last transfer's sender and note, if it was transferred.
+    pub handover: Option<Handover>,
 }
 
 impl Chat {
@@ -80,6 +91,7 @@ impl Chat {
             rating_comment: None,
             context,
             created_at: now,
+            handover: None,
         }
     }
 }
@@ -104,6 +116,8 @@ pub struct ChatRow {
     pub context: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub handed_over_by: Option<String>,
+    pub handover_note: Option<String>,
 }
 
 impl From<&Chat> for ChatRow {
@@ -126,6 +140,8 @@ impl From<&Chat> for ChatRow {
                 .then(|| serde_json::to_string(&c.context).unwrap_or_default()),
             created_at: to_db(c.created_at),
             updated_at: to_db(kefu_domain::time::now()),
+            handed_over_by: c.handover.as_ref().map(|h| h.by.to_string()),
+            handover_note: c.handover.as_ref().and_then(|h| h.note.clone()),
         }
     }
 }
@@ -162,6 +178,16 @@ impl TryFrom<ChatRow> for Chat {
                 .map_err(|_| corrupt("context"))?
                 .unwrap_or_default(),
             created_at: from_db(row.created_at),
+            handover: row
+                .handed_over_by
+                .as_deref()
+                .map(|by| {
+                    Ok::<_, StoreError>(Handover {
+                        by: parse(by)?,
+                        note: row.handover_note,
+                    })
+                })
+                .transpose()?,
         })
     }
 }
@@ -275,6 +301,8 @@ pub fn save_move(conn: &mut DbConnection, before: &Chat, after: &Chat) -> Result
         conversations::ended_at.eq(row.ended_at),
         conversations::ended_by.eq(&row.ended_by),
         conversations::updated_at.eq(row.updated_at),
+        conversations::handed_over_by.eq(&row.handed_over_by),
+        conversations::handover_note.eq(&row.handover_note),
     );
     let changed = match was.agent {
         Some(agent) => diesel::update(target.filter(conversations::agent_id.eq(agent.to_string())))
@@ -425,6 +453,8 @@ pub struct Queued {
     pub visitor: String,
     /// The customer record the chat's ticket is for.
     pub requester: CustomerId,
+    /// The name of the agent who passed it on, if it was transferred.
+    pub handed_over_by: Option<String>,
 }
 
 fn queued(
@@ -437,6 +467,7 @@ fn queued(
     let mut query = conversations::table
         .inner_join(tickets::table)
         .inner_join(customers::table.on(customers::id.eq(tickets::requester_id)))
+        .left_join(users::table.on(conversations::handed_over_by.eq(users::id.nullable())))
         .filter(conversations::state.eq_any(states))
         .order((conversations::waiting_since, conversations::ticket_id))
         .select((
@@ -445,6 +476,7 @@ fn queued(
             tickets::stage,
             customers::name,
             tickets::requester_id,
+            users::name.nullable(),
         ))
         .into_boxed();
     if let Some(teams) = teams {
@@ -455,15 +487,16 @@ fn queued(
         query = query.filter(conversations::agent_id.eq(agent.to_string()));
     }
     query
-        .load::<(ChatRow, i64, String, String, String)>(conn)?
+        .load::<(ChatRow, i64, String, String, String, Option<String>)>(conn)?
         .into_iter()
-        .map(|(row, number, stage, visitor, requester)| {
+        .map(|(row, number, stage, visitor, requester, handed_over_by)| {
             Ok(Queued {
                 chat: row.try_into()?,
                 number,
                 stage: parse(&stage)?,
                 visitor,
                 requester: parse(&requester)?,
+                handed_over_by,
             })
         })
         .collect()

@@ -1,0 +1,2 @@
+ALTER TABLE conversations DROP COLUMN handover_note;
+ALTER TABLE conversations DROP COLUMN handed_over_by;
