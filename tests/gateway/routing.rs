@@ -148,6 +148,19 @@ test_both! {
         h.chat_settings(h.team, true, 3, 60).await;
         let ServerFrame::Availability { open_stages } = v.next_where(availability).await else { panic!() };
         assert_eq!(open_stages.len(), 3);
+        // The admin sends pre-sale chats to a team with nobody online.
+        let sales = team(&h.app, h.admin, "Pre-sales", &[]).await;
+        let request = kefu_api_types::widgets::WidgetRequest {
+            name: "Shop".into(), origins: vec![crate::support::SHOP.into()], colour: None, position: None,
+            greeting_en: None, greeting_zh: None,
+            pre_sale_team_id: Some(sales), in_sale_team_id: Some(h.team), after_sale_team_id: Some(h.team),
+        };
+        let outcome = kefu_app::chat::admin::update_widget(&h.app, h.admin, kefu_app::audit::Origin::cli(), h.widget, request)
+            .await
+            .unwrap();
+        h.app.announce(outcome);
+        let ServerFrame::Availability { open_stages } = v.next_where(availability).await else { panic!() };
+        assert_eq!(open_stages, vec![Stage::InSale, Stage::AfterSale], "nobody of Pre-sales is online");
         // Li's console closes: the widget falls back to the offline form.
         drop(console);
         let ServerFrame::Availability { open_stages } = v.next_where(availability).await else { panic!() };

@@ -235,7 +235,7 @@ pub async fn update_widget(
     origin: Origin,
     id: WidgetId,
     request: WidgetRequest,
-) -> Result<Widget, AppError> {
+) -> Result<Outcome<Widget>, AppError> {
     actor.may_administer()?;
     app.store
         .write(move |conn| {
@@ -272,7 +272,13 @@ pub async fn update_widget(
                 detail,
                 time::now(),
             )?;
-            Ok(widget)
+            // Its visitors' forms follow the teams its stages now go to.
+            let events = if before.teams == widget.teams {
+                Vec::new()
+            } else {
+                vec![availability::for_widget(conn, &widget)?]
+            };
+            Ok(Outcome::new(widget, events, Vec::new()))
         })
         .await
 }

@@ -75,14 +75,28 @@ pub fn changed(conn: &mut DbConnection, teams: &[TeamId]) -> Result<Vec<ChatEven
                 .is_some_and(|t| teams.contains(&t))
         });
         if affected {
-            let open_stages = open_stages_of(conn, &widget, now, &mut known)?;
-            events.push(ChatEvent::new(
-                Audience::Widget(widget.id),
-                ServerFrame::Availability { open_stages },
-            ));
+            events.push(of_widget(conn, &widget, now, &mut known)?);
         }
     }
     Ok(events)
+}
+
+/// What `widget`'s visitors can chat about now, for them (after its teams changed).
+pub fn for_widget(conn: &mut DbConnection, widget: &Widget) -> Result<ChatEvent, AppError> {
+    of_widget(conn, widget, time::now(), &mut HashMap::new())
+}
+
+fn of_widget(
+    conn: &mut DbConnection,
+    widget: &Widget,
+    now: DateTime<Utc>,
+    known: &mut HashMap<TeamId, bool>,
+) -> Result<ChatEvent, AppError> {
+    let open_stages = open_stages_of(conn, widget, now, known)?;
+    Ok(ChatEvent::new(
+        Audience::Widget(widget.id),
+        ServerFrame::Availability { open_stages },
+    ))
 }
 
 /// [`changed`], read on its own once a change is committed.
