@@ -64,17 +64,20 @@ test_both! {
         }
         assert_eq!(seqs, [2, 3, 4], "gapless, in order, nothing twice");
 
-        // A visitor who comes back without saying where they were gets the whole chat.
+        // A visitor who comes back without saying where they were gets the whole chat, then
+        // where it stands now (so "Li Na joined" shows after the lines, not above them).
         let mut back = h.visitor(&key, Vec::new()).await;
-        let standing = back.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
-        assert_eq!(standing, ServerFrame::Assigned { ticket, agent: "Li Na".into() });
         let mut all = Vec::new();
         while all.len() < 4 {
-            if let ServerFrame::Message { seq, .. } = back.next().await {
-                all.push(seq);
+            match back.next().await {
+                ServerFrame::Message { seq, .. } => all.push(seq),
+                ServerFrame::Assigned { .. } => panic!("where the chat stands came before its lines"),
+                _ => {}
             }
         }
         assert_eq!(all, [1, 2, 3, 4]);
+        let standing = back.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+        assert_eq!(standing, ServerFrame::Assigned { ticket, agent: "Li Na".into() });
         // And they are still in the same chat: a new line joins it.
         back.send(&line("v-2", "still here")).await;
         let ack = back.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
@@ -173,5 +176,27 @@ test_both! {
         assert_eq!(index_pending(&h.app).await.unwrap(), 0);
         assert_eq!(index_left_behind(&h.app).await.unwrap(), 0);
         assert_eq!(searched(&h, "漏水").await, [ticket]);
+    }
+}
+
+test_both! {
+    async fn an_agent_who_accepts_gets_every_line_even_those_written_while_it_was_offered(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut agent, _) = h.agent_socket(li).await;
+        let mut visitor = h.visitor(&"o".repeat(43), Vec::new()).await;
+        visitor.send(&start(Some("hello"))).await;
+        agent.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;
+        // The visitor writes on while the offer waits.
+        visitor.send(&line("v-1", "are you there?")).await;
+        let ServerFrame::Ack { ticket, .. } = visitor.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
+        agent.send(&ClientFrame::Accept { ticket }).await;
+        let mut seqs = std::collections::BTreeSet::new();
+        while seqs.len() < 2 {
+            if let ServerFrame::Message { seq, .. } = agent.next().await {
+                seqs.insert(seq);
+            }
+        }
+        assert_eq!(seqs.into_iter().collect::<Vec<_>>(), [1, 2], "the first line too, not only the one that came live");
     }
 }

@@ -78,9 +78,17 @@ test_both! {
 
         agent.send(&ClientFrame::End { ticket: Some(ticket) }).await;
         let ended = visitor.next_where(|f| matches!(f, ServerFrame::Ended { .. })).await;
-        assert_eq!(ended, ServerFrame::Ended { ticket, by: AuthorKind::Agent, ask_expectation: true });
+        assert_eq!(ended, ServerFrame::Ended { ticket, by: AuthorKind::Agent, ask_expectation: true, rated: false });
         visitor.send(&ClientFrame::Rate { score: 4, comment: Some("快 fast".into()), expectation: Some(kefu_domain::survey::Expectation::Better) }).await;
         assert_eq!(visitor.next_where(|f| matches!(f, ServerFrame::Rated { .. })).await, ServerFrame::Rated { ticket });
+        // A chat is rated once: a second rating (after a reload, say) is refused, and a visitor
+        // who comes back is told it is rated, so the widget thanks them instead of asking again.
+        visitor.send(&ClientFrame::Rate { score: 1, comment: None, expectation: None }).await;
+        let again = visitor.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
+        assert!(matches!(again, ServerFrame::Error { ref code, .. } if code == "chat_already_rated"), "{again:?}");
+        let mut back = h.visitor("k".repeat(43).as_str(), Vec::new()).await;
+        let standing = back.next_where(|f| matches!(f, ServerFrame::Ended { .. })).await;
+        assert!(matches!(standing, ServerFrame::Ended { rated: true, .. }), "{standing:?}");
 
         let chat = h.app.store.read(move |c| conversations::find(c, ticket)).await.unwrap().unwrap();
         assert_eq!((chat.rating, chat.rating_comment.as_deref()), (Some(4), Some("快 fast")));

@@ -85,6 +85,10 @@ test_both! {
         z.send(&ClientFrame::Accept { ticket }).await;
         let assigned = v.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
         assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Zhao Lei".into() });
+        // Zhao reloads the console: the chat comes back with the visitor's details and the note.
+        let (mut reloaded, _) = h.agent_socket(zhao).await;
+        let ServerFrame::Serving { chat } = reloaded.next_where(|f| matches!(f, ServerFrame::Serving { .. })).await else { panic!() };
+        assert_eq!((chat.ticket, chat.handover.as_ref()), (ticket, Some(&handover)));
         let stored = h.app.store.read(move |c| kefu_store::tickets::find(c, ticket)).await.unwrap();
         assert_eq!((stored.team, stored.assignee), (Some(orders), Some(zhao.user)));
         let notes = h.app.store
@@ -117,6 +121,29 @@ test_both! {
         let stored = h.app.store.read(move |c| kefu_store::tickets::find(c, ticket)).await.unwrap();
         assert_eq!((stored.number.get(), stored.team, stored.stage), (number, Some(h.team), Stage::PreSale));
         assert_eq!(stored.channel, kefu_domain::ticket::Channel::Chat);
+
+        // An agent answers it later from the ticket page: the answer goes by mail.
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let answer = kefu_app::tickets::post_message::PostMessage {
+            body: "Yes, in two days.".into(),
+            visibility: kefu_domain::message::Visibility::Public,
+            status: None,
+            channel: None,
+            recipients: None,
+        };
+        let posted = kefu_app::tickets::post_message::post(&h.app, li, kefu_app::tickets::TicketRef::Id(ticket), answer)
+            .await
+            .unwrap();
+        h.app.published(posted);
+        let queued = h.app.store
+            .write(|conn| {
+                kefu_store::mail::outbox::claim_due(conn, kefu_domain::time::now() + chrono::Duration::hours(1), 100, chrono::Duration::seconds(1))
+            })
+            .await
+            .unwrap();
+        let mails: Vec<_> = queued.iter().filter(|e| e.ticket == Some(ticket)).collect();
+        assert_eq!(mails.len(), 1, "the answer to a message left on the offline form is mailed");
+        assert!(mails[0].payload.contains("zhang.min@example.com"), "{}", mails[0].payload);
     }
 }
 
@@ -155,10 +182,9 @@ test_both! {
             greeting_en: None, greeting_zh: None,
             pre_sale_team_id: Some(sales), in_sale_team_id: Some(h.team), after_sale_team_id: Some(h.team),
         };
-        let outcome = kefu_app::chat::admin::update_widget(&h.app, h.admin, kefu_app::audit::Origin::cli(), h.widget, request)
+        kefu_app::chat::admin::update_widget(&h.app, h.admin, kefu_app::audit::Origin::cli(), h.widget, request)
             .await
             .unwrap();
-        h.app.announce(outcome);
         let ServerFrame::Availability { open_stages } = v.next_where(availability).await else { panic!() };
         assert_eq!(open_stages, vec![Stage::InSale, Stage::AfterSale], "nobody of Pre-sales is online");
         // Li's console closes: the widget falls back to the offline form.
@@ -286,5 +312,34 @@ test_both! {
         // Wang comes online and is offered it; Li could still take it from the queue.
         let (mut other, _) = h.agent_socket(wang).await;
         other.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
+    }
+}
+
+test_both! {
+    async fn a_chat_whose_agent_left_after_a_transfer_waits_without_the_old_note(db: TestDb) {
+        let h = Harness::start(db).await;
+        let orders = team(&h.app, h.admin, "Orders", &[]).await;
+        // No grace in Orders: an agent who leaves has their chats offered again at once.
+        h.chat_settings(orders, true, 3, 0).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let zhao = h.agent("zhao@example.com", "Zhao Lei", &[orders]).await;
+        let wu = h.agent("wu@example.com", "Wu Hao", &[orders]).await;
+        let (mut a, _) = h.agent_socket(li).await;
+        let (mut z, _) = h.agent_socket(zhao).await;
+        let mut v = h.visitor(&"6".repeat(43), Vec::new()).await;
+        let ticket = started(&mut v).await;
+        a.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;
+        a.send(&ClientFrame::Accept { ticket }).await;
+        a.send(&ClientFrame::Transfer { ticket, to: TransferTo::Team(orders), note: Some("Refund approved".into()) }).await;
+        z.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
+        z.send(&ClientFrame::Accept { ticket }).await;
+        v.next_where(|f| matches!(f, ServerFrame::Assigned { agent, .. } if agent == "Zhao Lei")).await;
+
+        // Zhao closes the console; Wu, online in Orders, is offered the chat without Li's note,
+        // which was for Zhao.
+        let (mut w, _) = h.agent_socket(wu).await;
+        drop(z);
+        let ServerFrame::Offered { chat } = w.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await else { panic!() };
+        assert_eq!(chat.handover, None);
     }
 }

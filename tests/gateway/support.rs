@@ -178,7 +178,7 @@ impl Harness {
             offline_en: None,
             offline_zh: None,
         };
-        self.app.announce(
+        self.app.published(
             admin::set_chat_settings(&self.app, self.admin, Origin::cli(), team, body)
                 .await
                 .unwrap(),

@@ -322,6 +322,12 @@ pub enum ServerFrame {
         /// The chat.
         chat: QueuedChat,
     },
+    /// For agents, after `welcome`: a chat they serve, with the visitor's details and any
+    /// handover, before its lines (`position` is 0).
+    Serving {
+        /// The chat.
+        chat: QueuedChat,
+    },
     /// An agent now serves the conversation.
     Assigned {
         /// The conversation's ticket.
@@ -347,6 +353,9 @@ pub enum ServerFrame {
         /// Whether the rating form also asks if it was what the visitor expected.
         #[serde(default)]
         ask_expectation: bool,
+        /// Whether the visitor has rated it already (a chat is rated once).
+        #[serde(default)]
+        rated: bool,
     },
     /// The visitor's rating was saved.
     Rated {

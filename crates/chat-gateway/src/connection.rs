@@ -351,19 +351,29 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                     .await
                     .unwrap_or_default();
                 for q in mine {
-                    if !follow.iter().any(|(t, _)| *t == q.chat.ticket) {
-                        follow.push((q.chat.ticket, 0));
-                    }
-                    if q.chat.conversation.state == kefu_domain::chat::ConversationState::Offered {
-                        self.send(&ServerFrame::Offered {
+                    // An offered chat's lines come once it is accepted; a served one's now.
+                    let frame = match q.chat.conversation.state {
+                        kefu_domain::chat::ConversationState::Offered => ServerFrame::Offered {
                             chat: queue::queued_chat(&q, 1),
-                        })
-                        .await?;
-                    }
+                        },
+                        _ => {
+                            if !follow.iter().any(|(t, _)| *t == q.chat.ticket) {
+                                follow.push((q.chat.ticket, 0));
+                            }
+                            ServerFrame::Serving {
+                                chat: queue::queued_chat(&q, 0),
+                            }
+                        }
+                    };
+                    self.send(&frame).await?;
                 }
             }
         }
+        // The lines first, then where the chat stands now (its queue place, who serves it, or
+        // its end), so a client shows that after the lines it follows.
         for (ticket, after) in follow {
+            self.seen.insert(ticket, after);
+            self.catch_up(ticket).await?;
             let standing = app
                 .store
                 .read(move |conn| queue::standing(conn, ticket))
@@ -371,8 +381,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             if let Ok(Some(frame)) = standing {
                 self.send(&frame).await?;
             }
-            self.seen.insert(ticket, after);
-            self.catch_up(ticket).await?;
         }
         Ok(())
     }
@@ -736,7 +744,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             moves::accept(app, agent, ticket).await?
         };
         self.announce(outcome);
-        self.seen.entry(ticket).or_insert(0);
+        // The whole chat from its first line: lines that came live while it was only offered
+        // may have moved this socket's mark past lines it never sent (clients drop repeats).
+        self.seen.insert(ticket, 0);
         self.catch_up(ticket).await.map_err(AppError::internal)
     }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kefu_app::App;
-use kefu_app::chat::{presence, routing};
+use kefu_app::chat::{availability, presence, routing};
 use kefu_domain::time;
 use kefu_domain::widget::SiteOrigin;
 use kefu_store::Backend;
@@ -26,6 +26,8 @@ use crate::{Gateway, GatewayConfig, dispatch};
 
 /// How often the router looks for lapsed offers, abandoned chats and chats to offer.
 const ROUTER_INTERVAL: Duration = Duration::from_secs(1);
+/// How often a node looks whether its visitors can chat about other stages now.
+const AVAILABILITY_INTERVAL: Duration = Duration::from_secs(1);
 /// How long a stop waits for sockets to close and commits to finish.
 const STOP_GRACE: Duration = Duration::from_secs(10);
 /// The longest `User-Agent` kept for a visitor's chat, in characters.
@@ -84,6 +86,7 @@ pub async fn serve(
         tokio::spawn(dispatch::ticket_changes(app.clone(), hub.clone())),
         tokio::spawn(route_forever(app.clone())),
         tokio::spawn(renew_forever(app.clone(), hub.clone())),
+        tokio::spawn(watch_availability(app.clone(), hub.clone())),
     ];
     let socket_config = socket_config(&config);
     let mut sockets = JoinSet::new();
@@ -209,6 +212,24 @@ async fn route_forever(app: App) {
                 app.announce(outcome);
             }
             Err(error) => tracing::warn!(%error, "routing chats failed"),
+        }
+    }
+}
+
+/// Tells this node's visitors, within a second, when what they can chat about changes. Every
+/// node looks for itself and tells only its own sockets, so nothing crosses the bus.
+async fn watch_availability(app: App, hub: Arc<Hub>) {
+    let mut ticks = tokio::time::interval(AVAILABILITY_INTERVAL);
+    let mut watch = availability::Watch::default();
+    loop {
+        ticks.tick().await;
+        match watch.look(&app).await {
+            Ok(events) => {
+                for event in events {
+                    dispatch::deliver(&hub, Arc::new(event));
+                }
+            }
+            Err(error) => tracing::warn!(%error, "watching the widgets' availability failed"),
         }
     }
 }

@@ -122,9 +122,10 @@ export type ServerFrame =
   | { type: 'read'; ticket: string; up_to: number }
   | { type: 'queue_position'; ticket: string; position: number; expected_wait_seconds: number | null }
   | { type: 'offered'; chat: QueuedChat }
+  | { type: 'serving'; chat: QueuedChat }
   | { type: 'assigned'; ticket: string; agent: string }
   | { type: 'transferred'; ticket: string; team: string; note: string | null }
-  | { type: 'ended'; ticket: string; by: AuthorKind; ask_expectation?: boolean }
+  | { type: 'ended'; ticket: string; by: AuthorKind; ask_expectation?: boolean; rated?: boolean }
   | { type: 'rated'; ticket: string }
   | { type: 'presence'; agent: string; presence: Presence }
   | { type: 'queue_snapshot'; chats: QueuedChat[] }
@@ -133,3 +134,6 @@ export type ServerFrame =
   | { type: 'queue_removed'; ticket: string }
   | { type: 'error'; code: string; message: string; client_id: string | null }
   | { type: 'pong'; nonce: number | null };
+
+/** How long a typing mark lasts unless renewed (clients renew it every 3 seconds). */
+export const TYPING_EXPIRES_MS = 8_000;

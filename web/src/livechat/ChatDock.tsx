@@ -8,10 +8,11 @@ import { Icon, Link } from '../components/ui';
 import { csrfHeaders } from '../api/client';
 import { FileView, sendFile, type Upload } from '../chat/files';
 import { newClientId } from '../chat/socket';
-import type { Handover, Presence, QueuedChat } from '../chat/protocol';
+import { TYPING_EXPIRES_MS, type Handover, type Presence, type QueuedChat } from '../chat/protocol';
 import { EarlierTickets } from './EarlierTickets';
 import { useLiveChat } from './LiveChat';
 import type { OpenChat } from './state';
+
 
 const PRESENCES: Presence[] = ['online', 'away', 'offline'];
 
@@ -72,32 +73,45 @@ export function ChatDock() {
           </button>
         )}
       </div>
-      {expanded && (
+      {!expanded && offers.length > 0 && (
+        // Offers show even with the dock folded: one missed lapses and goes to a colleague.
         <div class="chat-dock-body">
           <section class="chat-queue" aria-label={t('chat.queue')}>
             {offers.map((chat) => (
               <Offer key={chat.ticket} chat={chat} />
             ))}
-            <h2 class="chat-heading">{t('chat.waiting', { count: waiting.length })}</h2>
-            <ul class="chat-waiting">
-              {waiting.map((chat) => (
-                <li key={chat.ticket}>
-                  <span>
-                    {chat.visitor} · {t(`stage.${chat.stage}`)} · {t('chat.place', { position: chat.position })}
-                    <HandoverNote handover={chat.handover} />
-                  </span>
-                  <button type="button" onClick={() => live.send({ type: 'take', ticket: chat.ticket })}>
-                    {t('chat.take')}
-                  </button>
-                </li>
-              ))}
-            </ul>
-            {state.error && (
-              <p class="banner banner-error" role="alert">
-                {state.error}
-              </p>
-            )}
           </section>
+        </div>
+      )}
+      {expanded && (
+        <div class="chat-dock-body">
+          {/* The queue column only when something waits, so the chats get the room. */}
+          {(offers.length > 0 || waiting.length > 0 || serving.length === 0 || state.error) && (
+            <section class="chat-queue" aria-label={t('chat.queue')}>
+              {offers.map((chat) => (
+                <Offer key={chat.ticket} chat={chat} />
+              ))}
+              <h2 class="chat-heading">{t('chat.waiting', { count: waiting.length })}</h2>
+              <ul class="chat-waiting">
+                {waiting.map((chat) => (
+                  <li key={chat.ticket}>
+                    <span>
+                      {chat.visitor} · {t(`stage.${chat.stage}`)} · {t('chat.place', { position: chat.position })}
+                      <HandoverNote handover={chat.handover} />
+                    </span>
+                    <button type="button" onClick={() => live.send({ type: 'take', ticket: chat.ticket })}>
+                      {t('chat.take')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              {state.error && (
+                <p class="banner banner-error" role="alert">
+                  {state.error}
+                </p>
+              )}
+            </section>
+          )}
           <div class="chat-windows">
             {serving.map((chat) => (
               <ChatWindow key={chat.ticket} chat={chat} />
@@ -158,6 +172,12 @@ function ChatWindow(props: { chat: OpenChat }) {
     const last = chat.lines[chat.lines.length - 1];
     if (last?.fromVisitor) live?.send({ type: 'read', ticket: chat.ticket, up_to: last.seq });
   }, [chat.lines.length]);
+  // A typing mark the visitor stopped renewing (they cleared the box, or left) expires.
+  useEffect(() => {
+    if (!chat.visitorTyping) return;
+    const expire = setTimeout(() => live?.dispatch({ type: 'typing_expired', ticket: chat.ticket }), TYPING_EXPIRES_MS);
+    return () => clearTimeout(expire);
+  }, [chat.typingBeat]);
   if (!live) return null;
   const send = (event: Event) => {
     event.preventDefault();
@@ -170,7 +190,11 @@ function ChatWindow(props: { chat: OpenChat }) {
   };
   const type = (value: string) => {
     setDraft(value);
-    if (Date.now() - typedAt.current > 3000) {
+    if (!value.trim()) {
+      // The draft is cleared: the visitor no longer sees the agent typing.
+      if (typedAt.current) live.send({ type: 'typing', ticket: chat.ticket, typing: false });
+      typedAt.current = 0;
+    } else if (Date.now() - typedAt.current > 3000) {
       typedAt.current = Date.now();
       live.send({ type: 'typing', ticket: chat.ticket, typing: true });
     }

@@ -37,4 +37,12 @@ describe('a chat passed on', () => {
     expect(served.offers[ticket]).toBeUndefined();
     expect(served.chats[0]?.handover).toEqual({ from: 'Li Na', note: 'Order 1042 is late' });
   });
+
+  it('keeps the visitor details and the handover of a chat served before a reload', () => {
+    const page = { ...chat, page_url: 'https://shop.example.com/kettle', position: 0 };
+    let state = reduce(initial, { type: 'serving', chat: page });
+    state = reduce(state, { type: 'assigned', ticket, agent: 'Zhao Lei' });
+    expect(state.chats).toHaveLength(1);
+    expect([state.chats[0]?.pageUrl, state.chats[0]?.handover?.note]).toEqual(['https://shop.example.com/kettle', 'Order 1042 is late']);
+  });
 });

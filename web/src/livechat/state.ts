@@ -22,6 +22,8 @@ export interface OpenChat {
   handover: Handover | null;
   lines: ChatLine[];
   visitorTyping: boolean;
+  /** Counts the visitor's typing marks, so one not renewed can expire. */
+  typingBeat: number;
   visitorReadUpTo: number;
   ended: boolean;
   transferred: boolean;
@@ -61,6 +63,7 @@ export type LiveAction =
   | { type: 'connected'; connected: boolean }
   | { type: 'chosen'; presence: Presence }
   | { type: 'close_chat'; ticket: string }
+  | { type: 'typing_expired'; ticket: string }
   | { type: 'dismiss_call'; id: string };
 
 function withChat(state: LiveState, ticket: string, change: (chat: OpenChat) => OpenChat): LiveState {
@@ -77,6 +80,7 @@ function withChat(state: LiveState, ticket: string, change: (chat: OpenChat) => 
     handover: queued?.handover ?? null,
     lines: [],
     visitorTyping: false,
+    typingBeat: 0,
     visitorReadUpTo: 0,
     ended: false,
     transferred: false,
@@ -102,6 +106,10 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
     case 'own_presence':
       // Chosen here, or as the gateway has it (after connecting, or chosen in another tab).
       return { ...state, presence: action.presence };
+    case 'typing_expired':
+      return state.chats.some((c) => c.ticket === action.ticket)
+        ? withChat(state, action.ticket, (c) => ({ ...c, visitorTyping: false }))
+        : state;
     case 'close_chat':
       return { ...state, chats: state.chats.filter((c) => c.ticket !== action.ticket) };
     case 'queue_snapshot':
@@ -112,6 +120,20 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
       return { ...state, queue: without(state.queue, action.ticket), offers: without(state.offers, action.ticket) };
     case 'offered':
       return { ...state, offers: { ...state.offers, [action.chat.ticket]: action.chat } };
+    case 'serving': {
+      // A chat this agent serves, after a reload: the visitor's details and any handover.
+      const q = action.chat;
+      return withChat(state, q.ticket, (c) => ({
+        ...c,
+        number: q.number,
+        visitor: q.visitor,
+        pageUrl: q.page_url,
+        language: q.language,
+        browser: q.browser ?? null,
+        customer: q.customer,
+        handover: q.handover ?? null,
+      }));
+    }
     case 'assigned': {
       // Taken over (again): the offer or queue entry brings who passed it on.
       const queued = state.offers[action.ticket] ?? state.queue[action.ticket];
@@ -121,7 +143,7 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
         ended: false,
         transferred: false,
       }));
-      return { ...next, offers: without(next.offers, action.ticket) };
+      return { ...next, offers: without(next.offers, action.ticket), error: null };
     }
     case 'message':
       return withChat(state, action.ticket, (c) =>
@@ -146,7 +168,7 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
       );
     case 'typing':
       return state.chats.some((c) => c.ticket === action.ticket)
-        ? withChat(state, action.ticket, (c) => ({ ...c, visitorTyping: action.typing }))
+        ? withChat(state, action.ticket, (c) => ({ ...c, visitorTyping: action.typing, typingBeat: c.typingBeat + 1 }))
         : state;
     case 'read':
       return state.chats.some((c) => c.ticket === action.ticket)

@@ -12,7 +12,7 @@ import { FileView, sendFile, type Upload } from '../chat/files';
 import type { ServerFrame, Stage } from '../chat/protocol';
 import { CSS } from './style';
 import { pickLang, translator, type Key } from './strings';
-import { initial, reduce, type Line } from './state';
+import { TYPING_EXPIRES_MS, initial, reduce, type Line } from './state';
 
 interface Look {
   colour: string;
@@ -226,6 +226,7 @@ function Conversation(props: {
   socket: ChatSocket | null;
   embed: Embed;
   token: { current: string | null };
+  dispatch: (action: Parameters<typeof reduce>[1]) => void;
   onNewChat: () => void;
 }) {
   const { t, state, socket, embed } = props;
@@ -235,8 +236,18 @@ function Conversation(props: {
   const [comment, setComment] = useState('');
   const [expectation, setExpectation] = useState<'worse' | 'as_expected' | 'better' | null>(null);
   const typingSince = useRef(0);
-  const bottom = useRef<HTMLLIElement>(null);
-  useEffect(() => bottom.current?.scrollIntoView?.({ block: 'end' }), [state.lines.length, socket?.unacknowledged.length]);
+  const bottom = useRef<HTMLDivElement>(null);
+  // Whatever comes in (a line, a note, the queue place, the rating form) shows at the bottom.
+  useEffect(
+    () => bottom.current?.scrollIntoView?.({ block: 'end' }),
+    [state.lines.length, socket?.unacknowledged.length, state.events.length, state.position, state.ended, state.rated, state.typing],
+  );
+  // A typing mark the agent stopped renewing (they cleared their draft, or left) expires.
+  useEffect(() => {
+    if (!state.typing) return;
+    const expire = setTimeout(() => props.dispatch({ type: 'typing_expired' }), TYPING_EXPIRES_MS);
+    return () => clearTimeout(expire);
+  }, [state.typingBeat]);
   const pending = socket?.unacknowledged.filter((p) => !state.lines.some((l) => l.clientId === p.client_id)) ?? [];
 
   const send = (event: Event) => {
@@ -251,7 +262,11 @@ function Conversation(props: {
   const typing = (value: string) => {
     setDraft(value);
     const now = Date.now();
-    if (now - typingSince.current > 3000) {
+    if (!value.trim()) {
+      // The draft is cleared: the agent no longer sees them typing.
+      if (typingSince.current) socket?.send({ type: 'typing', ticket: state.ticket, typing: false });
+      typingSince.current = 0;
+    } else if (now - typingSince.current > 3000) {
       typingSince.current = now;
       socket?.send({ type: 'typing', ticket: state.ticket, typing: true });
     }
@@ -333,7 +348,6 @@ function Conversation(props: {
               )}
             </li>
           ))}
-          <li ref={bottom} aria-hidden="true" />
         </ul>
         {state.position !== null && !state.agent && !state.ended && (
           <p class="note" role="status">
@@ -393,6 +407,7 @@ function Conversation(props: {
           </p>
         )}
         {state.error && <p class="error" role="alert">{t('error', { message: state.error })}</p>}
+        <div ref={bottom} aria-hidden="true" />
       </div>
       {!state.ended && (
         <form class="composer" onSubmit={send}>

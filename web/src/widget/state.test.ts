@@ -20,6 +20,12 @@ describe('the widget conversation', () => {
     ]);
   });
 
+  it('thanks a visitor who rated before a reload instead of asking again', () => {
+    let state = reduce(initial, { type: 'started', ticket, number: 7 });
+    state = reduce(state, { type: 'ended', ticket, by: 'agent', ask_expectation: false, rated: true });
+    expect([state.ended, state.rated]).toEqual([true, true]);
+  });
+
   it('shows the place in the queue again after a transfer', () => {
     let state = reduce(initial, { type: 'started', ticket, number: 7 });
     state = reduce(state, { type: 'assigned', ticket, agent: 'Li Na' });

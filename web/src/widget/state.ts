@@ -1,5 +1,6 @@
 /** What the widget shows, as it follows the gateway's frames. */
 import type { ChatFile, ServerFrame, Stage } from '../chat/protocol';
+export { TYPING_EXPIRES_MS } from '../chat/protocol';
 import type { Key } from './strings';
 
 export interface Line {
@@ -18,6 +19,8 @@ export interface WidgetState {
   waitSeconds: number | null;
   agent: string | null;
   typing: string | null;
+  /** Counts typing marks, so a mark not renewed (the agent stopped) can expire. */
+  typingBeat: number;
   readUpTo: number;
   ended: boolean;
   /** Whether the rating form asks if it was what the visitor expected. */
@@ -50,6 +53,7 @@ export const initial: WidgetState = {
   waitSeconds: null,
   agent: null,
   typing: null,
+  typingBeat: 0,
   readUpTo: 0,
   ended: false,
   askExpectation: false,
@@ -60,7 +64,7 @@ export const initial: WidgetState = {
   error: null,
 };
 
-export type Action = ServerFrame | { type: 'reset' };
+export type Action = ServerFrame | { type: 'reset' } | { type: 'typing_expired' };
 
 /** The state after a frame. */
 export function reduce(state: WidgetState, frame: Action): WidgetState {
@@ -108,8 +112,10 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
       };
     case 'transferred':
       return { ...state, agent: null, events: noted(state, 'transferred') };
+    case 'typing_expired':
+      return { ...state, typing: null };
     case 'typing':
-      return { ...state, typing: frame.typing ? frame.author.name || '…' : null };
+      return { ...state, typing: frame.typing ? frame.author.name || '…' : null, typingBeat: state.typingBeat + 1 };
     case 'read':
       return { ...state, readUpTo: Math.max(state.readUpTo, frame.up_to) };
     case 'ended':
@@ -119,6 +125,7 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
         ticket: frame.ticket,
         ended: true,
         askExpectation: frame.ask_expectation ?? false,
+        rated: state.rated || (frame.rated ?? false),
         typing: null,
         events: state.ended ? state.events : noted(state, 'ended'),
       };

@@ -66,7 +66,7 @@ export const STRINGS = {
     send: '发送',
     leave: '提交留言',
     left: '谢谢！您的留言编号为 #{number}，我们会通过邮件回复您。',
-    place: '您前面还有 {position} 位，正在排队。',
+    place: '您在队列中排第 {position} 位。',
     wait: '预计等待约 {minutes} 分钟。',
     waitSoon: '客服一有空就会回复您。',
     joined: '{agent} 已加入对话。',

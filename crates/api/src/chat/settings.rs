@@ -56,5 +56,5 @@ pub async fn update(
         body.into_inner(),
     )
     .await?;
-    Ok(web::Json(state.app.announce(changed)))
+    Ok(web::Json(state.app.published(changed)))
 }

@@ -88,9 +88,8 @@ pub async fn update(
     body: Object<WidgetRequest>,
 ) -> Result<web::Json<WidgetResponse>, ApiError> {
     let id = widget_id(&path)?;
-    let outcome =
+    let widget =
         admin::update_widget(&state.app, auth.actor, auth.origin(), id, body.into_inner()).await?;
-    let widget = state.app.announce(outcome);
     Ok(web::Json(response(&state, &widget)))
 }
 

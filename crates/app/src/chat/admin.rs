@@ -13,9 +13,7 @@ use kefu_store::{DbConnection, teams};
 
 use crate::App;
 use crate::audit::{self, Origin, Target};
-use crate::changes::Change;
-use crate::chat::availability;
-use crate::chat::outcome::Outcome;
+use crate::changes::{Change, Changed};
 use crate::error::AppError;
 
 /// A team's chat settings as the API shows them.
@@ -53,7 +51,7 @@ pub async fn set_chat_settings(
     origin: Origin,
     team: TeamId,
     body: ChatSettingsBody,
-) -> Result<Outcome<ChatSettingsBody>, AppError> {
+) -> Result<Changed<ChatSettingsBody>, AppError> {
     actor.may_administer()?;
     let mut settings = ChatSettings::new(body.open, body.capacity, body.grace_seconds)?;
     settings.texts = ChatTexts::new(
@@ -63,8 +61,7 @@ pub async fn set_chat_settings(
         body.offline_zh.as_deref(),
     )?;
     let saved = settings.clone();
-    let opened_or_closed = app
-        .store
+    app.store
         .write(move |conn| {
             let before = team_settings::get(conn, team).map_err(AppError::not_found_as("team"))?;
             team_settings::set(conn, team, &settings)?;
@@ -94,18 +91,11 @@ pub async fn set_chat_settings(
                 detail,
                 time::now(),
             )?;
-            Ok::<_, AppError>(before.open != settings.open)
+            Ok::<_, AppError>(())
         })
         .await?;
-    // Visitors on its widgets see the chat open or close without reloading.
-    let events = if opened_or_closed {
-        availability::changed_for(app, vec![team]).await?
-    } else {
-        Vec::new()
-    };
-    Ok(Outcome::new(
+    Ok(Changed::new(
         settings_body(&saved),
-        events,
         vec![Change::Team { id: team }],
     ))
 }
@@ -235,7 +225,7 @@ pub async fn update_widget(
     origin: Origin,
     id: WidgetId,
     request: WidgetRequest,
-) -> Result<Outcome<Widget>, AppError> {
+) -> Result<Widget, AppError> {
     actor.may_administer()?;
     app.store
         .write(move |conn| {
@@ -272,13 +262,7 @@ pub async fn update_widget(
                 detail,
                 time::now(),
             )?;
-            // Its visitors' forms follow the teams its stages now go to.
-            let events = if before.teams == widget.teams {
-                Vec::new()
-            } else {
-                vec![availability::for_widget(conn, &widget)?]
-            };
-            Ok(Outcome::new(widget, events, Vec::new()))
+            Ok(widget)
         })
         .await
 }

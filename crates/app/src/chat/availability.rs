@@ -1,6 +1,7 @@
-//! Which stages a widget's visitors can chat about now, and telling the widgets open in
-//! browsers when that changes (an agent comes online or leaves, chat opens or closes), so a
-//! visitor looking at the offline form sees the chat open without reloading.
+//! Which stages a widget's visitors can chat about now, and noticing when that changes (an
+//! agent comes online or leaves, a node holding agents stops, chat opens or closes, a widget's
+//! stages go to other teams), so a visitor looking at the offline form sees the chat open
+//! without reloading.
 
 use std::collections::HashMap;
 
@@ -58,48 +59,46 @@ fn open_stages_of(
     Ok(open)
 }
 
-/// For each widget that sends a stage to one of `teams`, what its visitors can chat about now,
-/// for the visitors on it.
-pub fn changed(conn: &mut DbConnection, teams: &[TeamId]) -> Result<Vec<ChatEvent>, AppError> {
-    if teams.is_empty() {
-        return Ok(Vec::new());
+/// Every widget's open stages as last seen; each look says which widgets' changed.
+#[derive(Debug, Default)]
+pub struct Watch {
+    seen: Option<HashMap<WidgetId, Vec<Stage>>>,
+}
+
+impl Watch {
+    /// Looks at every widget now: an `availability` frame for the visitors of each widget
+    /// whose open stages changed since the last look (none on the first, as visitors are told
+    /// when they connect).
+    pub async fn look(&mut self, app: &App) -> Result<Vec<ChatEvent>, AppError> {
+        let now_open = app
+            .store
+            .read(|conn| {
+                let now = time::now();
+                let mut known = HashMap::new();
+                let mut open = HashMap::new();
+                for widget in widgets::list(conn)? {
+                    let stages = open_stages_of(conn, &widget, now, &mut known)?;
+                    open.insert(widget.id, stages);
+                }
+                Ok::<_, AppError>(open)
+            })
+            .await?;
+        let events = match &self.seen {
+            None => Vec::new(),
+            Some(seen) => now_open
+                .iter()
+                .filter(|(widget, stages)| seen.get(widget) != Some(stages))
+                .map(|(widget, stages)| {
+                    ChatEvent::new(
+                        Audience::Widget(*widget),
+                        ServerFrame::Availability {
+                            open_stages: stages.clone(),
+                        },
+                    )
+                })
+                .collect(),
+        };
+        self.seen = Some(now_open);
+        Ok(events)
     }
-    let now = time::now();
-    let mut known = HashMap::new();
-    let mut events = Vec::new();
-    for widget in widgets::list(conn)? {
-        let affected = widget.teams.stages().into_iter().any(|stage| {
-            widget
-                .teams
-                .team_for(stage)
-                .is_some_and(|t| teams.contains(&t))
-        });
-        if affected {
-            events.push(of_widget(conn, &widget, now, &mut known)?);
-        }
-    }
-    Ok(events)
-}
-
-/// What `widget`'s visitors can chat about now, for them (after its teams changed).
-pub fn for_widget(conn: &mut DbConnection, widget: &Widget) -> Result<ChatEvent, AppError> {
-    of_widget(conn, widget, time::now(), &mut HashMap::new())
-}
-
-fn of_widget(
-    conn: &mut DbConnection,
-    widget: &Widget,
-    now: DateTime<Utc>,
-    known: &mut HashMap<TeamId, bool>,
-) -> Result<ChatEvent, AppError> {
-    let open_stages = open_stages_of(conn, widget, now, known)?;
-    Ok(ChatEvent::new(
-        Audience::Widget(widget.id),
-        ServerFrame::Availability { open_stages },
-    ))
-}
-
-/// [`changed`], read on its own once a change is committed.
-pub async fn changed_for(app: &App, teams: Vec<TeamId>) -> Result<Vec<ChatEvent>, AppError> {
-    app.store.read(move |conn| changed(conn, &teams)).await
 }

@@ -399,9 +399,13 @@ fn write_batch(
                 .iter()
                 .map(|f| files::stored(f, ticket_id, message.id, now)),
         );
+        // An agent only offered the chat gets its lines once they accept it (all of them).
+        let serving = (was.chat.conversation.state == ConversationState::Serving)
+            .then_some(was.chat.conversation.agent)
+            .flatten();
         events.extend(ChatEvent::both_sides(
             ticket_id,
-            was.chat.conversation.agent,
+            serving,
             message_frame(ticket_id, *seq, &message, frame_kind, &name),
         ));
         new_lines.push(Line {

@@ -423,6 +423,7 @@ pub async fn end(
                     ticket,
                     by,
                     ask_expectation: crate::surveys::settings::read(conn)?.ask_expectation,
+                    rated: false,
                 },
             );
             if let Some(agent) = before.conversation.agent

@@ -1,6 +1,5 @@
 //! Agents' presence: what they choose (online, away, offline) and whether a gateway node holds
-//! a socket of theirs. Colleagues see it change; going online routes the waiting chats; the
-//! widgets their teams answer learn what visitors can chat about now.
+//! a socket of theirs. Colleagues see it change; going online routes the waiting chats.
 
 use chrono::{DateTime, Duration, Utc};
 use kefu_api_types::chat::ServerFrame;
@@ -14,7 +13,7 @@ use crate::App;
 use crate::chat::events::{Audience, ChatEvent};
 use crate::chat::identity::Agent;
 use crate::chat::outcome::Outcome;
-use crate::chat::{availability, routing};
+use crate::chat::routing;
 use crate::error::AppError;
 
 /// How often a gateway node renews the connections it holds.
@@ -62,7 +61,6 @@ pub async fn connect(app: &App, agent: &Agent) -> Result<Outcome<AgentPresence>,
             events.extend(routing::route_team(app, *team).await?.events);
         }
     }
-    events.extend(availability::changed_for(app, agent.teams.clone()).await?);
     Ok(Outcome::new(stored, events, Vec::new()))
 }
 
@@ -95,7 +93,6 @@ pub async fn choose(app: &App, agent: &Agent, chosen: Presence) -> Result<Outcom
             events.extend(routing::route_team(app, *team).await?.events);
         }
     }
-    events.extend(availability::changed_for(app, agent.teams.clone()).await?);
     Ok(Outcome::new((), events, Vec::new()))
 }
 
@@ -116,7 +113,9 @@ pub async fn disconnect(app: &App, agent: &Agent) -> Result<Outcome<()>, AppErro
     app.store
         .write(move |conn| presence::disconnect(conn, user, time::now()))
         .await?;
-    let mut events = presence_events(agent, Presence::Offline);
-    events.extend(availability::changed_for(app, agent.teams.clone()).await?);
-    Ok(Outcome::new((), events, Vec::new()))
+    Ok(Outcome::new(
+        (),
+        presence_events(agent, Presence::Offline),
+        Vec::new(),
+    ))
 }

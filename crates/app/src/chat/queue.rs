@@ -145,6 +145,7 @@ pub fn standing(
                 _ => kefu_api_types::chat::AuthorKind::System,
             },
             ask_expectation: crate::surveys::settings::read(conn)?.ask_expectation,
+            rated: chat.rating.is_some(),
         }),
     })
 }

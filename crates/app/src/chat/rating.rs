@@ -18,8 +18,8 @@ use crate::surveys;
 /// The longest rating comment, in characters.
 pub const COMMENT_MAX: usize = 1_000;
 
-/// Rates the visitor's latest chat, which must have ended; rating again replaces the chat's
-/// rating and adds a newer answer to the ticket's survey ratings.
+/// Rates the visitor's latest chat, which must have ended and not been rated yet (a chat is
+/// rated once, so satisfaction figures count each chat once).
 pub async fn rate(
     app: &App,
     visitor: &Visitor,
@@ -44,6 +44,12 @@ pub async fn rate(
                 return Err(AppError::conflict(
                     "chat_not_ended",
                     "a chat is rated once it has ended",
+                ));
+            }
+            if chat.rating.is_some() {
+                return Err(AppError::conflict(
+                    "chat_already_rated",
+                    "this chat is rated already; thank you",
                 ));
             }
             let now = time::now();

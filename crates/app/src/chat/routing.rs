@@ -152,7 +152,12 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                     continue;
                 }
                 let moved = move_chat(conn, chat.ticket, now, |c| {
-                    unmoved(chat, c, Conversation::requeue)
+                    let mut requeued = unmoved(chat, c, Conversation::requeue)?;
+                    // Whoever served it after the last transfer has left: that note is old.
+                    if c.conversation.state == ConversationState::Serving {
+                        requeued.handover = None;
+                    }
+                    Ok(requeued)
                 });
                 match moved {
                     Ok(_) => {

@@ -87,12 +87,13 @@ impl App {
 }
 
 /// Whether a public reply on `ticket` goes out by mail: email tickets always, chats once the
-/// visitor is gone (the conversation ended).
+/// visitor is gone (the conversation ended), and messages left on the widget's offline form
+/// (chat tickets without a conversation).
 fn goes_by_mail(conn: &mut DbConnection, ticket: &Ticket) -> Result<bool, AppError> {
     Ok(match ticket.channel {
         Channel::Email => true,
         Channel::Chat => conversations::find(conn, ticket.id)?
-            .is_some_and(|chat| chat.conversation.state == ConversationState::Ended),
+            .is_none_or(|chat| chat.conversation.state == ConversationState::Ended),
         _ => false,
     })
 }
