@@ -421,6 +421,7 @@ export const en = {
   'email.frameTitle': "Mail: {subject}",
   'email.quoted': "Quoted history",
   'email.replyGoesTo': "This reply goes by mail to {to}",
+  'email.noRecipient': "No email address is known, so this reply stays on the ticket unless you add one.",
   'mail.mailboxes': "Mailboxes",
   'mail.mailboxesHint': "The addresses customers write to. Each sends new tickets to its team and stage.",
   'mail.newMailbox': "New mailbox",

@@ -423,6 +423,7 @@ export const zhCN: Record<MessageKey, string> = {
   'email.frameTitle': "邮件：{subject}",
   'email.quoted': "引用的历史邮件",
   'email.replyGoesTo': "此回复将通过邮件发送给 {to}",
+  'email.noRecipient': "没有已知的邮箱地址，除非您添加一个，此回复只保留在工单上。",
   'mail.mailboxes': "邮箱",
   'mail.mailboxesHint': "客户来信的地址。每个邮箱把新工单交给对应的团队和阶段。",
   'mail.newMailbox': "新建邮箱",

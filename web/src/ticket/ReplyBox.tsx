@@ -109,7 +109,9 @@ export function ReplyBox(props: {
       <ErrorBanner error={slash.error} />
       {!internal && byMail && !editing && (
         <p class="mail-to">
-          {t('email.replyGoesTo', { to: addresses([...byMail.to, ...byMail.cc]) })}{' '}
+          {byMail.to.length + byMail.cc.length > 0
+            ? t('email.replyGoesTo', { to: addresses([...byMail.to, ...byMail.cc]) })
+            : t('email.noRecipient')}{' '}
           <button type="button" class="link" onClick={() => setEditing({ to: addresses(byMail.to), cc: addresses(byMail.cc) })}>
             {t('email.editRecipients')}
           </button>
