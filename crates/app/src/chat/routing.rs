@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use kefu_api_types::chat::ServerFrame;
 use kefu_domain::chat::{Conversation, ConversationState, pick_agent};
 use kefu_domain::error::DomainError;
-use kefu_domain::ids::TeamId;
+use kefu_domain::ids::{TeamId, UserId};
 use kefu_domain::time;
 use kefu_store::DbConnection;
 use kefu_store::chat::conversations::{self, Chat};
@@ -120,37 +121,78 @@ fn unmoved(
     })
 }
 
+/// A chat the router found due to wait again: its agent left past the grace period, or its
+/// offer lapsed.
+struct Due {
+    chat: Chat,
+    agent: UserId,
+    lapsed: bool,
+}
+
+/// What a round of the router has to do, found with a read: the chats due to wait again, and
+/// the teams with waiting chats.
+fn due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(Vec<Due>, Vec<TeamId>), AppError> {
+    let offer_timeout =
+        chrono::TimeDelta::from_std(OFFER_TIMEOUT).unwrap_or(chrono::TimeDelta::MAX);
+    let mut graces: HashMap<TeamId, Duration> = HashMap::new();
+    let mut due = Vec::new();
+    for q in conversations::active(conn)? {
+        let chat = q.chat;
+        let Some(agent) = chat.conversation.agent else {
+            continue;
+        };
+        let team = chat.conversation.team;
+        let grace = match graces.get(&team) {
+            Some(grace) => *grace,
+            None => {
+                let grace = team_settings::get(conn, team)?.grace;
+                graces.insert(team, grace);
+                grace
+            }
+        };
+        let gone = presence::get(conn, agent)?.is_none_or(|p| p.grace_over(now, grace));
+        let lapsed = chat.conversation.state == ConversationState::Offered
+            && chat.offered_at.is_some_and(|at| at + offer_timeout <= now);
+        if gone || lapsed {
+            due.push(Due {
+                chat,
+                agent,
+                lapsed,
+            });
+        }
+    }
+    let mut waiting: Vec<TeamId> = conversations::queue(conn, None)?
+        .into_iter()
+        .filter(|q| q.chat.conversation.state == ConversationState::Waiting)
+        .map(|q| q.chat.conversation.team)
+        .collect();
+    waiting.sort();
+    waiting.dedup();
+    Ok((due, waiting))
+}
+
 /// One round of the router over every queue: lapsed offers and abandoned chats wait again,
-/// then every team with waiting chats is routed.
+/// then every team with waiting chats is routed. It looks with a read first and writes only
+/// when something is due, so a round with nothing to do never holds up the chat lines' group
+/// commits (SQLite has one writer).
 pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
+    let (due, waiting) = app.store.read(|conn| due(conn, time::now())).await?;
+    if due.is_empty() && waiting.is_empty() {
+        return Ok(Outcome::quiet(()));
+    }
     app.store
         .write(move |conn| {
             let now = time::now();
-            let offer_timeout =
-                chrono::TimeDelta::from_std(OFFER_TIMEOUT).unwrap_or(chrono::TimeDelta::MAX);
             let mut events = Vec::new();
             let mut changed: Vec<TeamId> = Vec::new();
-            let mut graces: std::collections::HashMap<TeamId, Duration> = Default::default();
-            for q in conversations::active(conn)? {
-                let chat = &q.chat;
-                let Some(agent) = chat.conversation.agent else {
-                    continue;
-                };
+            for Due {
+                chat,
+                agent,
+                lapsed,
+            } in &due
+            {
                 let team = chat.conversation.team;
-                let grace = match graces.get(&team) {
-                    Some(grace) => *grace,
-                    None => {
-                        let grace = team_settings::get(conn, team)?.grace;
-                        graces.insert(team, grace);
-                        grace
-                    }
-                };
-                let gone = presence::get(conn, agent)?.is_none_or(|p| p.grace_over(now, grace));
-                let lapsed = chat.conversation.state == ConversationState::Offered
-                    && chat.offered_at.is_some_and(|at| at + offer_timeout <= now);
-                if !(gone || lapsed) {
-                    continue;
-                }
+                // Moved only if it is still as read: anyone may have moved it since.
                 let moved = move_chat(conn, chat.ticket, now, |c| {
                     let mut requeued = unmoved(chat, c, Conversation::requeue)?;
                     // Whoever served it after the last transfer has left: that note is old.
@@ -163,11 +205,11 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                     Ok(_) => {
                         // An offer left unanswered counts as declined: the router tries
                         // someone else rather than the absent agent again.
-                        if lapsed {
-                            declines::record(conn, chat.ticket, agent, now)?;
+                        if *lapsed {
+                            declines::record(conn, chat.ticket, *agent, now)?;
                         }
                         events.push(ChatEvent::new(
-                            Audience::Agent(agent),
+                            Audience::Agent(*agent),
                             ServerFrame::QueueRemoved {
                                 ticket: chat.ticket,
                             },
@@ -181,11 +223,7 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                 }
             }
             let mut teams = changed.clone();
-            for q in conversations::queue(conn, None)? {
-                if q.chat.conversation.state == ConversationState::Waiting {
-                    teams.push(q.chat.conversation.team);
-                }
-            }
+            teams.extend(waiting.iter().copied());
             teams.sort();
             teams.dedup();
             for team in teams {
