@@ -43,6 +43,7 @@ export function ChatDock() {
   const offers = Object.values(state.offers);
   const waiting = Object.values(state.queue).filter((c) => !state.offers[c.ticket] && !c.offered_to);
   const serving = state.chats;
+  const offerList = offers.map((chat) => <Offer key={chat.ticket} chat={chat} />);
   return (
     <aside class="chat-dock" aria-label={t('chat.dock')} ref={dock}>
       <div class="chat-dock-bar">
@@ -77,9 +78,7 @@ export function ChatDock() {
         // Offers show even with the dock folded: one missed lapses and goes to a colleague.
         <div class="chat-dock-body">
           <section class="chat-queue" aria-label={t('chat.queue')}>
-            {offers.map((chat) => (
-              <Offer key={chat.ticket} chat={chat} />
-            ))}
+            {offerList}
           </section>
         </div>
       )}
@@ -88,9 +87,7 @@ export function ChatDock() {
           {/* The queue column only when something waits, so the chats get the room. */}
           {(offers.length > 0 || waiting.length > 0 || serving.length === 0 || state.error) && (
             <section class="chat-queue" aria-label={t('chat.queue')}>
-              {offers.map((chat) => (
-                <Offer key={chat.ticket} chat={chat} />
-              ))}
+              {offerList}
               <h2 class="chat-heading">{t('chat.waiting', { count: waiting.length })}</h2>
               <ul class="chat-waiting">
                 {waiting.map((chat) => (

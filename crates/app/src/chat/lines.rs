@@ -400,9 +400,11 @@ fn write_batch(
                 .map(|f| files::stored(f, ticket_id, message.id, now)),
         );
         // An agent only offered the chat gets its lines once they accept it (all of them).
-        let serving = (was.chat.conversation.state == ConversationState::Serving)
-            .then_some(was.chat.conversation.agent)
-            .flatten();
+        let serving = was
+            .chat
+            .conversation
+            .agent
+            .filter(|_| was.chat.conversation.state == ConversationState::Serving);
         events.extend(ChatEvent::both_sides(
             ticket_id,
             serving,
