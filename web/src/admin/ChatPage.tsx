@@ -177,7 +177,8 @@ function TeamChat(props: { team: Team; onError: (e: ApiError | null) => void }) 
     if (loaded.value) setDraft(loaded.value);
   }, [loaded.value]);
   if (!draft) return <Loading />;
-  const set = (change: Partial<ChatSettings>) => setDraft({ ...draft, ...change });
+  // From the latest draft, not this render's: two quick edits must not undo each other.
+  const set = (change: Partial<ChatSettings>) => setDraft((latest) => latest && { ...latest, ...change });
   const save = async (event: Event) => {
     event.preventDefault();
     props.onError(null);
