@@ -263,13 +263,23 @@ describe('live chat', () => {
     const page = await c.newPage();
     await page.goto(`${server.base}/admin/chat`);
     const settings = page.getByRole('form', { name: 'Chat settings of Orders' });
-    await settings.getByLabel('Chats per agent at once').fill('5');
+    const capacity = settings.getByLabel('Chats per agent at once');
+    await capacity.fill('5');
     await settings.getByLabel('Offline text (Chinese)').fill('我们九点回来');
-    await settings.getByRole('button', { name: 'Save chat settings' }).click();
+    assert.equal(await capacity.inputValue(), '5', 'the capacity typed stays in the form');
+    const [put] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/teams/${orders.id}/chat-settings`) && r.request().method() === 'PUT'),
+      settings.getByRole('button', { name: 'Save chat settings' }).click(),
+    ]);
+    assert.equal(put.status(), 200, await put.text());
+    assert.equal(put.request().postDataJSON().capacity, 5, 'the form sends what was typed');
     await page.getByText('Saved').first().waitFor();
     const saved = await api.get(`/api/v1/teams/${orders.id}/chat-settings`);
     assert.equal(saved.capacity, 5);
     assert.equal(saved.offline_zh, '我们九点回来');
+    // What the admin sees on coming back to the page.
+    await page.reload();
+    assert.equal(await page.getByRole('form', { name: 'Chat settings of Orders' }).getByLabel('Chats per agent at once').inputValue(), '5');
 
     const fresh = page.getByRole('form', { name: 'New widget' });
     await fresh.getByLabel('Name').fill('Outlet store');

@@ -168,17 +168,21 @@ function WidgetForm(props: {
 }
 
 function TeamChat(props: { team: Team; onError: (e: ApiError | null) => void }) {
+  const id = props.team.id;
+  const loaded = useLoad(() => ok(api.GET('/api/v1/teams/{id}/chat-settings', { params: { path: { id } } })), [id]);
+  if (!loaded.value) return loaded.error ? <ErrorBanner error={loaded.error} onRetry={loaded.reload} /> : <Loading />;
+  return <TeamChatForm team={props.team} loaded={loaded.value} onError={props.onError} />;
+}
+
+/** A team's chat settings form. Its draft starts from what was loaded when it mounted and
+ * nothing else replaces it but a save: nothing arriving later wipes what the admin typed. */
+function TeamChatForm(props: { team: Team; loaded: ChatSettings; onError: (e: ApiError | null) => void }) {
   const { t } = useI18n();
   const { notify } = useSession();
   const id = props.team.id;
-  const loaded = useLoad(() => ok(api.GET('/api/v1/teams/{id}/chat-settings', { params: { path: { id } } })), [id]);
-  const [draft, setDraft] = useState<ChatSettings | null>(null);
-  useEffect(() => {
-    if (loaded.value) setDraft(loaded.value);
-  }, [loaded.value]);
-  if (!draft) return <Loading />;
+  const [draft, setDraft] = useState<ChatSettings>(props.loaded);
   // From the latest draft, not this render's: two quick edits must not undo each other.
-  const set = (change: Partial<ChatSettings>) => setDraft((latest) => latest && { ...latest, ...change });
+  const set = (change: Partial<ChatSettings>) => setDraft((latest) => ({ ...latest, ...change }));
   const save = async (event: Event) => {
     event.preventDefault();
     props.onError(null);
