@@ -93,7 +93,7 @@ export function ChatDock() {
                 {waiting.map((chat) => (
                   <li key={chat.ticket}>
                     <span>
-                      {chat.visitor} · {t(`stage.${chat.stage}`)} · {t('chat.place', { position: chat.position })}
+                      {chat.visitor} · <QueueOf chat={chat} /> · {t('chat.place', { position: chat.position })}
                       <HandoverNote handover={chat.handover} />
                     </span>
                     <button type="button" onClick={() => live.send({ type: 'take', ticket: chat.ticket })}>
@@ -126,7 +126,7 @@ function Offer(props: { chat: QueuedChat }) {
   const { chat } = props;
   return (
     <div class="chat-offer" role="alert">
-      <strong>{t('chat.incoming', { visitor: chat.visitor })}</strong> · {t(`stage.${chat.stage}`)}
+      <strong>{t('chat.incoming', { visitor: chat.visitor })}</strong> · <QueueOf chat={chat} />
       <HandoverNote handover={chat.handover} />
       <div class="chat-offer-actions">
         <button type="button" class="primary" onClick={() => live?.send({ type: 'accept', ticket: chat.ticket })}>
@@ -138,6 +138,16 @@ function Offer(props: { chat: QueuedChat }) {
       </div>
     </div>
   );
+}
+
+/** Which team's queue a chat waits in, and what it is about: after a transfer the team is
+ * no longer the one its stage picked. */
+function QueueOf(props: { chat: QueuedChat }) {
+  const { t } = useI18n();
+  const { teams } = useSession();
+  const team = teams.find((candidate) => candidate.id === props.chat.team);
+  const stage = t(`stage.${props.chat.stage}`);
+  return <>{team ? `${team.name} · ${stage}` : stage}</>;
 }
 
 /** Who passed the chat on, and their note, for the agent taking it over. */

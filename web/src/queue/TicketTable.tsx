@@ -98,7 +98,7 @@ export function TicketTable(props: {
                   </p>
                 )}
               </td>
-              <td>{ticket.requester.name}</td>
+              <td class="name">{ticket.requester.name}</td>
               <td>
                 <ChannelIcon channel={ticket.channel} />
               </td>
@@ -109,8 +109,8 @@ export function TicketTable(props: {
               <td>
                 {ticket.priority && <PriorityLabel priority={ticket.priority} />}
               </td>
-              <td>{ticket.assignee?.name ?? '—'}</td>
-              <td>{ticket.team?.name ?? '—'}</td>
+              <td class="name">{ticket.assignee?.name ?? '—'}</td>
+              <td class="name">{ticket.team?.name ?? '—'}</td>
               <td>{ticket.sla_due_at ? <Countdown due={ticket.sla_due_at} now={now} /> : '—'}</td>
               <td>
                 <time dateTime={ticket.updated_at} title={updated.toLocaleString(locale)}>

@@ -51,8 +51,14 @@ pub fn make(bytes: &[u8], kind: FileType) -> Result<Thumbnail, String> {
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let picture = image::DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
-    let mut small = picture.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
-    drop(picture);
+    // A picture already within the side keeps its size: a thumbnail never enlarges it.
+    let mut small = if width <= THUMBNAIL_SIDE && height <= THUMBNAIL_SIDE {
+        picture
+    } else {
+        let small = picture.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+        drop(picture);
+        small
+    };
     // Turned the way the camera was held: the thumbnail, not the whole picture.
     small.apply_orientation(orientation);
     use image::metadata::Orientation::{Rotate90, Rotate90FlipH, Rotate270, Rotate270FlipH};
@@ -116,6 +122,13 @@ mod tests {
             panic!("unreadable thumbnail")
         };
         assert_eq!((thumb.width(), thumb.height()), (320, 240));
+    }
+
+    #[test]
+    fn a_small_picture_keeps_its_size() {
+        let made = make(&png(60, 40, false), FileType::Png);
+        let thumb = made.and_then(|m| image::load_from_memory(&m.bytes).map_err(|e| e.to_string()));
+        assert!(thumb.is_ok_and(|t| (t.width(), t.height()) == (60, 40)));
     }
 
     #[test]
