@@ -343,3 +343,35 @@ test_both! {
         assert_eq!(chat.handover, None);
     }
 }
+
+test_both! {
+    async fn a_chat_still_waiting_is_offered_again_once_the_decline_is_old(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut console, _) = h.agent_socket(li).await;
+        let mut visitor = h.visitor(&"6".repeat(43), Vec::new()).await;
+        let ticket = started(&mut visitor).await;
+        console.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
+        console.send(&ClientFrame::Decline { ticket }).await;
+        console.next_where(|f| matches!(f, ServerFrame::QueueRemoved { ticket: t } if *t == ticket)).await;
+
+        // Nobody took it, and Li's decline is older than the router remembers (dated back
+        // rather than waited for): Li, still the only one online, is offered it again.
+        let user = li.user;
+        h.app
+            .store
+            .write(move |conn| {
+                let old = kefu_domain::time::now()
+                    - chrono::TimeDelta::from_std(kefu_app::chat::routing::DECLINE_REMEMBERED).unwrap()
+                    - chrono::Duration::seconds(1);
+                kefu_store::chat::declines::record(conn, ticket, user, old)
+            })
+            .await
+            .unwrap();
+        h.app.announce(kefu_app::chat::routing::sweep(&h.app).await.unwrap());
+        console.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
+        console.send(&ClientFrame::Accept { ticket }).await;
+        let assigned = visitor.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+        assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Li Na".into() });
+    }
+}

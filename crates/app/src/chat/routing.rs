@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use kefu_api_types::chat::ServerFrame;
-use kefu_domain::chat::{Conversation, ConversationState, pick_agent};
+use kefu_domain::chat::{AgentLoad, ChatSettings, Conversation, ConversationState, pick_agent};
 use kefu_domain::error::DomainError;
-use kefu_domain::ids::{TeamId, UserId};
+use kefu_domain::ids::{TeamId, TicketId, UserId};
 use kefu_domain::time;
 use kefu_store::DbConnection;
-use kefu_store::chat::conversations::{self, Chat};
+use kefu_store::chat::conversations::{self, Chat, Queued};
 use kefu_store::chat::{declines, presence, team_settings};
 
 use crate::App;
@@ -25,8 +25,14 @@ use crate::error::AppError;
 /// How long an agent has to accept an offered chat before it is offered to someone else.
 pub const OFFER_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long the router passes over an agent who declined a chat or let its offer lapse: a
+/// chat still waiting after that is offered to them again (a lone agent back at their desk
+/// is reminded of it).
+pub const DECLINE_REMEMBERED: Duration = Duration::from_secs(120);
+
 /// Offers `team`'s waiting chats, oldest first, to its online agents with room (never to one
-/// who declined the chat), then tells the queue where everyone stands.
+/// who declined the chat in the last [`DECLINE_REMEMBERED`]), then tells the queue where
+/// everyone stands.
 pub async fn route_team(app: &App, team: TeamId) -> Result<Outcome<()>, AppError> {
     app.store
         .write(move |conn| {
@@ -34,6 +40,59 @@ pub async fn route_team(app: &App, team: TeamId) -> Result<Outcome<()>, AppError
             Ok::<_, AppError>(Outcome::new((), events, Vec::new()))
         })
         .await
+}
+
+/// A team's queue as the router reads it: its waiting chats, its agents' loads, and who
+/// declined which chat lately.
+struct TeamQueue {
+    settings: ChatSettings,
+    loads: Vec<AgentLoad>,
+    waiting: Vec<Queued>,
+    declined: HashMap<TicketId, Vec<UserId>>,
+}
+
+impl TeamQueue {
+    fn read(conn: &mut DbConnection, team: TeamId, now: DateTime<Utc>) -> Result<Self, AppError> {
+        let settings = team_settings::get(conn, team)?;
+        let loads = conversations::loads(conn, team, now)?;
+        let waiting: Vec<_> = conversations::queue(conn, Some(&[team]))?
+            .into_iter()
+            .filter(|q| q.chat.conversation.state == ConversationState::Waiting)
+            .collect();
+        let room = pick_agent(&loads, settings.capacity, &[]).is_some();
+        let declined = if room && !waiting.is_empty() {
+            let since = chrono::TimeDelta::from_std(DECLINE_REMEMBERED)
+                .ok()
+                .and_then(|remembered| now.checked_sub_signed(remembered))
+                .unwrap_or(DateTime::<Utc>::MIN_UTC);
+            declines::of_waiting(conn, team, since)?
+        } else {
+            HashMap::new()
+        };
+        Ok(Self {
+            settings,
+            loads,
+            waiting,
+            declined,
+        })
+    }
+
+    /// Who declined `ticket` lately.
+    fn declined(&self, ticket: TicketId) -> &[UserId] {
+        self.declined.get(&ticket).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// Whether some waiting chat has an agent to be offered to now.
+    fn has_offer(&self) -> bool {
+        self.waiting.iter().any(|q| {
+            pick_agent(
+                &self.loads,
+                self.settings.capacity,
+                self.declined(q.chat.ticket),
+            )
+            .is_some()
+        })
+    }
 }
 
 /// Routes `team`'s queue; the queue's events are returned when a chat was offered or when
@@ -44,23 +103,13 @@ fn route_in(
     report: bool,
 ) -> Result<Vec<ChatEvent>, AppError> {
     let now = time::now();
-    let settings = team_settings::get(conn, team)?;
-    let mut loads = conversations::loads(conn, team, now)?;
-    let waiting: Vec<_> = conversations::queue(conn, Some(&[team]))?
-        .into_iter()
-        .filter(|q| q.chat.conversation.state == ConversationState::Waiting)
-        .collect();
-    let room = pick_agent(&loads, settings.capacity, &[]).is_some();
-    let declined = if room && !waiting.is_empty() {
-        declines::of_waiting(conn, team)?
-    } else {
-        HashMap::new()
-    };
+    let mut queue = TeamQueue::read(conn, team, now)?;
     let mut events = Vec::new();
     let mut offers = 0;
+    let waiting = std::mem::take(&mut queue.waiting);
     for q in waiting {
-        let declined = declined.get(&q.chat.ticket).map_or(&[][..], Vec::as_slice);
-        let Some(agent) = pick_agent(&loads, settings.capacity, declined) else {
+        let declined = queue.declined(q.chat.ticket);
+        let Some(agent) = pick_agent(&queue.loads, queue.settings.capacity, declined) else {
             // Nobody for this chat; a later one may have someone (its decliners differ).
             continue;
         };
@@ -70,7 +119,7 @@ fn route_in(
         match offered {
             Ok(_) => {
                 offers += 1;
-                if let Some(load) = loads.iter_mut().find(|l| l.agent == agent) {
+                if let Some(load) = queue.loads.iter_mut().find(|l| l.agent == agent) {
                     load.chats += 1;
                 }
             }
@@ -130,7 +179,7 @@ struct Due {
 }
 
 /// What a round of the router has to do, found with a read: the chats due to wait again, and
-/// the teams with waiting chats.
+/// the teams with a waiting chat that someone could be offered now.
 fn due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(Vec<Due>, Vec<TeamId>), AppError> {
     let offer_timeout =
         chrono::TimeDelta::from_std(OFFER_TIMEOUT).unwrap_or(chrono::TimeDelta::MAX);
@@ -168,11 +217,18 @@ fn due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(Vec<Due>, Vec<Tea
         .collect();
     waiting.sort();
     waiting.dedup();
-    Ok((due, waiting))
+    // Only a queue with a chat someone could be offered needs a write.
+    let mut routable = Vec::with_capacity(waiting.len());
+    for team in waiting {
+        if TeamQueue::read(conn, team, now)?.has_offer() {
+            routable.push(team);
+        }
+    }
+    Ok((due, routable))
 }
 
 /// One round of the router over every queue: lapsed offers and abandoned chats wait again,
-/// then every team with waiting chats is routed. It looks with a read first and writes only
+/// then every team with a chat someone could be offered is routed. It looks with a read first and writes only
 /// when something is due, so a round with nothing to do never holds up the chat lines' group
 /// commits (SQLite has one writer).
 pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {

@@ -1,4 +1,5 @@
-//! Who declined which chat: the router offers a chat to nobody who declined it.
+//! Who declined which chat, and when: the router offers a chat to nobody who declined it
+//! lately.
 
 use std::collections::HashMap;
 
@@ -11,7 +12,8 @@ use crate::convert::{parse, to_db};
 use crate::schema::{chat_declines, conversations};
 use crate::{DbConnection, StoreError};
 
-/// Records that `agent` declined the chat on `ticket` (again, if they had before).
+/// Records that `agent` declined the chat on `ticket` at `now` (again, if they had before:
+/// the latest time counts).
 pub fn record(
     conn: &mut DbConnection,
     ticket: TicketId,
@@ -25,7 +27,9 @@ pub fn record(
     );
     crate::with_backend!(conn, c => diesel::insert_into(chat_declines::table)
         .values(row)
-        .on_conflict_do_nothing()
+        .on_conflict((chat_declines::ticket_id, chat_declines::agent_id))
+        .do_update()
+        .set(chat_declines::declined_at.eq(to_db(now)))
         .execute(c))?;
     Ok(())
 }
@@ -37,14 +41,16 @@ pub fn forget(conn: &mut DbConnection, ticket: TicketId) -> Result<(), StoreErro
     Ok(())
 }
 
-/// The agents who declined each waiting chat of `team`, by chat.
+/// The agents who declined each waiting chat of `team` at `since` or later, by chat.
 pub fn of_waiting(
     conn: &mut DbConnection,
     team: TeamId,
+    since: DateTime<Utc>,
 ) -> Result<HashMap<TicketId, Vec<UserId>>, StoreError> {
     let rows: Vec<(String, String)> = chat_declines::table
         .inner_join(conversations::table)
         .filter(conversations::team_id.eq(team.to_string()))
+        .filter(chat_declines::declined_at.ge(to_db(since)))
         .filter(conversations::state.eq(ConversationState::Waiting.as_str()))
         .select((chat_declines::ticket_id, chat_declines::agent_id))
         .load(conn)?;
