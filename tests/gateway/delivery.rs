@@ -200,3 +200,56 @@ test_both! {
         assert_eq!(seqs.into_iter().collect::<Vec<_>>(), [1, 2], "the first line too, not only the one that came live");
     }
 }
+
+test_both! {
+    async fn read_marks_are_kept_and_shown_again_after_a_reload(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut agent, _) = h.agent_socket(li).await;
+        let key = "m".repeat(43);
+        let mut visitor = h.visitor(&key, Vec::new()).await;
+        visitor.send(&start(Some("hello"))).await;
+        let ServerFrame::Started { ticket, .. } = visitor.next_where(|f| matches!(f, ServerFrame::Started { .. })).await else { panic!() };
+        agent.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;
+        agent.send(&ClientFrame::Accept { ticket }).await;
+        visitor.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+        agent.send(&ClientFrame::Send { ticket: Some(ticket), client_id: "a-1".into(), text: "Hi!".into() }).await;
+        visitor.next_where(|f| matches!(f, ServerFrame::Message { seq: 2, .. })).await;
+
+        // Each side reads; a mark past the last line counts only up to it.
+        agent.send(&ClientFrame::Read { ticket: Some(ticket), up_to: 1 }).await;
+        assert_eq!(visitor.next_where(|f| matches!(f, ServerFrame::Read { .. })).await, ServerFrame::Read { ticket, up_to: 1 });
+        visitor.send(&ClientFrame::Read { ticket: None, up_to: 99 }).await;
+        assert_eq!(agent.next_where(|f| matches!(f, ServerFrame::Read { .. })).await, ServerFrame::Read { ticket, up_to: 2 });
+        // A mark that moves nothing is not passed on again.
+        visitor.send(&ClientFrame::Read { ticket: None, up_to: 1 }).await;
+
+        // The visitor reloads: after the lines, the agent's mark ("Read" under their line).
+        drop(visitor);
+        let mut reloaded = h.visitor(&key, vec![Resume { ticket, after: 0 }]).await;
+        let mut seen = Vec::new();
+        loop {
+            match reloaded.next().await {
+                ServerFrame::Message { seq, .. } => seen.push(format!("line {seq}")),
+                ServerFrame::Read { up_to, .. } => {
+                    seen.push(format!("read {up_to}"));
+                    break;
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(seen, ["line 1", "line 2", "read 1"]);
+
+        // The agent's console reloads: it shows how far the visitor read.
+        drop(agent);
+        let (mut console, _) = h.agent_socket(li).await;
+        let read = console.next_where(|f| matches!(f, ServerFrame::Read { .. })).await;
+        assert_eq!(read, ServerFrame::Read { ticket, up_to: 2 });
+        let other = tokio::time::timeout(
+            std::time::Duration::from_millis(300),
+            console.next_where(|f| matches!(f, ServerFrame::Read { up_to: 1, .. })),
+        )
+        .await;
+        assert!(other.is_err(), "the repeated mark was passed on: {other:?}");
+    }
+}

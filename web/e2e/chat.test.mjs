@@ -154,11 +154,16 @@ describe('live chat', () => {
     assert.deepEqual(await accessibilityProblems(shop), [], 'the widget on the demo shop');
     assert.deepEqual(await accessibilityProblems(desk), [], 'the console with a chat open');
 
+    // The agent has the chat open, so the visitor's lines are marked read.
+    const readMark = (scope, text) => scope.locator('li.line.mine', { hasText: text }).getByText('Read', { exact: true });
+    await readMark(form, 'It leaks').waitFor();
+
     // A reload mid-chat: the same chat, everything in it, and it goes on.
     await shop.reload();
     const again = shop.getByRole('dialog', { name: 'Chat with us' });
     await again.getByText('Sorry to hear that! Could you send a photo?').waitFor();
     await again.getByText('It leaks').waitFor();
+    await readMark(again, 'It leaks').waitFor();
     assert.equal(await pictureShown(again, 'broken-kettle.png'), 320, 'the photo is still there after the reload');
     await again.getByRole('textbox', { name: 'Your message' }).fill('Back after a reload');
     await again.getByRole('button', { name: 'Send' }).click();
@@ -213,6 +218,8 @@ describe('live chat', () => {
     const passed = `Passed on by ${agent.name}: “Order 1042 is late”`;
     const handed = ordersDesk.getByRole('alert').filter({ hasText: 'New chat from Zhao Lei' });
     await handed.getByText(passed).waitFor();
+    // It waits in Orders' queue, though the visitor chose after-sale help.
+    await handed.getByText('Orders · After-sale').waitFor();
     await handed.getByRole('button', { name: 'Accept' }).click();
     await ordersDesk.getByRole('region', { name: 'Chat with Zhao Lei' }).getByText(passed).waitFor();
     await form.getByText(`${ordersMember.name} joined the chat`, { exact: false }).waitFor();

@@ -14,7 +14,7 @@ use kefu_app::chat::identity::{self, Participant};
 use kefu_app::chat::lines::LineIn;
 use kefu_app::chat::start::ChatForm;
 use kefu_app::chat::{
-    Audience, ChatEvent, Outcome, availability, lines, moves, presence, queue, rating, start,
+    Audience, ChatEvent, Outcome, availability, lines, marks, moves, presence, queue, rating, start,
 };
 use kefu_domain::chat::Sequence;
 use kefu_domain::ids::TicketId;
@@ -403,7 +403,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                     return self.send(&frame).await;
                 }
             };
-            let full = frames.len() as i64 >= lines::RESUME_PAGE;
+            let lines_sent = frames
+                .iter()
+                .filter(|f| matches!(f, ServerFrame::Message { .. }))
+                .count();
+            let full = lines_sent as i64 >= lines::RESUME_PAGE;
             for frame in frames {
                 if let ServerFrame::Message { seq, .. } = frame {
                     self.seen.insert(ticket, seq);
@@ -664,19 +668,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 }))
             }
             ClientFrame::Typing { ticket, typing } => {
-                self.relay(ticket, |ticket, author| ServerFrame::Typing {
-                    ticket,
-                    author,
-                    typing,
-                })
-                .await
-                .map_err(plain)?;
+                self.announce(
+                    marks::typing(&self.gateway.app, &self.who, ticket, typing)
+                        .await
+                        .map_err(plain)?,
+                );
                 Ok(None)
             }
             ClientFrame::Read { ticket, up_to } => {
-                self.relay(ticket, |ticket, _| ServerFrame::Read { ticket, up_to })
-                    .await
-                    .map_err(plain)?;
+                self.announce(
+                    marks::read(&self.gateway.app, &self.who, ticket, up_to)
+                        .await
+                        .map_err(plain)?,
+                );
                 Ok(None)
             }
             ClientFrame::Accept { ticket } => {
@@ -748,62 +752,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         // may have moved this socket's mark past lines it never sent (clients drop repeats).
         self.seen.insert(ticket, 0);
         self.catch_up(ticket).await.map_err(AppError::internal)
-    }
-
-    /// Passes a typing or read mark to the other side of the conversation.
-    async fn relay(
-        &self,
-        ticket: Option<TicketId>,
-        frame: impl FnOnce(TicketId, kefu_api_types::chat::Author) -> ServerFrame,
-    ) -> Result<(), AppError> {
-        let app = &self.gateway.app;
-        let who = self.who.clone();
-        let chat = app
-            .store
-            .read(move |conn| {
-                let ticket = match (ticket, &who) {
-                    (Some(t), _) => t,
-                    (None, Participant::Visitor(v)) => {
-                        start::current(conn, v.id)?.ok_or(AppError::NotFound("chat"))?
-                    }
-                    (None, Participant::Agent(_)) => {
-                        return Err(AppError::invalid(
-                            "ticket_required",
-                            "say which chat in `ticket`",
-                        ));
-                    }
-                };
-                conversations::find(conn, ticket)?.ok_or(AppError::NotFound("chat"))
-            })
-            .await?;
-        let (audience, author) = match &self.who {
-            Participant::Visitor(v) if v.id == chat.visitor => {
-                let Some(agent) = chat.conversation.agent else {
-                    return Ok(());
-                };
-                (
-                    Audience::Agent(agent),
-                    kefu_api_types::chat::Author {
-                        kind: kefu_api_types::chat::AuthorKind::Visitor,
-                        name: String::new(),
-                    },
-                )
-            }
-            Participant::Agent(a) if chat.conversation.agent == Some(a.actor.user) => (
-                Audience::Visitor(chat.ticket),
-                kefu_api_types::chat::Author {
-                    kind: kefu_api_types::chat::AuthorKind::Agent,
-                    name: a.name.clone(),
-                },
-            ),
-            _ => return Err(AppError::NotFound("chat")),
-        };
-        app.announce(Outcome::new(
-            (),
-            vec![ChatEvent::new(audience, frame(chat.ticket, author))],
-            Vec::new(),
-        ));
-        Ok(())
     }
 }
 

@@ -618,6 +618,8 @@ diesel::table! {
         updated_at -> Timestamp,
         handed_over_by -> Nullable<Text>,
         handover_note -> Nullable<Text>,
+        visitor_read_up_to -> BigInt,
+        agent_read_up_to -> BigInt,
     }
 }
 

@@ -22,6 +22,7 @@ use crate::changes::{Change, ChangeKind};
 use crate::chat::events::ChatEvent;
 use crate::chat::files;
 use crate::chat::identity::Participant;
+use crate::chat::marks;
 use crate::chat::outcome::Outcome;
 use crate::chat::start::LINE_MAX;
 use crate::error::AppError;
@@ -568,7 +569,7 @@ pub fn number_reply(conn: &mut DbConnection, message: &Message) -> Result<(), Ap
 }
 
 /// The lines of a conversation after `after`, as frames, for a client that resumes: its
-/// visitor, or any agent or admin.
+/// visitor, or any agent or admin; after the last page, the other side's read mark.
 pub async fn after(
     app: &App,
     who: &Participant,
@@ -598,7 +599,7 @@ pub async fn after(
                 .unwrap_or_default();
             let agents: Vec<_> = list.iter().filter_map(|(_, m)| m.author_user).collect();
             let names = users::names(conn, &agents)?;
-            Ok(list
+            let mut frames: Vec<ServerFrame> = list
                 .iter()
                 .map(|(seq, m)| {
                     let (kind, name) = match m.author_user {
@@ -610,7 +611,14 @@ pub async fn after(
                     };
                     message_frame(ticket, *seq, m, kind, &name)
                 })
-                .collect())
+                .collect();
+            // After the last page, how far the other side has read.
+            if (list.len() as i64) < RESUME_PAGE
+                && let Some(read) = marks::seen_by_other_side(conn, &who, ticket)?
+            {
+                frames.push(read);
+            }
+            Ok(frames)
         })
         .await
 }

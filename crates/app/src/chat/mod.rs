@@ -1,4 +1,4 @@
-//! Live chat's use cases: visitors and agents on sockets, conversations and their lines,
+//! Live chat's use cases: visitors and agents on sockets, conversations and their lines, typing and read marks,
 //! routing and queues, presence, ratings, and what admins set up.
 
 pub mod admin;
@@ -8,6 +8,7 @@ pub mod files;
 pub mod identity;
 pub mod indexing;
 pub mod lines;
+pub mod marks;
 pub mod moves;
 pub mod outcome;
 pub mod presence;

@@ -1,0 +1,158 @@
+//! Marks passed to the other side of a chat: typing, and how far a side has read. Read marks
+//! are kept too, so a side that reloads is shown them again.
+
+use kefu_api_types::chat::{Author, AuthorKind, ServerFrame};
+use kefu_domain::chat::Sequence;
+use kefu_domain::ids::TicketId;
+use kefu_store::DbConnection;
+use kefu_store::chat::conversations::{self, Chat};
+use kefu_store::chat::read_marks::{self, Side};
+
+use crate::App;
+use crate::chat::events::{Audience, ChatEvent};
+use crate::chat::identity::Participant;
+use crate::chat::outcome::Outcome;
+use crate::chat::start;
+use crate::error::AppError;
+
+/// A chat as its participant `who` sees it: its side, and the other side's audience (none
+/// while no agent serves it).
+struct Sides {
+    chat: Chat,
+    side: Side,
+    other: Option<(Audience, Author)>,
+}
+
+/// The chat `who` marks (a visitor may leave `ticket` out: their current chat), if it is
+/// theirs: the visitor's own, or the one an agent serves.
+fn sides(
+    conn: &mut DbConnection,
+    who: &Participant,
+    ticket: Option<TicketId>,
+) -> Result<Sides, AppError> {
+    let ticket = match (ticket, who) {
+        (Some(t), _) => t,
+        (None, Participant::Visitor(v)) => {
+            start::current(conn, v.id)?.ok_or(AppError::NotFound("chat"))?
+        }
+        (None, Participant::Agent(_)) => {
+            return Err(AppError::invalid(
+                "ticket_required",
+                "say which chat in `ticket`",
+            ));
+        }
+    };
+    let chat = conversations::find(conn, ticket)?.ok_or(AppError::NotFound("chat"))?;
+    match who {
+        Participant::Visitor(v) if v.id == chat.visitor => {
+            let other = chat.conversation.agent.map(|agent| {
+                let author = Author {
+                    kind: AuthorKind::Visitor,
+                    name: String::new(),
+                };
+                (Audience::Agent(agent), author)
+            });
+            Ok(Sides {
+                other,
+                side: Side::Visitor,
+                chat,
+            })
+        }
+        Participant::Agent(a) if chat.conversation.agent == Some(a.actor.user) => {
+            let author = Author {
+                kind: AuthorKind::Agent,
+                name: a.name.clone(),
+            };
+            Ok(Sides {
+                other: Some((Audience::Visitor(chat.ticket), author)),
+                side: Side::Agent,
+                chat,
+            })
+        }
+        _ => Err(AppError::NotFound("chat")),
+    }
+}
+
+/// `who` started or stopped typing: the other side is told, nothing is kept.
+pub async fn typing(
+    app: &App,
+    who: &Participant,
+    ticket: Option<TicketId>,
+    typing: bool,
+) -> Result<Outcome<()>, AppError> {
+    let who = who.clone();
+    let found = app
+        .store
+        .read(move |conn| sides(conn, &who, ticket))
+        .await?;
+    let events = found
+        .other
+        .map(|(audience, author)| {
+            let frame = ServerFrame::Typing {
+                ticket: found.chat.ticket,
+                author,
+                typing,
+            };
+            ChatEvent::new(audience, frame)
+        })
+        .into_iter()
+        .collect();
+    Ok(Outcome::new((), events, Vec::new()))
+}
+
+/// `who` has read up to line `up_to` (no further than the chat's last line): kept if it moves
+/// their mark forward, and the other side is told.
+pub async fn read(
+    app: &App,
+    who: &Participant,
+    ticket: Option<TicketId>,
+    up_to: u64,
+) -> Result<Outcome<()>, AppError> {
+    let who = who.clone();
+    let (found, known) = app
+        .store
+        .read(move |conn| {
+            let found = sides(conn, &who, ticket)?;
+            let known = read_marks::get(conn, found.chat.ticket)?.unwrap_or_default();
+            Ok::<_, AppError>((found, known))
+        })
+        .await?;
+    let up_to = Sequence::new(up_to).min(found.chat.last_seq);
+    let (ticket, side) = (found.chat.ticket, found.side);
+    // Marks only move forward; one that does not is not written (the writer is the chats').
+    if up_to <= known.of(side) {
+        return Ok(Outcome::quiet(()));
+    }
+    app.store
+        .write(move |conn| read_marks::advance(conn, ticket, side, up_to))
+        .await?;
+    let events = found
+        .other
+        .map(|(audience, _)| {
+            let frame = ServerFrame::Read {
+                ticket,
+                up_to: up_to.get(),
+            };
+            ChatEvent::new(audience, frame)
+        })
+        .into_iter()
+        .collect();
+    Ok(Outcome::new((), events, Vec::new()))
+}
+
+/// The read mark `who` should see on resuming `ticket`: the other side's, once it read a line.
+pub fn seen_by_other_side(
+    conn: &mut DbConnection,
+    who: &Participant,
+    ticket: TicketId,
+) -> Result<Option<ServerFrame>, AppError> {
+    let Some(marks) = read_marks::get(conn, ticket)? else {
+        return Ok(None);
+    };
+    let other = match who {
+        Participant::Visitor(_) => Side::Agent,
+        Participant::Agent(_) => Side::Visitor,
+    };
+    let up_to = marks.of(other).get();
+    Ok((up_to > 0).then_some(ServerFrame::Read { ticket, up_to }))
+}
