@@ -221,8 +221,22 @@ test_both! {
         assert_eq!(visitor.next_where(|f| matches!(f, ServerFrame::Read { .. })).await, ServerFrame::Read { ticket, up_to: 1 });
         visitor.send(&ClientFrame::Read { ticket: None, up_to: 99 }).await;
         assert_eq!(agent.next_where(|f| matches!(f, ServerFrame::Read { .. })).await, ServerFrame::Read { ticket, up_to: 2 });
-        // A mark that moves nothing is not passed on again.
+        // A mark that moves nothing is not passed on again (a ping answered is a barrier:
+        // the mark before it was handled).
         visitor.send(&ClientFrame::Read { ticket: None, up_to: 1 }).await;
+        visitor.send(&ClientFrame::Ping { nonce: Some(1) }).await;
+        visitor.next_where(|f| matches!(f, ServerFrame::Pong { .. })).await;
+        let again = tokio::time::timeout(
+            std::time::Duration::from_millis(300),
+            agent.next_where(|f| matches!(f, ServerFrame::Read { .. })),
+        )
+        .await;
+        assert!(again.is_err(), "a mark that moved nothing was passed on: {again:?}");
+        // Someone else's chat cannot be marked.
+        let mut stranger = h.visitor(&"n".repeat(43), Vec::new()).await;
+        stranger.send(&ClientFrame::Read { ticket: Some(ticket), up_to: 2 }).await;
+        let refused = stranger.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
+        assert!(matches!(refused, ServerFrame::Error { ref code, .. } if code == "not_found"), "{refused:?}");
 
         // The visitor reloads: after the lines, the agent's mark ("Read" under their line).
         drop(visitor);
@@ -245,11 +259,5 @@ test_both! {
         let (mut console, _) = h.agent_socket(li).await;
         let read = console.next_where(|f| matches!(f, ServerFrame::Read { .. })).await;
         assert_eq!(read, ServerFrame::Read { ticket, up_to: 2 });
-        let other = tokio::time::timeout(
-            std::time::Duration::from_millis(300),
-            console.next_where(|f| matches!(f, ServerFrame::Read { up_to: 1, .. })),
-        )
-        .await;
-        assert!(other.is_err(), "the repeated mark was passed on: {other:?}");
     }
 }

@@ -375,3 +375,38 @@ test_both! {
         assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Li Na".into() });
     }
 }
+
+test_both! {
+    async fn a_chat_passed_on_to_a_team_is_never_offered_back_to_the_agent_who_passed_it(db: TestDb) {
+        let h = Harness::start(db).await;
+        let orders = team(&h.app, h.admin, "Orders", &[]).await;
+        // Li is in both teams and the only one online: the chat waits for a colleague.
+        let li = h.agent("li@example.com", "Li Na", &[h.team, orders]).await;
+        let (mut a, _) = h.agent_socket(li).await;
+        let mut v = h.visitor(&"u".repeat(43), Vec::new()).await;
+        let ticket = started(&mut v).await;
+        a.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;
+        a.send(&ClientFrame::Accept { ticket }).await;
+        v.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+        a.send(&ClientFrame::Transfer { ticket, to: TransferTo::Team(orders), note: None }).await;
+        v.next_where(|f| matches!(f, ServerFrame::Transferred { .. })).await;
+
+        // Long after a decline would be forgotten (the transfer dated back an hour).
+        let user = li.user;
+        h.app
+            .store
+            .write(move |conn| {
+                let old = kefu_domain::time::now() - chrono::Duration::hours(1);
+                kefu_store::chat::declines::passed_on(conn, ticket, user, old)
+            })
+            .await
+            .unwrap();
+        h.app.announce(kefu_app::chat::routing::sweep(&h.app).await.unwrap());
+        let back = tokio::time::timeout(
+            std::time::Duration::from_millis(1_500),
+            a.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)),
+        )
+        .await;
+        assert!(back.is_err(), "offered back to the agent who passed it on: {back:?}");
+    }
+}

@@ -529,6 +529,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             frame,
             ClientFrame::Send { .. }
                 | ClientFrame::Typing { .. }
+                | ClientFrame::Read { .. }
                 | ClientFrame::Start { .. }
                 | ClientFrame::LeaveMessage { .. }
         );

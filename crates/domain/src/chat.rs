@@ -380,6 +380,13 @@ impl Sequence {
     }
 }
 
+/// Where a side's read mark moves when it says it read up to `said`: never past the chat's
+/// `last` line and never back from `known`; `None` when it does not move.
+pub fn read_mark(said: Sequence, last: Sequence, known: Sequence) -> Option<Sequence> {
+    let up_to = said.min(last);
+    (up_to > known).then_some(up_to)
+}
+
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
@@ -388,6 +395,23 @@ mod tests {
 
     fn at(seconds: i64) -> DateTime<Utc> {
         DateTime::UNIX_EPOCH + TimeDelta::seconds(seconds)
+    }
+
+    #[test]
+    fn a_read_mark_moves_forward_only_and_no_further_than_the_last_line() {
+        let (n, none) = (Sequence::new, None::<Sequence>);
+        assert_eq!(read_mark(n(3), n(5), n(1)), Some(n(3)));
+        assert_eq!(
+            read_mark(n(99), n(5), n(1)),
+            Some(n(5)),
+            "capped at the last line"
+        );
+        assert_eq!(read_mark(n(2), n(5), n(3)), none, "never back");
+        assert_eq!(
+            read_mark(n(3), n(5), n(3)),
+            none,
+            "the same mark moves nothing"
+        );
     }
 
     fn load(agent: UserId, presence: Presence, chats: u32, idle: i64) -> AgentLoad {

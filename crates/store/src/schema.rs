@@ -588,6 +588,7 @@ diesel::table! {
         ticket_id -> Text,
         agent_id -> Text,
         declined_at -> Timestamp,
+        passed_on -> Bool,
     }
 }
 

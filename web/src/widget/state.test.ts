@@ -33,4 +33,13 @@ describe('the widget conversation', () => {
     state = reduce(state, { type: 'queue_position', ticket, position: 2, expected_wait_seconds: null });
     expect([state.agent, state.position]).toEqual([null, 2]);
   });
+
+  it("takes only this chat's read marks, not an earlier chat's replayed on a resume", () => {
+    let state = reduce(initial, { type: 'started', ticket, number: 7 });
+    state = reduce(state, line(1, 'Hello', 'visitor'));
+    state = reduce(state, { type: 'read', ticket: '0193a000-0000-7000-8000-0000000000a0', up_to: 8 });
+    expect(state.readUpTo).toBe(0);
+    state = reduce(state, { type: 'read', ticket, up_to: 1 });
+    expect(state.readUpTo).toBe(1);
+  });
 });

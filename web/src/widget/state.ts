@@ -115,8 +115,11 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
     case 'typing_expired':
       return { ...state, typing: null };
     case 'typing':
+      if (state.ticket && frame.ticket !== state.ticket) return state;
       return { ...state, typing: frame.typing ? frame.author.name || '…' : null, typingBeat: state.typingBeat + 1 };
     case 'read':
+      // An earlier chat's mark (a resume replays each chat's) is not this one's.
+      if (state.ticket && frame.ticket !== state.ticket) return state;
       return { ...state, readUpTo: Math.max(state.readUpTo, frame.up_to) };
     case 'ended':
       if (state.ticket && frame.ticket !== state.ticket) return state;

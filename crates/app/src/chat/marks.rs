@@ -2,8 +2,8 @@
 //! are kept too, so a side that reloads is shown them again.
 
 use kefu_api_types::chat::{Author, AuthorKind, ServerFrame};
-use kefu_domain::chat::Sequence;
-use kefu_domain::ids::TicketId;
+use kefu_domain::chat::{ConversationState, Sequence, read_mark};
+use kefu_domain::ids::{TicketId, UserId};
 use kefu_store::DbConnection;
 use kefu_store::chat::conversations::{self, Chat};
 use kefu_store::chat::read_marks::{self, Side};
@@ -24,7 +24,7 @@ struct Sides {
 }
 
 /// The chat `who` marks (a visitor may leave `ticket` out: their current chat), if it is
-/// theirs: the visitor's own, or the one an agent serves.
+/// theirs: the visitor's own, or the one an agent serves or served.
 fn sides(
     conn: &mut DbConnection,
     who: &Participant,
@@ -45,7 +45,7 @@ fn sides(
     let chat = conversations::find(conn, ticket)?.ok_or(AppError::NotFound("chat"))?;
     match who {
         Participant::Visitor(v) if v.id == chat.visitor => {
-            let other = chat.conversation.agent.map(|agent| {
+            let other = its_agent(&chat).map(|agent| {
                 let author = Author {
                     kind: AuthorKind::Visitor,
                     name: String::new(),
@@ -58,7 +58,7 @@ fn sides(
                 chat,
             })
         }
-        Participant::Agent(a) if chat.conversation.agent == Some(a.actor.user) => {
+        Participant::Agent(a) if its_agent(&chat) == Some(a.actor.user) => {
             let author = Author {
                 kind: AuthorKind::Agent,
                 name: a.name.clone(),
@@ -71,6 +71,14 @@ fn sides(
         }
         _ => Err(AppError::NotFound("chat")),
     }
+}
+
+/// The agent who serves `chat` (or served it, once it ended), if any: not one it is only
+/// offered to, who sees none of it yet.
+fn its_agent(chat: &Chat) -> Option<UserId> {
+    chat.conversation
+        .agent
+        .filter(|_| chat.conversation.state != ConversationState::Offered)
 }
 
 /// `who` started or stopped typing: the other side is told, nothing is kept.
@@ -117,15 +125,19 @@ pub async fn read(
             Ok::<_, AppError>((found, known))
         })
         .await?;
-    let up_to = Sequence::new(up_to).min(found.chat.last_seq);
     let (ticket, side) = (found.chat.ticket, found.side);
-    // Marks only move forward; one that does not is not written (the writer is the chats').
-    if up_to <= known.of(side) {
+    // A mark that does not move is not written (the writer is the chat lines').
+    let Some(up_to) = read_mark(Sequence::new(up_to), found.chat.last_seq, known.of(side)) else {
         return Ok(Outcome::quiet(()));
-    }
-    app.store
+    };
+    // Another socket of the same side may have moved it as far meanwhile: told once.
+    let moved = app
+        .store
         .write(move |conn| read_marks::advance(conn, ticket, side, up_to))
         .await?;
+    if !moved {
+        return Ok(Outcome::quiet(()));
+    }
     let events = found
         .other
         .map(|(audience, _)| {

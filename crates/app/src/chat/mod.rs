@@ -1,5 +1,5 @@
-//! Live chat's use cases: visitors and agents on sockets, conversations and their lines, typing and read marks,
-//! routing and queues, presence, ratings, and what admins set up.
+//! Live chat's use cases: visitors and agents on sockets, conversations and their lines,
+//! typing and read marks, routing and queues, presence, ratings, and what admins set up.
 
 pub mod admin;
 pub mod availability;

@@ -200,8 +200,9 @@ async fn serve(
         .await
 }
 
-/// `agent` declines the chat offered to them; it waits again and goes to someone else, never
-/// back to them (they can still take it from the queue).
+/// `agent` declines the chat offered to them; it waits again and goes to someone else, not
+/// back to them for [`DECLINE_REMEMBERED`](crate::chat::routing::DECLINE_REMEMBERED) (they can
+/// still take it from the queue).
 pub async fn decline(app: &App, agent: Agent, ticket: TicketId) -> Result<Outcome<()>, AppError> {
     let team = app
         .store
@@ -287,7 +288,7 @@ pub async fn transfer(
             // hand the chat back to the agent who passed it on.
             declines::forget(conn, ticket)?;
             if let TransferTarget::Team(_) = target {
-                declines::record(conn, ticket, me, now)?;
+                declines::passed_on(conn, ticket, me, now)?;
             }
             assign_ticket(conn, &sla, &agent, ticket, team, None, now)?;
             if let Some(body) = &note {

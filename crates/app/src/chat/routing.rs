@@ -52,20 +52,29 @@ struct TeamQueue {
 }
 
 impl TeamQueue {
+    /// `team`'s queue as it stands.
     fn read(conn: &mut DbConnection, team: TeamId, now: DateTime<Utc>) -> Result<Self, AppError> {
+        let queued = conversations::queue(conn, Some(&[team]))?;
+        Self::around(conn, team, now, queued)
+    }
+
+    /// `team`'s queue around its chats already read (`queued`; those waiting count).
+    fn around(
+        conn: &mut DbConnection,
+        team: TeamId,
+        now: DateTime<Utc>,
+        queued: Vec<Queued>,
+    ) -> Result<Self, AppError> {
         let settings = team_settings::get(conn, team)?;
         let loads = conversations::loads(conn, team, now)?;
-        let waiting: Vec<_> = conversations::queue(conn, Some(&[team]))?
+        let waiting: Vec<_> = queued
             .into_iter()
             .filter(|q| q.chat.conversation.state == ConversationState::Waiting)
             .collect();
         let room = pick_agent(&loads, settings.capacity, &[]).is_some();
         let declined = if room && !waiting.is_empty() {
-            let since = chrono::TimeDelta::from_std(DECLINE_REMEMBERED)
-                .ok()
-                .and_then(|remembered| now.checked_sub_signed(remembered))
-                .unwrap_or(DateTime::<Utc>::MIN_UTC);
-            declines::of_waiting(conn, team, since)?
+            let remembered = chrono::TimeDelta::from_std(DECLINE_REMEMBERED).unwrap_or_default();
+            declines::of_waiting(conn, team, now - remembered)?
         } else {
             HashMap::new()
         };
@@ -210,17 +219,16 @@ fn due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(Vec<Due>, Vec<Tea
             });
         }
     }
-    let mut waiting: Vec<TeamId> = conversations::queue(conn, None)?
-        .into_iter()
-        .filter(|q| q.chat.conversation.state == ConversationState::Waiting)
-        .map(|q| q.chat.conversation.team)
-        .collect();
-    waiting.sort();
-    waiting.dedup();
+    let mut waiting: HashMap<TeamId, Vec<Queued>> = HashMap::new();
+    for q in conversations::queue(conn, None)? {
+        if q.chat.conversation.state == ConversationState::Waiting {
+            waiting.entry(q.chat.conversation.team).or_default().push(q);
+        }
+    }
     // Only a queue with a chat someone could be offered needs a write.
     let mut routable = Vec::with_capacity(waiting.len());
-    for team in waiting {
-        if TeamQueue::read(conn, team, now)?.has_offer() {
+    for (team, queued) in waiting {
+        if TeamQueue::around(conn, team, now, queued)?.has_offer() {
             routable.push(team);
         }
     }
@@ -228,9 +236,9 @@ fn due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(Vec<Due>, Vec<Tea
 }
 
 /// One round of the router over every queue: lapsed offers and abandoned chats wait again,
-/// then every team with a chat someone could be offered is routed. It looks with a read first and writes only
-/// when something is due, so a round with nothing to do never holds up the chat lines' group
-/// commits (SQLite has one writer).
+/// then every team with a chat someone could be offered now is routed. It looks with a read
+/// first and writes only when something is due, so a round with nothing to do never holds up
+/// the chat lines' group commits (SQLite has one writer).
 pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
     let (due, waiting) = app.store.read(|conn| due(conn, time::now())).await?;
     if due.is_empty() && waiting.is_empty() {

@@ -1,5 +1,5 @@
 //! Who declined which chat, and when: the router offers a chat to nobody who declined it
-//! lately.
+//! lately, nor back to the agent who passed it on.
 
 use std::collections::HashMap;
 
@@ -20,16 +20,41 @@ pub fn record(
     agent: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    insert(conn, ticket, agent, now, false)
+}
+
+/// Records that `agent` passed the chat on `ticket` on: it is not offered back to them while
+/// it waits, however long.
+pub fn passed_on(
+    conn: &mut DbConnection,
+    ticket: TicketId,
+    agent: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    insert(conn, ticket, agent, now, true)
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    ticket: TicketId,
+    agent: UserId,
+    now: DateTime<Utc>,
+    passed_on: bool,
+) -> Result<(), StoreError> {
     let row = (
         chat_declines::ticket_id.eq(ticket.to_string()),
         chat_declines::agent_id.eq(agent.to_string()),
         chat_declines::declined_at.eq(to_db(now)),
+        chat_declines::passed_on.eq(passed_on),
     );
     crate::with_backend!(conn, c => diesel::insert_into(chat_declines::table)
         .values(row)
         .on_conflict((chat_declines::ticket_id, chat_declines::agent_id))
         .do_update()
-        .set(chat_declines::declined_at.eq(to_db(now)))
+        .set((
+            chat_declines::declined_at.eq(to_db(now)),
+            chat_declines::passed_on.eq(passed_on),
+        ))
         .execute(c))?;
     Ok(())
 }
@@ -41,7 +66,8 @@ pub fn forget(conn: &mut DbConnection, ticket: TicketId) -> Result<(), StoreErro
     Ok(())
 }
 
-/// The agents who declined each waiting chat of `team` at `since` or later, by chat.
+/// The agents who declined each waiting chat of `team` at `since` or later, or passed it on,
+/// by chat.
 pub fn of_waiting(
     conn: &mut DbConnection,
     team: TeamId,
@@ -50,7 +76,11 @@ pub fn of_waiting(
     let rows: Vec<(String, String)> = chat_declines::table
         .inner_join(conversations::table)
         .filter(conversations::team_id.eq(team.to_string()))
-        .filter(chat_declines::declined_at.ge(to_db(since)))
+        .filter(
+            chat_declines::declined_at
+                .ge(to_db(since))
+                .or(chat_declines::passed_on),
+        )
         .filter(conversations::state.eq(ConversationState::Waiting.as_str()))
         .select((chat_declines::ticket_id, chat_declines::agent_id))
         .load(conn)?;

@@ -1,5 +1,6 @@
 //! Live chat's storage: widgets and their visitors, conversations and their numbered lines,
-//! who declined which chat, how far each side has read, agents' presence, socket tickets, and each team's chat settings.
+//! who declined which chat, how far each side has read, agents' presence, socket tickets, and
+//! each team's chat settings.
 
 pub mod conversations;
 pub mod declines;

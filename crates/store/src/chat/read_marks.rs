@@ -40,8 +40,10 @@ fn column(seq: Sequence) -> i64 {
     i64::try_from(seq.get()).unwrap_or(i64::MAX)
 }
 
-fn sequence(value: i64) -> Sequence {
-    Sequence::new(u64::try_from(value).unwrap_or(0))
+fn sequence(value: i64) -> Result<Sequence, StoreError> {
+    u64::try_from(value)
+        .map(Sequence::new)
+        .map_err(|_| StoreError::Corrupt(format!("chat read mark {value}")))
 }
 
 /// The read marks of the chat on `ticket`, if it is a chat.
@@ -54,10 +56,13 @@ pub fn get(conn: &mut DbConnection, ticket: TicketId) -> Result<Option<ReadMarks
         ))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(visitor, agent)| ReadMarks {
-        visitor: sequence(visitor),
-        agent: sequence(agent),
-    }))
+    row.map(|(visitor, agent)| {
+        Ok(ReadMarks {
+            visitor: sequence(visitor)?,
+            agent: sequence(agent)?,
+        })
+    })
+    .transpose()
 }
 
 /// Moves `side`'s mark on `ticket` up to `up_to`, never back; whether it moved.

@@ -1,0 +1,1 @@
+ALTER TABLE chat_declines DROP COLUMN passed_on;
