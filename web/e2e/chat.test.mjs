@@ -82,6 +82,13 @@ describe('live chat', () => {
     // Only one agent of After-sales support takes chats in this test.
     const member = await api.get(`/api/v1/users/${afterSales.members[0].id}`);
     agent = { email: member.email, password: server.agentPassword, name: member.name };
+    // After-sales speaks for itself in the widget: a greeting, and an offline text in Chinese.
+    const texts = await api.get(`/api/v1/teams/${afterSales.id}/chat-settings`);
+    await api.put(`/api/v1/teams/${afterSales.id}/chat-settings`, {
+      ...texts,
+      greeting_en: 'After-sales here: have your order number ready.',
+      offline_zh: '售后团队九点上班，请留言。',
+    });
   });
 
   after(async () => {
@@ -120,6 +127,7 @@ describe('live chat', () => {
     assert.equal(await form.getByLabel('Before buying').isChecked(), false);
     assert.equal(await form.getByText('Nobody can chat right now.', { exact: false }).count(), 0);
     await form.getByLabel('Help after buying').check();
+    await form.getByText('After-sales here: have your order number ready.').waitFor();
     await form.getByLabel('Your name').fill('Wang Fang');
     await form.getByLabel('Your message').fill('My kettle arrived broken 水壶坏了');
     await form.getByRole('button', { name: 'Start chat' }).click();
@@ -308,7 +316,9 @@ describe('live chat', () => {
     await shop.getByRole('button', { name: '在线咨询' }).click();
     const form = shop.getByRole('dialog', { name: '在线客服' });
     await form.getByText('您好！关于水壶的任何问题都可以问我们。').waitFor();
-    await form.getByLabel('售后服务').waitFor();
+    // Nobody is online: the After-sales team's own offline text, in Chinese.
+    await form.getByLabel('售后服务').check();
+    await form.getByText('售后团队九点上班，请留言。').waitFor();
     await screenshot(shop, 'chat-zh');
     await shopContext.close();
   });

@@ -160,6 +160,24 @@ pub struct WidgetLook {
     /// The stages someone can chat about now; the others get the offline form.
     #[schema(value_type = Vec<crate::schema::Stage>)]
     pub open_stages: Vec<Stage>,
+    /// Each stage's team texts, for the stages whose team set any.
+    pub stage_texts: Vec<StageTexts>,
+}
+
+/// The greeting and offline texts of the team a stage's chats go to, as its admins set them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StageTexts {
+    /// The stage.
+    #[schema(value_type = crate::schema::Stage)]
+    pub stage: Stage,
+    /// The greeting in English, when a chat about this stage can start.
+    pub greeting_en: Option<String>,
+    /// The greeting in Chinese.
+    pub greeting_zh: Option<String>,
+    /// Above the offline form in English, when nobody of the team can chat.
+    pub offline_en: Option<String>,
+    /// The offline text in Chinese.
+    pub offline_zh: Option<String>,
 }
 
 /// `POST /api/v1/chat/socket-tickets`: a single-use ticket for an agent's next socket.

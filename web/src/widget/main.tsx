@@ -21,6 +21,16 @@ interface Look {
   greeting_zh: string | null;
   stages: Stage[];
   open_stages: Stage[];
+  /** The texts each stage's team set (older servers send none). */
+  stage_texts?: StageTexts[];
+}
+
+interface StageTexts {
+  stage: Stage;
+  greeting_en: string | null;
+  greeting_zh: string | null;
+  offline_en: string | null;
+  offline_zh: string | null;
 }
 
 interface Session {
@@ -177,6 +187,10 @@ function StartForm(props: { t: T; lang: 'en' | 'zh'; look: Look; state: ReturnTy
   const openStages = state.openStages ?? look.open_stages;
   const open = stage === null ? look.stages.some((s) => openStages.includes(s)) : openStages.includes(stage);
   const greeting = (lang === 'zh' ? look.greeting_zh : look.greeting_en) ?? t('greeting');
+  // The chosen stage's team speaks for itself: its greeting, or its offline text.
+  const team = look.stage_texts?.find((s) => s.stage === stage);
+  const teamGreeting = team && (lang === 'zh' ? team.greeting_zh : team.greeting_en);
+  const offline = (team && (lang === 'zh' ? team.offline_zh : team.offline_en)) || t('offline');
   const submit = (event: Event) => {
     event.preventDefault();
     if (!socket || !stage) return;
@@ -199,7 +213,8 @@ function StartForm(props: { t: T; lang: 'en' | 'zh'; look: Look; state: ReturnTy
           </label>
         ))}
       </fieldset>
-      {!open && <p class="note" role="status">{t('offline')}</p>}
+      {open && teamGreeting && <p class="note">{teamGreeting}</p>}
+      {!open && <p class="note" role="status">{offline}</p>}
       <label>
         {t('name')}
         <input required maxLength={120} value={name} onInput={(e) => setName(e.currentTarget.value)} autoComplete="name" />
@@ -352,9 +367,8 @@ function Conversation(props: {
         {state.position !== null && !state.agent && !state.ended && (
           <p class="note" role="status">
             {t('place', { position: state.position })}
-            {state.waitSeconds !== null
-              ? ` ${t('wait', { minutes: Math.max(1, Math.round(state.waitSeconds / 60)) })}`
-              : ` ${t('waitSoon')}`}
+            {t('sentenceGap')}
+            {state.waitSeconds !== null ? t('wait', { minutes: Math.max(1, Math.round(state.waitSeconds / 60)) }) : t('waitSoon')}
           </p>
         )}
         {state.typing && <p class="note">{t('typing', { name: state.typing })}</p>}
@@ -374,7 +388,7 @@ function Conversation(props: {
               ))}
             </div>
             {state.askExpectation && (
-              <div class="stars" role="group" aria-label={t('expectation')}>
+              <div class="choices" role="group" aria-label={t('expectation')}>
                 <p class="note">{t('expectation')}</p>
                 {(
                   [

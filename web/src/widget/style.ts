@@ -42,6 +42,10 @@ textarea { resize: vertical; min-height: 60px; }
 .stars { display: flex; gap: 4px; }
 .stars button { font-size: 26px; background: none; border: 0; cursor: pointer; color: #9ca3af; padding: 0 2px; }
 .stars button[aria-pressed="true"] { color: #b45309; }
+.choices { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.choices .note { flex-basis: 100%; margin: 0; }
+.choices button { font: inherit; font-size: 13px; padding: 4px 10px; border: 1px solid #d1d5db; border-radius: 999px; background: #fff; color: #374151; cursor: pointer; white-space: nowrap; }
+.choices button[aria-pressed="true"] { border-color: var(--accent); background: var(--accent); color: #fff; }
 .error { color: #b91c1c; font-size: 13px; }
 .status { font-size: 12px; color: #4b5563; padding: 4px 16px; }
 `;

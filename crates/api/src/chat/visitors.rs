@@ -62,6 +62,7 @@ pub async fn start(
     )
     .await?;
     let open_stages = availability::open_stages(&state.app, id).await?;
+    let stage_texts = availability::stage_texts(&state.app, id).await?;
     let widget = &session.widget;
     let mut response = HttpResponse::Created();
     allow(&mut response, &origin);
@@ -78,6 +79,7 @@ pub async fn start(
                 greeting_zh: widget.greeting_zh.clone(),
                 stages: widget.teams.stages(),
                 open_stages,
+                stage_texts,
             },
         }))
 }

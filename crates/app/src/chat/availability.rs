@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kefu_api_types::chat::ServerFrame;
-use kefu_domain::chat::team_takes_chats;
+use kefu_api_types::widgets::StageTexts;
+use kefu_domain::chat::{ChatTexts, team_takes_chats};
 use kefu_domain::ids::{TeamId, WidgetId};
 use kefu_domain::ticket::Stage;
 use kefu_domain::time;
@@ -18,6 +19,33 @@ use kefu_store::chat::{conversations, team_settings, widgets};
 use crate::App;
 use crate::chat::events::{Audience, ChatEvent};
 use crate::error::AppError;
+
+/// The greeting and offline texts of each stage's team on `widget`, for the stages whose team
+/// set any.
+pub async fn stage_texts(app: &App, widget: WidgetId) -> Result<Vec<StageTexts>, AppError> {
+    app.store
+        .read(move |conn| {
+            let widget = widgets::find(conn, widget)?;
+            let mut texts = Vec::new();
+            for stage in widget.teams.stages() {
+                let Some(team) = widget.teams.team_for(stage) else {
+                    continue;
+                };
+                let set = team_settings::get(conn, team)?.texts;
+                if set != ChatTexts::default() {
+                    texts.push(StageTexts {
+                        stage,
+                        greeting_en: set.greeting_en,
+                        greeting_zh: set.greeting_zh,
+                        offline_en: set.offline_en,
+                        offline_zh: set.offline_zh,
+                    });
+                }
+            }
+            Ok(texts)
+        })
+        .await
+}
 
 /// The stages a widget's visitors may start a chat about now (chat open and someone of the
 /// team online); the others get the offline form.
