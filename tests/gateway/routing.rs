@@ -410,3 +410,31 @@ test_both! {
         assert!(back.is_err(), "offered back to the agent who passed it on: {back:?}");
     }
 }
+
+test_both! {
+    async fn a_chat_goes_to_an_agent_who_is_online_and_not_to_one_who_is_not(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let zhao = h.agent("zhao@example.com", "Zhao Lei", &[h.team]).await;
+        let (mut a, _) = h.agent_socket(li).await;
+        let mut v = h.visitor(&"w".repeat(43), Vec::new()).await;
+        let ticket = started(&mut v).await;
+        a.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;
+        a.send(&ClientFrame::Accept { ticket }).await;
+        v.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+
+        // Zhao is not online: refused, and Li keeps the chat.
+        a.send(&ClientFrame::Transfer { ticket, to: TransferTo::Agent(zhao.user), note: None }).await;
+        let refused = a.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
+        assert!(matches!(refused, ServerFrame::Error { ref code, .. } if code == "agent_not_online"), "{refused:?}");
+        let chat = h.app.store.read(move |c| kefu_store::chat::conversations::find(c, ticket)).await.unwrap().unwrap();
+        assert_eq!(chat.conversation.agent, Some(li.user));
+
+        // Zhao comes online: the chat is offered to them, with who passed it on.
+        let (mut z, _) = h.agent_socket(zhao).await;
+        a.send(&ClientFrame::Transfer { ticket, to: TransferTo::Agent(zhao.user), note: Some("Knows this model".into()) }).await;
+        let ServerFrame::Offered { chat } = z.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await else { panic!() };
+        assert_eq!(chat.ticket, ticket);
+        assert_eq!(chat.handover, Some(Handover { from: "Li Na".into(), note: Some("Knows this model".into()) }));
+    }
+}

@@ -359,6 +359,7 @@ export const en = {
   'chat.transfer': "Transfer",
   'chat.end': "End chat",
   'chat.transferTo': "Transfer to",
+  'chat.agentNotOnline': "That agent is not online now. Pass the chat to their team instead.",
   'chat.agents': "Agents",
   'chat.note': "Note for them (internal)",
   'chat.transferNow': "Transfer",

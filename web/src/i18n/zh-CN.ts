@@ -361,6 +361,7 @@ export const zhCN: Record<MessageKey, string> = {
   'chat.transfer': "转接",
   'chat.end': "结束对话",
   'chat.transferTo': "转接给",
+  'chat.agentNotOnline': "该客服现在不在线，请改为转接给其所在团队。",
   'chat.agents': "客服",
   'chat.note': "给对方的备注（内部）",
   'chat.transferNow': "转接",

@@ -11,7 +11,7 @@ import { newClientId } from '../chat/socket';
 import { TYPING_EXPIRES_MS, type Handover, type Presence, type QueuedChat } from '../chat/protocol';
 import { EarlierTickets } from './EarlierTickets';
 import { useLiveChat } from './LiveChat';
-import type { OpenChat } from './state';
+import { ERROR_AGENT_NOT_ONLINE, type OpenChat } from './state';
 
 
 const PRESENCES: Presence[] = ['online', 'away', 'offline'];
@@ -104,7 +104,7 @@ export function ChatDock() {
               </ul>
               {state.error && (
                 <p class="banner banner-error" role="alert">
-                  {state.error}
+                  {state.error === ERROR_AGENT_NOT_ONLINE ? t('chat.agentNotOnline') : state.error}
                 </p>
               )}
             </section>
@@ -227,9 +227,12 @@ function ChatWindow(props: { chat: OpenChat }) {
       <header class="chat-window-head">
         <strong>{chat.visitor}</strong>
         {chat.number && <Link href={`/tickets/${chat.number}`}>{label}</Link>}
-        <button type="button" class="icon-button" aria-label={t('common.close')} onClick={() => live.dispatch({ type: 'close_chat', ticket: chat.ticket })}>
-          ×
-        </button>
+        {/* Put away once it is over: a live chat is ended or transferred, never lost from view. */}
+        {(chat.ended || chat.transferred) && (
+          <button type="button" class="icon-button" aria-label={t('common.close')} onClick={() => live.dispatch({ type: 'close_chat', ticket: chat.ticket })}>
+            ×
+          </button>
+        )}
       </header>
       {(chat.pageUrl || chat.language || chat.browser) && (
         <p class="chat-context muted">

@@ -46,6 +46,9 @@ export interface LiveState {
   calls: CallPop[];
 }
 
+/** Stands in `error` for the translated "that agent is not online" message. */
+export const ERROR_AGENT_NOT_ONLINE = 'chat.agentNotOnline';
+
 export const initial: LiveState = {
   connected: false,
   presence: 'online',
@@ -197,7 +200,8 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
     case 'dismiss_call':
       return { ...state, calls: state.calls.filter((c) => c.id !== action.id) };
     case 'error':
-      return { ...state, error: action.message };
+      // Errors the agent can act on are said in their language; others as the server put it.
+      return { ...state, error: action.code === 'agent_not_online' ? ERROR_AGENT_NOT_ONLINE : action.message };
     default:
       return state;
   }

@@ -112,7 +112,7 @@ export function TicketTable(props: {
               <td class="name">{ticket.assignee?.name ?? '—'}</td>
               <td class="name">{ticket.team?.name ?? '—'}</td>
               <td>{ticket.sla_due_at ? <Countdown due={ticket.sla_due_at} now={now} /> : '—'}</td>
-              <td>
+              <td class="name">
                 <time dateTime={ticket.updated_at} title={updated.toLocaleString(locale)}>
                   {relativeTime(updated, now, locale)}
                 </time>

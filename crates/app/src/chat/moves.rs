@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use kefu_api_types::chat::{AuthorKind, ServerFrame, TransferTo};
-use kefu_domain::chat::{ConversationState, TransferTarget};
+use kefu_domain::chat::{ConversationState, Presence, TransferTarget};
 use kefu_domain::ids::{MessageId, TeamId, TicketId, UserId};
 use kefu_domain::integration::IntegrationEvent;
 use kefu_domain::message::{AuthorKind as MessageAuthor, Message, MessageKind, Visibility};
@@ -258,6 +258,15 @@ pub async fn transfer(
                         return Err(AppError::invalid(
                             "invalid_agent",
                             "chats go to active agents only",
+                        ));
+                    }
+                    // Offered to someone who is not there, it would only come back.
+                    let online = presence::get(conn, user)?
+                        .is_some_and(|p| p.effective(now) == Presence::Online);
+                    if !online {
+                        return Err(AppError::conflict(
+                            "agent_not_online",
+                            "that agent is not online now; pass the chat to their team instead",
                         ));
                     }
                     let current = conversations::find(conn, ticket)?
