@@ -285,6 +285,7 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
                 tickets,
                 batch: batch.max(1),
                 seed: random_seed,
+                site: config.api.public_url(),
             };
             let report = seed(&store, &options, |done| progress.update(done, tickets)).await?;
             let started = progress.finish();

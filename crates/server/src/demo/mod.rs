@@ -45,6 +45,8 @@ pub struct SeedOptions {
     pub batch: usize,
     /// The random seed, so that runs can be repeated.
     pub seed: u64,
+    /// The address Kefu is served at: the demo shop's widget runs there too.
+    pub site: String,
 }
 
 /// What was seeded.
@@ -139,7 +141,7 @@ pub async fn seed(
     let mut report = SeedReport::default();
     let demo_teams = ensure_teams(store).await?;
     report.teams = demo_teams.len();
-    ensure_widget(store, &demo_teams).await?;
+    ensure_widget(store, &demo_teams, &options.site).await?;
     let (agents, password) = ensure_agents(store, &demo_teams).await?;
     report.agents = agents.len();
     report.agent_password = password;
@@ -271,16 +273,24 @@ async fn ensure_phone_region(store: &Store) -> anyhow::Result<()> {
 }
 
 /// The demo shop's chat widget (served at `/demo`), on the local addresses `kefu serve`
-/// answers at, each stage to its demo team; made once.
-async fn ensure_widget(store: &Store, demo_teams: &[DemoTeam]) -> anyhow::Result<()> {
+/// answers at by default and on `site` (where this Kefu is configured to be served), each
+/// stage to its demo team; made once.
+async fn ensure_widget(store: &Store, demo_teams: &[DemoTeam], site: &str) -> anyhow::Result<()> {
     let team_for = |stage: Stage| demo_teams.iter().find(|t| t.stage == stage).map(|t| t.id);
+    let mut origins: Vec<SiteOrigin> = ["http://localhost:8080", "http://127.0.0.1:8080"]
+        .iter()
+        .map(|o| SiteOrigin::parse(o))
+        .collect::<Result<_, _>>()?;
+    // A site that is no origin a browser sends (such as port 0, "any free port") is left out.
+    if let Ok(own) = SiteOrigin::parse(site)
+        && !origins.contains(&own)
+    {
+        origins.push(own);
+    }
     let widget = Widget {
         id: WidgetId::new(),
         name: DEMO_WIDGET.into(),
-        origins: ["http://localhost:8080", "http://127.0.0.1:8080"]
-            .iter()
-            .map(|o| SiteOrigin::parse(o))
-            .collect::<Result<_, _>>()?,
+        origins,
         colour: Colour::default(),
         position: WidgetPosition::Right,
         greeting_en: Some("Hello! Ask us anything about our kettles.".into()),
