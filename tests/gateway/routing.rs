@@ -438,3 +438,58 @@ test_both! {
         assert_eq!(chat.handover, Some(Handover { from: "Li Na".into(), note: Some("Knows this model".into()) }));
     }
 }
+
+test_both! {
+    async fn a_waiting_chat_whose_visitor_left_is_ended_and_one_whose_visitor_stays_waits_on(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut console, _) = h.agent_socket(li).await;
+        let gone_key = "x".repeat(43);
+        let mut gone = h.visitor(&gone_key, Vec::new()).await;
+        let left = started(&mut gone).await;
+        let mut staying = h.visitor(&"y".repeat(43), Vec::new()).await;
+        let stays = started(&mut staying).await;
+        // Li declines both (the only agent): they wait.
+        let mut offered = Vec::new();
+        while offered.len() < 2 {
+            if let ServerFrame::Offered { chat } = console.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await {
+                offered.push(chat.ticket);
+            }
+        }
+        for ticket in [left, stays] {
+            console.send(&ClientFrame::Decline { ticket }).await;
+            console.next_where(|f| matches!(f, ServerFrame::QueueRemoved { ticket: t } if *t == ticket)).await;
+        }
+        drop(gone);
+
+        // Both were last renewed long ago (dated back rather than waited for); then this
+        // node renews the visitor who is still connected, as it does every few seconds.
+        h.app
+            .store
+            .write(move |conn| {
+                let old = kefu_domain::time::now() - chrono::Duration::minutes(10);
+                kefu_store::chat::visitors_here::renew(conn, &[left, stays], old)
+            })
+            .await
+            .unwrap();
+        kefu_app::chat::abandoned::renew(&h.app, vec![stays], kefu_domain::time::now()).await.unwrap();
+        h.app.announce(kefu_app::chat::routing::sweep(&h.app).await.unwrap());
+
+        // It leaves the waiting list of Li's console.
+        console.next_where(|f| matches!(f, ServerFrame::QueueRemoved { ticket } if *ticket == left)).await;
+        let find = |ticket| {
+            let app = h.app.clone();
+            async move {
+                app.store.read(move |c| kefu_store::chat::conversations::find(c, ticket)).await.unwrap().unwrap()
+            }
+        };
+        let ended = find(left).await;
+        assert_eq!((ended.conversation.state, ended.ended_by.as_deref()), (kefu_domain::chat::ConversationState::Ended, Some("system")));
+        assert_eq!(find(stays).await.conversation.state, kefu_domain::chat::ConversationState::Waiting);
+
+        // The visitor who left comes back: their chat says it ended, by Kefu.
+        let mut back = h.visitor(&gone_key, Vec::new()).await;
+        let frame = back.next_where(|f| matches!(f, ServerFrame::Ended { .. })).await;
+        assert!(matches!(frame, ServerFrame::Ended { ticket, by: kefu_api_types::chat::AuthorKind::System, .. } if ticket == left), "{frame:?}");
+    }
+}

@@ -112,6 +112,18 @@ impl Hub {
         }
     }
 
+    /// The chats whose visitor holds a socket here.
+    pub fn visitor_chats(&self) -> Vec<TicketId> {
+        self.lock()
+            .members
+            .keys()
+            .filter_map(|audience| match audience {
+                Audience::Visitor(ticket) => Some(*ticket),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Removes a socket; returns the agent it was, and whether that agent has no other
     /// socket here now.
     pub fn remove(&self, id: ConnId) -> Option<(UserId, bool)> {

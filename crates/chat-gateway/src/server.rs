@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kefu_app::App;
-use kefu_app::chat::{availability, presence, routing};
+use kefu_app::chat::{abandoned, availability, presence, routing};
 use kefu_domain::time;
 use kefu_domain::widget::SiteOrigin;
 use kefu_store::Backend;
@@ -234,13 +234,17 @@ async fn watch_availability(app: App, hub: Arc<Hub>) {
     }
 }
 
-/// Keeps this node's agents connected while their sockets are open.
+/// Keeps this node's agents connected, and its visitors' waiting chats waiting, while their
+/// sockets are open.
 async fn renew_forever(app: App, hub: Arc<Hub>) {
     let mut ticks = tokio::time::interval(presence::RENEW_EVERY);
     loop {
         ticks.tick().await;
         if let Err(error) = presence::renew(&app, hub.agents(), time::now()).await {
             tracing::warn!(%error, "renewing agents' connections failed");
+        }
+        if let Err(error) = abandoned::renew(&app, hub.visitor_chats(), time::now()).await {
+            tracing::warn!(%error, "renewing visitors' waiting chats failed");
         }
     }
 }

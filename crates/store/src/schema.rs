@@ -621,6 +621,7 @@ diesel::table! {
         handover_note -> Nullable<Text>,
         visitor_read_up_to -> BigInt,
         agent_read_up_to -> BigInt,
+        visitor_here_until -> Nullable<Timestamp>,
     }
 }
 

@@ -372,7 +372,7 @@ function Conversation(props: {
           </p>
         )}
         {state.typing && <p class="note">{t('typing', { name: state.typing })}</p>}
-        {state.ended && !state.rated && (
+        {state.ended && !state.rated && !state.unanswered && (
           <form
             onSubmit={(e) => {
               e.preventDefault();

@@ -42,4 +42,10 @@ describe('the widget conversation', () => {
     state = reduce(state, { type: 'read', ticket, up_to: 1 });
     expect(state.readUpTo).toBe(1);
   });
+
+  it('says a chat Kefu closed after the visitor left was not answered, and asks no rating', () => {
+    let state = reduce(initial, { type: 'started', ticket, number: 7 });
+    state = reduce(state, { type: 'ended', ticket, by: 'system', ask_expectation: false, rated: false });
+    expect([state.unanswered, state.events.map((e) => e.key)]).toEqual([true, ['endedUnanswered']]);
+  });
 });

@@ -26,6 +26,8 @@ export interface WidgetState {
   /** Whether the rating form asks if it was what the visitor expected. */
   askExpectation: boolean;
   rated: boolean;
+  /** Ended by Kefu because the visitor left before anyone answered: nothing to rate. */
+  unanswered: boolean;
   left: number | null;
   openStages: Stage[] | null;
   /** What happened in the chat (joined, transferred, ended), each after the line it followed. */
@@ -58,6 +60,7 @@ export const initial: WidgetState = {
   ended: false,
   askExpectation: false,
   rated: false,
+  unanswered: false,
   left: null,
   openStages: null,
   events: [],
@@ -129,8 +132,9 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
         ended: true,
         askExpectation: frame.ask_expectation ?? false,
         rated: state.rated || (frame.rated ?? false),
+        unanswered: frame.by === 'system',
         typing: null,
-        events: state.ended ? state.events : noted(state, 'ended'),
+        events: state.ended ? state.events : noted(state, frame.by === 'system' ? 'endedUnanswered' : 'ended'),
       };
     case 'rated':
       return { ...state, rated: true };

@@ -1,6 +1,7 @@
 //! Live chat's use cases: visitors and agents on sockets, conversations and their lines,
 //! typing and read marks, routing and queues, presence, ratings, and what admins set up.
 
+pub mod abandoned;
 pub mod admin;
 pub mod availability;
 pub mod events;

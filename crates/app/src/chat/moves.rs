@@ -390,76 +390,103 @@ pub async fn end(
                     ));
                 }
             };
-            let (before, after) = move_chat(conn, ticket, now, |chat| {
-                let allowed = match &who {
-                    Participant::Visitor(v) => v.id == chat.visitor,
-                    Participant::Agent(a) => {
-                        chat.conversation.agent == Some(a.actor.user) || a.actor.role == Role::Admin
-                    }
-                };
-                if !allowed {
-                    return Err(AppError::NotFound("chat"));
+            let may_end = |chat: &Chat| match &who {
+                Participant::Visitor(v) => v.id == chat.visitor,
+                Participant::Agent(a) => {
+                    chat.conversation.agent == Some(a.actor.user) || a.actor.role == Role::Admin
                 }
-                Ok(Chat {
-                    conversation: chat.conversation.end()?,
-                    ended_by: Some(match who {
-                        Participant::Visitor(_) => "visitor".into(),
-                        Participant::Agent(_) => "agent".into(),
-                    }),
-                    ..chat.clone()
-                })
-            })?;
-            let by = match who {
+            };
+            let ender = match who {
                 Participant::Visitor(_) => AuthorKind::Visitor,
                 Participant::Agent(_) => AuthorKind::Agent,
             };
-            let ended = tickets::find(conn, ticket)?;
-            let ended_by = serde_json::Value::from(match by {
-                AuthorKind::Visitor => "visitor",
-                _ => "agent",
-            });
-            integrations::ticket_event(
-                conn,
-                &sla,
-                IntegrationEvent::ChatEnded,
-                &ended,
-                Some(("ended_by", ended_by)),
-                now,
-            )?;
-            let mut events = ChatEvent::both_sides(
-                ticket,
-                before.conversation.agent,
-                ServerFrame::Ended {
-                    ticket,
-                    by,
-                    ask_expectation: crate::surveys::settings::read(conn)?.ask_expectation,
-                    rated: false,
-                },
-            );
-            if let Some(agent) = before.conversation.agent
-                && conversations::of_agent(conn, agent)?.is_empty()
-            {
-                presence::idle_from(conn, agent, now)?;
-            }
-            if matches!(
-                before.conversation.state,
-                ConversationState::Waiting | ConversationState::Offered
-            ) {
-                let team = after.conversation.team;
-                events.push(ChatEvent::new(
-                    Audience::Team(team),
-                    ServerFrame::QueueRemoved { ticket },
-                ));
-                events.extend(queue::team_events(conn, team)?);
-            }
-            Ok(Outcome::new(
-                ticket,
-                events,
-                vec![Change::Ticket {
-                    id: ticket,
-                    kind: ChangeKind::Updated,
-                }],
-            ))
+            end_chat(conn, &sla, ticket, now, ender, may_end)
         })
         .await
+}
+
+/// Ends the chat on `ticket` for `ender` (the visitor, an agent, or Kefu itself), if `may`
+/// allows it: both sides are told, and its queue if it was waiting.
+fn end_chat(
+    conn: &mut DbConnection,
+    sla: &BookCache,
+    ticket: TicketId,
+    now: DateTime<Utc>,
+    ender: AuthorKind,
+    may: impl FnOnce(&Chat) -> bool,
+) -> Result<Outcome<TicketId>, AppError> {
+    let ended_by = match ender {
+        AuthorKind::Visitor => "visitor",
+        AuthorKind::Agent => "agent",
+        AuthorKind::System => "system",
+    };
+    let (before, after) = move_chat(conn, ticket, now, |chat| {
+        if !may(chat) {
+            return Err(AppError::NotFound("chat"));
+        }
+        Ok(Chat {
+            conversation: chat.conversation.end()?,
+            ended_by: Some(ended_by.into()),
+            ..chat.clone()
+        })
+    })?;
+    let ended = tickets::find(conn, ticket)?;
+    integrations::ticket_event(
+        conn,
+        sla,
+        IntegrationEvent::ChatEnded,
+        &ended,
+        Some(("ended_by", serde_json::Value::from(ended_by))),
+        now,
+    )?;
+    let mut events = ChatEvent::both_sides(
+        ticket,
+        before.conversation.agent,
+        ServerFrame::Ended {
+            ticket,
+            by: ender,
+            ask_expectation: crate::surveys::settings::read(conn)?.ask_expectation,
+            rated: false,
+        },
+    );
+    if let Some(agent) = before.conversation.agent
+        && conversations::of_agent(conn, agent)?.is_empty()
+    {
+        presence::idle_from(conn, agent, now)?;
+    }
+    if matches!(
+        before.conversation.state,
+        ConversationState::Waiting | ConversationState::Offered
+    ) {
+        let team = after.conversation.team;
+        events.push(ChatEvent::new(
+            Audience::Team(team),
+            ServerFrame::QueueRemoved { ticket },
+        ));
+        events.extend(queue::team_events(conn, team)?);
+    }
+    Ok(Outcome::new(
+        ticket,
+        events,
+        vec![Change::Ticket {
+            id: ticket,
+            kind: ChangeKind::Updated,
+        }],
+    ))
+}
+
+/// Ends the waiting chat on `ticket` whose visitor left before anyone answered (Kefu ends
+/// it; the ticket goes on, answered by email when the visitor gave one).
+pub(crate) fn end_abandoned(
+    conn: &mut DbConnection,
+    sla: &BookCache,
+    ticket: TicketId,
+    now: DateTime<Utc>,
+) -> Result<Outcome<TicketId>, AppError> {
+    end_chat(conn, sla, ticket, now, AuthorKind::System, |chat| {
+        matches!(
+            chat.conversation.state,
+            ConversationState::Waiting | ConversationState::Offered
+        )
+    })
 }

@@ -16,8 +16,9 @@ use kefu_store::chat::conversations::{self, Chat, Queued};
 use kefu_store::chat::{declines, presence, team_settings};
 
 use crate::App;
+use crate::chat::abandoned;
 use crate::chat::events::{Audience, ChatEvent};
-use crate::chat::moves::{move_chat, moved_meanwhile};
+use crate::chat::moves::{self, move_chat, moved_meanwhile};
 use crate::chat::outcome::Outcome;
 use crate::chat::queue;
 use crate::error::AppError;
@@ -187,9 +188,24 @@ struct Due {
     lapsed: bool,
 }
 
-/// What a round of the router has to do, found with a read: the chats due to wait again, and
-/// the teams with a waiting chat that someone could be offered now.
-fn due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(Vec<Due>, Vec<TeamId>), AppError> {
+/// What a round of the router has to do, found with a read.
+struct Round {
+    /// Chats due to wait again.
+    due: Vec<Due>,
+    /// Teams with a waiting chat that someone could be offered now.
+    routable: Vec<TeamId>,
+    /// Waiting chats whose visitor has gone.
+    abandoned: Vec<TicketId>,
+}
+
+impl Round {
+    fn is_empty(&self) -> bool {
+        self.due.is_empty() && self.routable.is_empty() && self.abandoned.is_empty()
+    }
+}
+
+/// What a round of the router has to do at `now`, found with a read.
+fn due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Round, AppError> {
     let offer_timeout =
         chrono::TimeDelta::from_std(OFFER_TIMEOUT).unwrap_or(chrono::TimeDelta::MAX);
     let mut graces: HashMap<TeamId, Duration> = HashMap::new();
@@ -232,22 +248,52 @@ fn due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<(Vec<Due>, Vec<Tea
             routable.push(team);
         }
     }
-    Ok((due, routable))
+    Ok(Round {
+        due,
+        routable,
+        abandoned: abandoned::gone(conn, now)?,
+    })
 }
 
-/// One round of the router over every queue: lapsed offers and abandoned chats wait again,
-/// then every team with a chat someone could be offered now is routed. It looks with a read
+/// One round of the router over every queue: waiting chats whose visitor left end, lapsed
+/// offers and chats their agent left wait again, then every team with a chat someone could be
+/// offered now is routed. It looks with a read
 /// first and writes only when something is due, so a round with nothing to do never holds up
 /// the chat lines' group commits (SQLite has one writer).
 pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
-    let (due, waiting) = app.store.read(|conn| due(conn, time::now())).await?;
-    if due.is_empty() && waiting.is_empty() {
+    let round = app.store.read(|conn| due(conn, time::now())).await?;
+    if round.is_empty() {
         return Ok(Outcome::quiet(()));
     }
+    let Round {
+        due,
+        routable: waiting,
+        abandoned,
+    } = round;
+    let sla = app.sla_book.clone();
     app.store
         .write(move |conn| {
             let now = time::now();
             let mut events = Vec::new();
+            let mut changes = Vec::new();
+            // Ended only if still gone: the visitor may have come back since the read.
+            if !abandoned.is_empty() {
+                for ticket in abandoned::gone(conn, now)? {
+                    if !abandoned.contains(&ticket) {
+                        continue;
+                    }
+                    match moves::end_abandoned(conn, &sla, ticket, now) {
+                        Ok(outcome) => {
+                            events.extend(outcome.events);
+                            changes.extend(outcome.changes);
+                        }
+                        Err(AppError::Conflict {
+                            code: "chat_moved", ..
+                        }) => {}
+                        Err(other) => return Err(other),
+                    }
+                }
+            }
             let mut changed: Vec<TeamId> = Vec::new();
             for Due {
                 chat,
@@ -293,7 +339,7 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
             for team in teams {
                 events.extend(route_in(conn, team, changed.contains(&team))?);
             }
-            Ok::<_, AppError>(Outcome::new((), events, Vec::new()))
+            Ok::<_, AppError>(Outcome::new((), events, changes))
         })
         .await
 }

@@ -1,5 +1,5 @@
 //! Live chat's storage: widgets and their visitors, conversations and their numbered lines,
-//! who declined which chat, how far each side has read, agents' presence, socket tickets, and
+//! who declined which chat, how far each side has read, agents' and waiting visitors' presence, socket tickets, and
 //! each team's chat settings.
 
 pub mod conversations;
@@ -11,4 +11,5 @@ pub mod read_marks;
 pub mod socket_tickets;
 pub mod team_settings;
 pub mod visitors;
+pub mod visitors_here;
 pub mod widgets;

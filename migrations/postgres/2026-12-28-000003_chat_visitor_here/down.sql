@@ -1,0 +1,1 @@
+ALTER TABLE conversations DROP COLUMN visitor_here_until;
