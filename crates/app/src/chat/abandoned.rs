@@ -18,7 +18,16 @@ pub const VISITOR_LEASE: Duration = Duration::seconds(30);
 pub const GONE_AFTER: Duration = Duration::seconds(90);
 
 /// The visitors of `tickets` hold sockets on this node at `now`: their waiting chats wait on.
+/// It looks with a read first and writes only for chats that wait, so the chat lines' group
+/// commits are not held up every few seconds for served chats (SQLite has one writer).
 pub async fn renew(app: &App, tickets: Vec<TicketId>, now: DateTime<Utc>) -> Result<(), AppError> {
+    if tickets.is_empty() {
+        return Ok(());
+    }
+    let tickets = app
+        .store
+        .read(move |conn| visitors_here::waiting_among(conn, &tickets))
+        .await?;
     if tickets.is_empty() {
         return Ok(());
     }

@@ -23,6 +23,20 @@ struct Sides {
     other: Option<(Audience, Author)>,
 }
 
+impl Sides {
+    /// The other side is told `frame` (of the chat's ticket and this side as its author), if
+    /// someone is there.
+    fn tell_other(self, frame: impl FnOnce(TicketId, Author) -> ServerFrame) -> Outcome<()> {
+        let ticket = self.chat.ticket;
+        let events = self
+            .other
+            .map(|(audience, author)| ChatEvent::new(audience, frame(ticket, author)))
+            .into_iter()
+            .collect();
+        Outcome::new((), events, Vec::new())
+    }
+}
+
 /// The chat `who` marks (a visitor may leave `ticket` out: their current chat), if it is
 /// theirs: the visitor's own, or the one an agent serves or served.
 fn sides(
@@ -93,19 +107,11 @@ pub async fn typing(
         .store
         .read(move |conn| sides(conn, &who, ticket))
         .await?;
-    let events = found
-        .other
-        .map(|(audience, author)| {
-            let frame = ServerFrame::Typing {
-                ticket: found.chat.ticket,
-                author,
-                typing,
-            };
-            ChatEvent::new(audience, frame)
-        })
-        .into_iter()
-        .collect();
-    Ok(Outcome::new((), events, Vec::new()))
+    Ok(found.tell_other(|ticket, author| ServerFrame::Typing {
+        ticket,
+        author,
+        typing,
+    }))
 }
 
 /// `who` has read up to line `up_to` (no further than the chat's last line): kept if it moves
@@ -138,18 +144,10 @@ pub async fn read(
     if !moved {
         return Ok(Outcome::quiet(()));
     }
-    let events = found
-        .other
-        .map(|(audience, _)| {
-            let frame = ServerFrame::Read {
-                ticket,
-                up_to: up_to.get(),
-            };
-            ChatEvent::new(audience, frame)
-        })
-        .into_iter()
-        .collect();
-    Ok(Outcome::new((), events, Vec::new()))
+    Ok(found.tell_other(|ticket, _| ServerFrame::Read {
+        ticket,
+        up_to: up_to.get(),
+    }))
 }
 
 /// The read mark `who` should see on resuming `ticket`: the other side's, once it read a line.

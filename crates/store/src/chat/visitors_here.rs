@@ -17,6 +17,26 @@ const WAITING: [&str; 2] = [
     ConversationState::Offered.as_str(),
 ];
 
+/// Those of `tickets` whose chat waits.
+pub fn waiting_among(
+    conn: &mut DbConnection,
+    tickets: &[TicketId],
+) -> Result<Vec<TicketId>, StoreError> {
+    let mut waiting = Vec::new();
+    for chunk in tickets.chunks(500) {
+        let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+        let found: Vec<String> = conversations::table
+            .filter(conversations::ticket_id.eq_any(ids))
+            .filter(conversations::state.eq_any(WAITING))
+            .select(conversations::ticket_id)
+            .load(conn)?;
+        for id in found {
+            waiting.push(parse(&id)?);
+        }
+    }
+    Ok(waiting)
+}
+
 /// Marks the visitors of `tickets` as here until `until`, for those chats that wait.
 pub fn renew(
     conn: &mut DbConnection,
