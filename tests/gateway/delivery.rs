@@ -56,32 +56,35 @@ test_both! {
         // A page reload: the same browser key, resuming from the last line seen.
         let mut reloaded = h.visitor(&key, vec![Resume { ticket, after: 1 }]).await;
         let mut seqs = Vec::new();
-        while seqs.len() < 3 {
-            if let ServerFrame::Message { seq, text, .. } = reloaded.next().await {
-                assert_eq!(text, format!("line {}", seq - 1));
+        while seqs.len() < 4 {
+            if let ServerFrame::Message { seq, text, note, .. } = reloaded.next().await {
+                match note {
+                    Some(_) => assert_eq!(seq, 2, "the note that Li joined"),
+                    None => assert_eq!(text, format!("line {}", seq - 2)),
+                }
                 seqs.push(seq);
             }
         }
-        assert_eq!(seqs, [2, 3, 4], "gapless, in order, nothing twice");
+        assert_eq!(seqs, [2, 3, 4, 5], "gapless, in order, nothing twice");
 
         // A visitor who comes back without saying where they were gets the whole chat, then
         // where it stands now (so "Li Na joined" shows after the lines, not above them).
         let mut back = h.visitor(&key, Vec::new()).await;
         let mut all = Vec::new();
-        while all.len() < 4 {
+        while all.len() < 5 {
             match back.next().await {
                 ServerFrame::Message { seq, .. } => all.push(seq),
                 ServerFrame::Assigned { .. } => panic!("where the chat stands came before its lines"),
                 _ => {}
             }
         }
-        assert_eq!(all, [1, 2, 3, 4]);
+        assert_eq!(all, [1, 2, 3, 4, 5]);
         let standing = back.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
         assert_eq!(standing, ServerFrame::Assigned { ticket, agent: "Li Na".into() });
         // And they are still in the same chat: a new line joins it.
         back.send(&line("v-2", "still here")).await;
         let ack = back.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
-        assert!(matches!(ack, ServerFrame::Ack { seq: 5, ticket: t, .. } if t == ticket));
+        assert!(matches!(ack, ServerFrame::Ack { seq: 6, ticket: t, .. } if t == ticket));
     }
 }
 
@@ -134,8 +137,8 @@ test_both! {
             let posted = kefu_app::tickets::post_message::post(&h.app, li, kefu_app::tickets::TicketRef::Id(ticket), command).await.unwrap();
             h.app.published(posted);
         }
-        let line = visitor.next_where(|f| matches!(f, ServerFrame::Message { .. })).await;
-        assert!(matches!(&line, ServerFrame::Message { seq: 2, text, .. } if text == "We will send a new kettle today."), "{line:?}: the note never reaches the visitor");
+        let line = visitor.next_where(|f| matches!(f, ServerFrame::Message { note: None, .. })).await;
+        assert!(matches!(&line, ServerFrame::Message { seq: 3, text, .. } if text == "We will send a new kettle today."), "{line:?}: the internal note reached the visitor");
     }
 }
 
@@ -192,12 +195,12 @@ test_both! {
         let ServerFrame::Ack { ticket, .. } = visitor.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await else { panic!() };
         agent.send(&ClientFrame::Accept { ticket }).await;
         let mut seqs = std::collections::BTreeSet::new();
-        while seqs.len() < 2 {
+        while seqs.len() < 3 {
             if let ServerFrame::Message { seq, .. } = agent.next().await {
                 seqs.insert(seq);
             }
         }
-        assert_eq!(seqs.into_iter().collect::<Vec<_>>(), [1, 2], "the first line too, not only the one that came live");
+        assert_eq!(seqs.into_iter().collect::<Vec<_>>(), [1, 2, 3], "the first line too, not only the ones that came live");
     }
 }
 
@@ -214,13 +217,13 @@ test_both! {
         agent.send(&ClientFrame::Accept { ticket }).await;
         visitor.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
         agent.send(&ClientFrame::Send { ticket: Some(ticket), client_id: "a-1".into(), text: "Hi!".into() }).await;
-        visitor.next_where(|f| matches!(f, ServerFrame::Message { seq: 2, .. })).await;
+        visitor.next_where(|f| matches!(f, ServerFrame::Message { seq: 3, .. })).await;
 
         // Each side reads; a mark past the last line counts only up to it.
         agent.send(&ClientFrame::Read { ticket: Some(ticket), up_to: 1 }).await;
         assert_eq!(visitor.next_where(|f| matches!(f, ServerFrame::Read { .. })).await, ServerFrame::Read { ticket, up_to: 1 });
         visitor.send(&ClientFrame::Read { ticket: None, up_to: 99 }).await;
-        assert_eq!(agent.next_where(|f| matches!(f, ServerFrame::Read { .. })).await, ServerFrame::Read { ticket, up_to: 2 });
+        assert_eq!(agent.next_where(|f| matches!(f, ServerFrame::Read { .. })).await, ServerFrame::Read { ticket, up_to: 3 });
         // A mark that moves nothing is not passed on again (a ping answered is a barrier:
         // the mark before it was handled).
         visitor.send(&ClientFrame::Read { ticket: None, up_to: 1 }).await;
@@ -234,7 +237,7 @@ test_both! {
         assert!(again.is_err(), "a mark that moved nothing was passed on: {again:?}");
         // Someone else's chat cannot be marked.
         let mut stranger = h.visitor(&"n".repeat(43), Vec::new()).await;
-        stranger.send(&ClientFrame::Read { ticket: Some(ticket), up_to: 2 }).await;
+        stranger.send(&ClientFrame::Read { ticket: Some(ticket), up_to: 3 }).await;
         let refused = stranger.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
         assert!(matches!(refused, ServerFrame::Error { ref code, .. } if code == "not_found"), "{refused:?}");
 
@@ -252,12 +255,12 @@ test_both! {
                 _ => {}
             }
         }
-        assert_eq!(seen, ["line 1", "line 2", "read 1"]);
+        assert_eq!(seen, ["line 1", "line 2", "line 3", "read 1"]);
 
         // The agent's console reloads: it shows how far the visitor read.
         drop(agent);
         let (mut console, _) = h.agent_socket(li).await;
         let read = console.next_where(|f| matches!(f, ServerFrame::Read { .. })).await;
-        assert_eq!(read, ServerFrame::Read { ticket, up_to: 2 });
+        assert_eq!(read, ServerFrame::Read { ticket, up_to: 3 });
     }
 }

@@ -68,15 +68,15 @@ test_both! {
         let (status, headers, sent) = send(&base, &token, SHOP, "client_id=photo-1&name=C%3A%5Cfakepath%5Ckettle.jpg", bytes.clone()).await;
         assert_eq!(status, StatusCode::CREATED, "{sent}");
         assert_eq!(headers["access-control-allow-origin"], SHOP);
-        assert_eq!(sent["seq"], 2);
+        assert_eq!(sent["seq"], 3, "after the first line and the note that Li joined");
         let file = &sent["file"];
         assert_eq!((file["name"].as_str(), file["content_type"].as_str()), (Some("kettle.jpg"), Some("image/jpeg")));
         assert_eq!((file["width"].as_u64(), file["height"].as_u64(), file["size"].as_u64()), (Some(1200), Some(900), Some(bytes.len() as u64)));
 
         // Both sides get the line live, with the file.
         for client in [&mut agent, &mut visitor] {
-            let ServerFrame::Message { seq, files, text, .. } = client.next_where(|f| matches!(f, ServerFrame::Message { seq: 2, .. })).await else { panic!() };
-            assert_eq!((seq, text.as_str(), files.len()), (2, "kettle.jpg", 1));
+            let ServerFrame::Message { seq, files, text, .. } = client.next_where(|f| matches!(f, ServerFrame::Message { seq: 3, .. })).await else { panic!() };
+            assert_eq!((seq, text.as_str(), files.len()), (3, "kettle.jpg", 1));
             assert_eq!(files[0].id.to_string(), file["id"].as_str().unwrap());
             assert!(files[0].thumbnail_url.is_some());
         }
@@ -84,10 +84,10 @@ test_both! {
         // Sent again (the answer was lost on a train): the same line, stored once.
         let (status, _, again) = send(&base, &token, SHOP, "client_id=photo-1&name=kettle.jpg", bytes.clone()).await;
         assert_eq!(status, StatusCode::OK, "{again}");
-        assert_eq!((again["seq"].as_u64(), again["duplicate"].as_bool()), (Some(2), Some(true)));
+        assert_eq!((again["seq"].as_u64(), again["duplicate"].as_bool()), (Some(3), Some(true)));
         assert_eq!(again["file"]["id"], file["id"]);
         let stored = h.app.store.read(move |c| lines::after(c, ticket, Sequence::new(0), 100)).await.unwrap();
-        assert_eq!(stored.len(), 2, "the first line and the photo, once: {stored:?}");
+        assert_eq!(stored.len(), 3, "the first line, the note that Li joined and the photo, once: {stored:?}");
         // A client id a text line already took is not a file's.
         visitor.send(&line("said-1", "it leaks")).await;
         visitor.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
@@ -113,7 +113,7 @@ test_both! {
 
         // After a reload the line comes back with its file.
         drop(visitor);
-        let mut back = h.visitor(&key, vec![Resume { ticket, after: 1 }]).await;
+        let mut back = h.visitor(&key, vec![Resume { ticket, after: 2 }]).await;
         let ServerFrame::Message { files, .. } = back.next_where(|f| matches!(f, ServerFrame::Message { .. })).await else { panic!() };
         assert_eq!(files[0].name, "kettle.jpg");
     }

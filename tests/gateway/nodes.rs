@@ -71,7 +71,7 @@ async fn a_visitor_on_one_node_chats_with_an_agent_on_another() {
         .send(&line("v-1", "Can you hear me across nodes?"))
         .await;
     let heard = agent_b
-        .next_where(|f| matches!(f, ServerFrame::Message { seq: 2, .. }))
+        .next_where(|f| matches!(f, ServerFrame::Message { seq: 3, .. }))
         .await;
     assert!(
         matches!(heard, ServerFrame::Message { ref text, .. } if text == "Can you hear me across nodes?")
@@ -93,7 +93,7 @@ async fn a_visitor_on_one_node_chats_with_an_agent_on_another() {
         })
         .await;
     let answer = visitor
-        .next_where(|f| matches!(f, ServerFrame::Message { seq: 3, .. }))
+        .next_where(|f| matches!(f, ServerFrame::Message { seq: 4, .. }))
         .await;
     assert!(matches!(answer, ServerFrame::Message { ref text, .. } if text == "Loud and clear"));
     // Node A's agent saw it leave the queue.

@@ -1,7 +1,7 @@
 //! A whole chat, frame by frame: the visitor starts it, waits, an agent accepts, they write
 //! and type, the chat ends and the visitor rates it. The ticket holds the chat.
 
-use kefu_api_types::chat::{AuthorKind, ClientFrame, ServerFrame};
+use kefu_api_types::chat::{AuthorKind, ChatNote, ClientFrame, ServerFrame};
 use kefu_domain::ticket::Stage;
 use kefu_store::chat::conversations;
 use kefu_testkit::test_both;
@@ -56,6 +56,13 @@ test_both! {
         assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Li Na".into() });
         let missed = agent.next_where(|f| matches!(f, ServerFrame::Message { .. })).await;
         assert!(matches!(missed, ServerFrame::Message { seq: 1, .. }), "the agent gets the line written before");
+        // That Li joined is a line of the conversation, Kefu's, on both sides.
+        let joined = ChatNote::Joined { agent: "Li Na".into() };
+        for side in [&mut visitor, &mut agent] {
+            let note = side.next_where(|f| matches!(f, ServerFrame::Message { seq: 2, .. })).await;
+            assert!(matches!(&note, ServerFrame::Message { author, note: Some(n), text, .. }
+                if author.kind == AuthorKind::System && *n == joined && text == "Li Na joined the chat. / Li Na 已加入对话。"), "{note:?}");
+        }
 
         visitor.send(&ClientFrame::Typing { ticket: None, typing: true }).await;
         let typing = agent.next_where(|f| matches!(f, ServerFrame::Typing { .. })).await;
@@ -63,14 +70,14 @@ test_both! {
 
         agent.send(&ClientFrame::Send { ticket: Some(ticket), client_id: "a-1".into(), text: "很抱歉！Please send a photo.".into() }).await;
         let ack = agent.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
-        assert!(matches!(ack, ServerFrame::Ack { seq: 2, ref client_id, .. } if client_id == "a-1"));
+        assert!(matches!(ack, ServerFrame::Ack { seq: 3, ref client_id, .. } if client_id == "a-1"));
         let reply = visitor.next_where(|f| matches!(f, ServerFrame::Message { .. })).await;
-        assert!(matches!(&reply, ServerFrame::Message { seq: 2, author, .. } if author.kind == AuthorKind::Agent && author.name == "Li Na"));
+        assert!(matches!(&reply, ServerFrame::Message { seq: 3, author, .. } if author.kind == AuthorKind::Agent && author.name == "Li Na"));
 
         visitor.send(&line("v-1", "Here it is")).await;
         let ack = visitor.next_where(|f| matches!(f, ServerFrame::Ack { .. })).await;
-        assert!(matches!(ack, ServerFrame::Ack { seq: 3, .. }));
-        agent.next_where(|f| matches!(f, ServerFrame::Message { seq: 3, .. })).await;
+        assert!(matches!(ack, ServerFrame::Ack { seq: 4, .. }));
+        agent.next_where(|f| matches!(f, ServerFrame::Message { seq: 4, .. })).await;
 
         visitor.send(&ClientFrame::Rate { score: 5, comment: None, expectation: None }).await;
         let early = visitor.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
@@ -79,6 +86,8 @@ test_both! {
         agent.send(&ClientFrame::End { ticket: Some(ticket) }).await;
         let ended = visitor.next_where(|f| matches!(f, ServerFrame::Ended { .. })).await;
         assert_eq!(ended, ServerFrame::Ended { ticket, by: AuthorKind::Agent, ask_expectation: true, rated: false });
+        let note = visitor.next_where(|f| matches!(f, ServerFrame::Message { seq: 5, .. })).await;
+        assert!(matches!(&note, ServerFrame::Message { note: Some(ChatNote::Ended { by: AuthorKind::Agent }), .. }), "{note:?}");
         visitor.send(&ClientFrame::Rate { score: 4, comment: Some("快 fast".into()), expectation: Some(kefu_domain::survey::Expectation::Better) }).await;
         assert_eq!(visitor.next_where(|f| matches!(f, ServerFrame::Rated { .. })).await, ServerFrame::Rated { ticket });
         // A chat is rated once: a second rating (after a reload, say) is refused, and a visitor
@@ -86,9 +95,18 @@ test_both! {
         visitor.send(&ClientFrame::Rate { score: 1, comment: None, expectation: None }).await;
         let again = visitor.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
         assert!(matches!(again, ServerFrame::Error { ref code, .. } if code == "chat_already_rated"), "{again:?}");
+        // They read the notes where they happened, among the lines, before where it stands.
         let mut back = h.visitor("k".repeat(43).as_str(), Vec::new()).await;
-        let standing = back.next_where(|f| matches!(f, ServerFrame::Ended { .. })).await;
+        let mut replayed = Vec::new();
+        let standing = loop {
+            match back.next().await {
+                ServerFrame::Message { seq, note, .. } => replayed.push((seq, note.is_some())),
+                ended @ ServerFrame::Ended { .. } => break ended,
+                _ => {}
+            }
+        };
         assert!(matches!(standing, ServerFrame::Ended { rated: true, .. }), "{standing:?}");
+        assert_eq!(replayed, [(1, false), (2, true), (3, false), (4, false), (5, true)]);
 
         let chat = h.app.store.read(move |c| conversations::find(c, ticket)).await.unwrap().unwrap();
         assert_eq!((chat.rating, chat.rating_comment.as_deref()), (Some(4), Some("快 fast")));
@@ -101,7 +119,13 @@ test_both! {
             .await
             .unwrap();
         let texts: Vec<_> = lines.iter().map(|(_, m)| m.body.as_str()).collect();
-        assert_eq!(texts, ["我的水壶坏了 My kettle arrived broken", "很抱歉！Please send a photo.", "Here it is"]);
+        assert_eq!(texts, [
+            "我的水壶坏了 My kettle arrived broken",
+            "Li Na joined the chat. / Li Na 已加入对话。",
+            "很抱歉！Please send a photo.",
+            "Here it is",
+            "The agent ended the chat. / 客服结束了对话。",
+        ]);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Routing: chats go to online agents with room, least busy first; the rest wait with their
 //! place; transfers and declines; the offline form when nobody is online.
 
-use kefu_api_types::chat::{ClientFrame, Handover, ServerFrame, TransferTo};
+use kefu_api_types::chat::{ChatNote, ClientFrame, Handover, ServerFrame, TransferTo};
 use kefu_domain::ticket::Stage;
 use kefu_testkit::test_both;
 
@@ -85,6 +85,20 @@ test_both! {
         z.send(&ClientFrame::Accept { ticket }).await;
         let assigned = v.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
         assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Zhao Lei".into() });
+        // The visitor's conversation says so where it happened, after a reload too: Li
+        // joined, it was passed on to Orders, Zhao joined.
+        let mut back = h.visitor(&"t".repeat(43), Vec::new()).await;
+        let mut notes = Vec::new();
+        while notes.len() < 3 {
+            if let ServerFrame::Message { seq, note: Some(note), .. } = back.next().await {
+                notes.push((seq, note));
+            }
+        }
+        assert_eq!(notes, [
+            (1, ChatNote::Joined { agent: "Li Na".into() }),
+            (2, ChatNote::Transferred { team: "Orders".into() }),
+            (3, ChatNote::Joined { agent: "Zhao Lei".into() }),
+        ]);
         // Zhao reloads the console: the chat comes back with the visitor's details and the note.
         let (mut reloaded, _) = h.agent_socket(zhao).await;
         let ServerFrame::Serving { chat } = reloaded.next_where(|f| matches!(f, ServerFrame::Serving { .. })).await else { panic!() };
@@ -341,6 +355,9 @@ test_both! {
         drop(z);
         let ServerFrame::Offered { chat } = w.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await else { panic!() };
         assert_eq!(chat.handover, None);
+        // The visitor is told Zhao left and the chat waits for someone else.
+        let left = v.next_where(|f| matches!(f, ServerFrame::Message { note: Some(ChatNote::Requeued { .. }), .. })).await;
+        assert!(matches!(left, ServerFrame::Message { note: Some(ChatNote::Requeued { ref agent }), .. } if agent == "Zhao Lei"), "{left:?}");
     }
 }
 
@@ -489,7 +506,15 @@ test_both! {
 
         // The visitor who left comes back: their chat says it ended, by Kefu.
         let mut back = h.visitor(&gone_key, Vec::new()).await;
-        let frame = back.next_where(|f| matches!(f, ServerFrame::Ended { .. })).await;
+        let mut notes = Vec::new();
+        let frame = loop {
+            match back.next().await {
+                ServerFrame::Message { note: Some(note), .. } => notes.push(note),
+                ended @ ServerFrame::Ended { .. } => break ended,
+                _ => {}
+            }
+        };
         assert!(matches!(frame, ServerFrame::Ended { ticket, by: kefu_api_types::chat::AuthorKind::System, .. } if ticket == left), "{frame:?}");
+        assert_eq!(notes, [ChatNote::Ended { by: kefu_api_types::chat::AuthorKind::System }], "the note among its lines");
     }
 }

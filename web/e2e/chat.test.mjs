@@ -139,6 +139,7 @@ describe('live chat', () => {
     await form.getByText(`${agent.name} joined the chat.`).waitFor();
     const window = desk.getByRole('region', { name: 'Chat with Wang Fang' });
     await window.getByText('My kettle arrived broken 水壶坏了').waitFor();
+    await window.locator('li.chat-note', { hasText: `${agent.name} joined the chat.` }).waitFor();
     // Who the visitor is: their browser and system, and their other tickets on demand.
     await window.getByText(/Chrome \d+ · Linux/).waitFor();
     await window.getByText('Other tickets').click();
@@ -172,10 +173,22 @@ describe('live chat', () => {
     await again.getByText('Sorry to hear that! Could you send a photo?').waitFor();
     await again.getByText('It leaks').waitFor();
     await readMark(again, 'It leaks').waitFor();
+    // The note that the agent joined is still where it happened: after the first line.
+    const shown = await again.locator('ul.lines > li').allInnerTexts();
+    const at = (text) => shown.findIndex((item) => item.includes(text));
+    assert.ok(at('水壶坏了') < at(`${agent.name} joined the chat.`) && at(`${agent.name} joined the chat.`) < at('It leaks'), JSON.stringify(shown));
     assert.equal(await pictureShown(again, 'broken-kettle.png'), 320, 'the photo is still there after the reload');
     await again.getByRole('textbox', { name: 'Your message' }).fill('Back after a reload');
     await again.getByRole('button', { name: 'Send' }).click();
     await window.getByText('Back after a reload').waitFor();
+
+    // Folded, the widget counts what the agent writes meanwhile.
+    await again.getByRole('button', { name: 'Close chat' }).click();
+    await window.getByLabel('Message').fill('Are you still there?');
+    await window.getByRole('button', { name: 'Send' }).click();
+    await shop.getByRole('button', { name: 'Chat with us (1 new)' }).click();
+    await again.getByText('Are you still there?').waitFor();
+    assert.equal(await shop.getByRole('button', { name: 'Chat with us (1 new)' }).count(), 0);
 
     await window.getByRole('button', { name: 'End chat' }).click();
     await again.getByText('The chat has ended.').waitFor();
@@ -199,6 +212,7 @@ describe('live chat', () => {
     // The ticket page shows the photo among the chat's lines.
     await desk.goto(`${server.base}/tickets/${ticket.number}`);
     assert.equal(await pictureShown(desk, 'broken-kettle.png'), 320, 'the ticket shows the photo');
+    await desk.locator('li.event', { hasText: `${agent.name} joined the chat.` }).waitFor();
     await shopContext.close();
     await desk.context().close();
   });
@@ -222,6 +236,7 @@ describe('live chat', () => {
     await window.locator('form.chat-transfer').getByRole('button', { name: 'Transfer' }).click();
     await form.getByText('Your chat was passed to a colleague who can help better.').waitFor();
     await window.getByText('You passed this chat on.').waitFor();
+    await window.locator('li.chat-note', { hasText: 'Passed on to Orders.' }).waitFor();
     // The Orders agent is offered it with who passed it on and why, and keeps both beside it.
     const passed = `Passed on by ${agent.name}: “Order 1042 is late”`;
     const handed = ordersDesk.getByRole('alert').filter({ hasText: 'New chat from Zhao Lei' });

@@ -179,6 +179,35 @@ pub enum AuthorKind {
     System,
 }
 
+/// Something that happened in a conversation, numbered among its lines so every client shows
+/// it where it happened, after a reload too.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ChatNote {
+    /// An agent took the chat.
+    Joined {
+        /// Their display name.
+        agent: String,
+    },
+    /// The chat was passed on to a team's queue or one of its agents.
+    Transferred {
+        /// The team's name.
+        team: String,
+    },
+    /// The agent serving the chat left (disconnected or away past the grace period); it waits
+    /// for someone else.
+    Requeued {
+        /// Their display name.
+        agent: String,
+    },
+    /// The chat ended.
+    Ended {
+        /// Who ended it: the visitor, an agent, or Kefu (the visitor left before anyone
+        /// answered).
+        by: AuthorKind,
+    },
+}
+
 /// Who passed a chat on, and their note for the agent taking it over.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -288,6 +317,10 @@ pub enum ServerFrame {
         /// Files on the line.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         files: Vec<crate::files::ChatFile>,
+        /// What happened, on a line Kefu wrote (author `system`): clients show it in their
+        /// reader's language rather than `text`, which says it in English and Chinese.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<ChatNote>,
         /// When it was committed.
         at: DateTime<Utc>,
     },

@@ -9,6 +9,13 @@ export type Stage = 'pre_sale' | 'in_sale' | 'after_sale';
 export type Presence = 'online' | 'away' | 'offline';
 export type AuthorKind = 'visitor' | 'agent' | 'system';
 
+/** Something that happened in a conversation, numbered among its lines. */
+export type ChatNote =
+  | { event: 'joined'; agent: string }
+  | { event: 'transferred'; team: string }
+  | { event: 'requeued'; agent: string }
+  | { event: 'ended'; by: AuthorKind };
+
 export interface Author {
   kind: AuthorKind;
   name: string;
@@ -116,6 +123,8 @@ export type ServerFrame =
       author: Author;
       text: string;
       files?: ChatFile[];
+      /** What happened, on a line Kefu wrote (author `system`): shown in the reader's language. */
+      note?: ChatNote;
       at: string;
     }
   | { type: 'typing'; ticket: string; author: Author; typing: boolean }

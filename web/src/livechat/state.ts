@@ -1,5 +1,5 @@
 /** What an agent's console knows of live chat, as it follows the gateway's frames. */
-import type { CallPop, ChatFile, Handover, Presence, QueuedChat, ServerFrame } from '../chat/protocol';
+import type { CallPop, ChatFile, ChatNote, Handover, Presence, QueuedChat, ServerFrame } from '../chat/protocol';
 
 export interface ChatLine {
   seq: number;
@@ -8,6 +8,8 @@ export interface ChatLine {
   author: string;
   fromVisitor: boolean;
   at: string;
+  /** What happened, on a line Kefu wrote (an agent joined, the chat was passed on or ended). */
+  note: ChatNote | null;
 }
 
 export interface OpenChat {
@@ -165,6 +167,7 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
                   author: action.author.name,
                   fromVisitor: action.author.kind === 'visitor',
                   at: action.at,
+                  note: action.note ?? null,
                 },
               ].sort((a, b) => a.seq - b.seq),
             },

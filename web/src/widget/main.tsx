@@ -5,14 +5,14 @@
  * a visitor session and to the chat gateway for the chat, and keeps the visitor's key in
  * `localStorage`, so a reload or a later visit continues the same chat.
  */
-import { Fragment, render } from 'preact';
+import { render } from 'preact';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { ChatSocket, newClientId } from '../chat/socket';
 import { FileView, sendFile, type Upload } from '../chat/files';
 import type { ServerFrame, Stage } from '../chat/protocol';
 import { CSS } from './style';
 import { pickLang, translator, type Key } from './strings';
-import { TYPING_EXPIRES_MS, initial, reduce, type Line } from './state';
+import { TYPING_EXPIRES_MS, initial, noteText, reduce, unseen, type Line, type Seen } from './state';
 
 interface Look {
   colour: string;
@@ -47,6 +47,15 @@ interface Embed {
 
 function storageKey(embed: Embed, name: string): string {
   return `kefu:${embed.widget}:${name}`;
+}
+
+function readSeen(embed: Embed): Seen | null {
+  try {
+    const seen = JSON.parse(localStorage.getItem(storageKey(embed, 'seen')) ?? 'null') as Seen | null;
+    return seen && typeof seen.ticket === 'string' && typeof seen.seq === 'number' ? seen : null;
+  } catch {
+    return null;
+  }
 }
 
 function browserKey(embed: Embed): string {
@@ -111,6 +120,18 @@ function Widget({ embed }: { embed: Embed }) {
 
   useEffect(() => () => socket.current?.stop(), []);
 
+  // How far the visitor has seen their chat with the panel open, kept across reloads, so the
+  // folded launcher counts what arrived since.
+  const [seenOpen, setSeenOpen] = useState<Seen | null>(() => readSeen(embed));
+  useEffect(() => {
+    const last = state.lines[state.lines.length - 1];
+    if (!open || !last || !state.ticket) return;
+    const now = { ticket: state.ticket, seq: last.seq };
+    localStorage.setItem(storageKey(embed, 'seen'), JSON.stringify(now));
+    setSeenOpen(now);
+  }, [open, state.ticket, state.lines.length]);
+  const unread = open ? 0 : unseen(state, seenOpen);
+
   // Tell the agent what the visitor has read while the panel is open.
   useEffect(() => {
     const last = state.lines[state.lines.length - 1];
@@ -148,8 +169,18 @@ function Widget({ embed }: { embed: Embed }) {
           />
         </section>
       ) : (
-        <button type="button" class="launcher" onClick={() => setOpen(true)}>
+        <button
+          type="button"
+          class="launcher"
+          onClick={() => setOpen(true)}
+          aria-label={unread ? `${t('open')} (${t('unread', { count: unread })})` : undefined}
+        >
           {t('open')}
+          {unread > 0 && (
+            <span class="unread" aria-hidden="true">
+              {unread}
+            </span>
+          )}
         </button>
       )}
     </div>
@@ -255,7 +286,7 @@ function Conversation(props: {
   // Whatever comes in (a line, a note, the queue place, the rating form) shows at the bottom.
   useEffect(
     () => bottom.current?.scrollIntoView?.({ block: 'end' }),
-    [state.lines.length, socket?.unacknowledged.length, state.events.length, state.position, state.ended, state.rated, state.typing],
+    [state.lines.length, socket?.unacknowledged.length, state.position, state.ended, state.rated, state.typing],
   );
   // A typing mark the agent stopped renewing (they cleared their draft, or left) expires.
   useEffect(() => {
@@ -313,15 +344,6 @@ function Conversation(props: {
     for (const file of Array.from(input.files ?? [])) void upload({ clientId: newClientId(), file, error: null });
     input.value = '';
   };
-  // Joined, transferred and ended notes sit between the lines where they happened.
-  const notesAfter = (seq: number) =>
-    state.events
-      .filter((e) => e.after === seq)
-      .map((e, i) => (
-        <li key={`note-${seq}-${i}`} class="note">
-          {t(e.key, e.params)}
-        </li>
-      ));
   const mark = (line: Line) =>
     !line.mine ? null : line.seq <= state.readUpTo ? t('read') : t('delivered');
 
@@ -329,17 +351,23 @@ function Conversation(props: {
     <>
       <div class="body" aria-live="polite">
         <ul class="lines">
-          {notesAfter(0)}
-          {state.lines.map((line) => (
-            <Fragment key={line.seq}>
-              <li class={`line ${line.mine ? 'mine' : 'theirs'}`}>
+          {state.lines.map((line) => {
+            if (line.note) {
+              const said = noteText(line.note);
+              return (
+                <li key={line.seq} class="note">
+                  {said ? t(said.key, said.params) : line.text}
+                </li>
+              );
+            }
+            return (
+              <li key={line.seq} class={`line ${line.mine ? 'mine' : 'theirs'}`}>
                 <span class="who">{line.mine ? t('you') : line.author}</span>
                 {line.files.length ? line.files.map((f) => <FileView key={f.id} file={f} base={embed.base} />) : line.text}
                 {line.mine && <span class="mark">{mark(line)}</span>}
               </li>
-              {notesAfter(line.seq)}
-            </Fragment>
-          ))}
+            );
+          })}
           {pending.map((p) => (
             <li key={p.client_id} class="line mine">
               <span class="who">{t('you')}</span>

@@ -1,22 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { initial, reduce } from './state';
+import type { ChatNote } from '../chat/protocol';
+import { initial, noteText, reduce, unseen } from './state';
 
 const ticket = '0193a000-0000-7000-8000-0000000000a1';
 const line = (seq: number, text: string, kind: 'visitor' | 'agent') =>
   ({ type: 'message', ticket, seq, message: `m${seq}`, text, author: { kind, name: kind === 'visitor' ? 'Wang Fang' : 'Li Na' }, at: '2026-12-06T10:00:00Z' }) as const;
 
+const note = (seq: number, said: ChatNote) =>
+  ({ type: 'message', ticket, seq, message: `m${seq}`, text: '', note: said, author: { kind: 'system', name: '' }, at: '2026-12-06T10:00:00Z' }) as const;
+
 describe('the widget conversation', () => {
-  it('places each note after the line it followed, not all at the bottom', () => {
+  it('shows the notes Kefu numbered among the lines where they happened, in order', () => {
     let state = reduce(initial, { type: 'started', ticket, number: 7 });
     state = reduce(state, line(1, 'The kettle leaks', 'visitor'));
+    state = reduce(state, line(4, 'Sorry to hear that', 'agent'));
+    state = reduce(state, note(2, { event: 'joined', agent: 'Li Na' }));
+    state = reduce(state, note(3, { event: 'transferred', team: 'Orders' }));
+    expect(state.lines.map((l) => (l.note ? noteText(l.note)?.key : l.text))).toEqual([
+      'The kettle leaks',
+      'joined',
+      'transferred',
+      'Sorry to hear that',
+    ]);
+  });
+
+  it('takes the agent away and keeps the visitor typing when their agent leaves', () => {
+    let state = reduce(initial, { type: 'started', ticket, number: 7 });
     state = reduce(state, { type: 'assigned', ticket, agent: 'Li Na' });
-    state = reduce(state, line(2, 'Sorry to hear that', 'agent'));
-    state = reduce(state, { type: 'transferred', ticket, team: '0193a000-0000-7000-8000-0000000000b1', note: null });
-    state = reduce(state, { type: 'assigned', ticket, agent: 'Zhao Lei' });
-    expect(state.events.map((e) => [e.key, e.after])).toEqual([
-      ['joined', 1],
-      ['transferred', 2],
-      ['joined', 2],
+    state = reduce(state, note(1, { event: 'requeued', agent: 'Li Na' }));
+    state = reduce(state, { type: 'queue_position', ticket, position: 1, expected_wait_seconds: 30 });
+    expect([state.agent, state.position, noteText(state.lines[0]!.note!)]).toEqual([
+      null,
+      1,
+      { key: 'requeued', params: { agent: 'Li Na' } },
     ]);
   });
 
@@ -46,6 +62,18 @@ describe('the widget conversation', () => {
   it('says a chat Kefu closed after the visitor left was not answered, and asks no rating', () => {
     let state = reduce(initial, { type: 'started', ticket, number: 7 });
     state = reduce(state, { type: 'ended', ticket, by: 'system', ask_expectation: false, rated: false });
-    expect([state.unanswered, state.events.map((e) => e.key)]).toEqual([true, ['endedUnanswered']]);
+    state = reduce(state, note(1, { event: 'ended', by: 'system' }));
+    expect([state.unanswered, noteText(state.lines[0]!.note!)?.key]).toEqual([true, 'endedUnanswered']);
+  });
+
+  it("counts the business's lines the visitor has not seen, for the folded launcher", () => {
+    let state = reduce(initial, { type: 'started', ticket, number: 7 });
+    state = reduce(state, line(1, 'The kettle leaks', 'visitor'));
+    state = reduce(state, note(2, { event: 'joined', agent: 'Li Na' }));
+    state = reduce(state, line(3, 'Sorry to hear that', 'agent'));
+    state = reduce(state, line(4, 'Could you send a photo?', 'agent'));
+    expect(unseen(state, null)).toBe(2);
+    expect(unseen(state, { ticket, seq: 3 })).toBe(1);
+    expect(unseen(state, { ticket: '0193a000-0000-7000-8000-0000000000a0', seq: 9 })).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 /** What the widget shows, as it follows the gateway's frames. */
-import type { ChatFile, ServerFrame, Stage } from '../chat/protocol';
+import type { ChatFile, ChatNote, ServerFrame, Stage } from '../chat/protocol';
 export { TYPING_EXPIRES_MS } from '../chat/protocol';
 import type { Key } from './strings';
 
@@ -10,6 +10,8 @@ export interface Line {
   mine: boolean;
   clientId: string | null;
   files: ChatFile[];
+  /** What happened, on a line Kefu wrote (an agent joined, the chat was passed on or ended). */
+  note: ChatNote | null;
 }
 
 export interface WidgetState {
@@ -30,22 +32,35 @@ export interface WidgetState {
   unanswered: boolean;
   left: number | null;
   openStages: Stage[] | null;
-  /** What happened in the chat (joined, transferred, ended), each after the line it followed. */
-  events: ChatNote[];
   error: string | null;
 }
 
-/** A note in the conversation, shown after the line with sequence `after` (0: before all). */
-export interface ChatNote {
-  key: Key;
-  params?: Record<string, string | number>;
-  after: number;
+/** The words for a note, in the visitor's language (null for a kind this widget does not know). */
+export function noteText(note: ChatNote): { key: Key; params?: Record<string, string> } | null {
+  switch (note.event) {
+    case 'joined':
+      return { key: 'joined', params: { agent: note.agent } };
+    case 'transferred':
+      return { key: 'transferred' };
+    case 'requeued':
+      return { key: 'requeued', params: { agent: note.agent } };
+    case 'ended':
+      return { key: note.by === 'system' ? 'endedUnanswered' : 'ended' };
+    default:
+      return null;
+  }
 }
 
-/** `state`'s notes with `key` added after its latest line. */
-function noted(state: WidgetState, key: Key, params?: Record<string, string | number>): ChatNote[] {
-  const after = state.lines[state.lines.length - 1]?.seq ?? 0;
-  return [...state.events, { key, params, after }];
+/** How far the visitor has seen a chat with the panel open. */
+export interface Seen {
+  ticket: string;
+  seq: number;
+}
+
+/** How many lines from the business the visitor has not seen yet (the folded launcher's count). */
+export function unseen(state: WidgetState, seen: Seen | null): number {
+  const after = seen && seen.ticket === state.ticket ? seen.seq : 0;
+  return state.lines.filter((l) => !l.mine && !l.note && l.seq > after).length;
 }
 
 export const initial: WidgetState = {
@@ -63,7 +78,6 @@ export const initial: WidgetState = {
   unanswered: false,
   left: null,
   openStages: null,
-  events: [],
   error: null,
 };
 
@@ -90,9 +104,13 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
         mine: frame.author.kind === 'visitor',
         clientId: null,
         files: frame.files ?? [],
+        note: frame.note ?? null,
       };
       const lines = [...state.lines, line].sort((a, b) => a.seq - b.seq);
-      return { ...state, ticket, lines, typing: line.mine ? state.typing : null };
+      // The agent left: the chat waits again, and the widget shows its place in the queue.
+      const agent = line.note?.event === 'requeued' ? null : state.agent;
+      const typing = line.mine || line.note ? state.typing : null;
+      return { ...state, ticket, lines, agent, typing };
     }
     case 'ack':
       return {
@@ -111,10 +129,9 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
         ticket: frame.ticket,
         agent: frame.agent,
         position: null,
-        events: state.agent === frame.agent ? state.events : noted(state, 'joined', { agent: frame.agent }),
       };
     case 'transferred':
-      return { ...state, agent: null, events: noted(state, 'transferred') };
+      return { ...state, agent: null };
     case 'typing_expired':
       return { ...state, typing: null };
     case 'typing':
@@ -134,7 +151,6 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
         rated: state.rated || (frame.rated ?? false),
         unanswered: frame.by === 'system',
         typing: null,
-        events: state.ended ? state.events : noted(state, frame.by === 'system' ? 'endedUnanswered' : 'ended'),
       };
     case 'rated':
       return { ...state, rated: true };

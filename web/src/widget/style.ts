@@ -5,6 +5,7 @@ export const CSS = `
 .root { position: fixed; bottom: 20px; z-index: 2147483000; font-size: 14px; color: #1f2937; }
 .root.right { right: 20px; } .root.left { left: 20px; }
 .launcher { border: 0; border-radius: 28px; padding: 14px 20px; color: #fff; background: var(--accent); cursor: pointer; font-size: 15px; box-shadow: 0 4px 16px rgba(0,0,0,.2); }
+.launcher .unread { display: inline-block; margin-left: 8px; min-width: 20px; padding: 0 6px; border-radius: 10px; background: #b91c1c; color: #fff; font-size: 12px; font-weight: 600; line-height: 20px; }
 .launcher:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 3px solid #2563eb; outline-offset: 2px; }
 .panel { width: 360px; max-width: calc(100vw - 24px); height: 540px; max-height: calc(100vh - 40px); display: flex; flex-direction: column; background: #fff; border-radius: 12px; box-shadow: 0 8px 32px rgba(0,0,0,.25); overflow: hidden; }
 @media (max-width: 480px) { .root { bottom: 0; } .root.right, .root.left { right: 0; left: 0; } .panel { width: 100vw; max-width: 100vw; height: 100vh; max-height: 100vh; border-radius: 0; } .launcher { margin: 12px; } }

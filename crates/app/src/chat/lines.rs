@@ -127,6 +127,7 @@ pub fn message_frame(
         },
         text: message.body.clone(),
         files: files::of_message(message),
+        note: crate::chat::notes::of(message),
         at: message.created_at,
     }
 }
@@ -602,12 +603,13 @@ pub async fn after(
             let mut frames: Vec<ServerFrame> = list
                 .iter()
                 .map(|(seq, m)| {
-                    let (kind, name) = match m.author_user {
-                        Some(u) => (
+                    let (kind, name) = match (m.author_user, m.author_kind) {
+                        (Some(u), _) => (
                             AuthorKind::Agent,
                             names.get(&u).cloned().unwrap_or_default(),
                         ),
-                        None => (AuthorKind::Visitor, requester.clone()),
+                        (None, MessageAuthor::System) => (AuthorKind::System, String::new()),
+                        (None, _) => (AuthorKind::Visitor, requester.clone()),
                     };
                     message_frame(ticket, *seq, m, kind, &name)
                 })

@@ -11,6 +11,7 @@ pub mod indexing;
 pub mod lines;
 pub mod marks;
 pub mod moves;
+pub mod notes;
 pub mod outcome;
 pub mod presence;
 pub mod queue;

@@ -3,7 +3,7 @@
 //! compare-and-set on the conversation's row, so two nodes never move one chat twice.
 
 use chrono::{DateTime, Utc};
-use kefu_api_types::chat::{AuthorKind, ServerFrame, TransferTo};
+use kefu_api_types::chat::{AuthorKind, ChatNote, ServerFrame, TransferTo};
 use kefu_domain::chat::{ConversationState, Presence, TransferTarget};
 use kefu_domain::ids::{MessageId, TeamId, TicketId, UserId};
 use kefu_domain::integration::IntegrationEvent;
@@ -19,6 +19,7 @@ use crate::App;
 use crate::changes::{Change, ChangeKind};
 use crate::chat::events::{Audience, ChatEvent};
 use crate::chat::identity::{Agent, Participant};
+use crate::chat::notes;
 use crate::chat::outcome::Outcome;
 use crate::chat::queue;
 use crate::error::AppError;
@@ -187,7 +188,11 @@ async fn serve(
                 Some(me),
                 now,
             )?;
-            let events = served_events(conn, &before, &after, &agent.name)?;
+            let mut events = served_events(conn, &before, &after, &agent.name)?;
+            let joined = ChatNote::Joined {
+                agent: agent.name.clone(),
+            };
+            events.extend(notes::record(conn, ticket, Some(me), joined, now)?);
             Ok(Outcome::new(
                 (),
                 events,
@@ -351,6 +356,11 @@ pub async fn transfer(
                     ));
                 }
             }
+            let team_name = teams::names(conn, &[team])?
+                .remove(&team)
+                .unwrap_or_default();
+            let passed = ChatNote::Transferred { team: team_name };
+            events.extend(notes::record(conn, ticket, Some(me), passed, now)?);
             events.extend(queue::team_events(conn, team)?);
             if before.conversation.team != team {
                 events.extend(queue::team_events(conn, before.conversation.team)?);
@@ -449,6 +459,18 @@ fn end_chat(
             rated: false,
         },
     );
+    // The note goes to whoever served it; an agent only offered it never had it open.
+    let served_by = before
+        .conversation
+        .agent
+        .filter(|_| before.conversation.state == ConversationState::Serving);
+    events.extend(notes::record(
+        conn,
+        ticket,
+        served_by,
+        ChatNote::Ended { by: ender },
+        now,
+    )?);
     if let Some(agent) = before.conversation.agent
         && conversations::of_agent(conn, agent)?.is_empty()
     {

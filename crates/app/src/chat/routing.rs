@@ -6,19 +6,20 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use kefu_api_types::chat::ServerFrame;
+use kefu_api_types::chat::{ChatNote, ServerFrame};
 use kefu_domain::chat::{AgentLoad, ChatSettings, Conversation, ConversationState, pick_agent};
 use kefu_domain::error::DomainError;
 use kefu_domain::ids::{TeamId, TicketId, UserId};
 use kefu_domain::time;
-use kefu_store::DbConnection;
 use kefu_store::chat::conversations::{self, Chat, Queued};
 use kefu_store::chat::{declines, presence, team_settings};
+use kefu_store::{DbConnection, users};
 
 use crate::App;
 use crate::chat::abandoned;
 use crate::chat::events::{Audience, ChatEvent};
 use crate::chat::moves::{self, move_chat, moved_meanwhile};
+use crate::chat::notes;
 use crate::chat::outcome::Outcome;
 use crate::chat::queue;
 use crate::error::AppError;
@@ -312,7 +313,15 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                     Ok(requeued)
                 });
                 match moved {
-                    Ok(_) => {
+                    Ok((before, _)) => {
+                        // The visitor learns their agent left; an offer they never saw.
+                        if before.conversation.state == ConversationState::Serving {
+                            let name = users::names(conn, &[*agent])?
+                                .remove(agent)
+                                .unwrap_or_default();
+                            let left = ChatNote::Requeued { agent: name };
+                            events.extend(notes::record(conn, chat.ticket, None, left, now)?);
+                        }
                         // An offer left unanswered counts as declined: the router tries
                         // someone else rather than the absent agent again.
                         if *lapsed {
