@@ -148,3 +148,88 @@ test_both! {
         assert!(matches!(visitor.next().await, ServerFrame::Error { ref code, client_id: Some(ref id), .. } if code == "not_found" && id == "x-1"));
     }
 }
+
+test_both! {
+    async fn the_agent_sees_the_page_the_visitor_moved_to(db: TestDb) {
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut agent, _) = h.agent_socket(li).await;
+        let key = "g".repeat(43);
+        let mut visitor = h.visitor(&key, Vec::new()).await;
+        visitor.send(&start(Some("Which kettle boils fastest?"))).await;
+        let ServerFrame::Started { ticket, .. } = visitor.next_where(|f| matches!(f, ServerFrame::Started { .. })).await else { panic!() };
+        agent.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;
+        agent.send(&ClientFrame::Accept { ticket }).await;
+        visitor.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+
+        // The visitor opens the checkout: the widget there says where it is.
+        drop(visitor);
+        let checkout = "https://shop.example.com/checkout";
+        let mut elsewhere = h.visitor(&key, Vec::new()).await;
+        elsewhere.send(&ClientFrame::Page { url: checkout.into() }).await;
+        let moved = agent.next_where(|f| matches!(f, ServerFrame::VisitorPage { .. })).await;
+        assert_eq!(moved, ServerFrame::VisitorPage { ticket, page_url: checkout.into() });
+        // The same page again (a reload) tells nobody; a ping answered is a barrier.
+        elsewhere.send(&ClientFrame::Page { url: checkout.into() }).await;
+        elsewhere.send(&ClientFrame::Ping { nonce: Some(1) }).await;
+        elsewhere.next_where(|f| matches!(f, ServerFrame::Pong { .. })).await;
+        let again = tokio::time::timeout(
+            std::time::Duration::from_millis(300),
+            agent.next_where(|f| matches!(f, ServerFrame::VisitorPage { .. })),
+        )
+        .await;
+        assert!(again.is_err(), "an unchanged page was passed on: {again:?}");
+        // A console opened later shows where the visitor is now.
+        let (mut reloaded, _) = h.agent_socket(li).await;
+        let ServerFrame::Serving { chat } = reloaded.next_where(|f| matches!(f, ServerFrame::Serving { .. })).await else { panic!() };
+        assert_eq!(chat.page_url.as_deref(), Some(checkout));
+        // Only web addresses are pages.
+        elsewhere.send(&ClientFrame::Page { url: "javascript:alert(1)".into() }).await;
+        let refused = elsewhere.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
+        assert!(matches!(refused, ServerFrame::Error { ref code, .. } if code == "invalid_page_url"), "{refused:?}");
+    }
+}
+
+test_both! {
+    async fn each_frame_is_refused_to_the_side_it_is_not_for(db: TestDb) {
+        use kefu_api_types::chat::TransferTo;
+        use kefu_domain::chat::Presence;
+        use kefu_domain::ids::TicketId;
+
+        let h = Harness::start(db).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut agent, _) = h.agent_socket(li).await;
+        let mut visitor = h.visitor(&"f".repeat(43), Vec::new()).await;
+        let ticket = TicketId::new();
+        let agents_only = [
+            ClientFrame::Accept { ticket },
+            ClientFrame::Decline { ticket },
+            ClientFrame::Take { ticket },
+            ClientFrame::Transfer { ticket, to: TransferTo::Team(h.team), note: None },
+            ClientFrame::Presence { presence: Presence::Away },
+        ];
+        for frame in agents_only {
+            visitor.send(&frame).await;
+            let refused = visitor.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
+            assert!(matches!(refused, ServerFrame::Error { ref code, .. } if code == "forbidden"), "{frame:?} from a visitor: {refused:?}");
+        }
+        let visitors_only = [
+            start(Some("I am an agent")),
+            ClientFrame::LeaveMessage {
+                stage: Stage::PreSale,
+                name: "Li Na".into(),
+                email: "li@example.com".into(),
+                text: "hi".into(),
+                page_url: None,
+                language: None,
+            },
+            ClientFrame::Rate { score: 5, comment: None, expectation: None },
+            ClientFrame::Page { url: "https://shop.example.com/".into() },
+        ];
+        for frame in visitors_only {
+            agent.send(&frame).await;
+            let refused = agent.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
+            assert!(matches!(refused, ServerFrame::Error { ref code, .. } if code == "forbidden"), "{frame:?} from an agent: {refused:?}");
+        }
+    }
+}

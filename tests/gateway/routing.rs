@@ -96,7 +96,7 @@ test_both! {
         }
         assert_eq!(notes, [
             (1, ChatNote::Joined { agent: "Li Na".into() }),
-            (2, ChatNote::Transferred { team: "Orders".into() }),
+            (2, ChatNote::Transferred),
             (3, ChatNote::Joined { agent: "Zhao Lei".into() }),
         ]);
         // Zhao reloads the console: the chat comes back with the visitor's details and the note.

@@ -182,6 +182,12 @@ describe('live chat', () => {
     await again.getByRole('button', { name: 'Send' }).click();
     await window.getByText('Back after a reload').waitFor();
 
+    // The visitor moves on in the shop: the agent sees the page they are on now.
+    await shop.evaluate(() => {
+      location.hash = 'checkout';
+    });
+    await window.getByText(`On ${server.base}/demo#checkout`).waitFor();
+
     // Folded, the widget counts what the agent writes meanwhile.
     await again.getByRole('button', { name: 'Close chat' }).click();
     await window.getByLabel('Message').fill('Are you still there?');
@@ -236,7 +242,7 @@ describe('live chat', () => {
     await window.locator('form.chat-transfer').getByRole('button', { name: 'Transfer' }).click();
     await form.getByText('Your chat was passed to a colleague who can help better.').waitFor();
     await window.getByText('You passed this chat on.').waitFor();
-    await window.locator('li.chat-note', { hasText: 'Passed on to Orders.' }).waitFor();
+    await window.locator('li.chat-note', { hasText: 'The chat was passed on.' }).waitFor();
     // The Orders agent is offered it with who passed it on and why, and keeps both beside it.
     const passed = `Passed on by ${agent.name}: “Order 1042 is late”`;
     const handed = ordersDesk.getByRole('alert').filter({ hasText: 'New chat from Zhao Lei' });

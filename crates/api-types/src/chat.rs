@@ -79,6 +79,12 @@ pub enum ClientFrame {
         /// Whether typing now.
         typing: bool,
     },
+    /// The page a chatting visitor is on now (after `welcome` on each page they open, and when
+    /// it changes), so the agent sees where they are.
+    Page {
+        /// The page's address (`http` or `https`).
+        url: String,
+    },
     /// Everything up to a sequence has been read.
     Read {
         /// The conversation's ticket (a visitor may leave it out).
@@ -189,11 +195,9 @@ pub enum ChatNote {
         /// Their display name.
         agent: String,
     },
-    /// The chat was passed on to a team's queue or one of its agents.
-    Transferred {
-        /// The team's name.
-        team: String,
-    },
+    /// The chat was passed on to a team's queue or one of its agents (which one is for
+    /// agents only: they see it on the ticket).
+    Transferred,
     /// The agent serving the chat left (disconnected or away past the grace period); it waits
     /// for someone else.
     Requeued {
@@ -323,6 +327,13 @@ pub enum ServerFrame {
         note: Option<ChatNote>,
         /// When it was committed.
         at: DateTime<Utc>,
+    },
+    /// The visitor moved to another page of the website.
+    VisitorPage {
+        /// The conversation's ticket.
+        ticket: TicketId,
+        /// The page's address.
+        page_url: String,
     },
     /// Someone started or stopped typing.
     Typing {

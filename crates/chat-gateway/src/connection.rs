@@ -14,7 +14,8 @@ use kefu_app::chat::identity::{self, Participant};
 use kefu_app::chat::lines::LineIn;
 use kefu_app::chat::start::ChatForm;
 use kefu_app::chat::{
-    Audience, ChatEvent, Outcome, availability, lines, marks, moves, presence, queue, rating, start,
+    Audience, ChatEvent, Outcome, availability, lines, marks, moves, page, presence, queue, rating,
+    start,
 };
 use kefu_domain::chat::Sequence;
 use kefu_domain::ids::TicketId;
@@ -530,6 +531,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             ClientFrame::Send { .. }
                 | ClientFrame::Typing { .. }
                 | ClientFrame::Read { .. }
+                | ClientFrame::Page { .. }
                 | ClientFrame::Start { .. }
                 | ClientFrame::LeaveMessage { .. }
         );
@@ -671,6 +673,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             ClientFrame::Typing { ticket, typing } => {
                 self.announce(
                     marks::typing(&self.gateway.app, &self.who, ticket, typing)
+                        .await
+                        .map_err(plain)?,
+                );
+                Ok(None)
+            }
+            ClientFrame::Page { url } => {
+                let v = visitor()?;
+                self.announce(
+                    page::visited(&self.gateway.app, &v, &url)
                         .await
                         .map_err(plain)?,
                 );

@@ -12,7 +12,7 @@ export type AuthorKind = 'visitor' | 'agent' | 'system';
 /** Something that happened in a conversation, numbered among its lines. */
 export type ChatNote =
   | { event: 'joined'; agent: string }
-  | { event: 'transferred'; team: string }
+  | { event: 'transferred' }
   | { event: 'requeued'; agent: string }
   | { event: 'ended'; by: AuthorKind };
 
@@ -72,6 +72,7 @@ export type ClientFrame =
   | { type: 'send'; ticket: string | null; client_id: string; text: string }
   | { type: 'typing'; ticket: string | null; typing: boolean }
   | { type: 'read'; ticket: string | null; up_to: number }
+  | { type: 'page'; url: string }
   | { type: 'accept'; ticket: string }
   | { type: 'decline'; ticket: string }
   | { type: 'take'; ticket: string }
@@ -129,6 +130,7 @@ export type ServerFrame =
     }
   | { type: 'typing'; ticket: string; author: Author; typing: boolean }
   | { type: 'read'; ticket: string; up_to: number }
+  | { type: 'visitor_page'; ticket: string; page_url: string }
   | { type: 'queue_position'; ticket: string; position: number; expected_wait_seconds: number | null }
   | { type: 'offered'; chat: QueuedChat }
   | { type: 'serving'; chat: QueuedChat }

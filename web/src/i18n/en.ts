@@ -350,7 +350,7 @@ export const en = {
   'chat.ended': "The chat has ended. You can keep answering on the ticket.",
   'chat.transferred': "You passed this chat on.",
   'chat.note.joined': "{agent} joined the chat.",
-  'chat.note.transferred': "Passed on to {team}.",
+  'chat.note.transferred': "The chat was passed on.",
   'chat.note.requeued': "{agent} left the chat; it waits for another agent.",
   'chat.note.endedBy.visitor': "The visitor ended the chat.",
   'chat.note.endedBy.agent': "The agent ended the chat.",

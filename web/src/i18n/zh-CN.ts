@@ -352,7 +352,7 @@ export const zhCN: Record<MessageKey, string> = {
   'chat.ended': "对话已结束。您可以继续在工单中回复。",
   'chat.transferred': "您已转出此对话。",
   'chat.note.joined': "{agent} 已加入对话。",
-  'chat.note.transferred': "已转给{team}。",
+  'chat.note.transferred': "对话已转出。",
   'chat.note.requeued': "{agent} 已离开对话，正在等待其他客服接待。",
   'chat.note.endedBy.visitor': "访客结束了对话。",
   'chat.note.endedBy.agent': "客服结束了对话。",

@@ -1,14 +1,15 @@
 /** The chat dock: presence, chats offered to the agent and waiting in their teams' queues,
  * and the chats they serve, side by side, each with its lines, typing, transfer and end. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useI18n, type Translate } from '../i18n';
+import { useI18n } from '../i18n';
 import { MacroPicker, useSlashMacros } from '../macros/slash';
 import { useSession } from '../session';
 import { Icon, Link } from '../components/ui';
 import { csrfHeaders } from '../api/client';
 import { FileView, sendFile, type Upload } from '../chat/files';
 import { newClientId } from '../chat/socket';
-import { TYPING_EXPIRES_MS, type ChatNote, type Handover, type Presence, type QueuedChat } from '../chat/protocol';
+import { noteText } from '../chat/notes';
+import { TYPING_EXPIRES_MS, type Handover, type Presence, type QueuedChat } from '../chat/protocol';
 import { inLocale } from '../ticket/Timeline';
 import { EarlierTickets } from './EarlierTickets';
 import { useLiveChat } from './LiveChat';
@@ -151,23 +152,6 @@ function QueueOf(props: { chat: QueuedChat }) {
   return <>{team ? `${team.name} · ${stage}` : stage}</>;
 }
 
-/** A note Kefu numbered among the chat's lines, in the agent's language (null for a kind this
- * console does not know). */
-export function noteText(t: Translate, note: ChatNote): string | null {
-  switch (note.event) {
-    case 'joined':
-      return t('chat.note.joined', { agent: note.agent });
-    case 'transferred':
-      return t('chat.note.transferred', { team: note.team });
-    case 'requeued':
-      return t('chat.note.requeued', { agent: note.agent });
-    case 'ended':
-      return t(`chat.note.endedBy.${note.by}`);
-    default:
-      return null;
-  }
-}
-
 /** Who passed the chat on, and their note, for the agent taking it over. */
 function HandoverNote(props: { handover?: Handover | null }) {
   const { t } = useI18n();
@@ -195,7 +179,8 @@ function ChatWindow(props: { chat: OpenChat }) {
   useEffect(() => bottom.current?.scrollIntoView?.({ block: 'end' }), [chat.lines.length, pending.length]);
   useEffect(() => {
     const last = chat.lines[chat.lines.length - 1];
-    if (last?.fromVisitor || last?.note) live?.send({ type: 'read', ticket: chat.ticket, up_to: last.seq });
+    // A chat passed on is no longer this agent's to mark.
+    if ((last?.fromVisitor || last?.note) && !chat.transferred) live?.send({ type: 'read', ticket: chat.ticket, up_to: last.seq });
   }, [chat.lines.length]);
   // A typing mark the visitor stopped renewing (they cleared the box, or left) expires.
   useEffect(() => {

@@ -45,4 +45,26 @@ describe('a chat passed on', () => {
     expect(state.chats).toHaveLength(1);
     expect([state.chats[0]?.pageUrl, state.chats[0]?.handover?.note]).toEqual(['https://shop.example.com/kettle', 'Order 1042 is late']);
   });
+
+  it('takes the notes Kefu numbered among the lines, and the page the visitor moved to', () => {
+    const offered = reduce(initial, { type: 'offered', chat });
+    let served = reduce(offered, { type: 'assigned', ticket, agent: 'Zhao Lei' });
+    served = reduce(served, {
+      type: 'message',
+      ticket,
+      seq: 2,
+      message: 'm2',
+      author: { kind: 'system', name: '' },
+      text: 'Zhao Lei joined the chat. / Zhao Lei 已加入对话。',
+      note: { event: 'joined', agent: 'Zhao Lei' },
+      at: '2026-12-06T10:00:00Z',
+    });
+    served = reduce(served, { type: 'visitor_page', ticket, page_url: 'https://shop.example.com/checkout' });
+    const open = served.chats[0];
+    expect([open?.lines[0]?.note, open?.lines[0]?.fromVisitor, open?.pageUrl]).toEqual([
+      { event: 'joined', agent: 'Zhao Lei' },
+      false,
+      'https://shop.example.com/checkout',
+    ]);
+  });
 });

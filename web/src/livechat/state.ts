@@ -176,6 +176,10 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
       return state.chats.some((c) => c.ticket === action.ticket)
         ? withChat(state, action.ticket, (c) => ({ ...c, visitorTyping: action.typing, typingBeat: c.typingBeat + 1 }))
         : state;
+    case 'visitor_page':
+      return state.chats.some((c) => c.ticket === action.ticket)
+        ? withChat(state, action.ticket, (c) => ({ ...c, pageUrl: action.page_url }))
+        : state;
     case 'read':
       return state.chats.some((c) => c.ticket === action.ticket)
         ? withChat(state, action.ticket, (c) => ({ ...c, visitorReadUpTo: Math.max(c.visitorReadUpTo, action.up_to) }))

@@ -3,6 +3,7 @@ import { dateTime, duration } from '../format';
 import { type MessageKey, useI18n } from '../i18n';
 import { ChannelIcon, Icon } from '../components/ui';
 import { FileView } from '../chat/files';
+import { noteOf, noteText } from '../chat/notes';
 import { EmailView } from './EmailView';
 
 /** The half of a system event's "English / 中文" text in the reader's language. */
@@ -51,7 +52,9 @@ export function Timeline(props: { messages: Message[]; ticket: string }) {
             : null;
           // Events without field changes (a mail moved, an acknowledgement mailed) carry
           // their words, English and Chinese, as "English / 中文".
+          const note = noteOf(message.data);
           const said =
+            (note && noteText(t, note)) ??
             alert ??
             (changes.length || !message.body
               ? t('ticket.event', { who: message.author.name, changes: changes.join(locale === 'zh-CN' ? '；' : '; ') })

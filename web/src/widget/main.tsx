@@ -130,7 +130,29 @@ function Widget({ embed }: { embed: Embed }) {
     localStorage.setItem(storageKey(embed, 'seen'), JSON.stringify(now));
     setSeenOpen(now);
   }, [open, state.ticket, state.lines.length]);
+  // Another tab of the website where the panel is open sees them too.
+  useEffect(() => {
+    const other = (event: StorageEvent) => {
+      if (event.key === storageKey(embed, 'seen')) setSeenOpen(readSeen(embed));
+    };
+    window.addEventListener('storage', other);
+    return () => window.removeEventListener('storage', other);
+  }, []);
   const unread = open ? 0 : unseen(state, seenOpen);
+
+  // Tell the agent which page of the website the visitor is on, on each page and as it changes.
+  const chatting = connected && state.ticket !== null && !state.ended;
+  useEffect(() => {
+    if (!chatting) return;
+    const tell = () => socket.current?.send({ type: 'page', url: location.href });
+    tell();
+    window.addEventListener('popstate', tell);
+    window.addEventListener('hashchange', tell);
+    return () => {
+      window.removeEventListener('popstate', tell);
+      window.removeEventListener('hashchange', tell);
+    };
+  }, [chatting]);
 
   // Tell the agent what the visitor has read while the panel is open.
   useEffect(() => {
@@ -173,7 +195,7 @@ function Widget({ embed }: { embed: Embed }) {
           type="button"
           class="launcher"
           onClick={() => setOpen(true)}
-          aria-label={unread ? `${t('open')} (${t('unread', { count: unread })})` : undefined}
+          aria-label={unread ? t('openUnread', { count: unread }) : undefined}
         >
           {t('open')}
           {unread > 0 && (

@@ -15,7 +15,7 @@ describe('the widget conversation', () => {
     state = reduce(state, line(1, 'The kettle leaks', 'visitor'));
     state = reduce(state, line(4, 'Sorry to hear that', 'agent'));
     state = reduce(state, note(2, { event: 'joined', agent: 'Li Na' }));
-    state = reduce(state, note(3, { event: 'transferred', team: 'Orders' }));
+    state = reduce(state, note(3, { event: 'transferred' }));
     expect(state.lines.map((l) => (l.note ? noteText(l.note)?.key : l.text))).toEqual([
       'The kettle leaks',
       'joined',
@@ -72,8 +72,12 @@ describe('the widget conversation', () => {
     state = reduce(state, note(2, { event: 'joined', agent: 'Li Na' }));
     state = reduce(state, line(3, 'Sorry to hear that', 'agent'));
     state = reduce(state, line(4, 'Could you send a photo?', 'agent'));
-    expect(unseen(state, null)).toBe(2);
+    expect(unseen(state, { ticket, seq: 1 })).toBe(2);
     expect(unseen(state, { ticket, seq: 3 })).toBe(1);
     expect(unseen(state, { ticket: '0193a000-0000-7000-8000-0000000000a0', seq: 9 })).toBe(2);
+    // Nothing kept (a chat from before the count): nothing is called new.
+    expect(unseen(state, null)).toBe(0);
+    state = reduce(state, { type: 'ended', ticket, by: 'agent', ask_expectation: false, rated: false });
+    expect(unseen(state, { ticket, seq: 1 })).toBe(0);
   });
 });

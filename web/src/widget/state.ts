@@ -57,9 +57,12 @@ export interface Seen {
   seq: number;
 }
 
-/** How many lines from the business the visitor has not seen yet (the folded launcher's count). */
+/** How many lines from the business the visitor has not seen yet (the folded launcher's count):
+ * none on a chat that ended, or in a browser that never kept how far it saw (a chat from
+ * before the count, replayed on every page); all of a chat newer than the one seen. */
 export function unseen(state: WidgetState, seen: Seen | null): number {
-  const after = seen && seen.ticket === state.ticket ? seen.seq : 0;
+  if (state.ended || !seen) return 0;
+  const after = seen.ticket === state.ticket ? seen.seq : 0;
   return state.lines.filter((l) => !l.mine && !l.note && l.seq > after).length;
 }
 

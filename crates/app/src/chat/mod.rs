@@ -13,6 +13,7 @@ pub mod marks;
 pub mod moves;
 pub mod notes;
 pub mod outcome;
+pub mod page;
 pub mod presence;
 pub mod queue;
 pub mod rating;

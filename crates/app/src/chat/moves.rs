@@ -356,10 +356,7 @@ pub async fn transfer(
                     ));
                 }
             }
-            let team_name = teams::names(conn, &[team])?
-                .remove(&team)
-                .unwrap_or_default();
-            let passed = ChatNote::Transferred { team: team_name };
+            let passed = ChatNote::Transferred;
             events.extend(notes::record(conn, ticket, Some(me), passed, now)?);
             events.extend(queue::team_events(conn, team)?);
             if before.conversation.team != team {

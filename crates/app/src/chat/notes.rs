@@ -68,8 +68,8 @@ pub(crate) fn of(message: &Message) -> Option<ChatNote> {
 fn said(note: &ChatNote) -> String {
     match note {
         ChatNote::Joined { agent } => format!("{agent} joined the chat. / {agent} 已加入对话。"),
-        ChatNote::Transferred { team } => {
-            format!("The chat was passed on to {team}. / 对话已转给{team}。")
+        ChatNote::Transferred => {
+            "The chat was passed on to a colleague. / 对话已转给其他同事。".into()
         }
         ChatNote::Requeued { agent } => format!(
             "{agent} left the chat; it waits for another agent. / {agent} 已离开对话，正在等待其他客服接待。"
@@ -98,11 +98,15 @@ mod tests {
             ChatNote::Joined {
                 agent: "Alice".into(),
             },
-            ChatNote::Transferred {
-                team: "Orders".into(),
-            },
+            ChatNote::Transferred,
             ChatNote::Requeued {
                 agent: "Alice".into(),
+            },
+            ChatNote::Ended {
+                by: AuthorKind::Visitor,
+            },
+            ChatNote::Ended {
+                by: AuthorKind::Agent,
             },
             ChatNote::Ended {
                 by: AuthorKind::System,
@@ -118,8 +122,8 @@ mod tests {
 
     #[test]
     fn a_note_is_read_back_from_its_message_only_when_kefu_wrote_it() {
-        let note = ChatNote::Transferred {
-            team: "Orders".into(),
+        let note = ChatNote::Joined {
+            agent: "Li Na".into(),
         };
         let mut message = Message {
             id: MessageId::new(),

@@ -16,6 +16,7 @@ use kefu_store::chat::{declines, presence, team_settings};
 use kefu_store::{DbConnection, users};
 
 use crate::App;
+use crate::changes::{Change, ChangeKind};
 use crate::chat::abandoned;
 use crate::chat::events::{Audience, ChatEvent};
 use crate::chat::moves::{self, move_chat, moved_meanwhile};
@@ -321,6 +322,10 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                                 .unwrap_or_default();
                             let left = ChatNote::Requeued { agent: name };
                             events.extend(notes::record(conn, chat.ticket, None, left, now)?);
+                            changes.push(Change::Ticket {
+                                id: chat.ticket,
+                                kind: ChangeKind::Updated,
+                            });
                         }
                         // An offer left unanswered counts as declined: the router tries
                         // someone else rather than the absent agent again.

@@ -199,6 +199,19 @@ pub fn insert(conn: &mut DbConnection, chat: &Chat) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Keeps where the visitor of the conversation on `ticket` is now.
+pub fn set_context(
+    conn: &mut DbConnection,
+    ticket: TicketId,
+    context: &VisitorContext,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(context).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    crate::with_backend!(conn, c => diesel::update(conversations::table.find(ticket.to_string()))
+        .set(conversations::context.eq(Some(json)))
+        .execute(c))?;
+    Ok(())
+}
+
 /// The conversation on `ticket`, if it is a chat.
 pub fn find(conn: &mut DbConnection, ticket: TicketId) -> Result<Option<Chat>, StoreError> {
     conversations::table
