@@ -231,6 +231,7 @@ test_both! {
             row("download_file", M::GET, "/api/v1/files/0193b8c0-0000-7000-8000-000000000000?key=nope".into(), None, [404; 7]),
             row("download_thumbnail", M::GET, "/api/v1/files/0193b8c0-0000-7000-8000-000000000000/thumbnail?key=nope".into(), None, [404; 7]),
             row("issue_socket_ticket", M::POST, "/api/v1/chat/socket-tickets".into(), None, forbidden_to_outsiders(201)),
+            row("list_online_agents", M::GET, "/api/v1/chat/online-agents".into(), None, forbidden_to_outsiders(200)),
             // Raw mail needs the shared secret, which no session or token carries.
             row("receive_email", M::POST, "/api/v1/inbound/email".into(), Some(json!({"not": "a mail"})), [401; 7]),
             row("list_mailboxes", M::GET, "/api/v1/mailboxes".into(), None, admins_only(200)),

@@ -188,3 +188,29 @@ test_both! {
         assert!(mine.get("sla_due_at").is_none(), "{mine}");
     }
 }
+
+test_both! {
+    async fn a_next_response_or_call_back_never_owed_is_not_due_rather_than_met(db: TestDb) {
+        let desk = desk(db).await;
+        let (_, customer) = desk.app.user(kefu_domain::role::Role::Customer, "ana@example.com").await;
+        let calendar = always(&desk.admin).await;
+        let every = json!({"name": "Web", "calendar_id": calendar, "scope": {"channels": ["web"]},
+            "targets": {"first_response": 60, "next_response": 60, "call_back": 30, "resolution": 4320}});
+        let (status, policy) = desk.admin.post("/api/v1/sla-policies", &every).await;
+        assert_eq!(status, StatusCode::CREATED, "{policy}");
+        let (_, own) = customer.post("/api/v1/tickets", &json!({"subject": "Kettle leaks", "channel": "web", "message": {"body": "It broke."}})).await;
+        let id = own["id"].as_str().unwrap().to_owned();
+        let states = || async {
+            let (_, clock) = desk.agent.get(&format!("/api/v1/tickets/{id}/sla")).await;
+            let of = |target: &str| clock["targets"].as_array().unwrap().iter().find(|t| t["target"] == target).map(|t| t["state"].clone());
+            [of("first_response"), of("next_response"), of("call_back")].map(|s| s.unwrap_or_default())
+        };
+        assert_eq!(states().await, [json!("running"), json!("not_due"), json!("not_due")], "nothing but the first answer is owed yet");
+        desk.agent.post(&format!("/api/v1/tickets/{id}/messages"), &json!({"body": "Sorry! Which model?"})).await;
+        assert_eq!(states().await, [json!("met"), json!("not_due"), json!("not_due")]);
+        customer.post(&format!("/api/v1/tickets/{id}/messages"), &json!({"body": "The K2."})).await;
+        assert_eq!(states().await, [json!("met"), json!("running"), json!("not_due")]);
+        desk.agent.post(&format!("/api/v1/tickets/{id}/messages"), &json!({"body": "A new one is on its way."})).await;
+        assert_eq!(states().await, [json!("met"), json!("met"), json!("not_due")]);
+    }
+}

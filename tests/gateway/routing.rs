@@ -518,3 +518,29 @@ test_both! {
         assert_eq!(notes, [ChatNote::Ended { by: kefu_api_types::chat::AuthorKind::System }], "the note among its lines");
     }
 }
+
+test_both! {
+    async fn the_agents_online_now_are_listed_to_pass_a_chat_to(db: TestDb) {
+        let h = Harness::start(db).await;
+        let orders = team(&h.app, h.admin, "Orders", &[]).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let zhao = h.agent("zhao@example.com", "Zhao Lei", &[orders]).await;
+        let wu = h.agent("wu@example.com", "Wu Hao", &[orders]).await;
+        let _offline = h.agent("ma@example.com", "Ma Li", &[orders]).await;
+        let (mut a, _) = h.agent_socket(li).await;
+        let (_z, _) = h.agent_socket(zhao).await;
+        let (mut w, _) = h.agent_socket(wu).await;
+        w.send(&ClientFrame::Presence { presence: kefu_domain::chat::Presence::Away }).await;
+        w.next_where(|f| matches!(f, ServerFrame::OwnPresence { .. })).await;
+        let mut v = h.visitor(&"o".repeat(43), Vec::new()).await;
+        let ticket = started(&mut v).await;
+        a.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;
+        a.send(&ClientFrame::Accept { ticket }).await;
+        v.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+
+        // Wu is away and Ma never connected: neither can be passed a chat.
+        let online = kefu_app::chat::presence::online_agents(&h.app, li).await.unwrap();
+        let seen: Vec<_> = online.iter().map(|o| (o.name.as_str(), o.chats, o.teams.clone())).collect();
+        assert_eq!(seen, [("Li Na", 1, vec![h.team]), ("Zhao Lei", 0, vec![orders])]);
+    }
+}

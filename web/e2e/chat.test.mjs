@@ -237,6 +237,8 @@ describe('live chat', () => {
     await offer.getByRole('button', { name: 'Accept' }).click();
     const window = desk.getByRole('region', { name: 'Chat with Zhao Lei' });
     await window.getByRole('button', { name: 'Transfer' }).click();
+    // The agents online now are offered, with how many chats each has.
+    await window.locator('option', { hasText: `${ordersMember.name} · chats: 0` }).waitFor({ state: 'attached' });
     await window.getByLabel('Transfer to').selectOption(`team:${orders.id}`);
     await window.getByLabel('Note for them (internal)').fill('Order 1042 is late');
     await window.locator('form.chat-transfer').getByRole('button', { name: 'Transfer' }).click();
@@ -245,7 +247,7 @@ describe('live chat', () => {
     await window.locator('li.chat-note', { hasText: 'The chat was passed on.' }).waitFor();
     // The Orders agent is offered it with who passed it on and why, and keeps both beside it.
     const passed = `Passed on by ${agent.name}: “Order 1042 is late”`;
-    const handed = ordersDesk.getByRole('alert').filter({ hasText: 'New chat from Zhao Lei' });
+    const handed = ordersDesk.getByRole('alert').filter({ hasText: 'Chat with Zhao Lei, passed on to you' });
     await handed.getByText(passed).waitFor();
     // It waits in Orders' queue, though the visitor chose after-sale help.
     await handed.getByText('Orders · After-sale').waitFor();
@@ -334,7 +336,7 @@ describe('live chat', () => {
     const shopContext = await context('zh-CN');
     const shop = await shopContext.newPage();
     await shop.goto(`${server.base}/demo`);
-    await shop.getByRole('button', { name: '在线咨询' }).click();
+    await shop.getByRole('button', { name: '在线客服' }).click();
     const form = shop.getByRole('dialog', { name: '在线客服' });
     await form.getByText('您好！关于水壶的任何问题都可以问我们。').waitFor();
     // Nobody is online: the After-sales team's own offline text, in Chinese.

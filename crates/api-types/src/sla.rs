@@ -264,7 +264,8 @@ pub struct TargetClock {
     pub warn_at: Option<DateTime<Utc>>,
     /// When it falls due, while it runs.
     pub due_at: Option<DateTime<Utc>>,
-    /// `running`, `paused`, `met` (given or not owed now) or `breached` (running past due).
+    /// `running`, `paused`, `met` (given, or not owed now), `not_due` (a next response or call
+    /// back never owed yet) or `breached` (running past due).
     pub state: String,
 }
 

@@ -1,8 +1,8 @@
 //! Live chat's HTTP bodies: chat widgets and each team's chat settings (admins), the
-//! visitor sessions widgets open, and agents' socket tickets.
+//! visitor sessions widgets open, agents' socket tickets, and who is online to pass a chat to.
 
 use chrono::{DateTime, Utc};
-use kefu_domain::ids::{TeamId, WidgetId};
+use kefu_domain::ids::{TeamId, UserId, WidgetId};
 use kefu_domain::ticket::Stage;
 use kefu_domain::widget::WidgetPosition;
 use serde::{Deserialize, Serialize};
@@ -189,4 +189,26 @@ pub struct SocketTicketResponse {
     pub expires_at: DateTime<Utc>,
     /// The chat gateway's WebSocket address.
     pub socket_url: String,
+}
+
+/// An agent online now, who can be passed a chat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OnlineAgent {
+    /// The agent.
+    #[schema(value_type = crate::schema::UserId)]
+    pub id: UserId,
+    /// Their display name.
+    pub name: String,
+    /// Chats they are offered or serve now.
+    pub chats: u32,
+    /// Their teams.
+    #[schema(value_type = Vec<crate::schema::TeamId>)]
+    pub teams: Vec<TeamId>,
+}
+
+/// `GET /api/v1/chat/online-agents`: every agent online now, by name.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct OnlineAgentList {
+    /// By name.
+    pub items: Vec<OnlineAgent>,
 }

@@ -51,6 +51,7 @@ use crate::{
         chat::settings::show,
         chat::settings::update,
         chat::sockets::issue,
+        chat::sockets::online,
         chat::files::send,
         chat::files::download,
         chat::files::thumbnail,

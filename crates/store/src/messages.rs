@@ -284,6 +284,22 @@ pub fn bodies(
     Ok(rows.into_iter().collect())
 }
 
+/// Whether the customer wrote on `ticket` after `at`.
+pub fn customer_wrote_after(
+    conn: &mut DbConnection,
+    ticket: TicketId,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, StoreError> {
+    let found: Option<String> = messages::table
+        .filter(messages::ticket_id.eq(ticket.to_string()))
+        .filter(messages::author_kind.eq("customer"))
+        .filter(messages::created_at.gt(to_db(at)))
+        .select(messages::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// The text of a ticket's first public reply (what the customer first asked), if any.
 pub fn first_body(conn: &mut DbConnection, ticket: TicketId) -> Result<Option<String>, StoreError> {
     Ok(messages::table

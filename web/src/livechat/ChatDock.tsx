@@ -1,11 +1,12 @@
 /** The chat dock: presence, chats offered to the agent and waiting in their teams' queues,
  * and the chats they serve, side by side, each with its lines, typing, transfer and end. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useI18n } from '../i18n';
+import { type MessageKey, useI18n } from '../i18n';
 import { MacroPicker, useSlashMacros } from '../macros/slash';
 import { useSession } from '../session';
 import { Icon, Link } from '../components/ui';
-import { csrfHeaders } from '../api/client';
+import { api, csrfHeaders, ok } from '../api/client';
+import { useLoad } from '../hooks';
 import { FileView, sendFile, type Upload } from '../chat/files';
 import { newClientId } from '../chat/socket';
 import { noteText } from '../chat/notes';
@@ -13,7 +14,7 @@ import { TYPING_EXPIRES_MS, type Handover, type Presence, type QueuedChat } from
 import { inLocale } from '../ticket/Timeline';
 import { EarlierTickets } from './EarlierTickets';
 import { useLiveChat } from './LiveChat';
-import { ERROR_AGENT_NOT_ONLINE, type OpenChat } from './state';
+import type { OpenChat } from './state';
 
 
 const PRESENCES: Presence[] = ['online', 'away', 'offline'];
@@ -90,7 +91,11 @@ export function ChatDock() {
           {(offers.length > 0 || waiting.length > 0 || serving.length === 0 || state.error) && (
             <section class="chat-queue" aria-label={t('chat.queue')}>
               {offerList}
-              <h2 class="chat-heading">{t('chat.waiting', { count: waiting.length })}</h2>
+              {waiting.length > 0 ? (
+                <h2 class="chat-heading">{t('chat.waiting', { count: waiting.length })}</h2>
+              ) : (
+                offers.length === 0 && <p class="chat-empty">{t('chat.noneWaiting')}</p>
+              )}
               <ul class="chat-waiting">
                 {waiting.map((chat) => (
                   <li key={chat.ticket}>
@@ -106,7 +111,10 @@ export function ChatDock() {
               </ul>
               {state.error && (
                 <p class="banner banner-error" role="alert">
-                  {state.error === ERROR_AGENT_NOT_ONLINE ? t('chat.agentNotOnline') : state.error}
+                  {t(chatError(state.error))}{' '}
+                  <button type="button" class="link" onClick={() => live.dispatch({ type: 'dismiss_error' })}>
+                    {t('common.close')}
+                  </button>
                 </p>
               )}
             </section>
@@ -128,7 +136,10 @@ function Offer(props: { chat: QueuedChat }) {
   const { chat } = props;
   return (
     <div class="chat-offer" role="alert">
-      <strong>{t('chat.incoming', { visitor: chat.visitor })}</strong> · <QueueOf chat={chat} />
+      <strong>{t(chat.handover ? 'chat.incomingPassed' : 'chat.incoming', { visitor: chat.visitor })}</strong>
+      <span class="chat-offer-queue">
+        <QueueOf chat={chat} />
+      </span>
       <HandoverNote handover={chat.handover} />
       <div class="chat-offer-actions">
         <button type="button" class="primary" onClick={() => live?.send({ type: 'accept', ticket: chat.ticket })}>
@@ -150,6 +161,24 @@ function QueueOf(props: { chat: QueuedChat }) {
   const team = teams.find((candidate) => candidate.id === props.chat.team);
   const stage = t(`stage.${props.chat.stage}`);
   return <>{team ? `${team.name} · ${stage}` : stage}</>;
+}
+
+/** The agent's words for an error the gateway sent, by its code; others are "try again". */
+function chatError(code: string): MessageKey {
+  const known = [
+    'agent_not_online',
+    'chat_moved',
+    'not_found',
+    'forbidden',
+    'rate_limited',
+    'chat_ended',
+    'invalid_text',
+    'ticket_closed',
+    'invalid_conversation_move',
+    'invalid_agent',
+    'invalid_team',
+  ];
+  return known.includes(code) ? (`chat.error.${code}` as MessageKey) : 'chat.error.other';
 }
 
 /** Who passed the chat on, and their note, for the agent taking it over. */
@@ -329,7 +358,7 @@ function ChatWindow(props: { chat: OpenChat }) {
           {transferring && (
             <Transfer
               teams={session.teams}
-              staff={session.staff.filter((u) => u.id !== session.user.id)}
+              me={session.user.id}
               onTransfer={(to, note) => {
                 live.send({ type: 'transfer', ticket: chat.ticket, to, note: note || null });
                 setTransferring(false);
@@ -344,10 +373,13 @@ function ChatWindow(props: { chat: OpenChat }) {
 
 function Transfer(props: {
   teams: { id: string; name: string }[];
-  staff: { id: string; name: string }[];
+  me: string;
   onTransfer: (to: { team: string } | { agent: string }, note: string) => void;
 }) {
   const { t } = useI18n();
+  // Only agents online now can be passed a chat: read when the form opens.
+  const online = useLoad(() => ok(api.GET('/api/v1/chat/online-agents')), []);
+  const others = (online.value?.items ?? []).filter((agent) => agent.id !== props.me);
   const [target, setTarget] = useState('');
   const [note, setNote] = useState('');
   return (
@@ -371,12 +403,13 @@ function Transfer(props: {
               </option>
             ))}
           </optgroup>
-          <optgroup label={t('chat.agents')}>
-            {props.staff.map((user) => (
-              <option key={user.id} value={`agent:${user.id}`}>
-                {user.name}
+          <optgroup label={t('chat.agentsOnline')}>
+            {others.map((agent) => (
+              <option key={agent.id} value={`agent:${agent.id}`}>
+                {t('chat.agentLoad', { name: agent.name, count: agent.chats })}
               </option>
             ))}
+            {online.value && others.length === 0 && <option disabled>{t('chat.nobodyElseOnline')}</option>}
           </optgroup>
         </select>
       </label>

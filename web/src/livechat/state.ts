@@ -43,13 +43,11 @@ export interface LiveState {
   /** Bumped on every ticket change, so pages reload. */
   changes: number;
   lastChanged: string | null;
+  /** The code of the last error the gateway sent (the dock says it in the agent's words). */
   error: string | null;
   /** Calls popped up at this agent, newest first, until dismissed. */
   calls: CallPop[];
 }
-
-/** Stands in `error` for the translated "that agent is not online" message. */
-export const ERROR_AGENT_NOT_ONLINE = 'chat.agentNotOnline';
 
 export const initial: LiveState = {
   connected: false,
@@ -69,6 +67,7 @@ export type LiveAction =
   | { type: 'chosen'; presence: Presence }
   | { type: 'close_chat'; ticket: string }
   | { type: 'typing_expired'; ticket: string }
+  | { type: 'dismiss_error' }
   | { type: 'dismiss_call'; id: string };
 
 function withChat(state: LiveState, ticket: string, change: (chat: OpenChat) => OpenChat): LiveState {
@@ -111,6 +110,8 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
     case 'own_presence':
       // Chosen here, or as the gateway has it (after connecting, or chosen in another tab).
       return { ...state, presence: action.presence };
+    case 'dismiss_error':
+      return { ...state, error: null };
     case 'typing_expired':
       return state.chats.some((c) => c.ticket === action.ticket)
         ? withChat(state, action.ticket, (c) => ({ ...c, visitorTyping: false }))
@@ -207,8 +208,7 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
     case 'dismiss_call':
       return { ...state, calls: state.calls.filter((c) => c.id !== action.id) };
     case 'error':
-      // Errors the agent can act on are said in their language; others as the server put it.
-      return { ...state, error: action.code === 'agent_not_online' ? ERROR_AGENT_NOT_ONLINE : action.message };
+      return { ...state, error: action.code };
     default:
       return state;
   }

@@ -280,7 +280,7 @@ function StartForm(props: { t: T; lang: 'en' | 'zh'; look: Look; state: ReturnTy
         {t('message')}
         <textarea required={!open} maxLength={5000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
       </label>
-      {state.error && <p class="error" role="alert">{t('error', { message: state.error })}</p>}
+      {state.error && <p class="error" role="alert">{t(state.error)}</p>}
       <button class="primary" type="submit" disabled={!socket?.connected}>
         {open ? t('start') : t('leave')}
       </button>
@@ -303,6 +303,7 @@ function Conversation(props: {
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
   const [expectation, setExpectation] = useState<'worse' | 'as_expected' | 'better' | null>(null);
+  const [ending, setEnding] = useState(false);
   const typingSince = useRef(0);
   const bottom = useRef<HTMLDivElement>(null);
   // Whatever comes in (a line, a note, the queue place, the rating form) shows at the bottom.
@@ -470,7 +471,7 @@ function Conversation(props: {
             </button>
           </p>
         )}
-        {state.error && <p class="error" role="alert">{t('error', { message: state.error })}</p>}
+        {state.error && <p class="error" role="alert">{t(state.error)}</p>}
         <div ref={bottom} aria-hidden="true" />
       </div>
       {!state.ended && (
@@ -496,13 +497,31 @@ function Conversation(props: {
           </button>
         </form>
       )}
-      {!state.ended && (
-        <p class="status">
-          <button type="button" class="link" onClick={() => socket?.send({ type: 'end', ticket: state.ticket })}>
-            {t('endChat')}
-          </button>
-        </p>
-      )}
+      {!state.ended &&
+        (ending ? (
+          <p class="status" role="group" aria-label={t('endChat')}>
+            {t('endSure')}{' '}
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                socket?.send({ type: 'end', ticket: state.ticket });
+                setEnding(false);
+              }}
+            >
+              {t('endYes')}
+            </button>{' '}
+            <button type="button" class="link" onClick={() => setEnding(false)}>
+              {t('endNo')}
+            </button>
+          </p>
+        ) : (
+          <p class="status">
+            <button type="button" class="link" onClick={() => setEnding(true)}>
+              {t('endChat')}
+            </button>
+          </p>
+        ))}
     </>
   );
 }

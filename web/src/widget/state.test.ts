@@ -80,4 +80,12 @@ describe('the widget conversation', () => {
     state = reduce(state, { type: 'ended', ticket, by: 'agent', ask_expectation: false, rated: false });
     expect(unseen(state, { ticket, seq: 1 })).toBe(0);
   });
+
+  it("says the gateway's errors in the visitor's words, never the server's English", () => {
+    const error = (code: string, message: string) => reduce(initial, { type: 'error', code, message, client_id: null }).error;
+    expect(error('rate_limited', 'slow down: too many frames')).toBe('errorTooFast');
+    expect(error('invalid_text', 'name must not be empty')).toBe('errorName');
+    expect(error('invalid_text', 'text must not be empty')).toBe('errorText');
+    expect(error('invalid_frame', 'this frame cannot be read: unknown variant')).toBe('error');
+  });
 });

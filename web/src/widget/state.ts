@@ -32,7 +32,8 @@ export interface WidgetState {
   unanswered: boolean;
   left: number | null;
   openStages: Stage[] | null;
-  error: string | null;
+  /** The last error the gateway sent, as the visitor's words for it. */
+  error: Key | null;
 }
 
 /** The words for a note, in the visitor's language (null for a kind this widget does not know). */
@@ -48,6 +49,28 @@ export function noteText(note: ChatNote): { key: Key; params?: Record<string, st
       return { key: note.by === 'system' ? 'endedUnanswered' : 'ended' };
     default:
       return null;
+  }
+}
+
+/** The visitor's words for an error the gateway sent, by its code; others are "try again". */
+function errorText(code: string, message: string): Key {
+  switch (code) {
+    case 'rate_limited':
+      return 'errorTooFast';
+    case 'chat_ended':
+      return 'errorChatEnded';
+    case 'chat_offline':
+      return 'errorOffline';
+    case 'invalid_text':
+      return message.startsWith('name ') ? 'errorName' : 'errorText';
+    case 'invalid_email':
+      return 'errorEmail';
+    case 'email_required':
+      return 'errorEmailRequired';
+    case 'text_required':
+      return 'errorTextRequired';
+    default:
+      return 'error';
   }
 }
 
@@ -158,7 +181,7 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
     case 'rated':
       return { ...state, rated: true };
     case 'error':
-      return { ...state, error: frame.message };
+      return { ...state, error: errorText(frame.code, frame.message) };
     default:
       return state;
   }

@@ -29,6 +29,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/teams/{id}/chat-settings", web::get().to(settings::show))
         .route("/teams/{id}/chat-settings", web::put().to(settings::update))
         .route("/chat/socket-tickets", web::post().to(sockets::issue))
+        .route("/chat/online-agents", web::get().to(sockets::online))
         .route("/chat/files", web::post().to(files::send))
         .route(
             "/chat/files",

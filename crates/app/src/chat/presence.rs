@@ -3,11 +3,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 use kefu_api_types::chat::ServerFrame;
+use kefu_api_types::widgets::OnlineAgent;
 use kefu_domain::chat::{AgentPresence, Presence};
 use kefu_domain::ids::UserId;
+use kefu_domain::permissions::Actor;
 use kefu_domain::time;
-use kefu_store::StoreError;
-use kefu_store::chat::presence;
+use kefu_store::chat::{conversations, presence};
+use kefu_store::{StoreError, teams, users};
 
 use crate::App;
 use crate::chat::events::{Audience, ChatEvent};
@@ -118,4 +120,40 @@ pub async fn disconnect(app: &App, agent: &Agent) -> Result<Outcome<()>, AppErro
         presence_events(agent, Presence::Offline),
         Vec::new(),
     ))
+}
+
+/// Every agent online now, by name, with their teams and how many chats they have: whom a
+/// chat can be passed on to (agents and admins ask).
+pub async fn online_agents(app: &App, actor: Actor) -> Result<Vec<OnlineAgent>, AppError> {
+    actor.may_work_tickets()?;
+    app.store
+        .read(move |conn| {
+            let now = time::now();
+            let online: Vec<UserId> = presence::all(conn)?
+                .into_iter()
+                .filter(|(_, p)| p.effective(now) == Presence::Online)
+                .map(|(id, _)| id)
+                .collect();
+            let names = users::names(conn, &online)?;
+            let chats = conversations::chats_of(conn, &online)?;
+            let teams = teams::list(conn)?;
+            let mut agents: Vec<OnlineAgent> = online
+                .into_iter()
+                .filter_map(|id| {
+                    Some(OnlineAgent {
+                        id,
+                        name: names.get(&id)?.clone(),
+                        chats: chats.get(&id).copied().unwrap_or(0),
+                        teams: teams
+                            .iter()
+                            .filter(|t| t.members.contains(&id))
+                            .map(|t| t.id)
+                            .collect(),
+                    })
+                })
+                .collect();
+            agents.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok::<_, AppError>(agents)
+        })
+        .await
 }

@@ -7,7 +7,7 @@ use kefu_domain::sla::Target;
 use kefu_domain::ticket::Status;
 use kefu_domain::time;
 use kefu_store::sla::{calendars, clocks, policies};
-use kefu_store::{escalations, vendors};
+use kefu_store::{calls, escalations, messages, vendors};
 
 use crate::App;
 use crate::error::AppError;
@@ -65,6 +65,13 @@ pub async fn show(
             let clock = stored.clock;
             let policy = policies::find(conn, clock.policy)?;
             let calendar = calendars::find(conn, clock.calendar)?;
+            let wrote_after_response = match ticket.first_responded_at {
+                Some(at) => messages::customer_wrote_after(conn, ticket.id, at)?,
+                None => false,
+            };
+            let missed_a_call = calls::for_ticket(conn, ticket.id)?
+                .iter()
+                .any(|c| c.details.outcome == kefu_domain::call::CallOutcome::Missed);
             let targets = Target::ALL
                 .iter()
                 .filter_map(|target| {
@@ -76,7 +83,15 @@ pub async fn show(
                         Target::Resolution => ticket.status.is_unsolved(),
                         Target::CallBack => clock.call_back_since.is_some(),
                     };
+                    // A next response or a call back never owed (the customer never wrote
+                    // after the first response; no call was missed) is not met: not due.
+                    let ever_owed = match target {
+                        Target::FirstResponse | Target::Resolution => true,
+                        Target::NextResponse => wrote_after_response,
+                        Target::CallBack => missed_a_call,
+                    };
                     let state = match window {
+                        _ if !owed && !ever_owed => "not_due",
                         _ if !owed => "met",
                         Some(w) if w.due_at <= now => "breached",
                         None if clock.paused_at.is_some() => "paused",

@@ -573,7 +573,23 @@ pub fn team_agents(
     team: TeamId,
 ) -> Result<Vec<(UserId, AgentPresence, u32)>, StoreError> {
     let members = super::presence::of_team(conn, team)?;
-    let ids: Vec<String> = members.iter().map(|(id, _)| id.to_string()).collect();
+    let ids: Vec<UserId> = members.iter().map(|(id, _)| *id).collect();
+    let busy = chats_of(conn, &ids)?;
+    Ok(members
+        .into_iter()
+        .map(|(id, presence)| {
+            let chats = busy.get(&id).copied().unwrap_or(0);
+            (id, presence, chats)
+        })
+        .collect())
+}
+
+/// How many chats each of `agents` is offered or serves (in any team); none is left out.
+pub fn chats_of(
+    conn: &mut DbConnection,
+    agents: &[UserId],
+) -> Result<HashMap<UserId, u32>, StoreError> {
+    let ids: Vec<String> = agents.iter().map(ToString::to_string).collect();
     let busy: Vec<(Option<String>, i64)> = conversations::table
         .filter(conversations::agent_id.eq_any(&ids))
         .filter(conversations::state.eq_any([
@@ -583,17 +599,13 @@ pub fn team_agents(
         .group_by(conversations::agent_id)
         .select((conversations::agent_id, diesel::dsl::count_star()))
         .load(conn)?;
-    Ok(members
-        .into_iter()
-        .map(|(id, presence)| {
-            let key = id.to_string();
-            let chats = busy
-                .iter()
-                .find(|(agent, _)| agent.as_deref() == Some(key.as_str()))
-                .map_or(0, |(_, n)| u32::try_from(*n).unwrap_or(u32::MAX));
-            (id, presence, chats)
-        })
-        .collect())
+    let mut counts: HashMap<UserId, u32> = agents.iter().map(|a| (*a, 0)).collect();
+    for (agent, n) in busy {
+        if let Some(agent) = agent.as_deref().map(parse::<UserId>).transpose()? {
+            counts.insert(agent, u32::try_from(n).unwrap_or(u32::MAX));
+        }
+    }
+    Ok(counts)
 }
 
 /// The router's view of `team`'s agents at `now`.

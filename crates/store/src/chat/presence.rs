@@ -45,6 +45,16 @@ pub fn get(conn: &mut DbConnection, user: UserId) -> Result<Option<AgentPresence
         .transpose()
 }
 
+/// The presence of every agent who ever connected.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<(UserId, AgentPresence)>, StoreError> {
+    let rows: Vec<(String, Row)> = agent_presence::table
+        .select((agent_presence::user_id, COLUMNS))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, row)| Ok((parse(&id)?, read(row)?)))
+        .collect()
+}
+
 /// The presence of each member of `team` who ever connected.
 pub fn of_team(
     conn: &mut DbConnection,
