@@ -264,6 +264,8 @@ describe('live chat', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const { shopContext, shop, form } = await openWidget();
     await form.getByText('Nobody can chat right now.', { exact: false }).waitFor();
+    // Each stage says before it is picked that a message is answered later.
+    await form.locator('label', { hasText: 'Before buying' }).getByText('leave a message').waitFor();
     await form.getByLabel('Before buying').check();
     await form.getByLabel('Your name').fill('Zhang Min');
     await form.getByLabel('Email (we answer there)').fill('zhang.min@example.com');

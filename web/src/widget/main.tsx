@@ -263,6 +263,8 @@ function StartForm(props: { t: T; lang: 'en' | 'zh'; look: Look; state: ReturnTy
           <label key={s}>
             <input type="radio" name="stage" required checked={stage === s} onChange={() => setStage(s)} />
             {t(s)}
+            {/* Said before it is picked: nobody chats about it now, a message is answered later. */}
+            {!openStages.includes(s) && <span class="closed"> · {t('stageClosed')}</span>}
           </label>
         ))}
       </fieldset>

@@ -24,6 +24,7 @@ textarea { resize: vertical; min-height: 60px; }
 .primary[disabled] { opacity: .6; cursor: default; }
 .link { background: none; border: 0; color: #1d4ed8; cursor: pointer; font: inherit; text-decoration: underline; padding: 0; }
 .note { color: #4b5563; font-size: 13px; margin: 8px 0; text-align: center; }
+.closed { color: #6b7280; font-size: 12px; }
 .greeting { margin: 0 0 12px; }
 .lines { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 8px; }
 .line { max-width: 80%; padding: 8px 12px; border-radius: 12px; white-space: pre-wrap; word-wrap: break-word; }
