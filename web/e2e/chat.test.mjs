@@ -137,6 +137,7 @@ describe('live chat', () => {
     await offer.waitFor();
     await offer.getByRole('button', { name: 'Accept' }).click();
     await form.getByText(`${agent.name} joined the chat.`).waitFor();
+    await form.getByText(`${agent.name} is helping you`).waitFor();
     const window = desk.getByRole('region', { name: 'Chat with Wang Fang' });
     await window.getByText('My kettle arrived broken 水壶坏了').waitFor();
     await window.locator('li.chat-note', { hasText: `${agent.name} joined the chat.` }).waitFor();
@@ -192,8 +193,11 @@ describe('live chat', () => {
     await again.getByRole('button', { name: 'Close chat' }).click();
     await window.getByLabel('Message').fill('Are you still there?');
     await window.getByRole('button', { name: 'Send' }).click();
+    await shop.getByRole('button', { name: 'Chat with us (1 new)' }).waitFor();
+    assert.match(await shop.title(), /^\(1\) /, 'the page title counts it too');
     await shop.getByRole('button', { name: 'Chat with us (1 new)' }).click();
     await again.getByText('Are you still there?').waitFor();
+    assert.doesNotMatch(await shop.title(), /^\(/, 'seen: the title is the page\'s own again');
     assert.equal(await shop.getByRole('button', { name: 'Chat with us (1 new)' }).count(), 0);
 
     await window.getByRole('button', { name: 'End chat' }).click();

@@ -120,16 +120,25 @@ function Widget({ embed }: { embed: Embed }) {
 
   useEffect(() => () => socket.current?.stop(), []);
 
+  // Whether the visitor can see the page now (not another tab, not a minimised window).
+  const [visible, setVisible] = useState(document.visibilityState !== 'hidden');
+  useEffect(() => {
+    const changed = () => setVisible(document.visibilityState !== 'hidden');
+    document.addEventListener('visibilitychange', changed);
+    return () => document.removeEventListener('visibilitychange', changed);
+  }, []);
+  const seeing = open && visible;
+
   // How far the visitor has seen their chat with the panel open, kept across reloads, so the
-  // folded launcher counts what arrived since.
+  // folded launcher (and the page's title, while they look elsewhere) counts what arrived since.
   const [seenOpen, setSeenOpen] = useState<Seen | null>(() => readSeen(embed));
   useEffect(() => {
     const last = state.lines[state.lines.length - 1];
-    if (!open || !last || !state.ticket) return;
+    if (!seeing || !last || !state.ticket) return;
     const now = { ticket: state.ticket, seq: last.seq };
     localStorage.setItem(storageKey(embed, 'seen'), JSON.stringify(now));
     setSeenOpen(now);
-  }, [open, state.ticket, state.lines.length]);
+  }, [seeing, state.ticket, state.lines.length]);
   // Another tab of the website where the panel is open sees them too.
   useEffect(() => {
     const other = (event: StorageEvent) => {
@@ -138,7 +147,16 @@ function Widget({ embed }: { embed: Embed }) {
     window.addEventListener('storage', other);
     return () => window.removeEventListener('storage', other);
   }, []);
-  const unread = open ? 0 : unseen(state, seenOpen);
+  const unread = seeing ? 0 : unseen(state, seenOpen);
+  const pageTitle = useRef(document.title);
+  useEffect(() => {
+    if (unread > 0) {
+      document.title = `(${unread}) ${pageTitle.current}`;
+      return;
+    }
+    if (document.title.startsWith('(')) document.title = pageTitle.current;
+    pageTitle.current = document.title;
+  }, [unread]);
 
   // Tell the agent which page of the website the visitor is on, on each page and as it changes.
   const chatting = connected && state.ticket !== null && !state.ended;
@@ -157,10 +175,10 @@ function Widget({ embed }: { embed: Embed }) {
   // Tell the agent what the visitor has read while the panel is open.
   useEffect(() => {
     const last = state.lines[state.lines.length - 1];
-    if (open && last && !last.mine && state.ticket) {
+    if (seeing && last && !last.mine && state.ticket) {
       socket.current?.send({ type: 'read', ticket: state.ticket, up_to: last.seq });
     }
-  }, [open, state.lines.length]);
+  }, [seeing, state.lines.length]);
 
   const side = look?.position ?? 'right';
   const accent = look?.colour ?? '#0f766e';
@@ -169,7 +187,10 @@ function Widget({ embed }: { embed: Embed }) {
       {open ? (
         <section class="panel" role="dialog" aria-label={t('title')}>
           <header>
-            <h2>{t('title')}</h2>
+            <div>
+              <h2>{t('title')}</h2>
+              {state.agent && !state.ended && <p class="helping">{t('helping', { agent: state.agent })}</p>}
+            </div>
             <button type="button" aria-label={t('close')} onClick={() => setOpen(false)}>
               ×
             </button>

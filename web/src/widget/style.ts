@@ -11,6 +11,7 @@ export const CSS = `
 @media (max-width: 480px) { .root { bottom: 0; } .root.right, .root.left { right: 0; left: 0; } .panel { width: 100vw; max-width: 100vw; height: 100vh; max-height: 100vh; border-radius: 0; } .launcher { margin: 12px; } }
 header { display: flex; align-items: center; justify-content: space-between; padding: 12px 16px; background: var(--accent); color: #fff; }
 header h2 { margin: 0; font-size: 16px; }
+header .helping { margin: 2px 0 0; font-size: 12px; opacity: .9; }
 header button { background: transparent; border: 0; color: #fff; font-size: 20px; cursor: pointer; line-height: 1; }
 .body { flex: 1; overflow-y: auto; padding: 12px 16px; }
 form { display: flex; flex-direction: column; gap: 10px; }
