@@ -183,11 +183,10 @@ describe('live chat', () => {
     await again.getByRole('button', { name: 'Send' }).click();
     await window.getByText('Back after a reload').waitFor();
 
-    // The visitor moves on in the shop: the agent sees the page they are on now.
-    await shop.evaluate(() => {
-      location.hash = 'checkout';
-    });
-    await window.getByText(`On ${server.base}/demo#checkout`).waitFor();
+    // The visitor moves on in the shop (a single-page shop changes its address without loading
+    // a page): the agent sees the page they are on now.
+    await shop.evaluate(() => history.pushState({}, '', '/demo?step=checkout'));
+    await window.getByText(`On ${server.base}/demo?step=checkout`).waitFor();
 
     // Folded, the widget counts what the agent writes meanwhile.
     await again.getByRole('button', { name: 'Close chat' }).click();

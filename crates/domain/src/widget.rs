@@ -203,6 +203,56 @@ impl Widget {
     }
 }
 
+/// The longest page address kept, in characters (longer ones are cut).
+pub const PAGE_ADDRESS_MAX: usize = 1_000;
+
+/// Query parameters whose values are secrets often carried in addresses: never kept.
+const SECRET_PARAMETERS: [&str; 10] = [
+    "token",
+    "password",
+    "passwd",
+    "secret",
+    "key",
+    "code",
+    "session",
+    "auth",
+    "signature",
+    "sig",
+];
+
+/// The address of a page a visitor is on, as agents may see it: `http` or `https` only,
+/// without sign-in details, without parameters that look like secrets (tokens, keys, codes)
+/// and without a fragment unless it is an app's route (`#/…`, `#!/…`); cut to
+/// [`PAGE_ADDRESS_MAX`] characters. `None` if it is not a web page's address.
+pub fn page_address(raw: &str) -> Option<String> {
+    let mut url = url::Url::parse(raw.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    url.set_username("").ok()?;
+    url.set_password(None).ok()?;
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(name, _)| {
+            let name = name.to_ascii_lowercase();
+            !SECRET_PARAMETERS.iter().any(|secret| name.contains(secret))
+        })
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    if url
+        .fragment()
+        .is_some_and(|f| !(f.starts_with('/') || f.starts_with("!/")))
+    {
+        url.set_fragment(None);
+    }
+    Some(url.as_str().chars().take(PAGE_ADDRESS_MAX).collect())
+}
+
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
@@ -263,5 +313,37 @@ mod tests {
         assert_eq!(teams.stages(), vec![Stage::AfterSale]);
         assert_eq!(teams.team_for(Stage::AfterSale), Some(team));
         assert_eq!(teams.team_for(Stage::PreSale), None);
+    }
+
+    #[test]
+    fn a_page_address_keeps_what_agents_need_and_no_secrets() {
+        assert_eq!(
+            page_address(" https://shop.example.com/kettles?id=2#/cart ").as_deref(),
+            Some("https://shop.example.com/kettles?id=2#/cart")
+        );
+        assert_eq!(
+            page_address(
+                "https://ana:pw@shop.example.com/reset?token=abc&lang=zh#access_token=xyz"
+            )
+            .as_deref(),
+            Some("https://shop.example.com/reset?lang=zh")
+        );
+        assert_eq!(
+            page_address("HTTP://shop.example.com/?ApiKey=1").as_deref(),
+            Some("http://shop.example.com/")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "shop.example.com",
+            "",
+        ] {
+            assert_eq!(page_address(bad), None, "{bad}");
+        }
+        let long = format!("https://shop.example.com/{}", "a".repeat(2_000));
+        assert_eq!(
+            page_address(&long).map(|p| p.chars().count()),
+            Some(PAGE_ADDRESS_MAX)
+        );
     }
 }

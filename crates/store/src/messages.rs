@@ -284,7 +284,7 @@ pub fn bodies(
     Ok(rows.into_iter().collect())
 }
 
-/// Whether the customer wrote on `ticket` after `at`.
+/// Whether the customer wrote on `ticket` after `at` (a public reply; not a change they made).
 pub fn customer_wrote_after(
     conn: &mut DbConnection,
     ticket: TicketId,
@@ -293,6 +293,8 @@ pub fn customer_wrote_after(
     let found: Option<String> = messages::table
         .filter(messages::ticket_id.eq(ticket.to_string()))
         .filter(messages::author_kind.eq("customer"))
+        .filter(messages::kind.eq(MessageKind::Reply.as_str()))
+        .filter(messages::visibility.eq(Visibility::Public.as_str()))
         .filter(messages::created_at.gt(to_db(at)))
         .select(messages::id)
         .first(conn)

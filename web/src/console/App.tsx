@@ -194,7 +194,9 @@ export function App() {
   return (
     <I18nContext.Provider value={i18n}>
       <SessionContext.Provider value={session}>
-        <LiveChatProvider notifyTitle={(visitor) => t('chat.notification', { visitor })}>
+        <LiveChatProvider
+          notifyTitle={(visitor, passedOn) => t(passedOn ? 'chat.incomingPassed' : 'chat.notification', { visitor })}
+        >
           <Layout notice={notice} onDismissNotice={() => setNotice('')}>
             <Route path={place.path} admin={state.user.role === 'admin'} />
           </Layout>

@@ -410,6 +410,7 @@ function Transfer(props: {
               </option>
             ))}
             {online.value && others.length === 0 && <option disabled>{t('chat.nobodyElseOnline')}</option>}
+            {online.error && <option disabled>{t('chat.error.other')}</option>}
           </optgroup>
         </select>
       </label>

@@ -60,7 +60,11 @@ function chime(): void {
   }
 }
 
-export function LiveChatProvider(props: { children: ComponentChildren; notifyTitle: (visitor: string) => string }) {
+export function LiveChatProvider(props: {
+  children: ComponentChildren;
+  /** The desktop notification's title for an offered chat (passed on to the agent, or new). */
+  notifyTitle: (visitor: string, passedOn: boolean) => string;
+}) {
   const [state, dispatch] = useReducer(reduce, initial);
   const socket = useRef<ChatSocket | null>(null);
   const seen = useRef(new Map<string, number>());
@@ -80,7 +84,7 @@ export function LiveChatProvider(props: { children: ComponentChildren; notifyTit
         if (frame.type === 'offered') {
           chime();
           if ('Notification' in window && Notification.permission === 'granted' && document.hidden) {
-            new Notification(title.current(frame.chat.visitor));
+            new Notification(title.current(frame.chat.visitor, Boolean(frame.chat.handover)));
           }
         }
       },

@@ -49,6 +49,9 @@ function storageKey(embed: Embed, name: string): string {
   return `kefu:${embed.widget}:${name}`;
 }
 
+/** How often a chatting visitor's page address is looked at, for single-page sites. */
+const PAGE_LOOK_MS = 3000;
+
 function readSeen(embed: Embed): Seen | null {
   try {
     const seen = JSON.parse(localStorage.getItem(storageKey(embed, 'seen')) ?? 'null') as Seen | null;
@@ -133,9 +136,9 @@ function Widget({ embed }: { embed: Embed }) {
   // folded launcher (and the page's title, while they look elsewhere) counts what arrived since.
   const [seenOpen, setSeenOpen] = useState<Seen | null>(() => readSeen(embed));
   useEffect(() => {
-    const last = state.lines[state.lines.length - 1];
-    if (!seeing || !last || !state.ticket) return;
-    const now = { ticket: state.ticket, seq: last.seq };
+    if (!seeing || !state.ticket) return;
+    // A chat started without a line yet is seen up to its start, so what comes counts.
+    const now = { ticket: state.ticket, seq: state.lines[state.lines.length - 1]?.seq ?? 0 };
     localStorage.setItem(storageKey(embed, 'seen'), JSON.stringify(now));
     setSeenOpen(now);
   }, [seeing, state.ticket, state.lines.length]);
@@ -158,15 +161,21 @@ function Widget({ embed }: { embed: Embed }) {
     pageTitle.current = document.title;
   }, [unread]);
 
-  // Tell the agent which page of the website the visitor is on, on each page and as it changes.
+  // Tell the agent which page of the website the visitor is on: on each page, and as it changes
+  // (single-page sites move without loading a page, so it is looked at every few seconds).
   const chatting = connected && state.ticket !== null && !state.ended;
   useEffect(() => {
-    if (!chatting) return;
-    const tell = () => socket.current?.send({ type: 'page', url: location.href });
+    if (!chatting || !/^https?:$/.test(location.protocol)) return;
+    let told = '';
+    const tell = () => {
+      if (location.href !== told && socket.current?.send({ type: 'page', url: location.href })) told = location.href;
+    };
     tell();
+    const every = setInterval(tell, PAGE_LOOK_MS);
     window.addEventListener('popstate', tell);
     window.addEventListener('hashchange', tell);
     return () => {
+      clearInterval(every);
       window.removeEventListener('popstate', tell);
       window.removeEventListener('hashchange', tell);
     };

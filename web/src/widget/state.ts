@@ -181,6 +181,8 @@ export function reduce(state: WidgetState, frame: Action): WidgetState {
     case 'rated':
       return { ...state, rated: true };
     case 'error':
+      // The page address is the widget's own report, not something the visitor did.
+      if (frame.code === 'invalid_page_url') return state;
       return { ...state, error: errorText(frame.code, frame.message) };
     default:
       return state;

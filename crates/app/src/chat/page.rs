@@ -1,39 +1,32 @@
 //! The page a chatting visitor is on: kept on their chat as they browse the website, and
-//! shown to the agent serving it (or to the team whose queue it waits in).
+//! shown live to the agent serving it (an agent offered it, or taking it from the queue, reads
+//! it with the chat).
 
 use kefu_api_types::chat::ServerFrame;
 use kefu_domain::chat::ConversationState;
 use kefu_domain::ids::TicketId;
+use kefu_domain::widget::page_address;
 use kefu_store::chat::conversations::{self, VisitorContext};
 use kefu_store::chat::visitors::Visitor;
 
 use crate::App;
 use crate::chat::events::{Audience, ChatEvent};
 use crate::chat::outcome::Outcome;
-use crate::chat::{queue, start};
+use crate::chat::start;
 use crate::error::AppError;
 
-/// The longest page address kept, in characters (longer ones are cut).
-pub const URL_MAX: usize = 1_000;
-
-/// A page address checked: `http` or `https`, cut to [`URL_MAX`] characters.
+/// A page address checked and cleaned for agents' eyes ([`page_address`]).
 pub fn parse_url(url: &str) -> Result<String, AppError> {
-    let url = url.trim();
-    let scheme_ok = ["http://", "https://"].iter().any(|s| {
-        url.get(..s.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(s))
-    });
-    if !scheme_ok || url.chars().any(char::is_control) {
-        return Err(AppError::invalid(
+    page_address(url).ok_or_else(|| {
+        AppError::invalid(
             "invalid_page_url",
             "`url` is the page's http or https address",
-        ));
-    }
-    Ok(url.chars().take(URL_MAX).collect())
+        )
+    })
 }
 
 /// `visitor` is on the page at `url`: kept on their chat that has not ended (if they have one
-/// and the page is new), and the agent serving it is told, or the team whose queue it is in.
+/// and the page is new), and the agent serving it is told.
 pub async fn visited(app: &App, visitor: &Visitor, url: &str) -> Result<Outcome<()>, AppError> {
     let url = parse_url(url)?;
     let id = visitor.id;
@@ -82,6 +75,8 @@ fn keep(
         ..chat.context.clone()
     };
     conversations::set_context(conn, ticket, &context)?;
+    // Only the agent serving it is told: a waiting chat's queue is not sent again to its
+    // whole team for every page its visitor opens.
     let events = match (state, chat.conversation.agent) {
         (ConversationState::Serving, Some(agent)) => vec![ChatEvent::new(
             Audience::Agent(agent),
@@ -90,7 +85,7 @@ fn keep(
                 page_url: url,
             },
         )],
-        _ => queue::team_events(conn, chat.conversation.team)?,
+        _ => Vec::new(),
     };
     Ok(Outcome::new((), events, Vec::new()))
 }
@@ -101,22 +96,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_page_is_a_web_address() {
-        assert_eq!(
-            parse_url(" https://shop.example.com/kettles?id=2 ").unwrap(),
-            "https://shop.example.com/kettles?id=2"
-        );
-        assert!(parse_url("HTTP://shop.example.com/").is_ok());
-        for bad in [
-            "javascript:alert(1)",
-            "file:///etc/passwd",
-            "shop.example.com",
-            "",
-            "https://shop.example.com/\nx",
-        ] {
-            assert!(parse_url(bad).is_err(), "{bad}");
-        }
-        let long = format!("https://shop.example.com/{}", "a".repeat(2_000));
-        assert_eq!(parse_url(&long).unwrap().chars().count(), URL_MAX);
+    fn a_page_that_is_not_a_web_address_is_refused() {
+        assert!(parse_url("https://shop.example.com/checkout").is_ok());
+        let refused = parse_url("javascript:alert(1)").unwrap_err();
+        assert_eq!(refused.code(), "invalid_page_url");
     }
 }

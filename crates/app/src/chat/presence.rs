@@ -1,6 +1,8 @@
 //! Agents' presence: what they choose (online, away, offline) and whether a gateway node holds
 //! a socket of theirs. Colleagues see it change; going online routes the waiting chats.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use kefu_api_types::chat::ServerFrame;
 use kefu_api_types::widgets::OnlineAgent;
@@ -134,7 +136,14 @@ pub async fn online_agents(app: &App, actor: Actor) -> Result<Vec<OnlineAgent>, 
                 .filter(|(_, p)| p.effective(now) == Presence::Online)
                 .map(|(id, _)| id)
                 .collect();
-            let names = users::names(conn, &online)?;
+            // Only active agents and admins can be passed a chat.
+            let mut names = HashMap::new();
+            for id in &online {
+                let user = users::find(conn, *id)?;
+                if user.active && user.role.is_staff() {
+                    names.insert(*id, user.name);
+                }
+            }
             let chats = conversations::chats_of(conn, &online)?;
             let teams = teams::list(conn)?;
             let mut agents: Vec<OnlineAgent> = online

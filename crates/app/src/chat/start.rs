@@ -85,7 +85,10 @@ impl ChatForm {
             email,
             text: text_in,
             context: VisitorContext {
-                page_url: keep(context.page_url),
+                page_url: context
+                    .page_url
+                    .as_deref()
+                    .and_then(kefu_domain::widget::page_address),
                 language: keep(context.language).map(|l: String| l.chars().take(35).collect()),
                 user_agent: keep(context.user_agent),
             },
