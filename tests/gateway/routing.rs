@@ -253,6 +253,7 @@ test_both! {
         let h = Harness::start(db).await;
         let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
         let (mut console, _) = h.agent_socket(li).await;
+        console.settled().await;
         let mut visitor = h.visitor(&"4".repeat(43), Vec::new()).await;
         let ticket = started(&mut visitor).await;
         console.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
@@ -292,6 +293,7 @@ test_both! {
         let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
         let wang = h.agent("wang@example.com", "Wang Fang", &[h.team]).await;
         let (mut console, _) = h.agent_socket(li).await;
+        console.settled().await;
         let mut visitor = h.visitor(&"5".repeat(43), Vec::new()).await;
         let ticket = started(&mut visitor).await;
         console.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
@@ -400,6 +402,7 @@ test_both! {
         // Li is in both teams and the only one online: the chat waits for a colleague.
         let li = h.agent("li@example.com", "Li Na", &[h.team, orders]).await;
         let (mut a, _) = h.agent_socket(li).await;
+        a.settled().await;
         let mut v = h.visitor(&"u".repeat(43), Vec::new()).await;
         let ticket = started(&mut v).await;
         a.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await;

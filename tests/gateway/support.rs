@@ -366,6 +366,25 @@ impl Client {
     }
 
     /// Skips frames until one matches.
+    /// Waits until the gateway has handled everything this client sent before, a console's
+    /// `hello` included (a ping is answered in turn), dropping what came meanwhile: a test
+    /// that then asserts an offer never comes is not fooled by one the `hello` sent late.
+    pub async fn settled(&mut self) {
+        self.send(&ClientFrame::Ping {
+            nonce: Some(u64::MAX),
+        })
+        .await;
+        self.next_where(|f| {
+            matches!(
+                f,
+                ServerFrame::Pong {
+                    nonce: Some(u64::MAX)
+                }
+            )
+        })
+        .await;
+    }
+
     pub async fn next_where(&mut self, wanted: impl Fn(&ServerFrame) -> bool) -> ServerFrame {
         loop {
             let frame = self.next().await;
