@@ -556,6 +556,13 @@ pub fn number_reply(conn: &mut DbConnection, message: &Message) -> Result<(), Ap
     if conversations::find(conn, message.ticket)?.is_none() {
         return Ok(());
     }
+    number(conn, message)?;
+    Ok(())
+}
+
+/// Gives a stored message written outside the gateway (a reply from the reply box, a note of
+/// Kefu's) the next number of its ticket's conversation; returns it.
+pub(crate) fn number(conn: &mut DbConnection, message: &Message) -> Result<Sequence, AppError> {
     let seq = conversations::reserve_seqs(conn, message.ticket, 1)?;
     lines::insert_many(
         conn,
@@ -566,7 +573,7 @@ pub fn number_reply(conn: &mut DbConnection, message: &Message) -> Result<(), Ap
             client_id: None,
         }],
     )?;
-    Ok(())
+    Ok(seq)
 }
 
 /// The lines of a conversation after `after`, as frames, for a client that resumes: its

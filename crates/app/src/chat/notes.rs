@@ -4,11 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use kefu_api_types::chat::{AuthorKind, ChatNote};
-use kefu_domain::chat::Sequence;
 use kefu_domain::ids::{MessageId, TicketId, UserId};
 use kefu_domain::message::{AuthorKind as MessageAuthor, Message, MessageKind, Visibility};
 use kefu_domain::ticket::Channel;
-use kefu_store::chat::{conversations, lines};
 use kefu_store::{DbConnection, messages};
 
 use crate::chat::events::ChatEvent;
@@ -26,7 +24,16 @@ pub(crate) fn record(
     note: ChatNote,
     now: DateTime<Utc>,
 ) -> Result<Vec<ChatEvent>, AppError> {
-    let message = Message {
+    let message = message_of(ticket, note, now);
+    messages::insert(conn, &message)?;
+    let seq = crate::chat::lines::number(conn, &message)?;
+    let frame = crate::chat::lines::message_frame(ticket, seq, &message, AuthorKind::System, "");
+    Ok(ChatEvent::both_sides(ticket, agent, frame))
+}
+
+/// The message that keeps `note` on the ticket: a public event by Kefu.
+fn message_of(ticket: TicketId, note: ChatNote, now: DateTime<Utc>) -> Message {
+    Message {
         id: MessageId::new(),
         ticket,
         kind: MessageKind::Event,
@@ -38,20 +45,7 @@ pub(crate) fn record(
         body: said(&note),
         data: Some(serde_json::json!({ DATA_KEY: note })),
         created_at: now,
-    };
-    messages::insert(conn, &message)?;
-    let seq: Sequence = conversations::reserve_seqs(conn, ticket, 1)?;
-    lines::insert_many(
-        conn,
-        &[lines::Line {
-            ticket,
-            seq,
-            message: message.id,
-            client_id: None,
-        }],
-    )?;
-    let frame = crate::chat::lines::message_frame(ticket, seq, &message, AuthorKind::System, "");
-    Ok(ChatEvent::both_sides(ticket, agent, frame))
+    }
 }
 
 /// The note a message of Kefu's carries, if it is one.
@@ -125,19 +119,7 @@ mod tests {
         let note = ChatNote::Joined {
             agent: "Li Na".into(),
         };
-        let mut message = Message {
-            id: MessageId::new(),
-            ticket: TicketId::new(),
-            kind: MessageKind::Event,
-            visibility: Visibility::Public,
-            author_kind: MessageAuthor::System,
-            author_user: None,
-            author_customer: None,
-            channel: Channel::Chat,
-            body: said(&note),
-            data: Some(serde_json::json!({ DATA_KEY: note })),
-            created_at: Utc::now(),
-        };
+        let mut message = message_of(TicketId::new(), note.clone(), Utc::now());
         assert_eq!(of(&message).unwrap(), note);
         message.author_kind = MessageAuthor::Customer;
         assert_eq!(of(&message), None);
