@@ -66,6 +66,20 @@ pub fn lock_ticket(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> 
     Ok(())
 }
 
+/// Locks the rows of these tickets until the transaction ends, in id order (PostgreSQL;
+/// SQLite's writers are serialised already): the order a group commit of chat lines locks
+/// them in, so a writer that moves several chats never waits on one in a circle.
+pub fn lock_tickets_in_order(conn: &mut DbConnection, ids: &[String]) -> Result<(), StoreError> {
+    if let DbConnection::Postgres(pg) = conn
+        && !ids.is_empty()
+    {
+        diesel::sql_query("SELECT 1 FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+            .bind::<diesel::sql_types::Array<Text>, _>(ids)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Lets the current transaction commit without waiting for its log to reach the disk
 /// (PostgreSQL's `synchronous_commit = off`; SQLite in WAL mode never waits at commit): for
 /// what can be written again from the database itself, such as search entries, so a crash

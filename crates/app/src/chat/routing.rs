@@ -116,6 +116,7 @@ fn route_in(
 ) -> Result<Vec<ChatEvent>, AppError> {
     let now = time::now();
     let mut queue = TeamQueue::read(conn, team, now)?;
+    lock_in_order(conn, queue.waiting.iter().map(|q| q.chat.ticket))?;
     let mut events = Vec::new();
     let mut offers = 0;
     let waiting = std::mem::take(&mut queue.waiting);
@@ -163,6 +164,20 @@ fn route_in(
     Ok(events)
 }
 
+/// Locks these chats' tickets in id order before any of them moves: a group commit of chat
+/// lines locks its tickets in that order, and a writer that took them in queue order could
+/// hold one the commit waits for while waiting for one the commit holds (PostgreSQL).
+fn lock_in_order(
+    conn: &mut DbConnection,
+    tickets: impl IntoIterator<Item = TicketId>,
+) -> Result<(), AppError> {
+    let mut ids: Vec<String> = tickets.into_iter().map(|t| t.to_string()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    kefu_store::dialect::lock_tickets_in_order(conn, &ids)?;
+    Ok(())
+}
+
 /// `step` applied to `current` if the chat is still as the router read it (`seen`). Writers
 /// run side by side (PostgreSQL, several nodes): meanwhile an agent may have taken it, another
 /// node offered it or the visitor ended it, and then the move is theirs, not the router's. A
@@ -196,6 +211,8 @@ struct Round {
     due: Vec<Due>,
     /// Teams with a waiting chat that someone could be offered now.
     routable: Vec<TeamId>,
+    /// The waiting chats of those teams.
+    routable_chats: Vec<TicketId>,
     /// Waiting chats whose visitor has gone.
     abandoned: Vec<TicketId>,
 }
@@ -245,14 +262,18 @@ fn due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Round, AppError> {
     }
     // Only a queue with a chat someone could be offered needs a write.
     let mut routable = Vec::with_capacity(waiting.len());
+    let mut routable_chats = Vec::new();
     for (team, queued) in waiting {
+        let chats: Vec<TicketId> = queued.iter().map(|q| q.chat.ticket).collect();
         if TeamQueue::around(conn, team, now, queued)?.has_offer() {
             routable.push(team);
+            routable_chats.extend(chats);
         }
     }
     Ok(Round {
         due,
         routable,
+        routable_chats,
         abandoned: abandoned::gone(conn, now)?,
     })
 }
@@ -270,12 +291,21 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
     let Round {
         due,
         routable: waiting,
+        routable_chats,
         abandoned,
     } = round;
     let sla = app.sla_book.clone();
     app.store
         .write(move |conn| {
             let now = time::now();
+            // Every chat this round may move, locked up front in the group commits' order.
+            let moving = due.iter().map(|d| d.chat.ticket);
+            lock_in_order(
+                conn,
+                moving
+                    .chain(abandoned.iter().copied())
+                    .chain(routable_chats),
+            )?;
             let mut events = Vec::new();
             let mut changes = Vec::new();
             // Ended only if still gone: the visitor may have come back since the read.

@@ -96,6 +96,15 @@ pub(crate) fn escalation_event(
     )
 }
 
+/// Whether any active integration subscribed to `event`.
+fn anyone_wants(
+    conn: &mut DbConnection,
+    book: &BookCache,
+    event: IntegrationEvent,
+) -> Result<bool, AppError> {
+    Ok(book.get(conn)?.integrations.iter().any(|i| i.wants(event)))
+}
+
 /// Writes `message.created` for every integration subscribed to it.
 pub(crate) fn message_created(
     conn: &mut DbConnection,
@@ -104,6 +113,10 @@ pub(crate) fn message_created(
     message: &Message,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    // Every chat line passes here: build its payload only when somebody listens.
+    if !anyone_wants(conn, book, IntegrationEvent::MessageCreated)? {
+        return Ok(());
+    }
     let message = payload::message(message);
     ticket_event(
         conn,
@@ -126,12 +139,7 @@ pub(crate) fn updated(
 ) -> Result<(), AppError> {
     // Every change of a ticket passes here (chat lines included): compare only when somebody
     // listens.
-    if !book
-        .get(conn)?
-        .integrations
-        .iter()
-        .any(|i| i.wants(IntegrationEvent::TicketUpdated))
-    {
+    if !anyone_wants(conn, book, IntegrationEvent::TicketUpdated)? {
         return Ok(());
     }
     let changes = payload::changes(before, after);
