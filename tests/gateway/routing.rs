@@ -364,6 +364,38 @@ test_both! {
 }
 
 test_both! {
+    async fn an_agent_away_past_the_grace_period_is_told_the_chat_left_them(db: TestDb) {
+        use kefu_domain::chat::Presence;
+
+        let h = Harness::start(db).await;
+        // No grace: an agent who goes away has their chats offered again at the next round.
+        h.chat_settings(h.team, true, 3, 0).await;
+        let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let (mut a, _) = h.agent_socket(li).await;
+        let mut v = h.visitor(&"7".repeat(43), Vec::new()).await;
+        let ticket = started(&mut v).await;
+        a.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
+        a.send(&ClientFrame::Accept { ticket }).await;
+        v.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
+
+        // Li goes away but keeps the console open: the chat waits again, and Li's console
+        // learns it in the conversation, as the visitor does.
+        a.send(&ClientFrame::Presence { presence: Presence::Away }).await;
+        h.app.announce(kefu_app::chat::routing::sweep(&h.app).await.unwrap());
+        let requeued = |f: &ServerFrame| {
+            matches!(f, ServerFrame::Message { ticket: t, note: Some(ChatNote::Requeued { agent }), .. }
+                if *t == ticket && agent == "Li Na")
+        };
+        a.next_where(requeued).await;
+        v.next_where(requeued).await;
+        // What Li writes now is refused: the chat is no longer theirs.
+        a.send(&ClientFrame::Send { ticket: Some(ticket), client_id: "late".into(), text: "Still here".into() }).await;
+        let refused = a.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
+        assert!(matches!(refused, ServerFrame::Error { ref code, .. } if code == "forbidden"), "{refused:?}");
+    }
+}
+
+test_both! {
     async fn a_chat_still_waiting_is_offered_again_once_the_decline_is_old(db: TestDb) {
         let h = Harness::start(db).await;
         let li = h.agent("li@example.com", "Li Na", &[h.team]).await;

@@ -105,7 +105,7 @@ function WidgetForm(props: {
     <form class="panel" onSubmit={save} aria-label={props.widget ? props.widget.name : t('admin.newWidget')}>
       <h3>{props.widget ? props.widget.name : t('admin.newWidget')}</h3>
       <div class="grid">
-        <Field label={t('admin.name')} id={`wname-${id}`}>
+        <Field label={t('admin.thingName')} id={`wname-${id}`}>
           <input id={`wname-${id}`} required maxLength={120} value={draft.name} onInput={(e) => set({ name: e.currentTarget.value })} />
         </Field>
         <Field label={t('admin.websites')} id={`worigins-${id}`} hint={t('admin.websitesHint')}>

@@ -110,7 +110,7 @@ function IntegrationForm(props: { integration?: Integration; onSaved: () => void
       {secret && <ShownOnce label={t('vendors.webhookSecret')} value={secret} />}
       <form onSubmit={(e) => void save(e)}>
         <div class="grid">
-          <Field label={t('admin.name')} id={`integration-name-${key}`}>
+          <Field label={t('admin.thingName')} id={`integration-name-${key}`}>
             <input id={`integration-name-${key}`} required maxLength={120} value={name} onInput={(e) => setName(e.currentTarget.value)} />
           </Field>
           <Field label={t('vendors.webhookUrl')} id={`integration-url-${key}`}>

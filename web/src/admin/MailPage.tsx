@@ -107,7 +107,7 @@ function MailboxForm(props: { mailbox: Mailbox | null; teams: Team[]; onSaved: (
     <form class="panel" onSubmit={save} aria-label={props.mailbox ? props.mailbox.name : t('mail.newMailbox')}>
       <h3>{props.mailbox ? `${props.mailbox.name} · ${props.mailbox.address}` : t('mail.newMailbox')}</h3>
       <div class="grid">
-        <Field label={t('admin.name')} id={`mname-${id}`}>
+        <Field label={t('admin.thingName')} id={`mname-${id}`}>
           <input id={`mname-${id}`} required maxLength={120} value={draft.name} onInput={(e) => set({ name: e.currentTarget.value })} />
         </Field>
         <Field label={t('mail.address')} id={`maddr-${id}`}>

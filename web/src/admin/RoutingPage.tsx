@@ -100,7 +100,7 @@ function RuleForm(props: { rule?: Rule; mailboxes: Mailbox[]; onSaved: () => voi
         {r && !r.active && <span class="badge"> {t('sla.inactive')}</span>}
       </h3>
       <div class="grid">
-        <Field label={t('admin.name')} id={`rule-name-${key}`}>
+        <Field label={t('admin.thingName')} id={`rule-name-${key}`}>
           <input id={`rule-name-${key}`} required maxLength={120} value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
         <Field label={t('sla.position')} id={`rule-position-${key}`} hint={t('routing.positionHint')}>

@@ -128,7 +128,7 @@ function CalendarForm(props: { calendar?: Calendar; onSaved: () => void; onError
     <form class="panel calendar" onSubmit={save} aria-labelledby={`calendar-${key}`}>
       <h3 id={`calendar-${key}`}>{c ? c.name : t('sla.newCalendar')}</h3>
       <div class="grid">
-        <Field label={t('admin.name')} id={`calendar-name-${key}`}>
+        <Field label={t('admin.thingName')} id={`calendar-name-${key}`}>
           <input id={`calendar-name-${key}`} required value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
         <Field label={t('sla.zone')} id={`calendar-zone-${key}`} hint={t('sla.zoneHint')}>
@@ -333,7 +333,7 @@ function PolicyForm(props: {
       </h3>
       {p && <p class="muted">{t('sla.ticketsUnder', { count: p.tickets })}</p>}
       <div class="grid">
-        <Field label={t('admin.name')} id={`policy-name-${key}`}>
+        <Field label={t('admin.thingName')} id={`policy-name-${key}`}>
           <input id={`policy-name-${key}`} required value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
         <Field label={t('sla.position')} id={`policy-position-${key}`} hint={t('sla.positionHint')}>

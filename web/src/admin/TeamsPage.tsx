@@ -140,7 +140,7 @@ export function TeamsPage() {
       <form class="panel" onSubmit={create} aria-labelledby="new-team-title">
         <h2 id="new-team-title">{t('admin.newTeam')}</h2>
         <div class="grid">
-          <Field label={t('admin.name')} id="team-name">
+          <Field label={t('admin.thingName')} id="team-name">
             <input id="team-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
           </Field>
           <Field label={t('admin.description')} id="team-description">

@@ -238,7 +238,7 @@ function TriggerForm(props: {
         {tr && !tr.active && <span class="badge"> {t('sla.inactive')}</span>}
       </h3>
       <div class="grid">
-        <Field label={t('admin.name')} id={`trigger-name-${key}`}>
+        <Field label={t('admin.thingName')} id={`trigger-name-${key}`}>
           <input id={`trigger-name-${key}`} required maxLength={120} value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
         <Field label={t('triggers.event')} id={`trigger-event-${key}`}>

@@ -209,7 +209,7 @@ function ChatWindow(props: { chat: OpenChat }) {
   useEffect(() => {
     const last = chat.lines[chat.lines.length - 1];
     // A chat passed on is no longer this agent's to mark.
-    if ((last?.fromVisitor || last?.note) && !chat.transferred) live?.send({ type: 'read', ticket: chat.ticket, up_to: last.seq });
+    if ((last?.fromVisitor || last?.note) && !chat.transferred && !chat.released) live?.send({ type: 'read', ticket: chat.ticket, up_to: last.seq });
   }, [chat.lines.length]);
   // A typing mark the visitor stopped renewing (they cleared the box, or left) expires.
   useEffect(() => {
@@ -259,8 +259,8 @@ function ChatWindow(props: { chat: OpenChat }) {
       <header class="chat-window-head">
         <strong>{chat.visitor}</strong>
         {chat.number && <Link href={`/tickets/${chat.number}`}>{label}</Link>}
-        {/* Put away once it is over: a live chat is ended or transferred, never lost from view. */}
-        {(chat.ended || chat.transferred) && (
+        {/* Put away once it is over: a live chat is ended, transferred or taken back, never lost from view. */}
+        {(chat.ended || chat.transferred || chat.released) && (
           <button type="button" class="icon-button" aria-label={t('common.close')} onClick={() => live.dispatch({ type: 'close_chat', ticket: chat.ticket })}>
             ×
           </button>
@@ -315,7 +315,8 @@ function ChatWindow(props: { chat: OpenChat }) {
       {chat.visitorTyping && <p class="muted chat-typing">{t('chat.typing', { visitor: chat.visitor })}</p>}
       {chat.ended && <p class="muted">{t('chat.ended')}</p>}
       {chat.transferred && <p class="muted">{t('chat.transferred')}</p>}
-      {!chat.ended && !chat.transferred && (
+      {chat.released && !chat.ended && <p class="muted">{t('chat.released')}</p>}
+      {!chat.ended && !chat.transferred && !chat.released && (
         <>
           <form class="chat-compose" onSubmit={send}>
             <label class="visually-hidden" for={`say-${chat.ticket}`}>

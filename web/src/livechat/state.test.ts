@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ChatNote, ServerFrame } from '../chat/protocol';
 import { initial, reduce } from './state';
 
 describe('live chat state', () => {
@@ -31,6 +32,18 @@ describe('a chat passed on', () => {
     handover: { from: 'Li Na', note: 'Order 1042 is late' },
   };
 
+  /** A note Kefu numbered `seq` in the chat. */
+  const noteLine = (seq: number, note: ChatNote): ServerFrame => ({
+    type: 'message',
+    ticket,
+    seq,
+    message: `m${seq}`,
+    author: { kind: 'system', name: '' },
+    text: '',
+    note,
+    at: '2026-12-06T10:00:00Z',
+  });
+
   it('keeps who passed it on and their note in the chat the agent accepts', () => {
     const offered = reduce(initial, { type: 'offered', chat });
     const served = reduce(offered, { type: 'assigned', ticket, agent: 'Zhao Lei' });
@@ -49,16 +62,7 @@ describe('a chat passed on', () => {
   it('takes the notes Kefu numbered among the lines, and the page the visitor moved to', () => {
     const offered = reduce(initial, { type: 'offered', chat });
     let served = reduce(offered, { type: 'assigned', ticket, agent: 'Zhao Lei' });
-    served = reduce(served, {
-      type: 'message',
-      ticket,
-      seq: 2,
-      message: 'm2',
-      author: { kind: 'system', name: '' },
-      text: 'Zhao Lei joined the chat. / Zhao Lei 已加入对话。',
-      note: { event: 'joined', agent: 'Zhao Lei' },
-      at: '2026-12-06T10:00:00Z',
-    });
+    served = reduce(served, noteLine(2, { event: 'joined', agent: 'Zhao Lei' }));
     served = reduce(served, { type: 'visitor_page', ticket, page_url: 'https://shop.example.com/checkout' });
     const open = served.chats[0];
     expect([open?.lines[0]?.note, open?.lines[0]?.fromVisitor, open?.pageUrl]).toEqual([
@@ -66,5 +70,15 @@ describe('a chat passed on', () => {
       false,
       'https://shop.example.com/checkout',
     ]);
+  });
+
+  it('stops the chat window of an agent who was away when the chat went back to the queue', () => {
+    let state = reduce(reduce(initial, { type: 'offered', chat }), { type: 'assigned', ticket, agent: 'Zhao Lei' });
+    state = reduce(state, { type: 'typing', ticket, author: { kind: 'visitor', name: 'Wang Fang' }, typing: true });
+    state = reduce(state, noteLine(3, { event: 'requeued', agent: 'Zhao Lei' }));
+    expect([state.chats[0]?.released, state.chats[0]?.visitorTyping]).toEqual([true, false]);
+    // Accepted again: theirs to write in once more.
+    state = reduce(state, { type: 'assigned', ticket, agent: 'Zhao Lei' });
+    expect(state.chats[0]?.released).toBe(false);
   });
 });

@@ -29,6 +29,8 @@ export interface OpenChat {
   visitorReadUpTo: number;
   ended: boolean;
   transferred: boolean;
+  /** Taken back while this agent was away or gone: it waits for someone else (or them again). */
+  released: boolean;
 }
 
 export interface LiveState {
@@ -88,6 +90,7 @@ function withChat(state: LiveState, ticket: string, change: (chat: OpenChat) => 
     visitorReadUpTo: 0,
     ended: false,
     transferred: false,
+    released: false,
   };
   const next = change(base);
   return {
@@ -148,6 +151,7 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
         handover: queued?.handover ?? c.handover,
         ended: false,
         transferred: false,
+        released: false,
       }));
       return { ...next, offers: without(next.offers, action.ticket), error: null };
     }
@@ -157,7 +161,9 @@ export function reduce(state: LiveState, action: LiveAction): LiveState {
           ? c
           : {
               ...c,
-              visitorTyping: action.author.kind === 'visitor' ? false : c.visitorTyping,
+              visitorTyping: action.author.kind === 'visitor' || action.note?.event === 'requeued' ? false : c.visitorTyping,
+              // Its agent left (away or gone past the grace period): no longer theirs to write in.
+              released: c.released || action.note?.event === 'requeued',
               visitor: c.visitor || (action.author.kind === 'visitor' ? action.author.name : ''),
               lines: [
                 ...c.lines,

@@ -345,13 +345,20 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                 });
                 match moved {
                     Ok((before, _)) => {
-                        // The visitor learns their agent left; an offer they never saw.
+                        // The visitor learns their agent left (an offer they never saw), and
+                        // so does that agent, whose console may still show the chat (away).
                         if before.conversation.state == ConversationState::Serving {
                             let name = users::names(conn, &[*agent])?
                                 .remove(agent)
                                 .unwrap_or_default();
                             let left = ChatNote::Requeued { agent: name };
-                            events.extend(notes::record(conn, chat.ticket, None, left, now)?);
+                            events.extend(notes::record(
+                                conn,
+                                chat.ticket,
+                                Some(*agent),
+                                left,
+                                now,
+                            )?);
                             changes.push(Change::Ticket {
                                 id: chat.ticket,
                                 kind: ChangeKind::Updated,
