@@ -381,6 +381,7 @@ test_both! {
         // Li goes away but keeps the console open: the chat waits again, and Li's console
         // learns it in the conversation, as the visitor does.
         a.send(&ClientFrame::Presence { presence: Presence::Away }).await;
+        a.next_where(|f| matches!(f, ServerFrame::OwnPresence { presence: Presence::Away })).await;
         h.app.announce(kefu_app::chat::routing::sweep(&h.app).await.unwrap());
         let requeued = |f: &ServerFrame| {
             matches!(f, ServerFrame::Message { ticket: t, note: Some(ChatNote::Requeued { agent }), .. }
@@ -392,6 +393,29 @@ test_both! {
         a.send(&ClientFrame::Send { ticket: Some(ticket), client_id: "late".into(), text: "Still here".into() }).await;
         let refused = a.next_where(|f| matches!(f, ServerFrame::Error { .. })).await;
         assert!(matches!(refused, ServerFrame::Error { ref code, .. } if code == "forbidden"), "{refused:?}");
+
+        // Zhao takes it. Li's console reconnects, following the chat it still shows: it gets
+        // the lines, but no `assigned` (a console reads that as the chat being its own).
+        let zhao = h.agent("zhao@example.com", "Zhao Lei", &[h.team]).await;
+        let (mut z, _) = h.agent_socket(zhao).await;
+        z.next_where(|f| matches!(f, ServerFrame::Offered { chat } if chat.ticket == ticket)).await;
+        z.send(&ClientFrame::Accept { ticket }).await;
+        v.next_where(|f| matches!(f, ServerFrame::Assigned { agent, .. } if agent == "Zhao Lei")).await;
+        drop(a);
+        let token = h.socket_ticket(li).await;
+        let mut again = crate::support::Client::connect(&h.url, Some(crate::support::CONSOLE)).await.unwrap();
+        again.hello(&token, vec![kefu_api_types::chat::Resume { ticket, after: 0 }]).await;
+        again.send(&ClientFrame::Ping { nonce: Some(7) }).await;
+        let mut frames = Vec::new();
+        loop {
+            let frame = again.next().await;
+            if frame == (ServerFrame::Pong { nonce: Some(7) }) {
+                break;
+            }
+            frames.push(frame);
+        }
+        assert!(frames.iter().any(requeued), "the lines are there: {frames:?}");
+        assert!(!frames.iter().any(|f| matches!(f, ServerFrame::Assigned { .. })), "{frames:?}");
     }
 }
 

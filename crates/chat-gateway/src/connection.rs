@@ -375,15 +375,29 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         for (ticket, after) in follow {
             self.seen.insert(ticket, after);
             self.catch_up(ticket).await?;
-            let standing = app
-                .store
-                .read(move |conn| queue::standing(conn, ticket))
-                .await;
-            if let Ok(Some(frame)) = standing {
-                self.send(&frame).await?;
-            }
+            self.stand(ticket).await?;
         }
         Ok(())
+    }
+
+    /// Sends where `ticket`'s chat stands now, after lines sent out of their live order: a
+    /// line caught up later may say something the chat has moved past since (an agent left it
+    /// and accepted it again), and a client takes its state from the frame that follows.
+    async fn stand(&mut self, ticket: TicketId) -> WsResult {
+        let agent = match &self.who {
+            Participant::Agent(a) => Some(a.actor.user),
+            Participant::Visitor(_) => None,
+        };
+        let standing = self
+            .gateway
+            .app
+            .store
+            .read(move |conn| queue::standing(conn, ticket, agent))
+            .await;
+        match standing {
+            Ok(Some(frame)) => self.send(&frame).await,
+            _ => Ok(()),
+        }
     }
 
     /// Sends the lines of `ticket` after the last one this socket sent.
@@ -490,7 +504,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             let last = self.seen.get(ticket).copied();
             match last {
                 Some(last) if *seq <= last => return Ok(()),
-                Some(last) if *seq > last + 1 => return Box::pin(self.catch_up(*ticket)).await,
+                Some(last) if *seq > last + 1 => {
+                    let ticket = *ticket;
+                    Box::pin(self.catch_up(ticket)).await?;
+                    // A console takes whose the chat is from the frame after the lines (a
+                    // visitor's widget has it from the live frames, which come in order).
+                    if matches!(self.who, Participant::Agent(_)) {
+                        Box::pin(self.stand(ticket)).await?;
+                    }
+                    return Ok(());
+                }
                 _ => {
                     self.seen.insert(*ticket, *seq);
                 }

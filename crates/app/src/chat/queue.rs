@@ -105,10 +105,13 @@ pub fn team_events(conn: &mut DbConnection, team: TeamId) -> Result<Vec<ChatEven
     Ok(events)
 }
 
-/// The frame that tells a client where a conversation stands, for a client that (re)joins.
+/// The frame that tells a client where a conversation stands, for a client that (re)joins:
+/// the visitor, or `agent` (who is told `assigned` only if they serve it: a console reads
+/// `assigned` as the chat being theirs).
 pub fn standing(
     conn: &mut DbConnection,
     ticket: kefu_domain::ids::TicketId,
+    agent: Option<kefu_domain::ids::UserId>,
 ) -> Result<Option<ServerFrame>, StoreError> {
     let Some(chat) = conversations::find(conn, ticket)? else {
         return Ok(None);
@@ -123,6 +126,11 @@ pub fn standing(
                 position,
                 expected_wait_seconds: expected_wait(position, &waits).map(|d| d.as_secs()),
             })
+        }
+        ConversationState::Serving
+            if agent.is_some_and(|reader| chat.conversation.agent != Some(reader)) =>
+        {
+            None
         }
         ConversationState::Serving => {
             let agent = chat.conversation.agent;

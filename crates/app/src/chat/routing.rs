@@ -116,27 +116,30 @@ fn route_in(
 ) -> Result<Vec<ChatEvent>, AppError> {
     let now = time::now();
     let mut queue = TeamQueue::read(conn, team, now)?;
-    lock_in_order(conn, queue.waiting.iter().map(|q| q.chat.ticket))?;
     let mut events = Vec::new();
     let mut offers = 0;
-    let waiting = std::mem::take(&mut queue.waiting);
-    for q in waiting {
+    // Who gets which chat, oldest first, each agent's load counting the offers before.
+    let mut plan = Vec::new();
+    for q in std::mem::take(&mut queue.waiting) {
         let declined = queue.declined(q.chat.ticket);
         let Some(agent) = pick_agent(&queue.loads, queue.settings.capacity, declined) else {
             // Nobody for this chat; a later one may have someone (its decliners differ).
             continue;
         };
+        if let Some(load) = queue.loads.iter_mut().find(|l| l.agent == agent) {
+            load.chats += 1;
+        }
+        plan.push((q, agent));
+    }
+    lock_in_order(conn, plan.iter().map(|(q, _)| q.chat.ticket))?;
+    for (q, agent) in plan {
         let offered = move_chat(conn, q.chat.ticket, now, |chat| {
             unmoved(&q.chat, chat, |c| c.offer(agent))
         });
         match offered {
-            Ok(_) => {
-                offers += 1;
-                if let Some(load) = queue.loads.iter_mut().find(|l| l.agent == agent) {
-                    load.chats += 1;
-                }
-            }
-            // Another node moved it first: it is theirs to announce.
+            Ok(_) => offers += 1,
+            // Another node moved it first: it is theirs to announce (the agent's room is
+            // counted again next round).
             Err(AppError::Conflict {
                 code: "chat_moved", ..
             }) => continue,
@@ -166,7 +169,8 @@ fn route_in(
 
 /// Locks these chats' tickets in id order before any of them moves: a group commit of chat
 /// lines locks its tickets in that order, and a writer that took them in queue order could
-/// hold one the commit waits for while waiting for one the commit holds (PostgreSQL).
+/// hold one the commit waits for while waiting for one the commit holds (PostgreSQL). A
+/// transaction that calls this moves only these chats, so it never takes a lock out of order.
 fn lock_in_order(
     conn: &mut DbConnection,
     tickets: impl IntoIterator<Item = TicketId>,
@@ -211,8 +215,6 @@ struct Round {
     due: Vec<Due>,
     /// Teams with a waiting chat that someone could be offered now.
     routable: Vec<TeamId>,
-    /// The waiting chats of those teams.
-    routable_chats: Vec<TicketId>,
     /// Waiting chats whose visitor has gone.
     abandoned: Vec<TicketId>,
 }
@@ -262,27 +264,24 @@ fn due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Round, AppError> {
     }
     // Only a queue with a chat someone could be offered needs a write.
     let mut routable = Vec::with_capacity(waiting.len());
-    let mut routable_chats = Vec::new();
     for (team, queued) in waiting {
-        let chats: Vec<TicketId> = queued.iter().map(|q| q.chat.ticket).collect();
         if TeamQueue::around(conn, team, now, queued)?.has_offer() {
             routable.push(team);
-            routable_chats.extend(chats);
         }
     }
     Ok(Round {
         due,
         routable,
-        routable_chats,
         abandoned: abandoned::gone(conn, now)?,
     })
 }
 
 /// One round of the router over every queue: waiting chats whose visitor left end, lapsed
-/// offers and chats their agent left wait again, then every team with a chat someone could be
-/// offered now is routed. It looks with a read
+/// offers and chats their agent left wait again (one transaction), then every team with a
+/// chat someone could be offered now is routed (a transaction per team). It looks with a read
 /// first and writes only when something is due, so a round with nothing to do never holds up
-/// the chat lines' group commits (SQLite has one writer).
+/// the chat lines' group commits (SQLite has one writer); each transaction locks the chats it
+/// moves up front, in the order those commits lock them (PostgreSQL).
 pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
     let round = app.store.read(|conn| due(conn, time::now())).await?;
     if round.is_empty() {
@@ -291,20 +290,19 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
     let Round {
         due,
         routable: waiting,
-        routable_chats,
         abandoned,
     } = round;
     let sla = app.sla_book.clone();
-    app.store
+    let mut round = app
+        .store
         .write(move |conn| {
             let now = time::now();
-            // Every chat this round may move, locked up front in the group commits' order.
-            let moving = due.iter().map(|d| d.chat.ticket);
+            // The chats this transaction may move, locked up front in the group commits' order.
             lock_in_order(
                 conn,
-                moving
-                    .chain(abandoned.iter().copied())
-                    .chain(routable_chats),
+                due.iter()
+                    .map(|d| d.chat.ticket)
+                    .chain(abandoned.iter().copied()),
             )?;
             let mut events = Vec::new();
             let mut changes = Vec::new();
@@ -383,16 +381,32 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
                     Err(other) => return Err(other),
                 }
             }
-            let mut teams = changed.clone();
-            teams.extend(waiting.iter().copied());
-            teams.sort();
-            teams.dedup();
-            for team in teams {
-                events.extend(route_in(conn, team, changed.contains(&team))?);
-            }
-            Ok::<_, AppError>(Outcome::new((), events, changes))
+            Ok::<_, AppError>(Outcome::new(changed, events, changes))
         })
-        .await
+        .await?;
+    // Then each queue with someone to offer a chat to, or one a chat went back to, in a
+    // transaction of its own (each locks only the chats it offers).
+    let changed = std::mem::take(&mut round.value);
+    let mut teams = changed.clone();
+    teams.extend(waiting);
+    teams.sort();
+    teams.dedup();
+    for team in teams {
+        let report = changed.contains(&team);
+        // What was moved above is committed and must still be announced: a queue that fails
+        // to route now is routed again next round.
+        match app
+            .store
+            .write(move |conn| route_in(conn, team, report))
+            .await
+        {
+            Ok(routed) => round.events.extend(routed),
+            Err(error) => {
+                tracing::warn!(%error, %team, "routing a queue failed; retrying next round")
+            }
+        }
+    }
+    Ok(Outcome::new((), round.events, round.changes))
 }
 
 #[cfg(test)]

@@ -299,7 +299,7 @@ pub async fn start(
         let ticket = value.ticket;
         if let Some(frame) = app
             .store
-            .read(move |conn| queue::standing(conn, ticket))
+            .read(move |conn| queue::standing(conn, ticket, None))
             .await?
         {
             events.push(ChatEvent::new(

@@ -37,14 +37,26 @@ pub fn waiting_among(
     Ok(waiting)
 }
 
-/// Marks the visitors of `tickets` as here until `until`, for those chats that wait.
+/// Marks the visitors of `tickets` as here until `until`, for those chats that wait. Their
+/// rows are taken in id order (PostgreSQL), as a group commit of chat lines takes them, so the
+/// two never wait on each other in a circle.
 pub fn renew(
     conn: &mut DbConnection,
     tickets: &[TicketId],
     until: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    for chunk in tickets.chunks(500) {
-        let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+    let mut ids: Vec<String> = tickets.iter().map(ToString::to_string).collect();
+    ids.sort_unstable();
+    for ids in ids.chunks(500) {
+        if let DbConnection::Postgres(pg) = conn {
+            conversations::table
+                .filter(conversations::ticket_id.eq_any(ids))
+                .filter(conversations::state.eq_any(WAITING))
+                .order(conversations::ticket_id)
+                .select(conversations::ticket_id)
+                .for_no_key_update()
+                .load::<String>(pg)?;
+        }
         diesel::update(
             conversations::table
                 .filter(conversations::ticket_id.eq_any(ids))
