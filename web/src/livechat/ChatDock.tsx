@@ -268,7 +268,11 @@ function ChatWindow(props: { chat: OpenChat }) {
       </header>
       {(chat.pageUrl || chat.language || chat.browser) && (
         <p class="chat-context muted">
-          {chat.pageUrl && <span title={chat.pageUrl}>{t('chat.page', { page: chat.pageUrl })}</span>}
+          {chat.pageUrl && (
+            <span class="chat-page" title={chat.pageUrl}>
+              {t('chat.page', { page: chat.pageUrl })}
+            </span>
+          )}
           {chat.language && <span> · {chat.language}</span>}
           {chat.browser && <span> · {chat.browser}</span>}
         </p>
