@@ -10,10 +10,10 @@ import { useLoad } from '../hooks';
 import { FileView, sendFile, type Upload } from '../chat/files';
 import { newClientId } from '../chat/socket';
 import { noteText } from '../chat/notes';
-import { TYPING_EXPIRES_MS, type Handover, type Presence, type QueuedChat } from '../chat/protocol';
+import { TYPING_EXPIRES_MS, type ClientFrame, type Handover, type Presence, type QueuedChat } from '../chat/protocol';
 import { inLocale } from '../ticket/Timeline';
 import { EarlierTickets } from './EarlierTickets';
-import { useLiveChat } from './LiveChat';
+import { type LiveChat, useLiveChat } from './LiveChat';
 import type { OpenChat } from './state';
 
 
@@ -103,7 +103,7 @@ export function ChatDock() {
                       {chat.visitor} · <QueueOf chat={chat} /> · {t('chat.place', { position: chat.position })}
                       <HandoverNote handover={chat.handover} />
                     </span>
-                    <button type="button" onClick={() => live.send({ type: 'take', ticket: chat.ticket })}>
+                    <button type="button" onClick={() => pickUp(live, { type: 'take', ticket: chat.ticket })}>
                       {t('chat.take')}
                     </button>
                   </li>
@@ -130,6 +130,13 @@ export function ChatDock() {
   );
 }
 
+/** Takes or accepts a chat, going online first: an agent away or offline who picks a chat up is
+ * at work, and the router would otherwise hand it straight back to the queue. */
+function pickUp(live: LiveChat, frame: ClientFrame) {
+  if (live.state.presence !== 'online') live.choose('online');
+  live.send(frame);
+}
+
 function Offer(props: { chat: QueuedChat }) {
   const live = useLiveChat();
   const { t } = useI18n();
@@ -142,7 +149,7 @@ function Offer(props: { chat: QueuedChat }) {
       </span>
       <HandoverNote handover={chat.handover} />
       <div class="chat-offer-actions">
-        <button type="button" class="primary" onClick={() => live?.send({ type: 'accept', ticket: chat.ticket })}>
+        <button type="button" class="primary" onClick={() => live && pickUp(live, { type: 'accept', ticket: chat.ticket })}>
           {t('chat.accept')}
         </button>
         <button type="button" onClick={() => live?.send({ type: 'decline', ticket: chat.ticket })}>
@@ -319,7 +326,12 @@ function ChatWindow(props: { chat: OpenChat }) {
       {chat.visitorTyping && <p class="muted chat-typing">{t('chat.typing', { visitor: chat.visitor })}</p>}
       {chat.ended && <p class="muted">{t('chat.ended')}</p>}
       {chat.transferred && <p class="muted">{t('chat.transferred')}</p>}
-      {chat.released && !chat.ended && <p class="muted">{t('chat.released')}</p>}
+      {chat.released && !chat.ended && (
+        <p class="muted">
+          {t('chat.released')}
+          {live.state.queue[chat.ticket] && ` ${t('chat.releasedTake')}`}
+        </p>
+      )}
       {!chat.ended && !chat.transferred && !chat.released && (
         <>
           <form class="chat-compose" onSubmit={send}>
