@@ -87,7 +87,7 @@ test_both! {
         let ended = visitor.next_where(|f| matches!(f, ServerFrame::Ended { .. })).await;
         assert_eq!(ended, ServerFrame::Ended { ticket, by: AuthorKind::Agent, ask_expectation: true, rated: false });
         let note = visitor.next_where(|f| matches!(f, ServerFrame::Message { seq: 5, .. })).await;
-        assert!(matches!(&note, ServerFrame::Message { note: Some(ChatNote::Ended { by: AuthorKind::Agent }), .. }), "{note:?}");
+        assert!(matches!(&note, ServerFrame::Message { note: Some(ChatNote::Ended { by: AuthorKind::Agent, agent: Some(name) }), .. } if name == "Li Na"), "{note:?}");
         visitor.send(&ClientFrame::Rate { score: 4, comment: Some("快 fast".into()), expectation: Some(kefu_domain::survey::Expectation::Better) }).await;
         assert_eq!(visitor.next_where(|f| matches!(f, ServerFrame::Rated { .. })).await, ServerFrame::Rated { ticket });
         // A chat is rated once: a second rating (after a reload, say) is refused, and a visitor
@@ -124,7 +124,7 @@ test_both! {
             "Li Na joined the chat. / Li Na 已加入对话。",
             "很抱歉！Please send a photo.",
             "Here it is",
-            "The agent ended the chat. / 客服结束了对话。",
+            "Li Na ended the chat. / Li Na 结束了对话。",
         ]);
     }
 }

@@ -574,7 +574,7 @@ test_both! {
             }
         };
         assert!(matches!(frame, ServerFrame::Ended { ticket, by: kefu_api_types::chat::AuthorKind::System, .. } if ticket == left), "{frame:?}");
-        assert_eq!(notes, [ChatNote::Ended { by: kefu_api_types::chat::AuthorKind::System }], "the note among its lines");
+        assert_eq!(notes, [ChatNote::Ended { by: kefu_api_types::chat::AuthorKind::System, agent: None }], "the note among its lines");
     }
 }
 

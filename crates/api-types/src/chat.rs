@@ -209,6 +209,10 @@ pub enum ChatNote {
         /// Who ended it: the visitor, an agent, or Kefu (the visitor left before anyone
         /// answered).
         by: AuthorKind,
+        /// The display name of the agent who ended it (absent on notes written before Kefu
+        /// kept it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent: Option<String>,
     },
 }
 

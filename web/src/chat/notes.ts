@@ -14,7 +14,7 @@ export function noteText(t: Translate, note: ChatNote): string | null {
     case 'requeued':
       return t('chat.note.requeued', { agent: note.agent });
     case 'ended':
-      return t(`chat.note.endedBy.${note.by}`);
+      return note.by === 'agent' && note.agent ? t('chat.note.endedByAgentNamed', { agent: note.agent }) : t(`chat.note.endedBy.${note.by}`);
     default:
       return null;
   }

@@ -14,7 +14,7 @@ export type ChatNote =
   | { event: 'joined'; agent: string }
   | { event: 'transferred' }
   | { event: 'requeued'; agent: string }
-  | { event: 'ended'; by: AuthorKind };
+  | { event: 'ended'; by: AuthorKind; agent?: string };
 
 export interface Author {
   kind: AuthorKind;

@@ -362,6 +362,7 @@ export const en = {
   'chat.note.requeued': "{agent} left the chat; it waits for another agent.",
   'chat.note.endedBy.visitor': "The visitor ended the chat.",
   'chat.note.endedBy.agent': "The agent ended the chat.",
+  'chat.note.endedByAgentNamed': "{agent} ended the chat.",
   'chat.note.endedBy.system': "The visitor left before anyone answered; the chat was closed.",
   'chat.handover': "Passed on by {from}",
   'chat.handoverNote': "Passed on by {from}: “{note}”",

@@ -364,6 +364,7 @@ export const zhCN: Record<MessageKey, string> = {
   'chat.note.requeued': "{agent} 已离开对话，正在等待其他客服接待。",
   'chat.note.endedBy.visitor': "访客结束了对话。",
   'chat.note.endedBy.agent': "客服结束了对话。",
+  'chat.note.endedByAgentNamed': "{agent} 结束了对话。",
   'chat.note.endedBy.system': "访客在接待前离开，对话已关闭。",
   'chat.handover': "由 {from} 转来",
   'chat.handoverNote': "由 {from} 转来：“{note}”",

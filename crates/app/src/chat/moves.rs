@@ -403,25 +403,40 @@ pub async fn end(
                     chat.conversation.agent == Some(a.actor.user) || a.actor.role == Role::Admin
                 }
             };
-            let ender = match who {
-                Participant::Visitor(_) => AuthorKind::Visitor,
-                Participant::Agent(_) => AuthorKind::Agent,
+            let ender = match &who {
+                Participant::Visitor(_) => Ender::Visitor,
+                Participant::Agent(a) => Ender::Agent(a.name.clone()),
             };
             end_chat(conn, &sla, ticket, now, ender, may_end)
         })
         .await
 }
 
-/// Ends the chat on `ticket` for `ender` (the visitor, an agent, or Kefu itself), if `may`
-/// allows it: both sides are told, and its queue if it was waiting.
+/// Who ends a chat.
+enum Ender {
+    /// Its visitor.
+    Visitor,
+    /// An agent, by display name.
+    Agent(String),
+    /// Kefu (the visitor left before anyone answered).
+    System,
+}
+
+/// Ends the chat on `ticket` for `ender`, if `may` allows it: both sides are told, and its
+/// queue if it was waiting.
 fn end_chat(
     conn: &mut DbConnection,
     sla: &BookCache,
     ticket: TicketId,
     now: DateTime<Utc>,
-    ender: AuthorKind,
+    ender: Ender,
     may: impl FnOnce(&Chat) -> bool,
 ) -> Result<Outcome<TicketId>, AppError> {
+    let (ender, agent_name) = match ender {
+        Ender::Visitor => (AuthorKind::Visitor, None),
+        Ender::Agent(name) => (AuthorKind::Agent, Some(name)),
+        Ender::System => (AuthorKind::System, None),
+    };
     let ended_by = match ender {
         AuthorKind::Visitor => "visitor",
         AuthorKind::Agent => "agent",
@@ -465,7 +480,10 @@ fn end_chat(
         conn,
         ticket,
         served_by,
-        ChatNote::Ended { by: ender },
+        ChatNote::Ended {
+            by: ender,
+            agent: agent_name,
+        },
         now,
     )?);
     if let Some(agent) = before.conversation.agent
@@ -502,7 +520,7 @@ pub(crate) fn end_abandoned(
     ticket: TicketId,
     now: DateTime<Utc>,
 ) -> Result<Outcome<TicketId>, AppError> {
-    end_chat(conn, sla, ticket, now, AuthorKind::System, |chat| {
+    end_chat(conn, sla, ticket, now, Ender::System, |chat| {
         matches!(
             chat.conversation.state,
             ConversationState::Waiting | ConversationState::Offered

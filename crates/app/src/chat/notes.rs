@@ -70,12 +70,19 @@ fn said(note: &ChatNote) -> String {
         ),
         ChatNote::Ended {
             by: AuthorKind::Visitor,
+            ..
         } => "The visitor ended the chat. / 访客结束了对话。".into(),
         ChatNote::Ended {
             by: AuthorKind::Agent,
+            agent: Some(agent),
+        } => format!("{agent} ended the chat. / {agent} 结束了对话。"),
+        ChatNote::Ended {
+            by: AuthorKind::Agent,
+            agent: None,
         } => "The agent ended the chat. / 客服结束了对话。".into(),
         ChatNote::Ended {
             by: AuthorKind::System,
+            ..
         } => "The visitor left before anyone answered; the chat was closed. / 访客在接待前离开，对话已关闭。"
             .into(),
     }
@@ -98,12 +105,19 @@ mod tests {
             },
             ChatNote::Ended {
                 by: AuthorKind::Visitor,
+                agent: None,
             },
             ChatNote::Ended {
                 by: AuthorKind::Agent,
+                agent: Some("Alice".into()),
+            },
+            ChatNote::Ended {
+                by: AuthorKind::Agent,
+                agent: None,
             },
             ChatNote::Ended {
                 by: AuthorKind::System,
+                agent: None,
             },
         ] {
             let text = said(&note);
