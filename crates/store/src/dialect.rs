@@ -6,7 +6,7 @@
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
-use kefu_domain::ids::UserId;
+use kefu_domain::ids::{TicketId, UserId};
 
 use crate::{Backend, DbConnection, StoreError};
 
@@ -69,13 +69,18 @@ pub fn lock_ticket(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> 
 /// Locks the rows of these tickets until the transaction ends, in id order (PostgreSQL;
 /// SQLite's writers are serialised already): the order a group commit of chat lines locks
 /// them in, so a writer that moves several chats never waits on one in a circle.
-pub fn lock_tickets_in_order(conn: &mut DbConnection, ids: &[String]) -> Result<(), StoreError> {
-    if let DbConnection::Postgres(pg) = conn
-        && !ids.is_empty()
-    {
-        diesel::sql_query("SELECT 1 FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE")
-            .bind::<diesel::sql_types::Array<Text>, _>(ids)
-            .execute(pg)?;
+/// A ticket named twice is locked once.
+pub fn lock_tickets_in_order(
+    conn: &mut DbConnection,
+    tickets: impl IntoIterator<Item = TicketId>,
+) -> Result<(), StoreError> {
+    if let DbConnection::Postgres(pg) = conn {
+        let ids: Vec<String> = tickets.into_iter().map(|t| t.to_string()).collect();
+        if !ids.is_empty() {
+            diesel::sql_query("SELECT 1 FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+                .bind::<diesel::sql_types::Array<Text>, _>(ids)
+                .execute(pg)?;
+        }
     }
     Ok(())
 }

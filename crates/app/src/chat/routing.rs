@@ -13,7 +13,7 @@ use kefu_domain::ids::{TeamId, TicketId, UserId};
 use kefu_domain::time;
 use kefu_store::chat::conversations::{self, Chat, Queued};
 use kefu_store::chat::{declines, presence, team_settings};
-use kefu_store::{DbConnection, users};
+use kefu_store::{DbConnection, dialect, users};
 
 use crate::App;
 use crate::changes::{Change, ChangeKind};
@@ -131,7 +131,8 @@ fn route_in(
         }
         plan.push((q, agent));
     }
-    lock_in_order(conn, plan.iter().map(|(q, _)| q.chat.ticket))?;
+    // Only the chats it offers, locked in the order a group commit of chat lines takes them.
+    dialect::lock_tickets_in_order(conn, plan.iter().map(|(q, _)| q.chat.ticket))?;
     for (q, agent) in plan {
         let offered = move_chat(conn, q.chat.ticket, now, |chat| {
             unmoved(&q.chat, chat, |c| c.offer(agent))
@@ -165,21 +166,6 @@ fn route_in(
     }
     events.extend(queue::team_events(conn, team)?);
     Ok(events)
-}
-
-/// Locks these chats' tickets in id order before any of them moves: a group commit of chat
-/// lines locks its tickets in that order, and a writer that took them in queue order could
-/// hold one the commit waits for while waiting for one the commit holds (PostgreSQL). A
-/// transaction that calls this moves only these chats, so it never takes a lock out of order.
-fn lock_in_order(
-    conn: &mut DbConnection,
-    tickets: impl IntoIterator<Item = TicketId>,
-) -> Result<(), AppError> {
-    let mut ids: Vec<String> = tickets.into_iter().map(|t| t.to_string()).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    kefu_store::dialect::lock_tickets_in_order(conn, &ids)?;
-    Ok(())
 }
 
 /// `step` applied to `current` if the chat is still as the router read it (`seen`). Writers
@@ -298,7 +284,7 @@ pub async fn sweep(app: &App) -> Result<Outcome<()>, AppError> {
         .write(move |conn| {
             let now = time::now();
             // The chats this transaction may move, locked up front in the group commits' order.
-            lock_in_order(
+            dialect::lock_tickets_in_order(
                 conn,
                 due.iter()
                     .map(|d| d.chat.ticket)

@@ -31,16 +31,13 @@ pub async fn send_due(app: &App) -> Result<usize, AppError> {
             let due_now = escalations::due_before(conn, until, SWEEP)?;
             // The tickets of overdue steps (their triggers run) are locked up front, in id
             // order, as every writer of several tickets takes them.
-            let overdue: Vec<String> = due_now
+            let overdue = due_now
                 .iter()
                 .filter(|(e, soon, late)| {
                     e.reminder((*soon, *late), now) == Some(Reminder::Overdue)
                 })
-                .map(|(e, _, _)| e.ticket.to_string())
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            dialect::lock_tickets_in_order(conn, &overdue)?;
+                .map(|(e, _, _)| e.ticket);
+            dialect::lock_tickets_in_order(conn, overdue)?;
             for (escalation, soon, late) in due_now {
                 let (Some(reminder), Some(due)) =
                     (escalation.reminder((soon, late), now), escalation.due_at())
