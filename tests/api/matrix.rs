@@ -232,6 +232,8 @@ test_both! {
             row("download_thumbnail", M::GET, "/api/v1/files/0193b8c0-0000-7000-8000-000000000000/thumbnail?key=nope".into(), None, [404; 7]),
             row("issue_socket_ticket", M::POST, "/api/v1/chat/socket-tickets".into(), None, forbidden_to_outsiders(201)),
             row("list_online_agents", M::GET, "/api/v1/chat/online-agents".into(), None, forbidden_to_outsiders(200)),
+            // Staff see how a chat ticket came in; this ticket is an email, so it has no chat.
+            row("get_ticket_chat", M::GET, format!("/api/v1/tickets/{tid}/chat"), None, [401, 403, 403, 403, 404, 404, 401]),
             // Raw mail needs the shared secret, which no session or token carries.
             row("receive_email", M::POST, "/api/v1/inbound/email".into(), Some(json!({"not": "a mail"})), [401; 7]),
             row("list_mailboxes", M::GET, "/api/v1/mailboxes".into(), None, admins_only(200)),

@@ -6,7 +6,7 @@ use kefu_domain::ticket::Stage;
 use kefu_testkit::test_both;
 
 use crate::protocol::start;
-use crate::support::{CONSOLE, Client, Harness, team};
+use crate::support::{CONSOLE, Client, Harness, SHOP, team};
 
 async fn started(visitor: &mut crate::support::Client) -> kefu_domain::ids::TicketId {
     visitor.send(&start(None)).await;
@@ -85,6 +85,12 @@ test_both! {
         z.send(&ClientFrame::Accept { ticket }).await;
         let assigned = v.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
         assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Zhao Lei".into() });
+        // The ticket shows the chat: served by Zhao now, and where the visitor started it.
+        let chat = kefu_app::chat::on_ticket::show(&h.app, li, kefu_app::tickets::TicketRef::Id(ticket)).await.unwrap();
+        assert_eq!(
+            (chat.source.as_str(), chat.state.as_deref(), chat.agent.map(|a| a.name), chat.page_url.as_deref(), chat.language.as_deref()),
+            ("live", Some("serving"), Some("Zhao Lei".to_owned()), Some("https://shop.example.com/kettles/k2"), Some("zh-CN")),
+        );
         // The visitor's conversation says so where it happened, after a reload too: Li
         // joined, it was passed on to Orders, Zhao joined.
         let mut back = h.visitor(&"t".repeat(43), Vec::new()).await;
@@ -129,15 +135,24 @@ test_both! {
         assert!(matches!(v.next().await, ServerFrame::Error { ref code, .. } if code == "email_required"));
         v.send(&ClientFrame::LeaveMessage {
             stage: Stage::PreSale, name: "Zhang Min".into(), email: "zhang.min@example.com".into(),
-            text: "Do you ship to Chengdu?".into(), page_url: None, language: None,
+            text: "Do you ship to Chengdu?".into(),
+            page_url: Some(format!("{SHOP}/kettles/k2?token=secret")), language: Some("zh-CN".into()),
         }).await;
         let ServerFrame::MessageLeft { ticket, number } = v.next().await else { panic!() };
         let stored = h.app.store.read(move |c| kefu_store::tickets::find(c, ticket)).await.unwrap();
         assert_eq!((stored.number.get(), stored.team, stored.stage), (number, Some(h.team), Stage::PreSale));
         assert_eq!(stored.channel, kefu_domain::ticket::Channel::Chat);
 
-        // An agent answers it later from the ticket page: the answer goes by mail.
+        // The agent answering it sees where the visitor was when they left it (a secret in
+        // the page's address is not kept).
         let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
+        let chat = kefu_app::chat::on_ticket::show(&h.app, li, kefu_app::tickets::TicketRef::Id(ticket)).await.unwrap();
+        assert_eq!(
+            (chat.source.as_str(), chat.state, chat.agent, chat.page_url.as_deref(), chat.language.as_deref(), chat.ended_at),
+            ("message_left", None, None, Some(format!("{SHOP}/kettles/k2").as_str()), Some("zh-CN"), None),
+        );
+
+        // An agent answers it later from the ticket page: the answer goes by mail.
         let answer = kefu_app::tickets::post_message::PostMessage {
             body: "Yes, in two days.".into(),
             visibility: kefu_domain::message::Visibility::Public,

@@ -224,6 +224,13 @@ describe('live chat', () => {
     await desk.goto(`${server.base}/tickets/${ticket.number}`);
     assert.equal(await pictureShown(desk, 'broken-kettle.png'), 320, 'the ticket shows the photo');
     await desk.locator('li.event', { hasText: `${agent.name} joined the chat.` }).waitFor();
+    // Beside it, how the ticket came in: a live chat that ended, who served it, and the page,
+    // language and browser the visitor had.
+    const chatPanel = desk.getByRole('region', { name: 'Chat', exact: true });
+    await chatPanel.getByText('Live chat, ended').waitFor();
+    await chatPanel.getByText(agent.name, { exact: true }).waitFor();
+    await chatPanel.getByRole('link', { name: `${server.base}/demo?step=checkout` }).waitFor();
+    await chatPanel.getByText(/Chrome \d+ · Linux/).waitFor();
     await shopContext.close();
     await desk.context().close();
   });
@@ -284,6 +291,14 @@ describe('live chat', () => {
     assert.equal(ticket.stage, 'pre_sale');
     await screenshot(shop, 'chat-offline');
     await shopContext.close();
+    // The agent answering it later sees on the ticket that it was left on the offline form,
+    // and from which page.
+    const desk = await console_(agent);
+    await desk.goto(`${server.base}/tickets/${number}`);
+    const chatPanel = desk.getByRole('region', { name: 'Chat', exact: true });
+    await chatPanel.getByText('Message left on the offline form while nobody could chat').waitFor();
+    await chatPanel.getByRole('link', { name: `${server.base}/demo` }).waitFor();
+    await desk.context().close();
   });
 
   it('an open widget offers the chat as soon as an agent comes online, and the form again when they leave', async () => {

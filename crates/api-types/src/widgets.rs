@@ -1,5 +1,6 @@
 //! Live chat's HTTP bodies: chat widgets and each team's chat settings (admins), the
-//! visitor sessions widgets open, agents' socket tickets, and who is online to pass a chat to.
+//! visitor sessions widgets open, agents' socket tickets, who is online to pass a chat to, and
+//! what agents see of a chat on its ticket.
 
 use chrono::{DateTime, Utc};
 use kefu_domain::ids::{TeamId, UserId, WidgetId};
@@ -211,4 +212,34 @@ pub struct OnlineAgent {
 pub struct OnlineAgentList {
     /// By name.
     pub items: Vec<OnlineAgent>,
+}
+
+/// How a chat ticket came in, for agents (`GET /api/v1/tickets/{id}/chat`): a live chat or a
+/// message left on the widget's offline form, and where the visitor was.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TicketChatResponse {
+    /// `live` (a conversation with an agent) or `message_left` (the offline form, while
+    /// nobody could chat).
+    #[schema(value_type = String, example = "live")]
+    pub source: String,
+    /// Where a live chat stands: `waiting`, `offered`, `serving` or `ended` (absent for a
+    /// message left).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "ended")]
+    pub state: Option<String>,
+    /// The agent serving the chat, or who served it last (absent if nobody took it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<crate::accounts::UserSummary>,
+    /// The page the visitor was on: the latest a live chat's widget reported, or where they
+    /// left the message.
+    pub page_url: Option<String>,
+    /// The visitor's browser language.
+    pub language: Option<String>,
+    /// The visitor's browser and system ("Chrome 131 · Android"), when it said.
+    pub browser: Option<String>,
+    /// When the chat started or the message was left.
+    pub started_at: DateTime<Utc>,
+    /// When the chat ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<DateTime<Utc>>,
 }

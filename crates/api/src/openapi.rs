@@ -52,6 +52,7 @@ use crate::{
         chat::settings::update,
         chat::sockets::issue,
         chat::sockets::online,
+        chat::on_ticket::show,
         chat::files::send,
         chat::files::download,
         chat::files::thumbnail,

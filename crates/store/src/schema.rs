@@ -445,6 +445,7 @@ diesel::joinable!(call_logs -> tickets (ticket_id));
 diesel::joinable!(visitors -> widgets (widget_id));
 diesel::joinable!(visitor_sessions -> visitors (visitor_id));
 diesel::joinable!(conversations -> tickets (ticket_id));
+diesel::joinable!(chat_messages_left -> tickets (ticket_id));
 diesel::joinable!(conversations -> visitors (visitor_id));
 diesel::joinable!(chat_lines -> messages (message_id));
 diesel::joinable!(chat_lines -> conversations (ticket_id));
@@ -499,6 +500,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     socket_tickets,
     agent_presence,
     conversations,
+    chat_messages_left,
     chat_declines,
     chat_index_cursors,
     chat_lines,
@@ -589,6 +591,15 @@ diesel::table! {
         agent_id -> Text,
         declined_at -> Timestamp,
         passed_on -> Bool,
+    }
+}
+
+diesel::table! {
+    chat_messages_left (ticket_id) {
+        ticket_id -> Text,
+        visitor_id -> Text,
+        context -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 

@@ -16,6 +16,7 @@ import { RequesterPanel } from './RequesterPanel';
 import { EscalationsPanel } from '../escalations/EscalationsPanel';
 import { VisitsPanel } from '../visits/VisitsPanel';
 import { SlaPanel } from './SlaPanel';
+import { ChatPanel } from './ChatPanel';
 
 async function allMessages(id: string): Promise<Message[]> {
   const out: Message[] = [];
@@ -123,6 +124,7 @@ export function TicketPage(props: { reference: string }) {
             <Icon name="phone" /> {t('ticket.logCall')}
           </Link>
         </p>
+        {ticket.channel === 'chat' && <ChatPanel ticketId={ticket.id} revision={`${ticket.updated_at}/${loaded.value.messages.length}`} />}
         <RequesterPanel customerId={ticket.requester.id} currentTicket={ticket.id} />
       </aside>
     </div>

@@ -1,8 +1,9 @@
 //! Live chat over HTTP: widgets and teams' chat settings (admins), visitor sessions (the
-//! widget, cross-origin from the business's websites) and agents' socket tickets. The chat
-//! itself runs over the gateway's WebSocket.
+//! widget, cross-origin from the business's websites), agents' socket tickets, and what a
+//! chat ticket shows of its chat. The chat itself runs over the gateway's WebSocket.
 
 pub mod files;
+pub mod on_ticket;
 pub mod settings;
 pub mod sockets;
 pub mod visitors;
@@ -28,6 +29,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         )
         .route("/teams/{id}/chat-settings", web::get().to(settings::show))
         .route("/teams/{id}/chat-settings", web::put().to(settings::update))
+        .route("/tickets/{id}/chat", web::get().to(on_ticket::show))
         .route("/chat/socket-tickets", web::post().to(sockets::issue))
         .route("/chat/online-agents", web::get().to(sockets::online))
         .route("/chat/files", web::post().to(files::send))

@@ -1,5 +1,6 @@
 //! Live chat's use cases: visitors and agents on sockets, conversations and their lines,
-//! typing and read marks, routing and queues, presence, ratings, and what admins set up.
+//! typing and read marks, routing and queues, presence, ratings, what admins set up, and
+//! what agents see of a chat on its ticket.
 
 pub mod abandoned;
 pub mod admin;
@@ -12,6 +13,7 @@ pub mod lines;
 pub mod marks;
 pub mod moves;
 pub mod notes;
+pub mod on_ticket;
 pub mod outcome;
 pub mod page;
 pub mod presence;

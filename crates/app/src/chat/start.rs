@@ -11,6 +11,7 @@ use kefu_domain::ticket::{Channel, Stage, Ticket, TicketNumber};
 use kefu_domain::triggers::TriggerEvent;
 use kefu_domain::{text, time};
 use kefu_store::chat::conversations::{self, Chat, VisitorContext};
+use kefu_store::chat::messages_left::{self, MessageLeft};
 use kefu_store::chat::visitors::{self, Visitor};
 use kefu_store::chat::{lines, team_settings, widgets};
 use kefu_store::search::SearchEntry;
@@ -311,7 +312,8 @@ pub async fn start(
     Ok(Outcome::new(value, events, changes))
 }
 
-/// The offline form: the message becomes a ticket in the stage's team, answered later.
+/// The offline form: the message becomes a ticket in the stage's team, answered later; where
+/// the visitor was is kept with it.
 pub async fn leave_message(
     app: &App,
     visitor: &Visitor,
@@ -328,6 +330,15 @@ pub async fn leave_message(
             let team = team_of(conn, widget, form.stage)?;
             let (ticket, _) =
                 open_ticket(conn, (&mail, &sla), &visitor, &form, (team, false), now)?;
+            messages_left::insert(
+                conn,
+                &MessageLeft {
+                    ticket: ticket.id,
+                    visitor: visitor.id,
+                    context: form.context.clone(),
+                    created_at: now,
+                },
+            )?;
             Ok::<_, AppError>(Started {
                 ticket: ticket.id,
                 number: ticket.number.get(),

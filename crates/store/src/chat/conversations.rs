@@ -26,6 +26,23 @@ pub struct VisitorContext {
     pub user_agent: Option<String>,
 }
 
+impl VisitorContext {
+    /// As kept in a `context` column: JSON, or nothing when nothing is known.
+    pub(crate) fn to_column(&self) -> Option<String> {
+        (self != &VisitorContext::default())
+            .then(|| serde_json::to_string(self).unwrap_or_default())
+    }
+
+    /// Read from a `context` column (`what` names the row, should it be unreadable).
+    pub(crate) fn from_column(column: Option<&str>, what: &str) -> Result<Self, StoreError> {
+        column
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|_| StoreError::Corrupt(format!("{what} context")))
+            .map(Option::unwrap_or_default)
+    }
+}
+
 /// Who passed a chat on, and what they told whoever takes it over.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Handover {
@@ -136,8 +153,7 @@ impl From<&Chat> for ChatRow {
             ended_by: c.ended_by.clone(),
             rating: c.rating.map(i32::from),
             rating_comment: c.rating_comment.clone(),
-            context: (c.context != VisitorContext::default())
-                .then(|| serde_json::to_string(&c.context).unwrap_or_default()),
+            context: c.context.to_column(),
             created_at: to_db(c.created_at),
             updated_at: to_db(kefu_domain::time::now()),
             handed_over_by: c.handover.as_ref().map(|h| h.by.to_string()),
@@ -170,13 +186,7 @@ impl TryFrom<ChatRow> for Chat {
                 .map(|r| u8::try_from(r).map_err(|_| corrupt("rating")))
                 .transpose()?,
             rating_comment: row.rating_comment,
-            context: row
-                .context
-                .as_deref()
-                .map(serde_json::from_str)
-                .transpose()
-                .map_err(|_| corrupt("context"))?
-                .unwrap_or_default(),
+            context: VisitorContext::from_column(row.context.as_deref(), "conversation")?,
             created_at: from_db(row.created_at),
             handover: row
                 .handed_over_by

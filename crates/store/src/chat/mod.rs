@@ -1,11 +1,12 @@
 //! Live chat's storage: widgets and their visitors, conversations and their numbered lines,
-//! who declined which chat, how far each side has read, agents' and waiting visitors' presence, socket tickets, and
-//! each team's chat settings.
+//! messages left on the offline form, who declined which chat, how far each side has read,
+//! agents' and waiting visitors' presence, socket tickets, and each team's chat settings.
 
 pub mod conversations;
 pub mod declines;
 pub mod files;
 pub mod lines;
+pub mod messages_left;
 pub mod presence;
 pub mod read_marks;
 pub mod socket_tickets;
