@@ -2,6 +2,7 @@
 //! place; transfers and declines; the offline form when nobody is online.
 
 use kefu_api_types::chat::{ChatNote, ClientFrame, Handover, ServerFrame, TransferTo};
+use kefu_domain::chat::{ChatSource, ConversationState};
 use kefu_domain::ticket::Stage;
 use kefu_testkit::test_both;
 
@@ -78,6 +79,13 @@ test_both! {
         assert_eq!(seen_by_visitor, ServerFrame::Transferred { ticket, team: orders, note: None }, "the note is for agents only");
         let ServerFrame::Offered { chat } = z.next_where(|f| matches!(f, ServerFrame::Offered { .. })).await else { panic!() };
         assert_eq!((chat.ticket, chat.team), (ticket, orders));
+        // The ticket shows the chat offered to Zhao, and where the visitor started it.
+        let on_ticket = || kefu_app::chat::on_ticket::show(&h.app, li, kefu_app::tickets::TicketRef::Id(ticket));
+        let shown = on_ticket().await.unwrap();
+        assert_eq!(
+            (shown.source, shown.state, shown.agent.map(|a| a.name), shown.page_url.as_deref(), shown.language.as_deref()),
+            (ChatSource::Live, Some(ConversationState::Offered), Some("Zhao Lei".to_owned()), Some("https://shop.example.com/kettles/k2"), Some("zh-CN")),
+        );
         let handover = Handover { from: "Li Na".into(), note: Some("Order 1042 is late".into()) };
         assert_eq!(chat.handover.as_ref(), Some(&handover), "the agent taking it over sees who passed it on, and why");
         let (_z2, chats) = h.agent_socket(zhao).await;
@@ -85,12 +93,8 @@ test_both! {
         z.send(&ClientFrame::Accept { ticket }).await;
         let assigned = v.next_where(|f| matches!(f, ServerFrame::Assigned { .. })).await;
         assert_eq!(assigned, ServerFrame::Assigned { ticket, agent: "Zhao Lei".into() });
-        // The ticket shows the chat: served by Zhao now, and where the visitor started it.
-        let chat = kefu_app::chat::on_ticket::show(&h.app, li, kefu_app::tickets::TicketRef::Id(ticket)).await.unwrap();
-        assert_eq!(
-            (chat.source.as_str(), chat.state.as_deref(), chat.agent.map(|a| a.name), chat.page_url.as_deref(), chat.language.as_deref()),
-            ("live", Some("serving"), Some("Zhao Lei".to_owned()), Some("https://shop.example.com/kettles/k2"), Some("zh-CN")),
-        );
+        let shown = on_ticket().await.unwrap();
+        assert_eq!((shown.state, shown.agent.map(|a| a.name)), (Some(ConversationState::Serving), Some("Zhao Lei".to_owned())));
         // The visitor's conversation says so where it happened, after a reload too: Li
         // joined, it was passed on to Orders, Zhao joined.
         let mut back = h.visitor(&"t".repeat(43), Vec::new()).await;
@@ -116,6 +120,12 @@ test_both! {
             .await
             .unwrap();
         assert!(notes[&ticket].iter().any(|(_, _, body)| body == "Order 1042 is late"));
+        // Zhao ends it: the ticket says so, and when, and names no agent the chat is with.
+        reloaded.send(&ClientFrame::End { ticket: Some(ticket) }).await;
+        v.next_where(|f| matches!(f, ServerFrame::Ended { .. })).await;
+        let shown = on_ticket().await.unwrap();
+        assert_eq!((shown.state, &shown.agent), (Some(ConversationState::Ended), &None));
+        assert!(shown.ended_at.is_some_and(|ended| ended >= shown.started_at), "{shown:?}");
     }
 }
 
@@ -146,10 +156,10 @@ test_both! {
         // The agent answering it sees where the visitor was when they left it (a secret in
         // the page's address is not kept).
         let li = h.agent("li@example.com", "Li Na", &[h.team]).await;
-        let chat = kefu_app::chat::on_ticket::show(&h.app, li, kefu_app::tickets::TicketRef::Id(ticket)).await.unwrap();
+        let shown = kefu_app::chat::on_ticket::show(&h.app, li, kefu_app::tickets::TicketRef::Id(ticket)).await.unwrap();
         assert_eq!(
-            (chat.source.as_str(), chat.state, chat.agent, chat.page_url.as_deref(), chat.language.as_deref(), chat.ended_at),
-            ("message_left", None, None, Some(format!("{SHOP}/kettles/k2").as_str()), Some("zh-CN"), None),
+            (shown.source, shown.state, shown.agent, shown.page_url.as_deref(), shown.language.as_deref(), shown.ended_at),
+            (ChatSource::MessageLeft, None, None, Some(format!("{SHOP}/kettles/k2").as_str()), Some("zh-CN"), None),
         );
 
         // An agent answers it later from the ticket page: the answer goes by mail.

@@ -5,8 +5,8 @@
 use std::borrow::Cow;
 
 use kefu_domain::{
-    call, escalation, integration, mail, message, role, routing, sla, survey, telephony, ticket,
-    triggers, vendor, visit, widget,
+    call, chat, escalation, integration, mail, message, role, routing, sla, survey, telephony,
+    ticket, triggers, vendor, visit, widget,
 };
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
@@ -62,6 +62,8 @@ macro_rules! id_schema {
 
 enum_schema! {
     Stage => ticket::Stage, "Where in the sale the customer is.";
+    ConversationState => chat::ConversationState, "Where a live chat stands: waiting in its team's queue, offered to an agent, served, or ended.";
+    ChatSource => chat::ChatSource, "How a chat ticket came in from the widget: a live chat, or a message left on the offline form while nobody could chat.";
     Channel => ticket::Channel, "How the inquiry reached the business.";
     Status => ticket::Status, "Where the ticket stands: new, open, pending (waiting on the customer), on hold (waiting on a vendor), solved, closed.";
     Priority => ticket::Priority, "How urgent the ticket is.";

@@ -3,6 +3,7 @@
 //! what agents see of a chat on its ticket.
 
 use chrono::{DateTime, Utc};
+use kefu_domain::chat::{ChatSource, ConversationState};
 use kefu_domain::ids::{TeamId, UserId, WidgetId};
 use kefu_domain::ticket::Stage;
 use kefu_domain::widget::WidgetPosition;
@@ -218,20 +219,19 @@ pub struct OnlineAgentList {
 /// message left on the widget's offline form, and where the visitor was.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TicketChatResponse {
-    /// `live` (a conversation with an agent) or `message_left` (the offline form, while
-    /// nobody could chat).
-    #[schema(value_type = String, example = "live")]
-    pub source: String,
-    /// Where a live chat stands: `waiting`, `offered`, `serving` or `ended` (absent for a
-    /// message left).
+    /// A live chat with an agent, or a message left on the offline form.
+    #[schema(value_type = crate::schema::ChatSource)]
+    pub source: ChatSource,
+    /// Where a live chat stands (absent for a message left).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "ended")]
-    pub state: Option<String>,
-    /// The agent serving the chat, or who served it last (absent if nobody took it).
+    #[schema(value_type = Option<crate::schema::ConversationState>)]
+    pub state: Option<ConversationState>,
+    /// The agent serving the chat, or offered it and not yet accepting (see `state`); absent
+    /// while it waits and once it ended (the ticket's assignee is who answered it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<crate::accounts::UserSummary>,
-    /// The page the visitor was on: the latest a live chat's widget reported, or where they
-    /// left the message.
+    /// The page the visitor was on, as their browser reported it (not checked: show it as
+    /// text): the latest a live chat's widget reported, or where they left the message.
     pub page_url: Option<String>,
     /// The visitor's browser language.
     pub language: Option<String>,

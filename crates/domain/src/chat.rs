@@ -41,6 +41,16 @@ string_enum! {
 }
 
 string_enum! {
+    /// How a `chat` ticket came in from the widget.
+    "chat source", ChatSource {
+        /// A live chat with an agent.
+        Live => "live",
+        /// A message left on the offline form while nobody could chat.
+        MessageLeft => "message_left",
+    }
+}
+
+string_enum! {
     /// What is done to a live chat.
     "conversation action", ConversationAction {
         /// The router offers it to an agent.
@@ -81,6 +91,15 @@ pub enum TransferTarget {
 }
 
 impl Conversation {
+    /// The agent the chat is with: serving it, or offered it and not yet accepted; nobody
+    /// while it waits or once it ended (the agent only offered it never had it open).
+    pub fn with_agent(&self) -> Option<UserId> {
+        match self.state {
+            ConversationState::Serving | ConversationState::Offered => self.agent,
+            ConversationState::Waiting | ConversationState::Ended => None,
+        }
+    }
+
     /// A new chat, waiting in `team`'s queue.
     pub fn waiting(team: TeamId) -> Self {
         Self {

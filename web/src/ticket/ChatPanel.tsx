@@ -1,34 +1,55 @@
 import { api, ok } from '../api/client';
 import { dateTime } from '../format';
 import { useLoad } from '../hooks';
-import { type MessageKey, useI18n } from '../i18n';
+import { useI18n } from '../i18n';
+import { useLiveChat } from '../livechat/LiveChat';
 
-/** How a chat ticket came in (agents): a live chat's state and agent, or a message left on
- * the widget's offline form, and the page, language and browser the visitor had. Hidden for
- * a ticket that came another way. */
+/** What the console's live chat knows of the ticket's chat: where it is in the queue and the
+ * page its visitor is on, so the panel reads the chat again when either moves. */
+function useLiveKey(ticket: string): string {
+  const live = useLiveChat();
+  const queued = live?.state.queue[ticket] ?? live?.state.offers[ticket];
+  const open = live?.state.chats.find((c) => c.ticket === ticket);
+  return JSON.stringify([queued ? (queued.offered_to ?? 'waiting') : null, open?.pageUrl ?? null]);
+}
+
+/** A browser's language tag by name in `locale` ("American English (en-US)"), or the tag as
+ * it came when it names no language. */
+function languageName(tag: string, locale: string): string {
+  try {
+    const name = new Intl.DisplayNames([locale], { type: 'language' }).of(tag);
+    return name && name !== tag ? `${name} (${tag})` : tag;
+  } catch {
+    return tag;
+  }
+}
+
+/** How a chat ticket came in (agents): a live chat's state and the agent it is with, or a
+ * message left on the widget's offline form, and the page, language and browser the visitor
+ * had. Hidden for a ticket that came another way. The page is shown as text: the visitor's
+ * browser reports it, unchecked. */
 export function ChatPanel(props: { ticketId: string; revision: string }) {
   const { t, locale } = useI18n();
+  const liveKey = useLiveKey(props.ticketId);
   const chat = useLoad(
     () => ok(api.GET('/api/v1/tickets/{id}/chat', { params: { path: { id: props.ticketId } } })),
-    [props.ticketId, props.revision],
+    [props.ticketId, props.revision, liveKey],
   );
   const value = chat.value;
   if (!value) return null;
   const live = value.source === 'live';
   return (
-    <section class="panel requester ticket-chat" aria-labelledby="ticket-chat-title">
+    <section class="panel ticket-chat" aria-labelledby="ticket-chat-title">
       <h2 id="ticket-chat-title">{t('ticketChat.title')}</h2>
-      <p class="requester-name">
-        {live ? t(`ticketChat.state.${value.state ?? 'ended'}` as MessageKey) : t('ticketChat.messageLeft')}
-      </p>
+      <p class="ticket-chat-state">{value.state ? t(`ticketChat.state.${value.state}`) : t('ticketChat.messageLeft')}</p>
       <dl>
         {value.agent && (
           <>
-            <dt>{t('ticketChat.agent')}</dt>
+            <dt>{value.state === 'offered' ? t('ticketChat.offeredTo') : t('ticketChat.agent')}</dt>
             <dd>{value.agent.name}</dd>
           </>
         )}
-        <dt>{live ? t('ticketChat.started') : t('ticketChat.left')}</dt>
+        <dt>{live ? t('ticketChat.started') : t('ticketChat.sent')}</dt>
         <dd>{dateTime(new Date(value.started_at), locale)}</dd>
         {value.ended_at && (
           <>
@@ -38,18 +59,14 @@ export function ChatPanel(props: { ticketId: string; revision: string }) {
         )}
         {value.page_url && (
           <>
-            <dt>{live ? t('ticketChat.page') : t('ticketChat.pageLeft')}</dt>
-            <dd class="ticket-chat-page">
-              <a href={value.page_url} target="_blank" rel="noopener noreferrer">
-                {value.page_url}
-              </a>
-            </dd>
+            <dt>{live ? t('ticketChat.page') : t('ticketChat.sentFrom')}</dt>
+            <dd class="ticket-chat-page">{value.page_url}</dd>
           </>
         )}
         {value.language && (
           <>
             <dt>{t('ticketChat.language')}</dt>
-            <dd>{value.language}</dd>
+            <dd>{languageName(value.language, locale)}</dd>
           </>
         )}
         {value.browser && (

@@ -118,13 +118,13 @@ export function TicketPage(props: { reference: string }) {
       </article>
       <aside class="ticket-side">
         <Properties ticket={ticket} onChange={update} />
+        {ticket.channel === 'chat' && <ChatPanel ticketId={ticket.id} revision={`${ticket.updated_at}/${loaded.value.messages.length}`} />}
         <SlaPanel ticketId={ticket.id} revision={`${ticket.updated_at}/${loaded.value.messages.length}`} />
         <p>
           <Link href={`/calls?ticket=${ticket.number}`}>
             <Icon name="phone" /> {t('ticket.logCall')}
           </Link>
         </p>
-        {ticket.channel === 'chat' && <ChatPanel ticketId={ticket.id} revision={`${ticket.updated_at}/${loaded.value.messages.length}`} />}
         <RequesterPanel customerId={ticket.requester.id} currentTicket={ticket.id} />
       </aside>
     </div>

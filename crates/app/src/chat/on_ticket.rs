@@ -1,8 +1,9 @@
 //! What agents see of a chat on its ticket, while it lasts and after: a live chat's state and
-//! agent, or the message left on the offline form, and where the visitor was.
+//! the agent it is with, or the message left on the offline form, and where the visitor was.
 
 use kefu_api_types::accounts::UserSummary;
 use kefu_api_types::widgets::TicketChatResponse;
+use kefu_domain::chat::ChatSource;
 use kefu_domain::permissions::Actor;
 use kefu_store::chat::conversations::{self, VisitorContext};
 use kefu_store::chat::messages_left;
@@ -24,20 +25,18 @@ pub async fn show(
         .read(move |conn| {
             let (ticket, _) = load_visible(conn, &actor, reference)?;
             if let Some(chat) = conversations::find(conn, ticket.id)? {
-                let agent = chat
-                    .conversation
-                    .agent
-                    .map(|id| {
-                        users::find(conn, id).map(|user| UserSummary {
-                            id,
-                            name: user.name,
-                        })
+                let with = chat.conversation.with_agent();
+                let names = users::names(conn, &Vec::from_iter(with))?;
+                let agent = with.and_then(|id| {
+                    names.get(&id).map(|name| UserSummary {
+                        id,
+                        name: name.clone(),
                     })
-                    .transpose()?;
+                });
                 let (page_url, language, browser) = where_they_were(chat.context);
                 return Ok(TicketChatResponse {
-                    source: "live".into(),
-                    state: Some(chat.conversation.state.as_str().to_owned()),
+                    source: ChatSource::Live,
+                    state: Some(chat.conversation.state),
                     agent,
                     page_url,
                     language,
@@ -49,7 +48,7 @@ pub async fn show(
             let left = messages_left::find(conn, ticket.id)?.ok_or(AppError::NotFound("chat"))?;
             let (page_url, language, browser) = where_they_were(left.context);
             Ok(TicketChatResponse {
-                source: "message_left".into(),
+                source: ChatSource::MessageLeft,
                 state: None,
                 agent: None,
                 page_url,
