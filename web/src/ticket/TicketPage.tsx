@@ -88,6 +88,8 @@ export function TicketPage(props: { reference: string }) {
     return <ErrorBanner error={loaded.error} onRetry={loaded.reload} />;
   }
   if (!loaded.value || !ticket) return <Loading />;
+  // What the side panels read again on: the ticket changed, or a message came.
+  const revision = `${ticket.updated_at}/${loaded.value.messages.length}`;
   return (
     <div class="ticket-layout">
       <article class="ticket-main" aria-labelledby="ticket-title">
@@ -118,8 +120,8 @@ export function TicketPage(props: { reference: string }) {
       </article>
       <aside class="ticket-side">
         <Properties ticket={ticket} onChange={update} />
-        {ticket.channel === 'chat' && <ChatPanel ticketId={ticket.id} revision={`${ticket.updated_at}/${loaded.value.messages.length}`} />}
-        <SlaPanel ticketId={ticket.id} revision={`${ticket.updated_at}/${loaded.value.messages.length}`} />
+        {ticket.channel === 'chat' && <ChatPanel ticketId={ticket.id} revision={revision} />}
+        <SlaPanel ticketId={ticket.id} revision={revision} />
         <p>
           <Link href={`/calls?ticket=${ticket.number}`}>
             <Icon name="phone" /> {t('ticket.logCall')}

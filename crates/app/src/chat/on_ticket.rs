@@ -5,7 +5,7 @@ use kefu_api_types::accounts::UserSummary;
 use kefu_api_types::widgets::TicketChatResponse;
 use kefu_domain::chat::ChatSource;
 use kefu_domain::permissions::Actor;
-use kefu_store::chat::conversations::{self, VisitorContext};
+use kefu_store::chat::conversations;
 use kefu_store::chat::messages_left;
 use kefu_store::users;
 
@@ -24,48 +24,40 @@ pub async fn show(
     app.store
         .read(move |conn| {
             let (ticket, _) = load_visible(conn, &actor, reference)?;
-            if let Some(chat) = conversations::find(conn, ticket.id)? {
-                let with = chat.conversation.with_agent();
-                let names = users::names(conn, &Vec::from_iter(with))?;
-                let agent = with.and_then(|id| {
-                    names.get(&id).map(|name| UserSummary {
-                        id,
-                        name: name.clone(),
-                    })
-                });
-                let (page_url, language, browser) = where_they_were(chat.context);
-                return Ok(TicketChatResponse {
-                    source: ChatSource::Live,
-                    state: Some(chat.conversation.state),
-                    agent,
-                    page_url,
-                    language,
-                    browser,
-                    started_at: chat.created_at,
-                    ended_at: chat.ended_at,
-                });
-            }
-            let left = messages_left::find(conn, ticket.id)?.ok_or(AppError::NotFound("chat"))?;
-            let (page_url, language, browser) = where_they_were(left.context);
+            let (source, state, with, context, started_at, ended_at) =
+                match conversations::find(conn, ticket.id)? {
+                    Some(chat) => (
+                        ChatSource::Live,
+                        Some(chat.conversation.state),
+                        chat.conversation.with_agent(),
+                        chat.context,
+                        chat.created_at,
+                        chat.ended_at,
+                    ),
+                    None => {
+                        let left = messages_left::find(conn, ticket.id)?
+                            .ok_or(AppError::NotFound("chat"))?;
+                        let at = left.created_at;
+                        (ChatSource::MessageLeft, None, None, left.context, at, None)
+                    }
+                };
+            let agent = users::names(conn, with.as_slice())?
+                .into_iter()
+                .next()
+                .map(|(id, name)| UserSummary { id, name });
             Ok(TicketChatResponse {
-                source: ChatSource::MessageLeft,
-                state: None,
-                agent: None,
-                page_url,
-                language,
-                browser,
-                started_at: left.created_at,
-                ended_at: None,
+                source,
+                state,
+                agent,
+                browser: context
+                    .user_agent
+                    .as_deref()
+                    .and_then(kefu_domain::browser::describe),
+                page_url: context.page_url,
+                language: context.language,
+                started_at,
+                ended_at,
             })
         })
         .await
-}
-
-/// The visitor's page, language and browser (described: "Chrome 131 · Android").
-fn where_they_were(context: VisitorContext) -> (Option<String>, Option<String>, Option<String>) {
-    let browser = context
-        .user_agent
-        .as_deref()
-        .and_then(kefu_domain::browser::describe);
-    (context.page_url, context.language, browser)
 }
