@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, parseDuration, relativeTime, ticketNumber } from './format';
+import { duration, languageName, parseDuration, relativeTime, ticketNumber } from './format';
 
 const now = new Date('2026-11-27T12:00:00Z');
 const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
@@ -15,6 +15,17 @@ describe('relative times', () => {
   it('speak Chinese', () => {
     expect(relativeTime(ago(5 * 60), now, 'zh-CN')).toBe('5分钟前');
     expect(relativeTime(ago(2 * 86400), now, 'zh-CN')).toBe('前天');
+  });
+});
+
+describe('language names', () => {
+  it('name a browser language in the reader\'s language, with its tag', () => {
+    expect(languageName('en-US', 'en')).toBe('American English (en-US)');
+    expect(languageName('zh-CN', 'zh-CN')).toBe('中文（中国） (zh-CN)');
+  });
+
+  it('keep a tag that names no language as it came', () => {
+    expect(languageName('not a tag!', 'en')).toBe('not a tag!');
   });
 });
 

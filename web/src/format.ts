@@ -21,6 +21,17 @@ export function relativeTime(date: Date, now: Date, locale: Locale): string {
   return format.format(0, 'minute');
 }
 
+/** A browser's language tag by name in `locale` ("American English (en-US)"), or the tag as
+ * it came when it names no language. */
+export function languageName(tag: string, locale: Locale): string {
+  try {
+    const name = new Intl.DisplayNames([locale], { type: 'language' }).of(tag);
+    return name && name !== tag ? `${name} (${tag})` : tag;
+  } catch {
+    return tag;
+  }
+}
+
 /** A date and time in the reader's language and time zone. */
 export function dateTime(date: Date, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);

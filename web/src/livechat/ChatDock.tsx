@@ -10,6 +10,7 @@ import { useLoad } from '../hooks';
 import { FileView, sendFile, type Upload } from '../chat/files';
 import { newClientId } from '../chat/socket';
 import { noteText } from '../chat/notes';
+import { languageName } from '../format';
 import { TYPING_EXPIRES_MS, type ClientFrame, type Handover, type Presence, type QueuedChat } from '../chat/protocol';
 import { inLocale } from '../ticket/Timeline';
 import { EarlierTickets } from './EarlierTickets';
@@ -280,7 +281,7 @@ function ChatWindow(props: { chat: OpenChat }) {
               {t('chat.page', { page: chat.pageUrl })}
             </span>
           )}
-          {chat.language && <span> · {chat.language}</span>}
+          {chat.language && <span> · {languageName(chat.language, locale)}</span>}
           {chat.browser && <span> · {chat.browser}</span>}
         </p>
       )}

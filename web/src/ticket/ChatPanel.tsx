@@ -1,5 +1,5 @@
 import { api, ok } from '../api/client';
-import { dateTime } from '../format';
+import { dateTime, languageName } from '../format';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { useLiveChat } from '../livechat/LiveChat';
@@ -11,17 +11,6 @@ function useLiveKey(ticket: string): string {
   const queued = live?.state.queue[ticket] ?? live?.state.offers[ticket];
   const open = live?.state.chats.find((c) => c.ticket === ticket);
   return JSON.stringify([queued ? (queued.offered_to ?? 'waiting') : null, open?.pageUrl ?? null]);
-}
-
-/** A browser's language tag by name in `locale` ("American English (en-US)"), or the tag as
- * it came when it names no language. */
-function languageName(tag: string, locale: string): string {
-  try {
-    const name = new Intl.DisplayNames([locale], { type: 'language' }).of(tag);
-    return name && name !== tag ? `${name} (${tag})` : tag;
-  } catch {
-    return tag;
-  }
 }
 
 /** How a chat ticket came in (agents): a live chat's state and the agent it is with, or a
