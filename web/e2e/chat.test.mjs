@@ -141,7 +141,9 @@ describe('live chat', () => {
     const window = desk.getByRole('region', { name: 'Chat with Wang Fang' });
     await window.getByText('My kettle arrived broken 水壶坏了').waitFor();
     await window.locator('li.chat-note', { hasText: `${agent.name} joined the chat.` }).waitFor();
-    // Who the visitor is: their browser and system, and their other tickets on demand.
+    // Who the visitor is: their language by name, browser and system, and their other
+    // tickets on demand.
+    await window.getByText('American English (en-US)', { exact: false }).waitFor();
     await window.getByText(/Chrome \d+ · Linux/).waitFor();
     await window.getByText('Other tickets').click();
     await window.getByText('No other tickets.').waitFor();
